@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what luascope's tests need and a fresh machine lacks:
+# redis-server (the tests start real servers, never mocks) and tmux (the
+# end-to-end test drives the TUI in it). Safe to run again.
+set -euo pipefail
+
+need=()
+command -v redis-server >/dev/null 2>&1 || command -v valkey-server >/dev/null 2>&1 || need+=(redis)
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
+[ ${#need[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${need[*]}" >&2
+if command -v apt-get >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  pkgs=()
+  for n in "${need[@]}"; do
+    case $n in redis) pkgs+=(redis-server) ;; tmux) pkgs+=(tmux) ;; esac
+  done
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >&2
+  # Debian's package starts a system service on 6379 where an init system
+  # runs; luascope's tests never use it, so leave it be.
+elif command -v brew >/dev/null 2>&1; then
+  brew install "${need[@]}"
+else
+  echo "deps: please install ${need[*]} (redis-server 7.0 or newer, or valkey-server) and re-run" >&2
+  exit 1
+fi

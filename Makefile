@@ -1,0 +1,39 @@
+# luascope — the README's two commands are `make run` and `make test`.
+GO      ?= go
+BIN     := bin/luascope
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+
+.PHONY: all build run test deps vet unit bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+# Installs redis-server (and tmux) when missing: the tests talk to real servers.
+deps:
+	@bash .ci/deps.sh
+
+# Opens luascope on a private sandbox redis-server with an example script.
+run: build deps
+	./$(BIN) run --sandbox testdata/example.lua rate:demo , 5 60
+
+vet:
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+# Everything: dependencies, vet, and every test under the race detector.
+test: deps vet unit
+
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./redisx/resp/
+	$(GO) test -run '^$$' -fuzz FuzzClassify -fuzztime 30s ./redisx/classify/
+
+clean:
+	rm -rf bin

@@ -1,0 +1,251 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"luascope/redisx"
+	"luascope/redisx/classify"
+)
+
+const rootLong = `luascope shows what Redis does with a Lua script: every round trip
+(EVALSHA, NOSCRIPT, SCRIPT LOAD, retry, MOVED), the exact reply with its wire
+types, and a classified error with a hint.
+
+Connection flags follow redis-cli: -h HOST -p PORT -a PASS --user NAME -n DB
+-u URL --tls -c -3. With no server named and nothing at 127.0.0.1:6379,
+luascope starts a private sandbox redis-server and stops it on exit.`
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "luascope [connection flags] [FILE [KEY ...] [, ARG ...]]",
+		Short:         "Run, trace and explain Redis Lua scripts",
+		Long:          rootLong,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Version:       version,
+		Args:          cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return &exitError{code: exitUsage, msg: "the terminal UI is not built yet; use 'luascope run FILE [KEY ...] [, ARG ...]' (see 'luascope --help')"}
+		},
+	}
+	conn := &connFlags{}
+	conn.register(root.PersistentFlags())
+	// cobra would give help the shorthand -h, which redis-cli users know as the host.
+	root.PersistentFlags().Bool("help", false, "show help")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
+	root.AddCommand(newRunCmd(conn), newExplainCmd(), newVersionCmd())
+	return root
+}
+
+// splitKeysArgs splits positional words at the first lone comma, like
+// redis-cli --eval: KEY ... , ARG ...
+func splitKeysArgs(words []string) (keys, args []string) {
+	for i, w := range words {
+		if w == "," {
+			return words[:i], words[i+1:]
+		}
+	}
+	return words, nil
+}
+
+type runOpts struct {
+	conn     *connFlags
+	json     bool
+	quiet    bool
+	strategy string
+	ro       bool
+	code     string
+	function string
+	library  string
+	node     string
+}
+
+func newRunCmd(conn *connFlags) *cobra.Command {
+	o := &runOpts{conn: conn}
+	cmd := &cobra.Command{
+		Use:   "run [connection flags] [--json] [--strategy S] [--ro] (FILE | -e CODE | --function NAME) [KEY ...] [, ARG ...]",
+		Short: "Run a script once and print its steps, reply and classified error",
+		Long: `Run a script once, one round trip at a time, and print each step, the reply
+like redis-cli prints it (with status and bulk replies told apart) and, when it
+fails, the classified error. FILE may be - for stdin.
+
+Exit status: 0 a reply, 1 an error reply, 2 usage, 3 connection.`,
+		Example: `  luascope run script.lua user:1 , 10
+  luascope run -e "return redis.call('incr', KEYS[1])" counter
+  luascope run --json --strategy evalsha-eval script.lua k , a
+  luascope run -u redis://localhost:6380 --ro report.lua`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args) },
+	}
+	fs := cmd.Flags()
+	fs.BoolVar(&o.json, "json", false, "print the run as JSON (a stable contract; see README)")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print only the reply")
+	fs.StringVar(&o.strategy, "strategy", string(redisx.EvalshaLoad), "evalsha-load, evalsha-eval, eval or load-first")
+	fs.BoolVar(&o.ro, "ro", false, "read-only: EVAL_RO / EVALSHA_RO / FCALL_RO; the server refuses writes")
+	fs.StringVarP(&o.code, "eval", "e", "", "the script's code, instead of a FILE")
+	fs.StringVar(&o.function, "function", "", "call this Redis Function with FCALL instead of running a script")
+	fs.StringVar(&o.library, "library", "", "with --function: FUNCTION LOAD REPLACE this library file first")
+	fs.StringVar(&o.node, "node", "", "run on this node (host:port), e.g. a keyless script in a cluster")
+	return cmd
+}
+
+func (o *runOpts) run(cmd *cobra.Command, words []string) error {
+	strategy, err := redisx.ParseStrategy(o.strategy)
+	if err != nil {
+		return usageErr("--strategy: %v", err)
+	}
+	call := redisx.Call{Strategy: strategy, ReadOnly: o.ro, Function: o.function, Node: o.node}
+	switch {
+	case o.function != "":
+		if o.code != "" {
+			return usageErr("--function and -e do not go together")
+		}
+		if o.library != "" {
+			b, err := os.ReadFile(o.library)
+			if err != nil {
+				return usageErr("--library: %v", err)
+			}
+			call.Library = string(b)
+		}
+	case o.code != "":
+		call.Script = redisx.NewScript(o.code)
+	case len(words) > 0 && words[0] != ",":
+		src, err := readScript(words[0], cmd.InOrStdin())
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		call.Script = redisx.NewScript(src)
+		words = words[1:]
+	default:
+		return usageErr("%v", errNoScript)
+	}
+	if o.library != "" && o.function == "" {
+		return usageErr("--library needs --function NAME")
+	}
+	call.Keys, call.Args = splitKeysArgs(words)
+
+	ctx := context.Background()
+	conn, err := o.conn.connect(ctx, cmd.Flags(), cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	defer conn.close()
+	if conn.notice != "" && !o.json {
+		fmt.Fprintln(cmd.ErrOrStderr(), "luascope: "+conn.notice)
+	}
+	res := conn.session.Run(ctx, call, nil)
+	rep := redisx.NewReport(conn.session, call, res)
+	out := cmd.OutOrStdout()
+	if o.json {
+		err = rep.WriteJSON(out)
+	} else {
+		err = rep.WriteText(out, o.quiet)
+	}
+	if err != nil {
+		return &exitError{code: exitUsage, msg: "write output: " + err.Error()}
+	}
+	if code := res.ExitCode(); code != exitOK {
+		return &exitError{code: code}
+	}
+	return nil
+}
+
+// maxScript bounds a script read from a file or stdin: Redis's own
+// proto-max-bulk-len default is 512 MB, but a script of more than 64 MiB
+// is a mistake (a binary file), not a script.
+const maxScript = 64 << 20
+
+func readScript(path string, stdin io.Reader) (string, error) {
+	var r io.Reader
+	if path == "-" {
+		r = stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return "", fmt.Errorf("read script: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxScript+1))
+	if err != nil {
+		return "", fmt.Errorf("read script %s: %w", path, err)
+	}
+	if len(b) > maxScript {
+		return "", fmt.Errorf("script %s is larger than %d MiB", path, maxScript>>20)
+	}
+	return string(b), nil
+}
+
+func newExplainCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "explain-error [--json] (MESSAGE | -)",
+		Short: "Classify an error message pasted from a log, a client or redis-cli",
+		Example: `  luascope explain-error 'NOSCRIPT No matching script. Please use EVAL.'
+  luascope explain-error "no such key script: 871600cebe4194a9ce8ce4ad94f9a0e7b7199c9a"
+  kubectl logs api | grep ResponseError | luascope explain-error -`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var msg string
+			switch {
+			case len(args) == 1 && args[0] == "-":
+				b, err := io.ReadAll(io.LimitReader(cmd.InOrStdin(), 1<<20))
+				if err != nil {
+					return usageErr("read stdin: %v", err)
+				}
+				msg = strings.TrimSpace(string(b))
+			case len(args) >= 1:
+				msg = strings.Join(args, " ")
+			default:
+				return usageErr("explain-error needs a MESSAGE, or - to read it from stdin")
+			}
+			if msg == "" {
+				return usageErr("explain-error: the message is empty")
+			}
+			var classes []classify.Classification
+			for _, line := range strings.Split(msg, "\n") {
+				if strings.TrimSpace(line) != "" {
+					classes = append(classes, classify.Classify(line))
+				}
+			}
+			out := cmd.OutOrStdout()
+			if asJSON {
+				enc := json.NewEncoder(out)
+				enc.SetEscapeHTML(false)
+				if len(classes) == 1 {
+					return enc.Encode(classes[0])
+				}
+				return enc.Encode(classes)
+			}
+			for i, c := range classes {
+				if i > 0 {
+					fmt.Fprintln(out)
+				}
+				if err := redisx.WriteClassification(out, c); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the classification as JSON")
+	return cmd
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print luascope's version",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, _ []string) {
+			fmt.Fprintf(cmd.OutOrStdout(), "luascope %s\n", version)
+		},
+	}
+}

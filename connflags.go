@@ -1,0 +1,291 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+	"unsafe"
+
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"luascope/redisx"
+	"luascope/redisx/sandbox"
+)
+
+// connFlags are redis-cli's connection flags, so users' habits carry over
+// (-h is the host, as in redis-cli; help is --help).
+type connFlags struct {
+	url, host, pass, user string
+	port, db              int
+	tls, insecure         bool
+	cacert, cert, key     string
+	sni                   string
+	cluster, resp3        bool
+	askpass               bool
+	noAuthWarning         bool
+	sandbox               bool
+	timeout               time.Duration
+}
+
+func (f *connFlags) register(fs *pflag.FlagSet) {
+	fs.StringVarP(&f.url, "url", "u", "", "server URL: redis://[user:pass@]host[:port][/db], rediss://…, unix:///path (env REDIS_URL)")
+	fs.StringVarP(&f.host, "host", "h", "", "server host (default 127.0.0.1)")
+	fs.IntVarP(&f.port, "port", "p", 0, "server port (default 6379)")
+	fs.StringVarP(&f.pass, "pass", "a", "", "password (prefer env REDISCLI_AUTH or --askpass: the command line is visible to other users)")
+	fs.StringVar(&f.user, "user", "", "ACL user name")
+	fs.IntVarP(&f.db, "db", "n", 0, "database number")
+	fs.BoolVar(&f.tls, "tls", false, "connect with TLS")
+	fs.StringVar(&f.cacert, "cacert", "", "CA certificate file to verify the server")
+	fs.StringVar(&f.cert, "cert", "", "client certificate file")
+	fs.StringVar(&f.key, "key", "", "client private key file")
+	fs.StringVar(&f.sni, "sni", "", "server name for TLS (SNI)")
+	fs.BoolVar(&f.insecure, "insecure", false, "do not verify the server's TLS certificate")
+	fs.BoolVarP(&f.cluster, "cluster", "c", false, "cluster mode: follow MOVED/ASK redirects (detected automatically too)")
+	fs.BoolVarP(&f.resp3, "resp3", "3", false, "speak RESP3 (HELLO 3)")
+	fs.BoolVar(&f.askpass, "askpass", false, "prompt for the password without echo")
+	fs.BoolVar(&f.noAuthWarning, "no-auth-warning", false, "do not warn about -a on the command line")
+	fs.BoolVar(&f.sandbox, "sandbox", false, "start a private redis-server (from PATH) for this session and stop it on exit")
+	fs.DurationVar(&f.timeout, "timeout", 0, "give up waiting for one reply after this long (e.g. 30s; default: wait)")
+}
+
+// explicit reports whether the user named a server in any way.
+func (f *connFlags) explicit(fs *pflag.FlagSet) bool {
+	for _, name := range []string{"url", "host", "port", "sandbox"} {
+		if fs.Changed(name) {
+			return true
+		}
+	}
+	return os.Getenv("REDIS_URL") != ""
+}
+
+// target builds the Target from flags and environment; flags win over
+// REDIS_URL, as in redis-cli.
+func (f *connFlags) target(fs *pflag.FlagSet, stderr io.Writer) (redisx.Target, error) {
+	var t redisx.Target
+	rawURL := f.url
+	if rawURL == "" {
+		rawURL = os.Getenv("REDIS_URL")
+	}
+	if rawURL != "" {
+		var err error
+		if t, err = redisx.ParseURL(rawURL); err != nil {
+			return t, &exitError{code: exitConnection, msg: err.Error()}
+		}
+	} else {
+		t = redisx.Target{Network: "tcp", Addr: redisx.DefaultAddr}
+	}
+	if fs.Changed("host") || fs.Changed("port") {
+		host, port, _ := net.SplitHostPort(t.Addr)
+		if t.Network != "tcp" || host == "" {
+			host, port = "127.0.0.1", "6379"
+		}
+		if fs.Changed("host") {
+			host = f.host
+		}
+		if fs.Changed("port") {
+			if f.port <= 0 || f.port > 65535 {
+				return t, usageErr("-p %d: a port is 1 to 65535", f.port)
+			}
+			port = strconv.Itoa(f.port)
+		}
+		t.Network, t.Addr = "tcp", net.JoinHostPort(host, port)
+	}
+	if fs.Changed("db") {
+		if f.db < 0 {
+			return t, usageErr("-n %d: a database number is 0 or more", f.db)
+		}
+		t.DB = f.db
+	}
+	if f.user != "" {
+		t.Username = f.user
+	}
+	switch {
+	case fs.Changed("pass"):
+		t.Password = redisx.Secret(strings.Clone(f.pass))
+		if !f.noAuthWarning {
+			fmt.Fprintln(stderr, "Warning: Using a password with '-a' on the command line may not be safe (luascope hides it from its process title, but your shell history keeps it). Prefer REDISCLI_AUTH or --askpass.")
+		}
+	case os.Getenv("REDISCLI_AUTH") != "":
+		t.Password = redisx.Secret(os.Getenv("REDISCLI_AUTH"))
+	}
+	if f.askpass {
+		pw, err := askPassword()
+		if err != nil {
+			return t, &exitError{code: exitUsage, msg: "--askpass: " + err.Error()}
+		}
+		t.Password = redisx.Secret(pw)
+	}
+	if f.tls || f.cacert != "" || f.cert != "" || f.key != "" || f.insecure {
+		t.TLS.Enabled = true
+	}
+	t.TLS.CACert, t.TLS.Cert, t.TLS.Key, t.TLS.Insecure, t.TLS.ServerName = f.cacert, f.cert, f.key, f.insecure, f.sni
+	if f.cluster {
+		t.Cluster = true
+	}
+	if f.resp3 {
+		t.Protocol = 3
+	}
+	if t.Protocol == 0 {
+		t.Protocol = 2
+	}
+	if f.timeout < 0 {
+		return t, usageErr("--timeout %s: must not be negative", f.timeout)
+	}
+	t.Timeout = f.timeout
+	hideSecretsFromProcessTitle()
+	return t, nil
+}
+
+// askPassword reads a password from the terminal without echo, like
+// redis-cli --askpass. It reads /dev/tty so that stdin can still carry a
+// script.
+func askPassword() (string, error) {
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return "", fmt.Errorf("no terminal to ask on: %w", err)
+	}
+	defer tty.Close()
+	fmt.Fprint(tty, "Please input password: ")
+	pw, err := term.ReadPassword(int(tty.Fd()))
+	fmt.Fprintln(tty)
+	if err != nil {
+		return "", err
+	}
+	return string(pw), nil
+}
+
+// hideSecretsFromProcessTitle overwrites the password given with -a or
+// inside a -u URL in the process's own argv memory, so `ps` and
+// /proc/PID/cmdline no longer show it (what redis-cli and mysql do).
+// Go's os.Args strings share that memory, so the values must have been
+// copied (strings.Clone) before this runs. Best effort, Linux-style argv.
+func hideSecretsFromProcessTitle() {
+	args := os.Args
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "-a" || a == "--pass":
+			if i+1 < len(args) {
+				overwrite(args[i+1], 0, len(args[i+1]))
+				i++
+			}
+		case strings.HasPrefix(a, "--pass="):
+			overwrite(a, len("--pass="), len(a))
+		case strings.HasPrefix(a, "-a") && len(a) > 2:
+			overwrite(a, 2, len(a))
+		case a == "-u" || a == "--url":
+			if i+1 < len(args) {
+				maskURLPassword(args[i+1])
+				i++
+			}
+		case strings.HasPrefix(a, "--url="):
+			maskURLPassword(a)
+		case strings.HasPrefix(a, "-u") && strings.Contains(a, "://"):
+			maskURLPassword(a)
+		}
+	}
+}
+
+func maskURLPassword(s string) {
+	i := strings.Index(s, "://")
+	if i < 0 {
+		return
+	}
+	rest := s[i+3:]
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return
+	}
+	start := i + 3
+	if c := strings.Index(rest[:at], ":"); c >= 0 {
+		start += c + 1
+	}
+	overwrite(s, start, i+3+at)
+}
+
+// overwrite replaces s[from:to] with 'x' in place. s must point into argv.
+func overwrite(s string, from, to int) {
+	if from >= to || len(s) == 0 {
+		return
+	}
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	for i := from; i < to; i++ {
+		b[i] = 'x'
+	}
+}
+
+// connection is an open session plus what the user should be told about
+// how it was reached.
+type connection struct {
+	session *redisx.Session
+	notice  string // e.g. "no server at 127.0.0.1:6379: started a sandbox"
+	sandbox *sandbox.Server
+}
+
+func (c *connection) close() {
+	if c.session != nil {
+		_ = c.session.Close()
+	}
+	if c.sandbox != nil {
+		_ = c.sandbox.Stop()
+	}
+}
+
+// connect resolves the target and connects, starting a sandbox when asked
+// or when nothing was named and nothing answers at 127.0.0.1:6379.
+func (f *connFlags) connect(ctx context.Context, fs *pflag.FlagSet, stderr io.Writer) (*connection, error) {
+	t, err := f.target(fs, stderr)
+	if err != nil {
+		return nil, err
+	}
+	c := &connection{}
+	useSandbox := f.sandbox
+	if !useSandbox && !f.explicit(fs) && !answers(redisx.DefaultAddr) {
+		useSandbox = true
+		c.notice = "no server at " + redisx.DefaultAddr + " and none named: using a private sandbox redis-server"
+	}
+	if useSandbox {
+		srv, err := sandbox.Start(ctx, sandbox.Options{UnixSocket: false})
+		if err != nil {
+			if errors.Is(err, sandbox.ErrNoServer) {
+				return nil, &exitError{code: exitConnection, msg: err.Error()}
+			}
+			return nil, &exitError{code: exitConnection, msg: "start sandbox: " + err.Error()}
+		}
+		c.sandbox = srv
+		if c.notice == "" {
+			c.notice = "sandbox redis-server " + srv.Version() + " at " + srv.Addr() + " (stopped on exit)"
+		} else {
+			c.notice += " " + srv.Version() + " at " + srv.Addr() + " (stopped on exit)"
+		}
+		t.Network, t.Addr, t.Label = srv.Network(), srv.Addr(), "sandbox"
+		t.Username, t.Password, t.DB, t.TLS = "", "", 0, redisx.TLSOptions{}
+	}
+	s, err := redisx.Connect(ctx, t)
+	if err != nil {
+		c.close()
+		return nil, &exitError{code: exitConnection, msg: err.Error()}
+	}
+	c.session = s
+	return c, nil
+}
+
+// answers reports whether something accepts TCP connections at addr,
+// quickly: it decides whether to fall back to a sandbox.
+func answers(addr string) bool {
+	conn, err := net.DialTimeout("tcp", addr, 300*time.Millisecond)
+	if err != nil {
+		return false
+	}
+	_ = conn.Close()
+	return true
+}
+
+var errNoScript = errors.New("no script: give a FILE, -e CODE or --function NAME")

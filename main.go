@@ -1,0 +1,75 @@
+// Command luascope is a terminal UI and headless CLI for Redis Lua
+// scripting: it runs a script one round trip at a time and shows the
+// exact reply, every step (EVALSHA, NOSCRIPT, SCRIPT LOAD, retry, MOVED)
+// and a classified error.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"luascope/redisx/sandbox"
+)
+
+// Exit statuses, a contract for users' scripts.
+const (
+	exitOK         = 0
+	exitErrorReply = 1
+	exitUsage      = 2
+	exitConnection = 3
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	stopOnSignal()
+	os.Exit(realMain(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// realMain runs the CLI and turns every outcome into an exit status, so
+// that sandbox servers are always stopped, even after a panic.
+func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if p := recover(); p != nil {
+			sandbox.StopAll()
+			panic(p)
+		}
+	}()
+
+	root := newRootCmd()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	var ex *exitError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ex):
+		if ex.msg != "" {
+			fmt.Fprintln(stderr, "luascope: "+ex.msg)
+		}
+		return ex.code
+	default:
+		// cobra's own errors: unknown command or flag, wrong arguments.
+		fmt.Fprintf(stderr, "luascope: %v\nRun 'luascope --help' for usage.\n", err)
+		return exitUsage
+	}
+}
+
+// exitError carries an exit status up to realMain. msg is printed to
+// stderr when not empty; it must already be redacted.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func usageErr(format string, a ...any) error {
+	return &exitError{code: exitUsage, msg: fmt.Sprintf(format, a...) + "\nRun 'luascope --help' for usage."}
+}

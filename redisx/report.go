@@ -1,0 +1,201 @@
+package redisx
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"luascope/redisx/classify"
+	"luascope/redisx/resp"
+)
+
+// Report is a run as the CLI's --json prints it: a stable contract that
+// tests and users' scripts rely on. Fields are only ever added.
+type Report struct {
+	Target   string                   `json:"target"`
+	Server   ReportServer             `json:"server"`
+	Script   ReportScript             `json:"script"`
+	Function string                   `json:"function,omitempty"`
+	Strategy Strategy                 `json:"strategy"`
+	ReadOnly bool                     `json:"readonly"`
+	Keys     []string                 `json:"keys"`
+	Args     []string                 `json:"args"`
+	Steps    []ReportStep             `json:"steps"`
+	Reply    *resp.Value              `json:"reply"`
+	Error    *classify.Classification `json:"error"`
+	Micros   int64                    `json:"micros"`
+}
+
+// ReportServer is the server part of a Report.
+type ReportServer struct {
+	Version  string `json:"version"`
+	Mode     string `json:"mode"`
+	Flavor   string `json:"flavor"`
+	Protocol int    `json:"protocol"`
+}
+
+// ReportScript is the script part of a Report.
+type ReportScript struct {
+	SHA   string   `json:"sha"`
+	Flags []string `json:"flags"`
+	// Shebang is present when the script starts with #!.
+	Shebang *Shebang `json:"shebang,omitempty"`
+}
+
+// ReportStep is one round trip in a Report.
+type ReportStep struct {
+	Command []string    `json:"command"`
+	Node    string      `json:"node"`
+	Conn    string      `json:"conn"`
+	Outcome Outcome     `json:"outcome"`
+	Reply   *resp.Value `json:"reply"`
+	Error   string      `json:"error,omitempty"`
+	Note    string      `json:"note,omitempty"`
+	Micros  int64       `json:"micros"`
+}
+
+// NewReport assembles the report of a finished run.
+func NewReport(s *Session, call Call, res Result) Report {
+	info := s.Info()
+	rep := Report{
+		Target:   s.Target().String(),
+		Server:   ReportServer{Version: info.Version, Mode: info.Mode, Flavor: info.Flavor, Protocol: info.Protocol},
+		Script:   ReportScript{SHA: res.SHA, Flags: []string{}, Shebang: res.Shebang},
+		Function: call.Function,
+		Strategy: res.Strategy,
+		ReadOnly: call.ReadOnly,
+		Keys:     nonNil(call.Keys),
+		Args:     nonNil(call.Args),
+		Steps:    make([]ReportStep, len(res.Steps)),
+		Reply:    res.Reply,
+		Error:    res.Error,
+		Micros:   res.Duration.Microseconds(),
+	}
+	if res.Shebang != nil {
+		rep.Script.Flags = res.Shebang.Flags
+	}
+	if call.Function != "" {
+		rep.Script = ReportScript{Flags: []string{}}
+	}
+	for i, st := range res.Steps {
+		rep.Steps[i] = ReportStep{Command: st.Command, Node: st.Node, Conn: st.Conn, Outcome: st.Outcome,
+			Reply: st.Reply, Error: st.Err, Note: st.Note, Micros: st.Dur.Microseconds()}
+	}
+	return rep
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// WriteJSON writes the report as one JSON document and a newline.
+func (r Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}
+
+// WriteText writes the report for a person: where it ran, each round
+// trip, the reply like redis-cli prints it, and the classified error.
+// Everything from the server is escaped.
+func (r Report) WriteText(w io.Writer, quiet bool) error {
+	var b strings.Builder
+	if !quiet {
+		fmt.Fprintf(&b, "target    %s (%s %s, %s, RESP%d)\n", r.Target, r.Server.Flavor, r.Server.Version, r.Server.Mode, r.Server.Protocol)
+		if r.Function != "" {
+			fmt.Fprintf(&b, "function  %s\n", resp.Escape([]byte(r.Function)))
+		} else {
+			flags := "none"
+			if r.Script.Shebang != nil {
+				flags = strings.Join(r.Script.Flags, ",")
+				if flags == "" {
+					flags = "none"
+				}
+				if len(r.Script.Shebang.Unknown) > 0 {
+					flags += " (unknown to Redis: " + strings.Join(r.Script.Shebang.Unknown, ",") + ")"
+				}
+			}
+			fmt.Fprintf(&b, "script    sha %s, flags %s\n", r.Script.SHA, resp.Escape([]byte(flags)))
+			fmt.Fprintf(&b, "strategy  %s%s\n", r.Strategy, map[bool]string{true: " (read-only)"}[r.ReadOnly])
+		}
+		fmt.Fprintf(&b, "steps     %d round trip%s, %s\n", len(r.Steps), plural(len(r.Steps)), fmtMicros(r.Micros))
+		for i, st := range r.Steps {
+			fmt.Fprintf(&b, "  %d. %-8s %s  %s  %s\n", i+1, st.Outcome, strings.Join(st.Command, " "), st.Node, fmtMicros(st.Micros))
+			if st.Note != "" {
+				fmt.Fprintf(&b, "     why: %s\n", st.Note)
+			}
+			switch {
+			case st.Reply != nil:
+				fmt.Fprintf(&b, "     <- %s\n", resp.Summary(*st.Reply, 100))
+			case st.Error != "":
+				fmt.Fprintf(&b, "     <- no reply: %s\n", resp.Escape([]byte(st.Error)))
+			}
+		}
+		b.WriteString("reply\n")
+	}
+	if r.Reply != nil {
+		b.WriteString(resp.Text(*r.Reply))
+		if !strings.HasSuffix(b.String(), "\n") {
+			b.WriteString("\n")
+		}
+	} else {
+		b.WriteString("(no reply)\n")
+	}
+	if r.Error != nil && !quiet {
+		writeClassification(&b, *r.Error)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteClassification writes a classified error for a person, as
+// `luascope explain-error` and `run` print it.
+func WriteClassification(w io.Writer, c classify.Classification) error {
+	var b strings.Builder
+	writeClassification(&b, c)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeClassification(b *strings.Builder, c classify.Classification) {
+	fmt.Fprintf(b, "error\n  class     %s (source: %s)\n", c.Class, c.Source)
+	fmt.Fprintf(b, "  message   %s\n", resp.Escape([]byte(c.Message)))
+	if c.SHA != "" {
+		fmt.Fprintf(b, "  script    %s\n", c.SHA)
+	}
+	if c.Line > 0 {
+		fmt.Fprintf(b, "  line      %d\n", c.Line)
+	}
+	if c.Hint != "" {
+		fmt.Fprintf(b, "  hint      %s\n", c.Hint)
+	}
+	if c.Clients.RedisPy != "" {
+		fmt.Fprintf(b, "  redis-py  %s\n", c.Clients.RedisPy)
+	}
+	if c.Clients.GoRedis != "" {
+		fmt.Fprintf(b, "  go-redis  %s\n", c.Clients.GoRedis)
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func fmtMicros(us int64) string {
+	d := time.Duration(us) * time.Microsecond
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%dµs", us)
+	case d < time.Second:
+		return fmt.Sprintf("%.2fms", float64(us)/1000)
+	}
+	return d.Round(time.Millisecond).String()
+}

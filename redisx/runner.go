@@ -1,0 +1,367 @@
+package redisx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"luascope/redisx/classify"
+	"luascope/redisx/resp"
+)
+
+// Strategy is how a run gets the script to the server. Clients differ
+// here, and the differences are what users trip over, so each is
+// selectable and its round trips are shown.
+type Strategy string
+
+// The strategies. The default, EvalshaLoad, is the sticky-connection
+// retry proposed for go-redis's Script.Run.
+const (
+	// EvalshaLoad sends EVALSHA; on NOSCRIPT, SCRIPT LOAD and EVALSHA again
+	// on the same connection (3 round trips cold, 1 warm).
+	EvalshaLoad Strategy = "evalsha-load"
+	// EvalshaEval sends EVALSHA, then EVAL on NOSCRIPT: what go-redis's
+	// Script.Run does today (2 round trips cold, 1 warm).
+	EvalshaEval Strategy = "evalsha-eval"
+	// EvalOnly sends EVAL every time: simple, but the whole body every time.
+	EvalOnly Strategy = "eval"
+	// LoadFirst sends SCRIPT LOAD, then EVALSHA: always 2 round trips.
+	LoadFirst Strategy = "load-first"
+)
+
+// Strategies lists every strategy, in the order the UI cycles through them.
+var Strategies = []Strategy{EvalshaLoad, EvalshaEval, EvalOnly, LoadFirst}
+
+// ParseStrategy accepts a strategy name as the --strategy flag takes it.
+func ParseStrategy(s string) (Strategy, error) {
+	for _, st := range Strategies {
+		if string(st) == s {
+			return st, nil
+		}
+	}
+	names := make([]string, len(Strategies))
+	for i, st := range Strategies {
+		names[i] = string(st)
+	}
+	return "", fmt.Errorf("unknown strategy %q (want one of %s)", s, strings.Join(names, ", "))
+}
+
+// Call is one run as the user asked for it: the script (or function),
+// its KEYS and ARGV (any bytes), and how to send it.
+type Call struct {
+	Script   Script
+	Keys     []string
+	Args     []string
+	Strategy Strategy
+	// ReadOnly sends EVAL_RO / EVALSHA_RO / FCALL_RO, which the server
+	// refuses to let write, and refuses FUNCTION LOAD.
+	ReadOnly bool
+	// Function, when set, calls a Redis Function with FCALL instead of the script.
+	Function string
+	// Library, when set with Function, is loaded with FUNCTION LOAD REPLACE first.
+	Library string
+	// Node forces the node to run on (cluster, keyless scripts); "" routes by key.
+	Node string
+}
+
+// Outcome is what one round trip came to.
+type Outcome string
+
+// The outcomes of a step.
+const (
+	OutcomeOK       Outcome = "ok"       // a non-error reply
+	OutcomeError    Outcome = "error"    // an error reply
+	OutcomeNoScript Outcome = "noscript" // NOSCRIPT: the cache does not hold the SHA
+	OutcomeMoved    Outcome = "moved"    // a cluster redirect, followed
+	OutcomeAsk      Outcome = "ask"      // a migrating-slot redirect, followed
+	OutcomeFailed   Outcome = "failed"   // no reply: connection lost, timeout
+)
+
+// Step is one round trip of a run, emitted as it happens.
+type Step struct {
+	Seq     int           // 1-based position in the run
+	Command []string      // as sent, printable: arguments escaped, a long script body abbreviated
+	Node    string        // server address it went to
+	Conn    string        // local address of the connection (a retry on the same connection shows the same)
+	Dialed  bool          // a new connection was opened for it (first use or reconnect)
+	Outcome Outcome       //
+	Reply   *resp.Value   // the exact reply, nil when none arrived
+	Err     string        // client-side failure when no reply arrived
+	Note    string        // why this step happened, e.g. "NOSCRIPT: load and retry on the same connection"
+	Start   time.Time     //
+	Dur     time.Duration //
+}
+
+// Result is a whole run.
+type Result struct {
+	SHA      string
+	Shebang  *Shebang
+	Strategy Strategy
+	Steps    []Step
+	// Reply is the final reply (an error reply included); nil when the run
+	// failed without one (see Error).
+	Reply *resp.Value
+	// Error classifies the failure: the final error reply, or the client
+	// error when no reply came. nil on success.
+	Error    *classify.Classification
+	Duration time.Duration
+	// ClientErr is the client-side error when no reply came (connection, timeout).
+	ClientErr error
+}
+
+// ExitCode maps a result to the CLI's exit status: 0 reply, 1 error
+// reply, 3 connection trouble.
+func (r Result) ExitCode() int {
+	switch {
+	case r.ClientErr != nil:
+		return 3
+	case r.Error != nil:
+		return 1
+	}
+	return 0
+}
+
+// ErrReadOnly is returned for an action that read-only mode forbids.
+var ErrReadOnly = errors.New("refused: read-only mode cannot write (FUNCTION LOAD)")
+
+// maxRedirects bounds MOVED/ASK chasing, as redis-cli and go-redis do.
+const maxRedirects = 5
+
+// run is the state of one run: the session, the callback and the steps.
+type run struct {
+	s      *Session
+	onStep func(Step)
+	res    *Result
+}
+
+// Run executes call one round trip at a time, calling onStep (if not nil)
+// after each round trip, from the calling goroutine. It never returns a
+// Go error: every failure is classified in the Result.
+func (s *Session) Run(ctx context.Context, call Call, onStep func(Step)) Result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	start := time.Now()
+	res := Result{SHA: call.Script.SHA, Shebang: call.Script.Shebang, Strategy: call.Strategy}
+	if res.Strategy == "" {
+		res.Strategy = EvalshaLoad
+	}
+	r := &run{s: s, onStep: onStep, res: &res}
+	final := r.execute(ctx, call)
+	res.Duration = time.Since(start)
+	switch {
+	case final.err != nil:
+		res.ClientErr = final.err
+		c := classify.ClassifyError(final.err)
+		res.Error = &c
+	case final.value != nil:
+		res.Reply = final.value
+		if final.value.Kind == resp.Error {
+			c := classify.Classify(string(final.value.Str))
+			if c.SHA == "" && call.Function == "" {
+				c.SHA = call.Script.SHA
+			}
+			res.Error = &c
+		}
+	}
+	return res
+}
+
+func (r *run) execute(ctx context.Context, call Call) reply {
+	n, err := r.s.route(call)
+	if err != nil {
+		return reply{err: err}
+	}
+	keys := make([]any, 0, 2+len(call.Keys)+len(call.Args))
+	keys = append(keys, strconv.Itoa(len(call.Keys)))
+	for _, k := range call.Keys {
+		keys = append(keys, k)
+	}
+	for _, a := range call.Args {
+		keys = append(keys, a)
+	}
+	suffix := func(name string, first any) []any {
+		return append([]any{name, first}, keys...)
+	}
+	ro := func(name string) string {
+		if call.ReadOnly {
+			return name + "_RO"
+		}
+		return name
+	}
+	sha, src := call.Script.SHA, call.Script.Source
+
+	if call.Function != "" {
+		if call.Library != "" {
+			if call.ReadOnly {
+				return reply{err: ErrReadOnly}
+			}
+			rep, n2 := r.send(ctx, n, "", "FUNCTION", "LOAD", "REPLACE", call.Library)
+			n = n2
+			if rep.err != nil || rep.value.Kind == resp.Error {
+				return rep
+			}
+		}
+		rep, _ := r.send(ctx, n, "", suffix(ro("FCALL"), call.Function)...)
+		return rep
+	}
+
+	switch r.res.Strategy {
+	case EvalOnly:
+		rep, _ := r.send(ctx, n, "", suffix(ro("EVAL"), src)...)
+		return rep
+	case LoadFirst:
+		rep, n2 := r.send(ctx, n, "", "SCRIPT", "LOAD", src)
+		if rep.err != nil || rep.value.Kind == resp.Error {
+			return rep
+		}
+		rep, _ = r.send(ctx, n2, "", suffix(ro("EVALSHA"), sha)...)
+		return rep
+	}
+	// evalsha-load and evalsha-eval both start optimistic.
+	rep, n := r.send(ctx, n, "", suffix(ro("EVALSHA"), sha)...)
+	if rep.err != nil || !isNoScript(rep.value) {
+		return rep
+	}
+	if r.res.Strategy == EvalshaEval {
+		rep, _ = r.send(ctx, n, "NOSCRIPT: fall back to EVAL with the whole body", suffix(ro("EVAL"), src)...)
+		return rep
+	}
+	rep, n = r.send(ctx, n, "NOSCRIPT: load the script on the same connection", "SCRIPT", "LOAD", src)
+	if rep.err != nil || rep.value.Kind == resp.Error {
+		return rep
+	}
+	rep, _ = r.send(ctx, n, "retry EVALSHA on the same connection", suffix(ro("EVALSHA"), sha)...)
+	return rep
+}
+
+func isNoScript(v *resp.Value) bool {
+	return v != nil && v.Kind == resp.Error && strings.HasPrefix(string(v.Str), "NOSCRIPT")
+}
+
+// send performs one logical command, following cluster redirects when the
+// target is a cluster (each redirect is a step of its own), and returns
+// the reply and the node that finally answered.
+func (r *run) send(ctx context.Context, n *node, note string, args ...any) (reply, *node) {
+	asking := false
+	for hop := 0; ; hop++ {
+		if asking {
+			rep := r.step(ctx, n, "ASK: tell the importing node to accept the next command", "ASKING")
+			if rep.err != nil {
+				return rep, n
+			}
+			asking = false
+		}
+		rep := r.step(ctx, n, note, args...)
+		if rep.err != nil || rep.value.Kind != resp.Error || !r.s.target.Cluster || hop >= maxRedirects {
+			return rep, n
+		}
+		msg := string(rep.value.Str)
+		kind, slot, addr, ok := parseRedirect(msg)
+		if !ok {
+			return rep, n
+		}
+		next, err := r.s.nodeFor(addr)
+		if err != nil {
+			return reply{err: err}, n
+		}
+		if kind == "MOVED" {
+			r.s.slots[slot] = addr
+			note = fmt.Sprintf("MOVED: slot %d is served by %s", slot, addr)
+		} else {
+			asking = true
+			note = fmt.Sprintf("ASK: slot %d is migrating to %s", slot, addr)
+		}
+		n = next
+	}
+}
+
+// parseRedirect reads "MOVED 3999 127.0.0.1:6381" and "ASK 3999 host:port".
+func parseRedirect(msg string) (kind string, slot int, addr string, ok bool) {
+	f := strings.Fields(msg)
+	if len(f) != 3 || (f[0] != "MOVED" && f[0] != "ASK") {
+		return "", 0, "", false
+	}
+	slot, err := strconv.Atoi(f[1])
+	if err != nil {
+		return "", 0, "", false
+	}
+	addr = f[2]
+	if strings.HasPrefix(addr, ":") {
+		// Redis 7 may omit the host when it is unknown: same host as ours.
+		addr = "127.0.0.1" + addr
+	}
+	return f[0], slot, addr, true
+}
+
+// step is one round trip on one node, recorded and reported.
+func (r *run) step(ctx context.Context, n *node, note string, args ...any) reply {
+	st := Step{Seq: len(r.res.Steps) + 1, Command: displayArgs(args), Node: n.addr, Note: note, Start: time.Now()}
+	rep := n.do(ctx, args...)
+	st.Dur, st.Conn, st.Dialed = rep.dur, rep.conn, rep.dialed
+	switch {
+	case rep.err != nil:
+		st.Outcome, st.Err = OutcomeFailed, rep.err.Error()
+	case rep.value.Kind == resp.Error:
+		st.Outcome, st.Reply = r.errorOutcome(rep.value), rep.value
+	default:
+		st.Outcome, st.Reply = OutcomeOK, rep.value
+	}
+	r.res.Steps = append(r.res.Steps, st)
+	if r.onStep != nil {
+		r.onStep(st)
+	}
+	return rep
+}
+
+// errorOutcome names an error reply that a strategy handles itself.
+func (r *run) errorOutcome(v *resp.Value) Outcome {
+	if isNoScript(v) {
+		return OutcomeNoScript
+	}
+	if kind, _, _, ok := parseRedirect(string(v.Str)); ok && r.s.target.Cluster {
+		if kind == "MOVED" {
+			return OutcomeMoved
+		}
+		return OutcomeAsk
+	}
+	return OutcomeError
+}
+
+// route picks the node for a call: the forced one, the one a MOVED told
+// us serves the first key's slot, or the seed.
+func (s *Session) route(call Call) (*node, error) {
+	if call.Node != "" {
+		return s.nodeFor(call.Node)
+	}
+	if s.target.Cluster && len(call.Keys) > 0 {
+		if addr, ok := s.slots[KeySlot(call.Keys[0])]; ok {
+			return s.nodeFor(addr)
+		}
+	}
+	return s.seed, nil
+}
+
+// maxShown is how much of a script body a step's command shows.
+const maxShown = 48
+
+// displayArgs renders a command for the trace: every argument escaped so
+// no byte reaches the terminal raw, a long body abbreviated.
+func displayArgs(args []any) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		s := fmt.Sprint(a)
+		if len(s) > 2*maxShown || strings.ContainsRune(s, '\n') {
+			first, _, _ := strings.Cut(s, "\n")
+			if len(first) > maxShown {
+				first = first[:maxShown]
+			}
+			out[i] = resp.Escape([]byte(first)) + fmt.Sprintf("…(%d bytes)", len(s))
+			continue
+		}
+		out[i] = resp.Escape([]byte(s))
+	}
+	return out
+}

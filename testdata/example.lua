@@ -1,0 +1,13 @@
+-- A fixed-window rate limiter: allow ARGV[1] calls per ARGV[2] seconds
+-- for the key in KEYS[1]. Returns {allowed (1/0), calls so far, ttl}.
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local calls = redis.call('INCR', KEYS[1])
+if calls == 1 then
+  redis.call('EXPIRE', KEYS[1], window)
+end
+local ttl = redis.call('TTL', KEYS[1])
+if calls > limit then
+  return {0, calls, ttl}
+end
+return {1, calls, ttl}
