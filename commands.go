@@ -132,6 +132,7 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 	call.Keys, call.Args = splitKeysArgs(words)
 
 	ctx := context.Background()
+	o.conn.readOnly = o.ro
 	conn, err := o.conn.connect(ctx, cmd.Flags(), cmd.ErrOrStderr())
 	if err != nil {
 		return err

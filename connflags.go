@@ -32,6 +32,7 @@ type connFlags struct {
 	noAuthWarning         bool
 	sandbox               bool
 	timeout               time.Duration
+	readOnly              bool // set by commands that take --ro
 }
 
 func (f *connFlags) register(fs *pflag.FlagSet) {
@@ -139,6 +140,7 @@ func (f *connFlags) target(fs *pflag.FlagSet, stderr io.Writer) (redisx.Target, 
 		return t, usageErr("--timeout %s: must not be negative", f.timeout)
 	}
 	t.Timeout = f.timeout
+	t.ReadOnly = f.readOnly
 	hideSecretsFromProcessTitle()
 	return t, nil
 }

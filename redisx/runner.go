@@ -143,6 +143,10 @@ type run struct {
 func (s *Session) Run(ctx context.Context, call Call, onStep func(Step)) Result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.target.ReadOnly {
+		// A read-only session never sends a writing command, whatever the call says.
+		call.ReadOnly = true
+	}
 	start := time.Now()
 	res := Result{SHA: call.Script.SHA, Shebang: call.Script.Shebang, Strategy: call.Strategy}
 	if res.Strategy == "" {

@@ -293,3 +293,36 @@ func TestReconnectAfterServerRestart(t *testing.T) {
 		t.Error("the step after a restart should say it opened a new connection")
 	}
 }
+
+func TestAdminConnection(t *testing.T) {
+	srv := startServer(t)
+	s := connect(t, srv)
+	ctx := context.Background()
+	sc := redisx.NewScript("return 42")
+	if ok, err := s.ScriptExists(ctx, sc.SHA); err != nil || ok {
+		t.Fatalf("before: %v %v", ok, err)
+	}
+	s.Run(ctx, redisx.Call{Script: sc}, nil)
+	if ok, err := s.ScriptExists(ctx, sc.SHA); err != nil || !ok {
+		t.Fatalf("after run: %v %v", ok, err)
+	}
+	s.SetReadOnly(true)
+	if _, err := s.Admin(ctx, "SCRIPT", "FLUSH"); err != redisx.ErrReadOnlyAdmin {
+		t.Errorf("SCRIPT FLUSH in read-only mode: %v", err)
+	}
+	if _, err := s.Admin(ctx, "script", "kill"); err != redisx.ErrReadOnlyAdmin {
+		t.Errorf("SCRIPT KILL in read-only mode: %v", err)
+	}
+	res := s.Run(ctx, redisx.Call{Script: redisx.NewScript("return redis.call('set','k','v')"), Strategy: redisx.EvalOnly}, nil)
+	if res.Steps[0].Command[0] != "EVAL_RO" {
+		t.Errorf("read-only session sent %s", res.Steps[0].Command[0])
+	}
+	s.SetReadOnly(false)
+	v, err := s.Admin(ctx, "SCRIPT", "FLUSH")
+	if err != nil || v.Kind != resp.Status {
+		t.Fatalf("SCRIPT FLUSH: %v %v", v, err)
+	}
+	if ok, _ := s.ScriptExists(ctx, sc.SHA); ok {
+		t.Error("still cached after SCRIPT FLUSH")
+	}
+}

@@ -1,0 +1,95 @@
+package ui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap is every binding of the app, in one place (bubbles' list/keys.go
+// style). Panes match keys only with key.Matches against these, and
+// disable bindings that do not apply so the help stays truthful.
+type KeyMap struct {
+	// Global.
+	Run, NextPane, PrevPane, Help, Quit, Zoom key.Binding
+	Open, Save, ExternalEdit                  key.Binding
+	Strategy, Protocol, ReadOnly, Theme       key.Binding
+	Stop, CacheLoad, CacheFlush, CacheCheck   key.Binding
+	History                                   key.Binding
+
+	// Movement shared by list-like panes.
+	Up, Down, PageUp, PageDown, Top, Bottom, Left, Right key.Binding
+
+	// Editor.
+	Undo, Redo, Copy, Paste, Cut, SelectAll, Find, FindNext, GotoLine key.Binding
+
+	// Form.
+	AddRow, DeleteRow, MoveRowUp, MoveRowDown, ToggleKind key.Binding
+
+	// Result tree.
+	Toggle, ExpandAll, CollapseAll, JumpError, CopyValue, RawView key.Binding
+
+	// Error panel.
+	JumpLine key.Binding
+
+	// Confirmations.
+	Confirm, Cancel key.Binding
+}
+
+// DefaultKeyMap is luascope's bindings. F-keys double the ctrl chords
+// because some terminals and multiplexers swallow one or the other.
+func DefaultKeyMap() *KeyMap {
+	return &KeyMap{
+		Run:          key.NewBinding(key.WithKeys("ctrl+r", "f5"), key.WithHelp("ctrl+r/F5", "run")),
+		NextPane:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
+		PrevPane:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev pane")),
+		Help:         key.NewBinding(key.WithKeys("f1"), key.WithHelp("F1", "help")),
+		Quit:         key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Zoom:         key.NewBinding(key.WithKeys("ctrl+z", "f11"), key.WithHelp("ctrl+z/F11", "zoom pane")),
+		Open:         key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "open")),
+		Save:         key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
+		ExternalEdit: key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "$EDITOR")),
+		Strategy:     key.NewBinding(key.WithKeys("f6"), key.WithHelp("F6", "strategy")),
+		Protocol:     key.NewBinding(key.WithKeys("f7"), key.WithHelp("F7", "RESP2/3")),
+		ReadOnly:     key.NewBinding(key.WithKeys("f8"), key.WithHelp("F8", "read-only")),
+		Theme:        key.NewBinding(key.WithKeys("f12"), key.WithHelp("F12", "theme")),
+		Stop:         key.NewBinding(key.WithKeys("ctrl+k"), key.WithHelp("ctrl+k", "stop script")),
+		CacheCheck:   key.NewBinding(key.WithKeys("f2"), key.WithHelp("F2", "SCRIPT EXISTS")),
+		CacheLoad:    key.NewBinding(key.WithKeys("f3"), key.WithHelp("F3", "SCRIPT LOAD")),
+		CacheFlush:   key.NewBinding(key.WithKeys("f4"), key.WithHelp("F4", "SCRIPT FLUSH")),
+		History:      key.NewBinding(key.WithKeys("ctrl+h"), key.WithHelp("ctrl+h", "history")),
+
+		Up:       key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
+		Down:     key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Top:      key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "top")),
+		Bottom:   key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "bottom")),
+		Left:     key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "left/collapse")),
+		Right:    key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "right/expand")),
+
+		Undo:      key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "undo")),
+		Redo:      key.NewBinding(key.WithKeys("ctrl+y"), key.WithHelp("ctrl+y", "redo")),
+		Copy:      key.NewBinding(key.WithKeys("alt+c"), key.WithHelp("alt+c", "copy")),
+		Paste:     key.NewBinding(key.WithKeys("ctrl+v"), key.WithHelp("ctrl+v", "paste")),
+		Cut:       key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "cut")),
+		SelectAll: key.NewBinding(key.WithKeys("ctrl+a"), key.WithHelp("ctrl+a", "select all")),
+		Find:      key.NewBinding(key.WithKeys("ctrl+f"), key.WithHelp("ctrl+f", "find")),
+		FindNext:  key.NewBinding(key.WithKeys("ctrl+n", "f3"), key.WithHelp("ctrl+n", "find next")),
+		GotoLine:  key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "go to line")),
+
+		AddRow:      key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "add row")),
+		DeleteRow:   key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "delete row")),
+		MoveRowUp:   key.NewBinding(key.WithKeys("alt+up"), key.WithHelp("alt+↑", "move row up")),
+		MoveRowDown: key.NewBinding(key.WithKeys("alt+down"), key.WithHelp("alt+↓", "move row down")),
+		ToggleKind:  key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "key ↔ arg")),
+
+		Toggle:      key.NewBinding(key.WithKeys("enter", " "), key.WithHelp("enter", "expand/collapse")),
+		ExpandAll:   key.NewBinding(key.WithKeys("+"), key.WithHelp("+", "expand all")),
+		CollapseAll: key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "collapse all")),
+		JumpError:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "first error")),
+		CopyValue:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy value")),
+		RawView:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "raw RESP")),
+
+		JumpLine: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to line")),
+
+		Confirm: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
+		Cancel:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
+	}
+}
