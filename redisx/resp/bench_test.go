@@ -1,0 +1,127 @@
+package resp
+
+import (
+	"bytes"
+	"io"
+	"strconv"
+	"sync"
+	"testing"
+)
+
+// bulkArrayWire is an n-element array of small bulk strings ("v0", "v1", …).
+func bulkArrayWire(n int) []byte {
+	b := make([]byte, 0, n*12+16)
+	b = appendHeader(b, '*', n)
+	var s []byte
+	for i := range n {
+		s = strconv.AppendInt(append(s[:0], 'v'), int64(i), 10)
+		b = appendBlob(b, '$', s)
+	}
+	return b
+}
+
+// intArrayWire is an n-element array of integers.
+func intArrayWire(n int) []byte {
+	b := make([]byte, 0, n*10+16)
+	b = appendHeader(b, '*', n)
+	for i := range n {
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(i), 10)
+		b = append(b, '\r', '\n')
+	}
+	return b
+}
+
+const million = 1_000_000
+
+var (
+	benchOnce            sync.Once
+	benchBulk, benchInts []byte
+	benchValue           Value
+)
+
+func benchData(b *testing.B) {
+	benchOnce.Do(func() {
+		benchBulk = bulkArrayWire(million)
+		benchInts = intArrayWire(million)
+		var err error
+		if benchValue, _, err = Parse(benchBulk); err != nil {
+			panic(err)
+		}
+	})
+	b.ResetTimer()
+}
+
+func BenchmarkParseArray1M(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		wire *[]byte
+	}{{"bulk", &benchBulk}, {"integer", &benchInts}} {
+		b.Run(tc.name, func(b *testing.B) {
+			benchData(b)
+			b.SetBytes(int64(len(*tc.wire)))
+			b.ReportAllocs()
+			for b.Loop() {
+				v, _, err := Parse(*tc.wire)
+				if err != nil || len(v.Elems) != million {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkReaderArray1M(b *testing.B) {
+	benchData(b)
+	b.SetBytes(int64(len(benchBulk)))
+	b.ReportAllocs()
+	for b.Loop() {
+		v, err := NewReader(bytes.NewReader(benchBulk)).Read()
+		if err != nil || len(v.Elems) != million {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkJSON1M(b *testing.B) {
+	benchData(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		out, err := benchValue.MarshalJSON()
+		if err != nil || len(out) == 0 {
+			b.Fatal(err)
+		}
+		b.SetBytes(int64(len(out)))
+	}
+}
+
+func BenchmarkText1M(b *testing.B) {
+	b.Run("WriteText", func(b *testing.B) {
+		benchData(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := WriteText(io.Discard, benchValue); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Text", func(b *testing.B) {
+		benchData(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			if len(Text(benchValue)) == 0 {
+				b.Fatal("empty")
+			}
+		}
+	})
+}
+
+func BenchmarkEncode1M(b *testing.B) {
+	benchData(b)
+	b.SetBytes(int64(len(benchBulk)))
+	b.ReportAllocs()
+	buf := make([]byte, 0, len(benchBulk))
+	for b.Loop() {
+		buf = Encode(buf[:0], benchValue)
+	}
+}

@@ -1,0 +1,156 @@
+package resp
+
+import (
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Escape makes server bytes safe to print: a reply can carry terminal
+// escape sequences, and nothing from the server is written raw. It escapes
+// like redis-cli (\\, \", \n, \r, \t, \a, \b, other bytes below 0x20 and
+// 0x7f as \xNN) and writes each byte of invalid UTF-8 as \xNN. Valid UTF-8
+// passes through, except code points that are invisible or reorder text
+// and so could mislead a reader: C1 controls (U+0080–U+009F), format
+// characters such as the bidi overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069), zero-width spaces and U+FEFF, and the line and paragraph
+// separators U+2028/U+2029. Those are written as \u{hex}, e.g. \u{202e}.
+// The joiners U+200C and U+200D pass, since emoji and several scripts need
+// them. The result is never quoted; see Quote.
+func Escape(b []byte) string {
+	for i, c := range b {
+		if c < 0x20 || c >= 0x7f || c == '\\' || c == '"' {
+			out := make([]byte, 0, len(b)+len(b)/8+8)
+			out = append(out, b[:i]...)
+			return string(appendEscape(out, b[i:]))
+		}
+	}
+	return string(b)
+}
+
+// Quote returns Escape(b) in double quotes, the way a bulk string is shown.
+func Quote(b []byte) string {
+	out := make([]byte, 0, len(b)+2)
+	out = append(out, '"')
+	out = appendEscape(out, b)
+	return string(append(out, '"'))
+}
+
+// hidden reports valid code points outside ASCII that Escape must not
+// write raw.
+func hidden(r rune) bool {
+	if r <= 0x9f {
+		return r >= 0x80 // C1 controls
+	}
+	if r < 0x600 { // fast path: the only format character below U+0600
+		return r == 0xad
+	}
+	if r == 0x200c || r == 0x200d {
+		return false
+	}
+	return unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
+}
+
+// appendEscape appends the escaped form of s to dst.
+func appendEscape(dst, s []byte) []byte {
+	start := 0 // s[start:i] is pending and needs no escaping
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != 0x7f && c != '\\' && c != '"' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			dst = appendEscapedASCII(dst, c)
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRune(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(dst, s[start:i]...)
+			dst = appendHexByte(dst, c)
+		case hidden(r):
+			dst = append(dst, s[start:i]...)
+			dst = appendCodePoint(dst, r)
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	return append(dst, s[start:]...)
+}
+
+// appendEscapeLimit escapes s into dst but stops before the output of this
+// call would exceed limit runes, never splitting an escape sequence. It
+// reports whether all of s was written.
+func appendEscapeLimit(dst, s []byte, limit int) ([]byte, bool) {
+	var unit [16]byte
+	for i := 0; i < len(s); {
+		u := unit[:0]
+		c := s[i]
+		size := 1
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != 0x7f && c != '\\' && c != '"' {
+				u = append(u, c)
+			} else {
+				u = appendEscapedASCII(u, c)
+			}
+		} else {
+			var r rune
+			r, size = utf8.DecodeRune(s[i:])
+			switch {
+			case r == utf8.RuneError && size == 1:
+				u = appendHexByte(u, c)
+			case hidden(r):
+				u = appendCodePoint(u, r)
+			default:
+				u = append(u, s[i:i+size]...)
+			}
+		}
+		n := utf8.RuneCount(u)
+		if n > limit {
+			return dst, false
+		}
+		limit -= n
+		dst = append(dst, u...)
+		i += size
+	}
+	return dst, true
+}
+
+func appendEscapedASCII(dst []byte, c byte) []byte {
+	switch c {
+	case '\\':
+		return append(dst, '\\', '\\')
+	case '"':
+		return append(dst, '\\', '"')
+	case '\n':
+		return append(dst, '\\', 'n')
+	case '\r':
+		return append(dst, '\\', 'r')
+	case '\t':
+		return append(dst, '\\', 't')
+	case '\a':
+		return append(dst, '\\', 'a')
+	case '\b':
+		return append(dst, '\\', 'b')
+	}
+	return appendHexByte(dst, c)
+}
+
+const hexDigits = "0123456789abcdef"
+
+func appendHexByte(dst []byte, c byte) []byte {
+	return append(dst, '\\', 'x', hexDigits[c>>4], hexDigits[c&0xf])
+}
+
+func appendCodePoint(dst []byte, r rune) []byte {
+	dst = append(dst, '\\', 'u', '{')
+	dst = strconv.AppendUint(dst, uint64(r), 16)
+	return append(dst, '}')
+}
