@@ -48,7 +48,7 @@ type Theme struct {
 	// production connection, a sandbox server, a read-only run); their
 	// text is BadgeText.
 	BadgeProd, BadgeSandbox, BadgeRO Color
-	BadgeText                        Color
+	BadgeText                        Color // foreground on every Badge*
 	// Type* colour the reply type badges in the result tree.
 	TypeInteger, TypeBulk, TypeStatus, TypeError, TypeNil, TypeAggregate, TypeOther Color
 }
