@@ -31,12 +31,12 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		Version:       version,
 		Args:          cobra.ArbitraryArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return &exitError{code: exitUsage, msg: "the terminal UI is not built yet; use 'luascope run FILE [KEY ...] [, ARG ...]' (see 'luascope --help')"}
-		},
 	}
 	conn := &connFlags{}
 	conn.register(root.PersistentFlags())
+	tui := &tuiOpts{conn: conn}
+	tui.register(root.Flags())
+	root.RunE = tui.runTUI
 	// cobra would give help the shorthand -h, which redis-cli users know as the host.
 	root.PersistentFlags().Bool("help", false, "show help")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })

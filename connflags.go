@@ -32,7 +32,8 @@ type connFlags struct {
 	noAuthWarning         bool
 	sandbox               bool
 	timeout               time.Duration
-	readOnly              bool // set by commands that take --ro
+	readOnly              bool   // set by commands that take --ro
+	namedPassword         string // from a named connection's password_env
 }
 
 func (f *connFlags) register(fs *pflag.FlagSet) {
@@ -113,6 +114,8 @@ func (f *connFlags) target(fs *pflag.FlagSet, stderr io.Writer) (redisx.Target, 
 		if !f.noAuthWarning {
 			fmt.Fprintln(stderr, "Warning: Using a password with '-a' on the command line may not be safe (luascope hides it from its process title, but your shell history keeps it). Prefer REDISCLI_AUTH or --askpass.")
 		}
+	case f.namedPassword != "":
+		t.Password = redisx.Secret(f.namedPassword)
 	case os.Getenv("REDISCLI_AUTH") != "":
 		t.Password = redisx.Secret(os.Getenv("REDISCLI_AUTH"))
 	}

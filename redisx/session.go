@@ -145,6 +145,7 @@ type Session struct {
 	seed  *node
 	nodes map[string]*node
 	slots map[int]string // cluster slot → node address, learned from MOVED
+	adm   admin
 }
 
 // Connect dials the target, checks that it answers (and lets us in), and
@@ -240,6 +241,11 @@ func (s *Session) Close() error {
 	for _, n := range s.nodes {
 		errs = append(errs, n.close())
 	}
+	s.adm.mu.Lock()
+	if s.adm.n != nil {
+		errs = append(errs, s.adm.n.close())
+	}
+	s.adm.mu.Unlock()
 	return errors.Join(errs...)
 }
 

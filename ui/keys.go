@@ -19,6 +19,16 @@ type KeyMap struct {
 	// Editor.
 	Undo, Redo, Copy, Paste, Cut, SelectAll, Find, FindNext, GotoLine key.Binding
 
+	// Editor text movement, selection and editing. The list panes' Top,
+	// Bottom mean first/last row, so the editor has its own line and
+	// document bindings; Dismiss (esc) closes the find bar or drops a
+	// selection.
+	LineStart, LineEnd, DocStart, DocEnd, WordLeft, WordRight      key.Binding
+	SelectLeft, SelectRight, SelectUp, SelectDown                  key.Binding
+	SelectLineStart, SelectLineEnd, SelectWordLeft                 key.Binding
+	SelectWordRight, SelectDocStart, SelectDocEnd                  key.Binding
+	Newline, Backspace, DeleteForward, DeleteWordBackward, Dismiss key.Binding
+
 	// Form.
 	AddRow, DeleteRow, MoveRowUp, MoveRowDown, ToggleKind key.Binding
 
@@ -41,7 +51,7 @@ func DefaultKeyMap() *KeyMap {
 		PrevPane:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev pane")),
 		Help:         key.NewBinding(key.WithKeys("f1"), key.WithHelp("F1", "help")),
 		Quit:         key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		Zoom:         key.NewBinding(key.WithKeys("ctrl+z", "f11"), key.WithHelp("ctrl+z/F11", "zoom pane")),
+		Zoom:         key.NewBinding(key.WithKeys("f11", "alt+z"), key.WithHelp("F11/alt+z", "zoom pane")),
 		Open:         key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "open")),
 		Save:         key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
 		ExternalEdit: key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "$EDITOR")),
@@ -53,7 +63,7 @@ func DefaultKeyMap() *KeyMap {
 		CacheCheck:   key.NewBinding(key.WithKeys("f2"), key.WithHelp("F2", "SCRIPT EXISTS")),
 		CacheLoad:    key.NewBinding(key.WithKeys("f3"), key.WithHelp("F3", "SCRIPT LOAD")),
 		CacheFlush:   key.NewBinding(key.WithKeys("f4"), key.WithHelp("F4", "SCRIPT FLUSH")),
-		History:      key.NewBinding(key.WithKeys("ctrl+h"), key.WithHelp("ctrl+h", "history")),
+		History:      key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "history (past runs)")),
 
 		Up:       key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
 		Down:     key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
@@ -71,8 +81,30 @@ func DefaultKeyMap() *KeyMap {
 		Cut:       key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "cut")),
 		SelectAll: key.NewBinding(key.WithKeys("ctrl+a"), key.WithHelp("ctrl+a", "select all")),
 		Find:      key.NewBinding(key.WithKeys("ctrl+f"), key.WithHelp("ctrl+f", "find")),
-		FindNext:  key.NewBinding(key.WithKeys("ctrl+n", "f3"), key.WithHelp("ctrl+n", "find next")),
+		FindNext:  key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "find next")),
 		GotoLine:  key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "go to line")),
+
+		LineStart:          key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "line start")),
+		LineEnd:            key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "line end")),
+		DocStart:           key.NewBinding(key.WithKeys("ctrl+home"), key.WithHelp("ctrl+home", "first line")),
+		DocEnd:             key.NewBinding(key.WithKeys("ctrl+end"), key.WithHelp("ctrl+end", "last line")),
+		WordLeft:           key.NewBinding(key.WithKeys("ctrl+left", "alt+left", "alt+b"), key.WithHelp("ctrl+←", "word left")),
+		WordRight:          key.NewBinding(key.WithKeys("ctrl+right", "alt+right", "alt+f"), key.WithHelp("ctrl+→", "word right")),
+		SelectLeft:         key.NewBinding(key.WithKeys("shift+left"), key.WithHelp("shift+←", "select left")),
+		SelectRight:        key.NewBinding(key.WithKeys("shift+right"), key.WithHelp("shift+→", "select right")),
+		SelectUp:           key.NewBinding(key.WithKeys("shift+up"), key.WithHelp("shift+↑", "select up")),
+		SelectDown:         key.NewBinding(key.WithKeys("shift+down"), key.WithHelp("shift+↓", "select down")),
+		SelectLineStart:    key.NewBinding(key.WithKeys("shift+home"), key.WithHelp("shift+home", "select to line start")),
+		SelectLineEnd:      key.NewBinding(key.WithKeys("shift+end"), key.WithHelp("shift+end", "select to line end")),
+		SelectWordLeft:     key.NewBinding(key.WithKeys("ctrl+shift+left", "alt+shift+left"), key.WithHelp("ctrl+shift+←", "select word left")),
+		SelectWordRight:    key.NewBinding(key.WithKeys("ctrl+shift+right", "alt+shift+right"), key.WithHelp("ctrl+shift+→", "select word right")),
+		SelectDocStart:     key.NewBinding(key.WithKeys("ctrl+shift+home"), key.WithHelp("ctrl+shift+home", "select to start")),
+		SelectDocEnd:       key.NewBinding(key.WithKeys("ctrl+shift+end"), key.WithHelp("ctrl+shift+end", "select to end")),
+		Newline:            key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "new line")),
+		Backspace:          key.NewBinding(key.WithKeys("backspace"), key.WithHelp("backspace", "delete left")),
+		DeleteForward:      key.NewBinding(key.WithKeys("delete"), key.WithHelp("del", "delete right")),
+		DeleteWordBackward: key.NewBinding(key.WithKeys("ctrl+w", "alt+backspace"), key.WithHelp("ctrl+w", "delete word")),
+		Dismiss:            key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close/unselect")),
 
 		AddRow:      key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "add row")),
 		DeleteRow:   key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "delete row")),

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"luascope/config"
+	"luascope/history"
+	"luascope/redisx"
+	"luascope/themes"
+	"luascope/ui"
+)
+
+// tuiOpts are the flags of `luascope` without a subcommand.
+type tuiOpts struct {
+	conn       *connFlags
+	theme      string
+	strategy   string
+	ro         bool
+	watch      bool
+	noHistory  bool
+	connection string
+	debugLog   string
+	configPath string
+}
+
+func (o *tuiOpts) register(fs *pflag.FlagSet) {
+	fs.StringVar(&o.theme, "theme", "", "theme: "+strings.Join(themes.Names(), ", ")+" (default from config, else auto)")
+	fs.StringVar(&o.strategy, "strategy", "", "evalsha-load, evalsha-eval, eval or load-first (default from config, else evalsha-load)")
+	fs.BoolVar(&o.ro, "ro", false, "read-only: only EVAL_RO/EVALSHA_RO/FCALL_RO; SCRIPT FLUSH/KILL refused")
+	fs.BoolVar(&o.watch, "watch", false, "re-run when FILE changes on disk (keep writing in your own editor)")
+	fs.BoolVar(&o.noHistory, "no-history", false, "do not record runs in the history file")
+	fs.StringVar(&o.connection, "connection", "", "use the named connection from the config file")
+	fs.StringVar(&o.debugLog, "debug-log", "", "write a debug log to this file (never the terminal)")
+	fs.StringVar(&o.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/luascope/config.toml)")
+}
+
+// runTUI opens the terminal UI: `luascope [flags] [FILE [KEY ...] [, ARG ...]]`.
+func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
+	cfgPath := o.configPath
+	if cfgPath == "" {
+		if p, err := config.DefaultPath(); err == nil {
+			cfgPath = p
+		}
+	}
+	var cfg config.Config
+	if cfgPath != "" {
+		c, err := config.Load(cfgPath)
+		if err != nil {
+			return usageErr("config: %v", err)
+		}
+		cfg = c
+	}
+	themeName := firstNonEmpty(o.theme, cfg.Theme, "auto")
+	theme, err := themes.Get(themeName)
+	if err != nil {
+		return usageErr("--theme: %v", err)
+	}
+	theme = themes.FromEnv(theme.Name, os.Getenv)
+	strategy, err := redisx.ParseStrategy(firstNonEmpty(o.strategy, cfg.Strategy, string(redisx.EvalshaLoad)))
+	if err != nil {
+		return usageErr("--strategy: %v", err)
+	}
+
+	var src, filename string
+	if len(words) > 0 && words[0] != "," {
+		filename = words[0]
+		words = words[1:]
+		s, err := readScript(filename, cmd.InOrStdin())
+		switch {
+		case err == nil:
+			src = s
+		case os.IsNotExist(unwrapAll(err)) && strings.HasSuffix(filename, ".lua"):
+			// A new script: start empty, ctrl+s creates it.
+		case os.IsNotExist(unwrapAll(err)):
+			return usageErr("%s: no such file, and not a command (see 'luascope --help'; a new script must end in .lua)", filename)
+		default:
+			return usageErr("%v", err)
+		}
+	} else {
+		src = exampleScript
+	}
+	if o.watch && filename == "" {
+		return usageErr("--watch needs a FILE")
+	}
+	if !isTerminal(cmd.InOrStdin()) || !isTerminal(cmd.OutOrStdout()) {
+		return usageErr("the terminal UI needs a terminal; without one use 'luascope run'")
+	}
+	keys, args := splitKeysArgs(words)
+	if filename == "" && len(words) == 0 {
+		keys, args = []string{"rate:{demo}"}, []string{"5", "60"}
+	}
+
+	if o.debugLog != "" {
+		f, err := tea.LogToFile(o.debugLog, "luascope")
+		if err != nil {
+			return usageErr("--debug-log: %v", err)
+		}
+		defer f.Close()
+		redisx.SetDebugLog(f)
+	}
+
+	ctx := context.Background()
+	fs := cmd.Flags()
+	label, production := "", false
+	if o.connection != "" {
+		nc, err := cfg.Connection(o.connection)
+		if err != nil {
+			return usageErr("--connection: %v", err)
+		}
+		if err := o.conn.applyNamed(fs, nc); err != nil {
+			return err
+		}
+		label, production = firstNonEmpty(nc.Label, o.connection), nc.IsProduction()
+		if nc.ReadOnly {
+			o.ro = true
+		}
+	}
+	o.conn.readOnly = o.ro
+	conn, err := o.conn.connect(ctx, fs, cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	defer conn.close()
+	if conn.sandbox != nil {
+		label = "sandbox"
+	}
+
+	var store *history.Store
+	if !o.noHistory && (cfg.History == nil || *cfg.History) {
+		if p, err := history.DefaultPath(); err == nil {
+			if s, err := history.Open(p, history.Options{}); err == nil {
+				store = s
+			} else {
+				fmt.Fprintf(cmd.ErrOrStderr(), "luascope: history disabled: %v\n", err)
+			}
+		}
+	}
+
+	target := conn.session.Target()
+	model := ui.New(ui.Options{
+		Session: conn.session, Target: target, Notice: conn.notice,
+		Source: src, Filename: filename, Keys: keys, Args: args,
+		Strategy: strategy, ReadOnly: o.ro, Production: production, Label: label,
+		Theme: theme, History: store, Watch: o.watch,
+		Connect: func(t redisx.Target) (*redisx.Session, error) { return redisx.Connect(context.Background(), t) },
+	})
+	p := tea.NewProgram(model, tea.WithAltScreen(), tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()))
+	if _, err := p.Run(); err != nil {
+		return &exitError{code: exitUsage, msg: "terminal UI: " + err.Error()}
+	}
+	return nil
+}
+
+// isTerminal reports whether f is a terminal the UI can draw on.
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
+}
+
+func unwrapAll(err error) error {
+	for {
+		u, ok := err.(interface{ Unwrap() error })
+		if !ok {
+			return err
+		}
+		next := u.Unwrap()
+		if next == nil {
+			return err
+		}
+		err = next
+	}
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// applyNamed fills the connection flags from a named connection unless
+// the user gave the flag too (flags win).
+func (f *connFlags) applyNamed(fs *pflag.FlagSet, nc config.Connection) error {
+	if !fs.Changed("url") && !fs.Changed("host") && !fs.Changed("port") {
+		f.url = nc.URL
+		_ = fs.Set("url", nc.URL)
+	}
+	if f.user == "" {
+		f.user = nc.User
+	}
+	if nc.PasswordEnv != "" && !fs.Changed("pass") && !f.askpass {
+		pw := os.Getenv(nc.PasswordEnv)
+		if pw == "" {
+			return &exitError{code: exitConnection, msg: fmt.Sprintf("connection %q reads its password from $%s, which is not set", nc.URL, nc.PasswordEnv)}
+		}
+		f.namedPassword = pw
+	}
+	if nc.Cluster {
+		f.cluster = true
+	}
+	return nil
+}

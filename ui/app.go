@@ -1,0 +1,993 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"luascope/history"
+	"luascope/redisx"
+	"luascope/redisx/classify"
+	"luascope/redisx/resp"
+	"luascope/themes"
+)
+
+// Options is everything the app needs to start; main builds it from flags
+// and the config file. The session is already connected, so a wrong
+// password ends the program with one clear line before the UI starts.
+type Options struct {
+	Session  *redisx.Session
+	Target   redisx.Target // as the user gave it, for reconnecting (e.g. RESP2↔3)
+	Notice   string        // said in the status bar at start, e.g. the sandbox notice
+	Source   string
+	Filename string
+	Keys     []string
+	Args     []string
+	Strategy redisx.Strategy
+	ReadOnly bool
+	// Production makes the app ask before every run that may write.
+	Production bool
+	Label      string
+	Theme      themes.Theme
+	History    *history.Store // nil: runs are not recorded
+	Watch      bool           // re-run when Filename changes on disk
+	// Connect dials a new session; used to switch RESP2/RESP3.
+	Connect func(t redisx.Target) (*redisx.Session, error)
+}
+
+// cacheState is what the app knows about the current SHA on the server.
+type cacheState int
+
+const (
+	cacheUnknown cacheState = iota
+	cacheHeld
+	cacheMissing
+)
+
+// Model is the root of the TUI. It owns the panes, routes keys to the
+// focused one and results to the pane they belong to, and runs every
+// Redis or file call as a tea.Cmd.
+type Model struct {
+	c    *Common
+	st   appStyles
+	opts Options
+
+	session *redisx.Session
+	target  redisx.Target
+
+	editor Editor
+	form   Form
+	tree   Tree
+	trace  Trace
+	errp   ErrPanel
+	hist   HistoryPane
+
+	spin    spinner.Model
+	focus   paneID
+	zoom    bool
+	help    bool
+	helpTop int
+	history bool
+	w, h    int
+
+	strategy redisx.Strategy
+	readOnly bool
+
+	running  bool
+	runSeq   int
+	runStart time.Time
+	runCh    chan tea.Msg
+	lastSHA  string
+	cache    cacheState
+
+	status    string
+	statusErr bool
+
+	dlg    *dialog
+	prompt *prompt
+
+	watchGen int
+	quitting bool
+}
+
+// New builds the app. It does no I/O: Init starts what must happen first.
+func New(opts Options) Model {
+	if opts.Strategy == "" {
+		opts.Strategy = redisx.EvalshaLoad
+	}
+	c := &Common{Theme: opts.Theme, Keys: DefaultKeyMap()}
+	m := Model{
+		c: c, st: newAppStyles(opts.Theme), opts: opts,
+		session: opts.Session, target: opts.Target,
+		editor: NewEditor(c), form: NewForm(c), tree: NewTree(c), trace: NewTrace(c), errp: NewErrPanel(c),
+		hist:     NewHistoryPane(c),
+		strategy: opts.Strategy, readOnly: opts.ReadOnly || opts.Target.ReadOnly,
+		status: opts.Notice,
+	}
+	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot))
+	m.editor.SetValue(opts.Source)
+	m.editor.SetFilename(opts.Filename)
+	m.form.SetValues(opts.Keys, opts.Args)
+	if m.session != nil {
+		m.tree.SetProtocol(m.session.Info().Protocol)
+		m.session.SetReadOnly(m.readOnly)
+	}
+	m.editor.Focus()
+	return m
+}
+
+// Init checks the script cache for the opened script and starts watching.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.checkCache()}
+	if m.opts.Watch && m.opts.Filename != "" {
+		cmds = append(cmds, watchFileCmd(m.opts.Filename, m.watchGen))
+	}
+	if m.opts.History != nil {
+		cmds = append(cmds, loadHistoryCmd(m.opts.History))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m Model) checkCache() tea.Cmd {
+	if m.session == nil {
+		return nil
+	}
+	return checkCacheCmd(m.session, redisx.SHA1(m.editor.Value()))
+}
+
+// pane returns the focused pane through the shared interface.
+func (m *Model) pane(id paneID) Pane {
+	switch id {
+	case paneEditor:
+		return &m.editor
+	case paneForm:
+		return &m.form
+	case paneResult:
+		return &m.tree
+	case paneTrace:
+		return &m.trace
+	case paneError:
+		return &m.errp
+	case paneHistory:
+		return &m.hist
+	}
+	return &m.editor
+}
+
+func (m *Model) setFocus(id paneID) {
+	if id == paneHistory && !m.history {
+		id = paneEditor
+	}
+	m.pane(m.focus).Blur()
+	m.focus = id
+	m.pane(id).Focus()
+}
+
+// order is the tab order of the panes shown now.
+func (m *Model) order() []paneID {
+	ids := []paneID{paneEditor, paneForm, paneResult, paneTrace, paneError}
+	if m.history {
+		ids = []paneID{paneEditor, paneForm, paneResult, paneHistory, paneError}
+		if m.isTabs() {
+			ids = []paneID{paneEditor, paneForm, paneResult, paneTrace, paneError, paneHistory}
+		}
+	}
+	return ids
+}
+
+func (m *Model) cycleFocus(d int) {
+	ids := m.order()
+	i := 0
+	for j, id := range ids {
+		if id == m.focus {
+			i = j
+		}
+	}
+	m.setFocus(ids[(i+d+len(ids))%len(ids)])
+}
+
+func (m *Model) isTabs() bool {
+	return layout(m.w, m.h, m.layoutState()).tabs
+}
+
+func (m *Model) layoutState() layoutState {
+	return layoutState{focus: m.focus, zoom: m.zoom, showHistory: m.history, helpLines: 1}
+}
+
+// resize gives every pane its inner size from the layout.
+func (m *Model) resize() {
+	l := layout(m.w, m.h, m.layoutState())
+	for id := paneID(0); id < paneCount; id++ {
+		r, ok := l.panes[id]
+		if !ok {
+			// Hidden panes (tabs) get the size they would have when shown.
+			r = rect{W: m.w, H: max(3, m.h-3)}
+			if !l.tabs && !m.zoom {
+				continue
+			}
+		}
+		m.pane(id).SetSize(max(0, r.W-2), max(0, r.H-2))
+	}
+}
+
+func (m *Model) setStatus(msg string, isErr bool) {
+	m.status, m.statusErr = sanitize(msg), isErr
+}
+
+// sanitize keeps a status message to one safe line.
+func sanitize(s string) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	return resp.Escape([]byte(s))
+}
+
+// Update routes messages: window size to all panes, keys to the dialog,
+// the prompt, the global bindings or the focused pane, and results to
+// the pane they belong to.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tea.KeyMsg:
+		return m.handleKey(msg)
+	case spinner.TickMsg:
+		if !m.running {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case runStartedMsg:
+		if msg.seq != m.runSeq {
+			return m, nil
+		}
+		m.runCh = msg.ch
+		return m, waitRunCmd(msg.ch)
+	case stepTracedMsg:
+		if msg.seq != m.runSeq {
+			return m, nil
+		}
+		m.trace.AddStep(msg.seq, msg.step)
+		return m, waitRunCmd(m.runCh)
+	case runFinishedMsg:
+		if msg.seq != m.runSeq {
+			return m, nil
+		}
+		return m.finishRun(msg)
+	case cacheCheckedMsg:
+		if msg.sha != redisx.SHA1(m.editor.Value()) {
+			return m, nil
+		}
+		switch {
+		case msg.err != nil:
+			m.cache = cacheUnknown
+		case msg.exists:
+			m.cache = cacheHeld
+		default:
+			m.cache = cacheMissing
+		}
+		return m, nil
+	case adminDoneMsg:
+		return m.adminDone(msg)
+	case fileLoadedMsg:
+		if msg.err != nil {
+			m.setStatus(msg.err.Error(), true)
+			return m, nil
+		}
+		m.editor.SetValue(msg.src)
+		m.editor.SetFilename(msg.path)
+		m.editor.MarkSaved()
+		m.setStatus("opened "+msg.path, false)
+		return m, m.checkCache()
+	case fileSavedMsg:
+		if msg.err != nil {
+			m.setStatus(msg.err.Error(), true)
+			return m, nil
+		}
+		m.editor.SetFilename(msg.path)
+		m.editor.MarkSaved()
+		m.setStatus("saved "+msg.path, false)
+		if m.opts.Watch {
+			// Our own save is not a change to re-run for.
+			return m, nil
+		}
+		return m, nil
+	case externalEditedMsg:
+		if msg.err != nil {
+			m.setStatus("$EDITOR: "+msg.err.Error(), true)
+			return m, nil
+		}
+		if msg.src != m.editor.Value() {
+			m.editor.SetValue(msg.src)
+			m.setStatus("script updated from $EDITOR", false)
+		}
+		return m, m.checkCache()
+	case fileChangedMsg:
+		if msg.gen != m.watchGen {
+			return m, nil
+		}
+		next := watchFileCmd(m.opts.Filename, m.watchGen)
+		if msg.err != nil {
+			m.setStatus("watch: "+msg.err.Error(), true)
+			return m, nil
+		}
+		if msg.src == m.editor.Value() {
+			return m, next
+		}
+		m.editor.SetValue(msg.src)
+		m.editor.SetFilename(m.opts.Filename)
+		m.editor.MarkSaved()
+		m.setStatus(m.opts.Filename+" changed on disk: re-running", false)
+		mm, cmd := m.startRun(false)
+		return mm, tea.Batch(cmd, next)
+	case sessionReadyMsg:
+		if msg.err != nil {
+			m.setStatus(msg.err.Error(), true)
+			return m, nil
+		}
+		if m.session != nil {
+			old := m.session
+			go old.Close() //nolint:errcheck // closing the replaced session; nothing to report
+		}
+		m.session = msg.session
+		m.target = msg.target
+		m.session.SetReadOnly(m.readOnly)
+		m.tree.SetProtocol(m.session.Info().Protocol)
+		m.setStatus(fmt.Sprintf("now speaking RESP%d", m.session.Info().Protocol), false)
+		return m, m.checkCache()
+	case historyLoadedMsg:
+		m.hist.SetEntries(msg.entries)
+		if msg.err != nil {
+			m.setStatus("history: "+msg.err.Error(), true)
+		} else if len(msg.problems) > 0 {
+			m.setStatus(fmt.Sprintf("history: skipped %d damaged line(s) (first at line %d)", len(msg.problems), msg.problems[0].Line), true)
+		}
+		return m, nil
+	case historyAppendedMsg:
+		if msg.err != nil {
+			m.setStatus("history: "+msg.err.Error(), true)
+			return m, nil
+		}
+		m.hist.Add(msg.entry)
+		return m, nil
+	case valueCopiedMsg:
+		if msg.err != nil {
+			m.setStatus("copy: "+msg.err.Error(), true)
+		} else {
+			m.setStatus(fmt.Sprintf("copied %d bytes to the clipboard (OSC 52)", msg.bytes), false)
+		}
+		return m, nil
+	case clipboardWrittenMsg:
+		if msg.err != nil {
+			m.setStatus("copy: "+msg.err.Error(), true)
+		}
+		return m, nil
+	case JumpToLineMsg:
+		m.editor.GotoLine(msg.Line)
+		m.setFocus(paneEditor)
+		return m, nil
+	case loadEntryMsg:
+		e := msg.entry
+		m.editor.SetValue(e.Source)
+		m.form.SetValues(e.Keys, e.Args)
+		if st, err := redisx.ParseStrategy(e.Strategy); err == nil {
+			m.strategy = st
+		}
+		m.setStatus(fmt.Sprintf("loaded run from %s (sha %s)", e.Time.Local().Format("Jan 2 15:04:05"), short(e.SHA)), false)
+		m.setFocus(paneEditor)
+		if msg.run {
+			return m.startRun(false)
+		}
+		return m, m.checkCache()
+	}
+	// Anything else (cursor blinks, pane-internal messages) goes to the focused pane.
+	return m.updateFocused(msg)
+}
+
+func (m Model) updateFocused(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch m.focus {
+	case paneEditor:
+		before := m.editor.Revision()
+		m.editor, cmd = m.editor.Update(msg)
+		if m.editor.Revision() != before {
+			m.cache = cacheUnknown
+		}
+	case paneForm:
+		m.form, cmd = m.form.Update(msg)
+	case paneResult:
+		m.tree, cmd = m.tree.Update(msg)
+	case paneTrace:
+		m.trace, cmd = m.trace.Update(msg)
+	case paneError:
+		m.errp, cmd = m.errp.Update(msg)
+	case paneHistory:
+		m.hist, cmd = m.hist.Update(msg)
+	}
+	return m, cmd
+}
+
+
+func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if m.dlg != nil {
+		return m.updateDialog(km)
+	}
+	if m.prompt != nil {
+		return m.updatePrompt(km)
+	}
+	// A status message lasts until the next key (gh-dash).
+	m.status, m.statusErr = "", false
+	k := m.c.Keys
+	if m.help {
+		switch {
+		case key.Matches(km, k.Help, k.Quit) || km.Type == tea.KeyEsc:
+			m.help, m.helpTop = false, 0
+		case key.Matches(km, k.Down):
+			m.helpTop++
+		case key.Matches(km, k.Up):
+			m.helpTop = max(0, m.helpTop-1)
+		case key.Matches(km, k.PageDown):
+			m.helpTop += max(1, m.h-2)
+		case key.Matches(km, k.PageUp):
+			m.helpTop = max(0, m.helpTop-max(1, m.h-2))
+		}
+		return m, nil
+	}
+	switch {
+	case key.Matches(km, k.Quit):
+		if m.editor.Modified() {
+			m.dlg = newConfirm("Quit", "The script has unsaved changes. Quit anyway?", actQuit)
+			return m, nil
+		}
+		m.quitting = true
+		return m, tea.Quit
+	case key.Matches(km, k.Help):
+		m.help = true
+		return m, nil
+	case key.Matches(km, k.Run):
+		return m.startRun(true)
+	case key.Matches(km, k.NextPane):
+		m.cycleFocus(1)
+		m.resize()
+		return m, nil
+	case key.Matches(km, k.PrevPane):
+		m.cycleFocus(-1)
+		m.resize()
+		return m, nil
+	case key.Matches(km, k.Zoom):
+		m.zoom = !m.zoom
+		m.resize()
+		return m, nil
+	case key.Matches(km, k.Open):
+		m.prompt = newPrompt("Open file", m.editor.Filename(), actOpen)
+		return m, textinput.Blink
+	case key.Matches(km, k.Save):
+		if m.editor.Filename() == "" {
+			m.prompt = newPrompt("Save as", "", actSave)
+			return m, textinput.Blink
+		}
+		return m, saveFileCmd(m.editor.Filename(), m.editor.Value())
+	case key.Matches(km, k.ExternalEdit):
+		return m, externalEditCmd(m.editor.Value())
+	case key.Matches(km, k.Strategy):
+		for i, s := range redisx.Strategies {
+			if s == m.strategy {
+				m.strategy = redisx.Strategies[(i+1)%len(redisx.Strategies)]
+				break
+			}
+		}
+		m.setStatus("strategy: "+string(m.strategy)+" — "+strategyHint(m.strategy), false)
+		return m, nil
+	case key.Matches(km, k.Protocol):
+		if m.opts.Connect == nil || m.session == nil {
+			return m, nil
+		}
+		t := m.target
+		if m.session.Info().Protocol == 3 {
+			t.Protocol = 2
+		} else {
+			t.Protocol = 3
+		}
+		m.setStatus(fmt.Sprintf("switching to RESP%d…", t.Protocol), false)
+		return m, connectCmd(m.opts.Connect, t)
+	case key.Matches(km, k.ReadOnly):
+		if m.readOnly && (m.opts.ReadOnly || m.target.ReadOnly) {
+			m.setStatus("read-only was set by --ro or the connection's config; it cannot be turned off here", true)
+			return m, nil
+		}
+		m.readOnly = !m.readOnly
+		if m.session != nil {
+			m.session.SetReadOnly(m.readOnly)
+		}
+		if m.readOnly {
+			m.setStatus("read-only: EVAL_RO/EVALSHA_RO; SCRIPT FLUSH/KILL refused", false)
+		} else {
+			m.setStatus("read-only off: scripts may write", false)
+		}
+		return m, nil
+	case key.Matches(km, k.Theme):
+		names := themes.Names()
+		cur := m.c.Theme.Name
+		next := names[0]
+		for i, n := range names {
+			if n == cur {
+				next = names[(i+1)%len(names)]
+			}
+		}
+		t, err := themes.Get(next)
+		if err == nil {
+			m.applyTheme(t)
+			m.setStatus("theme: "+t.Name, false)
+		}
+		return m, nil
+	case key.Matches(km, k.History):
+		m.history = !m.history
+		if m.history {
+			m.setFocus(paneHistory)
+		} else if m.focus == paneHistory {
+			m.setFocus(paneEditor)
+		}
+		m.resize()
+		return m, nil
+	case key.Matches(km, k.Stop):
+		if !m.running {
+			m.setStatus("no script is running", false)
+			return m, nil
+		}
+		if m.readOnly {
+			m.setStatus("read-only: SCRIPT KILL is refused; wait for the script or turn read-only off (F8)", true)
+			return m, nil
+		}
+		m.dlg = newConfirm("Stop the script", "Send SCRIPT KILL from a second connection? A script that has already written cannot be killed (UNKILLABLE).", actKill)
+		return m, nil
+	case key.Matches(km, k.CacheCheck):
+		m.setStatus("asking SCRIPT EXISTS…", false)
+		return m, m.checkCache()
+	case key.Matches(km, k.CacheLoad):
+		if m.session == nil {
+			return m, nil
+		}
+		return m, adminCmd(m.session, "SCRIPT LOAD", "SCRIPT", "LOAD", m.editor.Value())
+	case key.Matches(km, k.CacheFlush):
+		if m.readOnly {
+			m.setStatus("read-only: SCRIPT FLUSH is refused", true)
+			return m, nil
+		}
+		m.dlg = newConfirm("Empty the script cache", "Send SCRIPT FLUSH? Every cached script on this server is dropped; the next EVALSHA gets NOSCRIPT.", actFlush)
+		return m, nil
+	}
+	return m.updateFocused(km)
+}
+
+func strategyHint(s redisx.Strategy) string {
+	switch s {
+	case redisx.EvalshaLoad:
+		return "EVALSHA, on NOSCRIPT load and retry on the same connection"
+	case redisx.EvalshaEval:
+		return "EVALSHA, on NOSCRIPT fall back to EVAL (go-redis Script.Run)"
+	case redisx.EvalOnly:
+		return "EVAL with the whole body every time"
+	case redisx.LoadFirst:
+		return "SCRIPT LOAD, then EVALSHA"
+	}
+	return ""
+}
+
+func (m *Model) applyTheme(t themes.Theme) {
+	m.c.Theme = t
+	m.st = newAppStyles(t)
+	m.form.SetTheme(m.c)
+	// The editor, tree, trace and error panes rebuild their styles when
+	// they see Common.Theme change.
+	m.hist.SetTheme(m.c)
+}
+
+// startRun builds the call from the editor and the form and starts it.
+// ask is false for runs the user did not just request by key (watch).
+func (m Model) startRun(ask bool) (tea.Model, tea.Cmd) {
+	if m.running {
+		m.setStatus("a run is in progress (ctrl+k stops it)", true)
+		return m, nil
+	}
+	if m.session == nil {
+		m.setStatus("not connected", true)
+		return m, nil
+	}
+	keys, args, err := m.form.Values()
+	if err != nil {
+		m.setStatus(err.Error(), true)
+		return m, nil
+	}
+	src := m.editor.Value()
+	if strings.TrimSpace(src) == "" {
+		m.setStatus("the script is empty", true)
+		return m, nil
+	}
+	call := redisx.Call{Script: redisx.NewScript(src), Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly}
+	if m.opts.Production && !m.readOnly && ask {
+		m.dlg = newConfirm("Production", fmt.Sprintf("%s is labelled production and read-only is off: this script may write. Run it?", m.target.String()), actRun)
+		m.dlg.call = &call
+		return m, nil
+	}
+	return m.launch(call)
+}
+
+func (m Model) launch(call redisx.Call) (tea.Model, tea.Cmd) {
+	m.runSeq++
+	m.running = true
+	m.runStart = time.Now()
+	m.lastSHA = call.Script.SHA
+	m.trace.StartRun(m.runSeq, fmt.Sprintf("%s%s", call.Strategy, map[bool]string{true: " (read-only)"}[call.ReadOnly]))
+	m.setStatus("", false)
+	return m, tea.Batch(runScriptCmd(m.session, call, m.runSeq), m.spin.Tick)
+}
+
+func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
+	m.running = false
+	m.runCh = nil
+	res := msg.res
+	m.trace.FinishRun(msg.seq, res)
+	m.tree.SetReply(res.Reply)
+	m.errp.SetError(res.Error)
+	line := 0
+	if res.Error != nil && (res.Error.SHA == "" || res.Error.SHA == res.SHA) {
+		line = res.Error.Line
+	}
+	m.editor.SetErrorLine(line)
+	if m.isTabs() && (m.focus == paneEditor || m.focus == paneForm) {
+		if res.Error != nil {
+			m.setFocus(paneError)
+		} else {
+			m.setFocus(paneResult)
+		}
+	}
+	switch {
+	case res.Error != nil:
+		m.setStatus(fmt.Sprintf("%s error: %s", res.Error.Class, res.Error.Message), true)
+	default:
+		m.setStatus(fmt.Sprintf("done in %d round trip(s), %s", len(res.Steps), res.Duration.Round(time.Microsecond)), false)
+	}
+	cmds := []tea.Cmd{checkCacheCmd(m.session, res.SHA)}
+	if m.opts.History != nil {
+		cmds = append(cmds, appendHistoryCmd(m.opts.History, historyEntry(m.session, m.opts.Label, msg.call, res)))
+	}
+	return m, tea.Batch(cmds...)
+}
+
+func (m Model) adminDone(msg adminDoneMsg) (tea.Model, tea.Cmd) {
+	if msg.err != nil {
+		c := classify.ClassifyError(msg.err)
+		m.setStatus(fmt.Sprintf("%s: %s", msg.what, c.Message), true)
+		return m, nil
+	}
+	if msg.reply != nil && msg.reply.Kind == resp.Error {
+		c := classify.Classify(string(msg.reply.Str))
+		if c.Class == classify.Unkillable {
+			m.errp.SetError(&c)
+			m.dlg = newTyped("The script cannot be killed",
+				"It has already written, so SCRIPT KILL is refused (UNKILLABLE): killing it would leave half its writes. "+
+					"You can wait for it, or stop the server without saving with SHUTDOWN NOSAVE — every change since the last save is lost and clients are disconnected. "+
+					"Type SHUTDOWN NOSAVE to send it, esc to cancel.", "SHUTDOWN NOSAVE", actShutdown)
+			return m, nil
+		}
+		m.setStatus(fmt.Sprintf("%s: %s", msg.what, string(msg.reply.Str)), true)
+		return m, nil
+	}
+	if msg.reply == nil {
+		m.setStatus(msg.what+": done", false)
+		return m, nil
+	}
+	m.setStatus(fmt.Sprintf("%s: %s", msg.what, resp.Summary(*msg.reply, 80)), false)
+	return m, m.checkCache()
+}
+
+// View assembles the frame: panes in their boxes, the tab bar, the status
+// and help bars, and any overlay. It does no I/O and builds no styles.
+func (m Model) View() string {
+	if m.quitting {
+		return ""
+	}
+	if m.w == 0 {
+		return "starting…"
+	}
+	l := layout(m.w, m.h, m.layoutState())
+	if l.tooSmall {
+		msg := fmt.Sprintf("terminal too small: %d×%d (need at least %d×%d)", m.w, m.h, minWidth, minHeight)
+		return fitLines([]string{ansi.Truncate(msg, m.w, "…")}, m.w, m.h)
+	}
+	if m.help {
+		return m.helpView()
+	}
+	rows := make([]string, m.h)
+	canvas := newCanvas(m.w, m.h)
+	if l.tabs {
+		canvas.put(l.tabBar, m.tabBar())
+	}
+	for id, r := range l.panes {
+		p := m.pane(id)
+		canvas.put(r, m.st.box(m.paneTitle(id), p.View(), r.W, r.H, m.focus == id))
+	}
+	canvas.put(l.status, m.statusBar())
+	canvas.put(l.help, m.helpBar())
+	out := canvas.String()
+	if m.dlg != nil {
+		out = overlay(out, m.dialogView(), m.w, m.h)
+	} else if m.prompt != nil {
+		out = overlay(out, m.promptView(), m.w, m.h)
+	}
+	_ = rows
+	return out
+}
+
+func (m Model) paneTitle(id paneID) string {
+	switch id {
+	case paneEditor:
+		return "Script " + m.editor.Title()
+	case paneForm:
+		return fmt.Sprintf("KEYS/ARGV (numkeys %d)", m.form.NumKeys())
+	case paneResult:
+		if m.session != nil {
+			return fmt.Sprintf("Result RESP%d", m.session.Info().Protocol)
+		}
+	case paneError:
+		if m.errp.Classification() != nil {
+			return "Error: " + string(m.errp.Classification().Class)
+		}
+	}
+	return id.String()
+}
+
+func (m Model) tabBar() string {
+	var parts []string
+	for _, id := range m.order() {
+		name := id.String()
+		if id == paneError && m.errp.Classification() != nil {
+			name += "!"
+		}
+		if id == m.focus {
+			parts = append(parts, m.st.tabActive.Render(name))
+		} else {
+			parts = append(parts, m.st.tab.Render(name))
+		}
+	}
+	return strings.Join(parts, "")
+}
+
+func (m Model) statusBar() string {
+	var left []string
+	switch {
+	case m.opts.Production:
+		left = append(left, m.st.badgeProd.Render(strings.ToUpper(orDefault(m.opts.Label, "prod"))))
+	case m.opts.Label == "sandbox":
+		left = append(left, m.st.badgeSand.Render("SANDBOX"))
+	case m.opts.Label != "":
+		left = append(left, m.st.badgeLabel.Render(sanitize(m.opts.Label)))
+	}
+	if m.readOnly {
+		left = append(left, m.st.badgeRO.Render("RO"))
+	}
+	info := m.target.String()
+	if m.session != nil {
+		in := m.session.Info()
+		info = fmt.Sprintf("%s %s %s %s RESP%d", m.session.Target().String(), in.Flavor, in.Version, in.Mode, in.Protocol)
+	}
+	left = append(left, m.st.status.Render(" "+info+" "), m.st.status.Render(string(m.strategy)+" "))
+	switch m.cache {
+	case cacheHeld:
+		left = append(left, m.st.status.Render("cache:held "))
+	case cacheMissing:
+		left = append(left, m.st.status.Render("cache:missing "))
+	}
+	if m.running {
+		left = append(left, m.st.statusMsg.Render(fmt.Sprintf(" %s running %s ", m.spin.View(), time.Since(m.runStart).Round(100*time.Millisecond))))
+	}
+	l := strings.Join(left, "")
+	right := ""
+	if m.status != "" {
+		if m.statusErr {
+			right = m.st.statusErr.Render(" " + m.status + " ")
+		} else {
+			right = m.st.statusMsg.Render(" " + m.status + " ")
+		}
+	}
+	lw, rw := ansi.StringWidth(l), ansi.StringWidth(right)
+	if lw+rw > m.w {
+		// The message matters more than the decoration.
+		if rw >= m.w {
+			return ansi.Truncate(right, m.w, "…")
+		}
+		l = ansi.Truncate(l, m.w-rw, "…")
+		lw = ansi.StringWidth(l)
+	}
+	return l + m.st.status.Render(strings.Repeat(" ", max(0, m.w-lw-rw))) + right
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+func (m Model) helpBar() string {
+	k := m.c.Keys
+	bindings := append([]key.Binding{k.Run, k.NextPane}, m.pane(m.focus).ShortHelp()...)
+	bindings = append(bindings, k.Help, k.Quit)
+	var parts []string
+	for _, b := range bindings {
+		if !b.Enabled() {
+			continue
+		}
+		h := b.Help()
+		parts = append(parts, m.st.helpKey.Render(h.Key)+" "+m.st.helpDesc.Render(h.Desc))
+	}
+	return ansi.Truncate(strings.Join(parts, m.st.helpDesc.Render(" • ")), m.w, "…")
+}
+
+func (m Model) helpView() string {
+	k := m.c.Keys
+	groups := []struct {
+		title string
+		b     []key.Binding
+	}{
+		{"Global", []key.Binding{k.Run, k.NextPane, k.PrevPane, k.Zoom, k.Help, k.Quit, k.History, k.Theme}},
+		{"Script & server", []key.Binding{k.Open, k.Save, k.ExternalEdit, k.Strategy, k.Protocol, k.ReadOnly, k.Stop, k.CacheCheck, k.CacheLoad, k.CacheFlush}},
+		{m.focus.String() + " pane", flatten(m.pane(m.focus).FullHelp())},
+	}
+	// Each group is a block of lines; blocks are set side by side when
+	// they fit, so the whole map fits an 80×24 terminal.
+	var blocks [][]string
+	colW := 0
+	for _, g := range groups {
+		lines := []string{m.st.helpSection.Render(g.title)}
+		for _, b := range g.b {
+			if !b.Enabled() {
+				continue
+			}
+			h := b.Help()
+			line := m.st.helpKey.Render(fmt.Sprintf("%-11s", h.Key)) + " " + m.st.helpDesc.Render(h.Desc)
+			colW = max(colW, ansi.StringWidth(line))
+			lines = append(lines, line)
+		}
+		blocks = append(blocks, lines)
+	}
+	colW += 2
+	cols := max(1, min(len(blocks), m.w/max(1, colW)))
+	var out []string
+	for i := 0; i < len(blocks); i += cols {
+		row := blocks[i:min(len(blocks), i+cols)]
+		height := 0
+		for _, b := range row {
+			height = max(height, len(b))
+		}
+		for y := 0; y < height; y++ {
+			var line strings.Builder
+			for _, b := range row {
+				cell := ""
+				if y < len(b) {
+					cell = b[y]
+				}
+				line.WriteString(cell + strings.Repeat(" ", max(0, colW-ansi.StringWidth(cell))))
+			}
+			out = append(out, line.String())
+		}
+		out = append(out, "")
+	}
+	// Scrolls when the map is taller than the terminal (80×24).
+	top := min(m.helpTop, max(0, len(out)-(m.h-1)))
+	more := ""
+	if len(out)-top > m.h-1 {
+		more = "  ↓ pgdn/↓ for more"
+	}
+	head := m.st.accent.Render("luascope — keys") + m.st.muted.Render("   F1 or esc closes"+more)
+	return fitLines(append([]string{head}, out[top:]...), m.w, m.h)
+}
+
+func flatten(groups [][]key.Binding) []key.Binding {
+	var out []key.Binding
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
+}
+
+// canvas composes boxes at their positions into one frame of lines.
+type canvas struct {
+	w, h  int
+	lines []string
+}
+
+func newCanvas(w, h int) *canvas {
+	c := &canvas{w: w, h: h, lines: make([]string, h)}
+	blank := strings.Repeat(" ", w)
+	for i := range c.lines {
+		c.lines[i] = blank
+	}
+	return c
+}
+
+// put writes block (lines of width r.W) at r. Panes are laid out in
+// columns, so a row is the left part, the block, and the right part.
+func (c *canvas) put(r rect, block string) {
+	if r.W <= 0 || r.H <= 0 {
+		return
+	}
+	for i, line := range strings.Split(block, "\n") {
+		y := r.Y + i
+		if i >= r.H || y >= c.h {
+			break
+		}
+		if lw := ansi.StringWidth(line); lw < r.W {
+			line += strings.Repeat(" ", r.W-lw)
+		} else if lw > r.W {
+			line = ansi.Truncate(line, r.W, "")
+		}
+		row := c.lines[y]
+		leftPart := ansi.Truncate(row, r.X, "")
+		rightPart := ansi.TruncateLeft(row, r.X+r.W, "")
+		c.lines[y] = leftPart + line + rightPart
+	}
+}
+
+func (c *canvas) String() string { return strings.Join(c.lines, "\n") }
+
+// overlay centres box over frame.
+func overlay(frame, box string, w, h int) string {
+	c := &canvas{w: w, h: h, lines: strings.Split(frame, "\n")}
+	for len(c.lines) < h {
+		c.lines = append(c.lines, strings.Repeat(" ", w))
+	}
+	bl := strings.Split(box, "\n")
+	bw := 0
+	for _, l := range bl {
+		bw = max(bw, ansi.StringWidth(l))
+	}
+	bw = min(bw, w)
+	x, y := max(0, (w-bw)/2), max(0, (h-len(bl))/2)
+	c.put(rect{x, y, bw, min(len(bl), h)}, box)
+	return c.String()
+}
+
+// historyEntry records a run; the target is redacted by Target.String.
+func historyEntry(s *redisx.Session, label string, call redisx.Call, res redisx.Result) history.Entry {
+	e := history.Entry{
+		Time:     time.Now(),
+		Target:   s.Target().String(),
+		SHA:      res.SHA,
+		Source:   call.Script.Source,
+		Function: call.Function,
+		Keys:     call.Keys,
+		Args:     call.Args,
+		Strategy: string(res.Strategy),
+		ReadOnly: call.ReadOnly,
+		Micros:   res.Duration.Microseconds(),
+		Label:    label,
+	}
+	for _, st := range res.Steps {
+		hs := history.Step{Command: st.Command, Node: st.Node, Outcome: string(st.Outcome), Micros: st.Dur.Microseconds()}
+		if st.Reply != nil {
+			hs.Reply = resp.Summary(*st.Reply, 80)
+		} else {
+			hs.Reply = st.Err
+		}
+		e.Steps = append(e.Steps, hs)
+	}
+	if res.Reply != nil {
+		e.Reply = resp.Summary(*res.Reply, 120)
+	}
+	if res.Error != nil {
+		e.ErrorClass = string(res.Error.Class)
+		e.Error = res.Error.Message
+	}
+	return e
+}
+
+var _ = lipgloss.Width

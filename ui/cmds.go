@@ -1,0 +1,287 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/fsnotify/fsnotify"
+
+	"luascope/history"
+	"luascope/redisx"
+	"luascope/redisx/resp"
+)
+
+// Messages: past-tense nouns, each with its data and err.
+type (
+	runStartedMsg struct {
+		seq int
+		ch  chan tea.Msg
+	}
+	stepTracedMsg struct {
+		seq  int
+		step redisx.Step
+	}
+	runFinishedMsg struct {
+		seq  int
+		call redisx.Call
+		res  redisx.Result
+	}
+	cacheCheckedMsg struct {
+		sha    string
+		exists bool
+		err    error
+	}
+	adminDoneMsg struct {
+		what  string
+		reply *resp.Value
+		err   error
+	}
+	fileLoadedMsg struct {
+		path, src string
+		err       error
+	}
+	fileSavedMsg struct {
+		path string
+		err  error
+	}
+	externalEditedMsg struct {
+		src string
+		err error
+	}
+	fileChangedMsg struct {
+		gen int
+		src string
+		err error
+	}
+	sessionReadyMsg struct {
+		session *redisx.Session
+		target  redisx.Target
+		err     error
+	}
+	historyLoadedMsg struct {
+		entries  []history.Entry
+		problems []history.LoadProblem
+		err      error
+	}
+	historyAppendedMsg struct {
+		entry history.Entry
+		err   error
+	}
+)
+
+// runScriptCmd runs call on s in the background. The steps come back one
+// by one through a channel, so the trace draws them as they happen;
+// waitRunCmd reads the next one. Everything the goroutine needs is
+// captured by value: it never touches the model.
+func runScriptCmd(s *redisx.Session, call redisx.Call, seq int) tea.Cmd {
+	return func() tea.Msg {
+		ch := make(chan tea.Msg, 64)
+		go func() {
+			defer close(ch)
+			res := s.Run(context.Background(), call, func(st redisx.Step) {
+				ch <- stepTracedMsg{seq: seq, step: st}
+			})
+			ch <- runFinishedMsg{seq: seq, call: call, res: res}
+		}()
+		return runStartedMsg{seq: seq, ch: ch}
+	}
+}
+
+func waitRunCmd(ch chan tea.Msg) tea.Cmd {
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		msg, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return msg
+	}
+}
+
+func checkCacheCmd(s *redisx.Session, sha string) tea.Cmd {
+	if s == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		ok, err := s.ScriptExists(ctx, sha)
+		return cacheCheckedMsg{sha: sha, exists: ok, err: err}
+	}
+}
+
+// adminCmd sends one command on the session's second connection.
+func adminCmd(s *redisx.Session, what string, args ...any) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		v, err := s.Admin(ctx, args...)
+		return adminDoneMsg{what: what, reply: v, err: err}
+	}
+}
+
+func connectCmd(connect func(redisx.Target) (*redisx.Session, error), t redisx.Target) tea.Cmd {
+	return func() tea.Msg {
+		s, err := connect(t)
+		return sessionReadyMsg{session: s, target: t, err: err}
+	}
+}
+
+// maxScriptFile bounds what ctrl+o reads: a script, not a binary.
+const maxScriptFile = 16 << 20
+
+func loadFileCmd(path string) tea.Cmd {
+	return func() tea.Msg {
+		src, err := readScriptFile(path)
+		return fileLoadedMsg{path: path, src: src, err: err}
+	}
+}
+
+func readScriptFile(path string) (string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf("open %s: %w", path, err)
+	}
+	if st.IsDir() {
+		return "", fmt.Errorf("open %s: is a directory", path)
+	}
+	if st.Size() > maxScriptFile {
+		return "", fmt.Errorf("open %s: %d MiB is too large for a script", path, st.Size()>>20)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("open %s: %w", path, err)
+	}
+	return string(b), nil
+}
+
+// saveFileCmd writes through a temporary file and a rename, so a crash
+// mid-save never leaves half a script.
+func saveFileCmd(path, src string) tea.Cmd {
+	return func() tea.Msg {
+		return fileSavedMsg{path: path, err: writeFileAtomic(path, src)}
+	}
+}
+
+func writeFileAtomic(path, src string) error {
+	dir := filepath.Dir(path)
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		mode = st.Mode().Perm()
+	}
+	f, err := os.CreateTemp(dir, ".luascope-*.lua")
+	if err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	tmp := f.Name()
+	_, err = f.WriteString(src)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, mode)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	return nil
+}
+
+// externalEditCmd hands the script to $EDITOR (tea.ExecProcess suspends
+// the UI) through a temporary file, and reads it back.
+func externalEditCmd(src string) tea.Cmd {
+	f, err := os.CreateTemp("", "luascope-*.lua")
+	if err != nil {
+		return func() tea.Msg { return externalEditedMsg{err: err} }
+	}
+	path := f.Name()
+	_, err = f.WriteString(src)
+	_ = f.Close()
+	if err != nil {
+		_ = os.Remove(path)
+		return func() tea.Msg { return externalEditedMsg{err: err} }
+	}
+	editor := os.Getenv("VISUAL")
+	if editor == "" {
+		editor = os.Getenv("EDITOR")
+	}
+	if editor == "" {
+		editor = "vi"
+	}
+	c := exec.Command("sh", "-c", editor+` "$1"`, "luascope-editor", path) //nolint:gosec // the user's own $EDITOR
+	return tea.ExecProcess(c, func(err error) tea.Msg {
+		defer os.Remove(path)
+		if err != nil {
+			return externalEditedMsg{err: err}
+		}
+		b, rerr := os.ReadFile(path)
+		return externalEditedMsg{src: string(b), err: rerr}
+	})
+}
+
+// watchFileCmd waits until path changes on disk (editors often replace
+// the file: watch its directory) and returns its new content.
+func watchFileCmd(path string, gen int) tea.Cmd {
+	return func() tea.Msg {
+		w, err := fsnotify.NewWatcher()
+		if err != nil {
+			return fileChangedMsg{gen: gen, err: err}
+		}
+		defer w.Close()
+		abs, _ := filepath.Abs(path)
+		if err := w.Add(filepath.Dir(abs)); err != nil {
+			return fileChangedMsg{gen: gen, err: err}
+		}
+		for {
+			select {
+			case ev, ok := <-w.Events:
+				if !ok {
+					return fileChangedMsg{gen: gen, err: errors.New("watcher closed")}
+				}
+				if evAbs, _ := filepath.Abs(ev.Name); evAbs != abs || !ev.Has(fsnotify.Write|fsnotify.Create|fsnotify.Rename) {
+					continue
+				}
+				// Let the editor finish writing.
+				time.Sleep(50 * time.Millisecond)
+				src, err := readScriptFile(abs)
+				if err != nil {
+					continue
+				}
+				return fileChangedMsg{gen: gen, src: src}
+			case err, ok := <-w.Errors:
+				if !ok {
+					return fileChangedMsg{gen: gen, err: errors.New("watcher closed")}
+				}
+				return fileChangedMsg{gen: gen, err: err}
+			}
+		}
+	}
+}
+
+func loadHistoryCmd(h *history.Store) tea.Cmd {
+	return func() tea.Msg {
+		entries, problems, err := h.Load()
+		return historyLoadedMsg{entries: entries, problems: problems, err: err}
+	}
+}
+
+func appendHistoryCmd(h *history.Store, e history.Entry) tea.Cmd {
+	return func() tea.Msg {
+		return historyAppendedMsg{entry: e, err: h.Append(e)}
+	}
+}

@@ -1,0 +1,919 @@
+package ui
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/aymanbagabas/go-osc52/v2"
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// Editor is the script pane: a multi-line Lua editor with incremental
+// syntax highlighting, undo, selection, search and an error-line marker.
+// It is a value like the bubbles components (Update returns a new
+// Editor), but the text, history and render caches sit behind pointers so
+// that View, which has a value receiver, can fill its caches.
+type Editor struct {
+	c    *Common
+	doc  *edDoc
+	hist *edHistory
+	rc   *edRenderCache
+
+	filename      string
+	width, height int
+	focused       bool
+
+	cur, anchor edPos // anchor is the other end of the selection
+	sel         bool
+	goal        int // display column kept by up/down moves; -1 takes it from the cursor
+	top, left   int // first visible line; first visible display column
+
+	errLine int // 1-based line of the last error, 0 for none
+
+	prompt    uint8 // edPromptNone, edPromptFind, edPromptGoto
+	input     textinput.Model
+	query     string // the find query, kept after the bar closes for FindNext
+	searchGen uint64 // changes with the query and the bar; in the row cache key
+	status    string // "no match", "wrapped", … shown in the bar
+	statusErr bool
+
+	clip    string    // the internal clipboard
+	clipOut io.Writer // where the OSC 52 sequence goes
+}
+
+// Prompts that can occupy the bottom line of the pane.
+const (
+	edPromptNone uint8 = iota
+	edPromptFind
+	edPromptGoto
+)
+
+// edTabWidth is how many columns a tab in the source occupies on screen.
+const edTabWidth = 4
+
+var _ Pane = (*Editor)(nil)
+
+// NewEditor returns an empty, blurred editor using c's theme and key map.
+func NewEditor(c *Common) Editor {
+	ti := textinput.New()
+	ti.Prompt = ""
+	// A blinking cursor needs tick messages routed back to it; a steady
+	// one is enough for a one-line bar.
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	// ctrl+v in the text input would read the system clipboard with an
+	// external program: I/O in Update. Bracketed paste still works.
+	ti.KeyMap.Paste.SetEnabled(false)
+	e := Editor{
+		c:       c,
+		doc:     newEdDoc(""),
+		hist:    &edHistory{},
+		rc:      newEdRenderCache(),
+		goal:    -1,
+		input:   ti,
+		clipOut: os.Stdout,
+	}
+	// Build the styles now rather than in the first View: it may ask the
+	// terminal for its background colour, which belongs before the
+	// program starts, not in a View.
+	e.rc.styles(c.Theme)
+	return e
+}
+
+// Init does nothing: the editor needs no start-up command. It exists so
+// that the editor can be run on its own as a tea.Model in tests and demos.
+func (e Editor) Init() tea.Cmd { return nil }
+
+// SetValue replaces the script, clears the undo history and marks the new
+// text as saved (it is what was just loaded). The cursor goes to the top
+// and the error marker is cleared, since it named a line of the old text.
+func (e *Editor) SetValue(src string) {
+	e.doc.setText(src)
+	e.hist.reset()
+	e.cur, e.anchor, e.sel, e.goal = edPos{}, edPos{}, false, -1
+	e.top, e.left = 0, 0
+	e.errLine = 0
+	e.status = ""
+}
+
+// Value is the script exactly as it will be sent to Redis.
+func (e Editor) Value() string { return e.doc.value() }
+
+// Revision changes whenever the text does (an edit, undo, redo,
+// SetValue), so the root can notice an edit without comparing whole
+// scripts: Value joins the lines, which on a 10,000-line script is
+// worth avoiding on every key.
+func (e Editor) Revision() uint64 { return e.doc.rev }
+
+// Modified reports whether the text differs from what was last saved
+// (MarkSaved) or loaded (SetValue); undoing back to that text clears it.
+func (e Editor) Modified() bool { return e.hist.current() != e.hist.saved }
+
+// MarkSaved records the current text as saved, after the root wrote it.
+func (e *Editor) MarkSaved() {
+	e.hist.saved = e.hist.current()
+	e.hist.open = false // typing on must not merge into the saved step
+}
+
+// SetFilename sets the path shown in the title and used by the root for
+// saving; "" means an unsaved scratch script.
+func (e *Editor) SetFilename(path string) { e.filename = path }
+
+// Filename is the path set by SetFilename.
+func (e Editor) Filename() string { return e.filename }
+
+// CursorLine is the 1-based line of the cursor, for the status bar.
+func (e Editor) CursorLine() int { return e.cur.line + 1 }
+
+// LineCount is the number of lines (an empty script has one).
+func (e Editor) LineCount() int { return e.doc.lineCount() }
+
+// SetErrorLine marks the line (1-based) that the last error names, with a
+// marker in the gutter; 0 clears it.
+func (e *Editor) SetErrorLine(n int) {
+	if n < 0 {
+		n = 0
+	}
+	e.errLine = n
+}
+
+// ErrorLine is the line marked by SetErrorLine, 0 for none.
+func (e Editor) ErrorLine() int { return e.errLine }
+
+// GotoLine moves the cursor to the first non-blank character of line n
+// (1-based, clamped) and scrolls it to the middle of the pane when it was
+// off screen, so that the line an error names is seen with its context.
+func (e *Editor) GotoLine(n int) {
+	n = max(1, min(n, e.doc.lineCount())) - 1
+	text := e.doc.text(n)
+	e.cur = edPos{n, len(text) - len(strings.TrimLeft(text, " \t"))}
+	e.sel, e.goal = false, -1
+	e.hist.open = false
+	if rows := e.textRows(); rows > 0 && (n < e.top || n >= e.top+rows) {
+		e.top = max(0, n-rows/2)
+	}
+	e.scrollToCursor()
+}
+
+// SetClipboardOutput sets where Copy and Cut write the OSC 52 sequence that
+// sets the system clipboard; the default is os.Stdout. The root passes
+// the program's output if it is not stdout; tests pass a buffer.
+func (e *Editor) SetClipboardOutput(w io.Writer) { e.clipOut = w }
+
+// Title is the pane title for the root to draw: file name, short SHA (the
+// name Redis gives the script), shebang flags and [+] when modified, e.g.
+// "script.lua • sha 1a2b3c4 • flags no-writes • [+]". The SHA is computed
+// once per change of the text.
+func (e Editor) Title() string {
+	name := "untitled"
+	if e.filename != "" {
+		name = filepath.Base(e.filename)
+	}
+	sc := e.doc.redisScript()
+	parts := []string{name, "sha " + sc.SHA[:7]}
+	if sb := sc.Shebang; sb != nil {
+		if len(sb.Flags) > 0 {
+			parts = append(parts, "flags "+strings.Join(sb.Flags, ","))
+		}
+		if len(sb.Unknown) > 0 {
+			parts = append(parts, "unknown flags "+strings.Join(sb.Unknown, ","))
+		}
+	}
+	if e.Modified() {
+		parts = append(parts, "[+]")
+	}
+	return strings.Join(parts, " • ")
+}
+
+// SetSize sets the pane's inner size; View returns exactly width×height.
+func (e *Editor) SetSize(width, height int) {
+	e.width, e.height = max(0, width), max(0, height)
+	e.input.Width = max(1, e.width-edPromptWidth(e.prompt)-edStatusWidth-1)
+	e.scrollToCursor()
+}
+
+// Focus gives the editor the keyboard: the cursor is drawn.
+func (e *Editor) Focus() {
+	e.focused = true
+	if e.prompt != edPromptNone {
+		e.input.Focus()
+	}
+}
+
+// Blur takes the keyboard away: the cursor is hidden.
+func (e *Editor) Blur() {
+	e.focused = false
+	e.input.Blur()
+}
+
+// Focused reports whether the editor has the keyboard.
+func (e Editor) Focused() bool { return e.focused }
+
+// clipboardWrittenMsg reports the OSC 52 write of a copy; err is for the
+// root's status bar (a closed terminal, say).
+type clipboardWrittenMsg struct{ err error }
+
+// copyToClipboardCmd writes text to the terminal's clipboard with OSC 52.
+// It captures only the writer and the text, never the model, and runs as
+// a command so that Update stays free of I/O.
+func copyToClipboardCmd(w io.Writer, text string) tea.Cmd {
+	return func() tea.Msg {
+		_, err := osc52.New(text).WriteTo(w)
+		return clipboardWrittenMsg{err: err}
+	}
+}
+
+// Update handles keys while focused (the root sends keys only to the
+// focused pane and handles tab itself) and forwards other messages to the
+// prompt's text input.
+func (e Editor) Update(msg tea.Msg) (Editor, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		if !e.focused {
+			return e, nil
+		}
+		return e.updateKey(msg)
+	case clipboardWrittenMsg:
+		return e, nil
+	}
+	if e.prompt != edPromptNone {
+		var cmd tea.Cmd
+		e.input, cmd = e.input.Update(msg)
+		return e, cmd
+	}
+	return e, nil
+}
+
+func (e Editor) updateKey(msg tea.KeyMsg) (Editor, tea.Cmd) {
+	k := e.c.Keys
+	if e.prompt != edPromptNone {
+		return e.updatePrompt(msg)
+	}
+	if msg.Paste {
+		// One undo step, never merged with typing around it.
+		e.insert(edNormalizeNewlines(string(msg.Runes)), edEditOther)
+		return e, nil
+	}
+	// Printable text first, so that no binding can steal a letter.
+	if (msg.Type == tea.KeyRunes && !msg.Alt) || msg.Type == tea.KeySpace {
+		runes := msg.Runes
+		if msg.Type == tea.KeySpace {
+			runes = []rune{' '}
+		}
+		e.insert(edNormalizeNewlines(string(runes)), edEditType)
+		return e, nil
+	}
+	if key.Matches(msg, k.Backspace) {
+		e.backspace()
+		return e, nil
+	}
+	if key.Matches(msg, k.DeleteForward) {
+		e.deleteForward()
+		return e, nil
+	}
+	e.hist.open = false // anything else ends a run of typing
+
+	var cmd tea.Cmd
+	switch {
+	case key.Matches(msg, k.Undo):
+		e.undo()
+	case key.Matches(msg, k.Redo):
+		e.redo()
+	case key.Matches(msg, k.SelectAll):
+		e.anchor, e.cur, e.sel = edPos{}, e.doc.end(), true
+	case key.Matches(msg, k.Copy):
+		cmd = e.copySelection(false)
+	case key.Matches(msg, k.Cut):
+		cmd = e.copySelection(true)
+	case key.Matches(msg, k.Paste):
+		if e.clip != "" {
+			e.insert(e.clip, edEditOther)
+		}
+	case key.Matches(msg, k.Find):
+		e.openFind()
+	case key.Matches(msg, k.FindNext):
+		if e.query == "" {
+			e.openFind()
+		} else {
+			e.findNext()
+		}
+	case key.Matches(msg, k.GotoLine):
+		e.openPrompt(edPromptGoto, "")
+	case key.Matches(msg, k.Dismiss):
+		e.sel = false
+	case key.Matches(msg, k.Newline):
+		e.newline()
+	case key.Matches(msg, k.DeleteWordBackward):
+		if !e.deleteSelection() {
+			from := e.wordLeft(e.cur)
+			e.replace(from, e.cur, "", edEditOther)
+		}
+
+	case key.Matches(msg, k.Left):
+		if e.sel {
+			e.moveTo(e.selStart(), false)
+		} else {
+			e.moveTo(e.runeLeft(e.cur), false)
+		}
+	case key.Matches(msg, k.Right):
+		if e.sel {
+			e.moveTo(e.selEnd(), false)
+		} else {
+			e.moveTo(e.runeRight(e.cur), false)
+		}
+	case key.Matches(msg, k.Up):
+		e.moveVert(-1, false)
+	case key.Matches(msg, k.Down):
+		e.moveVert(1, false)
+	case key.Matches(msg, k.PageUp):
+		e.page(-1)
+	case key.Matches(msg, k.PageDown):
+		e.page(1)
+	case key.Matches(msg, k.LineStart):
+		e.moveTo(e.smartHome(e.cur), false)
+	case key.Matches(msg, k.LineEnd):
+		e.moveTo(edPos{e.cur.line, len(e.doc.text(e.cur.line))}, false)
+	case key.Matches(msg, k.DocStart):
+		e.moveTo(edPos{}, false)
+	case key.Matches(msg, k.DocEnd):
+		e.moveTo(e.doc.end(), false)
+	case key.Matches(msg, k.WordLeft):
+		e.moveTo(e.wordLeft(e.cur), false)
+	case key.Matches(msg, k.WordRight):
+		e.moveTo(e.wordRight(e.cur), false)
+
+	case key.Matches(msg, k.SelectLeft):
+		e.moveTo(e.runeLeft(e.cur), true)
+	case key.Matches(msg, k.SelectRight):
+		e.moveTo(e.runeRight(e.cur), true)
+	case key.Matches(msg, k.SelectUp):
+		e.moveVert(-1, true)
+	case key.Matches(msg, k.SelectDown):
+		e.moveVert(1, true)
+	case key.Matches(msg, k.SelectLineStart):
+		e.moveTo(e.smartHome(e.cur), true)
+	case key.Matches(msg, k.SelectLineEnd):
+		e.moveTo(edPos{e.cur.line, len(e.doc.text(e.cur.line))}, true)
+	case key.Matches(msg, k.SelectWordLeft):
+		e.moveTo(e.wordLeft(e.cur), true)
+	case key.Matches(msg, k.SelectWordRight):
+		e.moveTo(e.wordRight(e.cur), true)
+	case key.Matches(msg, k.SelectDocStart):
+		e.moveTo(edPos{}, true)
+	case key.Matches(msg, k.SelectDocEnd):
+		e.moveTo(e.doc.end(), true)
+	default:
+		return e, nil
+	}
+	e.scrollToCursor()
+	return e, cmd
+}
+
+// updatePrompt handles keys while the find or go-to bar is open.
+func (e Editor) updatePrompt(msg tea.KeyMsg) (Editor, tea.Cmd) {
+	k := e.c.Keys
+	switch {
+	case key.Matches(msg, k.Dismiss):
+		e.closePrompt()
+		return e, nil
+	case key.Matches(msg, k.Newline):
+		if e.prompt == edPromptFind {
+			e.findNext()
+			return e, nil
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(e.input.Value()))
+		if err != nil || n < 1 {
+			e.status, e.statusErr = "line 1–"+strconv.Itoa(e.doc.lineCount()), true
+			return e, nil
+		}
+		e.closePrompt()
+		e.GotoLine(n)
+		return e, nil
+	case e.prompt == edPromptFind && key.Matches(msg, k.FindNext):
+		e.findNext()
+		return e, nil
+	}
+	before := e.input.Value()
+	var cmd tea.Cmd
+	e.input, cmd = e.input.Update(msg)
+	if v := e.input.Value(); v != before {
+		e.status = ""
+		if e.prompt == edPromptFind {
+			e.query = v
+			e.searchGen++
+		}
+	}
+	return e, cmd
+}
+
+func edPromptWidth(p uint8) int {
+	switch p {
+	case edPromptFind:
+		return len(edFindPrompt)
+	case edPromptGoto:
+		return len(edGotoPrompt)
+	}
+	return 0
+}
+
+const (
+	edFindPrompt = "find: "
+	edGotoPrompt = "go to line: "
+)
+
+func (e *Editor) openFind() {
+	q := e.query
+	if e.sel && e.anchor.line == e.cur.line && e.anchor != e.cur {
+		q = e.doc.slice(e.selStart(), e.selEnd()) // find the selected word
+	}
+	e.openPrompt(edPromptFind, q)
+	if q != e.query {
+		e.query = q
+	}
+	e.searchGen++
+}
+
+func (e *Editor) openPrompt(p uint8, value string) {
+	e.prompt = p
+	e.status = ""
+	e.input.SetValue(value)
+	e.input.CursorEnd()
+	e.input.Width = max(1, e.width-edPromptWidth(p)-edStatusWidth-1)
+	st := e.rc.styles(e.c.Theme)
+	e.input.TextStyle, e.input.PromptStyle = st.inputStyle, st.promptStyle
+	if e.focused {
+		e.input.Focus()
+	}
+	e.scrollToCursor() // the bar takes a row
+}
+
+func (e *Editor) closePrompt() {
+	e.prompt = edPromptNone
+	e.status = ""
+	e.input.Blur()
+	e.searchGen++
+}
+
+// findNext moves the cursor to the next case-insensitive match of the
+// query after the cursor, wrapping at the end of the script.
+func (e *Editor) findNext() {
+	if e.query == "" {
+		return
+	}
+	from := e.cur
+	if s, _ := edIndexFold(e.doc.text(from.line), e.query, from.col); s == from.col {
+		from = e.runeRight(from) // already on a match: look past it
+	}
+	n := e.doc.lineCount()
+	// Lines from the cursor's to the end, then from the top round to the
+	// cursor's line again (whole, for matches before the cursor).
+	for i := 0; i <= n; i++ {
+		line, col := from.line+i, 0
+		if i == 0 {
+			col = from.col
+		}
+		wrapped := line >= n
+		if wrapped {
+			line -= n
+		}
+		if s, _ := edIndexFold(e.doc.text(line), e.query, col); s >= 0 {
+			e.cur, e.sel, e.goal = edPos{line, s}, false, -1
+			e.status, e.statusErr = "", false
+			if wrapped {
+				e.status = "wrapped"
+			}
+			e.scrollToCursor()
+			return
+		}
+	}
+	e.status, e.statusErr = "no match", true
+}
+
+// edIndexFold finds q in s at or after byte from, ignoring case; it
+// returns the match's byte range or -1.
+func edIndexFold(s, q string, from int) (int, int) {
+	if q == "" {
+		return -1, -1
+	}
+	q0, _ := utf8.DecodeRuneInString(q)
+	for i := from; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if edFoldEq(r, q0) {
+			if n, ok := edPrefixFold(s[i:], q); ok {
+				return i, i + n
+			}
+		}
+		i += size
+	}
+	return -1, -1
+}
+
+// edPrefixFold reports whether s starts with q ignoring case, and how many
+// bytes of s that prefix takes.
+func edPrefixFold(s, q string) (int, bool) {
+	i := 0
+	for _, qr := range q {
+		if i >= len(s) {
+			return 0, false
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !edFoldEq(r, qr) {
+			return 0, false
+		}
+		i += size
+	}
+	return i, true
+}
+
+func edFoldEq(a, b rune) bool {
+	if a == b {
+		return true
+	}
+	if a < utf8.RuneSelf && b < utf8.RuneSelf {
+		if 'A' <= a && a <= 'Z' {
+			a += 'a' - 'A'
+		}
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		return a == b
+	}
+	return unicode.ToLower(a) == unicode.ToLower(b)
+}
+
+// edNormalizeNewlines turns the \r and \r\n that terminals send for
+// newlines in pastes into \n.
+func edNormalizeNewlines(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.ReplaceAll(s, "\r", "\n")
+}
+
+// --- selection ---
+
+func (e Editor) selStart() edPos {
+	if e.anchor.less(e.cur) {
+		return e.anchor
+	}
+	return e.cur
+}
+
+func (e Editor) selEnd() edPos {
+	if e.anchor.less(e.cur) {
+		return e.cur
+	}
+	return e.anchor
+}
+
+// moveTo moves the cursor, extending the selection when selecting.
+func (e *Editor) moveTo(p edPos, selecting bool) {
+	if selecting && !e.sel {
+		e.anchor, e.sel = e.cur, true
+	} else if !selecting {
+		e.sel = false
+	}
+	e.cur = p
+	e.goal = -1
+	if e.sel && e.anchor == e.cur {
+		e.sel = false
+	}
+}
+
+// moveVert moves up or down keeping the display column of the first move.
+func (e *Editor) moveVert(dir int, selecting bool) {
+	goal := e.goal
+	if goal < 0 {
+		goal = edDisplayCol(e.doc.text(e.cur.line), e.cur.col)
+	}
+	var p edPos
+	switch line := e.cur.line + dir; {
+	case line < 0:
+		p = edPos{}
+	case line >= e.doc.lineCount():
+		p = e.doc.end()
+	default:
+		p = edPos{line, edColForDisplay(e.doc.text(line), goal)}
+	}
+	e.moveTo(p, selecting)
+	e.goal = goal
+}
+
+// page moves the cursor and the view by one screen.
+func (e *Editor) page(dir int) {
+	rows := max(1, e.textRows())
+	goal := e.goal
+	if goal < 0 {
+		goal = edDisplayCol(e.doc.text(e.cur.line), e.cur.col)
+	}
+	line := max(0, min(e.cur.line+dir*rows, e.doc.lineCount()-1))
+	e.top = max(0, min(e.top+dir*rows, e.doc.lineCount()-1))
+	e.moveTo(edPos{line, edColForDisplay(e.doc.text(line), goal)}, false)
+	e.goal = goal
+}
+
+func (e Editor) runeLeft(p edPos) edPos {
+	if p.col == 0 {
+		if p.line == 0 {
+			return p
+		}
+		return edPos{p.line - 1, len(e.doc.text(p.line - 1))}
+	}
+	_, size := utf8.DecodeLastRuneInString(e.doc.text(p.line)[:p.col])
+	return edPos{p.line, p.col - size}
+}
+
+func (e Editor) runeRight(p edPos) edPos {
+	text := e.doc.text(p.line)
+	if p.col >= len(text) {
+		if p.line+1 >= e.doc.lineCount() {
+			return p
+		}
+		return edPos{p.line + 1, 0}
+	}
+	_, size := utf8.DecodeRuneInString(text[p.col:])
+	return edPos{p.line, p.col + size}
+}
+
+// edClass groups runes for word moves: space, word, punctuation.
+func edClass(r rune) int {
+	switch {
+	case unicode.IsSpace(r):
+		return 0
+	case r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+		return 1
+	}
+	return 2
+}
+
+// wordLeft skips spaces backwards, then one run of the same class.
+func (e Editor) wordLeft(p edPos) edPos {
+	if p.col == 0 {
+		return e.runeLeft(p)
+	}
+	text := e.doc.text(p.line)
+	i := p.col
+	for i > 0 {
+		r, size := utf8.DecodeLastRuneInString(text[:i])
+		if edClass(r) != 0 {
+			break
+		}
+		i -= size
+	}
+	if i > 0 {
+		r, _ := utf8.DecodeLastRuneInString(text[:i])
+		c := edClass(r)
+		for i > 0 {
+			r, size := utf8.DecodeLastRuneInString(text[:i])
+			if edClass(r) != c {
+				break
+			}
+			i -= size
+		}
+	}
+	return edPos{p.line, i}
+}
+
+// wordRight skips one run of the same class, then spaces.
+func (e Editor) wordRight(p edPos) edPos {
+	text := e.doc.text(p.line)
+	if p.col >= len(text) {
+		return e.runeRight(p)
+	}
+	i := p.col
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	if c := edClass(r); c != 0 {
+		for i < len(text) {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if edClass(r) != c {
+				break
+			}
+			i += size
+		}
+	}
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if edClass(r) != 0 {
+			break
+		}
+		i += size
+	}
+	return edPos{p.line, i}
+}
+
+// smartHome goes to the first non-blank character, or to column 0 when
+// already there: code lines are indented, and that is where one starts.
+func (e Editor) smartHome(p edPos) edPos {
+	text := e.doc.text(p.line)
+	ind := len(text) - len(strings.TrimLeft(text, " \t"))
+	if p.col == ind {
+		return edPos{p.line, 0}
+	}
+	return edPos{p.line, ind}
+}
+
+// --- editing ---
+
+// replace edits the text, records the undo step and moves the cursor to
+// the end of the inserted text.
+func (e *Editor) replace(from, to edPos, text string, kind uint8) {
+	removed := e.doc.slice(from, to)
+	if removed == "" && text == "" {
+		return
+	}
+	ed := edEdit{
+		from: from, removed: removed, inserted: text, kind: kind,
+		curBefore: e.cur, anchorBefore: e.anchor, selBefore: e.sel,
+	}
+	e.doc.horizon = max(e.top, from.line) + e.textRows()
+	e.cur = e.doc.replace(from, to, text)
+	e.sel, e.goal = false, -1
+	ed.curAfter = e.cur
+	e.hist.record(ed)
+	e.scrollToCursor()
+}
+
+// insert types or pastes text over the selection, if any.
+func (e *Editor) insert(text string, kind uint8) {
+	if text == "" {
+		return
+	}
+	from, to := e.cur, e.cur
+	if e.sel {
+		from, to = e.selStart(), e.selEnd()
+		kind = edEditOther
+	}
+	e.replace(from, to, text, kind)
+}
+
+// deleteSelection deletes the selected text, reporting whether there was any.
+func (e *Editor) deleteSelection() bool {
+	if !e.sel {
+		return false
+	}
+	e.replace(e.selStart(), e.selEnd(), "", edEditOther)
+	return true
+}
+
+func (e *Editor) backspace() {
+	if e.deleteSelection() {
+		e.hist.open = false
+		return
+	}
+	e.replace(e.runeLeft(e.cur), e.cur, "", edEditBackspace)
+}
+
+func (e *Editor) deleteForward() {
+	if e.deleteSelection() {
+		e.hist.open = false
+		return
+	}
+	e.replace(e.cur, e.runeRight(e.cur), "", edEditDelete)
+}
+
+// newline breaks the line and copies the current line's indentation (up to
+// the cursor) onto the new one.
+func (e *Editor) newline() {
+	from := e.cur
+	if e.sel {
+		from = e.selStart()
+	}
+	text := e.doc.text(from.line)
+	ind := len(text) - len(strings.TrimLeft(text, " \t"))
+	e.insert("\n"+text[:min(ind, from.col)], edEditOther)
+}
+
+func (e *Editor) undo() {
+	h := e.hist
+	if len(h.undo) == 0 {
+		return
+	}
+	ed := h.undo[len(h.undo)-1]
+	h.undo = h.undo[:len(h.undo)-1]
+	e.doc.horizon = max(e.top, ed.from.line) + e.textRows()
+	e.doc.replace(ed.from, edAfter(ed.from, ed.inserted), ed.removed)
+	h.redo = append(h.redo, ed)
+	e.cur, e.anchor, e.sel, e.goal = ed.curBefore, ed.anchorBefore, ed.selBefore, -1
+	e.scrollToCursor()
+}
+
+func (e *Editor) redo() {
+	h := e.hist
+	if len(h.redo) == 0 {
+		return
+	}
+	ed := h.redo[len(h.redo)-1]
+	h.redo = h.redo[:len(h.redo)-1]
+	e.doc.horizon = max(e.top, ed.from.line) + e.textRows()
+	e.doc.replace(ed.from, edAfter(ed.from, ed.removed), ed.inserted)
+	h.undo = append(h.undo, ed)
+	e.cur, e.sel, e.goal = ed.curAfter, false, -1
+	e.scrollToCursor()
+}
+
+// copySelection puts the selection on the internal clipboard and returns
+// the command that also sets the terminal's clipboard; cut deletes it.
+func (e *Editor) copySelection(cut bool) tea.Cmd {
+	if !e.sel {
+		return nil
+	}
+	text := e.doc.slice(e.selStart(), e.selEnd())
+	if text == "" {
+		return nil
+	}
+	e.clip = text
+	if cut {
+		e.deleteSelection()
+	}
+	return copyToClipboardCmd(e.clipOut, text)
+}
+
+// --- scrolling ---
+
+// textRows is the number of rows that show text (the bar takes one).
+func (e Editor) textRows() int {
+	if e.prompt != edPromptNone {
+		return max(0, e.height-1)
+	}
+	return e.height
+}
+
+// gutterWidth is the width of the gutter: a marker column, the line
+// numbers and a space; 0 when the pane is too narrow for it and text.
+func (e Editor) gutterWidth() int {
+	w := max(2, len(strconv.Itoa(e.doc.lineCount()))) + 2
+	if e.width < w+1 {
+		return 0
+	}
+	return w
+}
+
+func (e Editor) textWidth() int { return max(0, e.width-e.gutterWidth()) }
+
+// scrollToCursor scrolls as little as needed to show the cursor.
+func (e *Editor) scrollToCursor() {
+	e.cur = e.doc.clamp(e.cur)
+	e.anchor = e.doc.clamp(e.anchor)
+	if rows := e.textRows(); rows > 0 {
+		if e.cur.line < e.top {
+			e.top = e.cur.line
+		}
+		if e.cur.line >= e.top+rows {
+			e.top = e.cur.line - rows + 1
+		}
+	}
+	e.top = max(0, min(e.top, e.doc.lineCount()-1))
+	if tw := e.textWidth(); tw > 0 {
+		c := edDisplayCol(e.doc.text(e.cur.line), e.cur.col)
+		if c < e.left {
+			e.left = c
+		}
+		if c >= e.left+tw {
+			e.left = c - tw + 1
+		}
+	}
+}
+
+// ShortHelp is the editor's most used bindings, for the one-line help.
+func (e Editor) ShortHelp() []key.Binding {
+	k := e.c.Keys
+	if e.prompt != edPromptNone {
+		enter := k.Newline
+		if e.prompt == edPromptFind {
+			enter.SetHelp("enter", "next match")
+			return []key.Binding{enter, k.Dismiss}
+		}
+		enter.SetHelp("enter", "go")
+		return []key.Binding{enter, k.Dismiss}
+	}
+	copyB, cutB, pasteB, nextB := k.Copy, k.Cut, k.Paste, k.FindNext
+	copyB.SetEnabled(e.sel)
+	cutB.SetEnabled(e.sel)
+	pasteB.SetEnabled(e.clip != "")
+	nextB.SetEnabled(e.query != "")
+	undoB, redoB := k.Undo, k.Redo
+	undoB.SetEnabled(len(e.hist.undo) > 0)
+	redoB.SetEnabled(len(e.hist.redo) > 0)
+	return []key.Binding{undoB, redoB, k.Find, nextB, k.GotoLine, copyB, cutB, pasteB, k.SelectAll}
+}
+
+// FullHelp is every binding the editor uses, grouped for the help screen.
+func (e Editor) FullHelp() [][]key.Binding {
+	k := e.c.Keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown},
+		{k.LineStart, k.LineEnd, k.DocStart, k.DocEnd, k.WordLeft, k.WordRight},
+		{k.SelectLeft, k.SelectRight, k.SelectUp, k.SelectDown, k.SelectLineStart, k.SelectLineEnd,
+			k.SelectWordLeft, k.SelectWordRight, k.SelectDocStart, k.SelectDocEnd, k.SelectAll},
+		{k.Newline, k.Backspace, k.DeleteForward, k.DeleteWordBackward, k.Undo, k.Redo, k.Copy, k.Cut, k.Paste},
+		{k.Find, k.FindNext, k.GotoLine, k.Dismiss},
+	}
+}

@@ -1,0 +1,200 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"luascope/history"
+	"luascope/redisx/resp"
+)
+
+// loadEntryMsg asks the root to put a past run back into the editor and
+// form, and to run it again when run is set.
+type loadEntryMsg struct {
+	entry history.Entry
+	run   bool
+}
+
+type histStyles struct {
+	cursor, muted, errText, ok lipgloss.Style
+}
+
+func newHistStyles(c *Common) histStyles {
+	t := c.Theme
+	return histStyles{
+		cursor:  lipgloss.NewStyle().Reverse(true),
+		muted:   lipgloss.NewStyle().Foreground(color(t.Muted)),
+		errText: lipgloss.NewStyle().Foreground(color(t.Error)),
+		ok:      lipgloss.NewStyle().Foreground(color(t.OK)),
+	}
+}
+
+// HistoryPane browses past runs, newest first, filtered as you type: by
+// text, `sha:PREFIX` or `class:NAME`.
+type HistoryPane struct {
+	c       *Common
+	st      histStyles
+	all     []history.Entry // oldest first, as stored
+	shown   []history.Entry // filtered, newest first
+	filter  textinput.Model
+	cursor  int
+	top     int
+	w, h    int
+	focused bool
+	lastQ   string
+}
+
+// NewHistoryPane returns an empty pane; SetEntries fills it.
+func NewHistoryPane(c *Common) HistoryPane {
+	in := textinput.New()
+	in.Prompt = "filter: "
+	in.Placeholder = "text, sha:…, class:…"
+	return HistoryPane{c: c, st: newHistStyles(c), filter: in}
+}
+
+// SetTheme rebuilds styles after a theme switch.
+func (m *HistoryPane) SetTheme(c *Common) { m.c, m.st = c, newHistStyles(c) }
+
+// SetEntries replaces the list (oldest first, as history.Load returns).
+func (m *HistoryPane) SetEntries(e []history.Entry) {
+	m.all = e
+	m.refilter()
+}
+
+// Add appends a run that just finished.
+func (m *HistoryPane) Add(e history.Entry) {
+	m.all = append(m.all, e)
+	m.refilter()
+}
+
+func (m *HistoryPane) refilter() {
+	m.lastQ = m.filter.Value()
+	m.shown = history.NewestFirst(history.Filter(m.all, m.lastQ))
+	if m.cursor >= len(m.shown) {
+		m.cursor = max(0, len(m.shown)-1)
+	}
+}
+
+// Replay is the binding that re-runs the selected entry.
+var replayKey = key.NewBinding(key.WithKeys("alt+enter"), key.WithHelp("alt+enter", "load & re-run"))
+var loadKey = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "load into editor"))
+
+// Update handles keys while the pane has focus.
+func (m HistoryPane) Update(msg tea.Msg) (HistoryPane, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok || !m.focused {
+		return m, nil
+	}
+	k := m.c.Keys
+	switch {
+	case key.Matches(km, replayKey), key.Matches(km, loadKey):
+		if len(m.shown) == 0 {
+			return m, nil
+		}
+		e := m.shown[m.cursor]
+		run := key.Matches(km, replayKey)
+		return m, func() tea.Msg { return loadEntryMsg{entry: e, run: run} }
+	case key.Matches(km, k.Up):
+		m.cursor = max(0, m.cursor-1)
+		return m, nil
+	case key.Matches(km, k.Down):
+		m.cursor = min(max(0, len(m.shown)-1), m.cursor+1)
+		return m, nil
+	case key.Matches(km, k.PageUp):
+		m.cursor = max(0, m.cursor-m.pageRows())
+		return m, nil
+	case key.Matches(km, k.PageDown):
+		m.cursor = min(max(0, len(m.shown)-1), m.cursor+m.pageRows())
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.filter, cmd = m.filter.Update(msg)
+	if m.filter.Value() != m.lastQ {
+		m.refilter()
+	}
+	return m, cmd
+}
+
+func (m HistoryPane) pageRows() int { return max(1, (m.h-2)/2) }
+
+// View lists runs: time, outcome, SHA, keys, reply or error.
+func (m HistoryPane) View() string {
+	if m.w <= 0 || m.h <= 0 {
+		return ""
+	}
+	lines := []string{m.filter.View(), m.st.muted.Render(fmt.Sprintf("%d of %d runs", len(m.shown), len(m.all)))}
+	if len(m.shown) == 0 {
+		lines = append(lines, m.st.muted.Render("no runs yet — every ctrl+r is recorded here"))
+		return fitLines(lines, m.w, m.h)
+	}
+	rows := (m.h - 2) / 2
+	top := m.top
+	if m.cursor < top {
+		top = m.cursor
+	}
+	if m.cursor >= top+rows {
+		top = m.cursor - rows + 1
+	}
+	for i := top; i < len(m.shown) && i < top+rows; i++ {
+		e := m.shown[i]
+		outcome := m.st.ok.Render("ok")
+		detail := e.Reply
+		if e.ErrorClass != "" {
+			outcome = m.st.errText.Render(e.ErrorClass)
+			detail = e.Error
+		}
+		keys := make([]string, len(e.Keys))
+		for j, k := range e.Keys {
+			keys[j] = resp.Escape([]byte(k))
+		}
+		head := fmt.Sprintf("%s %s %s %s", e.Time.Local().Format("01-02 15:04:05"), short(e.SHA), outcome, strings.Join(keys, " "))
+		sub := "   " + resp.Escape([]byte(firstLine(e.Source))) + "  → " + resp.Escape([]byte(detail))
+		if i == m.cursor && m.focused {
+			head = m.st.cursor.Render(head)
+		}
+		lines = append(lines, head, m.st.muted.Render(sub))
+	}
+	return fitLines(lines, m.w, m.h)
+}
+
+func firstLine(s string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "--") {
+			return t
+		}
+	}
+	return strings.TrimSpace(s)
+}
+
+// SetSize sets the inner size.
+func (m *HistoryPane) SetSize(w, h int) { m.w, m.h = w, h; m.filter.Width = max(1, w-10) }
+
+// Focus gives the pane the keyboard (typing filters).
+func (m *HistoryPane) Focus() { m.focused = true; m.filter.Focus() }
+
+// Blur takes the keyboard away.
+func (m *HistoryPane) Blur() { m.focused = false; m.filter.Blur() }
+
+// Focused reports whether the pane has the keyboard.
+func (m HistoryPane) Focused() bool { return m.focused }
+
+// ShortHelp is the pane's bindings for the help bar.
+func (m HistoryPane) ShortHelp() []key.Binding { return []key.Binding{loadKey, replayKey} }
+
+// FullHelp is the pane's bindings for the help overlay.
+func (m HistoryPane) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{loadKey, replayKey, m.c.Keys.Up, m.c.Keys.Down}}
+}
+
+// short abbreviates a SHA for narrow rows.
+func short(sha string) string {
+	if len(sha) > 10 {
+		return sha[:10]
+	}
+	return sha
+}

@@ -1,0 +1,116 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"luascope/themes"
+)
+
+// appStyles are the root's own styles (borders, bars, badges), built once
+// per theme: lipgloss.NewStyle in a View loop is slow (lipgloss #81).
+type appStyles struct {
+	border, borderFocus    lipgloss.Style
+	title, titleFocus      lipgloss.Style
+	status, statusMsg      lipgloss.Style
+	statusErr              lipgloss.Style
+	badgeProd, badgeSand   lipgloss.Style
+	badgeRO, badgeLabel    lipgloss.Style
+	tab, tabActive         lipgloss.Style
+	muted, accent, warn    lipgloss.Style
+	errText, ok            lipgloss.Style
+	dialog, dialogTitle    lipgloss.Style
+	helpKey, helpDesc      lipgloss.Style
+	helpSection            lipgloss.Style
+	borderChars            lipgloss.Border
+	mono                   bool
+	focusMarkL, focusMarkR string
+}
+
+func newAppStyles(t themes.Theme) appStyles {
+	b := lipgloss.RoundedBorder()
+	s := appStyles{
+		borderChars: b,
+		mono:        t.Mono,
+		border:      lipgloss.NewStyle().Foreground(color(t.Border)),
+		borderFocus: lipgloss.NewStyle().Foreground(color(t.BorderFocus)).Bold(true),
+		title:       lipgloss.NewStyle().Foreground(color(t.Muted)),
+		titleFocus:  lipgloss.NewStyle().Foreground(color(t.Accent)).Bold(true),
+		status:      lipgloss.NewStyle().Foreground(color(t.StatusFg)).Background(color(t.StatusBg)),
+		statusMsg:   lipgloss.NewStyle().Foreground(color(t.StatusFg)).Background(color(t.StatusBg)).Bold(true),
+		statusErr:   lipgloss.NewStyle().Foreground(color(t.Error)).Background(color(t.StatusBg)).Bold(true),
+		badgeProd:   lipgloss.NewStyle().Foreground(lipgloss.Color("15")).Background(color(t.BadgeProd)).Bold(true).Padding(0, 1),
+		badgeSand:   lipgloss.NewStyle().Foreground(lipgloss.Color("0")).Background(color(t.BadgeSandbox)).Bold(true).Padding(0, 1),
+		badgeRO:     lipgloss.NewStyle().Foreground(lipgloss.Color("0")).Background(color(t.BadgeRO)).Bold(true).Padding(0, 1),
+		badgeLabel:  lipgloss.NewStyle().Foreground(color(t.StatusBg)).Background(color(t.Accent)).Bold(true).Padding(0, 1),
+		tab:         lipgloss.NewStyle().Foreground(color(t.Muted)).Padding(0, 1),
+		tabActive:   lipgloss.NewStyle().Foreground(color(t.Accent)).Bold(true).Underline(true).Padding(0, 1),
+		muted:       lipgloss.NewStyle().Foreground(color(t.Muted)),
+		accent:      lipgloss.NewStyle().Foreground(color(t.Accent)).Bold(true),
+		warn:        lipgloss.NewStyle().Foreground(color(t.Warning)).Bold(true),
+		errText:     lipgloss.NewStyle().Foreground(color(t.Error)).Bold(true),
+		ok:          lipgloss.NewStyle().Foreground(color(t.OK)),
+		dialog:      lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(color(t.BorderFocus)).Padding(0, 1),
+		dialogTitle: lipgloss.NewStyle().Foreground(color(t.Accent)).Bold(true),
+		helpKey:     lipgloss.NewStyle().Foreground(color(t.Accent)),
+		helpDesc:    lipgloss.NewStyle().Foreground(color(t.Muted)),
+		helpSection: lipgloss.NewStyle().Bold(true).Underline(true),
+	}
+	if t.Mono {
+		// Without colour, badges and focus must still be visible.
+		s.badgeProd = lipgloss.NewStyle().Reverse(true).Bold(true).Padding(0, 1)
+		s.badgeSand = lipgloss.NewStyle().Reverse(true).Padding(0, 1)
+		s.badgeRO = lipgloss.NewStyle().Reverse(true).Padding(0, 1)
+		s.badgeLabel = lipgloss.NewStyle().Reverse(true).Padding(0, 1)
+		s.tabActive = lipgloss.NewStyle().Reverse(true).Padding(0, 1)
+		s.status = lipgloss.NewStyle().Reverse(true)
+		s.statusMsg = lipgloss.NewStyle().Reverse(true).Bold(true)
+		s.statusErr = lipgloss.NewStyle().Reverse(true).Bold(true)
+	}
+	return s
+}
+
+// box draws content (already exactly innerW×innerH) inside a rounded
+// border with the title set into the top edge, like "╭─ Script ───╮".
+// A focused box is bold and its title marked, visible even without colour.
+func (s appStyles) box(title, content string, w, h int, focused bool) string {
+	if w < 2 || h < 2 {
+		return ""
+	}
+	bs, ts := s.border, s.title
+	if focused {
+		bs, ts = s.borderFocus, s.titleFocus
+	}
+	b := s.borderChars
+	innerW := w - 2
+	t := " " + title + " "
+	if focused {
+		t = "▶" + title + " "
+	}
+	if ansi.StringWidth(t) > innerW-1 {
+		t = ansi.Truncate(t, max(0, innerW-2), "…")
+	}
+	fill := innerW - 1 - ansi.StringWidth(t)
+	var out strings.Builder
+	out.WriteString(bs.Render(b.TopLeft+b.Top) + ts.Render(t) + bs.Render(strings.Repeat(b.Top, max(0, fill))+b.TopRight))
+	lines := strings.Split(content, "\n")
+	left, right := bs.Render(b.Left), bs.Render(b.Right)
+	for i := 0; i < h-2; i++ {
+		out.WriteByte('\n')
+		line := ""
+		if i < len(lines) {
+			line = lines[i]
+		}
+		if lw := ansi.StringWidth(line); lw < innerW {
+			line += strings.Repeat(" ", innerW-lw)
+		} else if lw > innerW {
+			line = ansi.Truncate(line, innerW, "")
+		}
+		out.WriteString(left + line + right)
+	}
+	out.WriteByte('\n')
+	out.WriteString(bs.Render(b.BottomLeft + strings.Repeat(b.Bottom, innerW) + b.BottomRight))
+	return out.String()
+}
