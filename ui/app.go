@@ -415,7 +415,6 @@ func (m Model) updateFocused(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-
 func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.dlg != nil {
 		return m.updateDialog(km)

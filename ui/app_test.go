@@ -122,4 +122,3 @@ func TestGoldenViews(t *testing.T) {
 		}
 	}
 }
-
