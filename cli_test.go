@@ -6,11 +6,15 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/adrg/xdg"
+
+	"luascope/history"
 	"luascope/redisx"
 )
 
@@ -21,7 +25,17 @@ func TestMain(m *testing.M) {
 	if os.Getenv("LUASCOPE_AS_MAIN") == "1" {
 		os.Exit(realMain(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	// Tests never touch the user's own history or config.
+	dir, err := os.MkdirTemp("", "luascope-test-xdg-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	os.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	xdg.Reload()
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 func TestExitCodes(t *testing.T) {
@@ -242,3 +256,48 @@ func TestSandboxByDefault(t *testing.T) {
 }
 
 func answersAt(addr string) bool { return answers(addr) }
+
+func TestRunIsRecordedInHistory(t *testing.T) {
+	srv := startSandbox(t, "requirepass hunter2secret")
+	u := "redis://:hunter2secret@" + srv.Addr()
+	if _, _, code := cli(t, "", "run", "-u", u, "-e", "return redis.call('incr', KEYS[1])", "hist:key", ",", "a\x00"); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if _, _, code := cli(t, "", "run", "--no-history", "-u", u, "-e", "return 'not recorded'"); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	p, err := history.DefaultPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := history.Open(p, history.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, problems, err := st.Load()
+	if err != nil || len(problems) != 0 {
+		t.Fatalf("load: %v %v", err, problems)
+	}
+	var found *history.Entry
+	for i, e := range entries {
+		if strings.Contains(e.Source, "not recorded") {
+			t.Error("--no-history run was recorded")
+		}
+		if len(e.Keys) == 1 && e.Keys[0] == "hist:key" {
+			found = &entries[i]
+		}
+	}
+	if found == nil {
+		t.Fatalf("run not in history: %+v", entries)
+	}
+	if found.Reply != "(integer) 1" || len(found.Steps) != 3 || found.Strategy != "evalsha-load" || found.Args[0] != "a\\x00" && found.Args[0] != "a\x00" {
+		t.Errorf("entry: %+v", found)
+	}
+	raw, _ := os.ReadFile(p)
+	if strings.Contains(string(raw), "hunter2secret") {
+		t.Error("history file holds the password")
+	}
+	if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o600 {
+		t.Errorf("history mode %v", fi.Mode().Perm())
+	}
+}

@@ -10,8 +10,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"luascope/config"
+	"luascope/history"
+
 	"luascope/redisx"
 	"luascope/redisx/classify"
+	"luascope/ui"
 )
 
 const rootLong = `luascope shows what Redis does with a Lua script: every round trip
@@ -65,6 +69,7 @@ type runOpts struct {
 	function string
 	library  string
 	node     string
+	noHist   bool
 }
 
 func newRunCmd(conn *connFlags) *cobra.Command {
@@ -93,6 +98,7 @@ Exit status: 0 a reply, 1 an error reply, 2 usage, 3 connection.`,
 	fs.StringVar(&o.function, "function", "", "call this Redis Function with FCALL instead of running a script")
 	fs.StringVar(&o.library, "library", "", "with --function: FUNCTION LOAD REPLACE this library file first")
 	fs.StringVar(&o.node, "node", "", "run on this node (host:port), e.g. a keyless script in a cluster")
+	fs.BoolVar(&o.noHist, "no-history", false, "do not record this run in the history file")
 	return cmd
 }
 
@@ -142,6 +148,9 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 		fmt.Fprintln(cmd.ErrOrStderr(), "luascope: "+conn.notice)
 	}
 	res := conn.session.Run(ctx, call, nil)
+	if !o.noHist {
+		recordRun(cmd.ErrOrStderr(), ui.HistoryEntry(conn.session, conn.label(), call, res))
+	}
 	rep := redisx.NewReport(conn.session, call, res)
 	out := cmd.OutOrStdout()
 	if o.json {
@@ -248,5 +257,26 @@ func newVersionCmd() *cobra.Command {
 		Run: func(cmd *cobra.Command, _ []string) {
 			fmt.Fprintf(cmd.OutOrStdout(), "luascope %s\n", version)
 		},
+	}
+}
+
+// recordRun appends a CLI run to the history the TUI browses, unless the
+// config turns history off. A history problem is a warning, never a
+// failed run.
+func recordRun(stderr io.Writer, e history.Entry) {
+	if cfgPath, err := config.DefaultPath(); err == nil {
+		if cfg, err := config.Load(cfgPath); err == nil && !cfg.HistoryEnabled() {
+			return
+		}
+	}
+	p, err := history.DefaultPath()
+	if err == nil {
+		var s *history.Store
+		if s, err = history.Open(p, history.Options{}); err == nil {
+			err = s.Append(e)
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "luascope: history: %v\n", err)
 	}
 }

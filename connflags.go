@@ -234,6 +234,14 @@ type connection struct {
 	sandbox *sandbox.Server
 }
 
+// label is the connection's badge: "sandbox" for a private server.
+func (c *connection) label() string {
+	if c.sandbox != nil {
+		return "sandbox"
+	}
+	return c.session.Target().Label
+}
+
 func (c *connection) close() {
 	if c.session != nil {
 		_ = c.session.Close()

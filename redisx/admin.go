@@ -33,7 +33,7 @@ func (s *Session) adminNode() (*node, error) {
 // the exact reply. It refuses writes to the script cache in read-only
 // mode, since read-only must really not change the server.
 func (s *Session) Admin(ctx context.Context, args ...any) (*resp.Value, error) {
-	if s.target.ReadOnly && adminWrites(args) {
+	if s.ro.Load() && adminWrites(args) {
 		return nil, ErrReadOnlyAdmin
 	}
 	n, err := s.adminNode()
@@ -94,8 +94,8 @@ func (s *Session) ScriptExists(ctx context.Context, sha string) (bool, error) {
 }
 
 // SetReadOnly switches read-only mode for later runs and admin actions.
-func (s *Session) SetReadOnly(ro bool) {
-	s.mu.Lock()
-	s.target.ReadOnly = ro
-	s.mu.Unlock()
-}
+// It never waits for a running script, so the UI can call it any time.
+func (s *Session) SetReadOnly(ro bool) { s.ro.Store(ro) }
+
+// ReadOnly reports whether the session refuses writes.
+func (s *Session) ReadOnly() bool { return s.ro.Load() }

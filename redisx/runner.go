@@ -143,7 +143,7 @@ type run struct {
 func (s *Session) Run(ctx context.Context, call Call, onStep func(Step)) Result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.target.ReadOnly {
+	if s.ro.Load() {
 		// A read-only session never sends a writing command, whatever the call says.
 		call.ReadOnly = true
 	}

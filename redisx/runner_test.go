@@ -326,3 +326,27 @@ func TestAdminConnection(t *testing.T) {
 		t.Error("still cached after SCRIPT FLUSH")
 	}
 }
+
+func TestCloseDoesNotWaitForARunningScript(t *testing.T) {
+	srv := startServer(t, "busy-reply-threshold 100")
+	s := connect(t, srv)
+	done := make(chan redisx.Result)
+	go func() {
+		done <- s.Run(context.Background(), redisx.Call{
+			Script:   redisx.NewScript("local t = redis.call('time') while tonumber(redis.call('time')[1]) < t[1] + 3 do end return 1"),
+			Strategy: redisx.EvalOnly,
+		}, nil)
+	}()
+	time.Sleep(300 * time.Millisecond)
+	closed := make(chan error)
+	go func() { closed <- s.Close() }()
+	select {
+	case <-closed:
+	case <-time.After(2 * time.Second):
+		t.Fatal("Close waited for the running script")
+	}
+	res := <-done
+	if res.ClientErr == nil {
+		t.Errorf("the run should end with a client error after Close: %+v", res.Error)
+	}
+}

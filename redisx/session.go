@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -141,11 +142,13 @@ type Session struct {
 	target Target
 	info   ServerInfo
 
-	mu    sync.Mutex // serialises runs and guards nodes/slots
+	mu    sync.Mutex // serialises runs and guards slots
 	seed  *node
+	nmu   sync.Mutex // guards nodes, so Close never waits for a running script
 	nodes map[string]*node
 	slots map[int]string // cluster slot → node address, learned from MOVED
 	adm   admin
+	ro    atomic.Bool // read-only mode; atomic so the UI never waits on a run to change it
 }
 
 // Connect dials the target, checks that it answers (and lets us in), and
@@ -156,6 +159,7 @@ func Connect(ctx context.Context, t Target) (*Session, error) {
 		return nil, &ConnectError{Target: t.String(), Err: err}
 	}
 	s := &Session{target: t, seed: n, nodes: map[string]*node{t.Addr: n}, slots: map[int]string{}}
+	s.ro.Store(t.ReadOnly)
 	if err := s.handshake(ctx); err != nil {
 		_ = n.close()
 		return nil, &ConnectError{Target: t.String(), Err: err}
@@ -231,12 +235,18 @@ func (i *ServerInfo) apply(info string) {
 func (s *Session) Info() ServerInfo { return s.info }
 
 // Target is the session's target (print it: it redacts itself).
-func (s *Session) Target() Target { return s.target }
+func (s *Session) Target() Target {
+	t := s.target
+	t.ReadOnly = s.ro.Load()
+	return t
+}
 
-// Close closes every connection of the session.
+// Close closes every connection of the session. It does not wait for a
+// running script: the run ends with a connection error instead, which is
+// what quitting during a long script should do.
 func (s *Session) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.nmu.Lock()
+	defer s.nmu.Unlock()
 	var errs []error
 	for _, n := range s.nodes {
 		errs = append(errs, n.close())
@@ -251,6 +261,8 @@ func (s *Session) Close() error {
 
 // nodeFor returns (creating on first use) the exploring connection to addr.
 func (s *Session) nodeFor(addr string) (*node, error) {
+	s.nmu.Lock()
+	defer s.nmu.Unlock()
 	if n, ok := s.nodes[addr]; ok {
 		return n, nil
 	}

@@ -656,7 +656,7 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 	}
 	cmds := []tea.Cmd{checkCacheCmd(m.session, res.SHA)}
 	if m.opts.History != nil {
-		cmds = append(cmds, appendHistoryCmd(m.opts.History, historyEntry(m.session, m.opts.Label, msg.call, res)))
+		cmds = append(cmds, appendHistoryCmd(m.opts.History, HistoryEntry(m.session, m.opts.Label, msg.call, res)))
 	}
 	return m, tea.Batch(cmds...)
 }
@@ -955,8 +955,9 @@ func overlay(frame, box string, w, h int) string {
 	return c.String()
 }
 
-// historyEntry records a run; the target is redacted by Target.String.
-func historyEntry(s *redisx.Session, label string, call redisx.Call, res redisx.Result) history.Entry {
+// HistoryEntry is the history record of a run, the same for the TUI and
+// `luascope run`; the target is redacted by Target.String.
+func HistoryEntry(s *redisx.Session, label string, call redisx.Call, res redisx.Result) history.Entry {
 	e := history.Entry{
 		Time:     time.Now(),
 		Target:   s.Target().String(),

@@ -1,0 +1,214 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"luascope/redisx"
+	"luascope/redisx/sandbox"
+)
+
+// liveApp runs the whole app in a teatest program against a real
+// sandbox server: keys in, frames out, as a person would see them.
+type liveApp struct {
+	t   *testing.T
+	tm  *teatest.TestModel
+	srv *sandbox.Server
+}
+
+func startLive(t *testing.T, mod func(*Options), config ...string) *liveApp {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	srv, err := sandbox.Start(ctx, sandbox.Options{Config: config, Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Stop() })
+	tg := redisx.Target{Network: srv.Network(), Addr: srv.Addr(), Protocol: 2}
+	s, err := redisx.Connect(ctx, tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	opts := Options{
+		Session: s, Target: tg, Theme: monoTheme(t), Label: "sandbox",
+		Source: "return redis.call('incr', KEYS[1])", Keys: []string{"live:n"},
+		Connect: func(t redisx.Target) (*redisx.Session, error) { return redisx.Connect(context.Background(), t) },
+	}
+	if mod != nil {
+		mod(&opts)
+	}
+	tm := teatest.NewTestModel(t, New(opts), teatest.WithInitialTermSize(130, 40))
+	t.Cleanup(func() { _ = tm.Quit() })
+	return &liveApp{t: t, tm: tm, srv: srv}
+}
+
+func (a *liveApp) key(k tea.KeyType) { a.tm.Send(tea.KeyMsg{Type: k}) }
+
+func (a *liveApp) typeText(s string) { a.tm.Type(s) }
+
+func (a *liveApp) waitFor(want ...string) {
+	a.t.Helper()
+	var last []byte
+	teatest.WaitFor(a.t, a.tm.Output(), func(b []byte) bool {
+		last = append(last, b...)
+		for _, w := range want {
+			if !bytes.Contains(last, []byte(w)) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+}
+
+func TestLiveRunShowsReplyTraceAndCache(t *testing.T) {
+	a := startLive(t, nil)
+	a.key(tea.KeyCtrlR)
+	a.waitFor("(integer) 1", "SCRIPT LOAD", "noscript", "cache:held")
+	a.key(tea.KeyCtrlR)
+	a.waitFor("(integer) 2", "#2 evalsha-load · 1 round trip")
+}
+
+func TestLiveStopLongScript(t *testing.T) {
+	a := startLive(t, func(o *Options) {
+		o.Source = "local t = redis.call('time') while tonumber(redis.call('time')[1]) < t[1] + 20 do end return 'finished'"
+	}, "busy-reply-threshold 100")
+	a.key(tea.KeyCtrlR)
+	a.waitFor("running")
+	a.key(tea.KeyCtrlK)
+	a.waitFor("SCRIPT KILL from a second connection")
+	a.typeText("y")
+	a.waitFor("killed")
+}
+
+func TestLiveUnkillableAsksForTypedShutdown(t *testing.T) {
+	a := startLive(t, func(o *Options) {
+		o.Source = "redis.call('set', KEYS[1], 'x') local t = redis.call('time') while tonumber(redis.call('time')[1]) < t[1] + 20 do end return 1"
+	}, "busy-reply-threshold 100")
+	a.key(tea.KeyCtrlR)
+	a.waitFor("running")
+	a.key(tea.KeyCtrlK)
+	a.waitFor("SCRIPT KILL from a second connection")
+	a.typeText("y")
+	a.waitFor("cannot be killed", "Type SHUTDOWN NOSAVE")
+	// A plain "y" is not enough.
+	a.typeText("y")
+	a.key(tea.KeyEnter)
+	a.waitFor("not sent: type exactly SHUTDOWN NOSAVE")
+	a.key(tea.KeyBackspace)
+	a.typeText("SHUTDOWN NOSAVE")
+	a.key(tea.KeyEnter)
+	// The server is gone: the waiting run ends with a connection error.
+	a.waitFor("Error: connection")
+}
+
+func TestLiveReadOnlyRefusesFlushAndWrites(t *testing.T) {
+	a := startLive(t, nil)
+	a.key(tea.KeyF8)
+	a.waitFor("RO", "read-only: EVAL_RO")
+	a.key(tea.KeyF4)
+	a.waitFor("SCRIPT FLUSH is refused")
+	a.key(tea.KeyCtrlR)
+	a.waitFor("write_denied")
+	if n, _ := a.srv.Client().Exists(context.Background(), "live:n").Result(); n != 0 {
+		t.Error("read-only run wrote")
+	}
+}
+
+func TestLiveProductionAsksBeforeWrites(t *testing.T) {
+	a := startLive(t, func(o *Options) { o.Production, o.Label = true, "prod" })
+	a.waitFor("PROD")
+	a.key(tea.KeyCtrlR)
+	a.waitFor("labelled production")
+	a.typeText("n")
+	a.waitFor("cancelled")
+	if n, _ := a.srv.Client().Exists(context.Background(), "live:n").Result(); n != 0 {
+		t.Error("the run went ahead after 'n'")
+	}
+	a.key(tea.KeyCtrlR)
+	a.waitFor("labelled production")
+	a.typeText("y")
+	a.waitFor("(integer) 1")
+}
+
+func TestLiveConnectionLostAndBack(t *testing.T) {
+	a := startLive(t, nil)
+	a.key(tea.KeyCtrlR)
+	a.waitFor("(integer) 1")
+	if err := a.srv.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	a.key(tea.KeyCtrlR)
+	a.waitFor("connection error")
+	if err := a.srv.Restart(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	a.key(tea.KeyCtrlR)
+	// The restarted server is empty: INCR starts again at 1, after a NOSCRIPT.
+	a.waitFor("#3 evalsha-load · 3 round trips")
+}
+
+func TestLiveFlushThenNoScriptFallback(t *testing.T) {
+	a := startLive(t, nil)
+	a.key(tea.KeyCtrlR)
+	a.waitFor("cache:held")
+	a.key(tea.KeyF4)
+	a.waitFor("Send SCRIPT FLUSH?")
+	a.typeText("y")
+	a.waitFor("SCRIPT FLUSH: (status) OK", "cache:missing")
+	a.key(tea.KeyCtrlR)
+	a.waitFor("#2 evalsha-load · 3 round trips")
+}
+
+func TestLiveSaveAndOpen(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.lua")
+	a := startLive(t, func(o *Options) { o.Filename = path })
+	a.key(tea.KeyCtrlS)
+	a.waitFor("saved " + path)
+	b, err := os.ReadFile(path)
+	if err != nil || string(b) != "return redis.call('incr', KEYS[1])" {
+		t.Fatalf("saved %q %v", b, err)
+	}
+	other := filepath.Join(dir, "other.lua")
+	if err := os.WriteFile(other, []byte("return 'opened'"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a.key(tea.KeyCtrlO)
+	a.waitFor("Open file")
+	// Replace the pre-filled path.
+	for i := 0; i < len(path)+2; i++ {
+		a.key(tea.KeyBackspace)
+	}
+	a.typeText(other)
+	a.key(tea.KeyEnter)
+	a.waitFor("opened " + other)
+	a.key(tea.KeyCtrlR)
+	a.waitFor(`"opened"`)
+}
+
+func TestLiveWatchRerunsOnChange(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "w.lua")
+	if err := os.WriteFile(path, []byte("return 'v1'"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := startLive(t, func(o *Options) { o.Filename, o.Source, o.Watch = path, "return 'v1'", true })
+	a.waitFor("w.lua")
+	time.Sleep(200 * time.Millisecond) // let the watcher start
+	if err := os.WriteFile(path, []byte("return 'v2 from disk'"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a.waitFor(`"v2 from disk"`)
+}
+
+var _ = strings.Contains
