@@ -15,9 +15,9 @@ build:
 deps:
 	@bash .ci/deps.sh
 
-# Opens luascope on a private sandbox redis-server with an example script.
+# Opens the TUI on a private sandbox redis-server with an example script.
 run: build deps
-	./$(BIN) run --sandbox testdata/example.lua rate:demo , 5 60
+	./$(BIN) --sandbox testdata/example.lua rate:demo , 5 60
 
 vet:
 	$(GO) vet ./...

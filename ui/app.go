@@ -705,25 +705,54 @@ func (m Model) View() string {
 	if m.help {
 		return m.helpView()
 	}
-	rows := make([]string, m.h)
-	canvas := newCanvas(m.w, m.h)
-	if l.tabs {
-		canvas.put(l.tabBar, m.tabBar())
-	}
+	// Panes tile the screen and every pane's View is exactly its size, so
+	// a row of the frame is its boxes' lines side by side: no measuring.
+	boxes := make(map[paneID][]string, len(l.panes))
 	for id, r := range l.panes {
-		p := m.pane(id)
-		canvas.put(r, m.st.box(m.paneTitle(id), p.View(), r.W, r.H, m.focus == id))
+		boxes[id] = strings.Split(m.st.box(m.paneTitle(id), m.pane(id).View(), r.W, r.H, m.focus == id), "\n")
 	}
-	canvas.put(l.status, m.statusBar())
-	canvas.put(l.help, m.helpBar())
-	out := canvas.String()
+	rows := make([]string, m.h)
+	if l.tabs {
+		rows[l.tabBar.Y] = fitLines([]string{m.tabBar()}, m.w, 1)
+	}
+	for y := range rows {
+		if rows[y] != "" {
+			continue
+		}
+		var b strings.Builder
+		for x := 0; x < m.w; {
+			id, r, ok := paneAt(l, x, y)
+			if !ok {
+				break
+			}
+			if ln := boxes[id]; y-r.Y < len(ln) {
+				b.WriteString(ln[y-r.Y])
+			}
+			x = r.X + r.W
+		}
+		rows[y] = b.String()
+	}
+	rows[l.status.Y] = m.statusBar()
+	if l.help.H > 0 {
+		rows[l.help.Y] = fitLines([]string{m.helpBar()}, m.w, 1)
+	}
+	out := strings.Join(rows, "\n")
 	if m.dlg != nil {
 		out = overlay(out, m.dialogView(), m.w, m.h)
 	} else if m.prompt != nil {
 		out = overlay(out, m.promptView(), m.w, m.h)
 	}
-	_ = rows
 	return out
+}
+
+// paneAt finds the pane whose box covers column x of row y.
+func paneAt(l layoutResult, x, y int) (paneID, rect, bool) {
+	for id, r := range l.panes {
+		if x >= r.X && x < r.X+r.W && y >= r.Y && y < r.Y+r.H {
+			return id, r, true
+		}
+	}
+	return 0, rect{}, false
 }
 
 func (m Model) paneTitle(id paneID) string {

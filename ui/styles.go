@@ -96,17 +96,15 @@ func (s appStyles) box(title, content string, w, h int, focused bool) string {
 	var out strings.Builder
 	out.WriteString(bs.Render(b.TopLeft+b.Top) + ts.Render(t) + bs.Render(strings.Repeat(b.Top, max(0, fill))+b.TopRight))
 	lines := strings.Split(content, "\n")
+	blankW := strings.Repeat(" ", innerW)
 	left, right := bs.Render(b.Left), bs.Render(b.Right)
 	for i := 0; i < h-2; i++ {
 		out.WriteByte('\n')
-		line := ""
+		// Panes draw exactly innerW columns (their tests check it), so
+		// lines are not measured again here: that was a third of a frame.
+		line := blankW
 		if i < len(lines) {
 			line = lines[i]
-		}
-		if lw := ansi.StringWidth(line); lw < innerW {
-			line += strings.Repeat(" ", innerW-lw)
-		} else if lw > innerW {
-			line = ansi.Truncate(line, innerW, "")
 		}
 		out.WriteString(left + line + right)
 	}
