@@ -6,23 +6,12 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"luascope/redisx/sandbox"
 )
 
 // startSandbox starts a private redis-server for one test.
-func startSandbox(t *testing.T, config ...string) *sandbox.Server {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	srv, err := sandbox.Start(ctx, sandbox.Options{Config: config, Logf: t.Logf})
-	if err != nil {
-		t.Fatalf("start sandbox: %v", err)
-	}
-	t.Cleanup(func() { _ = srv.Stop() })
-	return srv
-}
+func startSandbox(t *testing.T, config ...string) *sandbox.Server { return sandbox.StartT(t, config...) }
 
 // cli runs luascope in-process, as a user would from a shell.
 func cli(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {

@@ -56,12 +56,4 @@ func BenchmarkBareEvalSha(b *testing.B) {
 	}
 }
 
-func startServerB(b *testing.B) *sandbox.Server {
-	b.Helper()
-	srv, err := sandbox.Start(context.Background(), sandbox.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = srv.Stop() })
-	return srv
-}
+func startServerB(b *testing.B) *sandbox.Server { return sandbox.StartT(b) }

@@ -13,17 +13,7 @@ import (
 )
 
 // startServer starts a private redis-server for one test.
-func startServer(t *testing.T, config ...string) *sandbox.Server {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	srv, err := sandbox.Start(ctx, sandbox.Options{Config: config, Logf: t.Logf})
-	if err != nil {
-		t.Fatalf("start sandbox: %v", err)
-	}
-	t.Cleanup(func() { _ = srv.Stop() })
-	return srv
-}
+func startServer(t *testing.T, config ...string) *sandbox.Server { return sandbox.StartT(t, config...) }
 
 func connect(t *testing.T, srv *sandbox.Server, mod ...func(*redisx.Target)) *redisx.Session {
 	t.Helper()

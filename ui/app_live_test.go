@@ -28,11 +28,7 @@ func startLive(t *testing.T, mod func(*Options), config ...string) *liveApp {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	srv, err := sandbox.Start(ctx, sandbox.Options{Config: config, Logf: t.Logf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Stop() })
+	srv := sandbox.StartT(t, config...)
 	tg := redisx.Target{Network: srv.Network(), Addr: srv.Addr(), Protocol: 2}
 	s, err := redisx.Connect(ctx, tg)
 	if err != nil {

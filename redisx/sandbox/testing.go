@@ -1,0 +1,22 @@
+package sandbox
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// StartT starts a server for one test or benchmark and stops it when the
+// test ends, so every package's tests share one way of getting a real
+// server (like net/http/httptest).
+func StartT(tb testing.TB, config ...string) *Server {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	srv, err := Start(ctx, Options{Config: config, Logf: tb.Logf})
+	if err != nil {
+		tb.Fatalf("start sandbox: %v", err)
+	}
+	tb.Cleanup(func() { _ = srv.Stop() })
+	return srv
+}
