@@ -11,7 +11,9 @@ import (
 )
 
 // startSandbox starts a private redis-server for one test.
-func startSandbox(t *testing.T, config ...string) *sandbox.Server { return sandbox.StartT(t, config...) }
+func startSandbox(t *testing.T, config ...string) *sandbox.Server {
+	return sandbox.StartT(t, config...)
+}
 
 // cli runs luascope in-process, as a user would from a shell.
 func cli(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
