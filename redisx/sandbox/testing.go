@@ -13,7 +13,11 @@ func StartT(tb testing.TB, config ...string) *Server {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	srv, err := Start(ctx, Options{Config: config, Logf: tb.Logf})
+	opt := Options{Config: config, Logf: tb.Logf}
+	if _, bench := tb.(*testing.B); bench {
+		opt.Logf = nil // keeps benchmark output to the figures
+	}
+	srv, err := Start(ctx, opt)
 	if err != nil {
 		tb.Fatalf("start sandbox: %v", err)
 	}
