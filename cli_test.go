@@ -301,3 +301,59 @@ func TestRunIsRecordedInHistory(t *testing.T) {
 		t.Errorf("history mode %v", fi.Mode().Perm())
 	}
 }
+
+func TestJSONOnConnectionFailure(t *testing.T) {
+	out, _, code := cli(t, "", "run", "--json", "-p", freePort(t), "-h", "127.0.0.1", "-e", "return 1")
+	var rep struct {
+		Steps []any
+		Error struct{ Class, Hint string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitConnection {
+		t.Fatalf("exit %d, %v: %q", code, err, out)
+	}
+	if rep.Error.Class != "connection" || rep.Steps == nil || !strings.Contains(rep.Error.Hint, "did not run") {
+		t.Errorf("report %+v", rep)
+	}
+}
+
+func TestURLPasswordWorks(t *testing.T) {
+	srv := startSandbox(t, "requirepass s3cretpw")
+	cmd := exec.Command(os.Args[0], "run", "-q", "-u", "redis://:s3cretpw@"+srv.Addr(), "-e", "return 'in'")
+	cmd.Env = append(os.Environ(), "LUASCOPE_AS_MAIN=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), `"in"`) {
+		t.Fatalf("password in -u (real argv): %v\n%s", err, out)
+	}
+}
+
+func TestNamedConnectionInRun(t *testing.T) {
+	srv := startSandbox(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(cfg, []byte("strategy = \"eval\"\n[connections.ro]\nurl = \""+srv.URL()+"\"\nreadonly = true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := cli(t, "", "run", "--json", "--config", cfg, "--connection", "ro", "-e", "return redis.call('set','k','v')")
+	var rep struct {
+		Strategy string
+		ReadOnly bool
+		Steps    []struct{ Command []string }
+		Error    struct{ Class string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("exit %d %v %s", code, err, out)
+	}
+	if rep.Strategy != "eval" || !rep.ReadOnly || rep.Steps[0].Command[0] != "EVAL_RO" || rep.Error.Class != "write_denied" || code != 1 {
+		t.Errorf("exit %d report %+v", code, rep)
+	}
+	if _, errOut, code := cli(t, "", "run", "--config", cfg, "--connection", "nope", "-e", "return 1"); code != exitUsage || !strings.Contains(errOut, "ro") {
+		t.Errorf("unknown connection: exit %d %s", code, errOut)
+	}
+}
+
+func TestEscapesInErrorMessages(t *testing.T) {
+	_, errOut, code := cli(t, "", "run", "/nonexistent/evil\x1b[2J\x07.lua")
+	if code != exitUsage || strings.ContainsAny(errOut, "\x1b\x07") || !strings.Contains(errOut, `\x1b[2J`) {
+		t.Errorf("exit %d: %q", code, errOut)
+	}
+}

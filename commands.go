@@ -103,7 +103,21 @@ Exit status: 0 a reply, 1 an error reply, 2 usage, 3 connection.`,
 }
 
 func (o *runOpts) run(cmd *cobra.Command, words []string) error {
-	strategy, err := redisx.ParseStrategy(o.strategy)
+	if o.library != "" && o.function == "" {
+		return usageErr("--library needs --function NAME (the function to call after loading it)")
+	}
+	if o.library != "" && o.ro {
+		return usageErr("--library loads a library (FUNCTION LOAD), a write that --ro refuses: load it without --ro first")
+	}
+	cfg, err := o.conn.loadConfig()
+	if err != nil {
+		return err
+	}
+	name := o.strategy
+	if !cmd.Flags().Changed("strategy") && cfg.Strategy != "" {
+		name = cfg.Strategy
+	}
+	strategy, err := redisx.ParseStrategy(name)
 	if err != nil {
 		return usageErr("--strategy: %v", err)
 	}
@@ -132,15 +146,16 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 	default:
 		return usageErr("%v", errNoScript)
 	}
-	if o.library != "" && o.function == "" {
-		return usageErr("--library needs --function NAME")
-	}
 	call.Keys, call.Args = splitKeysArgs(words)
 
 	ctx := context.Background()
 	o.conn.readOnly = o.ro
 	conn, err := o.conn.connect(ctx, cmd.Flags(), cmd.ErrOrStderr())
 	if err != nil {
+		if ex, ok := err.(*exitError); ok && o.json && ex.code == exitConnection {
+			// --json promises one document per run, failed connections included.
+			_ = redisx.ConnectFailureReport(o.conn.describe(), call, ex.cause).WriteJSON(cmd.OutOrStdout())
+		}
 		return err
 	}
 	defer conn.close()
@@ -219,12 +234,7 @@ func newExplainCmd() *cobra.Command {
 			if msg == "" {
 				return usageErr("explain-error: the message is empty")
 			}
-			var classes []classify.Classification
-			for _, line := range strings.Split(msg, "\n") {
-				if strings.TrimSpace(line) != "" {
-					classes = append(classes, classify.Classify(line))
-				}
-			}
+			classes := classify.ClassifyPasted(msg)
 			out := cmd.OutOrStdout()
 			if asJSON {
 				enc := json.NewEncoder(out)

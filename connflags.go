@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"luascope/config"
 	"luascope/redisx"
 	"luascope/redisx/sandbox"
 )
@@ -34,6 +35,18 @@ type connFlags struct {
 	timeout               time.Duration
 	readOnly              bool   // set by commands that take --ro
 	namedPassword         string // from a named connection's password_env
+	connection            string // --connection NAME from the config file
+	configPath            string // --config FILE
+	cfg                   *config.Config
+	resolved              redisx.Target // the target connect tried, for error reports
+}
+
+// describe is the redacted target connect tried, or the flags' intent.
+func (f *connFlags) describe() string {
+	if f.resolved.Addr != "" {
+		return f.resolved.String()
+	}
+	return redisx.RedactURL(f.url)
 }
 
 func (f *connFlags) register(fs *pflag.FlagSet) {
@@ -55,6 +68,31 @@ func (f *connFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.noAuthWarning, "no-auth-warning", false, "do not warn about -a on the command line")
 	fs.BoolVar(&f.sandbox, "sandbox", false, "start a private redis-server (from PATH) for this session and stop it on exit")
 	fs.DurationVar(&f.timeout, "timeout", 0, "give up waiting for one reply after this long (e.g. 30s; default: wait)")
+	fs.StringVar(&f.connection, "connection", "", "use the named connection from the config file")
+	fs.StringVar(&f.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/luascope/config.toml)")
+}
+
+// loadConfig reads the config file once; a missing file is an empty
+// config, a broken one a usage error naming the file and line.
+func (f *connFlags) loadConfig() (config.Config, error) {
+	if f.cfg != nil {
+		return *f.cfg, nil
+	}
+	path := f.configPath
+	if path == "" {
+		p, err := config.DefaultPath()
+		if err != nil {
+			f.cfg = &config.Config{}
+			return *f.cfg, nil
+		}
+		path = p
+	}
+	c, err := config.Load(path)
+	if err != nil {
+		return c, usageErr("config: %v", err)
+	}
+	f.cfg = &c
+	return c, nil
 }
 
 // explicit reports whether the user named a server in any way.
@@ -71,6 +109,9 @@ func (f *connFlags) explicit(fs *pflag.FlagSet) bool {
 // REDIS_URL, as in redis-cli.
 func (f *connFlags) target(fs *pflag.FlagSet, stderr io.Writer) (redisx.Target, error) {
 	var t redisx.Target
+	// Flag values share memory with argv, which hideSecretsFromProcessTitle
+	// overwrites: copy what is needed first.
+	f.url, f.pass = strings.Clone(f.url), strings.Clone(f.pass)
 	rawURL := f.url
 	if rawURL == "" {
 		rawURL = os.Getenv("REDIS_URL")
@@ -78,7 +119,7 @@ func (f *connFlags) target(fs *pflag.FlagSet, stderr io.Writer) (redisx.Target, 
 	if rawURL != "" {
 		var err error
 		if t, err = redisx.ParseURL(rawURL); err != nil {
-			return t, &exitError{code: exitConnection, msg: err.Error()}
+			return t, &exitError{code: exitConnection, msg: err.Error(), cause: err}
 		}
 	} else {
 		t = redisx.Target{Network: "tcp", Addr: redisx.DefaultAddr}
@@ -229,9 +270,10 @@ func overwrite(s string, from, to int) {
 // connection is an open session plus what the user should be told about
 // how it was reached.
 type connection struct {
-	session *redisx.Session
-	notice  string // e.g. "no server at 127.0.0.1:6379: started a sandbox"
-	sandbox *sandbox.Server
+	session    *redisx.Session
+	notice     string // e.g. "no server at 127.0.0.1:6379: started a sandbox"
+	sandbox    *sandbox.Server
+	production bool // a named connection marked production: ask before writes
 }
 
 // label is the connection's badge: "sandbox" for a private server.
@@ -254,11 +296,30 @@ func (c *connection) close() {
 // connect resolves the target and connects, starting a sandbox when asked
 // or when nothing was named and nothing answers at 127.0.0.1:6379.
 func (f *connFlags) connect(ctx context.Context, fs *pflag.FlagSet, stderr io.Writer) (*connection, error) {
+	c := &connection{}
+	label := ""
+	if f.connection != "" {
+		cfg, err := f.loadConfig()
+		if err != nil {
+			return nil, err
+		}
+		nc, err := cfg.Connection(f.connection)
+		if err != nil {
+			return nil, usageErr("--connection: %v", err)
+		}
+		if err := f.applyNamed(fs, nc); err != nil {
+			return nil, err
+		}
+		label, c.production = firstNonEmpty(nc.Label, f.connection), nc.IsProduction()
+		if nc.ReadOnly {
+			f.readOnly = true
+		}
+	}
 	t, err := f.target(fs, stderr)
 	if err != nil {
 		return nil, err
 	}
-	c := &connection{}
+	t.Label = label
 	useSandbox := f.sandbox
 	if !useSandbox && !f.explicit(fs) && !answers(redisx.DefaultAddr) {
 		useSandbox = true
@@ -281,10 +342,11 @@ func (f *connFlags) connect(ctx context.Context, fs *pflag.FlagSet, stderr io.Wr
 		t.Network, t.Addr, t.Label = srv.Network(), srv.Addr(), "sandbox"
 		t.Username, t.Password, t.DB, t.TLS = "", "", 0, redisx.TLSOptions{}
 	}
+	f.resolved = t
 	s, err := redisx.Connect(ctx, t)
 	if err != nil {
 		c.close()
-		return nil, &exitError{code: exitConnection, msg: err.Error()}
+		return nil, &exitError{code: exitConnection, msg: err.Error(), cause: err}
 	}
 	c.session = s
 	return c, nil

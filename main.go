@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
+	"luascope/redisx/resp"
 	"luascope/redisx/sandbox"
 )
 
@@ -51,12 +53,12 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) (code in
 		return exitOK
 	case errors.As(err, &ex):
 		if ex.msg != "" {
-			fmt.Fprintln(stderr, "luascope: "+ex.msg)
+			fmt.Fprintln(stderr, "luascope: "+printable(ex.msg))
 		}
 		return ex.code
 	default:
 		// cobra's own errors: unknown command or flag, wrong arguments.
-		fmt.Fprintf(stderr, "luascope: %v\nRun 'luascope --help' for usage.\n", err)
+		fmt.Fprintf(stderr, "luascope: %s\nRun 'luascope --help' for usage.\n", printable(err.Error()))
 		return exitUsage
 	}
 }
@@ -64,12 +66,24 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) (code in
 // exitError carries an exit status up to realMain. msg is printed to
 // stderr when not empty; it must already be redacted.
 type exitError struct {
-	code int
-	msg  string
+	code  int
+	msg   string
+	cause error // the underlying error, for --json output
 }
 
 func (e *exitError) Error() string { return e.msg }
 
 func usageErr(format string, a ...any) error {
 	return &exitError{code: exitUsage, msg: fmt.Sprintf(format, a...) + "\nRun 'luascope --help' for usage."}
+}
+
+// printable escapes control characters in a message for the terminal
+// (file names and flag values are user input and may hold escape
+// sequences) while keeping its line breaks.
+func printable(msg string) string {
+	lines := strings.Split(msg, "\n")
+	for i, l := range lines {
+		lines[i] = strings.ReplaceAll(strings.ReplaceAll(resp.Escape([]byte(l)), `\\`, `\`), `\"`, `"`)
+	}
+	return strings.Join(lines, "\n")
 }

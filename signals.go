@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -16,6 +17,7 @@ func stopOnSignal() {
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		sig := <-ch
+		fmt.Fprintln(os.Stderr, "luascope: interrupted; a script that was running goes on on the server until it ends (SCRIPT KILL stops it)")
 		sandbox.StopAll()
 		code := 130
 		if s, ok := sig.(syscall.Signal); ok {

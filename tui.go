@@ -26,9 +26,7 @@ type tuiOpts struct {
 	ro         bool
 	watch      bool
 	noHistory  bool
-	connection string
 	debugLog   string
-	configPath string
 }
 
 func (o *tuiOpts) register(fs *pflag.FlagSet) {
@@ -37,26 +35,14 @@ func (o *tuiOpts) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.ro, "ro", false, "read-only: only EVAL_RO/EVALSHA_RO/FCALL_RO; SCRIPT FLUSH/KILL refused")
 	fs.BoolVar(&o.watch, "watch", false, "re-run when FILE changes on disk (keep writing in your own editor)")
 	fs.BoolVar(&o.noHistory, "no-history", false, "do not record runs in the history file")
-	fs.StringVar(&o.connection, "connection", "", "use the named connection from the config file")
 	fs.StringVar(&o.debugLog, "debug-log", "", "write a debug log to this file (never the terminal)")
-	fs.StringVar(&o.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/luascope/config.toml)")
 }
 
 // runTUI opens the terminal UI: `luascope [flags] [FILE [KEY ...] [, ARG ...]]`.
 func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
-	cfgPath := o.configPath
-	if cfgPath == "" {
-		if p, err := config.DefaultPath(); err == nil {
-			cfgPath = p
-		}
-	}
-	var cfg config.Config
-	if cfgPath != "" {
-		c, err := config.Load(cfgPath)
-		if err != nil {
-			return usageErr("config: %v", err)
-		}
-		cfg = c
+	cfg, err := o.conn.loadConfig()
+	if err != nil {
+		return err
 	}
 	themeName := firstNonEmpty(o.theme, cfg.Theme, "auto")
 	theme, err := themes.Get(themeName)
@@ -109,29 +95,13 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 
 	ctx := context.Background()
 	fs := cmd.Flags()
-	label, production := "", false
-	if o.connection != "" {
-		nc, err := cfg.Connection(o.connection)
-		if err != nil {
-			return usageErr("--connection: %v", err)
-		}
-		if err := o.conn.applyNamed(fs, nc); err != nil {
-			return err
-		}
-		label, production = firstNonEmpty(nc.Label, o.connection), nc.IsProduction()
-		if nc.ReadOnly {
-			o.ro = true
-		}
-	}
 	o.conn.readOnly = o.ro
 	conn, err := o.conn.connect(ctx, fs, cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}
 	defer conn.close()
-	if conn.sandbox != nil {
-		label = "sandbox"
-	}
+	label, production := conn.label(), conn.production
 
 	var store *history.Store
 	if !o.noHistory && (cfg.History == nil || *cfg.History) {
@@ -148,7 +118,7 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	model := ui.New(ui.Options{
 		Session: conn.session, Target: target, Notice: conn.notice,
 		Source: src, Filename: filename, Keys: keys, Args: args,
-		Strategy: strategy, ReadOnly: o.ro, Production: production, Label: label,
+		Strategy: strategy, ReadOnly: conn.session.ReadOnly(), Production: production, Label: label,
 		Theme: theme, History: store, Watch: o.watch,
 		Connect: func(t redisx.Target) (*redisx.Session, error) { return redisx.Connect(context.Background(), t) },
 	})

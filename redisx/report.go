@@ -1,11 +1,13 @@
 package redisx
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"luascope/redisx/classify"
 	"luascope/redisx/resp"
@@ -46,7 +48,10 @@ type ReportScript struct {
 
 // ReportStep is one round trip in a Report.
 type ReportStep struct {
-	Command []string    `json:"command"`
+	// Command is the command as sent: each argument a JSON string, or
+	// {"hex":"…"} when its bytes are not UTF-8 (as for replies); a long
+	// script body is cut to its first line plus "…(N bytes)".
+	Command []Arg       `json:"command"`
 	Node    string      `json:"node"`
 	Conn    string      `json:"conn"`
 	Outcome Outcome     `json:"outcome"`
@@ -65,7 +70,7 @@ func NewReport(s *Session, call Call, res Result) Report {
 		Script:   ReportScript{SHA: res.SHA, Flags: []string{}, Shebang: res.Shebang},
 		Function: call.Function,
 		Strategy: res.Strategy,
-		ReadOnly: call.ReadOnly,
+		ReadOnly: call.ReadOnly || s.ReadOnly(),
 		Keys:     nonNil(call.Keys),
 		Args:     nonNil(call.Args),
 		Steps:    make([]ReportStep, len(res.Steps)),
@@ -80,7 +85,11 @@ func NewReport(s *Session, call Call, res Result) Report {
 		rep.Script = ReportScript{Flags: []string{}}
 	}
 	for i, st := range res.Steps {
-		rep.Steps[i] = ReportStep{Command: st.Command, Node: st.Node, Conn: st.Conn, Outcome: st.Outcome,
+		args := make([]Arg, len(st.Args))
+		for j, a := range st.Args {
+			args[j] = Arg(a)
+		}
+		rep.Steps[i] = ReportStep{Command: args, Node: st.Node, Conn: st.Conn, Outcome: st.Outcome,
 			Reply: st.Reply, Error: st.Err, Note: st.Note, Micros: st.Dur.Microseconds()}
 	}
 	return rep
@@ -125,7 +134,7 @@ func (r Report) WriteText(w io.Writer, quiet bool) error {
 		}
 		fmt.Fprintf(&b, "steps     %d round trip%s, %s\n", len(r.Steps), plural(len(r.Steps)), fmtMicros(r.Micros))
 		for i, st := range r.Steps {
-			fmt.Fprintf(&b, "  %d. %-8s %s  %s  %s\n", i+1, st.Outcome, strings.Join(st.Command, " "), st.Node, fmtMicros(st.Micros))
+			fmt.Fprintf(&b, "  %d. %-8s %s  %s  %s\n", i+1, st.Outcome, strings.Join(escapeArgs(st.Command), " "), resp.Escape([]byte(st.Node)), fmtMicros(st.Micros))
 			if st.Note != "" {
 				fmt.Fprintf(&b, "     why: %s\n", st.Note)
 			}
@@ -198,4 +207,70 @@ func fmtMicros(us int64) string {
 		return fmt.Sprintf("%.2fms", float64(us)/1000)
 	}
 	return d.Round(time.Millisecond).String()
+}
+
+// Arg is one argument of a command in the JSON report: a string when it
+// is UTF-8, else {"hex":"…"}, so any bytes survive exactly.
+type Arg string
+
+// MarshalJSON writes the argument as a string or a hex object.
+func (a Arg) MarshalJSON() ([]byte, error) {
+	if utf8.ValidString(string(a)) {
+		return json.Marshal(string(a))
+	}
+	return json.Marshal(map[string]string{"hex": hex.EncodeToString([]byte(a))})
+}
+
+// UnmarshalJSON reads either form back.
+func (a *Arg) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*a = Arg(s)
+		return nil
+	}
+	var h struct {
+		Hex string `json:"hex"`
+	}
+	if err := json.Unmarshal(b, &h); err != nil {
+		return err
+	}
+	raw, err := hex.DecodeString(h.Hex)
+	*a = Arg(raw)
+	return err
+}
+
+func escapeArgs(args []Arg) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = resp.Escape([]byte(a))
+	}
+	return out
+}
+
+// ConnectFailureReport is the --json document of a run that never
+// reached a server: no steps, no reply, the classified connection error.
+func ConnectFailureReport(target string, call Call, err error) Report {
+	c := classify.ClassifyError(err)
+	if c.Class == classify.Unknown {
+		c.Class, c.Source = classify.Connection, classify.SourceClient
+	}
+	strategy := call.Strategy
+	if strategy == "" {
+		strategy = EvalshaLoad
+	}
+	rep := Report{
+		Target:   target,
+		Script:   ReportScript{SHA: call.Script.SHA, Flags: []string{}, Shebang: call.Script.Shebang},
+		Function: call.Function,
+		Strategy: strategy,
+		ReadOnly: call.ReadOnly,
+		Keys:     nonNil(call.Keys),
+		Args:     nonNil(call.Args),
+		Steps:    []ReportStep{},
+		Error:    &c,
+	}
+	if call.Script.Shebang != nil {
+		rep.Script.Flags = call.Script.Shebang.Flags
+	}
+	return rep
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"luascope/redisx/classify"
 	"luascope/redisx/resp"
@@ -84,6 +85,7 @@ const (
 type Step struct {
 	Seq     int           // 1-based position in the run
 	Command []string      // as sent, printable: arguments escaped, a long script body abbreviated
+	Args    []string      // as sent, raw bytes, a long script body abbreviated (for JSON)
 	Node    string        // server address it went to
 	Conn    string        // local address of the connection (a retry on the same connection shows the same)
 	Dialed  bool          // a new connection was opened for it (first use or reconnect)
@@ -164,6 +166,13 @@ func (s *Session) Run(ctx context.Context, call Call, onStep func(Step)) Result 
 		res.Reply = final.value
 		if final.value.Kind == resp.Error {
 			c := classify.Classify(string(final.value.Str))
+			if c.Class == classify.Arguments {
+				// luascope computes numkeys itself, so EVAL's own arguments are
+				// right: this error came from a command the script called and
+				// returned as a value (redis.pcall hands errors back as tables).
+				c.Class, c.Source = classify.Command, classify.SourceRedisCall
+				c.Hint = "A Redis command the script called failed with this error, and the script returned it (redis.pcall returns errors as {err=…}): check that call's arguments and the key's type."
+			}
 			if c.SHA == "" && call.Function == "" {
 				c.SHA = call.Script.SHA
 			}
@@ -302,7 +311,8 @@ func parseRedirect(msg string) (kind string, slot int, addr string, ok bool) {
 
 // step is one round trip on one node, recorded and reported.
 func (r *run) step(ctx context.Context, n *node, note string, args ...any) reply {
-	st := Step{Seq: len(r.res.Steps) + 1, Command: displayArgs(args), Node: n.addr, Note: note, Start: time.Now()}
+	raw := rawArgs(args)
+	st := Step{Seq: len(r.res.Steps) + 1, Command: escapeAll(raw), Args: raw, Node: n.addr, Note: note, Start: time.Now()}
 	rep := n.do(ctx, args...)
 	st.Dur, st.Conn, st.Dialed = rep.dur, rep.conn, rep.dialed
 	switch {
@@ -351,21 +361,35 @@ func (s *Session) route(call Call) (*node, error) {
 // maxShown is how much of a script body a step's command shows.
 const maxShown = 48
 
-// displayArgs renders a command for the trace: every argument escaped so
-// no byte reaches the terminal raw, a long body abbreviated.
-func displayArgs(args []any) []string {
+// rawArgs is the command as sent, with a long or multi-line argument
+// (the script body) cut to its first line, so a trace row stays a row.
+func rawArgs(args []any) []string {
 	out := make([]string, len(args))
 	for i, a := range args {
 		s := fmt.Sprint(a)
 		if len(s) > 2*maxShown || strings.ContainsRune(s, '\n') {
 			first, _, _ := strings.Cut(s, "\n")
 			if len(first) > maxShown {
-				first = first[:maxShown]
+				cut := maxShown
+				for cut > 0 && !utf8.RuneStart(first[cut]) {
+					cut--
+				}
+				first = first[:cut]
 			}
-			out[i] = resp.Escape([]byte(first)) + fmt.Sprintf("…(%d bytes)", len(s))
+			out[i] = first + fmt.Sprintf("…(%d bytes)", len(s))
 			continue
 		}
-		out[i] = resp.Escape([]byte(s))
+		out[i] = s
+	}
+	return out
+}
+
+// escapeAll makes each argument safe to print: no byte reaches the
+// terminal raw.
+func escapeAll(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = resp.Escape([]byte(a))
 	}
 	return out
 }

@@ -340,3 +340,30 @@ func TestCloseDoesNotWaitForARunningScript(t *testing.T) {
 		t.Errorf("the run should end with a client error after Close: %+v", res.Error)
 	}
 }
+
+func TestPcallErrorIsTheCommands(t *testing.T) {
+	srv := startServer(t)
+	s := connect(t, srv)
+	srv.Client().Set(context.Background(), "str", "hello", 0)
+	res := s.Run(context.Background(), redisx.Call{Script: redisx.NewScript(`return redis.pcall("incr", "str")`), Strategy: redisx.EvalOnly}, nil)
+	if res.Error == nil || res.Error.Class != classify.Command {
+		t.Errorf("pcall error: %+v", res.Error)
+	}
+}
+
+func TestFailedDialShowsNoConnection(t *testing.T) {
+	srv := startServer(t)
+	s := connect(t, srv)
+	call := redisx.Call{Script: redisx.NewScript("return 1"), Strategy: redisx.EvalOnly}
+	s.Run(context.Background(), call, nil)
+	_ = srv.Stop()
+	// The pooled connection breaks first (EOF); the next run must dial.
+	s.Run(context.Background(), call, nil)
+	res := s.Run(context.Background(), call, nil)
+	if len(res.Steps) != 1 || res.Steps[0].Outcome != redisx.OutcomeFailed {
+		t.Fatalf("steps %+v", res.Steps)
+	}
+	if res.Steps[0].Conn != "" || res.Error.Class != classify.Connection || !strings.Contains(res.Error.Hint, "did not run") {
+		t.Errorf("step %+v, error %+v", res.Steps[0], res.Error)
+	}
+}

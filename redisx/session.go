@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -95,6 +96,10 @@ func (n *node) do(ctx context.Context, args ...any) reply {
 	r := reply{conn: local, dialed: dialsAfter != dialsBefore, dur: dur}
 	if err != nil && !errors.Is(err, redis.Nil) && !isRedisError(err) {
 		r.err = err
+		if isDialError(err) {
+			// No connection was made: the last one's address would mislead.
+			r.conn = ""
+		}
 		return r
 	}
 	if v, ok := lastReply(raw); ok {
@@ -126,6 +131,11 @@ func lastReply(raw []byte) (resp.Value, bool) {
 		}
 	}
 	return resp.Value{}, false
+}
+
+func isDialError(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }
 
 func isRedisError(err error) bool {

@@ -139,6 +139,11 @@ func ParseURL(raw string) (Target, error) {
 		}
 		t.DB = db
 	}
+	if q.Has("password") {
+		// go-redis ignores it and redis-cli does not know it: say so
+		// rather than fail later with NOAUTH.
+		return t, fmt.Errorf("%w %q: a password goes before the host (redis://user:PASSWORD@host) or in REDISCLI_AUTH, not in ?password=", ErrBadURL, RedactURL(raw))
+	}
 	if s := q.Get("protocol"); s != "" {
 		t.Protocol, _ = strconv.Atoi(s)
 	}
@@ -148,6 +153,7 @@ func ParseURL(raw string) (Target, error) {
 // RedactURL masks the password of a URL, also of one that does not parse,
 // so that error messages can quote what the user typed.
 func RedactURL(raw string) string {
+	raw = redactQueryPassword(raw)
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok {
 		scheme, rest = "", raw
@@ -281,4 +287,20 @@ func (o TLSOptions) Config(addr string) (*tls.Config, error) {
 		cfg.Certificates = []tls.Certificate{pair}
 	}
 	return cfg, nil
+}
+
+// redactQueryPassword masks ?password=… and &password=…, a form some
+// clients accept, so that an error quoting the URL never shows it.
+func redactQueryPassword(raw string) string {
+	q := strings.IndexByte(raw, '?')
+	if q < 0 {
+		return raw
+	}
+	parts := strings.Split(raw[q+1:], "&")
+	for i, p := range parts {
+		if k, _, ok := strings.Cut(p, "="); ok && (strings.EqualFold(k, "password") || strings.EqualFold(k, "pass")) {
+			parts[i] = k + "=" + mask
+		}
+	}
+	return raw[:q+1] + strings.Join(parts, "&")
 }

@@ -116,3 +116,12 @@ func TestParseShebang(t *testing.T) {
 		t.Errorf("SHA1 = %s", got)
 	}
 }
+
+func TestQueryPasswordIsNeverShown(t *testing.T) {
+	for _, in := range []string{"unix:///tmp/x.sock?db=zz&password=topsecret", "redis://h?password=topsecret", "redis://h/1?password=topsecret"} {
+		_, err := ParseURL(in)
+		if err == nil || strings.Contains(err.Error(), "topsecret") {
+			t.Errorf("ParseURL(%q) = %v", in, err)
+		}
+	}
+}

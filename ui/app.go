@@ -996,7 +996,7 @@ func HistoryEntry(s *redisx.Session, label string, call redisx.Call, res redisx.
 		Keys:     call.Keys,
 		Args:     call.Args,
 		Strategy: string(res.Strategy),
-		ReadOnly: call.ReadOnly,
+		ReadOnly: call.ReadOnly || s.ReadOnly(),
 		Micros:   res.Duration.Microseconds(),
 		Label:    label,
 	}

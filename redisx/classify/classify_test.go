@@ -485,3 +485,24 @@ func FuzzClassify(f *testing.F) {
 		}
 	})
 }
+
+func TestClassifyPasted(t *testing.T) {
+	tb := `Traceback (most recent call last):
+  File "/app/worker.py", line 12, in <module>
+    r.evalsha(sha, 1, "k")
+  File "/usr/lib/python3/site-packages/redis/commands/core.py", line 5301, in evalsha
+    return self._evalsha("EVALSHA", sha, numkeys, *keys_and_args)
+redis.exceptions.ResponseError: no such key script: 871600cebe4194a9ce8ce4ad94f9a0e7b7199c9a, on @user_script:3.`
+	got := ClassifyPasted(tb)
+	if len(got) != 1 || got[0].Class != Script || got[0].Line != 3 {
+		t.Fatalf("traceback: %+v", got)
+	}
+	for _, junk := range []string{"hello world", "Traceback (most recent call last):"} {
+		if c := ClassifyPasted(junk); len(c) != 1 || c[0].Class != Unknown {
+			t.Errorf("%q: %+v", junk, c)
+		}
+	}
+	if c := ClassifyPasted("NOSCRIPT No matching script. Please use EVAL.\n\nWRONGTYPE Operation against a key holding the wrong kind of value"); len(c) != 2 || c[0].Class != NoScript || c[1].Class == Unknown {
+		t.Errorf("two lines: %+v", c)
+	}
+}

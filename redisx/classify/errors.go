@@ -42,6 +42,11 @@ func ClassifyError(err error) Classification {
 		return client(Timeout)
 	}
 	if isConnection(err) {
+		var op *net.OpError
+		if errors.As(err, &op) && op.Op == "dial" {
+			// Nothing reached the server: say so, the script did not run.
+			return finish(Classification{Class: Connection, Source: SourceClient, Message: msg}, "dial")
+		}
 		return client(Connection)
 	}
 	c := Classify(msg)

@@ -111,9 +111,14 @@ func hint(c Classification, key string) string {
 		if key == "maxclients" {
 			return "The server refused the connection at maxclients: close idle connections or raise maxclients."
 		}
+		if key == "dial" {
+			return "The client could not connect, so nothing was sent and the script did not run: check the address, that the server runs, firewalls and TLS."
+		}
 		return "The client could not reach the server or the connection broke: check the address, that the server runs, and TLS; the script may or may not have run."
 	}
 	switch key {
+	case "pasted":
+		return "This does not look like a Redis error: paste the error line itself (redis-cli's \"(error) …\", the client exception's message, or a server log line)."
 	case "notbusy":
 		return "No script is running, so there is nothing to kill."
 	case "nocluster":
