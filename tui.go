@@ -20,13 +20,13 @@ import (
 
 // tuiOpts are the flags of `luascope` without a subcommand.
 type tuiOpts struct {
-	conn       *connFlags
-	theme      string
-	strategy   string
-	ro         bool
-	watch      bool
-	noHistory  bool
-	debugLog   string
+	conn      *connFlags
+	theme     string
+	strategy  string
+	ro        bool
+	watch     bool
+	noHistory bool
+	debugLog  string
 }
 
 func (o *tuiOpts) register(fs *pflag.FlagSet) {
