@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
@@ -55,7 +56,8 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 		return usageErr("--strategy: %v", err)
 	}
 
-	var src, filename string
+	var src, filename, newFile string
+	var mod time.Time
 	if len(words) > 0 && words[0] != "," {
 		filename = words[0]
 		words = words[1:]
@@ -63,8 +65,11 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 		switch {
 		case err == nil:
 			src = s
+			if st, err := os.Stat(filename); err == nil {
+				mod = st.ModTime()
+			}
 		case os.IsNotExist(unwrapAll(err)) && strings.HasSuffix(filename, ".lua"):
-			// A new script: start empty, ctrl+s creates it.
+			newFile = "new file " + filename + ": ctrl+s creates it"
 		case os.IsNotExist(unwrapAll(err)):
 			return usageErr("%s: no such file, and not a command (see 'luascope --help'; a new script must end in .lua)", filename)
 		default:
@@ -116,8 +121,8 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 
 	target := conn.session.Target()
 	model := ui.New(ui.Options{
-		Session: conn.session, Target: target, Notice: conn.notice,
-		Source: src, Filename: filename, Keys: keys, Args: args,
+		Session: conn.session, Target: target, Notice: firstNonEmpty(newFile, conn.notice),
+		Source: src, Filename: filename, FileModTime: mod, Keys: keys, Args: args,
 		Strategy: strategy, ReadOnly: conn.session.ReadOnly(), Production: production, Label: label,
 		Theme: theme, History: store, Watch: o.watch,
 		Connect: func(t redisx.Target) (*redisx.Session, error) { return redisx.Connect(context.Background(), t) },

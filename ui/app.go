@@ -28,7 +28,10 @@ type Options struct {
 	Notice   string        // said in the status bar at start, e.g. the sandbox notice
 	Source   string
 	Filename string
-	Keys     []string
+	// FileModTime is Filename's modification time when it was read, so a
+	// save can tell that another program changed the file meanwhile.
+	FileModTime time.Time
+	Keys        []string
 	Args     []string
 	Strategy redisx.Strategy
 	ReadOnly bool
@@ -93,8 +96,10 @@ type Model struct {
 	dlg    *dialog
 	prompt *prompt
 
-	watchGen int
-	quitting bool
+	watchGen   int
+	quitting   bool
+	fileMod    time.Time // Filename's mtime when last read or written
+	cacheAsked bool      // the user pressed F2: say the answer
 }
 
 // New builds the app. It does no I/O: Init starts what must happen first.
@@ -114,10 +119,12 @@ func New(opts Options) Model {
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot))
 	m.editor.SetValue(opts.Source)
 	m.editor.SetFilename(opts.Filename)
+	m.fileMod = opts.FileModTime
 	m.form.SetValues(opts.Keys, opts.Args)
 	if m.session != nil {
 		m.tree.SetProtocol(m.session.Info().Protocol)
 		m.session.SetReadOnly(m.readOnly)
+		m.form.SetCluster(m.session.Info().Mode == "cluster")
 	}
 	m.editor.Focus()
 	return m
@@ -221,10 +228,17 @@ func (m *Model) setStatus(msg string, isErr bool) {
 	m.status, m.statusErr = sanitize(msg), isErr
 }
 
-// sanitize keeps a status message to one safe line.
+// sanitize keeps a message to one line that is safe for the terminal:
+// control bytes, invalid UTF-8 and invisible characters escaped (a file
+// name can hold an escape sequence), backslashes and quotes left alone so
+// luascope's own messages read naturally.
 func sanitize(s string) string {
 	s = strings.ReplaceAll(s, "\n", " ")
-	return resp.Escape([]byte(s))
+	e := resp.Escape([]byte(s))
+	if e == s {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(e, `\\`, `\`), `\"`, `"`)
 }
 
 // Update routes messages: window size to all panes, keys to the dialog,
@@ -274,6 +288,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		default:
 			m.cache = cacheMissing
 		}
+		if m.cacheAsked {
+			m.cacheAsked = false
+			switch {
+			case msg.err != nil:
+				m.setStatus("SCRIPT EXISTS: "+msg.err.Error(), true)
+			case msg.exists:
+				m.setStatus("SCRIPT EXISTS: the server's cache holds sha "+short(msg.sha), false)
+			default:
+				m.setStatus("SCRIPT EXISTS: not in the cache — the next EVALSHA gets NOSCRIPT", false)
+			}
+		}
 		return m, nil
 	case adminDoneMsg:
 		return m.adminDone(msg)
@@ -285,13 +310,21 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.editor.SetValue(msg.src)
 		m.editor.SetFilename(msg.path)
 		m.editor.MarkSaved()
+		m.fileMod = msg.mod
+		m.setFocus(paneEditor)
 		m.setStatus("opened "+msg.path, false)
 		return m, m.checkCache()
 	case fileSavedMsg:
+		if msg.conflict != "" {
+			m.dlg = newConfirm("Overwrite?", msg.conflict, actSaveForce)
+			m.dlg.path = msg.path
+			return m, nil
+		}
 		if msg.err != nil {
 			m.setStatus(msg.err.Error(), true)
 			return m, nil
 		}
+		m.fileMod = msg.mod
 		m.editor.SetFilename(msg.path)
 		m.editor.MarkSaved()
 		m.setStatus("saved "+msg.path, false)
@@ -306,8 +339,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		if msg.src != m.editor.Value() {
-			m.editor.SetValue(msg.src)
-			m.setStatus("script updated from $EDITOR", false)
+			// Not saved to the file yet: an undoable change, marked [+].
+			m.editor.ReplaceAll(msg.src)
+			m.setStatus("script updated from $EDITOR (not saved: ctrl+s)", false)
 		}
 		return m, m.checkCache()
 	case fileChangedMsg:
@@ -322,11 +356,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.src == m.editor.Value() {
 			return m, next
 		}
+		if m.editor.Modified() {
+			m.setStatus(m.opts.Filename+" changed on disk, but you have unsaved edits here: not reloaded", true)
+			return m, next
+		}
 		m.editor.SetValue(msg.src)
 		m.editor.SetFilename(m.opts.Filename)
 		m.editor.MarkSaved()
 		m.setStatus(m.opts.Filename+" changed on disk: re-running", false)
-		mm, cmd := m.startRun(false)
+		mm, cmd := m.startRun()
 		return mm, tea.Batch(cmd, next)
 	case sessionReadyMsg:
 		if msg.err != nil {
@@ -375,8 +413,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setFocus(paneEditor)
 		return m, nil
 	case loadEntryMsg:
+		if m.editor.Modified() && !msg.confirmed {
+			m.dlg = newConfirm("Discard changes?", "The script has unsaved changes. Replace it with the run from history?", actLoadEntry)
+			msg.confirmed = true
+			m.dlg.entry = &msg
+			return m, nil
+		}
 		e := msg.entry
 		m.editor.SetValue(e.Source)
+		// A past run is not the file on disk: saving asks for a name.
+		m.editor.SetFilename("")
+		m.fileMod = time.Time{}
 		m.form.SetValues(e.Keys, e.Args)
 		if st, err := redisx.ParseStrategy(e.Strategy); err == nil {
 			m.strategy = st
@@ -384,7 +431,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setStatus(fmt.Sprintf("loaded run from %s (sha %s)", e.Time.Local().Format("Jan 2 15:04:05"), short(e.SHA)), false)
 		m.setFocus(paneEditor)
 		if msg.run {
-			return m.startRun(false)
+			return m.startRun()
 		}
 		return m, m.checkCache()
 	}
@@ -442,8 +489,15 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(km, k.Quit):
+		var why []string
 		if m.editor.Modified() {
-			m.dlg = newConfirm("Quit", "The script has unsaved changes. Quit anyway?", actQuit)
+			why = append(why, "The script has unsaved changes.")
+		}
+		if m.running {
+			why = append(why, "A script is running: it goes on on the server after luascope quits (ctrl+k stops it first).")
+		}
+		if len(why) > 0 {
+			m.dlg = newConfirm("Quit", strings.Join(why, " ")+" Quit anyway?", actQuit)
 			return m, nil
 		}
 		m.quitting = true
@@ -452,7 +506,7 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.help = true
 		return m, nil
 	case key.Matches(km, k.Run):
-		return m.startRun(true)
+		return m.startRun()
 	case key.Matches(km, k.NextPane):
 		m.cycleFocus(1)
 		m.resize()
@@ -466,6 +520,10 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.resize()
 		return m, nil
 	case key.Matches(km, k.Open):
+		if m.editor.Modified() {
+			m.dlg = newConfirm("Discard changes?", "The script has unsaved changes. Open another file anyway?", actOpenPrompt)
+			return m, nil
+		}
 		m.prompt = newPrompt("Open file", m.editor.Filename(), actOpen)
 		return m, textinput.Blink
 	case key.Matches(km, k.Save):
@@ -473,9 +531,12 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.prompt = newPrompt("Save as", "", actSave)
 			return m, textinput.Blink
 		}
-		return m, saveFileCmd(m.editor.Filename(), m.editor.Value())
+		return m, saveFileCmd(m.editor.Filename(), m.editor.Value(), m.fileMod, false)
 	case key.Matches(km, k.ExternalEdit):
 		return m, externalEditCmd(m.editor.Value())
+	case key.Matches(km, k.Strategy) && m.running, key.Matches(km, k.Protocol) && m.running:
+		m.setStatus("wait for the run to finish (or ctrl+k) before switching", true)
+		return m, nil
 	case key.Matches(km, k.Strategy):
 		for i, s := range redisx.Strategies {
 			if s == m.strategy {
@@ -528,11 +589,16 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case key.Matches(km, k.History):
-		m.history = !m.history
-		if m.history {
+		switch {
+		case m.history && m.focus != paneHistory:
+			// Open but elsewhere: bring it forward rather than close it.
 			m.setFocus(paneHistory)
-		} else if m.focus == paneHistory {
+		case m.history:
+			m.history = false
 			m.setFocus(paneEditor)
+		default:
+			m.history = true
+			m.setFocus(paneHistory)
 		}
 		m.resize()
 		return m, nil
@@ -549,6 +615,7 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(km, k.CacheCheck):
 		m.setStatus("asking SCRIPT EXISTS…", false)
+		m.cacheAsked = true
 		return m, m.checkCache()
 	case key.Matches(km, k.CacheLoad):
 		if m.session == nil {
@@ -590,8 +657,9 @@ func (m *Model) applyTheme(t themes.Theme) {
 }
 
 // startRun builds the call from the editor and the form and starts it.
-// ask is false for runs the user did not just request by key (watch).
-func (m Model) startRun(ask bool) (tea.Model, tea.Cmd) {
+// On a production connection every run that may write is asked about,
+// whatever started it (key, history, --watch).
+func (m Model) startRun() (tea.Model, tea.Cmd) {
 	if m.running {
 		m.setStatus("a run is in progress (ctrl+k stops it)", true)
 		return m, nil
@@ -611,7 +679,7 @@ func (m Model) startRun(ask bool) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	call := redisx.Call{Script: redisx.NewScript(src), Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly}
-	if m.opts.Production && !m.readOnly && ask {
+	if m.opts.Production && !m.readOnly && !call.Script.Shebang.HasFlag("no-writes") {
 		m.dlg = newConfirm("Production", fmt.Sprintf("%s is labelled production and read-only is off: this script may write. Run it?", m.target.String()), actRun)
 		m.dlg.call = &call
 		return m, nil
@@ -699,8 +767,8 @@ func (m Model) View() string {
 	}
 	l := layout(m.w, m.h, m.layoutState())
 	if l.tooSmall {
-		msg := fmt.Sprintf("terminal too small: %d×%d (need at least %d×%d)", m.w, m.h, minWidth, minHeight)
-		return fitLines([]string{ansi.Truncate(msg, m.w, "…")}, m.w, m.h)
+		msg := fmt.Sprintf("terminal too small: %d×%d, need at least %d×%d", m.w, m.h, minWidth, minHeight)
+		return fitLines(wrap(msg, m.w), m.w, m.h)
 	}
 	if m.help {
 		return m.helpView()
@@ -758,7 +826,7 @@ func paneAt(l layoutResult, x, y int) (paneID, rect, bool) {
 func (m Model) paneTitle(id paneID) string {
 	switch id {
 	case paneEditor:
-		return "Script " + m.editor.Title()
+		return "Script " + sanitize(m.editor.Title())
 	case paneForm:
 		return fmt.Sprintf("KEYS/ARGV (numkeys %d)", m.form.NumKeys())
 	case paneResult:
@@ -805,7 +873,7 @@ func (m Model) statusBar() string {
 	info := m.target.String()
 	if m.session != nil {
 		in := m.session.Info()
-		info = fmt.Sprintf("%s %s %s %s RESP%d", m.session.Target().String(), in.Flavor, in.Version, in.Mode, in.Protocol)
+		info = sanitize(fmt.Sprintf("%s %s %s %s RESP%d", m.session.Target().String(), in.Flavor, in.Version, in.Mode, in.Protocol))
 	}
 	left = append(left, m.st.status.Render(" "+info+" "), m.st.status.Render(string(m.strategy)+" "))
 	switch m.cache {

@@ -208,3 +208,62 @@ func TestLiveWatchRerunsOnChange(t *testing.T) {
 }
 
 var _ = strings.Contains
+
+func TestLiveSaveAsksBeforeOverwriting(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.lua")
+	if err := os.WriteFile(path, []byte("return 'disk v1'"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(path)
+	a := startLive(t, func(o *Options) { o.Filename, o.Source, o.FileModTime = path, "return 'disk v1'", st.ModTime() })
+	a.waitFor("s.lua")
+	// Another program changes the file.
+	time.Sleep(20 * time.Millisecond)
+	if err := os.WriteFile(path, []byte("return 'other program'"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a.typeText("x")
+	a.key(tea.KeyCtrlS)
+	a.waitFor("changed on disk since luascope read it")
+	a.typeText("n")
+	a.waitFor("cancelled")
+	if b, _ := os.ReadFile(path); string(b) != "return 'other program'" {
+		t.Fatalf("overwritten after 'n': %q", b)
+	}
+	a.key(tea.KeyCtrlS)
+	a.waitFor("changed on disk since luascope read it")
+	a.typeText("y")
+	a.waitFor("saved " + path)
+	if b, _ := os.ReadFile(path); !strings.HasPrefix(string(b), "x") {
+		t.Fatalf("not saved after 'y': %q", b)
+	}
+}
+
+func TestLiveOpenAsksWhenUnsaved(t *testing.T) {
+	a := startLive(t, nil)
+	a.typeText("-- edit\n")
+	a.key(tea.KeyCtrlO)
+	a.waitFor("Open another file anyway?")
+	a.typeText("n")
+	a.waitFor("cancelled")
+}
+
+func TestLiveScriptExistsReports(t *testing.T) {
+	a := startLive(t, nil)
+	a.key(tea.KeyF2)
+	a.waitFor("not in the cache")
+	a.key(tea.KeyCtrlR)
+	a.waitFor("(integer) 1")
+	a.key(tea.KeyF2)
+	a.waitFor("the server's cache holds sha")
+}
+
+func TestLiveProductionNoWritesScriptDoesNotAsk(t *testing.T) {
+	a := startLive(t, func(o *Options) {
+		o.Production, o.Label = true, "prod"
+		o.Source = "#!lua flags=no-writes\nreturn redis.call('get', KEYS[1])"
+	})
+	a.key(tea.KeyCtrlR)
+	a.waitFor("(nil)", "done in")
+}

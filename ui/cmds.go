@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -44,11 +45,14 @@ type (
 	}
 	fileLoadedMsg struct {
 		path, src string
+		mod       time.Time
 		err       error
 	}
 	fileSavedMsg struct {
-		path string
-		err  error
+		path     string
+		mod      time.Time
+		conflict string // why the save needs a confirmation first
+		err      error
 	}
 	externalEditedMsg struct {
 		src string
@@ -141,7 +145,11 @@ const maxScriptFile = 16 << 20
 func loadFileCmd(path string) tea.Cmd {
 	return func() tea.Msg {
 		src, err := readScriptFile(path)
-		return fileLoadedMsg{path: path, src: src, err: err}
+		msg := fileLoadedMsg{path: path, src: src, err: err}
+		if st, serr := os.Stat(path); serr == nil {
+			msg.mod = st.ModTime()
+		}
+		return msg
 	}
 }
 
@@ -160,14 +168,33 @@ func readScriptFile(path string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("open %s: %w", path, err)
 	}
+	if bytes.IndexByte(b, 0) >= 0 {
+		return "", fmt.Errorf("open %s: it holds NUL bytes, so it is not a Lua script (a binary?)", path)
+	}
 	return string(b), nil
 }
 
 // saveFileCmd writes through a temporary file and a rename, so a crash
-// mid-save never leaves half a script.
-func saveFileCmd(path, src string) tea.Cmd {
+// mid-save never leaves half a script. Unless force is set it first makes
+// sure it replaces nothing the user has not seen: with a zero mod time the
+// file must not exist (save as), otherwise it must not have changed on
+// disk since it was read.
+func saveFileCmd(path, src string, mod time.Time, force bool) tea.Cmd {
 	return func() tea.Msg {
-		return fileSavedMsg{path: path, err: writeFileAtomic(path, src)}
+		if !force {
+			st, err := os.Stat(path)
+			switch {
+			case err == nil && mod.IsZero():
+				return fileSavedMsg{path: path, conflict: path + " already exists. Replace it?"}
+			case err == nil && !st.ModTime().Equal(mod):
+				return fileSavedMsg{path: path, conflict: path + " changed on disk since luascope read it (another program wrote it). Overwrite those changes?"}
+			}
+		}
+		msg := fileSavedMsg{path: path, err: writeFileAtomic(path, src)}
+		if st, err := os.Stat(path); err == nil {
+			msg.mod = st.ModTime()
+		}
+		return msg
 	}
 }
 

@@ -25,6 +25,9 @@ const (
 	actShutdown
 	actOpen
 	actSave
+	actOpenPrompt
+	actLoadEntry
+	actSaveForce
 )
 
 // dialog asks before something that cannot be undone. A typed dialog
@@ -35,6 +38,8 @@ type dialog struct {
 	input       textinput.Model
 	act         action
 	call        *redisx.Call
+	entry       *loadEntryMsg
+	path        string
 }
 
 func newConfirm(title, body string, act action) *dialog {
@@ -111,6 +116,16 @@ func (m Model) doAction(d *dialog) (tea.Model, tea.Cmd) {
 		return m, adminCmd(m.session, "SCRIPT KILL", "SCRIPT", "KILL")
 	case actFlush:
 		return m, adminCmd(m.session, "SCRIPT FLUSH", "SCRIPT", "FLUSH")
+	case actOpenPrompt:
+		m.prompt = newPrompt("Open file", m.editor.Filename(), actOpen)
+		return m, textinput.Blink
+	case actLoadEntry:
+		if d.entry != nil {
+			e := *d.entry
+			return m, func() tea.Msg { return e }
+		}
+	case actSaveForce:
+		return m, saveFileCmd(d.path, m.editor.Value(), time.Time{}, true)
 	case actShutdown:
 		m.setStatus("sending SHUTDOWN NOSAVE…", false)
 		return m, shutdownCmd(m.session)
@@ -148,7 +163,8 @@ func (m Model) updatePrompt(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		case actOpen:
 			return m, loadFileCmd(path)
 		case actSave:
-			return m, saveFileCmd(path, m.editor.Value())
+			// Save as: a new name must not silently replace another file.
+			return m, saveFileCmd(path, m.editor.Value(), time.Time{}, path == m.editor.Filename())
 		}
 		return m, nil
 	}

@@ -722,6 +722,16 @@ func (e Editor) smartHome(p edPos) edPos {
 
 // --- editing ---
 
+// ReplaceAll swaps the whole text as one undoable edit: text coming back
+// from $EDITOR is a change the user has not saved yet (unlike SetValue,
+// which is for opening a file).
+func (e *Editor) ReplaceAll(src string) {
+	if src == e.Value() {
+		return
+	}
+	e.replace(edPos{}, e.doc.end(), src, edEditOther)
+}
+
 // replace edits the text, records the undo step and moves the cursor to
 // the end of the inserted text.
 func (e *Editor) replace(from, to edPos, text string, kind uint8) {

@@ -49,7 +49,12 @@ type Form struct {
 	focused bool
 	w, h    int
 	top     int
+	cluster bool // warn about keys in different slots only where it matters
 }
+
+// SetCluster says whether the server is a cluster, where keys in different
+// slots fail with CROSSSLOT.
+func (m *Form) SetCluster(on bool) { m.cluster = on }
 
 // NewForm returns an empty form.
 func NewForm(c *Common) Form {
@@ -255,7 +260,7 @@ func (m Form) warnings() []string {
 		}
 		slots[redisx.KeySlot(v)] = true
 	}
-	if len(slots) > 1 {
+	if len(slots) > 1 && m.cluster {
 		out = append(out, fmt.Sprintf("keys hash to %d slots: CROSSSLOT in a cluster (use a {hash tag})", len(slots)))
 	}
 	return out

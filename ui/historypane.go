@@ -16,8 +16,9 @@ import (
 // loadEntryMsg asks the root to put a past run back into the editor and
 // form, and to run it again when run is set.
 type loadEntryMsg struct {
-	entry history.Entry
-	run   bool
+	entry     history.Entry
+	run       bool
+	confirmed bool // the user agreed to discard unsaved edits
 }
 
 type histStyles struct {
