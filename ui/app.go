@@ -32,9 +32,9 @@ type Options struct {
 	// save can tell that another program changed the file meanwhile.
 	FileModTime time.Time
 	Keys        []string
-	Args     []string
-	Strategy redisx.Strategy
-	ReadOnly bool
+	Args        []string
+	Strategy    redisx.Strategy
+	ReadOnly    bool
 	// Production makes the app ask before every run that may write.
 	Production bool
 	Label      string
