@@ -841,10 +841,20 @@ func (m Model) paneTitle(id paneID) string {
 	return id.String()
 }
 
+// shortPaneNames fit the tab bar into 40 columns.
+var shortPaneNames = [...]string{"Scr", "K/A", "Res", "Trc", "Err", "Hist"}
+
 func (m Model) tabBar() string {
 	var parts []string
+	long := 0
+	for _, id := range m.order() {
+		long += len(id.String()) + 3
+	}
 	for _, id := range m.order() {
 		name := id.String()
+		if long > m.w {
+			name = shortPaneNames[id]
+		}
 		if id == paneError && m.errp.Classification() != nil {
 			name += "!"
 		}

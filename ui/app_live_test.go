@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,9 +20,10 @@ import (
 // liveApp runs the whole app in a teatest program against a real
 // sandbox server: keys in, frames out, as a person would see them.
 type liveApp struct {
-	t   *testing.T
-	tm  *teatest.TestModel
-	srv *sandbox.Server
+	t    *testing.T
+	tm   *teatest.TestModel
+	srv  *sandbox.Server
+	seen []byte // output read but not yet matched
 }
 
 func startLive(t *testing.T, mod func(*Options), config ...string) *liveApp {
@@ -54,16 +56,38 @@ func (a *liveApp) typeText(s string) { a.tm.Type(s) }
 
 func (a *liveApp) waitFor(want ...string) {
 	a.t.Helper()
-	var last []byte
-	teatest.WaitFor(a.t, a.tm.Output(), func(b []byte) bool {
-		last = append(last, b...)
+	if !a.tryWait(30*time.Second, want...) {
+		a.t.Fatalf("the screen never showed %q; last output:\n%s", want, a.seen)
+	}
+}
+
+// tryWait reads frames until every want has appeared since the last
+// successful wait, or d passes.
+func (a *liveApp) tryWait(d time.Duration, want ...string) bool {
+	deadline := time.Now().Add(d)
+	buf := make([]byte, 64<<10)
+	for {
+		ok := true
 		for _, w := range want {
-			if !bytes.Contains(last, []byte(w)) {
-				return false
+			if !bytes.Contains(a.seen, []byte(w)) {
+				ok = false
+				break
 			}
 		}
-		return true
-	}, teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+		if ok {
+			a.seen = a.seen[:0]
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		n, _ := a.tm.Output().Read(buf)
+		if n == 0 {
+			time.Sleep(20 * time.Millisecond)
+			continue
+		}
+		a.seen = append(a.seen, buf[:n]...)
+	}
 }
 
 func TestLiveRunShowsReplyTraceAndCache(t *testing.T) {
@@ -200,11 +224,19 @@ func TestLiveWatchRerunsOnChange(t *testing.T) {
 	}
 	a := startLive(t, func(o *Options) { o.Filename, o.Source, o.Watch = path, "return 'v1'", true })
 	a.waitFor("w.lua")
-	time.Sleep(200 * time.Millisecond) // let the watcher start
-	if err := os.WriteFile(path, []byte("return 'v2 from disk'"), 0o644); err != nil {
-		t.Fatal(err)
+	// The watcher starts in the background: write until it has seen a change.
+	for i := 0; ; i++ {
+		v := fmt.Sprintf("v%d from disk", i+2)
+		if err := os.WriteFile(path, []byte("return '"+v+"'"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if a.tryWait(2*time.Second, `"`+v+`"`) {
+			break
+		}
+		if i == 10 {
+			t.Fatalf("no re-run after 10 writes; last output:\n%s", a.seen)
+		}
 	}
-	a.waitFor(`"v2 from disk"`)
 }
 
 var _ = strings.Contains

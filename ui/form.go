@@ -243,14 +243,19 @@ func (m Form) warnings() []string {
 	var out []string
 	seen := map[string]int{}
 	slots := map[int]bool{}
-	ki := 0
+	ki, ai := 0, 0
 	for _, r := range m.rows {
 		if !r.key {
+			ai++
+			if _, err := redisx.Unescape(r.text); err != nil {
+				out = append(out, fmt.Sprintf("ARGV[%d]: %v", ai, err))
+			}
 			continue
 		}
 		ki++
 		v, err := redisx.Unescape(r.text)
 		if err != nil {
+			out = append(out, fmt.Sprintf("KEYS[%d]: %v", ki, err))
 			continue
 		}
 		if first, dup := seen[v]; dup {
@@ -300,7 +305,8 @@ func (m Form) View() string {
 		}
 		suffix := ""
 		if v, err := redisx.Unescape(text); err != nil {
-			suffix = m.st.errText.Render("  " + err.Error())
+			// The whole message goes in the warnings below; the row is marked.
+			suffix = m.st.errText.Render("  ✗ bad escape")
 		} else if r.key {
 			suffix = m.st.muted.Render(fmt.Sprintf("  slot %d", redisx.KeySlot(v)))
 		}
