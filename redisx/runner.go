@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -137,6 +138,7 @@ type run struct {
 	s      *Session
 	onStep func(Step)
 	res    *Result
+	slot   int // the first key's slot, -1 for a keyless call
 }
 
 // Run executes call one round trip at a time, calling onStep (if not nil)
@@ -154,7 +156,16 @@ func (s *Session) Run(ctx context.Context, call Call, onStep func(Step)) Result 
 	if res.Strategy == "" {
 		res.Strategy = EvalshaLoad
 	}
-	r := &run{s: s, onStep: onStep, res: &res}
+	r := &run{s: s, onStep: onStep, res: &res, slot: -1}
+	if len(call.Keys) > 0 {
+		r.slot = KeySlot(call.Keys[0])
+	}
+	if c := crossSlot(s, call); c != nil {
+		// Refused before anything is sent: a cluster would answer CROSSSLOT.
+		res.Error = c
+		res.Duration = time.Since(start)
+		return res
+	}
 	final := r.execute(ctx, call)
 	res.Duration = time.Since(start)
 	switch {
@@ -250,6 +261,25 @@ func (r *run) execute(ctx context.Context, call Call) reply {
 	return rep
 }
 
+// crossSlot refuses a cluster call whose keys hash to different slots,
+// which Redis Cluster rejects, unless the script allows it
+// (allow-cross-slot-keys, Redis 7.0.? +, still one node).
+func crossSlot(s *Session, call Call) *classify.Classification {
+	if !s.target.Cluster || len(call.Keys) < 2 || call.Script.Shebang.HasFlag("allow-cross-slot-keys") {
+		return nil
+	}
+	first := KeySlot(call.Keys[0])
+	for i, k := range call.Keys[1:] {
+		if sl := KeySlot(k); sl != first {
+			c := classify.Classify("CROSSSLOT Keys in request don't hash to the same slot")
+			c.Message = fmt.Sprintf("not sent: KEYS[1] is in slot %d and KEYS[%d] in slot %d; a cluster answers CROSSSLOT", first, i+2, sl)
+			c.Hint = "Keys of one script must share a slot in a cluster: give them a common {hash tag}, e.g. user:{42}:a and user:{42}:b."
+			return &c
+		}
+	}
+	return nil
+}
+
 func isNoScript(v *resp.Value) bool {
 	return v != nil && v.Kind == resp.Error && strings.HasPrefix(string(v.Str), "NOSCRIPT")
 }
@@ -268,10 +298,40 @@ func (r *run) send(ctx context.Context, n *node, note string, args ...any) (repl
 			asking = false
 		}
 		rep := r.step(ctx, n, note, args...)
-		if rep.err != nil || rep.value.Kind != resp.Error || !r.s.target.Cluster || hop >= maxRedirects {
+		if !r.s.target.Cluster || hop >= maxRedirects {
+			return rep, n
+		}
+		if rep.err != nil {
+			// A node is gone (failover, crash). Ask another node who serves
+			// the slot now. Only a refused dial is retried: then nothing
+			// was sent. A connection that broke mid-command may have run it,
+			// so that is reported, never silently sent again.
+			owner := r.refreshTopology(ctx, n.addr)
+			if !isDialError(rep.err) || owner == "" || owner == n.addr {
+				return rep, n
+			}
+			next, err := r.s.nodeFor(owner)
+			if err != nil {
+				return rep, n
+			}
+			n, note = next, fmt.Sprintf("%s did not answer; the slot's primary is now %s", rep.errNode, owner)
+			continue
+		}
+		if rep.value.Kind != resp.Error {
 			return rep, n
 		}
 		msg := string(rep.value.Str)
+		if strings.HasPrefix(msg, "TRYAGAIN") && hop < maxRedirects {
+			// Multi-key access during a slot migration: the client is told
+			// to retry after a moment, as redis-cli and go-redis do.
+			select {
+			case <-time.After(time.Duration(50<<hop) * time.Millisecond):
+			case <-ctx.Done():
+				return rep, n
+			}
+			note = "TRYAGAIN: the slot is migrating; retrying after a pause"
+			continue
+		}
 		kind, slot, addr, ok := parseRedirect(msg)
 		if !ok {
 			return rep, n
@@ -314,6 +374,7 @@ func (r *run) step(ctx context.Context, n *node, note string, args ...any) reply
 	raw := rawArgs(args)
 	st := Step{Seq: len(r.res.Steps) + 1, Command: escapeAll(raw), Args: raw, Node: n.addr, Note: note, Start: time.Now()}
 	rep := n.do(ctx, args...)
+	rep.errNode = n.addr
 	st.Dur, st.Conn, st.Dialed = rep.dur, rep.conn, rep.dialed
 	switch {
 	case rep.err != nil:
@@ -342,6 +403,50 @@ func (r *run) errorOutcome(v *resp.Value) Outcome {
 		return OutcomeAsk
 	}
 	return OutcomeError
+}
+
+// refreshTopology asks a node other than failed for CLUSTER NODES (a step
+// of its own, so the trace shows the refresh), relearns who serves every
+// slot, and returns the new owner of the call's slot ("" if unknown).
+func (r *run) refreshTopology(ctx context.Context, failed string) string {
+	var candidates []string
+	r.s.nmu.Lock()
+	for addr := range r.s.nodes {
+		if addr != failed {
+			candidates = append(candidates, addr)
+		}
+	}
+	r.s.nmu.Unlock()
+	if r.s.seed.addr != failed {
+		candidates = append([]string{r.s.seed.addr}, candidates...)
+	}
+	for _, addr := range candidates {
+		n, err := r.s.nodeFor(addr)
+		if err != nil {
+			continue
+		}
+		rep := r.step(ctx, n, "refresh the slot map after "+failed+" failed", "CLUSTER", "NODES")
+		if rep.err != nil || rep.value.Kind == resp.Error {
+			continue
+		}
+		host, _, _ := net.SplitHostPort(addr)
+		top, err := ParseClusterNodes(string(rep.value.Str), host)
+		if err != nil {
+			continue
+		}
+		for slot := 0; slot < SlotCount; slot++ {
+			if o, ok := top.Owner(slot); ok {
+				r.s.slots[slot] = o.Addr
+			} else {
+				delete(r.s.slots, slot)
+			}
+		}
+		if r.slot < 0 {
+			return addr
+		}
+		return r.s.slots[r.slot]
+	}
+	return ""
 }
 
 // route picks the node for a call: the forced one, the one a MOVED told

@@ -82,6 +82,8 @@ type reply struct {
 	conn   string      // local address of the connection used
 	dialed bool        // the round trip had to open a new connection first
 	dur    time.Duration
+	// errNode is the node the round trip went to, for messages about it.
+	errNode string
 }
 
 // do sends one command and returns the exact reply read off the wire.
