@@ -31,7 +31,7 @@ type connFlags struct {
 	cluster, resp3        bool
 	askpass               bool
 	noAuthWarning         bool
-	sandbox               bool
+	sandbox               string // "", "standalone" or "cluster"
 	timeout               time.Duration
 	readOnly              bool   // set by commands that take --ro
 	namedPassword         string // from a named connection's password_env
@@ -66,7 +66,8 @@ func (f *connFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVarP(&f.resp3, "resp3", "3", false, "speak RESP3 (HELLO 3)")
 	fs.BoolVar(&f.askpass, "askpass", false, "prompt for the password without echo")
 	fs.BoolVar(&f.noAuthWarning, "no-auth-warning", false, "do not warn about -a on the command line")
-	fs.BoolVar(&f.sandbox, "sandbox", false, "start a private redis-server (from PATH) for this session and stop it on exit")
+	fs.StringVar(&f.sandbox, "sandbox", "", "start a private redis-server (from PATH) for this session and stop it on exit; --sandbox=cluster starts a 6-node cluster")
+	fs.Lookup("sandbox").NoOptDefVal = "standalone"
 	fs.DurationVar(&f.timeout, "timeout", 0, "give up waiting for one reply after this long (e.g. 30s; default: wait)")
 	fs.StringVar(&f.connection, "connection", "", "use the named connection from the config file")
 	fs.StringVar(&f.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/luascope/config.toml)")
@@ -273,12 +274,13 @@ type connection struct {
 	session    *redisx.Session
 	notice     string // e.g. "no server at 127.0.0.1:6379: started a sandbox"
 	sandbox    *sandbox.Server
+	cluster    *sandbox.Cluster
 	production bool // a named connection marked production: ask before writes
 }
 
 // label is the connection's badge: "sandbox" for a private server.
 func (c *connection) label() string {
-	if c.sandbox != nil {
+	if c.sandbox != nil || c.cluster != nil {
 		return "sandbox"
 	}
 	return c.session.Target().Label
@@ -290,6 +292,9 @@ func (c *connection) close() {
 	}
 	if c.sandbox != nil {
 		_ = c.sandbox.Stop()
+	}
+	if c.cluster != nil {
+		_ = c.cluster.Stop()
 	}
 }
 
@@ -320,10 +325,29 @@ func (f *connFlags) connect(ctx context.Context, fs *pflag.FlagSet, stderr io.Wr
 		return nil, err
 	}
 	t.Label = label
-	useSandbox := f.sandbox
+	switch f.sandbox {
+	case "", "standalone", "cluster":
+	default:
+		return nil, usageErr("--sandbox=%s: want --sandbox (standalone) or --sandbox=cluster", f.sandbox)
+	}
+	useSandbox := f.sandbox != ""
 	if !useSandbox && !f.explicit(fs) && !answers(redisx.DefaultAddr) {
 		useSandbox = true
 		c.notice = "no server at " + redisx.DefaultAddr + " and none named: using a private sandbox redis-server"
+	}
+	if f.sandbox == "cluster" {
+		cl, err := sandbox.StartCluster(ctx, sandbox.ClusterOptions{})
+		if err != nil {
+			if errors.Is(err, sandbox.ErrNoServer) {
+				return nil, &exitError{code: exitConnection, msg: err.Error()}
+			}
+			return nil, &exitError{code: exitConnection, msg: "start sandbox cluster: " + err.Error()}
+		}
+		c.cluster = cl
+		c.notice = fmt.Sprintf("sandbox cluster: 3 primaries + 3 replicas at %s (stopped on exit)", strings.Join(cl.Addrs(), " "))
+		t.Network, t.Addr, t.Label, t.Cluster = "tcp", cl.Nodes[0].Addr(), "sandbox", true
+		t.Username, t.Password, t.DB, t.TLS = "", "", 0, redisx.TLSOptions{}
+		useSandbox = false
 	}
 	if useSandbox {
 		srv, err := sandbox.Start(ctx, sandbox.Options{UnixSocket: false})

@@ -2,6 +2,7 @@ package redisx_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -365,5 +366,25 @@ func TestFailedDialShowsNoConnection(t *testing.T) {
 	}
 	if res.Steps[0].Conn != "" || res.Error.Class != classify.Connection || !strings.Contains(res.Error.Hint, "did not run") {
 		t.Errorf("step %+v, error %+v", res.Steps[0], res.Error)
+	}
+}
+
+func TestAdminIsSafeConcurrently(t *testing.T) {
+	srv := startServer(t)
+	s := connect(t, srv)
+	done := make(chan error, 40)
+	for i := 0; i < 40; i++ {
+		go func(i int) {
+			v, err := s.Admin(context.Background(), "ECHO", strings.Repeat("x", i*100))
+			if err == nil && len(v.Str) != i*100 {
+				err = fmt.Errorf("reply of %d bytes for %d", len(v.Str), i*100)
+			}
+			done <- err
+		}(i)
+	}
+	for i := 0; i < 40; i++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
 	}
 }

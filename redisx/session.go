@@ -62,6 +62,9 @@ type node struct {
 	addr   string
 	client *redis.Client
 	tap    *tap
+	// mu makes a round trip and its tap window one unit: the admin
+	// connection is shared by commands the UI starts concurrently.
+	mu sync.Mutex
 }
 
 func newNode(t Target) (*node, error) {
@@ -88,6 +91,8 @@ type reply struct {
 
 // do sends one command and returns the exact reply read off the wire.
 func (n *node) do(ctx context.Context, args ...any) reply {
+	n.mu.Lock()
+	defer n.mu.Unlock()
 	_, dialsBefore := n.tap.localAddr()
 	n.tap.arm()
 	start := time.Now()

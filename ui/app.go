@@ -71,13 +71,14 @@ type Model struct {
 	trace  Trace
 	errp   ErrPanel
 	hist   HistoryPane
+	clus   ClusterPane
 
 	spin    spinner.Model
 	focus   paneID
 	zoom    bool
 	help    bool
 	helpTop int
-	history bool
+	aux     paneID // the wide layout's middle-right pane: trace, history or cluster
 	w, h    int
 
 	strategy redisx.Strategy
@@ -98,6 +99,7 @@ type Model struct {
 
 	watchGen   int
 	quitting   bool
+	runOn      string // cluster: the node keyless scripts run on ("" = seed)
 	fileMod    time.Time // Filename's mtime when last read or written
 	cacheAsked bool      // the user pressed F2: say the answer
 }
@@ -113,6 +115,8 @@ func New(opts Options) Model {
 		session: opts.Session, target: opts.Target,
 		editor: NewEditor(c), form: NewForm(c), tree: NewTree(c), trace: NewTrace(c), errp: NewErrPanel(c),
 		hist:     NewHistoryPane(c),
+		clus:     NewClusterPane(c),
+		aux:      paneTrace,
 		strategy: opts.Strategy, readOnly: opts.ReadOnly || opts.Target.ReadOnly,
 		status: opts.Notice,
 	}
@@ -126,6 +130,7 @@ func New(opts Options) Model {
 		m.session.SetReadOnly(m.readOnly)
 		m.form.SetCluster(m.session.Info().Mode == "cluster")
 	}
+	m.syncClusterKeys()
 	m.editor.Focus()
 	return m
 }
@@ -140,6 +145,14 @@ func (m Model) Init() tea.Cmd {
 		cmds = append(cmds, loadHistoryCmd(m.opts.History))
 	}
 	return tea.Batch(cmds...)
+}
+
+// refreshCluster asks for the nodes and for each node's script cache.
+func (m Model) refreshCluster() tea.Cmd {
+	if !m.isCluster() {
+		return nil
+	}
+	return tea.Batch(topologyCmd(m.session), nodeCacheCmd(m.session, redisx.SHA1(m.editor.Value())))
 }
 
 func (m Model) checkCache() tea.Cmd {
@@ -164,29 +177,41 @@ func (m *Model) pane(id paneID) Pane {
 		return &m.errp
 	case paneHistory:
 		return &m.hist
+	case paneCluster:
+		return &m.clus
 	}
 	return &m.editor
 }
 
+// setFocus focuses a pane; history and cluster take the trace's place in
+// the wide layout when focused.
 func (m *Model) setFocus(id paneID) {
-	if id == paneHistory && !m.history {
+	if id == paneCluster && !m.isCluster() {
 		id = paneEditor
+	}
+	if id == paneTrace || id == paneHistory || id == paneCluster {
+		m.aux = id
 	}
 	m.pane(m.focus).Blur()
 	m.focus = id
 	m.pane(id).Focus()
 }
 
-// order is the tab order of the panes shown now.
+func (m *Model) isCluster() bool {
+	return m.session != nil && m.session.Info().Mode == "cluster"
+}
+
+// order is the tab order of the panes shown now: in tabs every pane, in
+// the wide layout the five on screen.
 func (m *Model) order() []paneID {
-	ids := []paneID{paneEditor, paneForm, paneResult, paneTrace, paneError}
-	if m.history {
-		ids = []paneID{paneEditor, paneForm, paneResult, paneHistory, paneError}
-		if m.isTabs() {
-			ids = []paneID{paneEditor, paneForm, paneResult, paneTrace, paneError, paneHistory}
+	if m.isTabs() || m.zoom {
+		ids := []paneID{paneEditor, paneForm, paneResult, paneTrace, paneError, paneHistory}
+		if m.isCluster() {
+			ids = append(ids, paneCluster)
 		}
+		return ids
 	}
-	return ids
+	return []paneID{paneEditor, paneForm, paneResult, m.aux, paneError}
 }
 
 func (m *Model) cycleFocus(d int) {
@@ -205,7 +230,7 @@ func (m *Model) isTabs() bool {
 }
 
 func (m *Model) layoutState() layoutState {
-	return layoutState{focus: m.focus, zoom: m.zoom, showHistory: m.history, helpLines: 1}
+	return layoutState{focus: m.focus, zoom: m.zoom, aux: m.aux, helpLines: 1}
 }
 
 // resize gives every pane its inner size from the layout.
@@ -408,6 +433,36 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.setStatus("copy: "+msg.err.Error(), true)
 		}
 		return m, nil
+	case topologyLoadedMsg:
+		if msg.top == nil && msg.err == nil {
+			// The pane's "refresh" key.
+			return m, m.refreshCluster()
+		}
+		m.clus.SetTopology(msg.top, msg.err)
+		return m, nil
+	case nodeCacheLoadedMsg:
+		if msg.err != nil {
+			m.setStatus("script cache per node: "+msg.err.Error(), true)
+			return m, nil
+		}
+		m.clus.SetCache(msg.cached)
+		return m, nil
+	case runOnNodeMsg:
+		if m.runOn == msg.addr {
+			m.runOn = ""
+			m.setStatus("keyless scripts run on the seed node again", false)
+		} else {
+			m.runOn = msg.addr
+			m.setStatus("keyless scripts now run on "+msg.addr+" (scripts with keys still go to their slot's primary)", false)
+		}
+		m.syncClusterKeys()
+		return m, nil
+	case loadAllMsg:
+		if m.session == nil {
+			return m, nil
+		}
+		m.setStatus("SCRIPT LOAD on every primary…", false)
+		return m, loadAllCmd(m.session, m.editor.Value())
 	case JumpToLineMsg:
 		m.editor.GotoLine(msg.Line)
 		m.setFocus(paneEditor)
@@ -425,6 +480,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.editor.SetFilename("")
 		m.fileMod = time.Time{}
 		m.form.SetValues(e.Keys, e.Args)
+		m.syncClusterKeys()
 		if st, err := redisx.ParseStrategy(e.Strategy); err == nil {
 			m.strategy = st
 		}
@@ -450,6 +506,7 @@ func (m Model) updateFocused(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case paneForm:
 		m.form, cmd = m.form.Update(msg)
+		m.syncClusterKeys()
 	case paneResult:
 		m.tree, cmd = m.tree.Update(msg)
 	case paneTrace:
@@ -458,8 +515,22 @@ func (m Model) updateFocused(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.errp, cmd = m.errp.Update(msg)
 	case paneHistory:
 		m.hist, cmd = m.hist.Update(msg)
+	case paneCluster:
+		m.clus, cmd = m.clus.Update(msg)
 	}
 	return m, cmd
+}
+
+// syncClusterKeys tells the cluster view where the form's keys go.
+func (m *Model) syncClusterKeys() {
+	if !m.isCluster() {
+		return
+	}
+	keys, _, err := m.form.Values()
+	if err != nil {
+		keys = nil
+	}
+	m.clus.SetKeys(keys, m.session.Target().Addr, m.runOn)
 }
 
 func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -588,19 +659,28 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.setStatus("theme: "+t.Name, false)
 		}
 		return m, nil
-	case key.Matches(km, k.History):
+	case key.Matches(km, k.History), key.Matches(km, k.Cluster):
+		want := paneHistory
+		if key.Matches(km, k.Cluster) {
+			if !m.isCluster() {
+				m.setStatus("not a cluster: the cluster view needs cluster_enabled:1", true)
+				return m, nil
+			}
+			want = paneCluster
+		}
 		switch {
-		case m.history && m.focus != paneHistory:
-			// Open but elsewhere: bring it forward rather than close it.
-			m.setFocus(paneHistory)
-		case m.history:
-			m.history = false
+		case m.focus == want:
+			// Pressed again: back to the trace and the editor.
+			m.aux = paneTrace
 			m.setFocus(paneEditor)
 		default:
-			m.history = true
-			m.setFocus(paneHistory)
+			// Open it, or bring it forward when it is open elsewhere.
+			m.setFocus(want)
 		}
 		m.resize()
+		if want == paneCluster {
+			return m, m.refreshCluster()
+		}
 		return m, nil
 	case key.Matches(km, k.Stop):
 		if !m.running {
@@ -679,6 +759,9 @@ func (m Model) startRun() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	call := redisx.Call{Script: redisx.NewScript(src), Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly}
+	if len(keys) == 0 {
+		call.Node = m.runOn
+	}
 	if m.opts.Production && !m.readOnly && !call.Script.Shebang.HasFlag("no-writes") {
 		m.dlg = newConfirm("Production", fmt.Sprintf("%s is labelled production and read-only is off: this script may write. Run it?", m.target.String()), actRun)
 		m.dlg.call = &call
@@ -723,6 +806,9 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 		m.setStatus(fmt.Sprintf("done in %d round trip(s), %s", len(res.Steps), res.Duration.Round(time.Microsecond)), false)
 	}
 	cmds := []tea.Cmd{checkCacheCmd(m.session, res.SHA)}
+	if m.isCluster() {
+		cmds = append(cmds, m.refreshCluster())
+	}
 	if m.opts.History != nil {
 		cmds = append(cmds, appendHistoryCmd(m.opts.History, HistoryEntry(m.session, m.opts.Label, msg.call, res)))
 	}
@@ -753,7 +839,7 @@ func (m Model) adminDone(msg adminDoneMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.setStatus(fmt.Sprintf("%s: %s", msg.what, resp.Summary(*msg.reply, 80)), false)
-	return m, m.checkCache()
+	return m, tea.Batch(m.checkCache(), m.refreshCluster())
 }
 
 // View assembles the frame: panes in their boxes, the tab bar, the status

@@ -108,7 +108,6 @@ func TestGoldenViews(t *testing.T) {
 		},
 		"history": func() Model {
 			m := offlineModel(t, demoSrc, nil, nil)
-			m.history = true
 			m.setFocus(paneHistory)
 			return m
 		},

@@ -312,3 +312,52 @@ func appendHistoryCmd(h *history.Store, e history.Entry) tea.Cmd {
 		return historyAppendedMsg{entry: e, err: h.Append(e)}
 	}
 }
+
+func topologyCmd(s *redisx.Session) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		top, err := s.Topology(ctx)
+		return topologyLoadedMsg{top: top, err: err}
+	}
+}
+
+// nodeCacheCmd asks every node whether it holds the script (SCRIPT
+// EXISTS): a failover leaves the new primary with an empty cache.
+func nodeCacheCmd(s *redisx.Session, sha string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		res, err := s.ScriptCacheByNode(ctx, sha)
+		if err != nil {
+			return nodeCacheLoadedMsg{sha: sha, err: err}
+		}
+		cached := map[string]bool{}
+		for _, r := range res {
+			if r.Err == nil {
+				cached[r.Node.Addr] = r.Cached
+			}
+		}
+		return nodeCacheLoadedMsg{sha: sha, cached: cached}
+	}
+}
+
+// loadAllCmd loads the script on every primary at once.
+func loadAllCmd(s *redisx.Session, src string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		res, err := s.LoadOnAllPrimaries(ctx, src)
+		if err != nil {
+			return adminDoneMsg{what: "SCRIPT LOAD on all primaries", err: err}
+		}
+		failed := 0
+		for _, r := range res {
+			if r.Err != nil || (r.Reply != nil && r.Reply.Kind == resp.Error) {
+				failed++
+			}
+		}
+		v := resp.Value{Kind: resp.Status, Str: []byte(fmt.Sprintf("loaded on %d of %d primaries", len(res)-failed, len(res)))}
+		return adminDoneMsg{what: "SCRIPT LOAD on all primaries", reply: &v}
+	}
+}

@@ -11,10 +11,11 @@ const (
 	paneTrace
 	paneError
 	paneHistory
+	paneCluster
 	paneCount
 )
 
-var paneNames = [...]string{"Script", "KEYS/ARGV", "Result", "Trace", "Error", "History"}
+var paneNames = [...]string{"Script", "KEYS/ARGV", "Result", "Trace", "Error", "History", "Cluster"}
 
 func (p paneID) String() string { return paneNames[p] }
 
@@ -23,10 +24,10 @@ type rect struct{ X, Y, W, H int }
 
 // layoutState is what the layout depends on besides the terminal size.
 type layoutState struct {
-	focus       paneID
-	zoom        bool
-	showHistory bool
-	helpLines   int // lines the help bar takes at the bottom
+	focus     paneID
+	zoom      bool
+	aux       paneID // what the wide layout shows in the trace's place: trace, history or cluster
+	helpLines int    // lines the help bar takes at the bottom
 }
 
 // Minimum terminal size; below it the app says so instead of drawing.
@@ -73,8 +74,9 @@ func layout(w, h int, st layoutState) layoutResult {
 	res.help = rect{0, h - helpH, w, helpH}
 	bodyH := h - 1 - helpH
 	focus := st.focus
-	if focus == paneHistory && !st.showHistory {
-		focus = paneEditor
+	aux := st.aux
+	if aux != paneHistory && aux != paneCluster {
+		aux = paneTrace
 	}
 	if st.zoom {
 		res.panes[focus] = rect{0, 0, w, bodyH}
@@ -96,11 +98,7 @@ func layout(w, h int, st layoutState) layoutResult {
 	errorH := max(8, bodyH*22/100)
 	traceH := bodyH - resultH - errorH
 	res.panes[paneResult] = rect{leftW, 0, rightW, resultH}
-	if st.showHistory {
-		res.panes[paneHistory] = rect{leftW, resultH, rightW, traceH}
-	} else {
-		res.panes[paneTrace] = rect{leftW, resultH, rightW, traceH}
-	}
+	res.panes[aux] = rect{leftW, resultH, rightW, traceH}
 	res.panes[paneError] = rect{leftW, resultH + traceH, rightW, errorH}
 	return res
 }

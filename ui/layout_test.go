@@ -23,7 +23,7 @@ func picture(w, h int, l layoutResult) string {
 		fill(l.tabBar, '=')
 	}
 	for id, r := range l.panes {
-		fill(r, "SFRTEH"[id])
+		fill(r, "SFRTEHC"[id])
 	}
 	fill(l.status, '_')
 	fill(l.help, '?')

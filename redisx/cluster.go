@@ -1,0 +1,437 @@
+package redisx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"weak"
+
+	"github.com/redis/go-redis/v9"
+
+	"luascope/redisx/resp"
+)
+
+// Per-node admin connections.
+//
+// The cluster view asks every node things (SCRIPT EXISTS, FUNCTION LIST,
+// SCRIPT LOAD) while a script may be running on one of them. Those
+// questions must not queue behind the run (Session.mu) nor share the run
+// path's nodes, whose taps record one round trip at a time. So each
+// session gets a second set of node connections, one per address, each
+// with its own lock, kept in a package-level registry because Session's
+// own fields belong to session.go.
+//
+// Session.Close should call closeClusterNodes; until it does, the set is
+// closed when the session is garbage collected (runtime.AddCleanup on a
+// weak key), so nothing leaks for good either way.
+
+// adminConn is one node connection of the admin set. sem (capacity 1)
+// serialises round trips, because the tap records one reply at a time,
+// and unlike a mutex it lets a waiting caller give up when ctx ends.
+type adminConn struct {
+	sem chan struct{}
+	n   *node
+}
+
+// nodeSet is one session's admin connections, keyed by address.
+type nodeSet struct {
+	mu     sync.Mutex
+	closed bool
+	conns  map[string]*adminConn
+}
+
+var clusterRegistry struct {
+	mu   sync.Mutex
+	sets map[weak.Pointer[Session]]*nodeSet
+}
+
+// errSessionClosed is returned by OnNode after the session was closed.
+var errSessionClosed = errors.New("session closed")
+
+// maxParallel bounds how many nodes OnAll talks to at once: a big cluster
+// must not open hundreds of sockets in one burst.
+const maxParallel = 16
+
+// nodeSet returns the session's admin set, creating it on first use.
+func (s *Session) nodeSet() *nodeSet {
+	key := weak.Make(s)
+	clusterRegistry.mu.Lock()
+	defer clusterRegistry.mu.Unlock()
+	if set, ok := clusterRegistry.sets[key]; ok {
+		return set
+	}
+	if clusterRegistry.sets == nil {
+		clusterRegistry.sets = map[weak.Pointer[Session]]*nodeSet{}
+	}
+	set := &nodeSet{conns: map[string]*adminConn{}}
+	clusterRegistry.sets[key] = set
+	runtime.AddCleanup(s, func(key weak.Pointer[Session]) {
+		clusterRegistry.mu.Lock()
+		set := clusterRegistry.sets[key]
+		delete(clusterRegistry.sets, key)
+		clusterRegistry.mu.Unlock()
+		if set != nil {
+			_ = set.close()
+		}
+	}, key)
+	return set
+}
+
+// conn returns (dialling lazily, on first round trip) the connection to addr.
+func (set *nodeSet) conn(t Target) (*adminConn, error) {
+	set.mu.Lock()
+	defer set.mu.Unlock()
+	if set.closed {
+		return nil, errSessionClosed
+	}
+	if c, ok := set.conns[t.Addr]; ok {
+		return c, nil
+	}
+	opt, err := t.Options()
+	if err != nil {
+		return nil, err
+	}
+	// A node that hangs must not hang the whole view: ctx deadlines bound
+	// every round trip here (the run path waits for ever on purpose).
+	opt.ContextTimeoutEnabled = true
+	n := newNodeWith(t.Addr, opt)
+	c := &adminConn{sem: make(chan struct{}, 1), n: n}
+	set.conns[t.Addr] = c
+	return c, nil
+}
+
+// close closes every connection without waiting for round trips in
+// flight (they fail), like Session.Close.
+func (set *nodeSet) close() error {
+	set.mu.Lock()
+	defer set.mu.Unlock()
+	set.closed = true
+	var errs []error
+	for _, c := range set.conns {
+		errs = append(errs, c.n.close())
+	}
+	set.conns = nil
+	return errors.Join(errs...)
+}
+
+// closeClusterNodes closes the per-node admin connections of OnNode and
+// OnAll. Session.Close must call it; later OnNode calls fail.
+func (s *Session) closeClusterNodes() error {
+	return s.nodeSet().close()
+}
+
+// targetFor is the target of the node at addr: the session's own target
+// for the seed (which may be a unix socket), else the same credentials
+// and TLS at another TCP address.
+func (s *Session) targetFor(addr string) Target {
+	if addr == s.target.Addr {
+		return s.target
+	}
+	return s.target.WithAddr(addr)
+}
+
+// OnNode sends one command to the node at addr on a connection of its own
+// and returns the exact reply; an error reply is a value, not an error.
+// It never waits for a running script, so the cluster view can ask any
+// node anything during a run. In read-only mode it refuses what Admin
+// refuses (SCRIPT FLUSH/KILL, FUNCTION changes); SCRIPT LOAD is allowed,
+// since it changes no data.
+func (s *Session) OnNode(ctx context.Context, addr string, args ...any) (*resp.Value, error) {
+	name := commandName(args)
+	if s.ro.Load() && adminWrites(args) {
+		return nil, fmt.Errorf("%s on %s: %w", name, addr, ErrReadOnlyAdmin)
+	}
+	c, err := s.nodeSet().conn(s.targetFor(addr))
+	if err != nil {
+		return nil, fmt.Errorf("%s on %s: %w", name, addr, err)
+	}
+	select {
+	case c.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%s on %s: %w", name, addr, ctx.Err())
+	}
+	r := c.n.do(ctx, args...)
+	<-c.sem
+	if r.err != nil {
+		return nil, fmt.Errorf("%s on %s: %w", name, addr, r.err)
+	}
+	return r.value, nil
+}
+
+// newNodeWith is newNode with the options already built: a client with
+// one pooled connection and a tap, so replies keep their wire types.
+func newNodeWith(addr string, opt *redis.Options) *node {
+	tp := &tap{}
+	c := redis.NewClient(opt)
+	c.AddHook(tapHook{t: tp})
+	return &node{addr: addr, client: c, tap: tp}
+}
+
+// commandName is "SCRIPT LOAD" for args SCRIPT LOAD …, for error texts.
+func commandName(args []any) string {
+	if len(args) == 0 {
+		return "command"
+	}
+	name := upper(fmt.Sprint(args[0]))
+	switch name {
+	case "SCRIPT", "FUNCTION", "CLUSTER", "CONFIG", "CLIENT":
+		if len(args) > 1 {
+			name += " " + upper(fmt.Sprint(args[1]))
+		}
+	}
+	return resp.Escape([]byte(name))
+}
+
+// NodeReply is one node's answer to a command sent to many nodes: the
+// exact reply (an error reply included), or Err when none came.
+type NodeReply struct {
+	Addr  string
+	Reply *resp.Value
+	Err   error
+}
+
+// OnAll sends the same command to every address at once (at most
+// maxParallel at a time) and returns the replies in the order of addrs:
+// one dead node costs its own error, not the others' answers.
+func (s *Session) OnAll(ctx context.Context, addrs []string, args ...any) []NodeReply {
+	out := make([]NodeReply, len(addrs))
+	sem := make(chan struct{}, maxParallel)
+	var wg sync.WaitGroup
+	for i, addr := range addrs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			v, err := s.OnNode(ctx, addr, append([]any(nil), args...)...)
+			out[i] = NodeReply{Addr: addr, Reply: v, Err: err}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// ServerTopology is Topology for any deployment: a cluster's nodes from
+// CLUSTER NODES, or, for a server not in cluster mode, one node with no
+// slots (a primary unless the server is a replica), so the per-node
+// views and `luascope load` work everywhere.
+func (s *Session) ServerTopology(ctx context.Context) (*Topology, error) {
+	if s.info.Mode == "cluster" {
+		return s.Topology(ctx)
+	}
+	n := ClusterNode{Addr: s.target.Addr, Role: "primary", Slots: []SlotRange{}, Link: "connected",
+		Flags: []string{"myself", "master"}, Myself: true}
+	if s.info.Role == "slave" {
+		n.Role, n.Flags = "replica", []string{"myself", "slave"}
+	}
+	return &Topology{Nodes: []ClusterNode{n}}, nil
+}
+
+// adminNodes is every node of the topology, or only the primaries; a
+// server not in cluster mode is its own primary whatever its role.
+func (s *Session) adminNodes(ctx context.Context, primariesOnly bool) ([]ClusterNode, error) {
+	top, err := s.ServerTopology(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if primariesOnly && s.info.Mode == "cluster" {
+		return top.Primaries(), nil
+	}
+	return top.Nodes, nil
+}
+
+func addrsOf(nodes []ClusterNode) []string {
+	out := make([]string, len(nodes))
+	for i, n := range nodes {
+		out[i] = n.Addr
+	}
+	return out
+}
+
+// replyErr turns an error reply into a Go error (escaped: it ends up on
+// a terminal), or passes the client error through.
+func replyErr(r NodeReply, name string) error {
+	if r.Err != nil {
+		return r.Err
+	}
+	if r.Reply == nil {
+		return fmt.Errorf("%s on %s: no reply", name, r.Addr)
+	}
+	if r.Reply.Kind == resp.Error {
+		return fmt.Errorf("%s on %s: %s", name, r.Addr, resp.Escape(r.Reply.Str))
+	}
+	return nil
+}
+
+// NodeScript says whether one node's script cache holds a SHA. The cache
+// is per server and not kept across restarts or failovers, which is why
+// EVALSHA can fail on one node and work on the next.
+type NodeScript struct {
+	Node   ClusterNode
+	Cached bool
+	Err    error
+}
+
+// ScriptCacheByNode asks every node, primaries and replicas, whether its
+// script cache holds sha (SCRIPT EXISTS), in topology (address) order.
+// The error is for the topology; a node that fails has its own Err.
+func (s *Session) ScriptCacheByNode(ctx context.Context, sha string) ([]NodeScript, error) {
+	nodes, err := s.adminNodes(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	replies := s.OnAll(ctx, addrsOf(nodes), "SCRIPT", "EXISTS", sha)
+	out := make([]NodeScript, len(nodes))
+	for i, r := range replies {
+		out[i].Node = nodes[i]
+		if out[i].Err = replyErr(r, "SCRIPT EXISTS"); out[i].Err != nil {
+			continue
+		}
+		v := r.Reply
+		if v.Kind != resp.Array || len(v.Elems) != 1 || v.Elems[0].Kind != resp.Integer {
+			out[i].Err = fmt.Errorf("SCRIPT EXISTS on %s: unexpected reply %s", r.Addr, resp.Summary(*v, 60))
+			continue
+		}
+		out[i].Cached = v.Elems[0].Int == 1
+	}
+	return out, nil
+}
+
+// LoadOnAllPrimaries sends SCRIPT LOAD src to every primary at once, so
+// that EVALSHA finds the script whichever shard a key hashes to. Each
+// reply is the SHA (a bulk string) or the node's error reply. Read-only
+// sessions may do it: the script cache is not data.
+func (s *Session) LoadOnAllPrimaries(ctx context.Context, src string) ([]NodeReply, error) {
+	nodes, err := s.adminNodes(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	return s.OnAll(ctx, addrsOf(nodes), "SCRIPT", "LOAD", src), nil
+}
+
+// Library is one Redis Functions library as FUNCTION LIST describes it.
+type Library struct {
+	Name      string            `json:"library_name"`
+	Engine    string            `json:"engine"`
+	Functions []LibraryFunction `json:"functions"`
+}
+
+// LibraryFunction is one function of a library; Flags are the ones
+// FCALL_RO and clusters care about (no-writes, allow-oom, …).
+type LibraryFunction struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description,omitempty"`
+	Flags       []string `json:"flags"`
+}
+
+// NodeFunctions is one primary's libraries. Functions are replicated to a
+// primary's replicas but never across shards, so each primary is asked.
+type NodeFunctions struct {
+	Node      ClusterNode
+	Libraries []Library
+	Err       error
+}
+
+// FunctionsByNode runs FUNCTION LIST on every primary at once (Redis 7+;
+// older servers answer with an error, kept in Err).
+func (s *Session) FunctionsByNode(ctx context.Context) ([]NodeFunctions, error) {
+	nodes, err := s.adminNodes(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	replies := s.OnAll(ctx, addrsOf(nodes), "FUNCTION", "LIST")
+	out := make([]NodeFunctions, len(nodes))
+	for i, r := range replies {
+		out[i].Node = nodes[i]
+		if out[i].Err = replyErr(r, "FUNCTION LIST"); out[i].Err != nil {
+			continue
+		}
+		libs, err := parseFunctionList(*r.Reply)
+		if err != nil {
+			out[i].Err = fmt.Errorf("FUNCTION LIST on %s: %w", r.Addr, err)
+			continue
+		}
+		out[i].Libraries = libs
+	}
+	return out, nil
+}
+
+// parseFunctionList reads FUNCTION LIST's reply: over RESP2 an array of
+// flat key/value arrays, over RESP3 an array of maps (flags a set).
+func parseFunctionList(v resp.Value) ([]Library, error) {
+	if v.Kind != resp.Array && v.Kind != resp.Set {
+		return nil, fmt.Errorf("unexpected reply %s", resp.Summary(v, 60))
+	}
+	libs := []Library{}
+	for _, lv := range v.Elems {
+		var lib Library
+		lib.Functions = []LibraryFunction{}
+		err := eachPair(lv, func(k string, val resp.Value) error {
+			switch k {
+			case "library_name":
+				lib.Name = string(val.Str)
+			case "engine":
+				lib.Engine = string(val.Str)
+			case "functions":
+				for _, fv := range val.Elems {
+					f := LibraryFunction{Flags: []string{}}
+					err := eachPair(fv, func(k string, val resp.Value) error {
+						switch k {
+						case "name":
+							f.Name = string(val.Str)
+						case "description":
+							f.Description = string(val.Str) // nil has no Str
+						case "flags":
+							for _, fl := range val.Elems {
+								f.Flags = append(f.Flags, string(fl.Str))
+							}
+						}
+						return nil
+					})
+					if err != nil {
+						return err
+					}
+					lib.Functions = append(lib.Functions, f)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		libs = append(libs, lib)
+	}
+	return libs, nil
+}
+
+// eachPair walks a map, or an array holding key, value, key, value….
+func eachPair(v resp.Value, f func(key string, val resp.Value) error) error {
+	if (v.Kind != resp.Map && v.Kind != resp.Array) || len(v.Elems)%2 != 0 {
+		return fmt.Errorf("expected key/value pairs, got %s", resp.Summary(v, 60))
+	}
+	for i := 0; i < len(v.Elems); i += 2 {
+		if err := f(string(v.Elems[i].Str), v.Elems[i+1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// HashTag returns the part of key that KeySlot hashes when a {hash tag}
+// applies (the bytes between the first `{` and the first `}` after it,
+// when there is at least one), so a view can show why two keys share a
+// slot.
+func HashTag(key string) (tag string, ok bool) {
+	s := strings.IndexByte(key, '{')
+	if s < 0 {
+		return "", false
+	}
+	e := strings.IndexByte(key[s+1:], '}')
+	if e <= 0 {
+		return "", false
+	}
+	return key[s+1 : s+1+e], true
+}

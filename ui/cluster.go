@@ -1,0 +1,379 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"luascope/redisx"
+	"luascope/redisx/resp"
+)
+
+// Messages of the cluster view.
+type (
+	topologyLoadedMsg struct {
+		top *redisx.Topology
+		err error
+	}
+	nodeCacheLoadedMsg struct {
+		sha    string
+		cached map[string]bool // by node address; a missing address is unknown
+		err    error
+	}
+	// runOnNodeMsg asks the root to send keyless scripts to this node.
+	runOnNodeMsg struct{ addr string }
+	// loadAllMsg asks the root to SCRIPT LOAD the script on every primary.
+	loadAllMsg struct{}
+)
+
+var (
+	clusterPick    = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run keyless scripts here"))
+	clusterLoadAll = key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "SCRIPT LOAD on all primaries"))
+	clusterRefresh = key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "refresh nodes and caches"))
+)
+
+type clusterStyles struct {
+	owners                  []lipgloss.Style
+	muted, warn, err, ok    lipgloss.Style
+	cursor, header, heading lipgloss.Style
+}
+
+func newClusterStyles(c *Common) clusterStyles {
+	t := c.Theme
+	st := clusterStyles{
+		muted:   lipgloss.NewStyle().Foreground(color(t.Muted)),
+		warn:    lipgloss.NewStyle().Foreground(color(t.Warning)).Bold(true),
+		err:     lipgloss.NewStyle().Foreground(color(t.Error)).Bold(true),
+		ok:      lipgloss.NewStyle().Foreground(color(t.OK)),
+		cursor:  lipgloss.NewStyle().Reverse(true),
+		header:  lipgloss.NewStyle().Foreground(color(t.Muted)).Underline(true),
+		heading: lipgloss.NewStyle().Foreground(color(t.Accent)).Bold(true),
+	}
+	// One colour per primary, cycling; letters carry the meaning without colour.
+	for _, col := range []lipgloss.TerminalColor{color(t.TypeInteger), color(t.TypeBulk), color(t.TypeStatus), color(t.Accent), color(t.TypeAggregate), color(t.TypeOther)} {
+		st.owners = append(st.owners, lipgloss.NewStyle().Foreground(col))
+	}
+	return st
+}
+
+// ClusterPane shows a cluster: nodes, roles and slot ranges, a map of all
+// 16,384 slots coloured by owner, where each of the form's keys lives,
+// and which nodes hold the current script in their cache.
+type ClusterPane struct {
+	c       *Common
+	st      clusterStyles
+	theme   string
+	top     *redisx.Topology
+	err     error
+	cached  map[string]bool
+	keys    []string
+	seed    string
+	runOn   string
+	cursor  int
+	w, h    int
+	focused bool
+}
+
+// NewClusterPane returns an empty cluster view.
+func NewClusterPane(c *Common) ClusterPane {
+	return ClusterPane{c: c, st: newClusterStyles(c), theme: c.Theme.Name}
+}
+
+// SetTopology sets the nodes (nil with err when CLUSTER NODES failed).
+func (p *ClusterPane) SetTopology(t *redisx.Topology, err error) {
+	p.top, p.err = t, err
+	if t != nil && p.cursor >= len(t.Nodes) {
+		p.cursor = 0
+	}
+}
+
+// SetCache sets which nodes hold the current script.
+func (p *ClusterPane) SetCache(cached map[string]bool) { p.cached = cached }
+
+// SetKeys sets the form's keys, to show where each lives.
+func (p *ClusterPane) SetKeys(keys []string, seed, runOn string) {
+	p.keys, p.seed, p.runOn = keys, seed, runOn
+}
+
+// letters names primaries A, B, C… in the order of their first slot, so
+// the slot map reads A…B…C from left to right; replicas are named by
+// their primary.
+func (p ClusterPane) letters() map[string]int {
+	out := map[string]int{}
+	if p.top == nil {
+		return out
+	}
+	prims := p.top.Primaries()
+	first := func(n redisx.ClusterNode) int {
+		lo := redisx.SlotCount
+		for _, r := range n.Slots {
+			lo = min(lo, r.Start)
+		}
+		return lo
+	}
+	sort.SliceStable(prims, func(i, j int) bool { return first(prims[i]) < first(prims[j]) })
+	for i, n := range prims {
+		out[n.ID] = i
+	}
+	return out
+}
+
+func letter(i int) string {
+	if i < 26 {
+		return string(rune('A' + i))
+	}
+	return fmt.Sprintf("%d", i)
+}
+
+// Update handles keys while the pane has focus.
+func (p ClusterPane) Update(msg tea.Msg) (ClusterPane, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok || !p.focused {
+		return p, nil
+	}
+	if p.c.Theme.Name != p.theme {
+		p.st, p.theme = newClusterStyles(p.c), p.c.Theme.Name
+	}
+	n := 0
+	if p.top != nil {
+		n = len(p.top.Nodes)
+	}
+	switch {
+	case key.Matches(km, p.c.Keys.Up):
+		p.cursor = max(0, p.cursor-1)
+	case key.Matches(km, p.c.Keys.Down):
+		p.cursor = min(max(0, n-1), p.cursor+1)
+	case key.Matches(km, clusterPick) && n > 0:
+		addr := p.ordered(p.letters())[p.cursor].Addr
+		return p, func() tea.Msg { return runOnNodeMsg{addr: addr} }
+	case key.Matches(km, clusterLoadAll):
+		return p, func() tea.Msg { return loadAllMsg{} }
+	case key.Matches(km, clusterRefresh):
+		return p, func() tea.Msg { return topologyLoadedMsg{} }
+	}
+	return p, nil
+}
+
+// View draws the summary, the slot map, the node table and the keys.
+func (p ClusterPane) View() string {
+	if p.w <= 0 || p.h <= 0 {
+		return ""
+	}
+	if p.c.Theme.Name != p.theme {
+		p.st = newClusterStyles(p.c)
+	}
+	if p.err != nil {
+		return fitLines([]string{p.st.err.Render("CLUSTER NODES failed: ") + sanitize(p.err.Error()), p.st.muted.Render("g retries")}, p.w, p.h)
+	}
+	if p.top == nil {
+		return fitLines([]string{p.st.muted.Render("asking CLUSTER NODES…")}, p.w, p.h)
+	}
+	letters := p.letters()
+	var lines []string
+	served := 0
+	for s := 0; s < redisx.SlotCount; s++ {
+		if _, ok := p.top.Owner(s); ok {
+			served++
+		}
+	}
+	summary := fmt.Sprintf("%d nodes · %d primaries · %d/%d slots served", len(p.top.Nodes), len(p.top.Primaries()), served, redisx.SlotCount)
+	if served < redisx.SlotCount {
+		summary = p.st.err.Render(summary + " (CLUSTERDOWN for the rest)")
+	}
+	lines = append(lines, summary)
+	lines = append(lines, p.slotMap(letters, p.w, 4)...)
+	lines = append(lines, p.st.header.Render(fmt.Sprintf("  %-8s %-21s %-7s %-2s %-13s %-5s %-6s %5s %s", "id", "address", "role", "of", "slots", "link", "flags", "epoch", "script")))
+	for i, n := range p.ordered(letters) {
+		tag := " "
+		of := ""
+		if n.Role == "primary" {
+			tag = letter(letters[n.ID])
+		} else if li, ok := letters[n.PrimaryID]; ok {
+			of = letter(li)
+		}
+		flags := ""
+		for _, f := range n.Flags {
+			switch f {
+			case "fail":
+				flags = "FAIL"
+			case "fail?":
+				if flags == "" {
+					flags = "pfail"
+				}
+			}
+		}
+		script := "?"
+		if c, ok := p.cached[n.Addr]; ok {
+			script = map[bool]string{true: "cached", false: "missing"}[c]
+		}
+		row := fmt.Sprintf("%s %-8s %-21s %-7s %-2s %-13s %-5s %-6s %5d %s", tag, sanitize(n.ShortID()), sanitize(n.Addr), n.Role, of,
+			slotRanges(n.Slots), map[string]string{"connected": "ok"}[n.Link]+map[bool]string{true: "down"}[n.Link != "connected"], flags, n.Epoch, script)
+		if n.Addr == p.runOn {
+			row += " ◀ keyless runs"
+		}
+		switch {
+		case i == p.cursor && p.focused:
+			row = p.st.cursor.Render(row)
+		case n.Failing() || n.Link != "connected":
+			row = p.st.err.Render(row)
+		case n.Role == "primary":
+			row = p.st.owners[letters[n.ID]%len(p.st.owners)].Render(row)
+		}
+		lines = append(lines, row)
+	}
+	lines = append(lines, p.st.heading.Render("keys"))
+	lines = append(lines, p.keyLines(letters)...)
+	return fitLines(lines, p.w, p.h)
+}
+
+// ordered lists primaries by letter, each followed by its replicas, then
+// nodes with no primary known (a replica of a failed node).
+func (p ClusterPane) ordered(letters map[string]int) []redisx.ClusterNode {
+	rank := func(n redisx.ClusterNode) (int, int) {
+		if n.Role == "primary" {
+			return letters[n.ID], 0
+		}
+		if li, ok := letters[n.PrimaryID]; ok {
+			return li, 1
+		}
+		return len(letters), 2
+	}
+	out := append([]redisx.ClusterNode(nil), p.top.Nodes...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a1, a2 := rank(out[i])
+		b1, b2 := rank(out[j])
+		if a1 != b1 {
+			return a1 < b1
+		}
+		return a2 < b2
+	})
+	return out
+}
+
+// keyLines says where each key lives and where the run will go.
+func (p ClusterPane) keyLines(letters map[string]int) []string {
+	if len(p.keys) == 0 {
+		to := p.seed
+		if p.runOn != "" {
+			to = p.runOn
+		}
+		return []string{p.st.muted.Render("  no keys: the script runs on " + sanitize(to) + " (enter on a node picks another)")}
+	}
+	var out []string
+	slots := map[int]bool{}
+	for i, k := range p.keys {
+		slot := redisx.KeySlot(k)
+		slots[slot] = true
+		owner := "unserved"
+		if n, ok := p.top.Owner(slot); ok {
+			owner = letter(letters[n.ID]) + " " + sanitize(n.Addr)
+		}
+		out = append(out, fmt.Sprintf("  KEYS[%d] %s  slot %d → %s", i+1, resp.Escape([]byte(k)), slot, owner))
+	}
+	if len(slots) > 1 {
+		out = append(out, p.st.warn.Render(fmt.Sprintf("  ⚠ keys in %d slots: not sent (CROSSSLOT); use a {hash tag}", len(slots))))
+	}
+	return out
+}
+
+// slotMap draws all 16,384 slots in rows×width cells; each cell is the
+// letter of the primary owning its slots, '.' when unserved, '!' when its
+// slots have several owners or one is migrating.
+func (p ClusterPane) slotMap(letters map[string]int, width, rows int) []string {
+	cells := max(1, width*rows)
+	per := (redisx.SlotCount + cells - 1) / cells
+	moving := map[int]bool{}
+	for _, n := range p.top.Nodes {
+		for s := range n.Migrating {
+			moving[s] = true
+		}
+		for s := range n.Importing {
+			moving[s] = true
+		}
+	}
+	var out []string
+	var line strings.Builder
+	col := 0
+	for start := 0; start < redisx.SlotCount; start += per {
+		end := min(redisx.SlotCount, start+per)
+		owner, mixed := "", false
+		for s := start; s < end; s++ {
+			id := ""
+			if n, ok := p.top.Owner(s); ok {
+				id = n.ID
+			}
+			if s == start {
+				owner = id
+			} else if id != owner {
+				mixed = true
+			}
+			if moving[s] {
+				mixed = true
+			}
+		}
+		switch {
+		case mixed:
+			line.WriteString(p.st.warn.Render("!"))
+		case owner == "":
+			line.WriteString(p.st.err.Render("."))
+		default:
+			li := letters[owner]
+			line.WriteString(p.st.owners[li%len(p.st.owners)].Render(letter(li)))
+		}
+		col++
+		if col == width {
+			out = append(out, line.String())
+			line.Reset()
+			col = 0
+		}
+	}
+	if col > 0 {
+		out = append(out, line.String())
+	}
+	return out
+}
+
+// slotRanges compacts ranges for a table cell: "0-5460", "0-10 12 …".
+func slotRanges(rs []redisx.SlotRange) string {
+	sorted := append([]redisx.SlotRange(nil), rs...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Start < sorted[j].Start })
+	var parts []string
+	for _, r := range sorted {
+		if r.Start == r.End {
+			parts = append(parts, fmt.Sprint(r.Start))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d-%d", r.Start, r.End))
+		}
+	}
+	s := strings.Join(parts, " ")
+	if len(s) > 13 {
+		s = s[:12] + "…"
+	}
+	return s
+}
+
+// SetSize sets the inner size.
+func (p *ClusterPane) SetSize(w, h int) { p.w, p.h = w, h }
+
+// Focus gives the pane the keyboard.
+func (p *ClusterPane) Focus() { p.focused = true }
+
+// Blur takes the keyboard away.
+func (p *ClusterPane) Blur() { p.focused = false }
+
+// Focused reports whether the pane has the keyboard.
+func (p ClusterPane) Focused() bool { return p.focused }
+
+// ShortHelp is the pane's bindings for the help bar.
+func (p ClusterPane) ShortHelp() []key.Binding {
+	return []key.Binding{clusterPick, clusterLoadAll, clusterRefresh}
+}
+
+// FullHelp is the pane's bindings for the help overlay.
+func (p ClusterPane) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{p.c.Keys.Up, p.c.Keys.Down, clusterPick, clusterLoadAll, clusterRefresh}}
+}
