@@ -402,7 +402,7 @@ func (v *clusterView) text() string {
 	var errs []string
 	for _, n := range v.ordered() {
 		if c, ok := v.caches[n.Addr]; ok && c.Err != nil {
-			errs = append(errs, fmt.Sprintf("  %s  %s", esc(n.Addr), printable(c.Err.Error())))
+			errs = append(errs, fmt.Sprintf("  %s  %s", esc(n.Addr), strings.ReplaceAll(printable(c.Err.Error()), "\n", " ")))
 		}
 	}
 	if len(errs) > 0 {

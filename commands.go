@@ -45,6 +45,7 @@ func newRootCmd() *cobra.Command {
 	root.PersistentFlags().Bool("help", false, "show help")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
 	root.AddCommand(newRunCmd(conn), newExplainCmd(), newVersionCmd())
+	root.AddCommand(newClusterCmd(conn), newKeyslotCmd(), newLoadCmd(conn))
 	return root
 }
 

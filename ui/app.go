@@ -99,7 +99,7 @@ type Model struct {
 
 	watchGen   int
 	quitting   bool
-	runOn      string // cluster: the node keyless scripts run on ("" = seed)
+	runOn      string    // cluster: the node keyless scripts run on ("" = seed)
 	fileMod    time.Time // Filename's mtime when last read or written
 	cacheAsked bool      // the user pressed F2: say the answer
 }
