@@ -71,6 +71,7 @@ type runOpts struct {
 	library  string
 	node     string
 	noHist   bool
+	explain  bool
 }
 
 func newRunCmd(conn *connFlags) *cobra.Command {
@@ -100,6 +101,7 @@ Exit status: 0 a reply, 1 an error reply, 2 usage, 3 connection.`,
 	fs.StringVar(&o.library, "library", "", "with --function: FUNCTION LOAD REPLACE this library file first")
 	fs.StringVar(&o.node, "node", "", "run on this node (host:port), e.g. a keyless script in a cluster")
 	fs.BoolVar(&o.noHist, "no-history", false, "do not record this run in the history file")
+	fs.BoolVar(&o.explain, "explain", false, "explain how the Lua value became the reply, node by node, with warnings for lossy conversions")
 	return cmd
 }
 
@@ -122,7 +124,7 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 	if err != nil {
 		return usageErr("--strategy: %v", err)
 	}
-	call := redisx.Call{Strategy: strategy, ReadOnly: o.ro, Function: o.function, Node: o.node}
+	call := redisx.Call{Strategy: strategy, ReadOnly: o.ro, Function: o.function, Node: o.node, Explain: o.explain}
 	switch {
 	case o.function != "":
 		if o.code != "" {

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"luascope/redisx/classify"
+	"luascope/redisx/explain"
 	"luascope/redisx/resp"
 )
 
@@ -28,6 +29,10 @@ type Report struct {
 	Reply    *resp.Value              `json:"reply"`
 	Error    *classify.Classification `json:"error"`
 	Micros   int64                    `json:"micros"`
+	// Explain (run --explain) is a tree parallel to reply: each node's
+	// "lua" value and its conversion "notes"; Warnings lists the lossy ones.
+	Explain  *explain.Node `json:"explain,omitempty"`
+	Warnings []string      `json:"warnings,omitempty"`
 }
 
 // ReportServer is the server part of a Report.
@@ -77,6 +82,10 @@ func NewReport(s *Session, call Call, res Result) Report {
 		Reply:    res.Reply,
 		Error:    res.Error,
 		Micros:   res.Duration.Microseconds(),
+		Explain:  res.Explain,
+	}
+	if res.Explain != nil {
+		rep.Warnings = res.Explain.Warnings()
 	}
 	if res.Shebang != nil {
 		rep.Script.Flags = res.Shebang.Flags
@@ -154,6 +163,16 @@ func (r Report) WriteText(w io.Writer, quiet bool) error {
 		}
 	} else {
 		b.WriteString("(no reply)\n")
+	}
+	if r.Explain != nil && !quiet {
+		b.WriteString("explain (Lua value → reply)\n")
+		writeExplain(&b, *r.Explain, "reply", 1)
+		if len(r.Warnings) > 0 {
+			b.WriteString("warnings\n")
+			for _, w := range r.Warnings {
+				b.WriteString("  ⚠ " + w + "\n")
+			}
+		}
 	}
 	if r.Error != nil && !quiet {
 		writeClassification(&b, *r.Error)
@@ -273,4 +292,25 @@ func ConnectFailureReport(target string, call Call, err error) Report {
 		rep.Script.Flags = call.Script.Shebang.Flags
 	}
 	return rep
+}
+
+// writeExplain prints the explain tree, one line per node, children
+// indented under their parent.
+func writeExplain(b *strings.Builder, n explain.Node, path string, depth int) {
+	notes := make([]string, 0, len(n.Notes))
+	for _, note := range n.Notes {
+		mark := ""
+		if note.Lossy {
+			mark = "⚠ "
+		}
+		notes = append(notes, mark+note.Text)
+	}
+	fmt.Fprintf(b, "%s%s: %s — %s\n", strings.Repeat("  ", depth), path, n.Lua, strings.Join(notes, "; "))
+	for i, c := range n.Items {
+		if depth > 6 || i >= 50 {
+			fmt.Fprintf(b, "%s… %d more\n", strings.Repeat("  ", depth+1), len(n.Items)-i)
+			break
+		}
+		writeExplain(b, c, fmt.Sprintf("%s[%d]", path, i+1), depth+1)
+	}
 }

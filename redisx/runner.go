@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"luascope/redisx/classify"
+	"luascope/redisx/explain"
 	"luascope/redisx/resp"
 )
 
@@ -67,6 +68,9 @@ type Call struct {
 	Library string
 	// Node forces the node to run on (cluster, keyless scripts); "" routes by key.
 	Node string
+	// Explain runs the script wrapped by package explain (once, same line
+	// numbers, sent with EVAL) and explains how its value became the reply.
+	Explain bool
 }
 
 // Outcome is what one round trip came to.
@@ -113,6 +117,8 @@ type Result struct {
 	Duration time.Duration
 	// ClientErr is the client-side error when no reply came (connection, timeout).
 	ClientErr error
+	// Explain is how the Lua value became the reply (explain mode only).
+	Explain *explain.Node
 }
 
 // ExitCode maps a result to the CLI's exit status: 0 reply, 1 error
@@ -156,6 +162,9 @@ func (s *Session) Run(ctx context.Context, call Call, onStep func(Step)) Result 
 	if res.Strategy == "" {
 		res.Strategy = EvalshaLoad
 	}
+	if call.Explain && call.Function == "" {
+		res.Strategy = EvalOnly
+	}
 	r := &run{s: s, onStep: onStep, res: &res, slot: -1}
 	if len(call.Keys) > 0 {
 		r.slot = KeySlot(call.Keys[0])
@@ -175,8 +184,21 @@ func (s *Session) Run(ctx context.Context, call Call, onStep func(Step)) Result 
 		res.Error = &c
 	case final.value != nil:
 		res.Reply = final.value
+		if call.Explain && final.value.Kind != resp.Error {
+			if real, lua, err := explain.Unwrap(*final.value); err == nil {
+				node := explain.Annotate(*real, *lua, s.info.Protocol)
+				res.Reply, res.Explain = real, &node
+				final.value = real
+			}
+		}
 		if final.value.Kind == resp.Error {
 			c := classify.Classify(string(final.value.Str))
+			if c.Class == classify.Unknown && lastWasScript(res.Steps) {
+				// An error no server code path writes, in answer to a script
+				// call: the script returned it ({err=…}, redis.error_reply).
+				c.Class, c.Source = classify.Script, classify.SourceScript
+				c.Hint = "The script returned this error itself ({err=…} or redis.error_reply): it ran, and the cache is fine — look at the script's logic, not at Redis."
+			}
 			if c.Class == classify.Arguments {
 				// luascope computes numkeys itself, so EVAL's own arguments are
 				// right: this error came from a command the script called and
@@ -184,7 +206,8 @@ func (s *Session) Run(ctx context.Context, call Call, onStep func(Step)) Result 
 				c.Class, c.Source = classify.Command, classify.SourceRedisCall
 				c.Hint = "A Redis command the script called failed with this error, and the script returned it (redis.pcall returns errors as {err=…}): check that call's arguments and the key's type."
 			}
-			if c.SHA == "" && call.Function == "" {
+			if (c.SHA == "" || call.Explain) && call.Function == "" {
+				// In explain mode the server names the wrapped script's SHA.
 				c.SHA = call.Script.SHA
 			}
 			res.Error = &c
@@ -216,6 +239,10 @@ func (r *run) execute(ctx context.Context, call Call) reply {
 		return name
 	}
 	sha, src := call.Script.SHA, call.Script.Source
+	if call.Explain && call.Function == "" {
+		rep, _ := r.send(ctx, n, "explain mode: EVAL of the script inside luascope's wrapper (it runs once, line numbers unchanged)", suffix(ro("EVAL"), explain.Wrap(src))...)
+		return rep
+	}
 
 	if call.Function != "" {
 		if call.Library != "" {
@@ -259,6 +286,18 @@ func (r *run) execute(ctx context.Context, call Call) reply {
 	}
 	rep, _ = r.send(ctx, n, "retry EVALSHA on the same connection", suffix(ro("EVALSHA"), sha)...)
 	return rep
+}
+
+// lastWasScript reports whether the last round trip ran a script or function.
+func lastWasScript(steps []Step) bool {
+	if len(steps) == 0 || len(steps[len(steps)-1].Args) == 0 {
+		return false
+	}
+	switch strings.TrimSuffix(steps[len(steps)-1].Args[0], "_RO") {
+	case "EVAL", "EVALSHA", "FCALL":
+		return true
+	}
+	return false
 }
 
 // crossSlot refuses a cluster call whose keys hash to different slots,

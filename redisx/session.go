@@ -273,6 +273,7 @@ func (s *Session) Close() error {
 		errs = append(errs, s.adm.n.close())
 	}
 	s.adm.mu.Unlock()
+	errs = append(errs, s.closeClusterNodes())
 	return errors.Join(errs...)
 }
 

@@ -1,0 +1,82 @@
+package redisx_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"luascope/redisx"
+	"luascope/redisx/classify"
+	"luascope/redisx/resp"
+)
+
+func TestExplainMode(t *testing.T) {
+	srv := startServer(t)
+	ctx := context.Background()
+	for _, proto := range []int{2, 3} {
+		s := connect(t, srv, func(tg *redisx.Target) { tg.Protocol = proto })
+		run := func(src string) redisx.Result {
+			t.Helper()
+			return s.Run(ctx, redisx.Call{Script: redisx.NewScript(src), Explain: true, Keys: []string{"exp:n"}}, nil)
+		}
+		res := run("return {3.9, {1, nil, 3}, {a=1}, false, {double=1.5}, {map={k='v'}}}")
+		if res.Explain == nil || res.Error != nil {
+			t.Fatalf("RESP%d: no explanation: %+v", proto, res.Error)
+		}
+		warn := strings.Join(res.Explain.Warnings(), "\n")
+		for _, want := range []string{"reply[1]: number → integer: the fraction is truncated (3.9 → 3)", "reply[2]: array cut at the first nil: 1 element",
+			"reply[3]: only string keys", "reply[4]: false → nil"} {
+			if !strings.Contains(warn, want) {
+				t.Errorf("RESP%d: warnings lack %q:\n%s", proto, want, warn)
+			}
+		}
+		if proto == 2 && !strings.Contains(warn, "reply[5]: {double=…} → bulk string") {
+			t.Errorf("RESP2 double: %s", warn)
+		}
+		if got := res.Explain.Items[5].Notes[0].Text; (proto == 3) != strings.Contains(got, "RESP3 map") {
+			t.Errorf("RESP%d map note: %s", proto, got)
+		}
+		// The reply is the one a plain run gets.
+		plain := s.Run(ctx, redisx.Call{Script: redisx.NewScript("return {3.9, {1, nil, 3}, {a=1}, false, {double=1.5}, {map={k='v'}}}")}, nil)
+		if !plain.Reply.Equal(*res.Reply) {
+			t.Errorf("RESP%d: explain reply %s, plain %s", proto, resp.Text(*res.Reply), resp.Text(*plain.Reply))
+		}
+		// Top-level shapes come back on top.
+		if r := run("return {err='ERR custom'}"); r.Reply.Kind != resp.Error || r.Error == nil || r.Error.Class != classify.Script {
+			t.Errorf("RESP%d {err=}: %v %+v", proto, r.Reply, r.Error)
+		}
+		if r := run("return nil"); r.Reply.Kind != resp.Nil || r.Explain.Lua != "nil" {
+			t.Errorf("RESP%d nil: %v %+v", proto, r.Reply, r.Explain)
+		}
+		if r := run("redis.setresp(3) return true"); proto == 2 && (r.Reply.Kind != resp.Integer || r.Explain.Notes[0].Lossy) {
+			t.Errorf("RESP2 setresp(3) true: %v %+v", r.Reply, r.Explain)
+		}
+	}
+}
+
+// TestExplainRunsOnceWithTheUsersLineNumbers: no doubled side effects,
+// the user's own line numbers in errors, the shebang still honoured.
+func TestExplainRunsOnceWithTheUsersLineNumbers(t *testing.T) {
+	srv := startServer(t)
+	s := connect(t, srv)
+	ctx := context.Background()
+	for i := 1; i <= 3; i++ {
+		res := s.Run(ctx, redisx.Call{Script: redisx.NewScript("return redis.call('incr', KEYS[1])"), Keys: []string{"once"}, Explain: true}, nil)
+		if res.Reply == nil || res.Reply.Int != int64(i) || len(res.Steps) != 1 {
+			t.Fatalf("run %d: %v, %d steps", i, res.Reply, len(res.Steps))
+		}
+	}
+	src := "local a = 1\nlocal b = 2\nreturn nosuch.field\n"
+	res := s.Run(ctx, redisx.Call{Script: redisx.NewScript(src), Explain: true}, nil)
+	if res.Error == nil || res.Error.Line != 3 || res.Error.Class != classify.Runtime || res.Error.SHA != redisx.SHA1(src) {
+		t.Errorf("runtime error: %+v", res.Error)
+	}
+	res = s.Run(ctx, redisx.Call{Script: redisx.NewScript("local x = 1\n\nreturn +"), Explain: true}, nil)
+	if res.Error == nil || res.Error.Line != 3 || res.Error.Class != classify.Compile {
+		t.Errorf("compile error: %+v", res.Error)
+	}
+	res = s.Run(ctx, redisx.Call{Script: redisx.NewScript("#!lua flags=no-writes\nreturn redis.call('set', KEYS[1], 'v')"), Keys: []string{"k"}, Explain: true}, nil)
+	if res.Error == nil || res.Error.Class != classify.WriteDenied || res.Error.Line != 2 {
+		t.Errorf("shebang in explain mode: %+v", res.Error)
+	}
+}
