@@ -28,6 +28,8 @@ type tuiOpts struct {
 	watch     bool
 	noHistory bool
 	debugLog  string
+	explain   bool
+	noExplain bool
 }
 
 func (o *tuiOpts) register(fs *pflag.FlagSet) {
@@ -37,6 +39,8 @@ func (o *tuiOpts) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.watch, "watch", false, "re-run when FILE changes on disk (keep writing in your own editor)")
 	fs.BoolVar(&o.noHistory, "no-history", false, "do not record runs in the history file")
 	fs.StringVar(&o.debugLog, "debug-log", "", "write a debug log to this file (never the terminal)")
+	fs.BoolVar(&o.explain, "explain", false, "start in explain mode (on by default in the sandbox)")
+	fs.BoolVar(&o.noExplain, "no-explain", false, "start with explain mode off, also in the sandbox")
 }
 
 // runTUI opens the terminal UI: `luascope [flags] [FILE [KEY ...] [, ARG ...]]`.
@@ -124,7 +128,7 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 		Session: conn.session, Target: target, Notice: firstNonEmpty(newFile, conn.notice),
 		Source: src, Filename: filename, FileModTime: mod, Keys: keys, Args: args,
 		Strategy: strategy, ReadOnly: conn.session.ReadOnly(), Production: production, Label: label,
-		Theme: theme, History: store, Watch: o.watch,
+		Theme: theme, History: store, Watch: o.watch, Explain: o.explain || (label == "sandbox" && !o.noExplain),
 		Connect: func(t redisx.Target) (*redisx.Session, error) { return redisx.Connect(context.Background(), t) },
 	})
 	p := tea.NewProgram(model, tea.WithAltScreen(), tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()))

@@ -43,6 +43,8 @@ type Options struct {
 	Watch      bool           // re-run when Filename changes on disk
 	// Connect dials a new session; used to switch RESP2/RESP3.
 	Connect func(t redisx.Target) (*redisx.Session, error)
+	// Explain starts with explain mode on (the sandbox's default).
+	Explain bool
 }
 
 // cacheState is what the app knows about the current SHA on the server.
@@ -83,6 +85,7 @@ type Model struct {
 
 	strategy redisx.Strategy
 	readOnly bool
+	explain  bool
 
 	running  bool
 	runSeq   int
@@ -117,7 +120,7 @@ func New(opts Options) Model {
 		hist:     NewHistoryPane(c),
 		clus:     NewClusterPane(c),
 		aux:      paneTrace,
-		strategy: opts.Strategy, readOnly: opts.ReadOnly || opts.Target.ReadOnly,
+		strategy: opts.Strategy, readOnly: opts.ReadOnly || opts.Target.ReadOnly, explain: opts.Explain,
 		status: opts.Notice,
 	}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot))
@@ -605,6 +608,14 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, saveFileCmd(m.editor.Filename(), m.editor.Value(), m.fileMod, false)
 	case key.Matches(km, k.ExternalEdit):
 		return m, externalEditCmd(m.editor.Value())
+	case key.Matches(km, k.Explain):
+		m.explain = !m.explain
+		if m.explain {
+			m.setStatus("explain mode: the next runs show the Lua value behind every reply node (sent as EVAL in a wrapper; runs once)", false)
+		} else {
+			m.setStatus("explain mode off", false)
+		}
+		return m, nil
 	case key.Matches(km, k.Strategy) && m.running, key.Matches(km, k.Protocol) && m.running:
 		m.setStatus("wait for the run to finish (or ctrl+k) before switching", true)
 		return m, nil
@@ -758,7 +769,7 @@ func (m Model) startRun() (tea.Model, tea.Cmd) {
 		m.setStatus("the script is empty", true)
 		return m, nil
 	}
-	call := redisx.Call{Script: redisx.NewScript(src), Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly}
+	call := redisx.Call{Script: redisx.NewScript(src), Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly, Explain: m.explain}
 	if len(keys) == 0 {
 		call.Node = m.runOn
 	}
@@ -786,6 +797,7 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 	res := msg.res
 	m.trace.FinishRun(msg.seq, res)
 	m.tree.SetReply(res.Reply)
+	m.tree.SetExplain(res.Explain)
 	m.errp.SetError(res.Error)
 	line := 0
 	if res.Error != nil && (res.Error.SHA == "" || res.Error.SHA == res.SHA) {
@@ -802,6 +814,9 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case res.Error != nil:
 		m.setStatus(fmt.Sprintf("%s error: %s", res.Error.Class, res.Error.Message), true)
+	case res.Explain != nil && len(res.Explain.Warnings()) > 0:
+		w := res.Explain.Warnings()
+		m.setStatus(fmt.Sprintf("⚠ %d lossy conversion(s): %s", len(w), w[0]), true)
 	default:
 		m.setStatus(fmt.Sprintf("done in %d round trip(s), %s", len(res.Steps), res.Duration.Round(time.Microsecond)), false)
 	}
@@ -966,6 +981,9 @@ func (m Model) statusBar() string {
 	if m.readOnly {
 		left = append(left, m.st.badgeRO.Render("RO"))
 	}
+	if m.explain {
+		left = append(left, m.st.badgeLabel.Render("EXPLAIN"))
+	}
 	info := m.target.String()
 	if m.session != nil {
 		in := m.session.Info()
@@ -1030,7 +1048,7 @@ func (m Model) helpView() string {
 		title string
 		b     []key.Binding
 	}{
-		{"Global", []key.Binding{k.Run, k.NextPane, k.PrevPane, k.Zoom, k.Help, k.Quit, k.History, k.Theme}},
+		{"Global", []key.Binding{k.Run, k.NextPane, k.PrevPane, k.Zoom, k.Help, k.Quit, k.History, k.Cluster, k.Explain, k.Theme}},
 		{"Script & server", []key.Binding{k.Open, k.Save, k.ExternalEdit, k.Strategy, k.Protocol, k.ReadOnly, k.Stop, k.CacheCheck, k.CacheLoad, k.CacheFlush}},
 		{m.focus.String() + " pane", flatten(m.pane(m.focus).FullHelp())},
 	}

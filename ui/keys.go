@@ -11,7 +11,7 @@ type KeyMap struct {
 	Open, Save, ExternalEdit                  key.Binding
 	Strategy, Protocol, ReadOnly, Theme       key.Binding
 	Stop, CacheLoad, CacheFlush, CacheCheck   key.Binding
-	History, Cluster                          key.Binding
+	History, Cluster, Explain                 key.Binding
 
 	// Movement shared by list-like panes.
 	Up, Down, PageUp, PageDown, Top, Bottom, Left, Right key.Binding
@@ -65,6 +65,7 @@ func DefaultKeyMap() *KeyMap {
 		CacheFlush:   key.NewBinding(key.WithKeys("f4"), key.WithHelp("F4", "SCRIPT FLUSH")),
 		History:      key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "history (past runs)")),
 		Cluster:      key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "cluster view")),
+		Explain:      key.NewBinding(key.WithKeys("alt+x"), key.WithHelp("alt+x", "explain mode (Lua → reply)")),
 
 		Up:       key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
 		Down:     key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"luascope/redisx/explain"
 	"luascope/redisx/resp"
 	"luascope/themes"
 )
@@ -40,6 +41,47 @@ type Tree struct {
 
 	clip   io.Writer
 	styles *treeStyleCache
+
+	// explain maps reply nodes to how their Lua value became them
+	// (explain mode); nil when the run was not explained.
+	explain map[*resp.Value]explain.Node
+}
+
+// SetExplain attaches explain mode's notes to the reply shown (call after
+// SetReply with the same reply): each row then says the Lua value it came
+// from, and lossy conversions are marked ⚠.
+func (t *Tree) SetExplain(n *explain.Node) {
+	t.explain = nil
+	if n == nil || t.reply == nil {
+		return
+	}
+	t.explain = map[*resp.Value]explain.Node{}
+	var walk func(v *resp.Value, n explain.Node)
+	walk = func(v *resp.Value, n explain.Node) {
+		t.explain[v] = n
+		for i := range n.Items {
+			if i < len(v.Elems) {
+				walk(&v.Elems[i], n.Items[i])
+			}
+		}
+	}
+	walk(t.reply, *n)
+}
+
+// explainNote is the annotation of one row: "← number 3.9 ⚠ …".
+func (t Tree) explainNote(v *resp.Value) (string, bool) {
+	n, ok := t.explain[v]
+	if !ok {
+		return "", false
+	}
+	text, lossy := "← "+n.Lua, false
+	for _, note := range n.Notes {
+		if note.Lossy {
+			text += " ⚠ " + note.Text
+			lossy = true
+		}
+	}
+	return text, lossy
 }
 
 // valueCopiedMsg reports a copy of the value under the cursor to the
@@ -62,6 +104,7 @@ var _ Pane = (*Tree)(nil)
 // only the root's children, collapsed.
 func (t *Tree) SetReply(v *resp.Value) {
 	t.reply = v
+	t.explain = nil
 	t.cursor, t.offset, t.rawOff = 0, 0, 0
 	t.raw = nil
 	if v == nil {
@@ -497,7 +540,23 @@ func (t Tree) viewTree(lines *[]string, sty *treeStyles, w, body int) {
 		var info rowInfo
 		info, path = t.idx.locate(r, path[:0])
 		b.Reset()
-		renderTreeRow(&b, info, &sty.rows[mode], w)
+		note, lossy := "", false
+		if t.explain != nil && info.n.kind != nodeAttr {
+			note, lossy = t.explainNote(info.n.v)
+		}
+		if note == "" || w < 20 {
+			renderTreeRow(&b, info, &sty.rows[mode], w)
+			*lines = append(*lines, b.String())
+			continue
+		}
+		// The Lua side gets what the row does not need, at most half.
+		noteW := min(ansi.StringWidth(note), w/2)
+		renderTreeRow(&b, info, &sty.rows[mode], w-noteW)
+		ink := sty.rows[mode].dim
+		if lossy {
+			ink = sty.rows[mode].err
+		}
+		ink.put(&b, cellFit(note, noteW))
 		*lines = append(*lines, b.String())
 	}
 }
