@@ -119,6 +119,9 @@ type Result struct {
 	ClientErr error
 	// Explain is how the Lua value became the reply (explain mode only).
 	Explain *explain.Node
+	// SentSHA is the SHA of what was sent: SHA, or in explain mode the
+	// wrapped script's (the one the server caches).
+	SentSHA string
 }
 
 // ExitCode maps a result to the CLI's exit status: 0 reply, 1 error
@@ -158,12 +161,9 @@ func (s *Session) Run(ctx context.Context, call Call, onStep func(Step)) Result 
 		call.ReadOnly = true
 	}
 	start := time.Now()
-	res := Result{SHA: call.Script.SHA, Shebang: call.Script.Shebang, Strategy: call.Strategy}
+	res := Result{SHA: call.Script.SHA, SentSHA: call.Script.SHA, Shebang: call.Script.Shebang, Strategy: call.Strategy}
 	if res.Strategy == "" {
 		res.Strategy = EvalshaLoad
-	}
-	if call.Explain && call.Function == "" {
-		res.Strategy = EvalOnly
 	}
 	r := &run{s: s, onStep: onStep, res: &res, slot: -1}
 	if len(call.Keys) > 0 {
@@ -240,8 +240,11 @@ func (r *run) execute(ctx context.Context, call Call) reply {
 	}
 	sha, src := call.Script.SHA, call.Script.Source
 	if call.Explain && call.Function == "" {
-		rep, _ := r.send(ctx, n, "explain mode: EVAL of the script inside luascope's wrapper (it runs once, line numbers unchanged)", suffix(ro("EVAL"), explain.Wrap(src))...)
-		return rep
+		// The wrapped script goes through the same strategy, under its own
+		// SHA, so explain mode still shows the cache dance.
+		wrapped := NewScript(explain.Wrap(src))
+		sha, src = wrapped.SHA, wrapped.Source
+		r.res.SentSHA = sha
 	}
 
 	if call.Function != "" {

@@ -92,7 +92,9 @@ type Model struct {
 	runStart time.Time
 	runCh    chan tea.Msg
 	lastSHA  string
-	cache    cacheState
+	// lastSentSHA is what the last run cached (the wrapper's in explain mode).
+	lastSentSHA string
+	cache       cacheState
 
 	status    string
 	statusErr bool
@@ -305,7 +307,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m.finishRun(msg)
 	case cacheCheckedMsg:
-		if msg.sha != redisx.SHA1(m.editor.Value()) {
+		if msg.sha != redisx.SHA1(m.editor.Value()) && msg.sha != m.lastSentSHA {
 			return m, nil
 		}
 		switch {
@@ -820,7 +822,8 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 	default:
 		m.setStatus(fmt.Sprintf("done in %d round trip(s), %s", len(res.Steps), res.Duration.Round(time.Microsecond)), false)
 	}
-	cmds := []tea.Cmd{checkCacheCmd(m.session, res.SHA)}
+	m.lastSentSHA = res.SentSHA
+	cmds := []tea.Cmd{checkCacheCmd(m.session, res.SentSHA)}
 	if m.isCluster() {
 		cmds = append(cmds, m.refreshCluster())
 	}
