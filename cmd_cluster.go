@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -183,7 +184,7 @@ const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 func newClusterView(s *redisx.Session, top *redisx.Topology, sha string, caches []redisx.NodeScript) *clusterView {
 	v := &clusterView{target: s.Target().String(), info: s.Info(), cluster: s.Info().Mode == "cluster",
 		top: top, letter: map[string]byte{}, sha: sha}
-	for i, p := range top.Primaries() {
+	for i, p := range v.primaries() {
 		l := byte('+')
 		if i < len(letters) {
 			l = letters[i]
@@ -199,6 +200,21 @@ func newClusterView(s *redisx.Session, top *redisx.Topology, sha string, caches 
 	return v
 }
 
+// primaries are in slot order (by their lowest slot, slotless ones
+// last), so the slot map reads A, B, C… from left to right.
+func (v *clusterView) primaries() []redisx.ClusterNode {
+	ps := v.top.Primaries()
+	first := func(n redisx.ClusterNode) int {
+		lo := redisx.SlotCount
+		for _, r := range n.Slots {
+			lo = min(lo, r.Start)
+		}
+		return lo
+	}
+	sort.SliceStable(ps, func(i, j int) bool { return first(ps[i]) < first(ps[j]) })
+	return ps
+}
+
 func nodeKey(n redisx.ClusterNode) string {
 	if n.ID != "" {
 		return n.ID
@@ -211,7 +227,7 @@ func nodeKey(n redisx.ClusterNode) string {
 func (v *clusterView) ordered() []redisx.ClusterNode {
 	var out []redisx.ClusterNode
 	placed := map[int]bool{}
-	for _, p := range v.top.Primaries() {
+	for _, p := range v.primaries() {
 		out = append(out, p)
 		for i, n := range v.top.Nodes {
 			if n.Role == "replica" && n.PrimaryID != "" && n.PrimaryID == p.ID {
@@ -323,8 +339,18 @@ func (v *clusterView) text() string {
 	var b strings.Builder
 	nodes := v.top.Nodes
 	if v.cluster {
-		fmt.Fprintf(&b, "cluster   %s (%s %s): %d nodes, %d primaries, %d/%d slots served\n", esc(v.target),
+		failing := 0
+		for _, n := range nodes {
+			if n.Failing() {
+				failing++
+			}
+		}
+		fmt.Fprintf(&b, "cluster   %s (%s %s): %d nodes, %d primaries, %d/%d slots served", esc(v.target),
 			esc(v.info.Flavor), esc(v.info.Version), len(nodes), len(v.top.Primaries()), v.served(), redisx.SlotCount)
+		if failing > 0 {
+			fmt.Fprintf(&b, ", %d failing", failing)
+		}
+		b.WriteString("\n")
 	} else {
 		fmt.Fprintf(&b, "not a cluster: %s is a %s %s server (%s, cluster_enabled:0); every key lives on it\n",
 			esc(v.target), esc(v.info.Flavor), esc(v.info.Version), esc(v.info.Mode))
@@ -357,7 +383,7 @@ func (v *clusterView) text() string {
 	}
 	for _, n := range v.ordered() {
 		mapCol, primary := "-", "-"
-		if n.Role == "primary" {
+		if n.Role == "primary" && v.cluster {
 			mapCol = string(v.letter[nodeKey(n)])
 		} else if p, ok := byID[n.PrimaryID]; ok && n.PrimaryID != "" {
 			primary = string(v.letter[nodeKey(p)]) + " " + esc(p.ShortID())
@@ -392,7 +418,7 @@ func (v *clusterView) text() string {
 		for _, r := range v.slotRanges() {
 			count[r.Node] += r.End - r.Start + 1
 		}
-		for _, p := range v.top.Primaries() {
+		for _, p := range v.primaries() {
 			fmt.Fprintf(&b, "  %c  %s  %s  %d slots\n", v.letter[nodeKey(p)], esc(p.Addr), esc(p.ShortID()), count[p.Addr])
 		}
 		if len(v.top.Primaries()) > len(letters) {
@@ -574,7 +600,8 @@ func newLoadCmd(conn *connFlags) *cobra.Command {
 		Long: `SCRIPT LOAD FILE (- for stdin) on the server named, or with --all on every
 primary of a cluster at once, and print each node's SHA1 or its classified
 error. The script cache is per node and Redis 7 does not pass SCRIPT LOAD on
-to replicas, so after a failover the new primary may not have it.
+to replicas, so after a failover the new primary may not have it. A failed
+primary whose slots went to its replica is skipped.
 
 Exit status: 0 loaded everywhere, 1 a node refused it (e.g. a compile error),
 2 usage, 3 a node could not be reached.`,

@@ -24,9 +24,10 @@ import (
 // with its own lock, kept in a package-level registry because Session's
 // own fields belong to session.go.
 //
-// Session.Close should call closeClusterNodes; until it does, the set is
-// closed when the session is garbage collected (runtime.AddCleanup on a
-// weak key), so nothing leaks for good either way.
+// Session.Close calls closeClusterNodes. A session dropped without Close
+// has its set closed and forgotten when it is garbage collected
+// (runtime.AddCleanup on a weak key), so the registry never pins a
+// session nor piles up sets across reconnects.
 
 // adminConn is one node connection of the admin set. sem (capacity 1)
 // serialises round trips, because the tap records one reply at a time,
@@ -118,7 +119,7 @@ func (set *nodeSet) close() error {
 }
 
 // closeClusterNodes closes the per-node admin connections of OnNode and
-// OnAll. Session.Close must call it; later OnNode calls fail.
+// OnAll; Session.Close calls it, and later OnNode calls fail.
 func (s *Session) closeClusterNodes() error {
 	return s.nodeSet().close()
 }
@@ -231,16 +232,26 @@ func (s *Session) ServerTopology(ctx context.Context) (*Topology, error) {
 }
 
 // adminNodes is every node of the topology, or only the primaries; a
-// server not in cluster mode is its own primary whatever its role.
+// server not in cluster mode is its own primary whatever its role. A
+// primary that failed and lost all its slots to a failover is left out
+// of the primaries: CLUSTER NODES keeps listing it as "master,fail"
+// until it returns (as a replica) or is forgotten, and it serves nothing.
 func (s *Session) adminNodes(ctx context.Context, primariesOnly bool) ([]ClusterNode, error) {
 	top, err := s.ServerTopology(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if primariesOnly && s.info.Mode == "cluster" {
-		return top.Primaries(), nil
+	if !primariesOnly || s.info.Mode != "cluster" {
+		return top.Nodes, nil
 	}
-	return top.Nodes, nil
+	var out []ClusterNode
+	for _, n := range top.Primaries() {
+		if n.Failing() && len(n.Slots) == 0 {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 func addrsOf(nodes []ClusterNode) []string {
@@ -301,7 +312,8 @@ func (s *Session) ScriptCacheByNode(ctx context.Context, sha string) ([]NodeScri
 }
 
 // LoadOnAllPrimaries sends SCRIPT LOAD src to every primary at once, so
-// that EVALSHA finds the script whichever shard a key hashes to. Each
+// that EVALSHA finds the script whichever shard a key hashes to (a
+// failed primary whose slots moved to its replica is skipped). Each
 // reply is the SHA (a bulk string) or the node's error reply. Read-only
 // sessions may do it: the script cache is not data.
 func (s *Session) LoadOnAllPrimaries(ctx context.Context, src string) ([]NodeReply, error) {
@@ -335,8 +347,9 @@ type NodeFunctions struct {
 	Err       error
 }
 
-// FunctionsByNode runs FUNCTION LIST on every primary at once (Redis 7+;
-// older servers answer with an error, kept in Err).
+// FunctionsByNode runs FUNCTION LIST on every primary at once (as
+// LoadOnAllPrimaries picks them; Redis 7+: older servers answer with an
+// error, kept in Err).
 func (s *Session) FunctionsByNode(ctx context.Context) ([]NodeFunctions, error) {
 	nodes, err := s.adminNodes(ctx, true)
 	if err != nil {

@@ -29,7 +29,7 @@ func TestClusterOps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = s.Close(); _ = s.closeClusterNodes() })
+	t.Cleanup(func() { _ = s.Close() })
 	top, err := s.ServerTopology(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -141,7 +141,7 @@ func TestClusterOps(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer func() { _ = s3.Close(); _ = s3.closeClusterNodes() }()
+			defer s3.Close()
 			check(t, s3)
 		})
 		// Within a shard a library does replicate (FUNCTION LOAD is a write).
@@ -246,8 +246,7 @@ func TestClusterOps(t *testing.T) {
 		if _, err := s2.OnNode(ctx, primaries[0], "PING"); err != nil {
 			t.Fatal(err)
 		}
-		_ = s2.Close()
-		if err := s2.closeClusterNodes(); err != nil {
+		if err := s2.Close(); err != nil { // Close calls closeClusterNodes
 			t.Errorf("close: %v", err)
 		}
 		if _, err := s2.OnNode(ctx, primaries[0], "PING"); !errors.Is(err, errSessionClosed) {
@@ -270,7 +269,7 @@ func TestClusterOpsStandalone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = s.Close(); _ = s.closeClusterNodes() }()
+	defer s.Close()
 	if _, err := s.Topology(ctx); !errors.Is(err, ErrNotCluster) {
 		t.Errorf("Topology on a standalone server: %v", err)
 	}
@@ -295,9 +294,9 @@ func TestClusterOpsStandalone(t *testing.T) {
 	}
 }
 
-// TestClusterNodesClosedWhenSessionCollected: without Session.Close
-// calling closeClusterNodes, a dropped session's node connections are
-// still closed, by the garbage collector's cleanup.
+// TestClusterNodesClosedWhenSessionCollected: the registry forgets a
+// dropped session (closing its node connections, should Close not have),
+// so sessions made and dropped by reconnects do not pile up in it.
 func TestClusterNodesClosedWhenSessionCollected(t *testing.T) {
 	srv := sandbox.StartT(t)
 	ctx := context.Background()
@@ -309,8 +308,8 @@ func TestClusterNodesClosedWhenSessionCollected(t *testing.T) {
 		if _, err := s.OnNode(ctx, srv.Addr(), "PING"); err != nil {
 			t.Fatal(err)
 		}
-		_ = s.Close()
-		return weak.Make(s)
+		return weak.Make(s) // never closed: the cleanup must close it
+
 	}()
 	registered := func() bool {
 		clusterRegistry.mu.Lock()
