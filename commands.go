@@ -72,6 +72,7 @@ type runOpts struct {
 	node     string
 	noHist   bool
 	explain  bool
+	effects  bool
 }
 
 func newRunCmd(conn *connFlags) *cobra.Command {
@@ -101,6 +102,7 @@ Exit status: 0 a reply, 1 an error reply, 2 usage, 3 connection.`,
 	fs.StringVar(&o.library, "library", "", "with --function: FUNCTION LOAD REPLACE this library file first")
 	fs.StringVar(&o.node, "node", "", "run on this node (host:port), e.g. a keyless script in a cluster")
 	fs.BoolVar(&o.noHist, "no-history", false, "do not record this run in the history file")
+	fs.BoolVar(&o.effects, "effects", false, "snapshot each key before and after the run and show what changed")
 	fs.BoolVar(&o.explain, "explain", false, "explain how the Lua value became the reply, node by node, with warnings for lossy conversions")
 	return cmd
 }
@@ -124,7 +126,7 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 	if err != nil {
 		return usageErr("--strategy: %v", err)
 	}
-	call := redisx.Call{Strategy: strategy, ReadOnly: o.ro, Function: o.function, Node: o.node, Explain: o.explain}
+	call := redisx.Call{Strategy: strategy, ReadOnly: o.ro, Function: o.function, Node: o.node, Explain: o.explain, Effects: o.effects}
 	switch {
 	case o.function != "":
 		if o.code != "" {

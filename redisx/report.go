@@ -33,6 +33,8 @@ type Report struct {
 	// "lua" value and its conversion "notes"; Warnings lists the lossy ones.
 	Explain  *explain.Node `json:"explain,omitempty"`
 	Warnings []string      `json:"warnings,omitempty"`
+	// Effects (run --effects): each declared key before and after.
+	Effects []Effect `json:"effects,omitempty"`
 }
 
 // ReportServer is the server part of a Report.
@@ -83,6 +85,7 @@ func NewReport(s *Session, call Call, res Result) Report {
 		Error:    res.Error,
 		Micros:   res.Duration.Microseconds(),
 		Explain:  res.Explain,
+		Effects:  res.Effects,
 	}
 	if res.Explain != nil {
 		rep.Warnings = res.Explain.Warnings()
@@ -171,6 +174,19 @@ func (r Report) WriteText(w io.Writer, quiet bool) error {
 			b.WriteString("warnings\n")
 			for _, w := range r.Warnings {
 				b.WriteString("  ⚠ " + w + "\n")
+			}
+		}
+	}
+	if len(r.Effects) > 0 && !quiet {
+		b.WriteString("effects (keys before → after)\n")
+		for _, e := range r.Effects {
+			what := "unchanged"
+			if len(e.Changes) > 0 {
+				what = strings.Join(e.Changes, ", ")
+			}
+			fmt.Fprintf(&b, "  %s: %s\n", resp.Escape([]byte(e.Key)), what)
+			if len(e.Changes) > 0 && e.After.Exists {
+				fmt.Fprintf(&b, "      now %s, size %d, ttl %s: %s\n", e.After.Type, e.After.Size, ttlText(e.After.TTLms), e.After.Preview)
 			}
 		}
 	}

@@ -69,8 +69,10 @@ type Call struct {
 	// Node forces the node to run on (cluster, keyless scripts); "" routes by key.
 	Node string
 	// Explain runs the script wrapped by package explain (once, same line
-	// numbers, sent with EVAL) and explains how its value became the reply.
+	// numbers) and explains how its value became the reply.
 	Explain bool
+	// Effects snapshots each declared key before and after the run.
+	Effects bool
 }
 
 // Outcome is what one round trip came to.
@@ -122,6 +124,8 @@ type Result struct {
 	// SentSHA is the SHA of what was sent: SHA, or in explain mode the
 	// wrapped script's (the one the server caches).
 	SentSHA string
+	// Effects is each declared key's change (Call.Effects only).
+	Effects []Effect
 }
 
 // ExitCode maps a result to the CLI's exit status: 0 reply, 1 error
@@ -175,8 +179,17 @@ func (s *Session) Run(ctx context.Context, call Call, onStep func(Step)) Result 
 		res.Duration = time.Since(start)
 		return res
 	}
+	var before []KeyState
+	if call.Effects {
+		before = s.snapshotLocked(ctx, call.Keys)
+	}
+	runStart := time.Now()
 	final := r.execute(ctx, call)
-	res.Duration = time.Since(start)
+	res.Duration = time.Since(runStart)
+	if call.Effects {
+		res.Effects = Effects(before, s.snapshotLocked(ctx, call.Keys))
+	}
+	_ = start
 	switch {
 	case final.err != nil:
 		res.ClientErr = final.err
