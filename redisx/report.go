@@ -224,6 +224,16 @@ func writeClassification(b *strings.Builder, c classify.Classification) {
 	if c.Clients.GoRedis != "" {
 		fmt.Fprintf(b, "  go-redis  %s\n", c.Clients.GoRedis)
 	}
+	if about := c.Class.Explain(); about != "" {
+		fmt.Fprintf(b, "  about     %s\n", about)
+	}
+	for i, d := range c.Class.Docs() {
+		label := "docs"
+		if i > 0 {
+			label = ""
+		}
+		fmt.Fprintf(b, "  %-8s  %s\n", label, d)
+	}
 }
 
 func plural(n int) string {

@@ -276,6 +276,7 @@ func renderErrPanel(out []string, e *classify.Classification, sty errPanelStyles
 	field("about", printableParas(e.Class.Explain()), sty.muted)
 	field("redis-py", printableParas(e.Clients.RedisPy), sty.text)
 	field("go-redis", printableParas(e.Clients.GoRedis), sty.text)
+	field("docs", strings.Join(e.Class.Docs(), " "), sty.muted)
 	return out
 }
 

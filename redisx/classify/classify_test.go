@@ -506,3 +506,11 @@ redis.exceptions.ResponseError: no such key script: 871600cebe4194a9ce8ce4ad94f9
 		t.Errorf("two lines: %+v", c)
 	}
 }
+
+func TestEveryClassHasDocsAndExplanation(t *testing.T) {
+	for _, c := range Classes() {
+		if len(c.Docs()) == 0 || c.Explain() == "" {
+			t.Errorf("%s: docs %v, explanation %q", c, c.Docs(), c.Explain())
+		}
+	}
+}
