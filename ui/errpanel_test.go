@@ -99,7 +99,7 @@ func TestErrPanelWrapsAndScrolls(t *testing.T) {
 	}
 	p, _ = p.Update(treeTestPress(p.common.Keys.Bottom))
 	bottom := p.View()
-	if top == bottom || !strings.Contains(bottom, "missing script.") {
+	if top == bottom || !strings.Contains(bottom, "conversion") {
 		t.Errorf("bottom:\n%s", bottom)
 	}
 	p, _ = p.Update(tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonWheelUp})
