@@ -526,7 +526,10 @@ const maxShown = 48
 func rawArgs(args []any) []string {
 	out := make([]string, len(args))
 	for i, a := range args {
-		s := fmt.Sprint(a)
+		s, ok := a.(string)
+		if !ok {
+			s = fmt.Sprint(a)
+		}
 		if len(s) > 2*maxShown || strings.ContainsRune(s, '\n') {
 			first, _, _ := strings.Cut(s, "\n")
 			if len(first) > maxShown {

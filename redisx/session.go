@@ -128,6 +128,10 @@ func (n *node) do(ctx context.Context, args ...any) reply {
 // and RESP3 push messages may arrive in between, so it is the last value
 // that is not a push.
 func lastReply(raw []byte) (resp.Value, bool) {
+	// Usually the tap holds exactly the one reply: no slice needed.
+	if v, n, err := resp.Parse(raw); err == nil && n == len(raw) && v.Kind != resp.Push {
+		return v, true
+	}
 	vals, err := resp.ParseAll(raw)
 	if err != nil && len(vals) == 0 {
 		return resp.Value{}, false
