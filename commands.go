@@ -46,6 +46,7 @@ func newRootCmd() *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
 	root.AddCommand(newRunCmd(conn), newExplainCmd(), newVersionCmd())
 	root.AddCommand(newClusterCmd(conn), newKeyslotCmd(), newLoadCmd(conn))
+	root.AddCommand(newExamplesCmd(conn))
 	return root
 }
 
