@@ -12,9 +12,13 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"errors"
+
 	"luascope/config"
+	"luascope/examples"
 	"luascope/history"
 	"luascope/redisx"
+	"luascope/redisx/resp"
 	"luascope/themes"
 	"luascope/ui"
 )
@@ -30,6 +34,7 @@ type tuiOpts struct {
 	debugLog  string
 	explain   bool
 	noExplain bool
+	example   string
 }
 
 func (o *tuiOpts) register(fs *pflag.FlagSet) {
@@ -40,6 +45,7 @@ func (o *tuiOpts) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.noHistory, "no-history", false, "do not record runs in the history file")
 	fs.StringVar(&o.debugLog, "debug-log", "", "write a debug log to this file (never the terminal)")
 	fs.BoolVar(&o.explain, "explain", false, "start in explain mode (on by default in the sandbox)")
+	fs.StringVar(&o.example, "example", "", "open an example from the gallery (see 'luascope examples'), with its keys and args; its setup runs first")
 	fs.BoolVar(&o.noExplain, "no-explain", false, "start with explain mode off, also in the sandbox")
 }
 
@@ -82,6 +88,18 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	} else {
 		src = exampleScript
 	}
+	var ex *examples.Example
+	if o.example != "" {
+		if filename != "" {
+			return usageErr("--example and a FILE do not go together")
+		}
+		e, err := examples.Get(o.example)
+		if err != nil {
+			return usageErr("--example: %v", err)
+		}
+		ex = &e
+		src = e.Source
+	}
 	if o.watch && filename == "" {
 		return usageErr("--watch needs a FILE")
 	}
@@ -89,7 +107,10 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 		return usageErr("the terminal UI needs a terminal; without one use 'luascope run'")
 	}
 	keys, args := splitKeysArgs(words)
-	if filename == "" && len(words) == 0 {
+	switch {
+	case ex != nil && len(words) == 0:
+		keys, args = ex.Keys, ex.Args
+	case filename == "" && len(words) == 0:
 		keys, args = []string{"rate:{demo}"}, []string{"5", "60"}
 	}
 
@@ -111,6 +132,10 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	}
 	defer conn.close()
 	label, production := conn.label(), conn.production
+	notice := conn.notice
+	if ex != nil {
+		notice = exampleSetup(ctx, conn, *ex, production)
+	}
 
 	var store *history.Store
 	if !o.noHistory && (cfg.History == nil || *cfg.History) {
@@ -125,7 +150,7 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 
 	target := conn.session.Target()
 	model := ui.New(ui.Options{
-		Session: conn.session, Target: target, Notice: firstNonEmpty(newFile, conn.notice),
+		Session: conn.session, Target: target, Notice: firstNonEmpty(newFile, notice),
 		Source: src, Filename: filename, FileModTime: mod, Keys: keys, Args: args,
 		Strategy: strategy, ReadOnly: conn.session.ReadOnly(), Production: production, Label: label,
 		Theme: theme, History: store, Watch: o.watch, Explain: o.explain || (label == "sandbox" && !o.noExplain),
@@ -188,4 +213,29 @@ func (f *connFlags) applyNamed(fs *pflag.FlagSet, nc config.Connection) error {
 		f.cluster = true
 	}
 	return nil
+}
+
+// exampleSetup prepares an example's keys, except where luascope must not
+// write on its own (read-only or production connections).
+func exampleSetup(ctx context.Context, conn *connection, e examples.Example, production bool) string {
+	if len(e.Setup) == 0 {
+		return "example " + e.Name + ": " + e.Title + " — ctrl+r runs it"
+	}
+	if production || conn.session.ReadOnly() {
+		return "example " + e.Name + ": setup skipped on a read-only/production connection"
+	}
+	for _, c := range e.Setup {
+		args := make([]any, len(c))
+		for i, a := range c {
+			args[i] = a
+		}
+		v, err := conn.session.Admin(ctx, args...)
+		if err == nil && v.Kind == resp.Error {
+			err = errors.New(string(v.Str))
+		}
+		if err != nil {
+			return "example " + e.Name + ": setup failed (" + strings.Join(c, " ") + "): " + err.Error()
+		}
+	}
+	return "example " + e.Name + ": " + e.Title + " (setup done) — ctrl+r runs it"
 }
