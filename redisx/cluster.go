@@ -329,6 +329,8 @@ type Library struct {
 	Name      string            `json:"library_name"`
 	Engine    string            `json:"engine"`
 	Functions []LibraryFunction `json:"functions"`
+	// Code is the library's source (FUNCTION LIST WITHCODE only).
+	Code string `json:"library_code,omitempty"`
 }
 
 // LibraryFunction is one function of a library; Flags are the ones
@@ -388,6 +390,8 @@ func parseFunctionList(v resp.Value) ([]Library, error) {
 				lib.Name = string(val.Str)
 			case "engine":
 				lib.Engine = string(val.Str)
+			case "library_code":
+				lib.Code = string(val.Str)
 			case "functions":
 				for _, fv := range val.Elems {
 					f := LibraryFunction{Flags: []string{}}
@@ -447,4 +451,17 @@ func HashTag(key string) (tag string, ok bool) {
 		return "", false
 	}
 	return key[s+1 : s+1+e], true
+}
+
+// Libraries lists the seed node's Redis Functions with their code
+// (FUNCTION LIST WITHCODE), for the library browser.
+func (s *Session) Libraries(ctx context.Context) ([]Library, error) {
+	v, err := s.Admin(ctx, "FUNCTION", "LIST", "WITHCODE")
+	if err != nil {
+		return nil, fmt.Errorf("FUNCTION LIST: %w", err)
+	}
+	if v.Kind == resp.Error {
+		return nil, fmt.Errorf("FUNCTION LIST: %s", resp.Escape(v.Str))
+	}
+	return parseFunctionList(*v)
 }

@@ -74,6 +74,7 @@ type Model struct {
 	errp   ErrPanel
 	hist   HistoryPane
 	clus   ClusterPane
+	fns    FunctionsPane
 
 	spin    spinner.Model
 	focus   paneID
@@ -104,6 +105,7 @@ type Model struct {
 
 	watchGen   int
 	quitting   bool
+	function   string    // Functions: ctrl+r calls FCALL function instead of the script
 	runOn      string    // cluster: the node keyless scripts run on ("" = seed)
 	fileMod    time.Time // Filename's mtime when last read or written
 	cacheAsked bool      // the user pressed F2: say the answer
@@ -121,6 +123,7 @@ func New(opts Options) Model {
 		editor: NewEditor(c), form: NewForm(c), tree: NewTree(c), trace: NewTrace(c), errp: NewErrPanel(c),
 		hist:     NewHistoryPane(c),
 		clus:     NewClusterPane(c),
+		fns:      NewFunctionsPane(c),
 		aux:      paneTrace,
 		strategy: opts.Strategy, readOnly: opts.ReadOnly || opts.Target.ReadOnly, explain: opts.Explain,
 		status: opts.Notice,
@@ -184,6 +187,8 @@ func (m *Model) pane(id paneID) Pane {
 		return &m.hist
 	case paneCluster:
 		return &m.clus
+	case paneFunctions:
+		return &m.fns
 	}
 	return &m.editor
 }
@@ -194,7 +199,7 @@ func (m *Model) setFocus(id paneID) {
 	if id == paneCluster && !m.isCluster() {
 		id = paneEditor
 	}
-	if id == paneTrace || id == paneHistory || id == paneCluster {
+	if id == paneTrace || id == paneHistory || id == paneCluster || id == paneFunctions {
 		m.aux = id
 	}
 	m.pane(m.focus).Blur()
@@ -210,7 +215,7 @@ func (m *Model) isCluster() bool {
 // the wide layout the five on screen.
 func (m *Model) order() []paneID {
 	if m.isTabs() || m.zoom {
-		ids := []paneID{paneEditor, paneForm, paneResult, paneTrace, paneError, paneHistory}
+		ids := []paneID{paneEditor, paneForm, paneResult, paneTrace, paneError, paneHistory, paneFunctions}
 		if m.isCluster() {
 			ids = append(ids, paneCluster)
 		}
@@ -462,6 +467,52 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.syncClusterKeys()
 		return m, nil
+	case librariesLoadedMsg:
+		if msg.libs == nil && msg.err == nil {
+			if m.session == nil {
+				return m, nil
+			}
+			return m, librariesCmd(m.session) // the pane's refresh key
+		}
+		m.fns.SetLibraries(msg.libs, msg.err)
+		return m, nil
+	case libraryOpenedMsg:
+		if m.editor.Modified() {
+			m.setStatus("the script has unsaved changes: save (ctrl+s) or undo them before opening a library", true)
+			return m, nil
+		}
+		m.editor.SetValue(msg.lib.Code)
+		m.editor.SetFilename("")
+		m.fileMod = time.Time{}
+		m.setFocus(paneEditor)
+		m.setStatus("library "+msg.lib.Name+" in the editor: edit it, then ctrl+b and l to FUNCTION LOAD REPLACE it", false)
+		return m, nil
+	case functionPickedMsg:
+		m.function = msg.name
+		m.fns.SetPicked(msg.name)
+		ro := ""
+		for _, f := range msg.flags {
+			if f == "no-writes" {
+				ro = " (no-writes: FCALL_RO works too)"
+			}
+		}
+		m.setStatus("ctrl+r now calls FCALL "+msg.name+" with the form's KEYS/ARGV"+ro, false)
+		return m, nil
+	case scriptModeMsg:
+		m.function = ""
+		m.fns.SetPicked("")
+		m.setStatus("ctrl+r runs the editor's script again", false)
+		return m, nil
+	case libraryLoadMsg:
+		if m.readOnly {
+			m.setStatus("read-only: FUNCTION LOAD is refused", true)
+			return m, nil
+		}
+		if m.opts.Production {
+			m.dlg = newConfirm("Production", "FUNCTION LOAD REPLACE on a connection labelled production replaces the library for every caller. Load it?", actLoadLibrary)
+			return m, nil
+		}
+		return m, loadLibraryCmd(m.session, m.editor.Value())
 	case loadAllMsg:
 		if m.session == nil {
 			return m, nil
@@ -522,6 +573,8 @@ func (m Model) updateFocused(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.hist, cmd = m.hist.Update(msg)
 	case paneCluster:
 		m.clus, cmd = m.clus.Update(msg)
+	case paneFunctions:
+		m.fns, cmd = m.fns.Update(msg)
 	}
 	return m, cmd
 }
@@ -672,8 +725,11 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.setStatus("theme: "+t.Name, false)
 		}
 		return m, nil
-	case key.Matches(km, k.History), key.Matches(km, k.Cluster):
+	case key.Matches(km, k.History), key.Matches(km, k.Cluster), key.Matches(km, k.Functions):
 		want := paneHistory
+		if key.Matches(km, k.Functions) {
+			want = paneFunctions
+		}
 		if key.Matches(km, k.Cluster) {
 			if !m.isCluster() {
 				m.setStatus("not a cluster: the cluster view needs cluster_enabled:1", true)
@@ -693,6 +749,9 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.resize()
 		if want == paneCluster {
 			return m, m.refreshCluster()
+		}
+		if want == paneFunctions && m.focus == paneFunctions && m.session != nil {
+			return m, librariesCmd(m.session)
 		}
 		return m, nil
 	case key.Matches(km, k.Stop):
@@ -767,15 +826,18 @@ func (m Model) startRun() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	src := m.editor.Value()
-	if strings.TrimSpace(src) == "" {
+	if strings.TrimSpace(src) == "" && m.function == "" {
 		m.setStatus("the script is empty", true)
 		return m, nil
 	}
 	call := redisx.Call{Script: redisx.NewScript(src), Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly, Explain: m.explain}
+	if m.function != "" {
+		call = redisx.Call{Function: m.function, Keys: keys, Args: args, ReadOnly: m.readOnly}
+	}
 	if len(keys) == 0 {
 		call.Node = m.runOn
 	}
-	if m.opts.Production && !m.readOnly && !call.Script.Shebang.HasFlag("no-writes") {
+	if m.opts.Production && !m.readOnly && (m.function != "" || !call.Script.Shebang.HasFlag("no-writes")) {
 		m.dlg = newConfirm("Production", fmt.Sprintf("%s is labelled production and read-only is off: this script may write. Run it?", m.target.String()), actRun)
 		m.dlg.call = &call
 		return m, nil
@@ -984,8 +1046,11 @@ func (m Model) statusBar() string {
 	if m.readOnly {
 		left = append(left, m.st.badgeRO.Render("RO"))
 	}
-	if m.explain {
+	if m.explain && m.function == "" {
 		left = append(left, m.st.badgeLabel.Render("EXPLAIN"))
+	}
+	if m.function != "" {
+		left = append(left, m.st.badgeLabel.Render("FCALL "+sanitize(m.function)))
 	}
 	info := m.target.String()
 	if m.session != nil {
@@ -1051,7 +1116,7 @@ func (m Model) helpView() string {
 		title string
 		b     []key.Binding
 	}{
-		{"Global", []key.Binding{k.Run, k.NextPane, k.PrevPane, k.Zoom, k.Help, k.Quit, k.History, k.Cluster, k.Explain, k.Theme}},
+		{"Global", []key.Binding{k.Run, k.NextPane, k.PrevPane, k.Zoom, k.Help, k.Quit, k.History, k.Cluster, k.Functions, k.Explain, k.Theme}},
 		{"Script & server", []key.Binding{k.Open, k.Save, k.ExternalEdit, k.Strategy, k.Protocol, k.ReadOnly, k.Stop, k.CacheCheck, k.CacheLoad, k.CacheFlush}},
 		{m.focus.String() + " pane", flatten(m.pane(m.focus).FullHelp())},
 	}

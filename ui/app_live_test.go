@@ -299,3 +299,19 @@ func TestLiveProductionNoWritesScriptDoesNotAsk(t *testing.T) {
 	a.key(tea.KeyCtrlR)
 	a.waitFor("(nil)", "done in")
 }
+
+func TestLiveFunctionsBrowser(t *testing.T) {
+	lib := "#!lua name=demo\nredis.register_function{function_name='hello', callback=function(keys, args) return 'hello ' .. args[1] end, flags={'no-writes'}, description='greets'}"
+	a := startLive(t, func(o *Options) { o.Source, o.Keys, o.Args = lib, nil, []string{"you"} })
+	a.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlB})
+	a.waitFor("no libraries on this server")
+	a.typeText("l")
+	a.waitFor("demo (LUA, 1 function(s))", "greets")
+	a.key(tea.KeyDown)
+	a.key(tea.KeyEnter)
+	a.waitFor("ctrl+r now calls FCALL hello")
+	a.key(tea.KeyCtrlR)
+	a.waitFor(`"hello you"`, "FCALL hello")
+	a.typeText("x")
+	a.waitFor("runs the editor's script again")
+}

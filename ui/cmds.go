@@ -361,3 +361,35 @@ func loadAllCmd(s *redisx.Session, src string) tea.Cmd {
 		return adminDoneMsg{what: "SCRIPT LOAD on all primaries", reply: &v}
 	}
 }
+
+func librariesCmd(s *redisx.Session) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		libs, err := s.Libraries(ctx)
+		if libs == nil && err == nil {
+			libs = []redisx.Library{}
+		}
+		return librariesLoadedMsg{libs: libs, err: err}
+	}
+}
+
+// loadLibraryCmd sends FUNCTION LOAD REPLACE, then lists the libraries again.
+func loadLibraryCmd(s *redisx.Session, code string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		v, err := s.Admin(ctx, "FUNCTION", "LOAD", "REPLACE", code)
+		if err == nil && v.Kind == resp.Error {
+			return adminDoneMsg{what: "FUNCTION LOAD", reply: v}
+		}
+		if err != nil {
+			return adminDoneMsg{what: "FUNCTION LOAD", err: err}
+		}
+		libs, lerr := s.Libraries(ctx)
+		if libs == nil && lerr == nil {
+			libs = []redisx.Library{}
+		}
+		return librariesLoadedMsg{libs: libs, err: lerr}
+	}
+}

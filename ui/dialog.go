@@ -28,6 +28,7 @@ const (
 	actOpenPrompt
 	actLoadEntry
 	actSaveForce
+	actLoadLibrary
 )
 
 // dialog asks before something that cannot be undone. A typed dialog
@@ -126,6 +127,8 @@ func (m Model) doAction(d *dialog) (tea.Model, tea.Cmd) {
 		}
 	case actSaveForce:
 		return m, saveFileCmd(d.path, m.editor.Value(), time.Time{}, true)
+	case actLoadLibrary:
+		return m, loadLibraryCmd(m.session, m.editor.Value())
 	case actShutdown:
 		m.setStatus("sending SHUTDOWN NOSAVE…", false)
 		return m, shutdownCmd(m.session)

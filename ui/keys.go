@@ -11,7 +11,7 @@ type KeyMap struct {
 	Open, Save, ExternalEdit                  key.Binding
 	Strategy, Protocol, ReadOnly, Theme       key.Binding
 	Stop, CacheLoad, CacheFlush, CacheCheck   key.Binding
-	History, Cluster, Explain                 key.Binding
+	History, Cluster, Explain, Functions      key.Binding
 
 	// Movement shared by list-like panes.
 	Up, Down, PageUp, PageDown, Top, Bottom, Left, Right key.Binding
@@ -66,6 +66,7 @@ func DefaultKeyMap() *KeyMap {
 		History:      key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "history (past runs)")),
 		Cluster:      key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "cluster view")),
 		Explain:      key.NewBinding(key.WithKeys("alt+x"), key.WithHelp("alt+x", "explain mode (Lua → reply)")),
+		Functions:    key.NewBinding(key.WithKeys("ctrl+b"), key.WithHelp("ctrl+b", "functions (library browser)")),
 
 		Up:       key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
 		Down:     key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),

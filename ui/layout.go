@@ -12,10 +12,11 @@ const (
 	paneError
 	paneHistory
 	paneCluster
+	paneFunctions
 	paneCount
 )
 
-var paneNames = [...]string{"Script", "KEYS/ARGV", "Result", "Trace", "Error", "History", "Cluster"}
+var paneNames = [...]string{"Script", "KEYS/ARGV", "Result", "Trace", "Error", "History", "Cluster", "Functions"}
 
 func (p paneID) String() string { return paneNames[p] }
 
@@ -75,7 +76,7 @@ func layout(w, h int, st layoutState) layoutResult {
 	bodyH := h - 1 - helpH
 	focus := st.focus
 	aux := st.aux
-	if aux != paneHistory && aux != paneCluster {
+	if aux != paneHistory && aux != paneCluster && aux != paneFunctions {
 		aux = paneTrace
 	}
 	if st.zoom {

@@ -23,7 +23,7 @@ func picture(w, h int, l layoutResult) string {
 		fill(l.tabBar, '=')
 	}
 	for id, r := range l.panes {
-		fill(r, "SFRTEHC"[id])
+		fill(r, "SFRTEHCU"[id])
 	}
 	fill(l.status, '_')
 	fill(l.help, '?')
