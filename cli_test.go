@@ -357,3 +357,16 @@ func TestEscapesInErrorMessages(t *testing.T) {
 		t.Errorf("exit %d: %q", code, errOut)
 	}
 }
+
+func TestCrashingErrorTableRefusedWhenProtected(t *testing.T) {
+	srv := startSandbox(t)
+	script := "if ARGV[1] == 'boom' then error({code=1}) end return 1"
+	_, errOut, code := cli(t, "", "run", "--ro", "-u", srv.URL(), "-e", script)
+	if code != exitErrorReply || !strings.Contains(errOut, "not sent: line 1") {
+		t.Errorf("read-only: exit %d %s", code, errOut)
+	}
+	out, errOut, code := cli(t, "", "run", "-u", srv.URL(), "-e", script)
+	if code != 0 || !strings.Contains(errOut, "warning: line 1") || !strings.Contains(out, "(integer) 1") {
+		t.Errorf("warning only: exit %d %s %s", code, out, errOut)
+	}
+}

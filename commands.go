@@ -15,6 +15,7 @@ import (
 
 	"luascope/redisx"
 	"luascope/redisx/classify"
+	"luascope/redisx/lint"
 	"luascope/ui"
 )
 
@@ -168,6 +169,21 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 	defer conn.close()
 	if conn.notice != "" && !o.json {
 		fmt.Fprintln(cmd.ErrOrStderr(), "luascope: "+conn.notice)
+	}
+	if call.Function == "" {
+		// error() with a table without err crashes Redis 7.0.15: refused on
+		// read-only and production connections, a warning elsewhere.
+		protect := conn.production || conn.session.ReadOnly()
+		found := lint.Lint(call.Script.Source, lint.Options{NumKeys: len(call.Keys), ReadOnly: conn.session.ReadOnly(), Production: protect})
+		for _, f := range found {
+			if f.Code != lint.CodeErrorTableNoErr {
+				continue
+			}
+			if protect {
+				return &exitError{code: exitErrorReply, msg: fmt.Sprintf("not sent: line %d: %s", f.Line, f.Message)}
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "luascope: warning: line %d: %s\n", f.Line, f.Message)
+		}
 	}
 	res := conn.session.Run(ctx, call, nil)
 	if !o.noHist {

@@ -15,6 +15,7 @@ import (
 	"luascope/history"
 	"luascope/redisx"
 	"luascope/redisx/classify"
+	"luascope/redisx/lint"
 	"luascope/redisx/resp"
 	"luascope/themes"
 )
@@ -105,10 +106,12 @@ type Model struct {
 
 	watchGen   int
 	quitting   bool
-	function   string    // Functions: ctrl+r calls FCALL function instead of the script
-	runOn      string    // cluster: the node keyless scripts run on ("" = seed)
-	fileMod    time.Time // Filename's mtime when last read or written
-	cacheAsked bool      // the user pressed F2: say the answer
+	function   string         // Functions: ctrl+r calls FCALL function instead of the script
+	lintRev    uint64         // editor revision the findings are for
+	findings   []lint.Finding // the editor's lint findings
+	runOn      string         // cluster: the node keyless scripts run on ("" = seed)
+	fileMod    time.Time      // Filename's mtime when last read or written
+	cacheAsked bool           // the user pressed F2: say the answer
 }
 
 // New builds the app. It does no I/O: Init starts what must happen first.
@@ -145,7 +148,7 @@ func New(opts Options) Model {
 
 // Init checks the script cache for the opened script and starts watching.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.checkCache()}
+	cmds := []tea.Cmd{m.checkCache(), m.lintNow()}
 	if m.opts.Watch && m.opts.Filename != "" {
 		cmds = append(cmds, watchFileCmd(m.opts.Filename, m.watchGen))
 	}
@@ -519,6 +522,25 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.setStatus("SCRIPT LOAD on every primary…", false)
 		return m, loadAllCmd(m.session, m.editor.Value())
+	case lintDueMsg:
+		if msg.rev != m.editor.Revision() {
+			return m, nil // still typing
+		}
+		return m, m.lintNow()
+	case lintDoneMsg:
+		if msg.rev != m.editor.Revision() {
+			return m, nil
+		}
+		m.lintRev, m.findings = msg.rev, msg.findings
+		marks := map[int]byte{}
+		for _, f := range msg.findings {
+			c := map[lint.Severity]byte{lint.Error: 'E', lint.Warning: 'W', lint.Info: 'I'}[f.Severity]
+			if old, ok := marks[f.Line]; !ok || c == 'E' || (c == 'W' && old == 'I') {
+				marks[f.Line] = c
+			}
+		}
+		m.editor.SetLintMarks(marks)
+		return m, nil
 	case JumpToLineMsg:
 		m.editor.GotoLine(msg.Line)
 		m.setFocus(paneEditor)
@@ -551,6 +573,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m.updateFocused(msg)
 }
 
+// lintNow lints the editor's script in the background.
+func (m Model) lintNow() tea.Cmd {
+	opt := lint.Options{NumKeys: m.form.NumKeys(), ReadOnly: m.readOnly, Production: m.opts.Production}
+	return lintCmd(m.editor.Value(), m.editor.Revision(), opt)
+}
+
+// lintSoon lints after a pause in typing, so a long script is not
+// re-linted on every key.
+func (m Model) lintSoon() tea.Cmd {
+	rev := m.editor.Revision()
+	return tea.Tick(300*time.Millisecond, func(time.Time) tea.Msg { return lintDueMsg{rev: rev} })
+}
+
 func (m Model) updateFocused(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch m.focus {
@@ -559,6 +594,7 @@ func (m Model) updateFocused(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.editor, cmd = m.editor.Update(msg)
 		if m.editor.Revision() != before {
 			m.cache = cacheUnknown
+			cmd = tea.Batch(cmd, m.lintSoon())
 		}
 	case paneForm:
 		m.form, cmd = m.form.Update(msg)
@@ -830,6 +866,15 @@ func (m Model) startRun() (tea.Model, tea.Cmd) {
 		m.setStatus("the script is empty", true)
 		return m, nil
 	}
+	if m.function == "" {
+		protect := m.opts.Production || m.readOnly
+		found := lint.Lint(src, lint.Options{NumKeys: len(keys), ReadOnly: m.readOnly, Production: protect})
+		if b := lint.Blocking(found, protect); len(b) > 0 {
+			m.setStatus(fmt.Sprintf("not sent: line %d: %s", b[0].Line, b[0].Message), true)
+			m.editor.GotoLine(b[0].Line)
+			return m, nil
+		}
+	}
 	call := redisx.Call{Script: redisx.NewScript(src), Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly, Explain: m.explain}
 	if m.function != "" {
 		call = redisx.Call{Function: m.function, Keys: keys, Args: args, ReadOnly: m.readOnly}
@@ -992,7 +1037,20 @@ func paneAt(l layoutResult, x, y int) (paneID, rect, bool) {
 func (m Model) paneTitle(id paneID) string {
 	switch id {
 	case paneEditor:
-		return "Script " + sanitize(m.editor.Title())
+		title := "Script " + sanitize(m.editor.Title())
+		if n := len(m.findings); n > 0 && m.lintRev == m.editor.Revision() {
+			e, w := 0, 0
+			for _, f := range m.findings {
+				switch f.Severity {
+				case lint.Error:
+					e++
+				case lint.Warning:
+					w++
+				}
+			}
+			title += fmt.Sprintf(" • lint %d✗ %d!", e, w)
+		}
+		return title
 	case paneForm:
 		return fmt.Sprintf("KEYS/ARGV (numkeys %d)", m.form.NumKeys())
 	case paneResult:

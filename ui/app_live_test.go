@@ -315,3 +315,14 @@ func TestLiveFunctionsBrowser(t *testing.T) {
 	a.typeText("x")
 	a.waitFor("runs the editor's script again")
 }
+
+func TestLiveLintMarksAndBlocksOnProduction(t *testing.T) {
+	a := startLive(t, func(o *Options) {
+		o.Production, o.Label = true, "prod"
+		o.Source = "x = 1\nif KEYS[1] then error({code=1}) end\nreturn 1"
+	})
+	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{' '}})
+	a.waitFor("✗", "lint 2✗")
+	a.key(tea.KeyCtrlR)
+	a.waitFor("not sent: line 2")
+}

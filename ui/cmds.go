@@ -15,6 +15,7 @@ import (
 
 	"luascope/history"
 	"luascope/redisx"
+	"luascope/redisx/lint"
 	"luascope/redisx/resp"
 )
 
@@ -76,6 +77,11 @@ type (
 	historyAppendedMsg struct {
 		entry history.Entry
 		err   error
+	}
+	lintDueMsg  struct{ rev uint64 }
+	lintDoneMsg struct {
+		rev      uint64
+		findings []lint.Finding
 	}
 )
 
@@ -391,5 +397,13 @@ func loadLibraryCmd(s *redisx.Session, code string) tea.Cmd {
 			libs = []redisx.Library{}
 		}
 		return librariesLoadedMsg{libs: libs, err: lerr}
+	}
+}
+
+// lintCmd lints a script off the UI goroutine (a long script takes
+// milliseconds).
+func lintCmd(src string, rev uint64, opt lint.Options) tea.Cmd {
+	return func() tea.Msg {
+		return lintDoneMsg{rev: rev, findings: lint.Lint(src, opt)}
 	}
 }

@@ -37,6 +37,8 @@ type Editor struct {
 	top, left   int // first visible line; first visible display column
 
 	errLine int // 1-based line of the last error, 0 for none
+	// marks are lint findings by 1-based line: 'E' error, 'W' warning, 'I' info.
+	marks map[int]byte
 
 	prompt    uint8 // edPromptNone, edPromptFind, edPromptGoto
 	input     textinput.Model
@@ -146,6 +148,10 @@ func (e *Editor) SetErrorLine(n int) {
 
 // ErrorLine is the line marked by SetErrorLine, 0 for none.
 func (e Editor) ErrorLine() int { return e.errLine }
+
+// SetLintMarks shows lint findings in the gutter (✗ error, ! warning,
+// · info) until the next call; the error marker ▶ of a run wins.
+func (e *Editor) SetLintMarks(marks map[int]byte) { e.marks = marks }
 
 // GotoLine moves the cursor to the first non-blank character of line n
 // (1-based, clamped) and scrolls it to the middle of the pane when it was

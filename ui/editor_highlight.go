@@ -49,6 +49,7 @@ type edStyles struct {
 	fill [edOvCount]edAnsi
 
 	gutter, gutterCur, gutterErr, marker edAnsi
+	warnMark                             edAnsi
 	status, notice, prompt               edAnsi
 
 	promptStyle, inputStyle lipgloss.Style
@@ -83,6 +84,7 @@ func newEdStyles(t themes.Theme, gen uint64) *edStyles {
 	s.gutterCur = edAnsiOf(lipgloss.NewStyle().Foreground(color(t.Text)).Bold(true))
 	s.gutterErr = edAnsiOf(lipgloss.NewStyle().Foreground(color(t.Error)).Bold(true))
 	s.marker = edAnsiOf(lipgloss.NewStyle().Foreground(color(t.Error)).Bold(true))
+	s.warnMark = edAnsiOf(lipgloss.NewStyle().Foreground(color(t.Warning)).Bold(true))
 	s.status = edAnsiOf(lipgloss.NewStyle().Foreground(color(t.Error)).Bold(true))
 	s.notice = edAnsiOf(lipgloss.NewStyle().Foreground(color(t.Muted)))
 	s.promptStyle = lipgloss.NewStyle().Foreground(color(t.Accent)).Bold(true)

@@ -30,6 +30,7 @@ type edRowKey struct {
 	lineNo, width, gutter, left int
 	selA, selB, cursor          int // byte offsets on this line; -1 for none
 	curLine, errLine            bool
+	mark                        byte   // lint: 'E', 'W', 'I' or 0
 	search                      uint64 // 0 when no search is shown
 	styles                      uint64
 }
@@ -97,6 +98,7 @@ func (e Editor) View() string {
 			selA: -1, selB: -1, cursor: -1,
 			curLine: e.focused && i == e.cur.line,
 			errLine: i+1 == e.errLine,
+			mark:    e.marks[i+1],
 			search:  search,
 			styles:  st.gen,
 		}
@@ -182,9 +184,16 @@ func (e Editor) renderRow(st *edStyles, ln *edLine, key edRowKey) string {
 	w.b.Grow(key.width + 64)
 	plain := edAnsi{}
 	if key.gutter > 0 {
-		if key.errLine {
+		switch {
+		case key.errLine:
 			w.put(st.marker, "▶")
-		} else {
+		case key.mark == 'E':
+			w.put(st.marker, "✗")
+		case key.mark == 'W':
+			w.put(st.warnMark, "!")
+		case key.mark == 'I':
+			w.put(st.gutter, "·")
+		default:
 			w.put(plain, " ")
 		}
 		num := strconv.Itoa(key.lineNo + 1)
