@@ -34,6 +34,9 @@ bench: deps
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./redisx/resp/
 	$(GO) test -run '^$$' -fuzz FuzzClassify -fuzztime 30s ./redisx/classify/
+	$(GO) test -run '^$$' -fuzz FuzzUnescapeRoundTrip -fuzztime 30s ./redisx/
+	$(GO) test -run '^$$' -fuzz FuzzLint -fuzztime 30s ./redisx/lint/
+	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 30s ./history/
 
 clean:
 	rm -rf bin
