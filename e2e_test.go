@@ -112,7 +112,7 @@ func TestTUIEndToEnd(t *testing.T) {
 	s.waitFor("SANDBOX", "limit.lua", "KEYS")
 	s.keys("C-r")
 	scr := s.waitFor("(integer) 60", "SCRIPT LOAD", "noscript")
-	for _, want := range []string{"EVALSHA", "round trip", "cache:held"} {
+	for _, want := range []string{"EVALSHA", "round trip", " cached "} {
 		if !strings.Contains(scr, want) {
 			t.Errorf("after the run, the screen lacks %q:\n%s", want, scr)
 		}

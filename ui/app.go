@@ -927,7 +927,7 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 		w := res.Explain.Warnings()
 		m.setStatus(fmt.Sprintf("⚠ %d lossy conversion(s): %s", len(w), w[0]), true)
 	default:
-		m.setStatus(fmt.Sprintf("done in %d round trip(s), %s", len(res.Steps), res.Duration.Round(time.Microsecond)), false)
+		m.setStatus(fmt.Sprintf("ok: %d round trip%s, %s", len(res.Steps), map[bool]string{true: "s"}[len(res.Steps) != 1], res.Duration.Round(time.Microsecond)), false)
 	}
 	m.lastSentSHA = res.SentSHA
 	cmds := []tea.Cmd{checkCacheCmd(m.session, res.SentSHA)}
@@ -1118,9 +1118,9 @@ func (m Model) statusBar() string {
 	left = append(left, m.st.status.Render(" "+info+" "), m.st.status.Render(string(m.strategy)+" "))
 	switch m.cache {
 	case cacheHeld:
-		left = append(left, m.st.status.Render("cache:held "))
+		left = append(left, m.st.status.Render("cached "))
 	case cacheMissing:
-		left = append(left, m.st.status.Render("cache:missing "))
+		left = append(left, m.st.status.Render("not cached "))
 	}
 	if m.running {
 		left = append(left, m.st.statusMsg.Render(fmt.Sprintf(" %s running %s ", m.spin.View(), time.Since(m.runStart).Round(100*time.Millisecond))))

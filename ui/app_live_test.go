@@ -93,7 +93,7 @@ func (a *liveApp) tryWait(d time.Duration, want ...string) bool {
 func TestLiveRunShowsReplyTraceAndCache(t *testing.T) {
 	a := startLive(t, nil)
 	a.key(tea.KeyCtrlR)
-	a.waitFor("(integer) 1", "SCRIPT LOAD", "noscript", "cache:held")
+	a.waitFor("(integer) 1", "SCRIPT LOAD", "noscript", " cached ")
 	a.key(tea.KeyCtrlR)
 	a.waitFor("(integer) 2", "#2 evalsha-load · 1 round trip")
 }
@@ -180,11 +180,11 @@ func TestLiveConnectionLostAndBack(t *testing.T) {
 func TestLiveFlushThenNoScriptFallback(t *testing.T) {
 	a := startLive(t, nil)
 	a.key(tea.KeyCtrlR)
-	a.waitFor("cache:held")
+	a.waitFor(" cached ")
 	a.key(tea.KeyF4)
 	a.waitFor("Send SCRIPT FLUSH?")
 	a.typeText("y")
-	a.waitFor("SCRIPT FLUSH: (status) OK", "cache:missing")
+	a.waitFor("SCRIPT FLUSH: (status) OK", "not cached")
 	a.key(tea.KeyCtrlR)
 	a.waitFor("#2 evalsha-load · 3 round trips")
 }
@@ -297,7 +297,7 @@ func TestLiveProductionNoWritesScriptDoesNotAsk(t *testing.T) {
 		o.Source = "#!lua flags=no-writes\nreturn redis.call('get', KEYS[1])"
 	})
 	a.key(tea.KeyCtrlR)
-	a.waitFor("(nil)", "done in")
+	a.waitFor("(nil)", "ok: ")
 }
 
 func TestLiveFunctionsBrowser(t *testing.T) {
