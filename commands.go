@@ -47,6 +47,7 @@ func newRootCmd() *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
 	root.AddCommand(newRunCmd(conn), newExplainCmd(), newVersionCmd())
 	root.AddCommand(newClusterCmd(conn), newKeyslotCmd(), newLoadCmd(conn))
+	root.AddCommand(newBatchCmd(conn))
 	root.AddCommand(newExamplesCmd(conn))
 	root.AddCommand(newLintCmd())
 	return root

@@ -1,0 +1,66 @@
+package redisx_test
+
+import (
+	"context"
+	"io"
+	"strconv"
+	"testing"
+
+	"luascope/redisx"
+	"luascope/redisx/sandbox"
+)
+
+// batchBenchInput generates "key:N , 1" lines on the fly, so a large b.N
+// costs no memory.
+type batchBenchInput struct {
+	n, i     int
+	line     []byte // storage for the current line
+	pos, end int    // the current line's unread part: line[pos:end]
+}
+
+func (g *batchBenchInput) Read(p []byte) (int, error) {
+	written := 0
+	for written < len(p) {
+		if g.pos == g.end {
+			if g.i == g.n {
+				break
+			}
+			g.line = strconv.AppendInt(append(g.line[:0], "key:"...), int64(g.i%100000), 10)
+			g.line = append(g.line, " , 1\n"...)
+			g.pos, g.end = 0, len(g.line)
+			g.i++
+		}
+		k := copy(p[written:], g.line[g.pos:g.end])
+		g.pos += k
+		written += k
+	}
+	if written == 0 {
+		return 0, io.EOF
+	}
+	return written, nil
+}
+
+// BenchmarkBatchStandalone is one call per op: INCRBY through EVALSHA,
+// pipelines of 64, one standalone sandbox server. calls/s is the batch's
+// own figure (calls answered per second of the whole batch).
+func BenchmarkBatchStandalone(b *testing.B) {
+	srv := sandbox.StartT(b)
+	s, err := redisx.Connect(context.Background(), redisx.Target{Network: srv.Network(), Addr: srv.Addr(), Protocol: 2})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	script := redisx.NewScript("return redis.call('INCRBY', KEYS[1], ARGV[1])")
+	b.ReportAllocs()
+	b.ResetTimer()
+	rep, err := s.Batch(context.Background(), script, &batchBenchInput{n: b.N}, redisx.BatchOptions{Pipeline: 64})
+	b.StopTimer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if rep.Outcomes[redisx.BatchOK] != b.N {
+		b.Fatalf("outcomes %v, want %d ok", rep.Outcomes, b.N)
+	}
+	b.ReportMetric(rep.CallsPerSec, "calls/s")
+	b.ReportMetric(float64(b.N)/float64(rep.Latency.RoundTrips), "calls/trip")
+}
