@@ -107,6 +107,9 @@ type Model struct {
 	watchGen   int
 	quitting   bool
 	function   string         // Functions: ctrl+r calls FCALL function instead of the script
+	batching   bool           // a batch is running
+	batchCh    chan tea.Msg   // its progress and report
+	report     string         // a finished batch's report, shown until esc
 	lintRev    uint64         // editor revision the findings are for
 	findings   []lint.Finding // the editor's lint findings
 	runOn      string         // cluster: the node keyless scripts run on ("" = seed)
@@ -264,6 +267,18 @@ func (m *Model) resize() {
 
 func (m *Model) setStatus(msg string, isErr bool) {
 	m.status, m.statusErr = sanitize(msg), isErr
+}
+
+// sanitizeLines keeps at most n lines of a text, each made safe.
+func sanitizeLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if n > 0 && len(lines) > n {
+		lines = append(lines[:n-1], fmt.Sprintf("… %d more lines (luascope batch prints them all)", len(lines)-n+1))
+	}
+	for i, l := range lines {
+		lines[i] = sanitize(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // sanitize keeps a message to one line that is safe for the terminal:
@@ -522,6 +537,22 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.setStatus("SCRIPT LOAD on every primary…", false)
 		return m, loadAllCmd(m.session, m.editor.Value())
+	case batchStartedMsg:
+		m.batchCh = msg.ch
+		return m, waitRunCmd(msg.ch)
+	case batchProgressedMsg:
+		p := msg.p
+		m.setStatus(fmt.Sprintf("batch: %d done (%d ok, %d failed) of %d read…", p.Done, p.OK, p.Done-p.OK, p.Read), false)
+		return m, waitRunCmd(m.batchCh)
+	case batchFinishedMsg:
+		m.batching, m.batchCh = false, nil
+		if msg.err != nil {
+			m.setStatus("batch: "+msg.err.Error(), true)
+			return m, nil
+		}
+		m.report = msg.report
+		m.setStatus("batch finished (esc closes the report)", msg.code != 0)
+		return m, nil
 	case lintDueMsg:
 		if msg.rev != m.editor.Revision() {
 			return m, nil // still typing
@@ -634,6 +665,12 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.prompt != nil {
 		return m.updatePrompt(km)
 	}
+	if m.report != "" {
+		if km.Type == tea.KeyEsc || key.Matches(km, m.c.Keys.Quit) {
+			m.report = ""
+		}
+		return m, nil
+	}
 	// A status message lasts until the next key (gh-dash).
 	m.status, m.statusErr = "", false
 	k := m.c.Keys
@@ -699,6 +736,19 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, saveFileCmd(m.editor.Filename(), m.editor.Value(), m.fileMod, false)
 	case key.Matches(km, k.ExternalEdit):
 		return m, externalEditCmd(m.editor.Value())
+	case key.Matches(km, k.Batch):
+		switch {
+		case m.session == nil:
+			return m, nil
+		case m.batching:
+			m.setStatus("a batch is already running", true)
+			return m, nil
+		case m.opts.Production && !m.readOnly:
+			m.setStatus("batch on a production connection: use luascope batch with --dry-run first, or read-only (F8)", true)
+			return m, nil
+		}
+		m.prompt = newPrompt("Batch: file with one KEY … , ARG … line per call", "", actBatch)
+		return m, textinput.Blink
 	case key.Matches(km, k.Explain):
 		m.explain = !m.explain
 		if m.explain {
@@ -1016,6 +1066,9 @@ func (m Model) View() string {
 		rows[l.help.Y] = fitLines([]string{m.helpBar()}, m.w, 1)
 	}
 	out := strings.Join(rows, "\n")
+	if m.report != "" {
+		out = overlay(out, m.st.dialog.Width(min(m.w-4, 100)).Render(m.st.dialogTitle.Render("Batch report")+"\n"+sanitizeLines(m.report, m.h-6)), m.w, m.h)
+	}
 	if m.dlg != nil {
 		out = overlay(out, m.dialogView(), m.w, m.h)
 	} else if m.prompt != nil {
@@ -1174,7 +1227,7 @@ func (m Model) helpView() string {
 		title string
 		b     []key.Binding
 	}{
-		{"Global", []key.Binding{k.Run, k.NextPane, k.PrevPane, k.Zoom, k.Help, k.Quit, k.History, k.Cluster, k.Functions, k.Explain, k.Theme}},
+		{"Global", []key.Binding{k.Run, k.NextPane, k.PrevPane, k.Zoom, k.Help, k.Quit, k.History, k.Cluster, k.Functions, k.Explain, k.Batch, k.Theme}},
 		{"Script & server", []key.Binding{k.Open, k.Save, k.ExternalEdit, k.Strategy, k.Protocol, k.ReadOnly, k.Stop, k.CacheCheck, k.CacheLoad, k.CacheFlush}},
 		{m.focus.String() + " pane", flatten(m.pane(m.focus).FullHelp())},
 	}

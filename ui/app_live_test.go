@@ -326,3 +326,31 @@ func TestLiveLintMarksAndBlocksOnProduction(t *testing.T) {
 	a.key(tea.KeyCtrlR)
 	a.waitFor("not sent: line 2")
 }
+
+func TestLiveBatch(t *testing.T) {
+	dir := t.TempDir()
+	input := filepath.Join(dir, "lines.txt")
+	var b strings.Builder
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&b, "batch:%d , %d\n", i%10, i)
+	}
+	b.WriteString("this line has , , two commas\n")
+	if err := os.WriteFile(input, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := startLive(t, func(o *Options) { o.Source = "return redis.call('incrby', KEYS[1], ARGV[1])" })
+	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'b'}, Alt: true})
+	a.waitFor("Batch: file with one KEY")
+	a.typeText(input)
+	a.key(tea.KeyEnter)
+	a.waitFor("Batch report", "batch finished")
+	sum := 0
+	for i := 0; i < 10; i++ {
+		n, _ := a.srv.Client().Get(context.Background(), fmt.Sprintf("batch:%d", i)).Int()
+		sum += n
+	}
+	if sum != 299*300/2 {
+		t.Errorf("sum of counters %d, want %d", sum, 299*300/2)
+	}
+	a.key(tea.KeyEsc)
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -77,6 +78,15 @@ type (
 	historyAppendedMsg struct {
 		entry history.Entry
 		err   error
+	}
+	batchStartedMsg struct {
+		ch chan tea.Msg
+	}
+	batchProgressedMsg struct{ p redisx.BatchProgress }
+	batchFinishedMsg   struct {
+		report string
+		code   int
+		err    error
 	}
 	lintDueMsg  struct{ rev uint64 }
 	lintDoneMsg struct {
@@ -405,5 +415,40 @@ func loadLibraryCmd(s *redisx.Session, code string) tea.Cmd {
 func lintCmd(src string, rev uint64, opt lint.Options) tea.Cmd {
 	return func() tea.Msg {
 		return lintDoneMsg{rev: rev, findings: lint.Lint(src, opt)}
+	}
+}
+
+// batchCmd runs the script over every line of path (luascope batch's
+// engine); progress and the report come back through a channel, like a
+// run's steps.
+func batchCmd(s *redisx.Session, src, path string, strategy redisx.Strategy, ro bool) tea.Cmd {
+	return func() tea.Msg {
+		ch := make(chan tea.Msg, 16)
+		go func() {
+			defer close(ch)
+			f, err := os.Open(path)
+			if err != nil {
+				ch <- batchFinishedMsg{err: fmt.Errorf("batch input: %w", err)}
+				return
+			}
+			defer f.Close()
+			rep, err := s.Batch(context.Background(), redisx.NewScript(src), f, redisx.BatchOptions{
+				Strategy: strategy, ReadOnly: ro,
+				OnProgress: func(p redisx.BatchProgress) {
+					select {
+					case ch <- batchProgressedMsg{p: p}:
+					default: // the UI is busy: skip a progress tick, never block the batch
+					}
+				},
+			})
+			if err != nil {
+				ch <- batchFinishedMsg{err: err}
+				return
+			}
+			var b strings.Builder
+			_ = rep.WriteText(&b)
+			ch <- batchFinishedMsg{report: b.String(), code: rep.ExitCode()}
+		}()
+		return batchStartedMsg{ch: ch}
 	}
 }

@@ -29,6 +29,7 @@ const (
 	actLoadEntry
 	actSaveForce
 	actLoadLibrary
+	actBatch
 )
 
 // dialog asks before something that cannot be undone. A typed dialog
@@ -165,6 +166,10 @@ func (m Model) updatePrompt(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		switch p.act {
 		case actOpen:
 			return m, loadFileCmd(path)
+		case actBatch:
+			m.batching = true
+			m.setStatus("batch: starting…", false)
+			return m, batchCmd(m.session, m.editor.Value(), path, m.strategy, m.readOnly)
 		case actSave:
 			// Save as: a new name must not silently replace another file.
 			return m, saveFileCmd(path, m.editor.Value(), time.Time{}, path == m.editor.Filename())

@@ -12,6 +12,7 @@ type KeyMap struct {
 	Strategy, Protocol, ReadOnly, Theme       key.Binding
 	Stop, CacheLoad, CacheFlush, CacheCheck   key.Binding
 	History, Cluster, Explain, Functions      key.Binding
+	Batch                                     key.Binding
 
 	// Movement shared by list-like panes.
 	Up, Down, PageUp, PageDown, Top, Bottom, Left, Right key.Binding
@@ -67,6 +68,7 @@ func DefaultKeyMap() *KeyMap {
 		Cluster:      key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "cluster view")),
 		Explain:      key.NewBinding(key.WithKeys("alt+x"), key.WithHelp("alt+x", "explain mode (Lua → reply)")),
 		Functions:    key.NewBinding(key.WithKeys("ctrl+b"), key.WithHelp("ctrl+b", "functions (library browser)")),
+		Batch:        key.NewBinding(key.WithKeys("alt+b"), key.WithHelp("alt+b", "batch: run over a file of KEY … , ARG … lines")),
 
 		Up:       key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
 		Down:     key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
