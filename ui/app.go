@@ -925,7 +925,7 @@ func (m Model) startRun() (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 	}
-	call := redisx.Call{Script: redisx.NewScript(src), Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly, Explain: m.explain}
+	call := redisx.Call{Script: redisx.NewScript(src), Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly, Explain: m.explain, Effects: m.explain}
 	if m.function != "" {
 		call = redisx.Call{Function: m.function, Keys: keys, Args: args, ReadOnly: m.readOnly}
 	}

@@ -53,6 +53,7 @@ type traceRun struct {
 	dur      string
 	verdict  string // "ok", "error: <class>", "failed: <class>"
 	bad      bool
+	effects  []string // "k: created (string)", one per declared key
 
 	// rendered lines, valid for width w and the palette key
 	lines []string
@@ -130,6 +131,17 @@ func (t *Trace) FinishRun(id int, res redisx.Result) {
 		}
 	}
 	r.strategy = printableText(string(res.Strategy))
+	r.effects = r.effects[:0]
+	for _, e := range res.Effects {
+		what := "unchanged"
+		if len(e.Changes) > 0 {
+			what = strings.Join(e.Changes, ", ")
+			if e.After.Exists {
+				what += " → " + e.After.Preview
+			}
+		}
+		r.effects = append(r.effects, printableText(e.Key)+": "+printableText(what))
+	}
 	r.dur = humanDur(res.Duration)
 	switch {
 	case res.ClientErr != nil && res.Error != nil:
@@ -499,6 +511,9 @@ func renderTraceRun(out []string, r *traceRun, sty *traceStyles, w int) []string
 		if s.note != "" {
 			out = append(out, sub+sty.muted.on(cellCut("why: "+s.note, subW)))
 		}
+	}
+	for _, e := range r.effects {
+		out = append(out, sty.muted.on(cellCut("  key "+e, w)))
 	}
 	return out
 }
