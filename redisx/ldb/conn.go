@@ -96,14 +96,16 @@ func checkArgs(args []string) error {
 	return nil
 }
 
-// watch makes ctx govern the connection's reads and writes: its deadline
-// becomes the connection's, and cancelling it sets a deadline in the past,
-// which unblocks a read at once. The returned function undoes the watch
-// and returns only once the cancel callback can no longer run, so a late
-// callback never moves the deadline of the next round trip.
+// watch makes ctx govern the connection's reads and writes: when ctx is
+// done (cancelled or past its deadline) the connection's deadline is set
+// in the past, which unblocks a read or write at once. Only that sets a
+// deadline, so a timeout on the connection always means ctx is done (a
+// deadline copied from ctx could fire a little before ctx reports it).
+// The returned function undoes the watch and returns only once the
+// callback can no longer run, so a late callback never cuts the next
+// round trip short.
 func watch(ctx context.Context, conn net.Conn) (stop func()) {
-	dl, _ := ctx.Deadline() // zero when there is none: no deadline
-	_ = conn.SetDeadline(dl)
+	_ = conn.SetDeadline(time.Time{})
 	done := make(chan struct{})
 	unregister := context.AfterFunc(ctx, func() {
 		defer close(done)

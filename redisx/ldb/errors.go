@@ -23,9 +23,8 @@ var (
 	ErrBadArgument = errors.New("ldb: argument the debugger cannot take")
 
 	// ErrLost wraps a connection that closed before <endsession>: the
-	// process running the script died (a crash, a SIGKILL, the forked
-	// child killed by SCRIPT KILL… ) or the network failed. The session is
-	// over.
+	// process running the script died (a crash, a kill) or the network
+	// failed. The session is over.
 	ErrLost = errors.New("ldb: debugging connection lost before the session ended")
 )
 

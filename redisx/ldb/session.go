@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"luascope/redisx"
@@ -31,13 +32,15 @@ const (
 
 // Options describe one debugging session.
 type Options struct {
-	// Target gives credentials, database, TLS, protocol and timeouts.
+	// Target gives the credentials, database, TLS, protocol and dial
+	// timeout. Its Timeout is not used: a step lasts as long as the script
+	// runs, so each call is bounded by its context instead.
 	Target redisx.Target
 	// Addr is the node to debug on, as host:port over TCP; "" means
 	// Target's own address (and network). In a cluster this must be the
 	// node owning the keys' slot: Start does not follow MOVED.
 	Addr string
-	// Mode is ModeFork or ModeSync; "" means ModeFork.
+	// Mode is ModeFork or ModeSync (in any case); "" means ModeFork.
 	Mode Mode
 	// Script is the Lua source, sent with EVAL.
 	Script string
@@ -120,7 +123,7 @@ type inflight struct {
 // EVAL refused outright) close the connection; connection and AUTH
 // failures come as *redisx.ConnectError, refusals as *ReplyError.
 func Start(ctx context.Context, opt Options) (*Session, Event, error) {
-	mode := opt.Mode
+	mode := Mode(strings.ToLower(string(opt.Mode)))
 	if mode == "" {
 		mode = ModeFork
 	}
@@ -247,23 +250,24 @@ func (s *Session) finish(p *inflight, name string) (Event, error) {
 	return ev, nil
 }
 
-// readFailed sorts a failed read: a deadline (the context's) leaves the
-// reply pending for Wait; anything else ends the session.
+// errStillDue marks a read cut short by its context: the reply stays
+// pending for Wait.
+var errStillDue = errors.New("still due")
+
+// readFailed sorts a failed read: a timeout (the context ended, see
+// watch) leaves the reply pending for Wait; anything else ends the
+// session.
 func (s *Session) readFailed(err error) error {
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
-		return fmt.Errorf("ldb: waiting for the debugger: %w", err)
+		return errStillDue
 	}
 	s.markEnded()
 	s.conn.Close()
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) || isReset(err) {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.ECONNRESET) {
 		return fmt.Errorf("%w: %w", ErrLost, err)
 	}
 	return fmt.Errorf("ldb: read debugger reply: %w", err)
-}
-
-func isReset(err error) bool {
-	return strings.Contains(err.Error(), "connection reset")
 }
 
 func (s *Session) markEnded() {
@@ -273,19 +277,32 @@ func (s *Session) markEnded() {
 }
 
 // trackBreakpoints keeps Breakpoints in step with what the server shows:
-// every source line tells whether its line has a breakpoint.
+// every source line tells whether its line has a breakpoint, and the
+// listing of "break" without arguments is the whole set.
 func (s *Session) trackBreakpoints(lines []Line) {
-	for _, l := range lines {
+	for i, l := range lines {
 		switch {
 		case l.Kind == KindSource:
-			i, found := slices.BinarySearch(s.bps, l.Num)
+			at, found := slices.BinarySearch(s.bps, l.Num)
 			if l.Breakpoint && !found {
-				s.bps = slices.Insert(s.bps, i, l.Num)
+				s.bps = slices.Insert(s.bps, at, l.Num)
 			} else if !l.Breakpoint && found {
-				s.bps = slices.Delete(s.bps, i, i+1)
+				s.bps = slices.Delete(s.bps, at, at+1)
 			}
-		case l.Kind == KindText && l.Text == "All breakpoints removed.":
+		case l.Kind != KindText:
+		case l.Text == "All breakpoints removed." || strings.HasPrefix(l.Text, "No breakpoints set."):
 			s.bps = s.bps[:0]
+		case strings.HasSuffix(l.Text, " breakpoints set:"):
+			s.bps = s.bps[:0]
+			for _, src := range lines[i+1:] {
+				if src.Kind != KindSource {
+					break
+				}
+				if at, found := slices.BinarySearch(s.bps, src.Num); !found {
+					s.bps = slices.Insert(s.bps, at, src.Num)
+				}
+			}
+			return
 		}
 	}
 }
@@ -334,10 +351,15 @@ func (s *Session) roundTripLocked(ctx context.Context, p *inflight, args ...stri
 	s.pending = p
 	s.mu.Unlock()
 	ev, err := s.finish(p, args[0])
-	if err != nil && ctx.Err() != nil {
-		err = fmt.Errorf("%w (%w)", ctx.Err(), err)
+	return ev, s.stillDue(ctx, args[0], err)
+}
+
+// stillDue words the error of a reply left pending by ctx.
+func (s *Session) stillDue(ctx context.Context, name string, err error) error {
+	if err == errStillDue {
+		return fmt.Errorf("ldb: %s: %w; the reply is still due, Wait for it", name, context.Cause(ctx))
 	}
-	return ev, err
+	return err
 }
 
 // Wait waits for the reply still due after a step or continue whose
@@ -358,10 +380,7 @@ func (s *Session) Wait(ctx context.Context) (Event, error) {
 	stop := watch(ctx, s.conn)
 	defer stop()
 	ev, err := s.finish(p, "wait")
-	if err != nil && ctx.Err() != nil {
-		err = fmt.Errorf("%w (%w)", ctx.Err(), err)
-	}
-	return ev, err
+	return ev, s.stillDue(ctx, "wait", err)
 }
 
 // Step runs the current line and stops before the next one that runs,
@@ -488,11 +507,11 @@ func (s *Session) MaxLen(ctx context.Context, n int) (Event, error) {
 }
 
 // List shows the source around line (0 or less: the current line) with
-// context lines before and after (negative: the server's default, 5).
-func (s *Session) List(ctx context.Context, line, context int) (Event, error) {
+// around lines before and after it (negative: the server's default, 5).
+func (s *Session) List(ctx context.Context, line, around int) (Event, error) {
 	switch {
-	case context >= 0:
-		return s.roundTrip(ctx, nil, "list", strconv.Itoa(max(line, 0)), strconv.Itoa(context))
+	case around >= 0:
+		return s.roundTrip(ctx, nil, "list", strconv.Itoa(max(line, 0)), strconv.Itoa(around))
 	case line > 0:
 		return s.roundTrip(ctx, nil, "list", strconv.Itoa(line))
 	}
@@ -512,23 +531,54 @@ func (s *Session) Trace(ctx context.Context) (Event, error) { return s.roundTrip
 // writes made so far are kept.
 func (s *Session) Abort(ctx context.Context) (Event, error) { return s.roundTrip(ctx, nil, "abort") }
 
-// Command sends any debugger command as it is, for a console where the
-// user types redis-cli's debugger commands ("help", "b 3", "e 1+1").
-// Arguments are checked like every command's, but not wrapped or split:
-// prefer Eval, and ClearBreak over "break -N".
+// Command sends a debugger command as typed in redis-cli's console
+// ("help", "b 3", "e 1+1"), for a console pane. Two commands get the same
+// safeguards as their methods: eval/e goes through Eval (its arguments
+// joined with spaces, as the server would), and a break/b with a negative
+// line goes through ClearBreak, each argument in turn, with the Events
+// merged. Arguments are checked like every command's.
 func (s *Session) Command(ctx context.Context, args ...string) (Event, error) {
 	if len(args) == 0 {
 		return Event{}, fmt.Errorf("%w: no command", ErrBadArgument)
 	}
 	var p *inflight
 	switch strings.ToLower(args[0]) {
+	case "e", "eval":
+		if len(args) > 1 {
+			return s.Eval(ctx, strings.Join(args[1:], " "))
+		}
 	case "p", "print":
 		p = &inflight{print: true}
 		if len(args) == 2 {
 			p.printName = args[1]
 		}
+	case "b", "break":
+		if slices.ContainsFunc(args[1:], func(a string) bool { return strings.HasPrefix(a, "-") }) {
+			return s.breakEach(ctx, args[1:])
+		}
 	}
 	return s.roundTrip(ctx, p, args...)
+}
+
+// breakEach runs "break a b c" one argument at a time, removals through
+// ClearBreak, and merges the replies.
+func (s *Session) breakEach(ctx context.Context, args []string) (Event, error) {
+	var all Event
+	for _, a := range args {
+		var ev Event
+		var err error
+		if n, convErr := strconv.Atoi(a); convErr == nil && n < 0 {
+			ev, err = s.ClearBreak(ctx, -n)
+		} else {
+			ev, err = s.roundTrip(ctx, nil, "break", a)
+		}
+		all.Lines = append(all.Lines, ev.Lines...)
+		all.Log = append(all.Log, ev.Log...)
+		if err != nil {
+			return all, err
+		}
+	}
+	return all, nil
 }
 
 // Source returns the script's lines as the server numbers them (line N is
@@ -577,9 +627,10 @@ const closeAbortTimeout = time.Second
 // Close ends the session. A script still stopped is aborted first (best
 // effort, at most a second): without that the server would run the rest
 // of it without stopping — keeping its writes in sync mode — and kill it
-// only if it ran past the busy threshold. A script running (a step or
-// continue under way) cannot be aborted: closing the connection lets it
-// run to its end. Close is idempotent and interrupts a command under way.
+// only if it ran past the busy threshold. A script that is running (a
+// step or continue under way, or Running) cannot be aborted: it runs on
+// in the same way. Close is idempotent and interrupts a command under
+// way, which then returns ErrLost.
 func (s *Session) Close() error {
 	s.mu.Lock()
 	if s.closed {
