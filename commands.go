@@ -42,6 +42,21 @@ func newRootCmd() *cobra.Command {
 	tui := &tuiOpts{conn: conn}
 	tui.register(root.Flags())
 	root.RunE = tui.runTUI
+	debug := &cobra.Command{
+		Use:   "debug [connection flags] FILE [KEY ...] [, ARG ...]",
+		Short: "Open the terminal UI in Redis's Lua debugger (LDB) on FILE",
+		Long: `Open the terminal UI straight in the step debugger: SCRIPT DEBUG YES (forked:
+a copy of the server, changes rolled back). s/n step, c continue, b breakpoint,
+p print, e eval, r redis command, m maxlen, a abort, esc leaves. Alt+F9 in the
+UI starts SCRIPT DEBUG SYNC instead, after a typed confirmation.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			tui.debug = true
+			return tui.runTUI(cmd, args)
+		},
+	}
+	tui.register(debug.Flags())
+	root.AddCommand(debug)
 	// cobra would give help the shorthand -h, which redis-cli users know as the host.
 	root.PersistentFlags().Bool("help", false, "show help")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })

@@ -35,6 +35,7 @@ type tuiOpts struct {
 	explain   bool
 	noExplain bool
 	example   string
+	debug     bool // luascope debug: open in the debugger
 }
 
 func (o *tuiOpts) register(fs *pflag.FlagSet) {
@@ -153,6 +154,7 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 		Session: conn.session, Target: target, Notice: firstNonEmpty(newFile, notice),
 		Source: src, Filename: filename, FileModTime: mod, Keys: keys, Args: args,
 		Strategy: strategy, ReadOnly: conn.session.ReadOnly(), Production: production, Label: label,
+		Debug: o.debug,
 		Theme: theme, History: store, Watch: o.watch, Explain: o.explain || (label == "sandbox" && !o.noExplain),
 		Connect: func(t redisx.Target) (*redisx.Session, error) { return redisx.Connect(context.Background(), t) },
 	})

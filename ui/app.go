@@ -15,6 +15,7 @@ import (
 	"luascope/history"
 	"luascope/redisx"
 	"luascope/redisx/classify"
+	"luascope/redisx/ldb"
 	"luascope/redisx/lint"
 	"luascope/redisx/resp"
 	"luascope/themes"
@@ -46,6 +47,8 @@ type Options struct {
 	Connect func(t redisx.Target) (*redisx.Session, error)
 	// Explain starts with explain mode on (the sandbox's default).
 	Explain bool
+	// Debug opens straight in the debugger (luascope debug).
+	Debug bool
 }
 
 // cacheState is what the app knows about the current SHA on the server.
@@ -107,6 +110,7 @@ type Model struct {
 	watchGen   int
 	quitting   bool
 	function   string         // Functions: ctrl+r calls FCALL function instead of the script
+	dbg        *debugState    // the debugger, when open
 	batching   bool           // a batch is running
 	batchCh    chan tea.Msg   // its progress and report
 	report     string         // a finished batch's report, shown until esc
@@ -152,6 +156,9 @@ func New(opts Options) Model {
 // Init checks the script cache for the opened script and starts watching.
 func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.checkCache(), m.lintNow()}
+	if m.opts.Debug {
+		cmds = append(cmds, func() tea.Msg { return tea.KeyMsg{Type: tea.KeyF9} })
+	}
 	if m.opts.Watch && m.opts.Filename != "" {
 		cmds = append(cmds, watchFileCmd(m.opts.Filename, m.watchGen))
 	}
@@ -537,6 +544,44 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.setStatus("SCRIPT LOAD on every primary…", false)
 		return m, loadAllCmd(m.session, m.editor.Value())
+	case debugStartedMsg:
+		if m.dbg == nil {
+			if msg.s != nil {
+				go msg.s.Close() //nolint:errcheck // left before it started
+			}
+			return m, nil
+		}
+		m.dbg.starting = false
+		if msg.err != nil {
+			m.dbg = nil
+			m.setStatus("debugger: "+msg.err.Error(), true)
+			return m, nil
+		}
+		m.dbg.s = msg.s
+		m.dbg.source = msg.s.Source()
+		m.dbg.apply(msg.ev)
+		m.setStatus("debugging: s step • c continue • b breakpoint • p print • e eval • r redis • a abort • esc leave", false)
+		return m.debugSettled(msg.ev)
+	case debugEventMsg:
+		if m.dbg == nil {
+			return m, nil
+		}
+		m.dbg.busy = ""
+		if msg.err != nil {
+			m.setStatus("debugger "+msg.what+": "+msg.err.Error(), true)
+		}
+		if msg.what == "print" {
+			for _, v := range msg.ev.Vars {
+				m.dbg.log = append(m.dbg.log, "print "+sanitize(v.Name)+" = "+sanitize(v.Value))
+			}
+		}
+		m.dbg.apply(msg.ev)
+		return m.debugSettled(msg.ev)
+	case debugVarsMsg:
+		if m.dbg != nil && msg.err == nil {
+			m.dbg.vars = msg.vars
+		}
+		return m, nil
 	case batchStartedMsg:
 		m.batchCh = msg.ch
 		return m, waitRunCmd(msg.ch)
@@ -665,6 +710,9 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.prompt != nil {
 		return m.updatePrompt(km)
 	}
+	if m.dbg != nil {
+		return m.updateDebug(km)
+	}
 	if m.report != "" {
 		if km.Type == tea.KeyEsc || key.Matches(km, m.c.Keys.Quit) {
 			m.report = ""
@@ -736,6 +784,22 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, saveFileCmd(m.editor.Filename(), m.editor.Value(), m.fileMod, false)
 	case key.Matches(km, k.ExternalEdit):
 		return m, externalEditCmd(m.editor.Value())
+	case key.Matches(km, debugKey), km.String() == "alt+f9":
+		sync := km.String() == "alt+f9"
+		if m.session == nil || m.running {
+			m.setStatus("the debugger needs a connection and no run in progress", true)
+			return m, nil
+		}
+		target := m.target.String()
+		switch {
+		case sync:
+			m.dlg = newTyped("Debug in SYNC mode", "SCRIPT DEBUG SYNC runs the script in the server itself: the whole server is blocked, serving no other client, while the script is stopped in the debugger, and every change the script makes is kept. On "+target+". Type SYNC to start, esc to cancel (F9 debugs in forked mode: a copy of the server, changes rolled back).", "SYNC", actDebugSync)
+			return m, nil
+		case m.opts.Production || m.readOnly:
+			m.dlg = newTyped("Debug on a protected connection", "SCRIPT DEBUG YES forks "+target+" (a copy of the whole server process: memory and a fork's pause on a big dataset); changes are rolled back. Type DEBUG to start, esc to cancel.", "DEBUG", actDebugFork)
+			return m, nil
+		}
+		return m.startDebug(ldb.ModeFork)
 	case key.Matches(km, k.Batch):
 		switch {
 		case m.session == nil:
@@ -1023,6 +1087,15 @@ func (m Model) View() string {
 	if m.quitting {
 		return ""
 	}
+	if m.dbg != nil && m.w >= minWidth && m.h >= minHeight {
+		out := m.debugView()
+		if m.dlg != nil {
+			out = overlay(out, m.dialogView(), m.w, m.h)
+		} else if m.prompt != nil {
+			out = overlay(out, m.promptView(), m.w, m.h)
+		}
+		return out
+	}
 	if m.w == 0 {
 		return "starting…"
 	}
@@ -1227,7 +1300,7 @@ func (m Model) helpView() string {
 		title string
 		b     []key.Binding
 	}{
-		{"Global", []key.Binding{k.Run, k.NextPane, k.PrevPane, k.Zoom, k.Help, k.Quit, k.History, k.Cluster, k.Functions, k.Explain, k.Batch, k.Theme}},
+		{"Global", []key.Binding{k.Run, k.NextPane, k.PrevPane, k.Zoom, k.Help, k.Quit, k.History, k.Cluster, k.Functions, k.Explain, k.Batch, debugKey, k.Theme}},
 		{"Script & server", []key.Binding{k.Open, k.Save, k.ExternalEdit, k.Strategy, k.Protocol, k.ReadOnly, k.Stop, k.CacheCheck, k.CacheLoad, k.CacheFlush}},
 		{m.focus.String() + " pane", flatten(m.pane(m.focus).FullHelp())},
 	}
@@ -1381,3 +1454,37 @@ func HistoryEntry(s *redisx.Session, label string, call redisx.Call, res redisx.
 }
 
 var _ = lipgloss.Width
+
+// startDebug opens the debugger on the editor's script and the form.
+func (m Model) startDebug(mode ldb.Mode) (tea.Model, tea.Cmd) {
+	keys, args, err := m.form.Values()
+	if err != nil {
+		m.setStatus(err.Error(), true)
+		return m, nil
+	}
+	src := m.editor.Value()
+	m.dbg = &debugState{mode: mode, starting: true, breaks: map[int]bool{}, source: strings.Split(src, "\n"), cursor: 1}
+	m.setStatus("starting the debugger (SCRIPT DEBUG "+strings.ToUpper(string(mode))+")…", false)
+	return m, debugStartCmd(m.session, mode, src, keys, args)
+}
+
+// debugSettled follows an event: fresh locals after a stop, the final
+// reply in the result tree when the session ends.
+func (m Model) debugSettled(ev ldb.Event) (tea.Model, tea.Cmd) {
+	if ev.Ended {
+		m.tree.SetReply(ev.Final)
+		var cls *classify.Classification
+		if ev.Final != nil && ev.Final.Kind == resp.Error {
+			c := classify.Classify(string(ev.Final.Str))
+			cls = &c
+			m.editor.SetErrorLine(c.Line)
+		}
+		m.errp.SetError(cls)
+		m.setStatus("debugging session ended: the final reply is in the Result pane", cls != nil)
+		return m, nil
+	}
+	if ev.Stopped {
+		return m, debugVarsCmd(m.dbg.s)
+	}
+	return m, nil
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"luascope/redisx"
+	"luascope/redisx/ldb"
 )
 
 // action is what a dialog or prompt does when the user agrees.
@@ -30,6 +31,12 @@ const (
 	actSaveForce
 	actLoadLibrary
 	actBatch
+	actDebugFork
+	actDebugSync
+	actDebugPrint
+	actDebugEval
+	actDebugRedis
+	actDebugMaxLen
 )
 
 // dialog asks before something that cannot be undone. A typed dialog
@@ -130,6 +137,10 @@ func (m Model) doAction(d *dialog) (tea.Model, tea.Cmd) {
 		return m, saveFileCmd(d.path, m.editor.Value(), time.Time{}, true)
 	case actLoadLibrary:
 		return m, loadLibraryCmd(m.session, m.editor.Value())
+	case actDebugFork:
+		return m.startDebug(ldb.ModeFork)
+	case actDebugSync:
+		return m.startDebug(ldb.ModeSync)
 	case actShutdown:
 		m.setStatus("sending SHUTDOWN NOSAVE…", false)
 		return m, shutdownCmd(m.session)
@@ -158,6 +169,10 @@ func (m Model) updatePrompt(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.prompt = nil
 		return m, nil
 	case tea.KeyEnter:
+		if p.act >= actDebugPrint && p.act <= actDebugMaxLen {
+			m.prompt = nil
+			return m.debugPrompted(p.act, p.input.Value())
+		}
 		path := strings.TrimSpace(p.input.Value())
 		m.prompt = nil
 		if path == "" {

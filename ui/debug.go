@@ -1,0 +1,395 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"luascope/redisx"
+	"luascope/redisx/ldb"
+	"luascope/redisx/resp"
+)
+
+// Debug keys mirror LDB's own command letters, so redis-cli --ldb users
+// feel at home, plus the F-keys of graphical debuggers.
+var (
+	dbgStep     = key.NewBinding(key.WithKeys("s", "n", "f10"), key.WithHelp("s/n/F10", "step"))
+	dbgContinue = key.NewBinding(key.WithKeys("c", "f5"), key.WithHelp("c/F5", "continue"))
+	dbgBreak    = key.NewBinding(key.WithKeys("b", "f9"), key.WithHelp("b/F9", "breakpoint on the cursor line"))
+	dbgPrint    = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "print a variable"))
+	dbgEval     = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "eval Lua"))
+	dbgRedis    = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run a Redis command"))
+	dbgMaxLen   = key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "maxlen"))
+	dbgAbort    = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "abort"))
+	dbgLeave    = key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", "leave the debugger"))
+	// debugKey opens the debugger from anywhere.
+	debugKey = key.NewBinding(key.WithKeys("f9"), key.WithHelp("F9", "debug the script (LDB)"))
+)
+
+// Messages of the debugger.
+type (
+	debugStartedMsg struct {
+		s   *ldb.Session
+		ev  ldb.Event
+		err error
+	}
+	debugEventMsg struct {
+		what string
+		ev   ldb.Event
+		err  error
+	}
+	debugVarsMsg struct {
+		vars []ldb.Var
+		err  error
+	}
+)
+
+// debugState is the debugger view: the source with the current line and
+// breakpoints, the locals, and the log of what the script sent to Redis.
+type debugState struct {
+	s        *ldb.Session
+	mode     ldb.Mode
+	source   []string
+	line     int // current line, 0 before the first stop
+	cursor   int // 1-based line the breakpoint key acts on
+	breaks   map[int]bool
+	vars     []ldb.Var
+	log      []string // escaped lines: <redis>, <reply>, <debug>, <value>, results of e/r/p
+	busy     string   // the action waiting for the server ("continue…")
+	ended    bool
+	final    *resp.Value
+	top      int
+	starting bool
+}
+
+type debugStyles struct {
+	cur, brk, gutter, muted, head, err lipgloss.Style
+}
+
+func newDebugStyles(c *Common) debugStyles {
+	t := c.Theme
+	return debugStyles{
+		cur:    lipgloss.NewStyle().Reverse(true).Bold(true),
+		brk:    lipgloss.NewStyle().Foreground(color(t.Error)).Bold(true),
+		gutter: lipgloss.NewStyle().Foreground(color(t.Gutter)),
+		muted:  lipgloss.NewStyle().Foreground(color(t.Muted)),
+		head:   lipgloss.NewStyle().Foreground(color(t.Accent)).Bold(true),
+		err:    lipgloss.NewStyle().Foreground(color(t.Error)),
+	}
+}
+
+// debugTarget is where the debugging connection goes: in a cluster the
+// node serving the first key (LDB runs on one node), else the server.
+func debugTarget(s *redisx.Session, keys []string) string {
+	t := s.Target()
+	if t.Cluster && len(keys) > 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if top, err := s.Topology(ctx); err == nil {
+			if o, ok := top.Owner(redisx.KeySlot(keys[0])); ok {
+				return o.Addr
+			}
+		}
+	}
+	return t.Addr
+}
+
+func debugStartCmd(s *redisx.Session, mode ldb.Mode, src string, keys, args []string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		d, ev, err := ldb.Start(ctx, ldb.Options{Target: s.Target(), Addr: debugTarget(s, keys), Mode: mode, Script: src, Keys: keys, Args: args})
+		return debugStartedMsg{s: d, ev: ev, err: err}
+	}
+}
+
+// debugDo runs one debugger command in the background. step and continue
+// wait for the next stop, which may take as long as the script runs.
+func debugDo(what string, f func(ctx context.Context) (ldb.Event, error)) tea.Cmd {
+	return func() tea.Msg {
+		ctx := context.Background()
+		ev, err := f(ctx)
+		return debugEventMsg{what: what, ev: ev, err: err}
+	}
+}
+
+func debugVarsCmd(s *ldb.Session) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		ev, err := s.Print(ctx, "")
+		return debugVarsMsg{vars: ev.Vars, err: err}
+	}
+}
+
+// apply takes an event's news into the view.
+func (d *debugState) apply(ev ldb.Event) {
+	if ev.Stopped && ev.Line > 0 {
+		d.line = ev.Line
+		d.cursor = ev.Line
+	}
+	for _, l := range ev.Log {
+		d.log = append(d.log, logLine(l))
+	}
+	if ev.Ended {
+		d.ended = true
+		d.final = ev.Final
+		d.line = 0
+	}
+	if len(d.log) > 500 {
+		d.log = d.log[len(d.log)-500:]
+	}
+}
+
+func logLine(l ldb.Line) string {
+	tag := map[ldb.Kind]string{ldb.KindRedis: "<redis>", ldb.KindReply: "<reply>", ldb.KindError: "<error>",
+		ldb.KindValue: "<value>", ldb.KindRetval: "<retval>", ldb.KindDebug: "<debug>", ldb.KindHint: "<hint>"}[l.Kind]
+	if tag == "" {
+		return sanitize(l.Raw)
+	}
+	return tag + " " + sanitize(l.Text)
+}
+
+// updateDebug handles keys while the debugger is open.
+func (m Model) updateDebug(km tea.KeyMsg) (tea.Model, tea.Cmd) {
+	d := m.dbg
+	if key.Matches(km, dbgLeave) || key.Matches(km, m.c.Keys.Quit) {
+		s := d.s
+		m.dbg = nil
+		m.setStatus("left the debugger", false)
+		if s != nil {
+			go s.Close() //nolint:errcheck // Close aborts a stopped script; nothing to report after leaving
+		}
+		return m, nil
+	}
+	if d.starting {
+		return m, nil
+	}
+	if d.ended {
+		m.setStatus("the debugging session has ended: esc leaves, F9 starts again", false)
+		return m, nil
+	}
+	if d.busy != "" && !key.Matches(km, dbgAbort) {
+		m.setStatus("waiting for the server ("+d.busy+")", false)
+		return m, nil
+	}
+	s := d.s
+	switch {
+	case key.Matches(km, m.c.Keys.Up):
+		d.cursor = max(1, d.cursor-1)
+	case key.Matches(km, m.c.Keys.Down):
+		d.cursor = min(len(d.source), d.cursor+1)
+	case key.Matches(km, dbgStep):
+		d.busy = "step"
+		return m, debugDo("step", s.Step)
+	case key.Matches(km, dbgContinue):
+		d.busy = "continue"
+		return m, debugDo("continue", s.Continue)
+	case key.Matches(km, dbgBreak):
+		line := d.cursor
+		if d.breaks[line] {
+			delete(d.breaks, line)
+			return m, debugDo("clear breakpoint", func(ctx context.Context) (ldb.Event, error) { return s.ClearBreak(ctx, line) })
+		}
+		d.breaks[line] = true
+		return m, debugDo("breakpoint", func(ctx context.Context) (ldb.Event, error) { return s.Break(ctx, line) })
+	case key.Matches(km, dbgAbort):
+		return m, debugDo("abort", s.Abort)
+	case key.Matches(km, dbgPrint):
+		m.prompt = newPrompt("print: variable name (empty: all locals)", "", actDebugPrint)
+	case key.Matches(km, dbgEval):
+		m.prompt = newPrompt("eval: a Lua expression or statement (runs in the script's server)", "", actDebugEval)
+	case key.Matches(km, dbgRedis):
+		m.prompt = newPrompt("redis: a command, e.g. GET mykey (runs inside the session)", "", actDebugRedis)
+	case key.Matches(km, dbgMaxLen):
+		m.prompt = newPrompt("maxlen: longest reply shown (0 = no limit)", "", actDebugMaxLen)
+	}
+	return m, nil
+}
+
+// debugPrompted runs what a debugger prompt asked for.
+func (m Model) debugPrompted(act action, text string) (tea.Model, tea.Cmd) {
+	d := m.dbg
+	if d == nil || d.s == nil || d.ended {
+		return m, nil
+	}
+	s := d.s
+	switch act {
+	case actDebugPrint:
+		return m, debugDo("print", func(ctx context.Context) (ldb.Event, error) { return s.Print(ctx, text) })
+	case actDebugEval:
+		d.log = append(d.log, "eval "+sanitize(text))
+		return m, debugDo("eval", func(ctx context.Context) (ldb.Event, error) { return s.Eval(ctx, text) })
+	case actDebugRedis:
+		args := strings.Fields(text)
+		if len(args) == 0 {
+			return m, nil
+		}
+		return m, debugDo("redis", func(ctx context.Context) (ldb.Event, error) { return s.Redis(ctx, args...) })
+	case actDebugMaxLen:
+		n, err := strconv.Atoi(strings.TrimSpace(text))
+		if err != nil || n < 0 {
+			m.setStatus("maxlen: a number, 0 for no limit", true)
+			return m, nil
+		}
+		if n == 0 {
+			n = -1
+		}
+		return m, debugDo("maxlen", func(ctx context.Context) (ldb.Event, error) { return s.MaxLen(ctx, n) })
+	}
+	return m, nil
+}
+
+// debugView draws the debugger: source left, locals and log right
+// (stacked at 80 columns), status and help bars below.
+func (m Model) debugView() string {
+	d := m.dbg
+	st := newDebugStyles(m.c)
+	bodyH := m.h - 2
+	var srcW, rightW, srcH int
+	wide := m.w >= 100
+	if wide {
+		srcW = m.w * 55 / 100
+		rightW = m.w - srcW
+		srcH = bodyH
+	} else {
+		srcW, rightW = m.w, m.w
+		srcH = bodyH * 55 / 100
+	}
+	title := fmt.Sprintf("Debug (%s) %s", map[ldb.Mode]string{ldb.ModeFork: "forked: changes rolled back", ldb.ModeSync: "SYNC: server blocked, changes kept"}[d.mode], d.status())
+	src := m.st.box(title, d.sourceView(st, srcW-2, srcH-2), srcW, srcH, true)
+	var right string
+	if wide {
+		localsH := bodyH * 40 / 100
+		right = m.st.box("Locals", d.varsView(st, rightW-2, localsH-2), rightW, localsH, false) + "\n" +
+			m.st.box("Redis log", d.logView(st, rightW-2, bodyH-localsH-2), rightW, bodyH-localsH, false)
+		right = joinColumns(src, right)
+	} else {
+		restH := bodyH - srcH
+		localsH := restH / 2
+		right = src + "\n" + m.st.box("Locals", d.varsView(st, rightW-2, localsH-2), rightW, localsH, false) + "\n" +
+			m.st.box("Redis log", d.logView(st, rightW-2, restH-localsH-2), rightW, restH-localsH, false)
+	}
+	bindings := []key.Binding{dbgStep, dbgContinue, dbgBreak, dbgPrint, dbgEval, dbgRedis, dbgMaxLen, dbgAbort, dbgLeave}
+	var parts []string
+	for _, b := range bindings {
+		h := b.Help()
+		parts = append(parts, m.st.helpKey.Render(h.Key)+" "+m.st.helpDesc.Render(h.Desc))
+	}
+	help := strings.Join(parts, m.st.helpDesc.Render(" • "))
+	return fitLines(append(strings.Split(right, "\n"), m.statusBar(), help), m.w, m.h)
+}
+
+func (d *debugState) status() string {
+	switch {
+	case d.starting:
+		return "· starting…"
+	case d.ended:
+		return "· ended"
+	case d.busy != "":
+		return "· " + d.busy + "…"
+	case d.line > 0:
+		return fmt.Sprintf("· stopped at line %d", d.line)
+	}
+	return ""
+}
+
+func (d *debugState) sourceView(st debugStyles, w, h int) string {
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	focus := d.cursor
+	if focus == 0 {
+		focus = 1
+	}
+	top := d.top
+	if focus-1 < top {
+		top = focus - 1
+	}
+	if focus-1 >= top+h {
+		top = focus - h
+	}
+	d.top = top
+	numW := len(strconv.Itoa(len(d.source)))
+	var lines []string
+	for i := top; i < len(d.source) && len(lines) < h; i++ {
+		n := i + 1
+		mark := "  "
+		switch {
+		case n == d.line && d.breaks[n]:
+			mark = "●>"
+		case n == d.line:
+			mark = "->"
+		case d.breaks[n]:
+			mark = "● "
+		}
+		text := strings.ReplaceAll(sanitize(d.source[i]), "\t", "    ")
+		line := fmt.Sprintf("%s %*d  %s", mark, numW, n, text)
+		switch {
+		case n == d.line:
+			line = st.cur.Render(line)
+		case d.breaks[n]:
+			line = st.brk.Render(line)
+		case n == d.cursor:
+			line = st.head.Render(line)
+		}
+		lines = append(lines, line)
+	}
+	if d.ended {
+		res := "(no reply)"
+		if d.final != nil {
+			res = resp.Summary(*d.final, w-20)
+		}
+		lines = append(lines, "", st.head.Render("session ended: ")+res+st.muted.Render("  (in the Result pane after esc)"))
+	}
+	return fitLines(lines, w, h)
+}
+
+func (d *debugState) varsView(st debugStyles, w, h int) string {
+	if len(d.vars) == 0 {
+		return fitLines([]string{st.muted.Render("no locals at this line")}, w, h)
+	}
+	vars := append([]ldb.Var(nil), d.vars...)
+	sort.SliceStable(vars, func(i, j int) bool { return vars[i].Name < vars[j].Name })
+	var lines []string
+	for _, v := range vars {
+		lines = append(lines, sanitize(v.Name)+st.muted.Render(" = ")+sanitize(v.Value))
+	}
+	return fitLines(lines, w, h)
+}
+
+func (d *debugState) logView(st debugStyles, w, h int) string {
+	lines := d.log
+	if len(lines) > h {
+		lines = lines[len(lines)-h:]
+	}
+	if len(lines) == 0 {
+		return fitLines([]string{st.muted.Render("redis.call commands and replies appear here as you step")}, w, h)
+	}
+	return fitLines(lines, w, h)
+}
+
+// joinColumns sets two blocks of lines side by side.
+func joinColumns(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	n := max(len(al), len(bl))
+	out := make([]string, n)
+	for i := 0; i < n; i++ {
+		var l, r string
+		if i < len(al) {
+			l = al[i]
+		}
+		if i < len(bl) {
+			r = bl[i]
+		}
+		out[i] = l + r
+	}
+	return strings.Join(out, "\n")
+}
