@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"luascope/examples"
 	"luascope/history"
 	"luascope/redisx"
 	"luascope/redisx/classify"
@@ -111,6 +112,7 @@ type Model struct {
 	quitting   bool
 	function   string         // Functions: ctrl+r calls FCALL function instead of the script
 	dbg        *debugState    // the debugger, when open
+	gallery    *gallery       // the examples picker, when open
 	batching   bool           // a batch is running
 	batchCh    chan tea.Msg   // its progress and report
 	report     string         // a finished batch's report, shown until esc
@@ -544,6 +546,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.setStatus("SCRIPT LOAD on every primary…", false)
 		return m, loadAllCmd(m.session, m.editor.Value())
+	case exampleLoadedMsg:
+		if msg.err != nil {
+			m.setStatus(msg.err.Error(), true)
+		} else {
+			m.setStatus(msg.notice, false)
+		}
+		return m, nil
 	case debugStartedMsg:
 		if m.dbg == nil {
 			if msg.s != nil {
@@ -713,6 +722,9 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.dbg != nil {
 		return m.updateDebug(km)
 	}
+	if m.gallery != nil {
+		return m.updateGallery(km)
+	}
 	if m.report != "" {
 		if km.Type == tea.KeyEsc || key.Matches(km, m.c.Keys.Quit) {
 			m.report = ""
@@ -800,6 +812,9 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m.startDebug(ldb.ModeFork)
+	case key.Matches(km, galleryKey):
+		m.gallery = &gallery{all: examples.All()}
+		return m, nil
 	case key.Matches(km, k.Batch):
 		switch {
 		case m.session == nil:
@@ -1139,6 +1154,9 @@ func (m Model) View() string {
 		rows[l.help.Y] = fitLines([]string{m.helpBar()}, m.w, 1)
 	}
 	out := strings.Join(rows, "\n")
+	if m.gallery != nil {
+		out = overlay(out, m.galleryView(), m.w, m.h)
+	}
 	if m.report != "" {
 		out = overlay(out, m.st.dialog.Width(min(m.w-4, 100)).Render(m.st.dialogTitle.Render("Batch report")+"\n"+sanitizeLines(m.report, m.h-6)), m.w, m.h)
 	}
@@ -1300,7 +1318,7 @@ func (m Model) helpView() string {
 		title string
 		b     []key.Binding
 	}{
-		{"Global", []key.Binding{k.Run, k.NextPane, k.PrevPane, k.Zoom, k.Help, k.Quit, k.History, k.Cluster, k.Functions, k.Explain, k.Batch, debugKey, k.Theme}},
+		{"Global", []key.Binding{k.Run, k.NextPane, k.PrevPane, k.Zoom, k.Help, k.Quit, k.History, k.Cluster, k.Functions, k.Explain, k.Batch, galleryKey, debugKey, k.Theme}},
 		{"Script & server", []key.Binding{k.Open, k.Save, k.ExternalEdit, k.Strategy, k.Protocol, k.ReadOnly, k.Stop, k.CacheCheck, k.CacheLoad, k.CacheFlush}},
 		{m.focus.String() + " pane", flatten(m.pane(m.focus).FullHelp())},
 	}

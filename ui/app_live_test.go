@@ -354,3 +354,17 @@ func TestLiveBatch(t *testing.T) {
 	}
 	a.key(tea.KeyEsc)
 }
+
+func TestLiveGallery(t *testing.T) {
+	a := startLive(t, func(o *Options) { o.Source = "" })
+	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'g'}, Alt: true})
+	a.waitFor("Examples", "enter loads it")
+	for i := 0; i < 40; i++ {
+		a.key(tea.KeyDown)
+	}
+	a.key(tea.KeyUp)
+	a.key(tea.KeyEnter)
+	a.waitFor("ready (setup done)")
+	a.key(tea.KeyCtrlR)
+	a.waitFor("ok: ")
+}
