@@ -310,7 +310,7 @@ func (o *examplesOpts) runExample(cmd *cobra.Command, e examples.Example) error 
 		fmt.Fprintf(out, "example   %s — %s\n", e.Name, e.Title)
 	}
 	for _, c := range e.Setup {
-		v, moved, err := exampleSetupCommand(ctx, conn.session, c)
+		v, moved, err := examples.SetupCommand(ctx, conn.session, c)
 		if err != nil {
 			return &exitError{code: exitConnection, msg: fmt.Sprintf("setup %s: %v", exampleWords(c), err), cause: err}
 		}
@@ -346,26 +346,6 @@ func (o *examplesOpts) runExample(cmd *cobra.Command, e examples.Example) error 
 		return &exitError{code: code}
 	}
 	return nil
-}
-
-// exampleSetupCommand sends one setup command on the admin connection; in a
-// cluster it follows one MOVED to the node that serves the key (an
-// example's keys share a slot, so one redirect is all it can take). moved
-// is the node it went to after a MOVED, or "".
-func exampleSetupCommand(ctx context.Context, s *redisx.Session, c []string) (v *resp.Value, moved string, err error) {
-	args := make([]any, len(c))
-	for i, a := range c {
-		args[i] = a
-	}
-	v, err = s.Admin(ctx, args...)
-	if err != nil || v.Kind != resp.Error {
-		return v, "", err
-	}
-	if f := strings.Fields(string(v.Str)); len(f) == 3 && f[0] == "MOVED" {
-		v, err = s.OnNode(ctx, f[2], args...)
-		return v, f[2], err
-	}
-	return v, "", nil
 }
 
 // writeExampleExpectation tells whether Redis answered what the example expects,

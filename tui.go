@@ -12,13 +12,10 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
-	"errors"
-
 	"luascope/config"
 	"luascope/examples"
 	"luascope/history"
 	"luascope/redisx"
-	"luascope/redisx/resp"
 	"luascope/themes"
 	"luascope/ui"
 )
@@ -220,24 +217,14 @@ func (f *connFlags) applyNamed(fs *pflag.FlagSet, nc config.Connection) error {
 // exampleSetup prepares an example's keys, except where luascope must not
 // write on its own (read-only or production connections).
 func exampleSetup(ctx context.Context, conn *connection, e examples.Example, production bool) string {
-	if len(e.Setup) == 0 {
+	switch {
+	case len(e.Setup) == 0:
 		return "example " + e.Name + ": " + e.Title + " — ctrl+r runs it"
-	}
-	if production || conn.session.ReadOnly() {
+	case production || conn.session.ReadOnly():
 		return "example " + e.Name + ": setup skipped on a read-only/production connection"
 	}
-	for _, c := range e.Setup {
-		args := make([]any, len(c))
-		for i, a := range c {
-			args[i] = a
-		}
-		v, err := conn.session.Admin(ctx, args...)
-		if err == nil && v.Kind == resp.Error {
-			err = errors.New(string(v.Str))
-		}
-		if err != nil {
-			return "example " + e.Name + ": setup failed (" + strings.Join(c, " ") + "): " + err.Error()
-		}
+	if err := examples.Prepare(ctx, conn.session, e); err != nil {
+		return err.Error()
 	}
 	return "example " + e.Name + ": " + e.Title + " (setup done) — ctrl+r runs it"
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,7 +11,6 @@ import (
 
 	"luascope/examples"
 	"luascope/redisx"
-	"luascope/redisx/resp"
 )
 
 // galleryKey opens the examples gallery.
@@ -43,18 +41,8 @@ func exampleSetupCmd(s *redisx.Session, ex examples.Example, protected bool) tea
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		for _, c := range ex.Setup {
-			args := make([]any, len(c))
-			for i, a := range c {
-				args[i] = a
-			}
-			v, err := s.Admin(ctx, args...)
-			if err == nil && v.Kind == resp.Error {
-				err = errors.New(string(v.Str))
-			}
-			if err != nil {
-				return exampleLoadedMsg{ex: ex, err: fmt.Errorf("example %s: setup %s: %w", ex.Name, strings.Join(c, " "), err)}
-			}
+		if err := examples.Prepare(ctx, s, ex); err != nil {
+			return exampleLoadedMsg{ex: ex, err: err}
 		}
 		return exampleLoadedMsg{ex: ex, notice: "example " + ex.Name + " ready (setup done): ctrl+r runs it"}
 	}
