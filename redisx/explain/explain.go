@@ -147,7 +147,7 @@ func Annotate(v resp.Value, d Lua, proto int) Node {
 		case math.IsNaN(f) || math.IsInf(f, 0):
 			add(true, "%s has no integer form: Redis sends %s", num, resp.Summary(v, 40))
 		case f != math.Trunc(f):
-			add(true, "number → integer: the fraction is truncated (%s → %s); return tostring(x) or {double=x} to keep it", num, strconv.FormatFloat(math.Trunc(f), 'f', -1, 64))
+			add(true, "number → integer: the fraction is truncated (%s → %s); return tostring(x) or {double=x} to keep it", num, strconv.FormatFloat(math.Trunc(f)+0, 'f', -1, 64))
 		case math.Abs(f) >= 1<<63:
 			add(true, "%s does not fit a 64-bit integer", num)
 		default:
