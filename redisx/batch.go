@@ -343,7 +343,13 @@ func (r BatchResult) Text() string {
 		}
 	}
 	if r.Message != "" {
-		s += "  " + resp.Escape([]byte(r.Message))
+		if r.Outcome == BatchInvalid {
+			// luascope's own message about the input: control bytes escaped,
+			// its backslashes left as written.
+			s += "  " + strings.NewReplacer(`\\`, `\`, `\"`, `"`).Replace(resp.Escape([]byte(r.Message)))
+		} else {
+			s += "  " + resp.Escape([]byte(r.Message))
+		}
 	}
 	return strings.TrimRight(s, " ")
 }

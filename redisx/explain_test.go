@@ -85,3 +85,24 @@ func TestExplainRunsOnceWithTheUsersLineNumbers(t *testing.T) {
 		t.Errorf("shebang in explain mode: %+v", res.Error)
 	}
 }
+
+func TestExplainEdgeCases(t *testing.T) {
+	srv := startServer(t)
+	s := connect(t, srv)
+	ctx := context.Background()
+	for _, src := range []string{"local a = ...\nreturn a\n", "return select('#', ...)", "local a = 1\nlocal b = a +\n", "return 1\n--[[\n", "error('x')"} {
+		plain := s.Run(ctx, redisx.Call{Script: redisx.NewScript(src), Strategy: redisx.EvalOnly}, nil)
+		exp := s.Run(ctx, redisx.Call{Script: redisx.NewScript(src), Strategy: redisx.EvalOnly, Explain: true}, nil)
+		if plain.Reply == nil || exp.Reply == nil || !plain.Reply.Equal(*exp.Reply) {
+			t.Errorf("%q: plain %v, explain %v", src, plain.Reply, exp.Reply)
+		}
+		if (plain.Error == nil) != (exp.Error == nil) || (plain.Error != nil && plain.Error.Line != exp.Error.Line) {
+			t.Errorf("%q: plain error %+v, explain error %+v", src, plain.Error, exp.Error)
+		}
+	}
+	res := s.Run(ctx, redisx.Call{Script: redisx.NewScript("local t = {} for i = 1, 30000 do t[i] = i + 0.5 end return t"), Explain: true}, nil)
+	w := res.Explain.Warnings()
+	if len(w) != 2 || !strings.Contains(w[0], "more like it") || !strings.Contains(w[1], "stops after") {
+		t.Errorf("warnings: %q", w)
+	}
+}

@@ -151,7 +151,8 @@ type run struct {
 	s      *Session
 	onStep func(Step)
 	res    *Result
-	slot   int // the first key's slot, -1 for a keyless call
+	slot   int    // the first key's slot, -1 for a keyless call
+	note   string // prefixed to the next step's note (why it was sent)
 }
 
 // Run executes call one round trip at a time, calling onStep (if not nil)
@@ -185,6 +186,23 @@ func (s *Session) Run(ctx context.Context, call Call, onStep func(Step)) Result 
 	}
 	runStart := time.Now()
 	final := r.execute(ctx, call)
+	if call.Explain && call.Function == "" && final.err == nil && final.value != nil && final.value.Kind == resp.Error &&
+		classify.Classify(string(final.value.Str)).Class == classify.Compile {
+		// The wrapped script did not compile, so nothing ran: send the
+		// script as it is, for Redis's own message and line (the wrapper's
+		// closing lines would move an error at the end of the file).
+		plain := call
+		plain.Explain = false
+		r.res.SentSHA = call.Script.SHA
+		r.note = "explain mode: the script does not compile; sent as it is for Redis's own message"
+		final = r.execute(ctx, plain)
+	}
+	if call.Explain && final.value != nil && final.value.Kind == resp.Error && res.SentSHA != res.SHA {
+		// Error texts name the wrapper's SHA; a plain run's name the script's.
+		v := *final.value
+		v.Str = []byte(strings.ReplaceAll(string(v.Str), res.SentSHA, res.SHA))
+		final.value = &v
+	}
 	res.Duration = time.Since(runStart)
 	if call.Effects {
 		res.Effects = Effects(before, s.snapshotLocked(ctx, call.Keys))
@@ -426,6 +444,10 @@ func parseRedirect(msg string) (kind string, slot int, addr string, ok bool) {
 
 // step is one round trip on one node, recorded and reported.
 func (r *run) step(ctx context.Context, n *node, note string, args ...any) reply {
+	if r.note != "" {
+		note, r.note = strings.TrimSpace(r.note+"; "+note), ""
+		note = strings.TrimSuffix(note, ";")
+	}
 	raw := rawArgs(args)
 	st := Step{Seq: len(r.res.Steps) + 1, Command: escapeAll(raw), Args: raw, Node: n.addr, Note: note, Start: time.Now()}
 	rep := n.do(ctx, args...)

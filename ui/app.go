@@ -16,6 +16,7 @@ import (
 	"luascope/history"
 	"luascope/redisx"
 	"luascope/redisx/classify"
+	"luascope/redisx/explain"
 	"luascope/redisx/ldb"
 	"luascope/redisx/lint"
 	"luascope/redisx/resp"
@@ -175,14 +176,24 @@ func (m Model) refreshCluster() tea.Cmd {
 	if !m.isCluster() {
 		return nil
 	}
-	return tea.Batch(topologyCmd(m.session), nodeCacheCmd(m.session, redisx.SHA1(m.editor.Value())))
+	return tea.Batch(topologyCmd(m.session), nodeCacheCmd(m.session, redisx.SHA1(m.sentSource())))
+}
+
+// sentSource is what a run sends: in explain mode the wrapped script,
+// whose SHA is the one the cache state, SCRIPT LOAD and "load on all
+// primaries" must be about.
+func (m Model) sentSource() string {
+	if m.explain && m.function == "" {
+		return explain.Wrap(m.editor.Value())
+	}
+	return m.editor.Value()
 }
 
 func (m Model) checkCache() tea.Cmd {
 	if m.session == nil {
 		return nil
 	}
-	return checkCacheCmd(m.session, redisx.SHA1(m.editor.Value()))
+	return checkCacheCmd(m.session, redisx.SHA1(m.sentSource()))
 }
 
 // pane returns the focused pane through the shared interface.
@@ -339,7 +350,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m.finishRun(msg)
 	case cacheCheckedMsg:
-		if msg.sha != redisx.SHA1(m.editor.Value()) && msg.sha != m.lastSentSHA {
+		if msg.sha != redisx.SHA1(m.sentSource()) && msg.sha != m.lastSentSHA {
 			return m, nil
 		}
 		switch {
@@ -545,7 +556,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.setStatus("SCRIPT LOAD on every primary…", false)
-		return m, loadAllCmd(m.session, m.editor.Value())
+		return m, loadAllCmd(m.session, m.sentSource())
 	case exampleLoadedMsg:
 		if msg.err != nil {
 			m.setStatus(msg.err.Error(), true)
@@ -938,7 +949,7 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if m.session == nil {
 			return m, nil
 		}
-		return m, adminCmd(m.session, "SCRIPT LOAD", "SCRIPT", "LOAD", m.editor.Value())
+		return m, adminCmd(m.session, "SCRIPT LOAD", "SCRIPT", "LOAD", m.sentSource())
 	case key.Matches(km, k.CacheFlush):
 		if m.readOnly {
 			m.setStatus("read-only: SCRIPT FLUSH is refused", true)
@@ -1498,7 +1509,7 @@ func (m Model) debugSettled(ev ldb.Event) (tea.Model, tea.Cmd) {
 			m.editor.SetErrorLine(c.Line)
 		}
 		m.errp.SetError(cls)
-		m.setStatus("debugging session ended: the final reply is in the Result pane", cls != nil)
+		m.setStatus("debugging session ended: esc shows the final reply in the Result pane", cls != nil)
 		return m, nil
 	}
 	if ev.Stopped {

@@ -164,6 +164,13 @@ func (m Model) updateDebug(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		s := d.s
 		m.dbg = nil
 		m.setStatus("left the debugger", false)
+		if d.ended {
+			if m.errp.Classification() != nil {
+				m.setFocus(paneError)
+			} else {
+				m.setFocus(paneResult)
+			}
+		}
 		if s != nil {
 			go s.Close() //nolint:errcheck // Close aborts a stopped script; nothing to report after leaving
 		}
@@ -261,7 +268,7 @@ func (m Model) debugView() string {
 		srcH = bodyH
 	} else {
 		srcW, rightW = m.w, m.w
-		srcH = bodyH * 55 / 100
+		srcH = max(5, bodyH*45/100)
 	}
 	title := fmt.Sprintf("Debug (%s) %s", map[ldb.Mode]string{ldb.ModeFork: "forked: changes rolled back", ldb.ModeSync: "SYNC: server blocked, changes kept"}[d.mode], d.status())
 	src := m.st.box(title, d.sourceView(st, srcW-2, srcH-2), srcW, srcH, true)
@@ -273,7 +280,7 @@ func (m Model) debugView() string {
 		right = joinColumns(src, right)
 	} else {
 		restH := bodyH - srcH
-		localsH := restH / 2
+		localsH := max(3, restH*2/5)
 		right = src + "\n" + m.st.box("Locals", d.varsView(st, rightW-2, localsH-2), rightW, localsH, false) + "\n" +
 			m.st.box("Redis log", d.logView(st, rightW-2, restH-localsH-2), rightW, restH-localsH, false)
 	}

@@ -40,7 +40,7 @@ func Wrap(src string) string {
 		line, rest, _ := strings.Cut(src, "\n")
 		shebang, src = line+"\n", rest
 	}
-	// head is "local __lsx_v = (function()\n": drop its newline so the
+	// head is "local __lsx_v = (function(...)\n": drop its newline so the
 	// user's first line stays line 1 (or 2 after a shebang).
 	return shebang + strings.TrimSuffix(head, "\n") + " " + src + "\n" + tail
 }
@@ -105,27 +105,57 @@ type Node struct {
 	Items []Node `json:"items,omitempty"`
 }
 
-// Warnings returns every lossy note in the tree, with its path.
+// Warnings returns the lossy notes of the tree, one line per kind of
+// loss: the first place it happened and how many more there are, so a
+// reply of 200,000 truncated numbers gives one line, not 200,000.
 func (n Node) Warnings() []string {
-	var out []string
+	type group struct {
+		first, text string
+		more        int
+	}
+	var order []string
+	groups := map[string]*group{}
+	cut := false
 	var walk func(n Node, path string)
 	walk = func(n Node, path string) {
+		if n.Lua == cutLua {
+			cut = true
+		}
 		for _, note := range n.Notes {
-			if note.Lossy {
-				where := "reply"
-				if path != "" {
-					where = "reply" + path
-				}
-				out = append(out, where+": "+note.Text)
+			if !note.Lossy {
+				continue
 			}
+			kind, _, _ := strings.Cut(note.Text, ":")
+			if g, ok := groups[kind]; ok {
+				g.more++
+				continue
+			}
+			where := "reply" + path
+			groups[kind] = &group{first: where, text: note.Text}
+			order = append(order, kind)
 		}
 		for i, c := range n.Items {
 			walk(c, fmt.Sprintf("%s[%d]", path, i+1))
 		}
 	}
 	walk(n, "")
+	out := make([]string, 0, len(order)+1)
+	for _, k := range order {
+		g := groups[k]
+		line := g.first + ": " + g.text
+		if g.more > 0 {
+			line = fmt.Sprintf("%s (and %d more like it)", line, g.more)
+		}
+		out = append(out, line)
+	}
+	if cut {
+		out = append(out, "the explanation stops after 20,000 values or 64 levels: later values were not checked")
+	}
 	return out
 }
+
+// cutLua is the description of a value the wrapper did not describe.
+const cutLua = "(not described: the reply is too large or too deep)"
 
 // Annotate explains reply v (what the caller got) from the Lua value d,
 // for a caller speaking RESP proto.
@@ -173,7 +203,7 @@ func Annotate(v resp.Value, d Lua, proto int) Node {
 		n.Lua = "nil"
 		add(false, "nil → nil")
 	case "cut":
-		n.Lua = "(not described: the reply is too large or too deep)"
+		n.Lua = cutLua
 	case "table":
 		n = annotateTable(v, d, proto)
 	default:

@@ -1,6 +1,6 @@
-local __lsx_v = (function()
+local __lsx_v = (function(...)
 --[[USER]]
-end)()
+end)(...)
 local __lsx_n = 0
 local function __lsx_d(v, depth)
   __lsx_n = __lsx_n + 1
