@@ -37,6 +37,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzUnescapeRoundTrip -fuzztime 30s ./redisx/
 	$(GO) test -run '^$$' -fuzz FuzzLint -fuzztime 30s ./redisx/lint/
 	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 30s ./history/
+	$(GO) test -run '^$$' -fuzz FuzzEscape -fuzztime 30s ./redisx/resp/
+	$(GO) test -run '^$$' -fuzz FuzzBatchParseLine -fuzztime 30s ./redisx/
+	$(GO) test -run '^$$' -fuzz FuzzParseLine -fuzztime 30s ./redisx/ldb/
+	$(GO) test -run '^$$' -fuzz FuzzSplitEval -fuzztime 30s ./redisx/ldb/
 
 clean:
 	rm -rf bin
