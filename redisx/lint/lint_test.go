@@ -379,3 +379,14 @@ func TestTooDeep(t *testing.T) {
 		t.Errorf("findings: %+v", fs)
 	}
 }
+
+func TestErrorTableCaughtByPcallIsFine(t *testing.T) {
+	src := "local ok, e = pcall(function() error({code = 1}) end)\nreturn ok and 1 or 0"
+	if fs := Lint(src, Options{NumKeys: -1, Production: true}); len(Blocking(fs, true)) != 0 {
+		t.Errorf("caught error({}) blocked: %+v", fs)
+	}
+	src = "local function f() error({code = 1}) end\npcall(f)\nf()"
+	if fs := Lint(src, Options{NumKeys: -1, Production: true}); len(Blocking(fs, true)) != 1 {
+		t.Errorf("uncaught error({}) not blocked: %+v", fs)
+	}
+}

@@ -76,6 +76,9 @@ type linter struct {
 	depth      int
 	tooDeep    bool
 	written    map[string]bool // globals already reported as assigned: their reads are not reported again
+	// caught counts the pcall/xpcall function literals being walked: an
+	// error raised in them is caught as a value and cannot crash the server.
+	caught int
 }
 
 func newLinter(src string, opt Options) *linter {
@@ -653,7 +656,15 @@ func (l *linter) walkCall(e *ast.FuncCallExpr, sc *scope) int {
 		col = l.walkExpr(e.Receiver, sc)
 	}
 	argCols := make([]int, len(e.Args))
+	protected := len(e.Args) > 0 && (l.isGlobal(e.Func, "pcall", sc) || l.isGlobal(e.Func, "xpcall", sc))
 	for i, a := range e.Args {
+		_, isFn := a.(*ast.FunctionExpr)
+		if i == 0 && protected && isFn {
+			l.caught++
+			argCols[i] = l.walkExpr(a, sc)
+			l.caught--
+			continue
+		}
 		argCols[i] = l.walkExpr(a, sc)
 	}
 	switch {
@@ -761,7 +772,9 @@ func (l *linter) checkRedisCall(e *ast.FuncCallExpr, sc *scope, argCols []int) {
 }
 
 func (l *linter) checkErrorCall(e *ast.FuncCallExpr, sc *scope, col int) {
-	if len(e.Args) == 0 || !l.isTableNoErr(e.Args[0], sc) {
+	if len(e.Args) == 0 || !l.isTableNoErr(e.Args[0], sc) || l.caught > 0 {
+		// Inside pcall(function() … end) the table is caught as a value:
+		// only an uncaught one reaches the server's error path.
 		return
 	}
 	sev := Warning
