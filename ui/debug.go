@@ -369,6 +369,10 @@ func (d *debugState) varsView(st debugStyles, w, h int) string {
 	for _, v := range vars {
 		lines = append(lines, sanitize(v.Name)+st.muted.Render(" = ")+sanitize(v.Value))
 	}
+	if h > 0 && len(lines) > h {
+		// Say what does not fit; p NAME prints any of them into the log.
+		lines = append(lines[:h-1], st.muted.Render(fmt.Sprintf("… %d more (p NAME prints one)", len(lines)-h+1)))
+	}
 	return fitLines(lines, w, h)
 }
 
