@@ -96,6 +96,10 @@ func layout(w, h int, st layoutState) layoutResult {
 	res.panes[paneEditor] = rect{0, 0, leftW, editorH}
 	res.panes[paneForm] = rect{0, editorH, leftW, formH}
 	resultH := bodyH * 45 / 100
+	if aux != paneTrace {
+		// History, cluster and functions are lists and tables: give them room.
+		resultH = bodyH * 30 / 100
+	}
 	errorH := max(8, bodyH*22/100)
 	traceH := bodyH - resultH - errorH
 	res.panes[paneResult] = rect{leftW, 0, rightW, resultH}
