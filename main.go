@@ -83,7 +83,7 @@ func usageErr(format string, a ...any) error {
 func printable(msg string) string {
 	lines := strings.Split(msg, "\n")
 	for i, l := range lines {
-		lines[i] = strings.ReplaceAll(strings.ReplaceAll(resp.Escape([]byte(l)), `\\`, `\`), `\"`, `"`)
+		lines[i] = resp.Printable(l)
 	}
 	return strings.Join(lines, "\n")
 }

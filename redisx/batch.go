@@ -346,7 +346,7 @@ func (r BatchResult) Text() string {
 		if r.Outcome == BatchInvalid {
 			// luascope's own message about the input: control bytes escaped,
 			// its backslashes left as written.
-			s += "  " + strings.NewReplacer(`\\`, `\`, `\"`, `"`).Replace(resp.Escape([]byte(r.Message)))
+			s += "  " + resp.Printable(r.Message)
 		} else {
 			s += "  " + resp.Escape([]byte(r.Message))
 		}

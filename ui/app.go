@@ -306,12 +306,7 @@ func sanitizeLines(s string, n int) string {
 // name can hold an escape sequence), backslashes and quotes left alone so
 // luascope's own messages read naturally.
 func sanitize(s string) string {
-	s = strings.ReplaceAll(s, "\n", " ")
-	e := resp.Escape([]byte(s))
-	if e == s {
-		return s
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(e, `\\`, `\`), `\"`, `"`)
+	return resp.Printable(strings.ReplaceAll(s, "\n", " "))
 }
 
 // Update routes messages: window size to all panes, keys to the dialog,

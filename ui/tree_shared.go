@@ -189,42 +189,9 @@ func escapeFit(b []byte, w int) (s string, cut bool) {
 	return esc[:cutAt] + "…", true
 }
 
-// printableText makes text that may carry bytes from a server or another
-// process safe to draw. Text that is already printable (the runner's
-// escaped commands, addresses, classifier sentences) passes unchanged, so
-// it is never escaped twice: only control characters, invalid UTF-8 and
-// hidden code points are escaped, as resp.Escape writes them; '\\' and
-// '"' are harmless on a terminal and stay as they are.
-func printableText(s string) string {
-	clean := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == 0x7f || c >= utf8.RuneSelf {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == 0x7f {
-				b.WriteString(resp.Escape([]byte{c}))
-			} else {
-				b.WriteByte(c)
-			}
-			i++
-			continue
-		}
-		_, n := utf8.DecodeRuneInString(s[i:])
-		b.WriteString(resp.Escape([]byte(s[i : i+n]))) // \xNN for a stray byte, \u{…} for a hidden rune
-		i += n
-	}
-	return b.String()
-}
+// printableText is resp.Printable, the one rule for drawing text that
+// may carry server or user bytes.
+func printableText(s string) string { return resp.Printable(s) }
 
 // humanDur prints a round-trip duration the way people read them:
 // 76µs, 1.3ms, 2.41s.

@@ -154,3 +154,45 @@ func appendCodePoint(dst []byte, r rune) []byte {
 	dst = strconv.AppendUint(dst, uint64(r), 16)
 	return append(dst, '}')
 }
+
+// Printable makes text safe to draw that is mostly luascope's own (a
+// message, a file name, an address) but may carry bytes from a server or
+// a user: control characters, invalid UTF-8 and hidden code points are
+// escaped as Escape writes them, while '\\' and '"' stay as they are, so
+// the text reads naturally and escaped text is never escaped twice.
+func Printable(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c >= utf8.RuneSelf {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	out := make([]byte, 0, len(s)+8)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f {
+				out = appendEscapedASCII(out, c)
+			} else {
+				out = append(out, c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			out = appendHexByte(out, c)
+		case hidden(r):
+			out = appendCodePoint(out, r)
+		default:
+			out = append(out, s[i:i+n]...)
+		}
+		i += n
+	}
+	return string(out)
+}

@@ -70,3 +70,13 @@ func TestHiddenDefinition(t *testing.T) {
 		}
 	}
 }
+
+func TestPrintable(t *testing.T) {
+	for in, want := range map[string]string{
+		`plain \q "x"`: `plain \q "x"`, "a\x1b[2Jb": `a\x1b[2Jb`, "\xff": `\xff`, "é\u202e": `é\u{202e}`, "tab\there": `tab\there`,
+	} {
+		if got := Printable(in); got != want {
+			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
