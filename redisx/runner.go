@@ -183,8 +183,8 @@ func (s *Session) Run(ctx context.Context, call Call, onStep func(Step)) Result 
 	var before []KeyState
 	if call.Effects {
 		before = s.snapshotLocked(ctx, call.Keys)
+		start = time.Now() // the run's duration leaves the snapshot out
 	}
-	runStart := time.Now()
 	final := r.execute(ctx, call)
 	if call.Explain && call.Function == "" && final.err == nil && final.value != nil && final.value.Kind == resp.Error &&
 		classify.Classify(string(final.value.Str)).Class == classify.Compile {
@@ -203,11 +203,10 @@ func (s *Session) Run(ctx context.Context, call Call, onStep func(Step)) Result 
 		v.Str = []byte(strings.ReplaceAll(string(v.Str), res.SentSHA, res.SHA))
 		final.value = &v
 	}
-	res.Duration = time.Since(runStart)
+	res.Duration = time.Since(start)
 	if call.Effects {
 		res.Effects = Effects(before, s.snapshotLocked(ctx, call.Keys))
 	}
-	_ = start
 	switch {
 	case final.err != nil:
 		res.ClientErr = final.err

@@ -9,7 +9,6 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"luascope/examples"
@@ -396,10 +395,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.editor.SetFilename(msg.path)
 		m.editor.MarkSaved()
 		m.setStatus("saved "+msg.path, false)
-		if m.opts.Watch {
-			// Our own save is not a change to re-run for.
-			return m, nil
-		}
+		// With --watch, our own save comes back as a change whose text
+		// equals the editor's, which the watcher ignores.
 		return m, nil
 	case externalEditedMsg:
 		if msg.err != nil {
@@ -439,16 +436,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.setStatus(msg.err.Error(), true)
 			return m, nil
 		}
-		if m.session != nil {
-			old := m.session
-			go old.Close() //nolint:errcheck // closing the replaced session; nothing to report
+		var closeOld tea.Cmd
+		if old := m.session; old != nil {
+			closeOld = func() tea.Msg { _ = old.Close(); return nil }
 		}
 		m.session = msg.session
 		m.target = msg.target
 		m.session.SetReadOnly(m.readOnly)
 		m.tree.SetProtocol(m.session.Info().Protocol)
 		m.setStatus(fmt.Sprintf("now speaking RESP%d", m.session.Info().Protocol), false)
-		return m, m.checkCache()
+		return m, tea.Batch(closeOld, m.checkCache())
 	case historyLoadedMsg:
 		m.hist.SetEntries(msg.entries)
 		if msg.err != nil {
@@ -476,14 +473,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.setStatus("copy: "+msg.err.Error(), true)
 		}
 		return m, nil
+	case refreshClusterMsg:
+		return m, m.refreshCluster()
 	case topologyLoadedMsg:
-		if msg.top == nil && msg.err == nil {
-			// The pane's "refresh" key.
-			return m, m.refreshCluster()
-		}
 		m.clus.SetTopology(msg.top, msg.err)
 		return m, nil
 	case nodeCacheLoadedMsg:
+		if msg.sha != redisx.SHA1(m.sentSource()) {
+			return m, nil // about a script that is no longer in the editor
+		}
 		if msg.err != nil {
 			m.setStatus("script cache per node: "+msg.err.Error(), true)
 			return m, nil
@@ -500,13 +498,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.syncClusterKeys()
 		return m, nil
-	case librariesLoadedMsg:
-		if msg.libs == nil && msg.err == nil {
-			if m.session == nil {
-				return m, nil
-			}
-			return m, librariesCmd(m.session) // the pane's refresh key
+	case refreshLibrariesMsg:
+		if m.session == nil {
+			return m, nil
 		}
+		return m, librariesCmd(m.session)
+	case librariesLoadedMsg:
 		m.fns.SetLibraries(msg.libs, msg.err)
 		return m, nil
 	case libraryOpenedMsg:
@@ -561,10 +558,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case debugStartedMsg:
 		if m.dbg == nil {
-			if msg.s != nil {
-				go msg.s.Close() //nolint:errcheck // left before it started
+			if msg.s == nil {
+				return m, nil
 			}
-			return m, nil
+			// The user left before the session started: close it off the UI goroutine.
+			return m, func() tea.Msg { _ = msg.s.Close(); return nil }
 		}
 		m.dbg.starting = false
 		if msg.err != nil {
@@ -977,6 +975,11 @@ func (m *Model) applyTheme(t themes.Theme) {
 	// The editor, tree, trace and error panes rebuild their styles when
 	// they see Common.Theme change.
 	m.hist.SetTheme(m.c)
+	m.clus.SetTheme(m.c)
+	m.fns.SetTheme(m.c)
+	if m.dbg != nil {
+		m.dbg.st = newDebugStyles(m.c)
+	}
 }
 
 // startRun builds the call from the editor and the form and starts it.
@@ -1477,8 +1480,6 @@ func HistoryEntry(s *redisx.Session, label string, call redisx.Call, res redisx.
 	return e
 }
 
-var _ = lipgloss.Width
-
 // startDebug opens the debugger on the editor's script and the form.
 func (m Model) startDebug(mode ldb.Mode) (tea.Model, tea.Cmd) {
 	keys, args, err := m.form.Values()
@@ -1487,7 +1488,7 @@ func (m Model) startDebug(mode ldb.Mode) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	src := m.editor.Value()
-	m.dbg = &debugState{mode: mode, starting: true, breaks: map[int]bool{}, source: strings.Split(src, "\n"), cursor: 1}
+	m.dbg = &debugState{mode: mode, starting: true, breaks: map[int]bool{}, source: strings.Split(src, "\n"), cursor: 1, st: newDebugStyles(m.c)}
 	m.setStatus("starting the debugger (SCRIPT DEBUG "+strings.ToUpper(string(mode))+")…", false)
 	return m, debugStartCmd(m.session, mode, src, keys, args)
 }

@@ -239,8 +239,6 @@ func TestLiveWatchRerunsOnChange(t *testing.T) {
 	}
 }
 
-var _ = strings.Contains
-
 func TestLiveSaveAsksBeforeOverwriting(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "s.lua")

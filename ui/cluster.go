@@ -28,6 +28,8 @@ type (
 	runOnNodeMsg struct{ addr string }
 	// loadAllMsg asks the root to SCRIPT LOAD the script on every primary.
 	loadAllMsg struct{}
+	// refreshClusterMsg asks the root for the nodes and caches again.
+	refreshClusterMsg struct{}
 )
 
 var (
@@ -66,7 +68,6 @@ func newClusterStyles(c *Common) clusterStyles {
 type ClusterPane struct {
 	c       *Common
 	st      clusterStyles
-	theme   string
 	top     *redisx.Topology
 	err     error
 	cached  map[string]bool
@@ -76,20 +77,50 @@ type ClusterPane struct {
 	cursor  int
 	w, h    int
 	focused bool
+
+	// Derived from the topology (and the width) when they change, not per
+	// frame: a frame would otherwise walk all 16,384 slots twice.
+	letterOf map[string]int       // primary ID → letter index
+	nodes    []redisx.ClusterNode // display order
+	served   int                  // slots with a primary
+	cells    []int                // slot-map cells: letter index, cellUnserved or cellMixed
 }
+
+const (
+	cellUnserved = -1
+	cellMixed    = -2
+)
 
 // NewClusterPane returns an empty cluster view.
 func NewClusterPane(c *Common) ClusterPane {
-	return ClusterPane{c: c, st: newClusterStyles(c), theme: c.Theme.Name}
+	return ClusterPane{c: c, st: newClusterStyles(c)}
 }
 
 // SetTopology sets the nodes (nil with err when CLUSTER NODES failed).
 func (p *ClusterPane) SetTopology(t *redisx.Topology, err error) {
 	p.top, p.err = t, err
-	if t != nil && p.cursor >= len(t.Nodes) {
+	p.letterOf, p.nodes, p.served, p.cells = nil, nil, 0, nil
+	if t == nil {
+		return
+	}
+	if p.cursor >= len(t.Nodes) {
 		p.cursor = 0
 	}
+	p.letterOf = p.letters()
+	p.nodes = p.ordered(p.letterOf)
+	for s := 0; s < redisx.SlotCount; s++ {
+		if _, ok := t.Owner(s); ok {
+			p.served++
+		}
+	}
+	p.cells = p.slotCells(p.w * slotMapRows)
 }
+
+// slotMapRows is how many rows the slot map takes.
+const slotMapRows = 4
+
+// SetTheme rebuilds the styles after a theme switch.
+func (p *ClusterPane) SetTheme(c *Common) { p.c, p.st = c, newClusterStyles(c) }
 
 // SetCache sets which nodes hold the current script.
 func (p *ClusterPane) SetCache(cached map[string]bool) { p.cached = cached }
@@ -135,9 +166,6 @@ func (p ClusterPane) Update(msg tea.Msg) (ClusterPane, tea.Cmd) {
 	if !ok || !p.focused {
 		return p, nil
 	}
-	if p.c.Theme.Name != p.theme {
-		p.st, p.theme = newClusterStyles(p.c), p.c.Theme.Name
-	}
 	n := 0
 	if p.top != nil {
 		n = len(p.top.Nodes)
@@ -148,12 +176,12 @@ func (p ClusterPane) Update(msg tea.Msg) (ClusterPane, tea.Cmd) {
 	case key.Matches(km, p.c.Keys.Down):
 		p.cursor = min(max(0, n-1), p.cursor+1)
 	case key.Matches(km, clusterPick) && n > 0:
-		addr := p.ordered(p.letters())[p.cursor].Addr
+		addr := p.nodes[p.cursor].Addr
 		return p, func() tea.Msg { return runOnNodeMsg{addr: addr} }
 	case key.Matches(km, clusterLoadAll):
 		return p, func() tea.Msg { return loadAllMsg{} }
 	case key.Matches(km, clusterRefresh):
-		return p, func() tea.Msg { return topologyLoadedMsg{} }
+		return p, func() tea.Msg { return refreshClusterMsg{} }
 	}
 	return p, nil
 }
@@ -163,31 +191,22 @@ func (p ClusterPane) View() string {
 	if p.w <= 0 || p.h <= 0 {
 		return ""
 	}
-	if p.c.Theme.Name != p.theme {
-		p.st = newClusterStyles(p.c)
-	}
 	if p.err != nil {
 		return fitLines([]string{p.st.err.Render("CLUSTER NODES failed: ") + sanitize(p.err.Error()), p.st.muted.Render("g retries")}, p.w, p.h)
 	}
 	if p.top == nil {
 		return fitLines([]string{p.st.muted.Render("asking CLUSTER NODES…")}, p.w, p.h)
 	}
-	letters := p.letters()
+	letters, served := p.letterOf, p.served
 	var lines []string
-	served := 0
-	for s := 0; s < redisx.SlotCount; s++ {
-		if _, ok := p.top.Owner(s); ok {
-			served++
-		}
-	}
 	summary := fmt.Sprintf("%d nodes · %d primaries · %d/%d slots served", len(p.top.Nodes), len(p.top.Primaries()), served, redisx.SlotCount)
 	if served < redisx.SlotCount {
 		summary = p.st.err.Render(summary + " (CLUSTERDOWN for the rest)")
 	}
 	lines = append(lines, summary)
-	lines = append(lines, p.slotMap(letters, p.w, 4)...)
+	lines = append(lines, p.slotMap()...)
 	lines = append(lines, p.st.header.Render(fmt.Sprintf("  %-8s %-21s %-7s %-2s %-13s %-5s %-6s %5s %s", "id", "address", "role", "of", "slots", "link", "flags", "epoch", "script")))
-	for i, n := range p.ordered(letters) {
+	for i, n := range p.nodes {
 		tag := " "
 		of := ""
 		if n.Role == "primary" {
@@ -280,58 +299,68 @@ func (p ClusterPane) keyLines(letters map[string]int) []string {
 	return out
 }
 
-// slotMap draws all 16,384 slots in rows×width cells; each cell is the
-// letter of the primary owning its slots, '.' when unserved, '!' when its
+// slotCells sorts all 16,384 slots into n cells: each cell is the letter
+// of the primary owning its slots, cellUnserved, or cellMixed when its
 // slots have several owners or one is migrating.
-func (p ClusterPane) slotMap(letters map[string]int, width, rows int) []string {
-	cells := max(1, width*rows)
-	per := (redisx.SlotCount + cells - 1) / cells
+func (p *ClusterPane) slotCells(n int) []int {
+	if n <= 0 {
+		return nil
+	}
+	per := (redisx.SlotCount + n - 1) / n
 	moving := map[int]bool{}
-	for _, n := range p.top.Nodes {
-		for s := range n.Migrating {
+	for _, nd := range p.top.Nodes {
+		for s := range nd.Migrating {
 			moving[s] = true
 		}
-		for s := range n.Importing {
+		for s := range nd.Importing {
 			moving[s] = true
 		}
 	}
-	var out []string
-	var line strings.Builder
-	col := 0
+	cells := make([]int, 0, n)
 	for start := 0; start < redisx.SlotCount; start += per {
 		end := min(redisx.SlotCount, start+per)
-		owner, mixed := "", false
+		cell := cellUnserved
 		for s := start; s < end; s++ {
-			id := ""
-			if n, ok := p.top.Owner(s); ok {
-				id = n.ID
+			c := cellUnserved
+			if nd, ok := p.top.Owner(s); ok {
+				c = p.letterOf[nd.ID]
 			}
-			if s == start {
-				owner = id
-			} else if id != owner {
-				mixed = true
+			switch {
+			case moving[s] || (s > start && c != cell):
+				cell = cellMixed
+			case s == start:
+				cell = c
 			}
-			if moving[s] {
-				mixed = true
+			if cell == cellMixed {
+				break
 			}
 		}
-		switch {
-		case mixed:
-			line.WriteString(p.st.warn.Render("!"))
-		case owner == "":
-			line.WriteString(p.st.err.Render("."))
-		default:
-			li := letters[owner]
-			line.WriteString(p.st.owners[li%len(p.st.owners)].Render(letter(li)))
-		}
-		col++
-		if col == width {
-			out = append(out, line.String())
-			line.Reset()
-			col = 0
-		}
+		cells = append(cells, cell)
 	}
-	if col > 0 {
+	return cells
+}
+
+// slotMap draws the cells, one styled run per owner rather than per cell.
+func (p ClusterPane) slotMap() []string {
+	var out []string
+	for row := 0; row*p.w < len(p.cells) && p.w > 0; row++ {
+		cells := p.cells[row*p.w : min(len(p.cells), (row+1)*p.w)]
+		var line strings.Builder
+		for i := 0; i < len(cells); {
+			j := i
+			for j < len(cells) && cells[j] == cells[i] {
+				j++
+			}
+			switch c := cells[i]; c {
+			case cellMixed:
+				line.WriteString(p.st.warn.Render(strings.Repeat("!", j-i)))
+			case cellUnserved:
+				line.WriteString(p.st.err.Render(strings.Repeat(".", j-i)))
+			default:
+				line.WriteString(p.st.owners[c%len(p.st.owners)].Render(strings.Repeat(letter(c), j-i)))
+			}
+			i = j
+		}
 		out = append(out, line.String())
 	}
 	return out
@@ -356,8 +385,13 @@ func slotRanges(rs []redisx.SlotRange) string {
 	return s
 }
 
-// SetSize sets the inner size.
-func (p *ClusterPane) SetSize(w, h int) { p.w, p.h = w, h }
+// SetSize sets the inner size (the slot map is laid out for the width).
+func (p *ClusterPane) SetSize(w, h int) {
+	if w != p.w && p.top != nil {
+		p.cells = p.slotCells(w * slotMapRows)
+	}
+	p.w, p.h = w, h
+}
 
 // Focus gives the pane the keyboard.
 func (p *ClusterPane) Focus() { p.focused = true }

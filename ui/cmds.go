@@ -383,9 +383,6 @@ func librariesCmd(s *redisx.Session) tea.Cmd {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		libs, err := s.Libraries(ctx)
-		if libs == nil && err == nil {
-			libs = []redisx.Library{}
-		}
 		return librariesLoadedMsg{libs: libs, err: err}
 	}
 }
@@ -403,9 +400,6 @@ func loadLibraryCmd(s *redisx.Session, code string) tea.Cmd {
 			return adminDoneMsg{what: "FUNCTION LOAD", err: err}
 		}
 		libs, lerr := s.Libraries(ctx)
-		if libs == nil && lerr == nil {
-			libs = []redisx.Library{}
-		}
 		return librariesLoadedMsg{libs: libs, err: lerr}
 	}
 }

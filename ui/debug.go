@@ -67,6 +67,7 @@ type debugState struct {
 	final    *resp.Value
 	top      int
 	starting bool
+	st       debugStyles // built when the debugger opens and on a theme switch
 }
 
 type debugStyles struct {
@@ -164,6 +165,13 @@ func (m Model) updateDebug(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		s := d.s
 		m.dbg = nil
 		m.setStatus("left the debugger", false)
+		var closeCmd tea.Cmd
+		if s != nil {
+			closeCmd = func() tea.Msg {
+				_ = s.Close() // aborts a stopped script; nothing to report after leaving
+				return nil
+			}
+		}
 		if d.ended {
 			if m.errp.Classification() != nil {
 				m.setFocus(paneError)
@@ -171,10 +179,7 @@ func (m Model) updateDebug(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 				m.setFocus(paneResult)
 			}
 		}
-		if s != nil {
-			go s.Close() //nolint:errcheck // Close aborts a stopped script; nothing to report after leaving
-		}
-		return m, nil
+		return m, closeCmd
 	}
 	if d.starting {
 		return m, nil
@@ -258,7 +263,7 @@ func (m Model) debugPrompted(act action, text string) (tea.Model, tea.Cmd) {
 // (stacked at 80 columns), status and help bars below.
 func (m Model) debugView() string {
 	d := m.dbg
-	st := newDebugStyles(m.c)
+	st := d.st
 	bodyH := m.h - 2
 	var srcW, rightW, srcH int
 	wide := m.w >= 100

@@ -8,7 +8,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"luascope/redisx"
@@ -227,5 +226,3 @@ func wrap(s string, w int) []string {
 	}
 	return strings.Split(ansi.Wordwrap(s, w, ""), "\n")
 }
-
-var _ = lipgloss.Width

@@ -133,7 +133,6 @@ func (m *Form) loadInput() {
 // sortRows keeps keys before args, as numkeys requires, stably.
 func (m *Form) sortRows() {
 	var keys, args []formRow
-	cur := m.rows[m.cursor]
 	curIdx := -1
 	for i, r := range m.rows {
 		if r.key {
@@ -154,7 +153,6 @@ func (m *Form) sortRows() {
 	} else {
 		m.cursor = len(keys) + (-2 - curIdx)
 	}
-	_ = cur
 }
 
 // Update handles keys while the form has focus.

@@ -29,6 +29,8 @@ type (
 	libraryLoadMsg struct{}
 	// scriptModeMsg asks the root to go back to running the editor's script.
 	scriptModeMsg struct{}
+	// refreshLibrariesMsg asks the root for FUNCTION LIST again.
+	refreshLibrariesMsg struct{}
 )
 
 var (
@@ -65,7 +67,6 @@ type fnRow struct {
 type FunctionsPane struct {
 	c       *Common
 	st      fnStyles
-	theme   string
 	libs    []redisx.Library
 	err     error
 	loaded  bool
@@ -77,8 +78,11 @@ type FunctionsPane struct {
 
 // NewFunctionsPane returns an empty browser; the root loads it when shown.
 func NewFunctionsPane(c *Common) FunctionsPane {
-	return FunctionsPane{c: c, st: newFnStyles(c), theme: c.Theme.Name}
+	return FunctionsPane{c: c, st: newFnStyles(c)}
 }
+
+// SetTheme rebuilds the styles after a theme switch.
+func (p *FunctionsPane) SetTheme(c *Common) { p.c, p.st = c, newFnStyles(c) }
 
 // SetLibraries shows a FUNCTION LIST result.
 func (p *FunctionsPane) SetLibraries(libs []redisx.Library, err error) {
@@ -127,7 +131,7 @@ func (p FunctionsPane) Update(msg tea.Msg) (FunctionsPane, tea.Cmd) {
 	case key.Matches(km, fnScript):
 		return p, func() tea.Msg { return scriptModeMsg{} }
 	case key.Matches(km, fnRefresh):
-		return p, func() tea.Msg { return librariesLoadedMsg{} }
+		return p, func() tea.Msg { return refreshLibrariesMsg{} }
 	}
 	return p, nil
 }
@@ -136,9 +140,6 @@ func (p FunctionsPane) Update(msg tea.Msg) (FunctionsPane, tea.Cmd) {
 func (p FunctionsPane) View() string {
 	if p.w <= 0 || p.h <= 0 {
 		return ""
-	}
-	if p.c.Theme.Name != p.theme {
-		p.st = newFnStyles(p.c)
 	}
 	var lines []string
 	mode := "mode: running the editor's script (enter on a function to call it instead)"
