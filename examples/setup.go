@@ -23,9 +23,9 @@ func SetupCommand(ctx context.Context, s *redisx.Session, c []string) (v *resp.V
 	if err != nil || v.Kind != resp.Error {
 		return v, "", err
 	}
-	if f := strings.Fields(string(v.Str)); len(f) == 3 && f[0] == "MOVED" {
-		v, err = s.OnNode(ctx, f[2], args...)
-		return v, f[2], err
+	if kind, _, addr, ok := redisx.ParseRedirect(string(v.Str)); ok && kind == "MOVED" {
+		v, err = s.OnNode(ctx, addr, args...)
+		return v, addr, err
 	}
 	return v, "", nil
 }

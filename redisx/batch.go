@@ -893,13 +893,11 @@ func (b *batch) admitLine(rd *chunker, n int, text string, tooLong bool) bool {
 	keys := l.keys
 	if b.cluster && len(keys) > 0 {
 		l.slot = KeySlot(keys[0])
-		for _, k := range keys[1:] {
-			if s := KeySlot(k); s != l.slot {
-				res.Slot, res.Outcome, res.Class = l.slot, BatchCrossSlot, classify.CrossSlot
-				res.Message = fmt.Sprintf("keys in slots %d (%s) and %d (%s): a script's keys must share a slot (a {hash tag} does it); not sent",
-					l.slot, keys[0], s, k)
-				return b.settle(nil, res)
-			}
+		if j, bad := otherSlot(keys, b.script.Shebang); bad {
+			res.Slot, res.Outcome, res.Class = l.slot, BatchCrossSlot, classify.CrossSlot
+			res.Message = fmt.Sprintf("keys in slots %d (%s) and %d (%s): a script's keys must share a slot (a {hash tag} does it); not sent",
+				l.slot, keys[0], KeySlot(keys[j]), keys[j])
+			return b.settle(nil, res)
 		}
 	}
 	addr := b.route(l)
@@ -1365,7 +1363,7 @@ func (w *worker) roundTrip(lines []*bline) {
 		case strings.HasPrefix(msg, "NOSCRIPT"):
 			noscript = append(noscript, l)
 		case b.cluster && (strings.HasPrefix(msg, "MOVED ") || strings.HasPrefix(msg, "ASK ")):
-			kind, slot, addr, ok := parseRedirect(msg)
+			kind, slot, addr, ok := ParseRedirect(msg)
 			if !ok {
 				c := b.classifyReply(msg)
 				fail(l, BatchResult{Outcome: BatchError, Class: c.Class, Message: msg})

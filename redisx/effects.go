@@ -35,19 +35,36 @@ const previewLen = 64
 
 // keyNode is where a key lives: its slot's primary when known, else the
 // seed (where MOVED will teach us better on the next run).
-// The caller holds s.mu (it reads the slot map).
-func (s *Session) keyNode(key string) string {
-	if s.target.Cluster {
-		if addr, ok := s.slots[KeySlot(key)]; ok {
-			return addr
+// The caller holds s.mu (it reads the slot map); *top caches one CLUSTER
+// NODES answer for all the keys it is asked about.
+func (s *Session) keyNodeLocked(ctx context.Context, key string, top **Topology) string {
+	if !s.target.Cluster {
+		return s.target.Addr
+	}
+	if addr, ok := s.slots[KeySlot(key)]; ok {
+		return addr
+	}
+	if *top == nil {
+		if t, err := s.Topology(ctx); err == nil {
+			*top = t
 		}
-		if top, err := s.Topology(context.Background()); err == nil {
-			if o, ok := top.Owner(KeySlot(key)); ok {
-				return o.Addr
-			}
+	}
+	if *top != nil {
+		if o, ok := (*top).Owner(KeySlot(key)); ok {
+			return o.Addr
 		}
 	}
 	return s.target.Addr
+}
+
+// KeyNode is the address of the node serving key: the server itself, or
+// in a cluster the primary of the key's slot (from the slot map the runs
+// learnt, else CLUSTER NODES). The debugger connects there.
+func (s *Session) KeyNode(ctx context.Context, key string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var top *Topology
+	return s.keyNodeLocked(ctx, key, &top)
 }
 
 // Snapshot reads each key's type, TTL, size and a preview with read-only
@@ -62,15 +79,15 @@ func (s *Session) Snapshot(ctx context.Context, keys []string) []KeyState {
 
 func (s *Session) snapshotLocked(ctx context.Context, keys []string) []KeyState {
 	out := make([]KeyState, len(keys))
+	var top *Topology
 	for i, k := range keys {
-		out[i] = s.snapshot(ctx, k)
+		out[i] = s.snapshot(ctx, k, s.keyNodeLocked(ctx, k, &top))
 	}
 	return out
 }
 
-func (s *Session) snapshot(ctx context.Context, key string) KeyState {
+func (s *Session) snapshot(ctx context.Context, key, addr string) KeyState {
 	st := KeyState{Key: key, TTLms: -2}
-	addr := s.keyNode(key)
 	do := func(args ...any) (*resp.Value, error) {
 		v, err := s.OnNode(ctx, addr, args...)
 		if err == nil && v.Kind == resp.Error {

@@ -337,19 +337,34 @@ func lastWasScript(steps []Step) bool {
 // which Redis Cluster rejects, unless the script allows it
 // (allow-cross-slot-keys, Redis 7.0.? +, still one node).
 func crossSlot(s *Session, call Call) *classify.Classification {
-	if !s.target.Cluster || len(call.Keys) < 2 || call.Script.Shebang.HasFlag("allow-cross-slot-keys") {
+	if !s.target.Cluster {
 		return nil
 	}
-	first := KeySlot(call.Keys[0])
-	for i, k := range call.Keys[1:] {
-		if sl := KeySlot(k); sl != first {
-			c := classify.Classify("CROSSSLOT Keys in request don't hash to the same slot")
-			c.Message = fmt.Sprintf("not sent: KEYS[1] is in slot %d and KEYS[%d] in slot %d; a cluster answers CROSSSLOT", first, i+2, sl)
-			c.Hint = "Keys of one script must share a slot in a cluster: give them a common {hash tag}, e.g. user:{42}:a and user:{42}:b."
-			return &c
+	j, ok := otherSlot(call.Keys, call.Script.Shebang)
+	if !ok {
+		return nil
+	}
+	c := classify.Classify("CROSSSLOT Keys in request don't hash to the same slot")
+	c.Message = fmt.Sprintf("not sent: KEYS[1] is in slot %d and KEYS[%d] in slot %d; a cluster answers CROSSSLOT",
+		KeySlot(call.Keys[0]), j+1, KeySlot(call.Keys[j]))
+	c.Hint = "Keys of one script must share a slot in a cluster: give them a common {hash tag}, e.g. user:{42}:a and user:{42}:b."
+	return &c
+}
+
+// otherSlot finds the first key whose slot differs from the first key's,
+// the rule both a run and a batch line obey in a cluster; a script that
+// declares allow-cross-slot-keys is exempt.
+func otherSlot(keys []string, sb *Shebang) (int, bool) {
+	if len(keys) < 2 || sb.HasFlag("allow-cross-slot-keys") {
+		return 0, false
+	}
+	first := KeySlot(keys[0])
+	for j, k := range keys[1:] {
+		if KeySlot(k) != first {
+			return j + 1, true
 		}
 	}
-	return nil
+	return 0, false
 }
 
 func isNoScript(v *resp.Value) bool {
@@ -404,7 +419,7 @@ func (r *run) send(ctx context.Context, n *node, note string, args ...any) (repl
 			note = "TRYAGAIN: the slot is migrating; retrying after a pause"
 			continue
 		}
-		kind, slot, addr, ok := parseRedirect(msg)
+		kind, slot, addr, ok := ParseRedirect(msg)
 		if !ok {
 			return rep, n
 		}
@@ -423,8 +438,9 @@ func (r *run) send(ctx context.Context, n *node, note string, args ...any) (repl
 	}
 }
 
-// parseRedirect reads "MOVED 3999 127.0.0.1:6381" and "ASK 3999 host:port".
-func parseRedirect(msg string) (kind string, slot int, addr string, ok bool) {
+// ParseRedirect reads "MOVED 3999 127.0.0.1:6381" and "ASK 3999 host:port"
+// (and Redis 7's host-less ":6381"), for anything that follows redirects.
+func ParseRedirect(msg string) (kind string, slot int, addr string, ok bool) {
 	f := strings.Fields(msg)
 	if len(f) != 3 || (f[0] != "MOVED" && f[0] != "ASK") {
 		return "", 0, "", false
@@ -472,7 +488,7 @@ func (r *run) errorOutcome(v *resp.Value) Outcome {
 	if isNoScript(v) {
 		return OutcomeNoScript
 	}
-	if kind, _, _, ok := parseRedirect(string(v.Str)); ok && r.s.target.Cluster {
+	if kind, _, _, ok := ParseRedirect(string(v.Str)); ok && r.s.target.Cluster {
 		if kind == "MOVED" {
 			return OutcomeMoved
 		}

@@ -72,10 +72,7 @@ func newNode(t Target) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	tp := &tap{}
-	c := redis.NewClient(opt)
-	c.AddHook(tapHook{t: tp})
-	return &node{addr: t.Addr, client: c, tap: tp}, nil
+	return newNodeWith(t.Addr, opt), nil
 }
 
 // reply is the outcome of one round trip on a node.

@@ -1,7 +1,5 @@
 package redisx
 
-import "strings"
-
 // crc16tab is the CRC16-CCITT (XModem) table Redis Cluster uses.
 var crc16tab = func() (t [256]uint16) {
 	for i := range t {
@@ -26,10 +24,8 @@ const SlotCount = 16384
 // between them, only those bytes are hashed. Keys a script touches must
 // share a slot, which hash tags make possible.
 func KeySlot(key string) int {
-	if s := strings.IndexByte(key, '{'); s >= 0 {
-		if e := strings.IndexByte(key[s+1:], '}'); e > 0 {
-			key = key[s+1 : s+1+e]
-		}
+	if tag, ok := HashTag(key); ok {
+		key = tag
 	}
 	var crc uint16
 	for i := 0; i < len(key); i++ {

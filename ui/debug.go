@@ -89,17 +89,12 @@ func newDebugStyles(c *Common) debugStyles {
 // debugTarget is where the debugging connection goes: in a cluster the
 // node serving the first key (LDB runs on one node), else the server.
 func debugTarget(s *redisx.Session, keys []string) string {
-	t := s.Target()
-	if t.Cluster && len(keys) > 0 {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if top, err := s.Topology(ctx); err == nil {
-			if o, ok := top.Owner(redisx.KeySlot(keys[0])); ok {
-				return o.Addr
-			}
-		}
+	if len(keys) == 0 {
+		return s.Target().Addr
 	}
-	return t.Addr
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return s.KeyNode(ctx, keys[0])
 }
 
 func debugStartCmd(s *redisx.Session, mode ldb.Mode, src string, keys, args []string) tea.Cmd {
