@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -97,13 +96,9 @@ func (o *batchOpts) run(cmd *cobra.Command, words []string) error {
 	if err != nil {
 		return err
 	}
-	name := o.strategy
-	if !cmd.Flags().Changed("strategy") && cfg.Strategy != "" {
-		name = cfg.Strategy
-	}
-	strategy, err := redisx.ParseStrategy(name)
+	strategy, err := resolveStrategy(cmd, o.strategy, cfg)
 	if err != nil {
-		return usageErr("--strategy: %v", err)
+		return err
 	}
 	var script redisx.Script
 	switch {
@@ -309,13 +304,13 @@ func (p *batchProgressLine) draw(pr redisx.BatchProgress) {
 		frac := min(float64(pr.Done)/float64(p.total), 1)
 		n := int(frac * batchBarWidth)
 		b.WriteString("[" + strings.Repeat("#", n) + strings.Repeat(".", batchBarWidth-n) + "]")
-		fmt.Fprintf(&b, " %3d%%  %s/%s", int(frac*100), batchGroup(pr.Done), batchGroup(p.total))
+		fmt.Fprintf(&b, " %3d%%  %s/%s", int(frac*100), redisx.GroupDigits(int64(pr.Done)), redisx.GroupDigits(int64(p.total)))
 	} else {
-		fmt.Fprintf(&b, "%s lines", batchGroup(pr.Done))
+		fmt.Fprintf(&b, "%s lines", redisx.GroupDigits(int64(pr.Done)))
 	}
-	fmt.Fprintf(&b, "  ok %s  failed %s", batchGroup(pr.OK), batchGroup(pr.Failed))
+	fmt.Fprintf(&b, "  ok %s  failed %s", redisx.GroupDigits(int64(pr.OK)), redisx.GroupDigits(int64(pr.Failed)))
 	if s := pr.Elapsed.Seconds(); s > 0 {
-		fmt.Fprintf(&b, "  %s calls/s", batchGroup(int(float64(pr.Answered)/s)))
+		fmt.Fprintf(&b, "  %s calls/s", redisx.GroupDigits(int64(float64(pr.Answered)/s)))
 	}
 	_, _ = io.WriteString(p.w, b.String())
 	p.drawn = true
@@ -325,13 +320,4 @@ func (p *batchProgressLine) clear() {
 	if p.drawn {
 		_, _ = io.WriteString(p.w, "\r\x1b[K")
 	}
-}
-
-// batchGroup writes 1234567 as 1,234,567.
-func batchGroup(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }

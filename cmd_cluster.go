@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -142,9 +141,7 @@ func (o *clusterOpts) run(cmd *cobra.Command) error {
 	v := newClusterView(s, top, sha, caches)
 	out := cmd.OutOrStdout()
 	if o.json {
-		enc := json.NewEncoder(out)
-		enc.SetEscapeHTML(false)
-		err = enc.Encode(v.json())
+		err = writeJSON(out, v.json())
 	} else {
 		_, err = io.WriteString(out, v.text())
 	}
@@ -552,9 +549,7 @@ A key that starts with - goes after --.`,
 						doc[i].Tag = &a
 					}
 				}
-				enc := json.NewEncoder(out)
-				enc.SetEscapeHTML(false)
-				return enc.Encode(doc)
+				return writeJSON(out, doc)
 			}
 			var b strings.Builder
 			for _, k := range keys {
@@ -661,9 +656,7 @@ func (o *loadOpts) run(cmd *cobra.Command, file string) error {
 	}
 	out := cmd.OutOrStdout()
 	if o.json {
-		enc := json.NewEncoder(out)
-		enc.SetEscapeHTML(false)
-		err = enc.Encode(doc)
+		err = writeJSON(out, doc)
 	} else {
 		err = writeLoadText(out, doc)
 	}

@@ -136,7 +136,7 @@ func (o *examplesOpts) list(w io.Writer) error {
 		for i, e := range list {
 			items[i] = item{e.Name, e.Title, e.Tags}
 		}
-		return exampleJSON(w, items)
+		return writeJSON(w, items)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, e := range list {
@@ -239,7 +239,7 @@ func writeExampleJSON(w io.Writer, e examples.Example) error {
 	for proto, v := range e.Expect {
 		expect[fmt.Sprint(proto)] = json.RawMessage(v)
 	}
-	return exampleJSON(w, struct {
+	return writeJSON(w, struct {
 		Name   string                     `json:"name"`
 		Title  string                     `json:"title"`
 		Lesson string                     `json:"lesson"`
@@ -259,12 +259,6 @@ func exampleNonNil(s []string) []string {
 	return s
 }
 
-func exampleJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
-
 // runExample runs an example the way `luascope run` runs a script, after
 // sending its setup commands on the session's admin connection.
 func (o *examplesOpts) runExample(cmd *cobra.Command, e examples.Example) error {
@@ -272,13 +266,9 @@ func (o *examplesOpts) runExample(cmd *cobra.Command, e examples.Example) error 
 	if err != nil {
 		return err
 	}
-	name := o.strategy
-	if !cmd.Flags().Changed("strategy") && cfg.Strategy != "" {
-		name = cfg.Strategy
-	}
-	strategy, err := redisx.ParseStrategy(name)
+	strategy, err := resolveStrategy(cmd, o.strategy, cfg)
 	if err != nil {
-		return usageErr("--strategy: %v", err)
+		return err
 	}
 	call := redisx.Call{Script: redisx.NewScript(e.Source), Keys: e.Keys, Args: e.Args, Strategy: strategy, Explain: o.explain}
 

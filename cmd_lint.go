@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -131,7 +130,5 @@ func writeLintJSON(w io.Writer, file string, findings []lint.Finding) error {
 		doc = append(doc, lintJSON{File: file, Line: f.Line, Col: f.Col, Severity: f.Severity, Code: f.Code,
 			Message: f.Message, Hint: f.Hint})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
+	return writeJSON(w, doc)
 }

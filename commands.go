@@ -68,6 +68,27 @@ UI starts SCRIPT DEBUG SYNC instead, after a typed confirmation.`,
 	return root
 }
 
+// resolveStrategy is --strategy when given, else the config file's
+// strategy, else the default: the same precedence for every command.
+func resolveStrategy(cmd *cobra.Command, flag string, cfg config.Config) (redisx.Strategy, error) {
+	if !cmd.Flags().Changed("strategy") && cfg.Strategy != "" {
+		flag = cfg.Strategy
+	}
+	st, err := redisx.ParseStrategy(flag)
+	if err != nil {
+		return "", usageErr("--strategy: %v", err)
+	}
+	return st, nil
+}
+
+// writeJSON writes one JSON document and a newline, with <, > and &
+// as they are (the output is for programs and terminals, not HTML).
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
 // splitKeysArgs splits positional words at the first lone comma, like
 // redis-cli --eval: KEY ... , ARG ...
 func splitKeysArgs(words []string) (keys, args []string) {
@@ -137,13 +158,9 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 	if err != nil {
 		return err
 	}
-	name := o.strategy
-	if !cmd.Flags().Changed("strategy") && cfg.Strategy != "" {
-		name = cfg.Strategy
-	}
-	strategy, err := redisx.ParseStrategy(name)
+	strategy, err := resolveStrategy(cmd, o.strategy, cfg)
 	if err != nil {
-		return usageErr("--strategy: %v", err)
+		return err
 	}
 	call := redisx.Call{Strategy: strategy, ReadOnly: o.ro, Function: o.function, Node: o.node, Explain: o.explain, Effects: o.effects}
 	switch {
@@ -276,12 +293,10 @@ func newExplainCmd() *cobra.Command {
 			classes := classify.ClassifyPasted(msg)
 			out := cmd.OutOrStdout()
 			if asJSON {
-				enc := json.NewEncoder(out)
-				enc.SetEscapeHTML(false)
 				if len(classes) == 1 {
-					return enc.Encode(classes[0])
+					return writeJSON(out, classes[0])
 				}
-				return enc.Encode(classes)
+				return writeJSON(out, classes)
 			}
 			for i, c := range classes {
 				if i > 0 {

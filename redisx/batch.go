@@ -279,7 +279,7 @@ func (r *BatchReport) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "lines     %d: %s\n", r.Lines, strings.Join(parts, ", "))
 	if !r.DryRun {
-		fmt.Fprintf(&b, "time      %s, %s calls/s\n", fmtDur(r.Elapsed), groupDigits(int64(r.CallsPerSec+0.5)))
+		fmt.Fprintf(&b, "time      %s, %s calls/s\n", fmtDur(r.Elapsed), GroupDigits(int64(r.CallsPerSec+0.5)))
 		if r.Latency.RoundTrips > 0 {
 			fmt.Fprintf(&b, "latency   p50 %s  p90 %s  p99 %s  max %s  (a call's pipeline round trip; %d round trip%s)\n",
 				fmtDur(r.Latency.P50), fmtDur(r.Latency.P90), fmtDur(r.Latency.P99), fmtDur(r.Latency.Max), r.Latency.RoundTrips, plural(r.Latency.RoundTrips))
@@ -356,8 +356,9 @@ func (r BatchResult) Text() string {
 
 func fmtDur(d time.Duration) string { return fmtMicros(d.Microseconds()) }
 
-// groupDigits writes 1234567 as 1,234,567.
-func groupDigits(n int64) string {
+// GroupDigits writes n with thousands separators (1,234,567): counts in
+// batch reports are read at a glance.
+func GroupDigits(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
 		s = s[:i] + "," + s[i:]
