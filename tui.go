@@ -131,9 +131,6 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	defer conn.close()
 	label, production := conn.label(), conn.production
 	notice := conn.notice
-	if ex != nil {
-		notice = exampleSetup(ctx, conn, *ex, production)
-	}
 
 	var store *history.Store
 	if !o.noHistory && (cfg.History == nil || *cfg.History) {
@@ -148,7 +145,7 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 
 	target := conn.session.Target()
 	model := ui.New(ui.Options{
-		Session: conn.session, Target: target, Notice: firstNonEmpty(newFile, notice),
+		Session: conn.session, Target: target, Notice: firstNonEmpty(newFile, notice), Example: ex,
 		Source: src, Filename: filename, FileModTime: mod, Keys: keys, Args: args,
 		Strategy: strategy, ReadOnly: conn.session.ReadOnly(), Production: production, Label: label,
 		Debug: o.debug,
@@ -212,19 +209,4 @@ func (f *connFlags) applyNamed(fs *pflag.FlagSet, nc config.Connection) error {
 		f.cluster = true
 	}
 	return nil
-}
-
-// exampleSetup prepares an example's keys, except where luascope must not
-// write on its own (read-only or production connections).
-func exampleSetup(ctx context.Context, conn *connection, e examples.Example, production bool) string {
-	switch {
-	case len(e.Setup) == 0:
-		return "example " + e.Name + ": " + e.Title + " — ctrl+r runs it"
-	case production || conn.session.ReadOnly():
-		return "example " + e.Name + ": setup skipped on a read-only/production connection"
-	}
-	if err := examples.Prepare(ctx, conn.session, e); err != nil {
-		return err.Error()
-	}
-	return "example " + e.Name + ": " + e.Title + " (setup done) — ctrl+r runs it"
 }

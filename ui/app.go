@@ -50,6 +50,8 @@ type Options struct {
 	Explain bool
 	// Debug opens straight in the debugger (luascope debug).
 	Debug bool
+	// Example, when set, is a gallery example whose setup runs at start.
+	Example *examples.Example
 }
 
 // cacheState is what the app knows about the current SHA on the server.
@@ -158,6 +160,9 @@ func New(opts Options) Model {
 // Init checks the script cache for the opened script and starts watching.
 func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.checkCache(), m.lintNow()}
+	if ex := m.opts.Example; ex != nil && m.session != nil {
+		cmds = append(cmds, exampleSetupCmd(m.session, *ex, m.opts.Production || m.readOnly))
+	}
 	if m.opts.Debug {
 		cmds = append(cmds, func() tea.Msg { return tea.KeyMsg{Type: tea.KeyF9} })
 	}
