@@ -110,7 +110,10 @@ func TestBatchCLI(t *testing.T) {
 				t.Errorf("output lacks %q:\n%s", want, out)
 			}
 		}
-		stats, _ := c.Info(ctx, "commandstats").Result()
+		stats, err := c.Info(ctx, "commandstats").Result()
+		if err != nil || !strings.Contains(stats, "cmdstat_") {
+			t.Fatalf("INFO commandstats: %v %q", err, stats)
+		}
 		if strings.Contains(stats, "cmdstat_evalsha") || strings.Contains(stats, "cmdstat_script") {
 			t.Errorf("dry run sent a script command:\n%s", stats)
 		}

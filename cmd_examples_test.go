@@ -53,7 +53,10 @@ func TestExamplesList(t *testing.T) {
 }
 
 func TestExamplesShow(t *testing.T) {
-	e, _ := examples.Get("nil-holes")
+	e, err := examples.Get("nil-holes")
+	if err != nil || e.Title == "" || e.Source == "" {
+		t.Fatalf("examples.Get: %v", err)
+	}
 	out, errOut, code := cli(t, "", "examples", "nil-holes")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)

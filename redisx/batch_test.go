@@ -773,7 +773,7 @@ func FuzzBatchParseLine(f *testing.F) {
 		quote := func(ws []string) []string {
 			out := make([]string, len(ws))
 			for i, w := range ws {
-				out[i] = `"` + resp.Escape([]byte(w)) + `"`
+				out[i] = resp.Quote([]byte(w))
 			}
 			return out
 		}
