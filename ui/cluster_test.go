@@ -51,3 +51,22 @@ func TestClusterPaneView(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkClusterPaneView is one frame of the cluster view (5 nodes,
+// 120 columns): the slot map and ordering are derived when the topology
+// changes, so a frame only draws.
+//
+//	go test -run '^$' -bench ClusterPaneView -benchmem ./ui/
+func BenchmarkClusterPaneView(b *testing.B) {
+	top, err := redisx.ParseClusterNodes(nodesText, "127.0.0.1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := NewClusterPane(&Common{Theme: monoTheme(b), Keys: DefaultKeyMap()})
+	p.SetSize(120, 30)
+	p.SetTopology(top, nil)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		_ = p.View()
+	}
+}
