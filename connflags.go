@@ -186,7 +186,7 @@ func (f *connFlags) target(fs *pflag.FlagSet, stderr io.Writer) (redisx.Target, 
 	}
 	t.Timeout = f.timeout
 	t.ReadOnly = f.readOnly
-	hideSecretsFromProcessTitle()
+	hideSecretsFromProcessTitle(fs)
 	return t, nil
 }
 
@@ -213,31 +213,83 @@ func askPassword() (string, error) {
 // /proc/PID/cmdline no longer show it (what redis-cli and mysql do).
 // Go's os.Args strings share that memory, so the values must have been
 // copied (strings.Clone) before this runs. Best effort, Linux-style argv.
-func hideSecretsFromProcessTitle() {
-	args := os.Args
-	for i := 1; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "-a" || a == "--pass":
-			if i+1 < len(args) {
-				overwrite(args[i+1], 0, len(args[i+1]))
-				i++
-			}
-		case strings.HasPrefix(a, "--pass="):
-			overwrite(a, len("--pass="), len(a))
-		case strings.HasPrefix(a, "-a") && len(a) > 2:
-			overwrite(a, 2, len(a))
-		case a == "-u" || a == "--url":
-			if i+1 < len(args) {
-				maskURLPassword(args[i+1])
-				i++
-			}
-		case strings.HasPrefix(a, "--url="):
-			maskURLPassword(a)
-		case strings.HasPrefix(a, "-u") && strings.Contains(a, "://"):
-			maskURLPassword(a)
+func hideSecretsFromProcessTitle(fs *pflag.FlagSet) {
+	for _, v := range secretArgs(os.Args[1:], fs) {
+		if v.url {
+			maskURLPassword(v.s)
+		} else {
+			overwrite(v.s, 0, len(v.s))
 		}
 	}
+}
+
+// secretArg is the value of a secret-bearing flag as it sits in argv: a
+// substring of one argument, sharing its memory.
+type secretArg struct {
+	s   string
+	url bool // a URL: only its password part is secret
+}
+
+// secretArgs finds the values pflag takes for --pass/-a and --url/-u by
+// walking argv the way pflag parses it: long flags with or without "=",
+// combined short flags (-3a PW, -ca PW, -3aPW, -cu URL), the values of
+// other flags skipped, and nothing after "--". Anything else — keys,
+// args, a script — is the user's data and must reach Redis byte for
+// byte, so it is never touched, whatever it looks like.
+func secretArgs(args []string, fs *pflag.FlagSet) []secretArg {
+	var out []secretArg
+	take := func(fl *pflag.Flag, v string) {
+		switch fl.Name {
+		case "pass":
+			out = append(out, secretArg{s: v})
+		case "url":
+			out = append(out, secretArg{s: v, url: true})
+		}
+	}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			continue // a positional word (pflag intersperses flags and words)
+		}
+		if a[1] == '-' {
+			name, val, hasVal := strings.Cut(a[2:], "=")
+			fl := fs.Lookup(name)
+			switch {
+			case fl == nil:
+			case hasVal:
+				take(fl, val)
+			case fl.NoOptDefVal == "" && i+1 < len(args):
+				i++
+				take(fl, args[i])
+			}
+			continue
+		}
+		for j := 1; j < len(a); j++ {
+			fl := fs.ShorthandLookup(a[j : j+1])
+			if fl == nil {
+				break // pflag refuses the whole argument
+			}
+			rest := a[j+1:]
+			if strings.HasPrefix(rest, "=") {
+				take(fl, rest[1:])
+				break
+			}
+			if fl.NoOptDefVal != "" {
+				continue // a boolean: the next letter is another flag
+			}
+			if rest != "" {
+				take(fl, rest)
+			} else if i+1 < len(args) {
+				i++
+				take(fl, args[i])
+			}
+			break
+		}
+	}
+	return out
 }
 
 func maskURLPassword(s string) {
