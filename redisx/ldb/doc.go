@@ -18,7 +18,10 @@
 //     are per connection and refused inside a pipeline.
 //   - EVAL script numkeys key... arg... starts the session. The first
 //     reply is the stop before the first line that runs. EVALSHA is
-//     refused while debugging, and FCALL cannot be debugged.
+//     refused while debugging, and FCALL cannot be debugged. EVAL_RO
+//     starts a session too (luascope's read-only mode uses it): the
+//     script, eval and redis commands then get "Write commands are not
+//     allowed from read-only scripts" for every write, in the fork too.
 //   - Each reply is an array of simple strings, one log line each (see
 //     Line). Commands are Redis commands on the same connection: step,
 //     next (the same as step), continue, list, whole, print, break, trace,

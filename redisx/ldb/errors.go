@@ -26,6 +26,12 @@ var (
 	// process running the script died (a crash, a kill) or the network
 	// failed. The session is over.
 	ErrLost = errors.New("ldb: debugging connection lost before the session ended")
+
+	// ErrReadOnlySync refuses SCRIPT DEBUG SYNC on a read-only target: the
+	// server itself runs the script and keeps whatever it writes, which
+	// read-only mode promises never happens. Fork mode rolls back, so it
+	// stays allowed.
+	ErrReadOnlySync = errors.New("ldb: read-only mode refuses SCRIPT DEBUG SYNC (it keeps the script's writes); debug in fork mode, whose changes are rolled back")
 )
 
 // ReplyError is an error reply to a command that prepares the session

@@ -34,7 +34,11 @@ const (
 type Options struct {
 	// Target gives the credentials, database, TLS, protocol and dial
 	// timeout. Its Timeout is not used: a step lasts as long as the script
-	// runs, so each call is bounded by its context instead.
+	// runs, so each call is bounded by its context instead. A ReadOnly
+	// target (luascope's read-only mode) refuses ModeSync with
+	// ErrReadOnlySync and starts the script with EVAL_RO, so the server
+	// refuses every write of the script, of eval and of redis commands,
+	// even inside the fork.
 	Target redisx.Target
 	// Addr is the node to debug on, as host:port over TCP; "" means
 	// Target's own address (and network). In a cluster this must be the
@@ -42,7 +46,8 @@ type Options struct {
 	Addr string
 	// Mode is ModeFork or ModeSync (in any case); "" means ModeFork.
 	Mode Mode
-	// Script is the Lua source, sent with EVAL.
+	// Script is the Lua source, sent with EVAL (EVAL_RO on a read-only
+	// Target).
 	Script string
 	// Keys and Args are EVAL's KEYS and ARGV.
 	Keys, Args []string
@@ -130,6 +135,9 @@ func Start(ctx context.Context, opt Options) (*Session, Event, error) {
 	if mode != ModeFork && mode != ModeSync {
 		return nil, Event{}, fmt.Errorf("ldb: mode %q is neither %q nor %q", mode, ModeFork, ModeSync)
 	}
+	if mode == ModeSync && opt.Target.ReadOnly {
+		return nil, Event{}, ErrReadOnlySync
+	}
 	t := opt.Target
 	if opt.Addr != "" && opt.Addr != t.Addr {
 		t = t.WithAddr(opt.Addr)
@@ -177,14 +185,18 @@ func (s *Session) begin(ctx context.Context, t redisx.Target, opt Options) (Even
 		return Event{}, fail(err)
 	}
 	eval := make([]string, 0, 3+len(opt.Keys)+len(opt.Args))
-	eval = append(eval, "EVAL", opt.Script, strconv.Itoa(len(opt.Keys)))
+	evalCmd := "EVAL"
+	if t.ReadOnly {
+		evalCmd = "EVAL_RO"
+	}
+	eval = append(eval, evalCmd, opt.Script, strconv.Itoa(len(opt.Keys)))
 	eval = append(append(eval, opt.Keys...), opt.Args...)
 	if _, err := s.conn.Write(encode(nil, eval)); err != nil {
-		return Event{}, fail(fmt.Errorf("ldb: send EVAL: %w", err))
+		return Event{}, fail(fmt.Errorf("ldb: send %s: %w", evalCmd, err))
 	}
 	p := &inflight{}
 	s.pending = p
-	ev, err := s.finish(p, "EVAL")
+	ev, err := s.finish(p, evalCmd)
 	if err != nil {
 		return Event{}, fail(err)
 	}

@@ -421,6 +421,37 @@ func TestRedisSyncKept(t *testing.T) {
 	}
 }
 
+// TestReadOnlyTarget: a read-only target refuses SYNC before dialing,
+// and debugs with EVAL_RO, so the server refuses every write — the
+// script's, eval's and redis's — even in the forked child.
+func TestReadOnlyTarget(t *testing.T) {
+	srv := sandbox.StartT(t)
+	ctx := testCtx(t)
+	ro := target(srv)
+	ro.ReadOnly = true
+	script := "local x = 1\nreturn redis.call('set', KEYS[1], 'script')"
+	if _, _, err := Start(ctx, Options{Target: ro, Mode: ModeSync, Script: script, Keys: []string{"ro:script"}}); !errors.Is(err, ErrReadOnlySync) {
+		t.Fatalf("SYNC on a read-only target: %v, want ErrReadOnlySync", err)
+	}
+	s, _ := start(t, srv, Options{Target: ro, Script: script, Keys: []string{"ro:script"}})
+	ev := must(t)(s.Redis(ctx, "set", "ro:r", "v"))
+	if !reflect.DeepEqual(kinds(ev.Log), []Kind{KindRedis, KindError}) || !strings.Contains(ev.Log[1].Text, "Write commands are not allowed") {
+		t.Fatalf("redis set in a read-only session: %s", dump(ev))
+	}
+	ev = must(t)(s.Eval(ctx, "redis.call('set', 'ro:e', 'v')"))
+	if !strings.Contains(dump(ev), "Write commands are not allowed") {
+		t.Fatalf("eval with a write in a read-only session: %s", dump(ev))
+	}
+	ev = must(t)(s.Redis(ctx, "get", "ro:r"))
+	if !reflect.DeepEqual(kinds(ev.Log), []Kind{KindRedis, KindReply}) {
+		t.Fatalf("redis get in a read-only session: %s", dump(ev))
+	}
+	wantFinal(t, must(t)(s.Continue(ctx)), resp.Error, "Write commands are not allowed")
+	if n, err := client(t, srv).Exists(ctx, "ro:r", "ro:e", "ro:script").Result(); err != nil || n != 0 {
+		t.Fatalf("after a read-only session: EXISTS = %d, %v; want 0", n, err)
+	}
+}
+
 func TestLogWhileStepping(t *testing.T) {
 	srv := sandbox.StartT(t)
 	ctx := testCtx(t)
