@@ -14,6 +14,11 @@ import (
 type admin struct {
 	mu sync.Mutex
 	n  *node
+	// cmdMu guards cmdRO, the server's readonly flag per command name
+	// ("get", "object|encoding"), learnt once per session by
+	// CommandReadOnly.
+	cmdMu sync.Mutex
+	cmdRO map[string]bool
 }
 
 func (s *Session) adminNode() (*node, error) {
@@ -30,10 +35,11 @@ func (s *Session) adminNode() (*node, error) {
 }
 
 // Admin sends one command on the session's second connection and returns
-// the exact reply. It refuses writes to the script cache in read-only
-// mode, since read-only must really not change the server.
+// the exact reply. In read-only mode it sends only what is known to leave
+// the data alone (see readOnlyAllowed) and refuses the rest with
+// ErrReadOnlyAdmin, since read-only must really not change the server.
 func (s *Session) Admin(ctx context.Context, args ...any) (*resp.Value, error) {
-	if s.ro.Load() && adminWrites(args) {
+	if s.ro.Load() && !readOnlyAllowed(args) {
 		return nil, ErrReadOnlyAdmin
 	}
 	n, err := s.adminNode()
@@ -47,28 +53,53 @@ func (s *Session) Admin(ctx context.Context, args ...any) (*resp.Value, error) {
 	return r.value, nil
 }
 
-// ErrReadOnlyAdmin is returned for SCRIPT FLUSH/KILL and FUNCTION changes
-// in read-only mode.
+// ErrReadOnlyAdmin is returned in read-only mode for any command Admin or
+// OnNode is not sure leaves the data alone: SCRIPT FLUSH/KILL, FUNCTION
+// changes, SHUTDOWN, an example's setup (DEL, SET, …).
 var ErrReadOnlyAdmin = errors.New("refused in read-only mode: this would change the server")
 
-func adminWrites(args []any) bool {
-	if len(args) < 2 {
+// readOnlyAllowed reports whether read-only mode may send args on a side
+// connection. It is a list of what luascope itself sends there (cache and
+// topology questions, the effects snapshot's reads), not a list of
+// writes: a command nobody thought about is refused, not let through.
+// SCRIPT LOAD is allowed because it changes no data and EVAL_RO caches
+// the script anyway.
+func readOnlyAllowed(args []any) bool {
+	if len(args) == 0 {
 		return false
 	}
 	cmd, _ := args[0].(string)
-	sub, _ := args[1].(string)
-	switch upper(cmd) {
+	sub := ""
+	if len(args) > 1 {
+		sub, _ = args[1].(string)
+	}
+	switch cmd, sub = upper(cmd), upper(sub); cmd {
 	case "SCRIPT":
-		return upper(sub) == "FLUSH" || upper(sub) == "KILL"
+		return sub == "EXISTS" || sub == "LOAD"
 	case "FUNCTION":
-		switch upper(sub) {
-		case "LOAD", "DELETE", "FLUSH", "RESTORE", "KILL":
+		return sub == "LIST" || sub == "STATS" || sub == "DUMP"
+	case "CLUSTER":
+		switch sub {
+		case "NODES", "SLOTS", "SHARDS", "INFO", "MYID", "KEYSLOT", "COUNTKEYSINSLOT", "REPLICAS", "LINKS":
 			return true
 		}
-	case "SHUTDOWN":
-		return true
+		return false
+	case "COMMAND":
+		return sub != ""
 	}
-	return false
+	return readOnlyCommands[cmd]
+}
+
+// readOnlyCommands are single-word commands that only read.
+var readOnlyCommands = map[string]bool{
+	"PING": true, "ECHO": true, "INFO": true, "TIME": true, "ROLE": true, "DBSIZE": true,
+	"TYPE": true, "EXISTS": true, "TTL": true, "PTTL": true,
+	"GET": true, "MGET": true, "STRLEN": true, "GETRANGE": true,
+	"LLEN": true, "LRANGE": true, "LINDEX": true,
+	"HLEN": true, "HGET": true, "HMGET": true, "HGETALL": true, "HSCAN": true,
+	"SCARD": true, "SISMEMBER": true, "SMEMBERS": true, "SSCAN": true,
+	"ZCARD": true, "ZSCORE": true, "ZRANGE": true, "ZSCAN": true,
+	"XLEN": true, "XRANGE": true, "XREVRANGE": true,
 }
 
 func upper(s string) string {

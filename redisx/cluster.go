@@ -138,11 +138,11 @@ func (s *Session) targetFor(addr string) Target {
 // and returns the exact reply; an error reply is a value, not an error.
 // It never waits for a running script, so the cluster view can ask any
 // node anything during a run. In read-only mode it refuses what Admin
-// refuses (SCRIPT FLUSH/KILL, FUNCTION changes); SCRIPT LOAD is allowed,
-// since it changes no data.
+// refuses (SCRIPT FLUSH/KILL, FUNCTION changes, any write); SCRIPT LOAD
+// is allowed, since it changes no data.
 func (s *Session) OnNode(ctx context.Context, addr string, args ...any) (*resp.Value, error) {
 	name := commandName(args)
-	if s.ro.Load() && adminWrites(args) {
+	if s.ro.Load() && !readOnlyAllowed(args) {
 		return nil, fmt.Errorf("%s on %s: %w", name, addr, ErrReadOnlyAdmin)
 	}
 	c, err := s.nodeSet().conn(s.targetFor(addr))
