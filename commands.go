@@ -163,9 +163,12 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 		return err
 	}
 	call := redisx.Call{Strategy: strategy, ReadOnly: o.ro, Function: o.function, Node: o.node, Explain: o.explain, Effects: o.effects}
+	// -e '' is a script, an empty one, which Redis runs (it returns nil):
+	// only no -e at all means no script was given.
+	hasCode := cmd.Flags().Changed("eval")
 	switch {
 	case o.function != "":
-		if o.code != "" {
+		if hasCode {
 			return usageErr("--function and -e do not go together")
 		}
 		if o.library != "" {
@@ -175,7 +178,7 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 			}
 			call.Library = string(b)
 		}
-	case o.code != "":
+	case hasCode:
 		call.Script = redisx.NewScript(o.code)
 	case len(words) > 0 && words[0] != ",":
 		src, err := readScript(words[0], cmd.InOrStdin())
