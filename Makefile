@@ -4,7 +4,7 @@ BIN     := bin/luascope
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build run test deps vet unit bench fuzz clean
+.PHONY: all build run test deps vet unit cross bench fuzz clean
 
 all: build
 
@@ -27,6 +27,16 @@ unit:
 
 # Everything: dependencies, vet, and every test under the race detector.
 test: deps vet unit
+
+# The other systems luascope builds for: Windows (no sandbox there) and
+# macOS. Compiling and vetting catches a Unix-only call outside a build tag.
+CROSS := windows/amd64 darwin/arm64
+cross:
+	@for p in $(CROSS); do \
+		echo "cross: $$p"; \
+		GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build ./... && \
+		GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) vet ./... || exit 1; \
+	done
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -44,7 +44,7 @@ func (s *Store) rotate(f *os.File) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("rotate %s: %w", s.path, err)
 	}
-	if err := os.Rename(tmp.Name(), s.path); err != nil {
+	if err := replaceFile(tmp.Name(), s.path); err != nil {
 		return fmt.Errorf("rotate %s: %w", s.path, err)
 	}
 	done = true

@@ -64,7 +64,7 @@ func Open(path string, opt Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("open history: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
+	f, err := openFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND)
 	if err != nil {
 		return nil, fmt.Errorf("open history: %w", err)
 	}
@@ -142,7 +142,7 @@ func (s *Store) Append(e Entry) error {
 // that nothing is written to, or read from, a file already replaced.
 func openLocked(path string, flag int, exclusive bool) (*os.File, error) {
 	for attempt := 0; ; attempt++ {
-		f, err := os.OpenFile(path, flag, 0o600)
+		f, err := openFile(path, flag)
 		if err != nil {
 			return nil, err
 		}

@@ -43,6 +43,9 @@ type Cluster struct {
 // expected replicas, and every replica has synced. Without a deadline on
 // ctx it waits at most 30s.
 func StartCluster(ctx context.Context, opt ClusterOptions) (*Cluster, error) {
+	if err := platformErr(); err != nil {
+		return nil, err // once, not once per node
+	}
 	if opt.UnixSocket {
 		return nil, errors.New("start cluster: the cluster bus needs TCP, not a unix socket")
 	}

@@ -115,6 +115,9 @@ func start(ctx context.Context, opt Options, pick func(bus bool) (int, error)) (
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := platformErr(); err != nil {
+		return nil, err
+	}
 	bin := opt.Binary
 	if bin == "" {
 		var err error
@@ -324,7 +327,7 @@ func (s *Server) killLocked() {
 		return
 	default:
 	}
-	_ = syscall.Kill(-s.pid, syscall.SIGKILL)
+	killGroup(s.pid)
 	_ = s.cmd.Process.Kill()
 	<-s.done
 }
