@@ -172,11 +172,12 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 			return usageErr("--function and -e do not go together")
 		}
 		if o.library != "" {
-			b, err := os.ReadFile(o.library)
+			// Capped like a script: a library is one.
+			src, err := readScript(o.library, cmd.InOrStdin())
 			if err != nil {
 				return usageErr("--library: %v", err)
 			}
-			call.Library = string(b)
+			call.Library = src
 		}
 	case hasCode:
 		call.Script = redisx.NewScript(o.code)

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -36,12 +37,12 @@ func (e *Error) Error() string {
 // config is a valid config). Syntax errors, unknown keys, unknown themes
 // or strategies and passwords in URLs are, each as an *Error.
 func Load(path string) (Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readCapped(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Config{}, nil
 	}
 	if err != nil {
-		return Config{}, fmt.Errorf("read config: %w", err)
+		return Config{}, err
 	}
 	var c Config
 	md, err := toml.Decode(string(data), &c)
@@ -59,6 +60,31 @@ func Load(path string) (Config, error) {
 		return Config{}, errors.Join(problems...)
 	}
 	return c, nil
+}
+
+// MaxSize bounds what Load reads: a real config is a few KiB, and a path
+// such as /dev/zero or a log named by mistake must fail at once instead of
+// filling memory (scripts are capped the same way, at 64 MiB).
+const MaxSize = 1 << 20
+
+// readCapped reads the file at path, refusing one larger than MaxSize.
+func readCapped(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read config %s: %w", path, err)
+	}
+	if len(data) > MaxSize {
+		return nil, &Error{Path: path, Msg: fmt.Sprintf("larger than %d MiB, the limit for a config file: is this the right file?", MaxSize>>20)}
+	}
+	return data, nil
 }
 
 // lineInMessage finds the line the toml package puts in type errors,
