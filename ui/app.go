@@ -40,17 +40,24 @@ type Options struct {
 	ReadOnly    bool
 	// Production makes the app ask before every run that may write.
 	Production bool
-	Label      string
-	Theme      themes.Theme
-	History    *history.Store // nil: runs are not recorded
-	Watch      bool           // re-run when Filename changes on disk
+	// Sandbox says the server is a private one luascope started for this
+	// session, the only place an example's setup (DEL and writes) runs
+	// unasked. The label cannot say it: a config may name anything
+	// "sandbox".
+	Sandbox bool
+	Label   string
+	Theme   themes.Theme
+	History *history.Store // nil: runs are not recorded
+	Watch   bool           // re-run when Filename changes on disk
 	// Connect dials a new session; used to switch RESP2/RESP3.
 	Connect func(t redisx.Target) (*redisx.Session, error)
 	// Explain starts with explain mode on (the sandbox's default).
 	Explain bool
 	// Debug opens straight in the debugger (luascope debug).
 	Debug bool
-	// Example, when set, is a gallery example whose setup runs at start.
+	// Example, when set, is a gallery example to open with its keys and
+	// args; its setup runs at start on a sandbox, after a yes elsewhere,
+	// never on production or read-only connections.
 	Example *examples.Example
 }
 
@@ -154,14 +161,18 @@ func New(opts Options) Model {
 	}
 	m.syncClusterKeys()
 	m.editor.Focus()
+	if ex := opts.Example; ex != nil && m.session != nil && m.setupPlan(*ex) != setupRun {
+		// Asking or saying why not is state; Init starts what runs unasked.
+		m, _ = m.offerExampleSetup(*ex)
+	}
 	return m
 }
 
 // Init checks the script cache for the opened script and starts watching.
 func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.checkCache(), m.lintNow()}
-	if ex := m.opts.Example; ex != nil && m.session != nil {
-		cmds = append(cmds, exampleSetupCmd(m.session, *ex, m.opts.Production || m.readOnly))
+	if ex := m.opts.Example; ex != nil && m.session != nil && m.setupPlan(*ex) == setupRun {
+		cmds = append(cmds, exampleSetupCmd(m.session, *ex))
 	}
 	if m.opts.Debug {
 		cmds = append(cmds, func() tea.Msg { return tea.KeyMsg{Type: tea.KeyF9} })
@@ -553,7 +564,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.setStatus("SCRIPT LOAD on every primary…", false)
-		return m, loadAllCmd(m.session, m.sentSource())
+		return m.askOnProduction("SCRIPT LOAD on every primary", loadAllCmd(m.session, m.sentSource()))
 	case exampleLoadedMsg:
 		if msg.err != nil {
 			m.setStatus(msg.err.Error(), true)
@@ -585,6 +596,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.dbg.busy = ""
+		if msg.refused != "" {
+			m.dbg.log = append(m.dbg.log, sanitize(msg.refused))
+			m.setStatus(msg.refused, true)
+			return m, nil
+		}
 		if msg.err != nil {
 			m.setStatus("debugger "+msg.what+": "+msg.err.Error(), true)
 		}
@@ -813,11 +829,18 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		target := m.target.String()
 		switch {
+		case sync && m.readOnly:
+			m.setStatus(readOnlySyncRefusal, true)
+			return m, nil
 		case sync:
 			m.dlg = newTyped("Debug in SYNC mode", "SCRIPT DEBUG SYNC runs the script in the server itself: the whole server is blocked, serving no other client, while the script is stopped in the debugger, and every change the script makes is kept. On "+target+". Type SYNC to start, esc to cancel (F9 debugs in forked mode: a copy of the server, changes rolled back).", "SYNC", actDebugSync)
 			return m, nil
 		case m.opts.Production || m.readOnly:
-			m.dlg = newTyped("Debug on a protected connection", "SCRIPT DEBUG YES forks "+target+" (a copy of the whole server process: memory and a fork's pause on a big dataset); changes are rolled back. Type DEBUG to start, esc to cancel.", "DEBUG", actDebugFork)
+			ro := ""
+			if m.readOnly {
+				ro = " Read-only: the script runs as EVAL_RO and redis commands (r) must be flagged readonly by the server."
+			}
+			m.dlg = newTyped("Debug on a protected connection", "SCRIPT DEBUG YES forks "+target+" (a copy of the whole server process: memory and a fork's pause on a big dataset); changes are rolled back."+ro+" Type DEBUG to start, esc to cancel.", "DEBUG", actDebugFork)
 			return m, nil
 		}
 		return m.startDebug(ldb.ModeFork)
@@ -947,7 +970,7 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if m.session == nil {
 			return m, nil
 		}
-		return m, adminCmd(m.session, "SCRIPT LOAD", "SCRIPT", "LOAD", m.sentSource())
+		return m.askOnProduction("SCRIPT LOAD", adminCmd(m.session, "SCRIPT LOAD", "SCRIPT", "LOAD", m.sentSource()))
 	case key.Matches(km, k.CacheFlush):
 		if m.readOnly {
 			m.setStatus("read-only: SCRIPT FLUSH is refused", true)
@@ -957,6 +980,19 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	return m.updateFocused(km)
+}
+
+// askOnProduction sends a script-cache change at once, or on a
+// production connection after a yes, as `luascope load` wants --yes
+// there: the cache holds no data (read-only allows it), but production
+// means nothing changes on the server unasked.
+func (m Model) askOnProduction(what string, send tea.Cmd) (tea.Model, tea.Cmd) {
+	if !m.opts.Production {
+		return m, send
+	}
+	m.dlg = newConfirm("Production", what+" on "+m.target.String()+", labelled production: the script joins the server's script cache (no data changes). Send it?", actSend)
+	m.dlg.send = send
+	return m, nil
 }
 
 func strategyHint(s redisx.Strategy) string {
@@ -1093,6 +1129,10 @@ func (m Model) adminDone(msg adminDoneMsg) (tea.Model, tea.Cmd) {
 		c := classify.Classify(string(msg.reply.Str))
 		if c.Class == classify.Unkillable {
 			m.errp.SetError(&c)
+			if m.readOnly {
+				m.setStatus("the script has written and cannot be killed (UNKILLABLE); read-only refused SHUTDOWN NOSAVE: wait for it to end", true)
+				return m, nil
+			}
 			m.dlg = newTyped("The script cannot be killed",
 				"It has already written, so SCRIPT KILL is refused (UNKILLABLE): killing it would leave half its writes. "+
 					"You can wait for it, or stop the server without saving with SHUTDOWN NOSAVE — every change since the last save is lost and clients are disconnected. "+
@@ -1485,8 +1525,18 @@ func HistoryEntry(s *redisx.Session, label string, call redisx.Call, res redisx.
 	return e
 }
 
+// readOnlySyncRefusal says why read-only has no SYNC debugging, and what
+// it has instead.
+const readOnlySyncRefusal = "read-only refused SCRIPT DEBUG SYNC: the server itself would run the script and keep its writes; F9 debugs forked (EVAL_RO, changes rolled back)"
+
 // startDebug opens the debugger on the editor's script and the form.
+// Every way into the debugger comes here, so read-only's refusal of SYNC
+// is checked here too (and again by ldb, from the session's target).
 func (m Model) startDebug(mode ldb.Mode) (tea.Model, tea.Cmd) {
+	if mode == ldb.ModeSync && m.readOnly {
+		m.setStatus(readOnlySyncRefusal, true)
+		return m, nil
+	}
 	keys, args, err := m.form.Values()
 	if err != nil {
 		m.setStatus(err.Error(), true)

@@ -38,7 +38,7 @@ func startLive(t *testing.T, mod func(*Options), config ...string) *liveApp {
 	}
 	t.Cleanup(func() { _ = s.Close() })
 	opts := Options{
-		Session: s, Target: tg, Theme: monoTheme(t), Label: "sandbox",
+		Session: s, Target: tg, Theme: monoTheme(t), Label: "sandbox", Sandbox: true,
 		Source: "return redis.call('incr', KEYS[1])", Keys: []string{"live:n"},
 		Connect: func(t redisx.Target) (*redisx.Session, error) { return redisx.Connect(context.Background(), t) },
 	}

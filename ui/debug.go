@@ -44,6 +44,8 @@ type (
 		what string
 		ev   ldb.Event
 		err  error
+		// refused says why read-only did not send the command at all.
+		refused string
 	}
 	debugVarsMsg struct {
 		vars []ldb.Var
@@ -113,6 +115,30 @@ func debugDo(what string, f func(ctx context.Context) (ldb.Event, error)) tea.Cm
 		ctx := context.Background()
 		ev, err := f(ctx)
 		return debugEventMsg{what: what, ev: ev, err: err}
+	}
+}
+
+// debugRedisReadOnlyCmd sends a typed redis command in read-only mode
+// only if the server flags it readonly (COMMAND INFO, asked on the
+// session's side connection since the debugging connection only speaks
+// LDB). No list in luascope could know every command a server or module
+// has, and a command that cannot be looked up is refused, never sent.
+// The session runs EVAL_RO as well, so the server would refuse a write
+// too: this keeps even the attempt off a protected server.
+func debugRedisReadOnlyCmd(rs *redisx.Session, s *ldb.Session, args []string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ro, err := rs.CommandReadOnly(ctx, args...)
+		cancel()
+		if !ro {
+			why := "the server does not flag it readonly (COMMAND INFO), so it may write"
+			if err != nil {
+				why = "cannot tell whether it writes: " + err.Error()
+			}
+			return debugEventMsg{what: "redis", refused: "read-only refused r " + strings.ToUpper(args[0]) + ": " + why}
+		}
+		ev, err := s.Redis(context.Background(), args...)
+		return debugEventMsg{what: "redis", ev: ev, err: err}
 	}
 }
 
@@ -238,6 +264,9 @@ func (m Model) debugPrompted(act action, text string) (tea.Model, tea.Cmd) {
 		args := strings.Fields(text)
 		if len(args) == 0 {
 			return m, nil
+		}
+		if m.readOnly {
+			return m, debugRedisReadOnlyCmd(m.session, s, args)
 		}
 		return m, debugDo("redis", func(ctx context.Context) (ldb.Event, error) { return s.Redis(ctx, args...) })
 	case actDebugMaxLen:

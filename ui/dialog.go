@@ -36,6 +36,7 @@ const (
 	actDebugEval
 	actDebugRedis
 	actDebugMaxLen
+	actSend // start the dialog's send command
 )
 
 // dialog asks before something that cannot be undone. A typed dialog
@@ -48,6 +49,12 @@ type dialog struct {
 	call        *redisx.Call
 	entry       *loadEntryMsg
 	path        string
+	// send is what actSend starts on yes (the command carries what it
+	// needs, so nothing is looked up again after the question).
+	send tea.Cmd
+	// onNo is the status after no or esc, when "cancelled" would not say
+	// what was left undone.
+	onNo string
 }
 
 func newConfirm(title, body string, act action) *dialog {
@@ -83,7 +90,7 @@ func (m Model) updateDialog(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.c.Keys
 	if km.Type == tea.KeyEsc || (km.Type == tea.KeyCtrlC) {
 		m.dlg = nil
-		m.setStatus("cancelled", false)
+		m.setStatus(orDefault(d.onNo, "cancelled"), false)
 		return m, nil
 	}
 	if d.typed != "" {
@@ -105,7 +112,7 @@ func (m Model) updateDialog(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.doAction(d)
 	case key.Matches(km, k.Cancel):
 		m.dlg = nil
-		m.setStatus("cancelled", false)
+		m.setStatus(orDefault(d.onNo, "cancelled"), false)
 	}
 	return m, nil
 }
@@ -141,8 +148,15 @@ func (m Model) doAction(d *dialog) (tea.Model, tea.Cmd) {
 	case actDebugSync:
 		return m.startDebug(ldb.ModeSync)
 	case actShutdown:
+		if m.readOnly {
+			m.setStatus("read-only refused SHUTDOWN NOSAVE: wait for the script to end", true)
+			return m, nil
+		}
 		m.setStatus("sending SHUTDOWN NOSAVE…", false)
 		return m, shutdownCmd(m.session)
+	case actSend:
+		m.setStatus("sending…", false)
+		return m, d.send
 	}
 	return m, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"luascope/examples"
 	"luascope/redisx"
+	"luascope/redisx/resp"
 )
 
 // galleryKey opens the examples gallery.
@@ -29,15 +30,89 @@ type exampleLoadedMsg struct {
 	err    error
 }
 
-// exampleSetupCmd prepares an example's keys on the server (its own
-// DEL and writes), never on a read-only or production connection.
-func exampleSetupCmd(s *redisx.Session, ex examples.Example, protected bool) tea.Cmd {
+// setupPlan is what happens to an example's setup, which deletes and
+// rewrites the example's keys.
+type setupPlan int
+
+const (
+	setupRun        setupPlan = iota // no setup, or a sandbox: run it unasked
+	setupAsk                         // a real server: ask first, default no
+	setupReadOnly                    // never: read-only must not write
+	setupProduction                  // never: a teaching setup has no business on production
+)
+
+// setupPlan decides, for the connection at hand, whether an example's
+// setup runs unasked (only on a sandbox luascope started), after a yes
+// (any other server: a local 6379 is still someone's data) or not at all.
+func (m Model) setupPlan(ex examples.Example) setupPlan {
+	switch {
+	case len(ex.Setup) == 0:
+		return setupRun
+	case m.readOnly:
+		return setupReadOnly
+	case m.opts.Production:
+		return setupProduction
+	case m.opts.Sandbox:
+		return setupRun
+	}
+	return setupAsk
+}
+
+// offerExampleSetup runs, asks about or declines an example's setup by
+// setupPlan, saying so in the status bar; the example is open either way.
+func (m Model) offerExampleSetup(ex examples.Example) (Model, tea.Cmd) {
+	switch m.setupPlan(ex) {
+	case setupRun:
+		return m, exampleSetupCmd(m.session, ex)
+	case setupReadOnly:
+		m.setStatus("example "+ex.Name+": read-only refused its setup (it writes "+exampleKeys(ex)+"); the keys hold what the server has", true)
+	case setupProduction:
+		m.setStatus("example "+ex.Name+": setup not run on a production connection (it writes "+exampleKeys(ex)+"); the keys hold what the server has", true)
+	case setupAsk:
+		cmds := make([]string, len(ex.Setup))
+		for i, c := range ex.Setup {
+			cmds[i] = exampleCommand(c)
+		}
+		m.dlg = newConfirm("Run the example's setup?",
+			fmt.Sprintf("%s is not a sandbox. Example %s's setup deletes and rewrites %s there: %s. Run it? (n: nothing is sent; the example still opens with its keys and args)",
+				sanitize(m.target.String()), ex.Name, exampleKeys(ex), strings.Join(cmds, " · ")), actSend)
+		m.dlg.send = exampleSetupCmd(m.session, ex)
+		m.dlg.onNo = "example " + ex.Name + ": setup not run; the keys hold what the server has"
+	}
+	return m, nil
+}
+
+// exampleKeys names an example's keys for a person, escaped.
+func exampleKeys(ex examples.Example) string {
+	if len(ex.Keys) == 0 {
+		return "no keys"
+	}
+	ks := make([]string, len(ex.Keys))
+	for i, k := range ex.Keys {
+		ks[i] = resp.Quote([]byte(k))
+	}
+	return strings.Join(ks, ", ")
+}
+
+// exampleCommand shows one setup command with each word escaped.
+func exampleCommand(c []string) string {
+	ws := make([]string, len(c))
+	for i, w := range c {
+		ws[i] = resp.Escape([]byte(w))
+		if ws[i] == "" || strings.ContainsAny(ws[i], " \t\"'") {
+			ws[i] = resp.Quote([]byte(w))
+		}
+	}
+	return strings.Join(ws, " ")
+}
+
+// exampleSetupCmd prepares an example's keys on the server (its own DEL
+// and writes). The decision is setupPlan's; the session still refuses the
+// writes in read-only mode.
+func exampleSetupCmd(s *redisx.Session, ex examples.Example) tea.Cmd {
 	return func() tea.Msg {
 		if len(ex.Setup) == 0 {
 			return exampleLoadedMsg{ex: ex, notice: "example " + ex.Name + ": ctrl+r runs it"}
-		}
-		if protected {
-			return exampleLoadedMsg{ex: ex, notice: "example " + ex.Name + ": setup skipped (read-only or production connection)"}
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -73,7 +148,9 @@ func (m Model) updateGallery(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if m.session == nil {
 			return m, nil
 		}
-		return m, tea.Batch(exampleSetupCmd(m.session, ex, m.opts.Production || m.readOnly), m.lintNow(), m.checkCache())
+		var setup tea.Cmd
+		m, setup = m.offerExampleSetup(ex)
+		return m, tea.Batch(setup, m.lintNow(), m.checkCache())
 	}
 	return m, nil
 }
