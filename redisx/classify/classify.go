@@ -307,6 +307,12 @@ func classifyBody(c *Classification, body, work, py string, inScript bool) (stri
 		body = m[3]
 		n = normalize(body)
 	}
+	// Lua's own readonly-table error has no location when a C function
+	// (setmetatable, rawset) raised it: by its text it is still Lua's.
+	if luaRuntimeText(n) {
+		c.Class, c.Source = Runtime, SourceScript
+		return "", true
+	}
 	code := errorCode(stripDash(body))
 	source := func(outside Source) Source {
 		if inScript {
@@ -420,6 +426,23 @@ func classifyBody(c *Classification, body, work, py string, inScript bool) (stri
 		// The scripting glue refused the redis.call itself.
 		c.Class, c.Source = Command, SourceRedisCall
 		return "glue", true
+	case strings.Contains(n, "not allowed with block option from scripts"):
+		// Only a script can be refused this (Redis ≤ 7.2; later servers
+		// run XREAD BLOCK in a script without blocking).
+		c.Class, c.Source = Command, SourceRedisCall
+		c.Command = firstWord(c.Command, n)
+		return "block", true
+	case strings.Contains(n, "not allowed in cluster mode"):
+		// SELECT, MOVE, SWAPDB, COPY … DB: a cluster has only database 0.
+		// The same text answers a client's own SELECT, so without a
+		// script trailer the source stays the server.
+		c.Class, c.Source = Command, source(SourceServer)
+		if strings.HasPrefix(n, "copying to another database") {
+			c.Command = firstWord(c.Command, "copy")
+		} else {
+			c.Command = firstWord(c.Command, n)
+		}
+		return "clusterdb", true
 	}
 	// Command texts are ERR texts; without the code they only count when
 	// redis-py dropped it (a script's own "syntax error" stays the script's).
@@ -497,9 +520,11 @@ func compileRule(n string) (string, bool) {
 		return "", true
 	case strings.Contains(n, "error compiling function") || strings.Contains(n, "error registering functions"):
 		return "function", true
+	case strings.HasPrefix(n, "invalid script shebang"):
+		return "shebang-eol", true
 	case strings.Contains(n, "in script shebang") || strings.Contains(n, "unknown lua shebang option") ||
 		(strings.HasPrefix(n, "engine '") && strings.Contains(n, "not found")) ||
-		strings.HasPrefix(n, "could not find engine"):
+		strings.HasPrefix(n, "could not find engine") || strings.HasPrefix(n, "could not find scripting engine"):
 		return "shebang", true
 	case (strings.HasPrefix(n, "library '") && strings.HasSuffix(strings.TrimRight(n, "."), "already exists")) ||
 		strings.Contains(n, "missing library metadata") || strings.Contains(n, "library names can only contain") ||
@@ -508,6 +533,16 @@ func compileRule(n string) (string, bool) {
 		return "function", true
 	}
 	return "", false
+}
+
+// firstWord returns have, or else the first word of n: the command an
+// error text starts with ("xread command is not allowed…").
+func firstWord(have, n string) string {
+	if have != "" {
+		return have
+	}
+	w, _, _ := strings.Cut(n, " ")
+	return w
 }
 
 // atoi parses a line number or slot; anything unparsable or negative is 0.

@@ -33,6 +33,8 @@ func hint(c Classification, key string) string {
 		switch key {
 		case "function":
 			return "FUNCTION LOAD refused the library" + at(c) + ": fix it and load it again (nothing was loaded)."
+		case "shebang-eol":
+			return "The script is a #! line alone: Redis needs a newline after it, then the body (an empty body is fine)."
 		case "shebang":
 			return "The #! line is wrong: use #!lua with flags from no-writes, allow-oom, allow-stale, no-cluster, allow-cross-slot-keys."
 		}
@@ -137,6 +139,14 @@ func raised(c Classification, also string) string {
 	return "The script raised this error on purpose" + at(c) + " (error({err=…}) or error(redis.error_reply(…))): it was found and ran, the cache is fine — reloading it will not help" + also + "."
 }
 
+// orWord is w, or else def when w is empty.
+func orWord(w, def string) string {
+	if w == "" {
+		return def
+	}
+	return w
+}
+
 func orNode(addr string) string {
 	if addr == "" {
 		return "another node"
@@ -150,7 +160,7 @@ func runtimeHint(c Classification, n string) string {
 	case strings.Contains(n, "nonexistent global variable"):
 		return "The script reads an undeclared global" + l + ": declare it with local (Redis forbids globals) or fix the spelling; KEYS and ARGV are the only inputs."
 	case strings.Contains(n, "attempt to modify a readonly table"):
-		return "The script assigns a global" + l + ", which Redis 7+ forbids: declare the variable with local."
+		return "The script assigns a global or changes a table Redis protects (redis, string, cjson, _G…)" + l + ", which Redis 7+ forbids: declare the variable with local and keep your own values in your own tables."
 	case strings.Contains(n, "attempt to call"):
 		return "The script calls something that is nil" + l + ": check the name (redis.call, redis.pcall, cjson.encode…) and that this server's Lua API has it."
 	case strings.Contains(n, "attempt to index"):
@@ -184,6 +194,13 @@ func commandHint(c Classification, key string) string {
 		return "The server cannot persist (RDB/AOF error) and refuses writes: fix the disk problem (see the server log) or check stop-writes-on-bgsave-error."
 	case "noreplicas":
 		return "Too few replicas are connected for min-replicas-to-write: bring replicas back or lower that setting."
+	case "block":
+		return "A script may not block: " + strings.ToUpper(orWord(c.Command, "XREAD")) + " with BLOCK was refused" + l + " (Redis 7.4+ and Valkey run it without blocking): drop BLOCK and read what is there, or block in the client instead of the script."
+	case "clusterdb":
+		if inScript {
+			return "A cluster has only database 0, so " + call + " was refused" + l + ": keep every key in database 0 (use key prefixes or hash tags instead of databases)."
+		}
+		return "A cluster has only database 0: drop SELECT (and the client's db option, redis-cli -n, /db in the URL) and use key prefixes instead of databases; a script's redis.call('select') is refused the same way."
 	}
 	if inScript {
 		return call + " failed" + l + " and ended the script (earlier writes stay): fix its arguments, or use redis.pcall to handle the error in Lua."
@@ -193,6 +210,8 @@ func commandHint(c Classification, key string) string {
 
 func argumentsHint(c Classification, n string) string {
 	switch {
+	case strings.Contains(n, "bad number of keys provided"):
+		return "FCALL's numkeys (the argument after the function name) must be an integer: FCALL name numkeys key… arg…."
 	case strings.HasPrefix(strings.TrimPrefix(n, "err "), "value is not an integer"):
 		return "numkeys (the argument after the script or SHA) must be an integer — or, if the script returned redis.pcall's error, the command inside it failed."
 	case strings.Contains(n, "number of keys"):

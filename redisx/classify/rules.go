@@ -82,6 +82,24 @@ func glueText(n string) bool {
 	return false
 }
 
+// luaRuntimeTexts are errors of Redis's Lua sandbox that only Lua raises,
+// recognised with or without Lua's "user_script:N:" location (a C
+// function such as setmetatable raises them without one).
+var luaRuntimeTexts = []string{
+	"attempt to modify a readonly table",
+	"script attempted to access nonexistent global variable",
+	"script attempted to create global variable", // Redis ≤ 6.2
+}
+
+func luaRuntimeText(n string) bool {
+	for _, t := range luaRuntimeTexts {
+		if strings.HasPrefix(n, t) {
+			return true
+		}
+	}
+	return false
+}
+
 // argumentTexts are argument errors of the command the client sent (EVAL,
 // EVALSHA, FCALL: numkeys, arity). With a script trailer the same texts
 // come from a command the script called instead.
@@ -93,6 +111,7 @@ var argumentTexts = []string{
 	"value is not a valid float",
 	"syntax error",
 	"invalid number of keys",
+	"bad number of keys provided", // FCALL's numkeys is not an integer
 }
 
 func argumentText(n string) bool {

@@ -503,6 +503,13 @@ func TestRealCluster(t *testing.T) {
 		want{class: classify.CrossSlot, source: classify.SourceCluster, line: 1})
 	expect(t, "EVAL with keys across slots", nodes[0].Do(bg, "EVAL", "return 1", 3, "a", "b", "c").Err(),
 		want{class: classify.CrossSlot})
+	// A cluster has only database 0: a script's SELECT is its redis.call's
+	// failure; a client's own SELECT is the server refusing that command.
+	sel := "return redis.call('select', '1')"
+	expect(t, "SELECT from redis.call in a cluster", nodes[0].Do(bg, "EVAL", sel, 0).Err(),
+		want{class: classify.Command, source: classify.SourceRedisCall, line: 1, command: "select", sha: sha(sel)})
+	expect(t, "SELECT in a cluster", nodes[0].Do(bg, "SELECT", 1).Err(),
+		want{class: classify.Command, source: classify.SourceServer, command: "select"})
 
 	// Migrate the far key's slot to node 0 halfway: a missing key of it is
 	// ASKed for on the target; a multi-key request finding only some keys
