@@ -31,6 +31,7 @@ type batchOpts struct {
 	json     bool
 	pipeline int
 	downWait time.Duration
+	yes      bool
 }
 
 func newBatchCmd(conn *connFlags) *cobra.Command {
@@ -57,6 +58,11 @@ invalid, or skipped (--dry-run). --json prints JSON Lines: one "type":"line"
 record per line that did not end ok (every line with --dry-run), then one
 "type":"summary" record.
 
+On a connection marked production in the config file, a batch that may write
+(not --ro, --dry-run or a '#!lua flags=no-writes' script) asks for a typed yes
+on the terminal, or needs --yes; without a terminal to ask on (--input -, a
+pipeline) nothing is sent (exit 2).
+
 Exit status: 0 every line ok, 1 any line not ok, 2 usage, 3 connection.`,
 		Example: `  luascope batch incr.lua --input calls.txt
   luascope batch -e "return redis.call('incrby', KEYS[1], ARGV[1])" --input - < calls.txt
@@ -75,6 +81,7 @@ Exit status: 0 every line ok, 1 any line not ok, 2 usage, 3 connection.`,
 	fs.StringVar(&o.strategy, "strategy", string(redisx.EvalshaLoad), "evalsha-load, load-first, evalsha-eval or eval")
 	fs.StringVar(&o.node, "node", "", "send keyless lines (every line, on a standalone server) to this node (host:port)")
 	fs.DurationVar(&o.downWait, "down-wait", redisx.DefaultDownWait, "how long lines wait for a node that does not answer (failover, restart) before they end not_sent")
+	fs.BoolVar(&o.yes, "yes", false, yesHelp)
 	return cmd
 }
 
@@ -159,6 +166,11 @@ func (o *batchOpts) run(cmd *cobra.Command, words []string) error {
 	defer conn.close()
 	if conn.notice != "" {
 		fmt.Fprintln(stderr, "luascope: "+conn.notice)
+	}
+	if !o.dryRun && !conn.session.ReadOnly() && !script.Shebang.HasFlag("no-writes") {
+		if err := guardProduction(cmd, conn, o.yes, "this batch may write on every line (--dry-run sends nothing, --ro sends EVALSHA_RO)"); err != nil {
+			return err
+		}
 	}
 
 	out := bufio.NewWriterSize(cmd.OutOrStdout(), 64<<10)

@@ -574,6 +574,7 @@ type loadOpts struct {
 	conn *connFlags
 	all  bool
 	json bool
+	yes  bool
 }
 
 type loadJSON struct {
@@ -598,6 +599,10 @@ error. The script cache is per node and Redis 7 does not pass SCRIPT LOAD on
 to replicas, so after a failover the new primary may not have it. A failed
 primary whose slots went to its replica is skipped.
 
+SCRIPT LOAD changes no data, so read-only connections allow it; on a
+connection marked production in the config file it asks for a typed yes on the
+terminal, or needs --yes (without a terminal to ask on, nothing is sent: exit 2).
+
 Exit status: 0 loaded everywhere, 1 a node refused it (e.g. a compile error),
 2 usage, 3 a node could not be reached.`,
 		Example: `  luascope load limit.lua
@@ -607,6 +612,7 @@ Exit status: 0 loaded everywhere, 1 a node refused it (e.g. a compile error),
 	}
 	cmd.Flags().BoolVar(&o.all, "all", false, "load on every primary of the cluster, in parallel")
 	cmd.Flags().BoolVar(&o.json, "json", false, `print {"sha","nodes":[{"node","sha","error"}]} as JSON`)
+	cmd.Flags().BoolVar(&o.yes, "yes", false, yesHelp)
 	return cmd
 }
 
@@ -622,6 +628,9 @@ func (o *loadOpts) run(cmd *cobra.Command, file string) error {
 	defer conn.close()
 	if conn.notice != "" && !o.json {
 		fmt.Fprintln(cmd.ErrOrStderr(), "luascope: "+conn.notice)
+	}
+	if err := guardProduction(cmd, conn, o.yes, "SCRIPT LOAD changes its script cache"); err != nil {
+		return err
 	}
 	s := conn.session
 	ctx, cancel := nodeCtx(o.conn)

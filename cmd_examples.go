@@ -28,6 +28,7 @@ type examplesOpts struct {
 	tag      string
 	strategy string
 	noHist   bool
+	yes      bool
 }
 
 func newExamplesCmd(conn *connFlags) *cobra.Command {
@@ -49,7 +50,11 @@ cluster-safe multi-key updates).
 
 --run writes: the setup deletes and recreates the example's keys. With no
 server named it uses a private sandbox redis-server, even if one answers at
-127.0.0.1:6379, and it refuses a connection marked production.
+127.0.0.1:6379. On any other server (-p, -u, --connection) it names the
+commands and keys and asks for a typed yes on the terminal, or needs --yes;
+without a terminal to ask on nothing is sent (exit 2). It refuses connections
+marked production or read-only, even with --yes: a lesson's setup has no
+business there.
 
 Exit status of --run: 0 a reply, 1 an error reply (several examples end in an
 error on purpose), 2 usage, 3 connection.`,
@@ -76,12 +81,13 @@ error on purpose), 2 usage, 3 connection.`,
 	fs.StringVar(&o.tag, "tag", "", "list only examples with this tag: "+strings.Join(examples.Tags, ", "))
 	fs.StringVar(&o.strategy, "strategy", string(redisx.EvalshaLoad), "with --run: evalsha-load, evalsha-eval, eval or load-first")
 	fs.BoolVar(&o.noHist, "no-history", false, "with --run: do not record the run in the history file")
+	fs.BoolVar(&o.yes, "yes", false, "with --run: run the setup on a server that is not a sandbox without asking")
 	return cmd
 }
 
 func (o *examplesOpts) exec(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
-		for _, name := range []string{"run", "explain", "quiet", "source", "strategy", "no-history"} {
+		for _, name := range []string{"run", "explain", "quiet", "source", "strategy", "no-history", "yes"} {
 			if cmd.Flags().Changed(name) {
 				return usageErr("--%s needs an example NAME (luascope examples lists them)", name)
 			}
@@ -96,7 +102,7 @@ func (o *examplesOpts) exec(cmd *cobra.Command, args []string) error {
 		return usageErr("%v", err)
 	}
 	if !o.run {
-		for _, name := range []string{"explain", "quiet", "strategy", "no-history"} {
+		for _, name := range []string{"explain", "quiet", "strategy", "no-history", "yes"} {
 			if cmd.Flags().Changed(name) {
 				return usageErr("--%s goes with --run", name)
 			}
@@ -291,6 +297,17 @@ func (o *examplesOpts) runExample(cmd *cobra.Command, e examples.Example) error 
 	}
 	if conn.session.ReadOnly() {
 		return usageErr("examples --run writes the example's keys (its setup): not on a read-only connection")
+	}
+	if !conn.isSandbox() && !o.yes {
+		cmds := make([]string, len(e.Setup))
+		for i, c := range e.Setup {
+			cmds[i] = exampleWords(c)
+		}
+		q := fmt.Sprintf("%s is not a sandbox, and example %s's setup deletes and rewrites %s there (%s)",
+			conn.session.Target(), e.Name, exampleWords(e.Keys), strings.Join(cmds, "; "))
+		if err := confirmOrRefuse(cmd, q); err != nil {
+			return err
+		}
 	}
 	stderr, out := cmd.ErrOrStderr(), cmd.OutOrStdout()
 	if conn.notice != "" && !o.json {

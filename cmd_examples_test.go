@@ -44,6 +44,7 @@ func TestExamplesList(t *testing.T) {
 		{"examples", "lock-release", "--explain"},
 		{"examples", "lock-release", "--tag", "pattern"},
 		{"examples", "lock-release", "--source", "--run"},
+		{"examples", "lock-release", "--yes"},
 		{"examples", "a", "b"},
 	} {
 		if _, errOut, code := cli(t, "", args...); code != exitUsage {
@@ -99,7 +100,7 @@ func TestExamplesRun(t *testing.T) {
 	srv := startSandbox(t)
 	for _, proto := range []int{2, 3} {
 		for _, e := range examples.All() {
-			args := []string{"examples", e.Name, "--run", "--json", "-u", srv.URL()}
+			args := []string{"examples", e.Name, "--run", "--yes", "--json", "-u", srv.URL()}
 			if proto == 3 {
 				args = append(args, "-3")
 			}
@@ -133,7 +134,7 @@ func TestExamplesRun(t *testing.T) {
 	}
 
 	t.Run("text with explain", func(t *testing.T) {
-		out, errOut, code := cli(t, "", "examples", "average-rating", "--run", "--explain", "-u", srv.URL())
+		out, errOut, code := cli(t, "", "examples", "average-rating", "--run", "--yes", "--explain", "-u", srv.URL())
 		if code != exitOK {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
@@ -146,21 +147,21 @@ func TestExamplesRun(t *testing.T) {
 	})
 
 	t.Run("explain names the script's SHA", func(t *testing.T) {
-		out, _, code := cli(t, "", "examples", "error-no-rollback", "--run", "--explain", "-u", srv.URL())
+		out, _, code := cli(t, "", "examples", "error-no-rollback", "--run", "--yes", "--explain", "-u", srv.URL())
 		if code != exitErrorReply || !strings.Contains(out, "class     script") || !strings.Contains(out, "expected  yes") {
 			t.Errorf("exit %d:\n%s", code, out)
 		}
 	})
 
 	t.Run("quiet", func(t *testing.T) {
-		out, _, code := cli(t, "", "examples", "leaderboard-update", "--run", "-q", "-u", srv.URL())
+		out, _, code := cli(t, "", "examples", "leaderboard-update", "--run", "--yes", "-q", "-u", srv.URL())
 		if code != exitOK || out != "1) \"160\"\n2) (integer) 1\n" {
 			t.Errorf("exit %d: %q", code, out)
 		}
 	})
 
 	t.Run("the misdiagnosis", func(t *testing.T) {
-		out, _, code := cli(t, "", "examples", "missing-key-error", "--run", "-u", srv.URL())
+		out, _, code := cli(t, "", "examples", "missing-key-error", "--run", "--yes", "-u", srv.URL())
 		if code != exitErrorReply || !strings.Contains(out, "(error) no such key") || !strings.Contains(out, "class     script") ||
 			strings.Contains(out, "class     noscript") {
 			t.Errorf("exit %d:\n%s", code, out)
@@ -179,7 +180,7 @@ func TestExamplesRun(t *testing.T) {
 		ctx := context.Background()
 		c.Set(ctx, "stock:sku-1234", "99", 0)
 		for _, name := range []string{"ro", "live"} {
-			_, errOut, code := cli(t, "", "examples", "stock-decrement", "--run", "--config", cfg, "--connection", name)
+			_, errOut, code := cli(t, "", "examples", "stock-decrement", "--run", "--yes", "--config", cfg, "--connection", name)
 			if code != exitUsage {
 				t.Errorf("%s: exit %d: %s", name, code, errOut)
 			}
@@ -213,7 +214,7 @@ func TestExamplesRunOnCluster(t *testing.T) {
 	u := "redis://" + cl.Nodes[0].Addr()
 	moved := false
 	for _, e := range examples.All() {
-		out, errOut, code := cli(t, "", "examples", e.Name, "--run", "--no-history", "-u", u)
+		out, errOut, code := cli(t, "", "examples", e.Name, "--run", "--yes", "--no-history", "-u", u)
 		if code != exitOK && code != exitErrorReply {
 			t.Errorf("%s: exit %d: %s%s", e.Name, code, out, errOut)
 			continue

@@ -113,6 +113,7 @@ type runOpts struct {
 	noHist   bool
 	explain  bool
 	effects  bool
+	yes      bool
 }
 
 func newRunCmd(conn *connFlags) *cobra.Command {
@@ -124,11 +125,16 @@ func newRunCmd(conn *connFlags) *cobra.Command {
 like redis-cli prints it (with status and bulk replies told apart) and, when it
 fails, the classified error. FILE may be - for stdin.
 
+On a connection marked production in the config file, a run that may write
+(not --ro, not a '#!lua flags=no-writes' script) asks for a typed yes on the
+terminal, or needs --yes; without a terminal to ask on it is not sent (exit 2).
+
 Exit status: 0 a reply, 1 an error reply, 2 usage, 3 connection.`,
 		Example: `  luascope run script.lua user:1 , 10
   luascope run -e "return redis.call('incr', KEYS[1])" counter
   luascope run --json --strategy evalsha-eval script.lua k , a
-  luascope run -u redis://localhost:6380 --ro report.lua`,
+  luascope run -u redis://localhost:6380 --ro report.lua
+  luascope run --connection prod --yes migrate.lua user:1`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args) },
 	}
@@ -144,6 +150,7 @@ Exit status: 0 a reply, 1 an error reply, 2 usage, 3 connection.`,
 	fs.BoolVar(&o.noHist, "no-history", false, "do not record this run in the history file")
 	fs.BoolVar(&o.effects, "effects", false, "snapshot each key before and after the run and show what changed")
 	fs.BoolVar(&o.explain, "explain", false, "explain how the Lua value became the reply, node by node, with warnings for lossy conversions")
+	fs.BoolVar(&o.yes, "yes", false, yesHelp)
 	return cmd
 }
 
@@ -222,6 +229,9 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 			fmt.Fprintf(cmd.ErrOrStderr(), "luascope: warning: line %d: %s\n", f.Line, f.Message)
 		}
 	}
+	if err := guardProduction(cmd, conn, o.yes, runWrites(call, conn)); err != nil {
+		return err
+	}
 	res := conn.session.Run(ctx, call, nil)
 	if !o.noHist {
 		recordRun(cmd.ErrOrStderr(), ui.HistoryEntry(conn.session, conn.label(), call, res))
@@ -244,6 +254,25 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 
 // maxScript bounds a script read from a file or stdin: Redis's own
 // proto-max-bulk-len default is 512 MB, but a script of more than 64 MiB
+// runWrites says what a run may change, for the production question, or
+// "" when it cannot write: read-only (EVAL_RO, FCALL_RO, whether from
+// --ro or the connection's config) or a script declaring no-writes,
+// which Redis itself holds to. An FCALL is asked about: its function's
+// flags live on the server.
+func runWrites(call redisx.Call, conn *connection) string {
+	switch {
+	case conn.session.ReadOnly():
+		return "" // --library too: read-only refuses FUNCTION LOAD
+	case call.Library != "":
+		return "--library replaces a function library (FUNCTION LOAD REPLACE)"
+	case call.Function != "":
+		return "FCALL " + call.Function + " may write (--ro sends FCALL_RO)"
+	case call.Script.Shebang.HasFlag("no-writes"):
+		return ""
+	}
+	return "this script may write (--ro runs it read-only)"
+}
+
 // is a mistake (a binary file), not a script.
 const maxScript = 64 << 20
 

@@ -43,7 +43,7 @@ func (o *tuiOpts) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.noHistory, "no-history", false, "do not record runs in the history file")
 	fs.StringVar(&o.debugLog, "debug-log", "", "write a debug log to this file (never the terminal)")
 	fs.BoolVar(&o.explain, "explain", false, "start in explain mode (on by default in the sandbox)")
-	fs.StringVar(&o.example, "example", "", "open an example from the gallery (see 'luascope examples'), with its keys and args; its setup runs first")
+	fs.StringVar(&o.example, "example", "", "open an example from the gallery (see 'luascope examples'), with its keys and args; its setup runs first on a sandbox, after a yes on another server, never on production or read-only")
 	fs.BoolVar(&o.noExplain, "no-explain", false, "start with explain mode off, also in the sandbox")
 }
 
@@ -147,7 +147,7 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	model := ui.New(ui.Options{
 		Session: conn.session, Target: target, Notice: firstNonEmpty(newFile, notice), Example: ex,
 		Source: src, Filename: filename, FileModTime: mod, Keys: keys, Args: args,
-		Strategy: strategy, ReadOnly: conn.session.ReadOnly(), Production: production, Label: label,
+		Strategy: strategy, ReadOnly: conn.session.ReadOnly(), Production: production, Label: label, Sandbox: conn.isSandbox(),
 		Debug: o.debug,
 		Theme: theme, History: store, Watch: o.watch, Explain: o.explain || (label == "sandbox" && !o.noExplain),
 		Connect: func(t redisx.Target) (*redisx.Session, error) { return redisx.Connect(context.Background(), t) },
