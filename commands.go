@@ -252,8 +252,6 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 	return nil
 }
 
-// maxScript bounds a script read from a file or stdin: Redis's own
-// proto-max-bulk-len default is 512 MB, but a script of more than 64 MiB
 // runWrites says what a run may change, for the production question, or
 // "" when it cannot write: read-only (EVAL_RO, FCALL_RO, whether from
 // --ro or the connection's config) or a script declaring no-writes,
@@ -273,6 +271,8 @@ func runWrites(call redisx.Call, conn *connection) string {
 	return "this script may write (--ro runs it read-only)"
 }
 
+// maxScript bounds a script read from a file or stdin: Redis's own
+// proto-max-bulk-len default is 512 MB, but a script of more than 64 MiB
 // is a mistake (a binary file), not a script.
 const maxScript = 64 << 20
 
