@@ -48,7 +48,11 @@ func newRootCmd() *cobra.Command {
 		Long: `Open the terminal UI straight in the step debugger: SCRIPT DEBUG YES (forked:
 a copy of the server, changes rolled back). s/n step, c continue, b breakpoint,
 p print, e eval, r redis command, m maxlen, a abort, esc leaves. Alt+F9 in the
-UI starts SCRIPT DEBUG SYNC instead, after a typed confirmation.`,
+UI starts SCRIPT DEBUG SYNC instead, after a typed confirmation.
+
+Read-only (--ro, or readonly = true on the connection) debugs forked only:
+SYNC is refused, the script runs as EVAL_RO so the server refuses its writes,
+and r sends only commands the server's COMMAND INFO flags readonly.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			tui.debug = true

@@ -38,7 +38,7 @@ type tuiOpts struct {
 func (o *tuiOpts) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.theme, "theme", "", "theme: "+strings.Join(themes.Names(), ", ")+" (default from config, else auto)")
 	fs.StringVar(&o.strategy, "strategy", "", "evalsha-load, evalsha-eval, eval or load-first (default from config, else evalsha-load)")
-	fs.BoolVar(&o.ro, "ro", false, "read-only: only EVAL_RO/EVALSHA_RO/FCALL_RO; SCRIPT FLUSH/KILL refused")
+	fs.BoolVar(&o.ro, "ro", false, "read-only: only EVAL_RO/EVALSHA_RO/FCALL_RO; SCRIPT FLUSH/KILL, SYNC debugging and example setups refused")
 	fs.BoolVar(&o.watch, "watch", false, "re-run when FILE changes on disk (keep writing in your own editor)")
 	fs.BoolVar(&o.noHistory, "no-history", false, "do not record runs in the history file")
 	fs.StringVar(&o.debugLog, "debug-log", "", "write a debug log to this file (never the terminal)")

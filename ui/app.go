@@ -902,7 +902,7 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.session.SetReadOnly(m.readOnly)
 		}
 		if m.readOnly {
-			m.setStatus("read-only: EVAL_RO/EVALSHA_RO; SCRIPT FLUSH/KILL refused", false)
+			m.setStatus("read-only: EVAL_RO/EVALSHA_RO; SCRIPT FLUSH/KILL, SYNC debugging, example setups and debugger writes refused", false)
 		} else {
 			m.setStatus("read-only off: scripts may write", false)
 		}
