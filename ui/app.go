@@ -1263,8 +1263,15 @@ func (m Model) paneTitle(id paneID) string {
 	return id.String()
 }
 
-// shortPaneNames fit the tab bar into 40 columns.
-var shortPaneNames = [...]string{"Scr", "K/A", "Res", "Trc", "Err", "Hist"}
+// shortPaneNames fit the tab bar into 40 columns, all eight tabs and the
+// error mark included. Sized by paneCount so that indexing by any pane is
+// in range; a test checks that every pane has one (the list once stopped
+// at History while Functions and Cluster were tabs, and every terminal
+// narrower than the long names panicked).
+var shortPaneNames = [paneCount]string{
+	paneEditor: "Scr", paneForm: "K/A", paneResult: "Res", paneTrace: "Trc", paneError: "Err",
+	paneHistory: "His", paneCluster: "Clu", paneFunctions: "Fn",
+}
 
 func (m Model) tabBar() string {
 	var parts []string

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"luascope/redisx"
@@ -119,5 +120,29 @@ func TestGoldenViews(t *testing.T) {
 				teatest.RequireEqualOutput(t, []byte(m.View()))
 			})
 		}
+	}
+}
+
+// TestTabBarFitsEveryPane: every pane has a short tab name, and with all
+// eight tabs (a cluster), the error mark and any tab focused, the short
+// bar fits the narrowest terminal whole, so the focused tab is never cut
+// off. A missing short name once panicked at every width from 40 to 67.
+func TestTabBarFitsEveryPane(t *testing.T) {
+	for id := paneID(0); id < paneCount; id++ {
+		if shortPaneNames[id] == "" {
+			t.Errorf("%s has no short tab name", id)
+		}
+	}
+	st := newAppStyles(monoTheme(t))
+	width := 0
+	for id := paneID(0); id < paneCount; id++ {
+		name := shortPaneNames[id]
+		if id == paneError {
+			name += "!"
+		}
+		width += max(ansi.StringWidth(st.tab.Render(name)), ansi.StringWidth(st.tabActive.Render(name)))
+	}
+	if width > minWidth {
+		t.Errorf("the short tab bar is %d columns, wider than the minimum %d", width, minWidth)
 	}
 }
