@@ -147,7 +147,7 @@ type BatchResult struct {
 // output can tell lines from the summary.
 func (r BatchResult) MarshalJSON() ([]byte, error) {
 	type plain BatchResult
-	return json.Marshal(struct {
+	return marshalJSON(struct {
 		Type string `json:"type"`
 		plain
 	}{"line", plain(r)})
@@ -248,11 +248,10 @@ func (r *BatchReport) ExitCode() int {
 
 // WriteJSON writes the summary as one JSON object tagged "type":"summary"
 // and a newline: the last record of the CLI's JSON Lines output, after
-// one "type":"line" record per failed line.
+// one "type":"line" record per failed line. It escapes as every --json
+// output does (resp.WriteJSON).
 func (r *BatchReport) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(struct {
+	return resp.WriteJSON(w, struct {
 		Type string `json:"type"`
 		*BatchReport
 		Micros int64 `json:"micros"`
@@ -262,7 +261,7 @@ func (r *BatchReport) WriteJSON(w io.Writer) error {
 // WriteText writes the report for a person. Server messages are escaped.
 func (r *BatchReport) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "target    %s (%s)\n", r.Target, r.Mode)
+	fmt.Fprintf(&b, "target    %s (%s)\n", resp.Printable(r.Target), resp.Printable(r.Mode))
 	ro := ""
 	if r.ReadOnly {
 		ro = " (read-only)"
@@ -682,7 +681,7 @@ func (b *batch) newClient(addr string) (*redis.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return redis.NewClient(opt), nil
+	return newGuardedClient(opt), nil
 }
 
 // progressLoop calls OnProgress every ProgressEvery until the returned

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -99,6 +101,15 @@ func (n *node) do(ctx context.Context, args ...any) reply {
 	local, dialsAfter := n.tap.localAddr()
 	r := reply{conn: local, dialed: dialsAfter != dialsBefore, dur: dur}
 	if err != nil && !errors.Is(err, redis.Nil) && !isRedisError(err) {
+		if readerRefused(err) {
+			// go-redis could not parse a reply that is still RESP (a
+			// malformed big number, a map with an aggregate key): the
+			// tapped bytes show what came.
+			if v, ok := lastReply(raw); ok {
+				r.value = &v
+				return r
+			}
+		}
 		r.err = err
 		if isDialError(err) {
 			// No connection was made: the last one's address would mislead.
@@ -139,6 +150,19 @@ func lastReply(raw []byte) (resp.Value, bool) {
 		}
 	}
 	return resp.Value{}, false
+}
+
+// readerRefused reports an error of go-redis's reply parser: not the
+// network, not a deadline, not luascope's own guard refusing a header.
+func readerRefused(err error) bool {
+	var pe *resp.ProtocolError
+	var ne net.Error
+	switch {
+	case errors.As(err, &pe), errors.As(err, &ne), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, net.ErrClosed), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return false
+	}
+	return true
 }
 
 func isDialError(err error) bool {
@@ -185,33 +209,131 @@ func Connect(ctx context.Context, t Target) (*Session, error) {
 	return s, nil
 }
 
+// DefaultHandshakeTimeout bounds the handshake when Target.Timeout is 0:
+// a server that accepts connections and never answers must not leave the
+// user in front of a blank screen. Runs have no such bound (a script may
+// take as long as the server lets it).
+const DefaultHandshakeTimeout = 5 * time.Second
+
+// ErrHandshakeTimeout is wrapped by the error of a handshake that got no
+// answer in time; the error also matches the underlying timeout.
+var ErrHandshakeTimeout = errors.New("timed out during the handshake")
+
+// valkeyCompatVersion is the version Valkey puts in HELLO for clients
+// that check Redis versions; INFO tells the two apart.
+const valkeyCompatVersion = "7.2.4"
+
+// handshake learns what the server is in one round trip after go-redis's
+// own HELLO: HELLO again, the one command Redis lets every user send
+// (ACLs exempt it) in every state (BUSY, LOADING, a replica whose master
+// is down). PING, INFO or CLUSTER may all be denied to an application's
+// ACL user, and a denial would both block the connection and fill ACL LOG.
+// INFO server is asked only where HELLO cannot tell (Valkey answers
+// HELLO as Redis 7.2.4; a server before 6.0 has no HELLO), and a refusal
+// only leaves the version unknown.
 func (s *Session) handshake(ctx context.Context) error {
-	n := s.seed
-	n.tap.arm()
-	err := n.client.Ping(ctx).Err()
-	raw := n.tap.disarm()
-	if err != nil {
+	timeout := s.target.Timeout
+	if timeout <= 0 {
+		timeout = DefaultHandshakeTimeout
+	}
+	hctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	wrap := func(err error) error {
+		if classify.ClassifyError(err).Class == classify.Timeout && ctx.Err() == nil {
+			return fmt.Errorf("%w: no answer in %s (--timeout sets how long to wait): %w", ErrHandshakeTimeout, timeout, err)
+		}
 		return err
 	}
+	n := s.seed
 	s.info = ServerInfo{Protocol: 2, Addr: s.target.Addr, Flavor: "redis", Mode: "standalone"}
-	if s.target.Protocol == 3 {
-		// HELLO 3 answers with a map; a server too old for RESP3 refuses
-		// it and go-redis falls back to RESP2.
-		if vals, _ := resp.ParseAll(raw); len(vals) > 0 && vals[0].Kind == resp.Map {
-			s.info.Protocol = 3
+	proto := s.target.Protocol
+	if proto == 0 {
+		proto = 2
+	}
+	r := n.do(hctx, "HELLO", strconv.Itoa(proto))
+	if r.err != nil {
+		return wrap(r.err)
+	}
+	hello := r.value != nil && s.info.applyHello(*r.value)
+	if r.value != nil && r.value.Kind == resp.Error && !hello {
+		c := classify.Classify(string(r.value.Str))
+		if c.Class == classify.Auth {
+			// Not let in: go-redis's own HELLO…AUTH failed the same way.
+			return &replyError{msg: string(r.value.Str)}
 		}
 	}
-	r := n.do(ctx, "INFO")
-	if r.err != nil {
-		return r.err
+	if !hello || (s.info.Version == valkeyCompatVersion && s.info.Flavor == "redis") {
+		r := n.do(hctx, "INFO", "server")
+		switch {
+		case r.err != nil:
+			return wrap(r.err)
+		case r.value != nil && r.value.Kind != resp.Error:
+			s.info.apply(string(r.value.Str))
+		}
 	}
-	if r.value != nil && r.value.Kind != resp.Error {
-		s.info.apply(string(r.value.Str))
+	if s.info.Version == "" {
+		s.info.Version = "unknown"
 	}
-	if s.info.Mode == "cluster" {
+	switch {
+	case s.info.Mode == "cluster":
 		s.target.Cluster = true
+	case !hello && s.target.Cluster:
+		// Nothing said what the server is: -c is the user's word for it.
+		s.info.Mode = "cluster"
 	}
 	return nil
+}
+
+// replyError is an error reply met where a Go error is expected (the
+// handshake), kept as a redis.Error so that it is classified by its text.
+type replyError struct{ msg string }
+
+func (e *replyError) Error() string { return e.msg }
+
+// RedisError marks it as a reply from the server (go-redis's redis.Error).
+func (e *replyError) RedisError() {}
+
+// applyHello reads HELLO's reply (a map in RESP3, a flat array in RESP2)
+// and reports whether it was one.
+func (i *ServerInfo) applyHello(v resp.Value) bool {
+	if v.Kind != resp.Map && v.Kind != resp.Array {
+		return false
+	}
+	if len(v.Elems)%2 != 0 {
+		return false
+	}
+	seen := false
+	for k := 0; k+1 < len(v.Elems); k += 2 {
+		key, val := string(v.Elems[k].Str), v.Elems[k+1]
+		str := string(val.Str)
+		switch key {
+		case "server":
+			seen = true
+			if str == "valkey" {
+				i.Flavor = "valkey"
+			}
+		case "version":
+			i.Version = str
+		case "proto":
+			if val.Kind == resp.Integer && val.Int == 3 {
+				i.Protocol = 3
+			}
+		case "mode":
+			if str == "cluster" || str == "sentinel" {
+				i.Mode = str
+			}
+		case "role":
+			// INFO's word, which --json has always carried.
+			i.Role = str
+			if str == "replica" {
+				i.Role = "slave"
+			}
+		}
+	}
+	if i.Role == "slave" && i.Mode == "standalone" {
+		i.Mode = "replica"
+	}
+	return seen
 }
 
 // apply reads the fields luascope shows out of an INFO reply.

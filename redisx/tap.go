@@ -4,8 +4,11 @@ import (
 	"context"
 	"net"
 	"sync"
+	"syscall"
 
 	"github.com/redis/go-redis/v9"
+
+	"luascope/redisx/resp"
 )
 
 // tap records the bytes that go-redis reads from a connection while a
@@ -28,11 +31,22 @@ type tap struct {
 type tapConn struct {
 	net.Conn
 	t *tap
+	g *resp.Guard
 }
 
 func (c *tapConn) Read(p []byte) (int, error) {
+	if err := c.g.Err(); err != nil {
+		// Sticky: go-redis peeks, gets the error once from bufio, and
+		// reads again; a second real read would wait for ever.
+		return 0, err
+	}
 	n, err := c.Conn.Read(p)
 	if n > 0 {
+		if gerr := c.g.Feed(p[:n]); gerr != nil {
+			// go-redis must not see a header that lies about its size:
+			// it would allocate for the lie and die of it.
+			return 0, gerr
+		}
 		c.t.mu.Lock()
 		if c.t.armed {
 			c.t.buf = append(c.t.buf, p[:n]...)
@@ -81,7 +95,7 @@ func (h tapHook) DialHook(next redis.DialHook) redis.DialHook {
 		h.t.local = conn.LocalAddr().String()
 		h.t.dials++
 		h.t.mu.Unlock()
-		return &tapConn{Conn: conn, t: h.t}, nil
+		return &tapConn{Conn: conn, t: h.t, g: resp.NewGuard(resp.DefaultLimits)}, nil
 	}
 }
 
@@ -89,4 +103,67 @@ func (h tapHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return 
 
 func (h tapHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return next
+}
+
+// guardConn checks every reply read on a connection against
+// resp.DefaultLimits before go-redis sees it (see resp.Guard): for the
+// clients that do not need a tap, such as batch workers.
+type guardConn struct {
+	net.Conn
+	g *resp.Guard
+}
+
+func (c *guardConn) Read(p []byte) (int, error) {
+	if err := c.g.Err(); err != nil {
+		return 0, err // sticky, as in tapConn.Read
+	}
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		if gerr := c.g.Feed(p[:n]); gerr != nil {
+			return 0, gerr
+		}
+	}
+	return n, err
+}
+
+// guardSysConn is a guardConn on a plain socket. Its SyscallConn lets
+// go-redis's pool health check peek at the socket (a peek consumes
+// nothing, so the guard misses no byte): without it a connection the
+// server closed would be reused and a whole pipeline lost. A TLS
+// connection has no SyscallConn, and go-redis skips the check for it.
+type guardSysConn struct{ *guardConn }
+
+func (c guardSysConn) SyscallConn() (syscall.RawConn, error) {
+	return c.Conn.(syscall.Conn).SyscallConn()
+}
+
+// guardHook installs a guardConn on every connection a client dials.
+type guardHook struct{}
+
+func (guardHook) DialHook(next redis.DialHook) redis.DialHook {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := next(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		gc := &guardConn{Conn: conn, g: resp.NewGuard(resp.DefaultLimits)}
+		if _, ok := conn.(syscall.Conn); ok {
+			return guardSysConn{gc}, nil
+		}
+		return gc, nil
+	}
+}
+
+func (guardHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return next }
+
+func (guardHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+// newGuardedClient is redis.NewClient for a server luascope does not
+// trust to send sane headers: every server.
+func newGuardedClient(opt *redis.Options) *redis.Client {
+	c := redis.NewClient(opt)
+	c.AddHook(guardHook{})
+	return c
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
 )
 
 // Secret holds a password. Every way of printing it (fmt verbs, JSON)
@@ -233,6 +234,12 @@ func (t Target) Options() (*redis.Options, error) {
 		WriteTimeout:    10 * time.Second,
 		// One dial attempt: an unreachable server must be reported at once.
 		DialerRetries: 1,
+		// A deadline on the context bounds the read too: the handshake has
+		// one, so a server that accepts and never answers is reported.
+		ContextTimeoutEnabled: true,
+		// No CLIENT MAINT_NOTIFICATIONS after HELLO 3: a round trip the user
+		// did not ask for, and a NOPERM in ACL LOG for application users.
+		MaintNotificationsConfig: &maintnotifications.Config{Mode: maintnotifications.ModeDisabled},
 	}
 	if opt.Network == "" {
 		opt.Network = "tcp"

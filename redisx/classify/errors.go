@@ -12,6 +12,8 @@ import (
 	"syscall"
 
 	"github.com/redis/go-redis/v9"
+
+	"luascope/redisx/resp"
 )
 
 // ClassifyError classifies an error returned by go-redis (or wrapped
@@ -40,6 +42,12 @@ func ClassifyError(err error) Classification {
 	}
 	if isTimeout(err) {
 		return client(Timeout)
+	}
+	var pe *resp.ProtocolError
+	if errors.As(err, &pe) {
+		// Bytes that are not RESP, or a header that lies about its size:
+		// the connection cannot be trusted past them.
+		return finish(Classification{Class: Connection, Source: SourceClient, Message: msg}, "protocol")
 	}
 	if isConnection(err) {
 		var op *net.OpError

@@ -113,6 +113,9 @@ func hint(c Classification, key string) string {
 		if key == "maxclients" {
 			return "The server refused the connection at maxclients: close idle connections or raise maxclients."
 		}
+		if key == "protocol" {
+			return "The server sent bytes that are not a Redis reply, or a header promising more than any server sends: luascope dropped the connection instead of trusting it. Is this port really Redis (not a proxy, TLS port or other service)? The script may or may not have run."
+		}
 		if key == "dial" {
 			return "The client could not connect, so nothing was sent and the script did not run: check the address, that the server runs, firewalls and TLS."
 		}

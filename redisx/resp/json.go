@@ -240,9 +240,6 @@ func (v *Value) UnmarshalJSON(data []byte) error {
 			return err
 		}
 		out.Str = b
-		if kind == BigNumber && !validBigNumber(b) {
-			return fmt.Errorf("resp: malformed bignum %q", b)
-		}
 		if kind == Verbatim {
 			if j.Format == nil || len(*j.Format) != 3 {
 				return errors.New(`resp: verbatim needs a three-byte "format"`)

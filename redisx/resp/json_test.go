@@ -117,7 +117,6 @@ func TestUnmarshalJSONErrors(t *testing.T) {
 		`{"type":"double","value":"infinity"}`,
 		`{"type":"double","value":"1.5"}`,
 		`{"type":"boolean","value":"true"}`,
-		`{"type":"bignum","value":"12a"}`,
 		`{"type":"verbatim","value":"x"}`,
 		`{"type":"verbatim","format":"markdown","value":"x"}`,
 		`{"type":"array","items":[{}]}`,

@@ -8,9 +8,10 @@ import (
 )
 
 // MaxDepth is how many aggregates (and attributes) may be open at once.
-// Real replies are shallow; the limit turns a hostile "*1\r\n*1\r\n…"
-// into a ProtocolError instead of deep recursion.
-const MaxDepth = 1000
+// Redis's deepest reply, a self-referencing Lua table, is about 8,000
+// levels; the limit sits far above it and turns a hostile
+// "*1\r\n*1\r\n…" into a ProtocolError instead of unbounded recursion.
+const MaxDepth = 1 << 16
 
 // maxLen bounds announced lengths and counts, so that arithmetic on them
 // cannot overflow and a reader never waits for gigabytes a header promised.
@@ -144,9 +145,9 @@ func (p *parser) value(v *Value, level int) error {
 		if err != nil {
 			return err
 		}
-		if !validBigNumber(line) {
-			return p.errAt(start+1, "malformed big number")
-		}
+		// Kept as the server wrote it, digits or not: a malformed big
+		// number is still a reply, and showing it is the point (go-redis
+		// refuses it, so the tapped bytes are all there is).
 		v.Kind, v.Str = BigNumber, line
 	case '$', '!', '=':
 		n, err := p.length()
@@ -395,22 +396,6 @@ func parseDouble(s []byte) (float64, bool) {
 		return 0, false
 	}
 	return f, true
-}
-
-// validBigNumber accepts an optional '-' and at least one digit.
-func validBigNumber(s []byte) bool {
-	if len(s) > 0 && s[0] == '-' {
-		s = s[1:]
-	}
-	if len(s) == 0 {
-		return false
-	}
-	for _, c := range s {
-		if !isDigit(c) {
-			return false
-		}
-	}
-	return true
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

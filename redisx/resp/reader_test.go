@@ -164,7 +164,7 @@ func TestReaderHostileHeaders(t *testing.T) {
 		if !errors.Is(err, io.ErrUnexpectedEOF) {
 			t.Errorf("%.20q: err = %v", in, err)
 		}
-		if got := after.TotalAlloc - before.TotalAlloc; got > 4<<20 {
+		if got := after.TotalAlloc - before.TotalAlloc; got > 8<<20 { // the stack of MaxDepth open aggregates
 			t.Errorf("%.20q: allocated %d bytes", in, got)
 		}
 	}
