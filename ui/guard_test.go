@@ -393,3 +393,39 @@ func TestLiveExampleSetupOnRealServer(t *testing.T) {
 		t.Errorf("after yes: %q, want the setup's 2", v)
 	}
 }
+
+// TestScriptLoadAsksOnProduction: F3 changes the server's script cache,
+// so on production it waits for a yes, as `luascope load` wants --yes;
+// read-only allows it (no data changes, and EVAL_RO caches the script
+// anyway).
+func TestScriptLoadAsksOnProduction(t *testing.T) {
+	m, srv := guardModel(t, func(o *Options) { o.Production, o.Label = true, "prod" })
+	sha := redisx.SHA1(m.sentSource())
+	c := srv.Client()
+	defer c.Close()
+	cached := func() bool {
+		ok, _ := c.ScriptExists(context.Background(), sha).Result()
+		return len(ok) == 1 && ok[0]
+	}
+	m, cmd := guardKey(m, tea.KeyMsg{Type: tea.KeyF3})
+	if m.dlg == nil || m.dlg.act != actSend || cmd != nil || !strings.Contains(m.dlg.body, "labelled production") {
+		t.Fatalf("F3 on production: dialog %+v", m.dlg)
+	}
+	m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'n'}})
+	if runCmds(t, m, cmd, 3); cached() {
+		t.Fatal("SCRIPT LOAD went through after n")
+	}
+	m, _ = guardKey(m, tea.KeyMsg{Type: tea.KeyF3})
+	m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'y'}})
+	if runCmds(t, m, cmd, 3); !cached() {
+		t.Fatal("SCRIPT LOAD did not go through after y")
+	}
+
+	ro, srv := guardModel(t, func(o *Options) { o.ReadOnly = true })
+	ro, cmd = guardKey(ro, tea.KeyMsg{Type: tea.KeyF3})
+	ro = runCmds(t, ro, cmd, 3)
+	if ro.dlg != nil || !strings.Contains(ro.status, "SCRIPT LOAD: ") {
+		t.Errorf("F3 in read-only: %q", ro.status)
+	}
+	wantPrecious(t, srv)
+}
