@@ -231,6 +231,9 @@ type BatchReport struct {
 	Failures      []BatchResult `json:"-"`
 	FailuresTotal int           `json:"failures"`
 	// Stopped is set when ctx was cancelled: lines read but not sent are
+	// TopologyDenied: the user may not run CLUSTER NODES, so lines went to
+	// the seed first and followed MOVED (Redirected counts them).
+	TopologyDenied bool `json:"topology_denied,omitempty"`
 	// not_sent, and LastLine says where reading stopped.
 	Stopped    bool   `json:"stopped"`
 	LastLine   int    `json:"last_line"`
@@ -293,6 +296,9 @@ func (r *BatchReport) WriteText(w io.Writer) error {
 		if r.DryRun {
 			fmt.Fprintf(&b, "nodes     %-*s  %8s\n", width, "node", "planned")
 			for _, n := range r.Nodes {
+		if r.TopologyDenied {
+			b.WriteString("topology  this user may not run CLUSTER NODES: lines went to the seed first and followed MOVED\n")
+		}
 				fmt.Fprintf(&b, "          %-*s  %8d\n", width, resp.Escape([]byte(n.Addr)), n.Skipped)
 			}
 		} else {
@@ -540,6 +546,8 @@ type batch struct {
 	pending   int
 	inputDone bool
 	done      chan struct{}
+	// noTopology: CLUSTER NODES was denied (NOPERM); routing learns from MOVED.
+	noTopology bool
 	stopped   bool
 	counts    map[BatchOutcome]int
 	read      int
@@ -616,7 +624,14 @@ func (s *Session) Batch(ctx context.Context, script Script, input io.Reader, opt
 	b.preload = opt.Strategy == EvalshaLoad || opt.Strategy == LoadFirst
 	if b.cluster {
 		topo, err := s.Topology(ctx)
-		if err != nil {
+		switch {
+		case err == nil:
+		case classify.ClassifyError(err).Class == classify.NoPerm:
+			// An application's ACL user may run scripts but not CLUSTER
+			// NODES: start on the seed and learn each slot's node from
+			// MOVED, as cluster clients did before CLUSTER SLOTS.
+			topo, b.noTopology = &Topology{}, true
+		default:
 			return nil, fmt.Errorf("batch: read the cluster topology: %w", err)
 		}
 		b.topo, b.refreshedAt = topo, time.Now()
@@ -1026,8 +1041,8 @@ func (b *batch) route(l *bline) string {
 // refresh reads the cluster topology again (at most every 100ms): from
 // the seed, or, when the seed does not answer, from any node in use.
 func (b *batch) refresh() {
-	if !b.cluster {
-		return
+	if !b.cluster || b.noTopology {
+		return // denied once: asking again only fills ACL LOG
 	}
 	b.tmu.Lock()
 	defer b.tmu.Unlock()
@@ -1157,6 +1172,7 @@ func (b *batch) report(elapsed time.Duration) *BatchReport {
 	for _, st := range b.nodes {
 		r.Nodes = append(r.Nodes, *st)
 	}
+	r.TopologyDenied = b.noTopology
 	sort.Slice(r.Nodes, func(i, j int) bool { return r.Nodes[i].Addr < r.Nodes[j].Addr })
 	if r.Failures == nil {
 		r.Failures = []BatchResult{}

@@ -236,6 +236,12 @@ func (s *Session) Run(ctx context.Context, call Call, onStep func(Step)) Result 
 				c.Class, c.Source = classify.Command, classify.SourceRedisCall
 				c.Hint = "A Redis command the script called failed with this error, and the script returned it (redis.pcall returns errors as {err=…}): check that call's arguments and the key's type."
 			}
+			if c.Class == classify.NoPerm && res.Strategy == EvalshaLoad && lastIs(res.Steps, "SCRIPT") {
+				// An application's user often has EVALSHA and EVAL only. The
+				// strategy is the user's choice, so luascope does not switch on
+				// its own; it says which one needs no SCRIPT LOAD.
+				c.Hint += " This user may not SCRIPT LOAD, which the evalsha-load strategy needs after NOSCRIPT: --strategy evalsha-eval sends EVAL instead (as go-redis's Script.Run does)."
+			}
 			if (c.SHA == "" || call.Explain) && call.Function == "" {
 				// In explain mode the server names the wrapped script's SHA.
 				c.SHA = call.Script.SHA
@@ -319,6 +325,11 @@ func (r *run) execute(ctx context.Context, call Call) reply {
 	}
 	rep, _ = r.send(ctx, n, "retry EVALSHA on the same connection", suffix(ro("EVALSHA"), sha)...)
 	return rep
+}
+
+// lastIs reports whether the last round trip's command was name.
+func lastIs(steps []Step, name string) bool {
+	return len(steps) > 0 && len(steps[len(steps)-1].Args) > 0 && strings.EqualFold(steps[len(steps)-1].Args[0], name)
 }
 
 // lastWasScript reports whether the last round trip ran a script or function.

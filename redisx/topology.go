@@ -185,7 +185,8 @@ func (s *Session) Topology(ctx context.Context) (*Topology, error) {
 		return nil, fmt.Errorf("CLUSTER NODES on %s: %w", s.target.Addr, err)
 	}
 	if v.Kind == resp.Error {
-		return nil, fmt.Errorf("CLUSTER NODES on %s: %s", s.target.Addr, resp.Escape(v.Str))
+		// Wrapped as a reply so that callers can classify it (NOPERM).
+		return nil, fmt.Errorf("CLUSTER NODES on %s: %w", s.target.Addr, &replyError{msg: resp.Escape(v.Str)})
 	}
 	host, _, _ := net.SplitHostPort(s.target.Addr)
 	return ParseClusterNodes(string(v.Str), host)

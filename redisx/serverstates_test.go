@@ -1,0 +1,183 @@
+package redisx
+
+import (
+	"context"
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"luascope/redisx/classify"
+	"luascope/redisx/resp"
+	"luascope/redisx/sandbox"
+)
+
+// appUser is the ACL user applications are given: scripts, nothing else.
+const appUser = "app"
+
+func addAppUser(t *testing.T, srv *sandbox.Server, rules ...string) {
+	t.Helper()
+	c := srv.Client()
+	defer c.Close()
+	args := []any{"ACL", "SETUSER", appUser, "reset", "on", ">apppw"}
+	for _, r := range rules {
+		args = append(args, r)
+	}
+	if err := c.Do(context.Background(), args...).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Do(context.Background(), "ACL", "LOG", "RESET").Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func aclLog(t *testing.T, srv *sandbox.Server) []any {
+	t.Helper()
+	c := srv.Client()
+	defer c.Close()
+	v, err := c.Do(context.Background(), "ACL", "LOG").Slice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// An application's ACL user (no PING, no INFO, no CLUSTER, no SCRIPT
+// EXISTS) connects, runs, and leaves nothing in ACL LOG but what the
+// strategy itself was refused.
+func TestACLUserWithoutPing(t *testing.T) {
+	srv := sandbox.StartT(t)
+	addAppUser(t, srv, "-@all", "+evalsha", "+eval", "~rate:*")
+	for _, proto := range []int{2, 3} {
+		addAppUser(t, srv, "-@all", "+evalsha", "+eval", "~rate:*") // and a clean ACL LOG
+		s, err := Connect(context.Background(), Target{Network: "tcp", Addr: srv.Addr(), Username: appUser, Password: "apppw", Protocol: proto})
+		if err != nil {
+			t.Fatalf("RESP%d: connect: %v", proto, err)
+		}
+		if in := s.Info(); in.Version == "unknown" || in.Mode != "standalone" || in.Protocol != proto {
+			t.Errorf("RESP%d: info %+v", proto, in)
+		}
+		if log := aclLog(t, srv); len(log) != 0 {
+			t.Errorf("RESP%d: the handshake left %d ACL LOG entries: %v", proto, len(log), log)
+		}
+		res := s.Run(context.Background(), Call{Script: NewScript("return KEYS[1]"), Keys: []string{"rate:1"}, Strategy: EvalshaEval}, nil)
+		if res.Error != nil || res.Reply == nil || string(res.Reply.Str) != "rate:1" {
+			t.Errorf("RESP%d: run: %+v %v", proto, res.Error, res.ClientErr)
+		}
+		// The default strategy needs SCRIPT LOAD, which this user lacks:
+		// refused, said so, and never silently replaced by EVAL.
+		res = s.Run(context.Background(), Call{Script: NewScript("return 2"), Strategy: EvalshaLoad}, nil)
+		if res.Error == nil || res.Error.Class != classify.NoPerm || !strings.Contains(res.Error.Hint, "evalsha-eval") {
+			t.Errorf("RESP%d: evalsha-load: %+v", proto, res.Error)
+		}
+		for _, st := range res.Steps {
+			if st.Args[0] == "EVAL" {
+				t.Errorf("RESP%d: fell back to EVAL, which the strategy does not send", proto)
+			}
+		}
+		_ = s.Close()
+	}
+}
+
+// A replica whose master is down and that does not serve stale data:
+// connecting works (HELLO is allowed there), an allow-stale script runs.
+func TestStaleReplica(t *testing.T) {
+	dead := freeAddr(t)
+	srv := sandbox.StartT(t, "replicaof "+strings.Replace(dead, ":", " ", 1), "replica-serve-stale-data no")
+	s, err := Connect(context.Background(), Target{Network: "tcp", Addr: srv.Addr()})
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	defer s.Close()
+	if in := s.Info(); in.Mode != "replica" || in.Role != "slave" {
+		t.Errorf("info %+v", in)
+	}
+	res := s.Run(context.Background(), Call{Script: NewScript("#!lua flags=allow-stale,no-writes\nreturn 'stale ok'")}, nil)
+	if res.Error != nil || res.Reply == nil || string(res.Reply.Str) != "stale ok" {
+		t.Errorf("allow-stale script: %+v %v", res.Error, res.Reply)
+	}
+	res = s.Run(context.Background(), Call{Script: NewScript("return 1")}, nil)
+	if res.Error == nil || res.Error.Class != classify.MasterDown || res.ExitCode() != 1 {
+		t.Errorf("plain script: %+v", res.Error)
+	}
+}
+
+// A server busy with another client's script: luascope connects, and the
+// run is classified busy (exit 1), not a connection failure.
+func TestBusyServer(t *testing.T) {
+	srv := sandbox.StartT(t, "busy-reply-threshold 100")
+	c := srv.Client()
+	defer c.Close()
+	done := make(chan error, 1)
+	go func() {
+		done <- c.Eval(context.Background(), "local t = redis.call('time') local s = tonumber(t[1]) while tonumber(redis.call('time')[1]) < s + 3 do end return 1", nil).Err()
+	}()
+	time.Sleep(400 * time.Millisecond)
+	s, err := Connect(context.Background(), Target{Network: "tcp", Addr: srv.Addr()})
+	if err != nil {
+		t.Fatalf("connect to a BUSY server: %v", err)
+	}
+	defer s.Close()
+	res := s.Run(context.Background(), Call{Script: NewScript("return 1")}, nil)
+	if res.Error == nil || res.Error.Class != classify.Busy || res.ExitCode() != 1 {
+		t.Errorf("run: %+v %v", res.Error, res.ClientErr)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("the long script: %v", err)
+	}
+}
+
+// -c with a user that may not run CLUSTER NODES (nor INFO): the session
+// still knows it is a cluster, and a batch routes by MOVED.
+func TestClusterACLUserBatch(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cl, err := sandbox.StartCluster(ctx, sandbox.ClusterOptions{Options: sandbox.Options{Logf: t.Logf}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cl.Stop() })
+	for _, n := range cl.Nodes {
+		addAppUser(t, n, "-@all", "+evalsha", "+eval", "+script|load", "+incr", "~*")
+	}
+	s, err := Connect(ctx, Target{Network: "tcp", Addr: cl.Nodes[0].Addr(), Username: appUser, Password: "apppw", Cluster: true, Protocol: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.Info().Mode != "cluster" {
+		t.Fatalf("mode %q, want cluster", s.Info().Mode)
+	}
+	rep, err := s.Batch(ctx, NewScript("return redis.call('INCR', KEYS[1])"), strings.NewReader(batchLines("acl", 0, 300)), BatchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Outcomes[BatchOK] != 300 || !rep.TopologyDenied || rep.Redirected == 0 {
+		t.Errorf("outcomes %v, topology denied %v, redirected %d", rep.Outcomes, rep.TopologyDenied, rep.Redirected)
+	}
+	cc := cl.Client()
+	defer cc.Close()
+	for i := 0; i < 300; i += 37 {
+		if v, _ := cc.Get(ctx, "acl:"+itoa(i)).Int(); v != 1 {
+			t.Errorf("acl:%d ran %d times", i, v)
+		}
+	}
+	// A single run follows MOVED too.
+	res := s.Run(ctx, Call{Script: NewScript("return redis.call('INCR', KEYS[1])"), Keys: []string{"acl:single"}}, nil)
+	if res.Error != nil || res.Reply == nil || res.Reply.Kind != resp.Integer {
+		t.Errorf("run: %+v %v", res.Error, res.ClientErr)
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
