@@ -55,6 +55,9 @@ type Options struct {
 	Explain bool
 	// Debug opens straight in the debugger (luascope debug).
 	Debug bool
+	// Rescue, when set, is kept current with the unsaved script and the
+	// run state, for main to use when the UI ends badly.
+	Rescue *Rescue
 	// Example, when set, is a gallery example to open with its keys and
 	// args; its setup runs at start on a sandbox, after a yes elsewhere,
 	// never on production or read-only connections.
@@ -130,6 +133,7 @@ type Model struct {
 	runOn      string         // cluster: the node keyless scripts run on ("" = seed)
 	fileMod    time.Time      // Filename's mtime when last read or written
 	cacheAsked bool           // the user pressed F2: say the answer
+	rescue     *Rescue        // shared with main: never nil
 }
 
 // New builds the app. It does no I/O: Init starts what must happen first.
@@ -150,6 +154,10 @@ func New(opts Options) Model {
 		status: opts.Notice,
 	}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot))
+	m.rescue = opts.Rescue
+	if m.rescue == nil {
+		m.rescue = &Rescue{}
+	}
 	m.editor.SetValue(opts.Source)
 	m.editor.SetFilename(opts.Filename)
 	m.fileMod = opts.FileModTime
@@ -183,7 +191,7 @@ func (m Model) Init() tea.Cmd {
 	if m.opts.History != nil {
 		cmds = append(cmds, loadHistoryCmd(m.opts.History))
 	}
-	return tea.Batch(cmds...)
+	return catchPanics(tea.Batch(cmds...))
 }
 
 // refreshCluster asks for the nodes and for each node's script cache.
@@ -324,10 +332,10 @@ func sanitize(s string) string {
 	return resp.Printable(strings.ReplaceAll(s, "\n", " "))
 }
 
-// Update routes messages: window size to all panes, keys to the dialog,
+// update routes messages: window size to all panes, keys to the dialog,
 // the prompt, the global bindings or the focused pane, and results to
 // the pane they belong to.
-func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
@@ -1150,9 +1158,9 @@ func (m Model) adminDone(msg adminDoneMsg) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(m.checkCache(), m.refreshCluster())
 }
 
-// View assembles the frame: panes in their boxes, the tab bar, the status
+// view assembles the frame: panes in their boxes, the tab bar, the status
 // and help bars, and any overlay. It does no I/O and builds no styles.
-func (m Model) View() string {
+func (m Model) view() string {
 	if m.quitting {
 		return ""
 	}

@@ -104,6 +104,7 @@ func runScriptCmd(s *redisx.Session, call redisx.Call, seq int) tea.Cmd {
 		ch := make(chan tea.Msg, 64)
 		go func() {
 			defer close(ch)
+			defer recoverInto(ch)
 			res := s.Run(context.Background(), call, func(st redisx.Step) {
 				ch <- stepTracedMsg{seq: seq, step: st}
 			})
@@ -420,6 +421,7 @@ func batchCmd(s *redisx.Session, src, path string, strategy redisx.Strategy, ro 
 		ch := make(chan tea.Msg, 16)
 		go func() {
 			defer close(ch)
+			defer recoverInto(ch)
 			f, err := os.Open(path)
 			if err != nil {
 				ch <- batchFinishedMsg{err: fmt.Errorf("batch input: %w", err)}
