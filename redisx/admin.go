@@ -3,8 +3,10 @@ package redisx
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 
+	"luascope/redisx/classify"
 	"luascope/redisx/resp"
 )
 
@@ -19,6 +21,11 @@ type admin struct {
 	// CommandReadOnly.
 	cmdMu sync.Mutex
 	cmdRO map[string]bool
+	// denied holds the NOPERM reply per command ("script|exists"): asked
+	// again, the server would refuse again and add to ACL LOG each time
+	// (SCRIPT EXISTS follows every run). Kept for the session's life; a
+	// new connection asks again.
+	denied map[string]*resp.Value
 }
 
 func (s *Session) adminNode() (*node, error) {
@@ -42,6 +49,13 @@ func (s *Session) Admin(ctx context.Context, args ...any) (*resp.Value, error) {
 	if s.ro.Load() && !readOnlyAllowed(args) {
 		return nil, ErrReadOnlyAdmin
 	}
+	name := commandKey(args)
+	s.adm.cmdMu.Lock()
+	refused := s.adm.denied[name]
+	s.adm.cmdMu.Unlock()
+	if refused != nil {
+		return refused, nil
+	}
 	n, err := s.adminNode()
 	if err != nil {
 		return nil, err
@@ -50,7 +64,34 @@ func (s *Session) Admin(ctx context.Context, args ...any) (*resp.Value, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
+	if v := r.value; v != nil && v.Kind == resp.Error && classify.Classify(string(v.Str)).Class == classify.NoPerm &&
+		!strings.Contains(string(v.Str), "key") && !strings.Contains(string(v.Str), "channel") {
+		// The command itself is denied (not one key): remember it.
+		s.adm.cmdMu.Lock()
+		if s.adm.denied == nil {
+			s.adm.denied = map[string]*resp.Value{}
+		}
+		s.adm.denied[name] = v
+		s.adm.cmdMu.Unlock()
+	}
 	return r.value, nil
+}
+
+// commandKey names a command as ACL does: "script|exists", "get".
+func commandKey(args []any) string {
+	if len(args) == 0 {
+		return ""
+	}
+	cmd, _ := args[0].(string)
+	name := strings.ToLower(cmd)
+	switch name {
+	case "script", "function", "cluster", "config", "client", "acl", "command", "object", "memory", "xinfo":
+		if len(args) > 1 {
+			sub, _ := args[1].(string)
+			name += "|" + strings.ToLower(sub)
+		}
+	}
+	return name
 }
 
 // ErrReadOnlyAdmin is returned in read-only mode for any command Admin or

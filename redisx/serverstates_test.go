@@ -2,6 +2,7 @@ package redisx
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
@@ -74,6 +75,19 @@ func TestACLUserWithoutPing(t *testing.T) {
 		for _, st := range res.Steps {
 			if st.Args[0] == "EVAL" {
 				t.Errorf("RESP%d: fell back to EVAL, which the strategy does not send", proto)
+			}
+		}
+		// SCRIPT EXISTS (asked after every run in the TUI) is refused once,
+		// then remembered: ACL LOG does not grow with every run.
+		for i := 0; i < 3; i++ {
+			if _, err := s.ScriptExists(context.Background(), res.SHA); err == nil || !strings.Contains(err.Error(), "NOPERM") {
+				t.Errorf("RESP%d: SCRIPT EXISTS: %v", proto, err)
+			}
+		}
+		for _, e := range aclLog(t, srv) {
+			m := fmt.Sprint(e)
+			if strings.Contains(m, "object:script|exists") && !strings.Contains(m, "count:1 ") {
+				t.Errorf("RESP%d: SCRIPT EXISTS denied more than once: %s", proto, m)
 			}
 		}
 		_ = s.Close()
