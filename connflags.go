@@ -68,7 +68,7 @@ func (f *connFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.noAuthWarning, "no-auth-warning", false, "do not warn about -a on the command line")
 	fs.StringVar(&f.sandbox, "sandbox", "", "start a private redis-server (from PATH) for this session and stop it on exit; --sandbox=cluster starts a 6-node cluster")
 	fs.Lookup("sandbox").NoOptDefVal = "standalone"
-	fs.DurationVar(&f.timeout, "timeout", 0, "give up waiting for one reply after this long (e.g. 30s; default: wait)")
+	fs.DurationVar(&f.timeout, "timeout", 0, "give up waiting for one reply after this long (e.g. 30s); default: a run waits as long as the server lets it, the handshake gives up after 5s")
 	fs.StringVar(&f.connection, "connection", "", "use the named connection from the config file")
 	fs.StringVar(&f.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/luascope/config.toml)")
 }
