@@ -333,7 +333,9 @@ func (o *examplesOpts) runExample(cmd *cobra.Command, e examples.Example) error 
 		}
 	}
 
+	done := sending(conn)
 	res := conn.session.Run(ctx, call, nil)
+	done()
 	if !o.noHist {
 		recordRun(stderr, ui.HistoryEntry(conn.session, conn.label(), call, res))
 	}

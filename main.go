@@ -21,6 +21,9 @@ const (
 	exitErrorReply = 1
 	exitUsage      = 2
 	exitConnection = 3
+	// exitInternal is a bug in luascope (a panic): 2, as Go's runtime
+	// exits after an unrecovered panic, shared with usage errors.
+	exitInternal = 2
 )
 
 // version is set at build time with -ldflags "-X main.version=…".

@@ -144,7 +144,9 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	}
 
 	target := conn.session.Target()
+	rescue := &ui.Rescue{}
 	model := ui.New(ui.Options{
+		Rescue:  rescue,
 		Session: conn.session, Target: target, Notice: firstNonEmpty(newFile, notice), Example: ex,
 		Source: src, Filename: filename, FileModTime: mod, Keys: keys, Args: args,
 		Strategy: strategy, ReadOnly: conn.session.ReadOnly(), Production: production, Label: label, Sandbox: conn.isSandbox(),
@@ -152,11 +154,15 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 		Theme: theme, History: store, Watch: o.watch, Explain: o.explain || (label == "sandbox" && !o.noExplain),
 		Connect: func(t redisx.Target) (*redisx.Session, error) { return redisx.Connect(context.Background(), t) },
 	})
-	p := tea.NewProgram(model, tea.WithAltScreen(), tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()))
-	if _, err := p.Run(); err != nil {
-		return &exitError{code: exitUsage, msg: "terminal UI: " + err.Error()}
-	}
-	return nil
+	// Signals are routed into the program by stopOnSignal (tuiSignals),
+	// not handled by Bubble Tea, whose SIGTERM is a normal quit: status 0,
+	// the script lost. SIGHUP too, when an SSH connection drops.
+	p := tea.NewProgram(model, tea.WithAltScreen(), tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()), tea.WithoutSignalHandler())
+	sigs := &tuiSignals{kill: p.Kill, rescue: rescue, sandboxed: conn.sandbox != nil || conn.cluster != nil}
+	signalTaker.Store(sigs)
+	defer signalTaker.Store(nil)
+	_, err = p.Run()
+	return sigs.end(cmd.ErrOrStderr(), err)
 }
 
 // isTerminal reports whether f is a terminal the UI can draw on.
