@@ -106,6 +106,10 @@ type Model struct {
 	explain  bool
 
 	running  bool
+	// busyKill is "SCRIPT KILL" or "FUNCTION KILL" after a run answered
+	// BUSY: another client's script holds the server, and ctrl+k offers
+	// the kill the BUSY text names.
+	busyKill string
 	runSeq   int
 	runStart time.Time
 	runCh    chan tea.Msg
@@ -960,6 +964,18 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case key.Matches(km, k.Stop):
+		if !m.running && m.busyKill != "" && m.session != nil {
+			if m.readOnly {
+				m.setStatus("read-only: "+m.busyKill+" is refused; wait for the other script to end", true)
+				return m, nil
+			}
+			words := strings.Fields(m.busyKill)
+			m.dlg = newConfirm("Stop another client's script",
+				"The server answered BUSY: a script or function started by another client has run past busy-reply-threshold. Send "+m.busyKill+
+					" to "+sanitize(m.target.String())+"? It fails with UNKILLABLE if the script has already written.", actSend)
+			m.dlg.send = adminCmd(m.session, m.busyKill, words[0], words[1])
+			return m, nil
+		}
 		if !m.running {
 			m.setStatus("no script is running", false)
 			return m, nil
@@ -1107,7 +1123,14 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 			m.setFocus(paneResult)
 		}
 	}
+	m.busyKill = ""
 	switch {
+	case res.Error != nil && res.Error.Class == classify.Busy:
+		m.busyKill = "SCRIPT KILL"
+		if strings.Contains(res.Error.Message, "FUNCTION KILL") {
+			m.busyKill = "FUNCTION KILL"
+		}
+		m.setStatus("busy: another client's script holds the server — ctrl+k sends "+m.busyKill+" (asks first), or wait and run again", true)
 	case res.Error != nil:
 		m.setStatus(fmt.Sprintf("%s error: %s", res.Error.Class, res.Error.Message), true)
 	case res.Explain != nil && len(res.Explain.Warnings()) > 0:

@@ -1,0 +1,52 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"luascope/redisx"
+	"luascope/redisx/sandbox"
+)
+
+// Another client's script holds the server: the run says busy, and
+// ctrl+k offers the SCRIPT KILL the BUSY text names, after a yes.
+func TestBusyOffersKill(t *testing.T) {
+	srv := sandbox.StartT(t, "busy-reply-threshold 100")
+	c := srv.Client()
+	defer c.Close()
+	other := make(chan error, 1)
+	go func() {
+		other <- c.Eval(context.Background(), "local t = redis.call('time') local s = tonumber(t[1]) while tonumber(redis.call('time')[1]) < s + 10 do end return 1", nil).Err()
+	}()
+	time.Sleep(400 * time.Millisecond)
+	tg := redisx.Target{Network: srv.Network(), Addr: srv.Addr(), Protocol: 2}
+	s, err := redisx.Connect(context.Background(), tg)
+	if err != nil {
+		t.Fatalf("connect to a BUSY server: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	m := New(Options{Session: s, Target: tg, Theme: monoTheme(t), Source: "return 1"})
+	m, cmd := guardKey(m, tea.KeyMsg{Type: tea.KeyCtrlR})
+	m = runCmds(t, m, cmd, 4)
+	if m.busyKill != "SCRIPT KILL" || !strings.Contains(m.status, "ctrl+k sends SCRIPT KILL") {
+		t.Fatalf("after a BUSY run: busyKill %q, status %q", m.busyKill, m.status)
+	}
+	m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyCtrlK})
+	if cmd != nil || m.dlg == nil || m.dlg.act != actSend || !strings.Contains(m.dlg.body, "another client") {
+		t.Fatalf("ctrl+k: dialog %+v", m.dlg)
+	}
+	m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
+	m = runCmds(t, m, cmd, 2)
+	select {
+	case err := <-other:
+		if err == nil || !strings.Contains(err.Error(), "killed") {
+			t.Errorf("the other client's script: %v, want killed", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the other script was not killed")
+	}
+}
