@@ -123,7 +123,7 @@ func (o *clusterOpts) run(cmd *cobra.Command) error {
 	}
 	defer conn.close()
 	if conn.notice != "" && !o.json {
-		fmt.Fprintln(cmd.ErrOrStderr(), "luascope: "+conn.notice)
+		fmt.Fprintln(cmd.ErrOrStderr(), "luascope: "+printable(conn.notice))
 	}
 	s := conn.session
 	ctx, cancel := nodeCtx(o.conn)
@@ -627,7 +627,7 @@ func (o *loadOpts) run(cmd *cobra.Command, file string) error {
 	}
 	defer conn.close()
 	if conn.notice != "" && !o.json {
-		fmt.Fprintln(cmd.ErrOrStderr(), "luascope: "+conn.notice)
+		fmt.Fprintln(cmd.ErrOrStderr(), "luascope: "+printable(conn.notice))
 	}
 	if err := guardProduction(cmd, conn, o.yes, "SCRIPT LOAD changes its script cache"); err != nil {
 		return err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -16,6 +15,7 @@ import (
 	"luascope/redisx"
 	"luascope/redisx/classify"
 	"luascope/redisx/lint"
+	"luascope/redisx/resp"
 	"luascope/ui"
 )
 
@@ -85,12 +85,11 @@ func resolveStrategy(cmd *cobra.Command, flag string, cfg config.Config) (redisx
 	return st, nil
 }
 
-// writeJSON writes one JSON document and a newline, with <, > and &
-// as they are (the output is for programs and terminals, not HTML).
+// writeJSON writes one JSON document and a newline by the rule every
+// --json output follows (resp.WriteJSON): <, > and & as they are, and no
+// control, bidi or other hidden character raw.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	return resp.WriteJSON(w, v)
 }
 
 // splitKeysArgs splits positional words at the first lone comma, like
@@ -216,7 +215,7 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 	}
 	defer conn.close()
 	if conn.notice != "" && !o.json {
-		fmt.Fprintln(cmd.ErrOrStderr(), "luascope: "+conn.notice)
+		fmt.Fprintln(cmd.ErrOrStderr(), "luascope: "+printable(conn.notice))
 	}
 	if call.Function == "" {
 		// error() with a table without err crashes Redis 7.0.15: refused on
@@ -230,15 +229,13 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 			if protect {
 				return &exitError{code: exitErrorReply, msg: fmt.Sprintf("not sent: line %d: %s", f.Line, f.Message)}
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "luascope: warning: line %d: %s\n", f.Line, f.Message)
+			fmt.Fprintf(cmd.ErrOrStderr(), "luascope: warning: line %d: %s\n", f.Line, printable(f.Message))
 		}
 	}
 	if err := guardProduction(cmd, conn, o.yes, runWrites(call, conn)); err != nil {
 		return err
 	}
-	done := sending(conn)
 	res := conn.session.Run(ctx, call, nil)
-	done()
 	if !o.noHist {
 		recordRun(cmd.ErrOrStderr(), ui.HistoryEntry(conn.session, conn.label(), call, res))
 	}

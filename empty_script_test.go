@@ -8,7 +8,7 @@ import (
 )
 
 // TestEmptyScriptRuns: Redis runs an empty script (the reply is nil), so
-// luascope sends -e '' and an empty FILE as it sends any other script;
+// luascope sends an empty -e and an empty FILE as it sends any other script;
 // only no script at all is a usage error.
 func TestEmptyScriptRuns(t *testing.T) {
 	srv := startSandbox(t)

@@ -31,6 +31,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
 
@@ -144,13 +145,21 @@ type BatchResult struct {
 }
 
 // MarshalJSON tags the record "type":"line", so a reader of the JSON Lines
-// output can tell lines from the summary.
+// output can tell lines from the summary. A message whose bytes are not
+// UTF-8 (an error reply of binary data) is {"hex":"…"}, as replies are.
 func (r BatchResult) MarshalJSON() ([]byte, error) {
 	type plain BatchResult
-	return marshalJSON(struct {
+	if utf8.ValidString(r.Message) {
+		return resp.EncodeJSON(struct {
+			Type string `json:"type"`
+			plain
+		}{"line", plain(r)})
+	}
+	return resp.EncodeJSON(struct {
 		Type string `json:"type"`
 		plain
-	}{"line", plain(r)})
+		Message resp.ByteString `json:"message"`
+	}{"line", plain(r), resp.ByteString(r.Message)})
 }
 
 // BatchNodeStats counts a batch's lines per node.

@@ -30,6 +30,24 @@ type Effect struct {
 	Changes []string `json:"changes"` // empty when the key is unchanged
 }
 
+// MarshalJSON writes Key as Arg does (a key need not be UTF-8).
+func (k KeyState) MarshalJSON() ([]byte, error) {
+	type plain KeyState
+	return resp.EncodeJSON(struct {
+		Key Arg `json:"key"`
+		plain
+	}{Arg(k.Key), plain(k)})
+}
+
+// MarshalJSON writes Key as Arg does (a key need not be UTF-8).
+func (e Effect) MarshalJSON() ([]byte, error) {
+	type plain Effect
+	return resp.EncodeJSON(struct {
+		Key Arg `json:"key"`
+		plain
+	}{Arg(e.Key), plain(e)})
+}
+
 // previewLen bounds a preview: previews are read, not whole values.
 const previewLen = 64
 

@@ -1,13 +1,10 @@
 package redisx
 
 import (
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"luascope/redisx/classify"
 	"luascope/redisx/explain"
@@ -20,11 +17,11 @@ type Report struct {
 	Target   string                   `json:"target"`
 	Server   ReportServer             `json:"server"`
 	Script   ReportScript             `json:"script"`
-	Function string                   `json:"function,omitempty"`
+	Function Arg                      `json:"function,omitempty"`
 	Strategy Strategy                 `json:"strategy"`
 	ReadOnly bool                     `json:"readonly"`
-	Keys     []string                 `json:"keys"`
-	Args     []string                 `json:"args"`
+	Keys     []Arg                    `json:"keys"` // a string, or {"hex":…} when not UTF-8
+	Args     []Arg                    `json:"args"`
 	Steps    []ReportStep             `json:"steps"`
 	Reply    *resp.Value              `json:"reply"`
 	Error    *classify.Classification `json:"error"`
@@ -75,11 +72,11 @@ func NewReport(s *Session, call Call, res Result) Report {
 		Target:   s.Target().String(),
 		Server:   ReportServer{Version: info.Version, Mode: info.Mode, Flavor: info.Flavor, Protocol: info.Protocol},
 		Script:   ReportScript{SHA: res.SHA, Flags: []string{}, Shebang: res.Shebang},
-		Function: call.Function,
+		Function: Arg(call.Function),
 		Strategy: res.Strategy,
 		ReadOnly: call.ReadOnly || s.ReadOnly(),
-		Keys:     nonNil(call.Keys),
-		Args:     nonNil(call.Args),
+		Keys:     toArgs(call.Keys),
+		Args:     toArgs(call.Args),
 		Steps:    make([]ReportStep, len(res.Steps)),
 		Reply:    res.Reply,
 		Error:    res.Error,
@@ -97,37 +94,37 @@ func NewReport(s *Session, call Call, res Result) Report {
 		rep.Script = ReportScript{Flags: []string{}}
 	}
 	for i, st := range res.Steps {
-		args := make([]Arg, len(st.Args))
-		for j, a := range st.Args {
-			args[j] = Arg(a)
-		}
-		rep.Steps[i] = ReportStep{Command: args, Node: st.Node, Conn: st.Conn, Outcome: st.Outcome,
+		rep.Steps[i] = ReportStep{Command: toArgs(st.Args), Node: st.Node, Conn: st.Conn, Outcome: st.Outcome,
 			Reply: st.Reply, Error: st.Err, Note: st.Note, Micros: st.Dur.Microseconds()}
 	}
 	return rep
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
+// toArgs is s as JSON byte strings, never nil (an empty list is [], not null).
+func toArgs(s []string) []Arg {
+	out := make([]Arg, len(s))
+	for i, a := range s {
+		out[i] = Arg(a)
 	}
-	return s
+	return out
 }
 
-// WriteJSON writes the report as one JSON document and a newline.
+// WriteJSON writes the report as one JSON document and a newline, by the
+// rule of every --json output (resp.WriteJSON).
 func (r Report) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	return resp.WriteJSON(w, r)
 }
 
 // WriteText writes the report for a person: where it ran, each round
 // trip, the reply like redis-cli prints it, and the classified error.
-// Everything from the server is escaped.
+// Everything from the server or the user is escaped: data (keys,
+// commands, replies) with resp.Escape, luascope's own lines that carry
+// such text (a redirect's address in a note, a hint) with resp.Printable.
 func (r Report) WriteText(w io.Writer, quiet bool) error {
 	var b strings.Builder
 	if !quiet {
-		fmt.Fprintf(&b, "target    %s (%s %s, %s, RESP%d)\n", r.Target, r.Server.Flavor, r.Server.Version, r.Server.Mode, r.Server.Protocol)
+		fmt.Fprintf(&b, "target    %s (%s %s, %s, RESP%d)\n", resp.Printable(r.Target), resp.Printable(r.Server.Flavor),
+			resp.Printable(r.Server.Version), resp.Printable(r.Server.Mode), r.Server.Protocol)
 		if r.Function != "" {
 			fmt.Fprintf(&b, "function  %s\n", resp.Escape([]byte(r.Function)))
 		} else {
@@ -148,7 +145,7 @@ func (r Report) WriteText(w io.Writer, quiet bool) error {
 		for i, st := range r.Steps {
 			fmt.Fprintf(&b, "  %d. %-8s %s  %s  %s\n", i+1, st.Outcome, strings.Join(escapeArgs(st.Command), " "), resp.Escape([]byte(st.Node)), fmtMicros(st.Micros))
 			if st.Note != "" {
-				fmt.Fprintf(&b, "     why: %s\n", st.Note)
+				fmt.Fprintf(&b, "     why: %s\n", resp.Printable(st.Note))
 			}
 			switch {
 			case st.Reply != nil:
@@ -173,7 +170,7 @@ func (r Report) WriteText(w io.Writer, quiet bool) error {
 		if len(r.Warnings) > 0 {
 			b.WriteString("warnings\n")
 			for _, w := range r.Warnings {
-				b.WriteString("  ⚠ " + w + "\n")
+				b.WriteString("  ⚠ " + resp.Printable(w) + "\n")
 			}
 		}
 	}
@@ -184,9 +181,9 @@ func (r Report) WriteText(w io.Writer, quiet bool) error {
 			if len(e.Changes) > 0 {
 				what = strings.Join(e.Changes, ", ")
 			}
-			fmt.Fprintf(&b, "  %s: %s\n", resp.Escape([]byte(e.Key)), what)
+			fmt.Fprintf(&b, "  %s: %s\n", resp.Escape([]byte(e.Key)), resp.Printable(what))
 			if len(e.Changes) > 0 && e.After.Exists {
-				fmt.Fprintf(&b, "      now %s, size %d, ttl %s: %s\n", e.After.Type, e.After.Size, ttlText(e.After.TTLms), e.After.Preview)
+				fmt.Fprintf(&b, "      now %s, size %d, ttl %s: %s\n", resp.Printable(e.After.Type), e.After.Size, ttlText(e.After.TTLms), resp.Printable(e.After.Preview))
 			}
 		}
 	}
@@ -206,23 +203,26 @@ func WriteClassification(w io.Writer, c classify.Classification) error {
 	return err
 }
 
+// writeClassification prints c. The hint and client notes quote the
+// message (a redirect's address, a command's name), so they are
+// printed with resp.Printable like the message is escaped.
 func writeClassification(b *strings.Builder, c classify.Classification) {
-	fmt.Fprintf(b, "error\n  class     %s (source: %s)\n", c.Class, c.Source)
+	fmt.Fprintf(b, "error\n  class     %s (source: %s)\n", resp.Printable(string(c.Class)), resp.Printable(string(c.Source)))
 	fmt.Fprintf(b, "  message   %s\n", resp.Escape([]byte(c.Message)))
 	if c.SHA != "" {
-		fmt.Fprintf(b, "  script    %s\n", c.SHA)
+		fmt.Fprintf(b, "  script    %s\n", resp.Printable(c.SHA))
 	}
 	if c.Line > 0 {
 		fmt.Fprintf(b, "  line      %d\n", c.Line)
 	}
 	if c.Hint != "" {
-		fmt.Fprintf(b, "  hint      %s\n", c.Hint)
+		fmt.Fprintf(b, "  hint      %s\n", resp.Printable(c.Hint))
 	}
 	if c.Clients.RedisPy != "" {
-		fmt.Fprintf(b, "  redis-py  %s\n", c.Clients.RedisPy)
+		fmt.Fprintf(b, "  redis-py  %s\n", resp.Printable(c.Clients.RedisPy))
 	}
 	if c.Clients.GoRedis != "" {
-		fmt.Fprintf(b, "  go-redis  %s\n", c.Clients.GoRedis)
+		fmt.Fprintf(b, "  go-redis  %s\n", resp.Printable(c.Clients.GoRedis))
 	}
 	if about := c.Class.Explain(); about != "" {
 		fmt.Fprintf(b, "  about     %s\n", about)
@@ -254,35 +254,10 @@ func fmtMicros(us int64) string {
 	return d.Round(time.Millisecond).String()
 }
 
-// Arg is one argument of a command in the JSON report: a string when it
-// is UTF-8, else {"hex":"…"}, so any bytes survive exactly.
-type Arg string
-
-// MarshalJSON writes the argument as a string or a hex object.
-func (a Arg) MarshalJSON() ([]byte, error) {
-	if utf8.ValidString(string(a)) {
-		return json.Marshal(string(a))
-	}
-	return json.Marshal(map[string]string{"hex": hex.EncodeToString([]byte(a))})
-}
-
-// UnmarshalJSON reads either form back.
-func (a *Arg) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		*a = Arg(s)
-		return nil
-	}
-	var h struct {
-		Hex string `json:"hex"`
-	}
-	if err := json.Unmarshal(b, &h); err != nil {
-		return err
-	}
-	raw, err := hex.DecodeString(h.Hex)
-	*a = Arg(raw)
-	return err
-}
+// Arg is one argument of a command in the JSON report (and a key or an
+// argument of the run): a string when it is UTF-8, else {"hex":"…"}, so
+// any bytes survive exactly.
+type Arg = resp.ByteString
 
 func escapeArgs(args []Arg) []string {
 	out := make([]string, len(args))
@@ -306,11 +281,11 @@ func ConnectFailureReport(target string, call Call, err error) Report {
 	rep := Report{
 		Target:   target,
 		Script:   ReportScript{SHA: call.Script.SHA, Flags: []string{}, Shebang: call.Script.Shebang},
-		Function: call.Function,
+		Function: Arg(call.Function),
 		Strategy: strategy,
 		ReadOnly: call.ReadOnly,
-		Keys:     nonNil(call.Keys),
-		Args:     nonNil(call.Args),
+		Keys:     toArgs(call.Keys),
+		Args:     toArgs(call.Args),
 		Steps:    []ReportStep{},
 		Error:    &c,
 	}
@@ -331,7 +306,8 @@ func writeExplain(b *strings.Builder, n explain.Node, path string, depth int) {
 		}
 		notes = append(notes, mark+note.Text)
 	}
-	fmt.Fprintf(b, "%s%s: %s — %s\n", strings.Repeat("  ", depth), path, n.Lua, strings.Join(notes, "; "))
+	// The descriptions come back from the server (the wrapper's reply).
+	fmt.Fprintf(b, "%s%s: %s — %s\n", strings.Repeat("  ", depth), path, resp.Printable(n.Lua), resp.Printable(strings.Join(notes, "; ")))
 	for i, c := range n.Items {
 		if depth > 6 || i >= 50 {
 			fmt.Fprintf(b, "%s… %d more\n", strings.Repeat("  ", depth+1), len(n.Items)-i)

@@ -451,13 +451,17 @@ func (r *run) send(ctx context.Context, n *node, note string, args ...any) (repl
 
 // ParseRedirect reads "MOVED 3999 127.0.0.1:6381" and "ASK 3999 host:port"
 // (and Redis 7's host-less ":6381"), for anything that follows redirects.
+// A slot out of range or an address that is not host:port in printable
+// ASCII is no redirect (ok false): luascope never dials, nor writes into
+// a trace note, bytes such as an escape sequence a hostile server put
+// there; the reply stays an error for the caller to see, escaped.
 func ParseRedirect(msg string) (kind string, slot int, addr string, ok bool) {
 	f := strings.Fields(msg)
 	if len(f) != 3 || (f[0] != "MOVED" && f[0] != "ASK") {
 		return "", 0, "", false
 	}
 	slot, err := strconv.Atoi(f[1])
-	if err != nil {
+	if err != nil || slot < 0 || slot >= SlotCount {
 		return "", 0, "", false
 	}
 	addr = f[2]
@@ -465,7 +469,28 @@ func ParseRedirect(msg string) (kind string, slot int, addr string, ok bool) {
 		// Redis 7 may omit the host when it is unknown: same host as ours.
 		addr = "127.0.0.1" + addr
 	}
+	if !redirectAddr(addr) {
+		return "", 0, "", false
+	}
 	return f[0], slot, addr, true
+}
+
+// redirectAddr reports whether addr is host:port with a port in 1–65535
+// and a host of printable ASCII: a hostname, an IPv4 or a bracketed IPv6.
+func redirectAddr(addr string) bool {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || host == "" {
+		return false
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
+		return false
+	}
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; c <= ' ' || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // step is one round trip on one node, recorded and reported.

@@ -1,5 +1,11 @@
 package classify
 
+import (
+	"unicode/utf8"
+
+	"luascope/redisx/resp"
+)
+
 // Class names a kind of script failure. The values are stable lower-case
 // words: they appear in `luascope run --json` output and users' scripts
 // match on them, so never rename one.
@@ -100,6 +106,21 @@ type Classification struct {
 	Function string `json:"-"` // the function named: an FCALL function or Redis 6's f_<sha>
 	Slot     int    `json:"-"` // MOVED/ASK: the hash slot
 	Addr     string `json:"-"` // MOVED/ASK: the node that serves the slot
+}
+
+// MarshalJSON writes the contract's fields; a message whose bytes are not
+// UTF-8 (a script's error_reply of binary data, a pasted Latin-1 log) is
+// {"hex":"…"}, as replies and arguments are, instead of losing bytes to
+// U+FFFD.
+func (c Classification) MarshalJSON() ([]byte, error) {
+	type plain Classification
+	if utf8.ValidString(c.Message) {
+		return resp.EncodeJSON(plain(c))
+	}
+	return resp.EncodeJSON(struct {
+		plain
+		Message resp.ByteString `json:"message"`
+	}{plain(c), resp.ByteString(c.Message)})
 }
 
 var explanations = map[Class]string{
