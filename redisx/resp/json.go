@@ -29,7 +29,12 @@ import (
 // output is safe on a terminal: control characters and the code points
 // Escape hides are written as \uXXXX. It fails only on an invalid Kind.
 func (v Value) MarshalJSON() ([]byte, error) {
-	return appendJSON(make([]byte, 0, jsonSize(&v)), &v)
+	enc, err := appendJSON(make([]byte, 0, jsonSize(&v)), &v)
+	if err == nil && depthAtLeast(&v, spliceDepth) {
+		// Too deep for encoding/json's check: see jsondeep.go.
+		return splice(enc), nil
+	}
+	return enc, err
 }
 
 // jsonSize estimates the output size, so a large reply is written into one

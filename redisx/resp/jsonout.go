@@ -27,7 +27,7 @@ func WriteJSON(w io.Writer, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := w.Write(SafeJSON(buf.Bytes()))
+	_, err := w.Write(unsplice(SafeJSON(buf.Bytes())))
 	return err
 }
 
@@ -41,7 +41,7 @@ func EncodeJSON(v any) ([]byte, error) {
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return SafeJSON(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), nil
+	return unsplice(SafeJSON(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))), nil
 }
 
 // SafeJSON returns encoded JSON with DEL, C1 controls and the hidden code
