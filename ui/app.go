@@ -105,7 +105,7 @@ type Model struct {
 	readOnly bool
 	explain  bool
 
-	running  bool
+	running bool
 	// busyKill is "SCRIPT KILL" or "FUNCTION KILL" after a run answered
 	// BUSY: another client's script holds the server, and ctrl+k offers
 	// the kill the BUSY text names.
@@ -611,7 +611,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.refused != "" {
 			m.dbg.log = append(m.dbg.log, sanitize(msg.refused))
 			m.setStatus(msg.refused, true)
-			return m, nil
+			return debugReplay(m, nil)
 		}
 		if msg.err != nil {
 			m.setStatus("debugger "+msg.what+": "+msg.err.Error(), true)
@@ -622,7 +622,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 		m.dbg.apply(msg.ev)
-		return m.debugSettled(msg.ev)
+		return debugReplay(m.debugSettled(msg.ev))
 	case debugVarsMsg:
 		if m.dbg != nil && msg.err == nil {
 			m.dbg.vars = msg.vars

@@ -56,15 +56,19 @@ type (
 // debugState is the debugger view: the source with the current line and
 // breakpoints, the locals, and the log of what the script sent to Redis.
 type debugState struct {
-	s        *ldb.Session
-	mode     ldb.Mode
-	source   []string
-	line     int // current line, 0 before the first stop
-	cursor   int // 1-based line the breakpoint key acts on
-	breaks   map[int]bool
-	vars     []ldb.Var
-	log      []string // escaped lines: <redis>, <reply>, <debug>, <value>, results of e/r/p
-	busy     string   // the action waiting for the server ("continue…")
+	s      *ldb.Session
+	mode   ldb.Mode
+	source []string
+	line   int // current line, 0 before the first stop
+	cursor int // 1-based line the breakpoint key acts on
+	breaks map[int]bool
+	vars   []ldb.Var
+	log    []string // escaped lines: <redis>, <reply>, <debug>, <value>, results of e/r/p
+	busy   string   // the action waiting for the server ("continue…")
+	// queue holds keys typed while busy, replayed in order when the server
+	// answers: LDB takes one command at a time, and "b" then "c" typed
+	// quickly must set the breakpoint before continuing, not race it.
+	queue    []tea.KeyMsg
 	ended    bool
 	final    *resp.Value
 	top      int
@@ -210,7 +214,10 @@ func (m Model) updateDebug(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if d.busy != "" && !key.Matches(km, dbgAbort) {
-		m.setStatus("waiting for the server ("+d.busy+")", false)
+		if len(d.queue) < maxDebugQueue {
+			d.queue = append(d.queue, km)
+		}
+		m.setStatus(fmt.Sprintf("waiting for the server (%s); %d key(s) queued", d.busy, len(d.queue)), false)
 		return m, nil
 	}
 	s := d.s
@@ -227,6 +234,7 @@ func (m Model) updateDebug(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, debugDo("continue", s.Continue)
 	case key.Matches(km, dbgBreak):
 		line := d.cursor
+		d.busy = "breakpoint"
 		if d.breaks[line] {
 			delete(d.breaks, line)
 			return m, debugDo("clear breakpoint", func(ctx context.Context) (ldb.Event, error) { return s.ClearBreak(ctx, line) })
@@ -245,6 +253,27 @@ func (m Model) updateDebug(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.prompt = newPrompt("maxlen: longest reply shown (0 = no limit)", "", actDebugMaxLen)
 	}
 	return m, nil
+}
+
+// maxDebugQueue bounds typeahead in the debugger.
+const maxDebugQueue = 16
+
+// debugReplay handles the first key queued while the server was busy,
+// after mm (the result of the answer) is settled.
+func debugReplay(mm tea.Model, cmd tea.Cmd) (tea.Model, tea.Cmd) {
+	m := mm.(Model)
+	d := m.dbg
+	if d == nil || d.busy != "" || len(d.queue) == 0 {
+		return m, cmd
+	}
+	if d.ended || d.s == nil {
+		d.queue = nil
+		return m, cmd
+	}
+	k := d.queue[0]
+	d.queue = d.queue[1:]
+	next, more := m.updateDebug(k)
+	return next, tea.Batch(cmd, more)
 }
 
 // debugPrompted runs what a debugger prompt asked for.
