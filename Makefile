@@ -25,8 +25,16 @@ vet:
 unit:
 	$(GO) test -race -count=1 ./...
 
-# Everything: dependencies, vet, and every test under the race detector.
-test: deps vet unit
+# The TUI at every size from 40x12 to 200x60, without the race detector
+# (which makes each frame eight times slower and finds nothing in a
+# one-goroutine draw loop). LUASCOPE_SWEEP=full draws every size for
+# every state (minutes).
+sweep:
+	$(GO) test -count=1 -run TestViewSweep ./ui/
+
+# Everything: dependencies, vet, every test under the race detector, and
+# the size sweep.
+test: deps vet unit sweep
 
 # The other systems luascope builds for: Windows (no sandbox there) and
 # macOS. Compiling and vetting catches a Unix-only call outside a build tag.
