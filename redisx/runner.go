@@ -412,7 +412,8 @@ func (r *run) send(ctx context.Context, n *node, note string, args ...any) (repl
 			if err != nil {
 				return rep, n
 			}
-			n, note = next, fmt.Sprintf("%s did not answer; the slot's primary is now %s", rep.errNode, owner)
+			// Both addresses come from CLUSTER NODES: a note is printed as it is.
+			n, note = next, fmt.Sprintf("%s did not answer; the slot's primary is now %s", resp.Printable(rep.errNode), resp.Printable(owner))
 			continue
 		}
 		if rep.value.Kind != resp.Error {
@@ -553,7 +554,7 @@ func (r *run) refreshTopology(ctx context.Context, failed string) string {
 		if err != nil {
 			continue
 		}
-		rep := r.step(ctx, n, "refresh the slot map after "+failed+" failed", "CLUSTER", "NODES")
+		rep := r.step(ctx, n, "refresh the slot map after "+resp.Printable(failed)+" failed", "CLUSTER", "NODES")
 		if rep.err != nil || rep.value.Kind == resp.Error {
 			continue
 		}

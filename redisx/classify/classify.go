@@ -535,15 +535,21 @@ func compileRule(n string) (string, bool) {
 	return "", false
 }
 
-// firstWord returns have, or else the first word of n: the command an
-// error text starts with ("xread command is not allowed…").
+// firstWord returns have, or else the first word of n when it can be a
+// command's name: the command an error text starts with ("xread command
+// is not allowed…").
 func firstWord(have, n string) string {
 	if have != "" {
 		return have
 	}
 	w, _, _ := strings.Cut(n, " ")
+	if !commandNameRe.MatchString(w) {
+		return ""
+	}
 	return w
 }
+
+var commandNameRe = regexp.MustCompile(`^[a-z][a-z0-9_|.\-]*$`)
 
 // atoi parses a line number or slot; anything unparsable or negative is 0.
 func atoi(s string) int {

@@ -3,13 +3,19 @@ package classify
 import (
 	"fmt"
 	"strings"
+
+	"luascope/redisx/resp"
 )
 
 // finish fills the hint and the client notes once class and fields are
 // known. key selects a variant of the class's hint ("" for the default).
+// They are luascope's sentences but quote the message (a redirect's
+// address, a command's name), so they are made printable here: a
+// program that prints them from --json (jq -r .error.hint) gets no
+// escape sequence from the server either.
 func finish(c Classification, key string) Classification {
-	c.Hint = hint(c, key)
-	c.Clients = Clients{RedisPy: redisPyNote(c), GoRedis: goRedisNote(c)}
+	c.Hint = resp.Printable(hint(c, key))
+	c.Clients = Clients{RedisPy: resp.Printable(redisPyNote(c)), GoRedis: resp.Printable(goRedisNote(c))}
 	return c
 }
 

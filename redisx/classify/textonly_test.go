@@ -85,3 +85,28 @@ func init() {
 		cases = append(cases, tt.tc)
 	}
 }
+
+// TestHintsArePrintable: hints and client notes quote the message (a
+// redirect's address, a command's name) but never carry its control or
+// bidi characters, so `jq -r .error.hint` cannot write them either.
+func TestHintsArePrintable(t *testing.T) {
+	evil := "\x1b]52;c;aGk=\x07\u202e\u0085\xff"
+	for _, msg := range []string{
+		"MOVED 3999 " + evil + ":1",
+		"ASK 3999 " + evil + ":1",
+		"ERR unknown command '" + evil + "', with args beginning with: ",
+		"NOPERM User app has no permissions to run the '" + evil + "' command",
+		"ERR " + evil + " command is not allowed with BLOCK option from scripts",
+		"ERR Error running script (call to f_" + evil + "): @user_script:1: x",
+	} {
+		c := Classify(msg)
+		for _, s := range []string{c.Hint, c.Clients.RedisPy, c.Clients.GoRedis} {
+			for _, r := range s {
+				if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0x202e || r == 0xfffd {
+					t.Errorf("%q: raw %U in %q", msg, r, s)
+					break
+				}
+			}
+		}
+	}
+}
