@@ -303,8 +303,14 @@ func TestClusterViewNeverRaw(t *testing.T) {
 		}
 		assertSafe(t, fmt.Sprintf("%v stdout", args), out)
 		assertSafe(t, fmt.Sprintf("%v stderr", args), errOut)
-		if len(extra) > 0 && extra[0] == "--json" && !json.Valid([]byte(out)) {
-			t.Errorf("%v: not JSON:\n%s", args, out)
+		if len(extra) > 0 && extra[0] == "--json" {
+			if !json.Valid([]byte(out)) {
+				t.Errorf("%v: not JSON:\n%s", args, out)
+			}
+			// The link state is not UTF-8: hex, not U+FFFD.
+			if want := `"link":{"hex":"` + hex.EncodeToString([]byte("conn\u009bected\xff")) + `"}`; !strings.Contains(out, want) {
+				t.Errorf("%v: want %s in\n%s", args, want, out)
+			}
 		}
 	}
 }

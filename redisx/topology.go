@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"luascope/redisx/resp"
 )
@@ -33,6 +34,32 @@ type ClusterNode struct {
 	Flags     []string       `json:"flags"`
 	Epoch     int64          `json:"epoch"`
 	Myself    bool           `json:"myself"`
+}
+
+// MarshalJSON writes the node; its text fields come from the server, so
+// any that is not UTF-8 is {"hex":"…"} (resp.ByteString), as in every
+// --json output, rather than losing bytes to U+FFFD.
+func (n ClusterNode) MarshalJSON() ([]byte, error) {
+	type plain ClusterNode
+	valid := utf8.ValidString(n.ID) && utf8.ValidString(n.Addr) && utf8.ValidString(n.PrimaryID) && utf8.ValidString(n.Link)
+	for _, f := range n.Flags {
+		valid = valid && utf8.ValidString(f)
+	}
+	if valid {
+		return resp.EncodeJSON(plain(n))
+	}
+	flags := make([]resp.ByteString, len(n.Flags))
+	for i, f := range n.Flags {
+		flags[i] = resp.ByteString(f)
+	}
+	return resp.EncodeJSON(struct {
+		plain
+		ID        resp.ByteString   `json:"id"`
+		Addr      resp.ByteString   `json:"addr"`
+		PrimaryID resp.ByteString   `json:"primary_id,omitempty"`
+		Link      resp.ByteString   `json:"link"`
+		Flags     []resp.ByteString `json:"flags"`
+	}{plain(n), resp.ByteString(n.ID), resp.ByteString(n.Addr), resp.ByteString(n.PrimaryID), resp.ByteString(n.Link), flags})
 }
 
 // Failing reports whether the cluster considers the node down (fail) or
