@@ -209,7 +209,9 @@ func (o *batchOpts) run(cmd *cobra.Command, words []string) error {
 		// collects every few MB: 400 measured ~15% more calls/s.
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
+	done := sending(conn)
 	rep, err := conn.session.Batch(ctx, script, input, opt)
+	done()
 	if bar != nil {
 		bar.clear()
 	}

@@ -235,7 +235,9 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 	if err := guardProduction(cmd, conn, o.yes, runWrites(call, conn)); err != nil {
 		return err
 	}
+	done := sending(conn)
 	res := conn.session.Run(ctx, call, nil)
+	done()
 	if !o.noHist {
 		recordRun(cmd.ErrOrStderr(), ui.HistoryEntry(conn.session, conn.label(), call, res))
 	}

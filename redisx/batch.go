@@ -228,10 +228,13 @@ type BatchReport struct {
 	Nodes    []BatchNodeStats     `json:"nodes"`
 	// Retried counts re-sends after NOSCRIPT; Redirected, lines moved to
 	// another node. Neither had run where it was first sent.
-	Retried           int           `json:"retried"`
-	Redirected        int           `json:"redirected"`
-	TopologyRefreshes int           `json:"topology_refreshes"`
-	Elapsed           time.Duration `json:"-"` // the whole batch; "micros" in JSON
+	Retried           int `json:"retried"`
+	Redirected        int `json:"redirected"`
+	TopologyRefreshes int `json:"topology_refreshes"`
+	// TopologyDenied: the user may not run CLUSTER NODES, so lines went to
+	// the seed first and followed MOVED (Redirected counts them).
+	TopologyDenied bool          `json:"topology_denied,omitempty"`
+	Elapsed        time.Duration `json:"-"` // the whole batch; "micros" in JSON
 	// CallsPerSec is the calls that got a reply (ok + error) per second of Elapsed.
 	CallsPerSec float64      `json:"calls_per_sec"`
 	Latency     BatchLatency `json:"latency"`
@@ -240,9 +243,6 @@ type BatchReport struct {
 	Failures      []BatchResult `json:"-"`
 	FailuresTotal int           `json:"failures"`
 	// Stopped is set when ctx was cancelled: lines read but not sent are
-	// TopologyDenied: the user may not run CLUSTER NODES, so lines went to
-	// the seed first and followed MOVED (Redirected counts them).
-	TopologyDenied bool `json:"topology_denied,omitempty"`
 	// not_sent, and LastLine says where reading stopped.
 	Stopped    bool   `json:"stopped"`
 	LastLine   int    `json:"last_line"`
@@ -296,6 +296,9 @@ func (r *BatchReport) WriteText(w io.Writer) error {
 				fmtDur(r.Latency.P50), fmtDur(r.Latency.P90), fmtDur(r.Latency.P99), fmtDur(r.Latency.Max), r.Latency.RoundTrips, plural(r.Latency.RoundTrips))
 		}
 		fmt.Fprintf(&b, "retries   %d re-sent after NOSCRIPT, %d re-routed (MOVED/ASK/failover); none of them had run\n", r.Retried, r.Redirected)
+		if r.TopologyDenied {
+			b.WriteString("topology  this user may not run CLUSTER NODES: lines went to the seed first and followed MOVED\n")
+		}
 	}
 	if len(r.Nodes) > 0 {
 		width := len("node")
@@ -305,9 +308,6 @@ func (r *BatchReport) WriteText(w io.Writer) error {
 		if r.DryRun {
 			fmt.Fprintf(&b, "nodes     %-*s  %8s\n", width, "node", "planned")
 			for _, n := range r.Nodes {
-		if r.TopologyDenied {
-			b.WriteString("topology  this user may not run CLUSTER NODES: lines went to the seed first and followed MOVED\n")
-		}
 				fmt.Fprintf(&b, "          %-*s  %8d\n", width, resp.Escape([]byte(n.Addr)), n.Skipped)
 			}
 		} else {
@@ -546,6 +546,8 @@ type batch struct {
 	moved       map[int]string
 	refreshedAt time.Time
 	refreshes   int
+	// noTopology: CLUSTER NODES was denied (NOPERM); routing learns from MOVED.
+	noTopology bool
 
 	wmu     sync.Mutex
 	workers map[string]*worker
@@ -555,8 +557,6 @@ type batch struct {
 	pending   int
 	inputDone bool
 	done      chan struct{}
-	// noTopology: CLUSTER NODES was denied (NOPERM); routing learns from MOVED.
-	noTopology bool
 	stopped   bool
 	counts    map[BatchOutcome]int
 	read      int
@@ -1172,6 +1172,7 @@ func (b *batch) report(elapsed time.Duration) *BatchReport {
 	if b.refreshes > 0 {
 		r.TopologyRefreshes = b.refreshes
 	}
+	r.TopologyDenied = b.noTopology
 	b.tmu.RUnlock()
 	for _, o := range BatchOutcomes {
 		r.Outcomes[o] = b.counts[o]
@@ -1181,7 +1182,6 @@ func (b *batch) report(elapsed time.Duration) *BatchReport {
 	for _, st := range b.nodes {
 		r.Nodes = append(r.Nodes, *st)
 	}
-	r.TopologyDenied = b.noTopology
 	sort.Slice(r.Nodes, func(i, j int) bool { return r.Nodes[i].Addr < r.Nodes[j].Addr })
 	if r.Failures == nil {
 		r.Failures = []BatchResult{}
