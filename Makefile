@@ -4,7 +4,7 @@ BIN     := bin/luascope
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build run test deps vet unit cross bench fuzz clean
+.PHONY: all build run test deps vet unit sweep cross bench fuzz clean
 
 all: build
 
@@ -59,6 +59,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzBatchParseLine -fuzztime 30s ./redisx/
 	$(GO) test -run '^$$' -fuzz FuzzParseLine -fuzztime 30s ./redisx/ldb/
 	$(GO) test -run '^$$' -fuzz FuzzSplitEval -fuzztime 30s ./redisx/ldb/
+	$(GO) test -run '^$$$$' -fuzz FuzzGuard -fuzztime 30s ./redisx/resp/
 
 clean:
 	rm -rf bin
