@@ -59,7 +59,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzBatchParseLine -fuzztime 30s ./redisx/
 	$(GO) test -run '^$$' -fuzz FuzzParseLine -fuzztime 30s ./redisx/ldb/
 	$(GO) test -run '^$$' -fuzz FuzzSplitEval -fuzztime 30s ./redisx/ldb/
-	$(GO) test -run '^$$$$' -fuzz FuzzGuard -fuzztime 30s ./redisx/resp/
+	$(GO) test -run '^$$' -fuzz FuzzGuard -fuzztime 30s ./redisx/resp/
 
 clean:
 	rm -rf bin
