@@ -125,3 +125,31 @@ func FuzzGuard(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkGuardFeed: what the guard adds to every read — a warm run's
+// reply (":1\r\n") and a 1M-integer array per byte.
+func BenchmarkGuardFeed(b *testing.B) {
+	small := []byte(":1\r\n")
+	var big []byte
+	big = append(big, "*1000000\r\n"...)
+	for i := 0; i < 1_000_000; i++ {
+		big = append(big, ":123456\r\n"...)
+	}
+	b.Run("warm-reply", func(b *testing.B) {
+		g := NewGuard(DefaultLimits)
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			_ = g.Feed(small)
+		}
+	})
+	b.Run("1M-integers", func(b *testing.B) {
+		b.SetBytes(int64(len(big)))
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			g := NewGuard(DefaultLimits)
+			for off := 0; off < len(big); off += 32 << 10 {
+				_ = g.Feed(big[off:min(off+32<<10, len(big))])
+			}
+		}
+	})
+}
