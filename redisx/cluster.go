@@ -11,6 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"luascope/redisx/classify"
 	"luascope/redisx/resp"
 )
 
@@ -239,6 +240,11 @@ func (s *Session) ServerTopology(ctx context.Context) (*Topology, error) {
 func (s *Session) adminNodes(ctx context.Context, primariesOnly bool) ([]ClusterNode, error) {
 	top, err := s.ServerTopology(ctx)
 	if err != nil {
+		if classify.ClassifyError(err).Class == classify.NoPerm {
+			// Every node can only be found from the topology; there is no
+			// MOVED to learn from when nothing is routed by key.
+			return nil, fmt.Errorf("finding every node needs CLUSTER NODES, which this ACL user may not run: grant it +cluster|nodes or use another user (%w)", err)
+		}
 		return nil, err
 	}
 	if !primariesOnly || s.info.Mode != "cluster" {

@@ -177,6 +177,10 @@ func TestClusterACLUserBatch(t *testing.T) {
 			t.Errorf("acl:%d ran %d times", i, v)
 		}
 	}
+	// Loading on every primary cannot find them without CLUSTER NODES: said so.
+	if _, err := s.LoadOnAllPrimaries(ctx, "return 1"); err == nil || !strings.Contains(err.Error(), "needs CLUSTER NODES") {
+		t.Errorf("load on all primaries: %v", err)
+	}
 	// A single run follows MOVED too.
 	res := s.Run(ctx, Call{Script: NewScript("return redis.call('INCR', KEYS[1])"), Keys: []string{"acl:single"}}, nil)
 	if res.Error != nil || res.Reply == nil || res.Reply.Kind != resp.Integer {
