@@ -44,15 +44,7 @@ func saveRescue(src, filename string, now time.Time) (string, error) {
 	if err != nil {
 		return "", errors.Join(append(errs, err)...)
 	}
-	_, err = f.WriteString(src)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		_ = os.Remove(f.Name())
+	if err := writeSynced(f, src); err != nil {
 		return "", errors.Join(append(errs, err)...)
 	}
 	return f.Name(), nil
@@ -65,7 +57,13 @@ func writeNew(path, src string) error {
 	if err != nil {
 		return err
 	}
-	_, err = f.WriteString(src)
+	return writeSynced(f, src)
+}
+
+// writeSynced writes src to the new file f, syncs and closes it; on any
+// failure it removes the file, so no half recovery file is left behind.
+func writeSynced(f *os.File, src string) error {
+	_, err := f.WriteString(src)
 	if err == nil {
 		err = f.Sync()
 	}
@@ -73,7 +71,7 @@ func writeNew(path, src string) error {
 		err = cerr
 	}
 	if err != nil {
-		_ = os.Remove(path)
+		_ = os.Remove(f.Name())
 	}
 	return err
 }
