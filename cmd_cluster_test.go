@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -29,13 +28,7 @@ func writeScript(t *testing.T, src string) string {
 // real 3+3 sandbox cluster, shared by the subtests in order (the last
 // ones kill a primary).
 func TestClusterCLI(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	cl, err := sandbox.StartCluster(ctx, sandbox.ClusterOptions{Options: sandbox.Options{Logf: t.Logf}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cl.Stop() })
+	cl := sandbox.StartClusterT(t)
 	u := "redis://" + cl.Nodes[0].Addr()
 	primaries := map[string]bool{}
 	for _, n := range cl.Nodes[:3] {

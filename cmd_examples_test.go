@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"luascope/examples"
 	"luascope/redisx/sandbox"
@@ -204,13 +203,7 @@ func TestExamplesRunUsesSandboxByDefault(t *testing.T) {
 // TestExamplesRunOnCluster runs every example on a real 3+3 cluster: the
 // setup follows MOVED, and every script's keys share one slot.
 func TestExamplesRunOnCluster(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	cl, err := sandbox.StartCluster(ctx, sandbox.ClusterOptions{Options: sandbox.Options{Logf: t.Logf}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cl.Stop() })
+	cl := sandbox.StartClusterT(t)
 	u := "redis://" + cl.Nodes[0].Addr()
 	moved := false
 	for _, e := range examples.All() {

@@ -507,11 +507,7 @@ func TestBatchConnectionLost(t *testing.T) {
 func TestBatchCluster(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cl, err := sandbox.StartCluster(ctx, sandbox.ClusterOptions{Options: sandbox.Options{Logf: t.Logf}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cl.Stop() })
+	cl := sandbox.StartClusterT(t)
 	seed := cl.Nodes[0]
 	s := batchConnect(t, "tcp", seed.Addr())
 	cc := cl.Client()

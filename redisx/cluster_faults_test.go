@@ -15,14 +15,7 @@ import (
 
 func startCluster(t *testing.T) *sandbox.Cluster {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cl, err := sandbox.StartCluster(ctx, sandbox.ClusterOptions{Options: sandbox.Options{Logf: t.Logf}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cl.Stop() })
-	return cl
+	return sandbox.StartClusterT(t)
 }
 
 // nodeInfo maps addresses to node IDs and finds the owner of a slot.

@@ -20,11 +20,7 @@ import (
 func TestClusterOps(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cl, err := sandbox.StartCluster(ctx, sandbox.ClusterOptions{Options: sandbox.Options{Logf: t.Logf}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cl.Stop() })
+	cl := sandbox.StartClusterT(t)
 	s, err := Connect(ctx, Target{Network: "tcp", Addr: cl.Nodes[0].Addr(), Protocol: 2})
 	if err != nil {
 		t.Fatal(err)

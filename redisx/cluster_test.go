@@ -15,11 +15,7 @@ import (
 func TestClusterFollowsMoved(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cl, err := sandbox.StartCluster(ctx, sandbox.ClusterOptions{Options: sandbox.Options{Logf: t.Logf}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cl.Stop() })
+	cl := sandbox.StartClusterT(t)
 	seed := cl.Nodes[0]
 	s, err := redisx.Connect(ctx, redisx.Target{Network: "tcp", Addr: seed.Addr(), Protocol: 2})
 	if err != nil {

@@ -147,11 +147,7 @@ func TestBusyServer(t *testing.T) {
 func TestClusterACLUserBatch(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cl, err := sandbox.StartCluster(ctx, sandbox.ClusterOptions{Options: sandbox.Options{Logf: t.Logf}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cl.Stop() })
+	cl := sandbox.StartClusterT(t)
 	for _, n := range cl.Nodes {
 		addAppUser(t, n, "-@all", "+evalsha", "+eval", "+script|load", "+incr", "~*")
 	}

@@ -122,11 +122,7 @@ func TestViewSweep(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	t.Cleanup(cancel)
 	srv := sandbox.StartT(t)
-	cl, err := sandbox.StartCluster(ctx, sandbox.ClusterOptions{Options: sandbox.Options{Logf: t.Logf}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cl.Stop() })
+	cl := sandbox.StartClusterT(t)
 
 	grid := sweepGrid()
 	sessions := []struct {

@@ -24,3 +24,17 @@ func StartT(tb testing.TB, config ...string) *Server {
 	tb.Cleanup(func() { _ = srv.Stop() })
 	return srv
 }
+
+// StartClusterT starts a 6-node cluster (3 primaries, 3 replicas) for one
+// test and stops it when the test ends.
+func StartClusterT(tb testing.TB) *Cluster {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cl, err := StartCluster(ctx, ClusterOptions{Options: Options{Logf: tb.Logf}})
+	if err != nil {
+		tb.Fatalf("start sandbox cluster: %v", err)
+	}
+	tb.Cleanup(func() { _ = cl.Stop() })
+	return cl
+}
