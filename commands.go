@@ -42,6 +42,7 @@ func newRootCmd() *cobra.Command {
 	tui := &tuiOpts{conn: conn}
 	tui.register(root.Flags())
 	root.RunE = tui.runTUI
+	dataWords(root)
 	debug := &cobra.Command{
 		Use:   "debug [connection flags] FILE [KEY ...] [, ARG ...]",
 		Short: "Open the terminal UI in Redis's Lua debugger (LDB) on FILE",
@@ -60,6 +61,7 @@ and r sends only commands the server's COMMAND INFO flags readonly.`,
 		},
 	}
 	tui.register(debug.Flags())
+	dataWords(debug)
 	root.AddCommand(debug)
 	// cobra would give help the shorthand -h, which redis-cli users know as the host.
 	root.PersistentFlags().Bool("help", false, "show help")
@@ -154,10 +156,15 @@ Exit status: 0 a reply, 1 an error reply, 2 usage, 3 connection.`,
 	fs.BoolVar(&o.effects, "effects", false, "snapshot each key before and after the run and show what changed")
 	fs.BoolVar(&o.explain, "explain", false, "explain how the Lua value became the reply, node by node, with warnings for lossy conversions")
 	fs.BoolVar(&o.yes, "yes", false, yesHelp)
+	dataWords(cmd)
 	return cmd
 }
 
 func (o *runOpts) run(cmd *cobra.Command, words []string) error {
+	words, err := checkDataWords(cmd, words)
+	if err != nil {
+		return err
+	}
 	if o.library != "" && o.function == "" {
 		return usageErr("--library needs --function NAME (the function to call after loading it)")
 	}

@@ -7,11 +7,13 @@ import (
 	"io"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unsafe"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
@@ -214,13 +216,86 @@ func askPassword() (string, error) {
 // Go's os.Args strings share that memory, so the values must have been
 // copied (strings.Clone) before this runs. Best effort, Linux-style argv.
 func hideSecretsFromProcessTitle(fs *pflag.FlagSet) {
-	for _, v := range secretArgs(os.Args[1:], fs) {
+	for _, v := range secretArgs(os.Args[1:], fs, wordsAreData(fs)) {
 		if v.url {
 			maskURLPassword(v.s)
 		} else {
 			overwrite(v.s, 0, len(v.s))
 		}
 	}
+}
+
+// wordsFlag marks a command whose positional words are a script's keys
+// and args: it parses no flag after the first word (see dataWords).
+const wordsFlag = "luascope-words-are-data"
+
+// wordsAreData reports whether fs belongs to such a command.
+func wordsAreData(fs *pflag.FlagSet) bool {
+	f := fs.Lookup(wordsFlag)
+	return f != nil && f.Hidden
+}
+
+// dataWords makes cmd stop parsing flags at its first positional word:
+// from there on words are KEYs and ARGs and reach Redis as typed, so a
+// key "-amyarg" is never taken for "-a myarg" (a password!), nor "--ro"
+// after the keys silently ignored. checkDataWords refuses the
+// ambiguous case instead of guessing.
+func dataWords(cmd *cobra.Command) {
+	cmd.Flags().SetInterspersed(false)
+	cmd.Flags().Bool(wordsFlag, false, "")
+	_ = cmd.Flags().MarkHidden(wordsFlag)
+}
+
+// checkDataWords refuses a word before "--" that names one of luascope's
+// flags: it came after the script's words, where it is not parsed, and
+// sending it as a key or argument is as surprising as taking it for a
+// flag (a password, --ro) would be dangerous.
+//
+// It returns the words without the "--" that ends luascope's part: pflag
+// consumes a "--" only before the first word, and keeps it among the words
+// once it has stopped parsing there.
+func checkDataWords(cmd *cobra.Command, words []string) ([]string, error) {
+	dash := cmd.ArgsLenAtDash()
+	if dash < 0 {
+		if i := slices.Index(words, "--"); i >= 0 {
+			dash = i
+			words = slices.Delete(slices.Clone(words), i, i+1)
+		}
+	}
+	fs := cmd.Flags()
+	for i, w := range words {
+		if dash >= 0 && i >= dash {
+			break
+		}
+		if !looksLikeFlag(fs, w) {
+			continue
+		}
+		return nil, usageErr("%q comes after the script's words, so it is not read as a flag: put flags before FILE (or -e CODE); "+
+			"a key or argument that starts with '-' goes after '--' (luascope run FILE -- %s , …)", w, w)
+	}
+	return words, nil
+}
+
+// looksLikeFlag reports whether w would be one of fs's flags.
+func looksLikeFlag(fs *pflag.FlagSet, w string) bool {
+	switch {
+	case len(w) < 2 || w[0] != '-':
+		return false
+	case w[1] == '-':
+		name, _, _ := strings.Cut(w[2:], "=")
+		return name != "" && fs.Lookup(name) != nil
+	default:
+		return fs.ShorthandLookup(w[1:2]) != nil
+	}
+}
+
+// commandNames are luascope's subcommands, which stand before the words.
+func commandNames() map[string]bool {
+	names := map[string]bool{}
+	for _, c := range newRootCmd().Commands() {
+		names[c.Name()] = true
+	}
+	return names
 }
 
 // secretArg is the value of a secret-bearing flag as it sits in argv: a
@@ -233,10 +308,13 @@ type secretArg struct {
 // secretArgs finds the values pflag takes for --pass/-a and --url/-u by
 // walking argv the way pflag parses it: long flags with or without "=",
 // combined short flags (-3a PW, -ca PW, -3aPW, -cu URL), the values of
-// other flags skipped, and nothing after "--". Anything else — keys,
-// args, a script — is the user's data and must reach Redis byte for
-// byte, so it is never touched, whatever it looks like.
-func secretArgs(args []string, fs *pflag.FlagSet) []secretArg {
+// other flags skipped, and nothing after "--". When the command's words
+// are data (keys and args: wordsAreData), pflag stops at the first word
+// that is not the command's name, and so does the walk. Anything else —
+// keys, args, a script — is the user's data and must reach Redis byte
+// for byte, so it is never touched, whatever it looks like.
+func secretArgs(args []string, fs *pflag.FlagSet, stopAtWords bool) []secretArg {
+	names := commandNames()
 	var out []secretArg
 	take := func(fl *pflag.Flag, v string) {
 		switch fl.Name {
@@ -252,7 +330,10 @@ func secretArgs(args []string, fs *pflag.FlagSet) []secretArg {
 			break
 		}
 		if len(a) < 2 || a[0] != '-' {
-			continue // a positional word (pflag intersperses flags and words)
+			if stopAtWords && !names[a] {
+				break // the script's words: data from here on
+			}
+			continue // a command's name, or a word pflag intersperses with flags
 		}
 		if a[1] == '-' {
 			name, val, hasVal := strings.Cut(a[2:], "=")

@@ -53,10 +53,17 @@ func TestSecretArgs(t *testing.T) {
 		// A word that only looks like a flag is not one pflag would take.
 		{[]string{"run", "f.lua", "k1", ",", "redis://:tok@h"}, nil},
 		{[]string{"run", "-xa", "PW"}, nil}, // unknown shorthand: pflag refuses it
+		// run's words are data: pflag stops at the first, and so does the walk.
+		{[]string{"run", "f.lua", "-amyarg", ",", "-a", "x"}, nil},
+		{[]string{"run", "-e", "return 1", "k", "-a", "x"}, nil},
+		{[]string{"-a", "PW", "run", "f.lua"}, []string{"PW"}},
+	}
+	if !wordsAreData(fs) {
+		t.Fatal("run's words are not marked as data")
 	}
 	for _, c := range cases {
 		var got []string
-		for _, s := range secretArgs(c.args, fs) {
+		for _, s := range secretArgs(c.args, fs, wordsAreData(fs)) {
 			if s.url {
 				got = append(got, "url:"+s.s)
 			} else {
@@ -126,5 +133,33 @@ func TestCombinedShortPasswordHidden(t *testing.T) {
 		if !strings.Contains(out.String(), `"-ahunter2secret-key"`) {
 			t.Errorf("%q: key not sent as typed: %s", args, out.String())
 		}
+	}
+}
+
+// A word after the script's words that names a flag is refused, never
+// guessed: "-amyarg" is not a password, "--ro" after the keys is not
+// silently a key.
+func TestFlagAfterScriptWords(t *testing.T) {
+	srv := startSandbox(t)
+	for _, args := range [][]string{
+		{"run", "-u", srv.URL(), "-", "-amyarg", ",", "x"},
+		{"run", "-u", srv.URL(), "-", "k", ",", "a", "--ro"},
+		{"run", "-u", srv.URL(), "-e", "return KEYS[1]", "k", "--json"},
+		{"run", "-u", srv.URL(), "-", "--json"},
+	} {
+		out, errOut, code := cli(t, "return KEYS[1]", args...)
+		if code != exitUsage || !strings.Contains(errOut, "comes after the script's words") || !strings.Contains(errOut, "'--'") {
+			t.Errorf("%q: exit %d\n%s%s", args, code, out, errOut)
+		}
+	}
+	// After "--" every word is data; a word that is no flag of luascope's
+	// ("-5", a negative number) is data without "--" too.
+	out, errOut, code := cli(t, "return {KEYS[1], ARGV[1], ARGV[2]}", "run", "-u", srv.URL(), "-q", "-", "-5", ",", "--", "-amyarg")
+	if code != 0 || !strings.Contains(out, `"-5"`) || !strings.Contains(out, `"-amyarg"`) {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = cli(t, "", "run", "-u", srv.URL(), "-q", "-e", "return {KEYS[1], ARGV[1]}", "--", "-amyarg", ",", "--ro")
+	if code != 0 || !strings.Contains(out, `"-amyarg"`) || !strings.Contains(out, `"--ro"`) {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
 	}
 }

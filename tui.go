@@ -49,6 +49,10 @@ func (o *tuiOpts) register(fs *pflag.FlagSet) {
 
 // runTUI opens the terminal UI: `luascope [flags] [FILE [KEY ...] [, ARG ...]]`.
 func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
+	words, err := checkDataWords(cmd, words)
+	if err != nil {
+		return err
+	}
 	cfg, err := o.conn.loadConfig()
 	if err != nil {
 		return err
