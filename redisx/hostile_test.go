@@ -115,8 +115,11 @@ func TestHandshakeTimeout(t *testing.T) {
 	if c := classify.ClassifyError(err); c.Class != classify.Timeout {
 		t.Errorf("classified %s, want timeout", c.Class)
 	}
-	if !strings.Contains(err.Error(), "timed out during the handshake") {
+	if !strings.Contains(err.Error(), "timed out during the handshake") || strings.Contains(err.Error(), "timed out: timed out") {
 		t.Errorf("message %q", err)
+	}
+	if c := classify.ClassifyError(err); !strings.Contains(c.Hint, "no script was sent") {
+		t.Errorf("hint %q: nothing was sent, it must not suggest the script may still run", c.Hint)
 	}
 }
 
@@ -138,5 +141,38 @@ func TestHandshakeIsHelloOnly(t *testing.T) {
 		if c[0] != "HELLO" {
 			t.Errorf("handshake sent %q", c)
 		}
+	}
+}
+
+// A redirect luascope refuses to follow says so, instead of advising a
+// cluster client that would follow it.
+func TestRefusedRedirectHint(t *testing.T) {
+	srv := fake(t, "-MOVED 3999 \x1b]52;c;aGk=\x07:1\r\n")
+	s, err := Connect(context.Background(), Target{Network: "tcp", Addr: srv.Addr(), Cluster: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	res := s.Run(context.Background(), Call{Script: NewScript("return 1"), Keys: []string{"k"}}, nil)
+	if res.Error == nil || res.Error.Class != classify.Moved || !strings.Contains(res.Error.Hint, "did not follow") {
+		t.Fatalf("%+v", res.Error)
+	}
+	if len(res.Steps) != 1 {
+		t.Errorf("%d steps: the redirect was followed", len(res.Steps))
+	}
+}
+
+// An error no server writes, in answer to EVALSHA, is most likely the
+// script's own — but a proxy's is possible, and the hint says so.
+func TestUnknownErrorHintHedges(t *testing.T) {
+	srv := fake(t, "-ERR Proxy error: backend unavailable\r\n")
+	s, err := Connect(context.Background(), Target{Network: "tcp", Addr: srv.Addr()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	res := s.Run(context.Background(), Call{Script: NewScript("return 1")}, nil)
+	if res.Error == nil || !strings.Contains(res.Error.Hint, "proxy") {
+		t.Fatalf("%+v", res.Error)
 	}
 }

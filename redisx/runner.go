@@ -227,7 +227,7 @@ func (s *Session) Run(ctx context.Context, call Call, onStep func(Step)) Result 
 				// An error no server code path writes, in answer to a script
 				// call: the script returned it ({err=…}, redis.error_reply).
 				c.Class, c.Source = classify.Script, classify.SourceScript
-				c.Hint = "The script returned this error itself ({err=…} or redis.error_reply): it ran, and the cache is fine — look at the script's logic, not at Redis."
+				c.Hint = "No Redis or Valkey code path writes this error, so most likely the script returned it itself ({err=…} or redis.error_reply): then it ran, and the cache is fine — look at the script's logic. If a proxy stands between luascope and the server, the error may be the proxy's, and the script may not have run."
 			}
 			if c.Class == classify.Arguments {
 				// luascope computes numkeys itself, so EVAL's own arguments are
@@ -235,6 +235,11 @@ func (s *Session) Run(ctx context.Context, call Call, onStep func(Step)) Result 
 				// returned as a value (redis.pcall hands errors back as tables).
 				c.Class, c.Source = classify.Command, classify.SourceRedisCall
 				c.Hint = "A Redis command the script called failed with this error, and the script returned it (redis.pcall returns errors as {err=…}): check that call's arguments and the key's type."
+			}
+			if c.Class == classify.Moved || c.Class == classify.Ask {
+				if _, _, _, ok := ParseRedirect(string(final.value.Str)); !ok {
+					c.Hint = "luascope did not follow this redirect: its slot or address is not a valid host:port (a broken or hostile server, or a proxy rewriting replies), so nothing was sent there."
+				}
 			}
 			if c.Class == classify.NoPerm && res.Strategy == EvalshaLoad && lastIs(res.Steps, "SCRIPT") {
 				// An application's user often has EVALSHA and EVAL only. The

@@ -115,6 +115,12 @@ func TestStaleReplica(t *testing.T) {
 	if res.Error == nil || res.Error.Class != classify.MasterDown || res.ExitCode() != 1 {
 		t.Errorf("plain script: %+v", res.Error)
 	}
+	// allow-stale, but calling a command a stale replica refuses: the hint
+	// must not tell the user to add the flag the script already has.
+	res = s.Run(context.Background(), Call{Script: NewScript("#!lua flags=allow-stale,no-writes\nreturn redis.call('dbsize')")}, nil)
+	if res.Error == nil || res.Error.Class != classify.MasterDown || strings.Contains(res.Error.Hint, "declare read-only scripts allow-stale") {
+		t.Errorf("allow-stale script calling DBSIZE: %+v", res.Error)
+	}
 }
 
 // A server busy with another client's script: luascope connects, and the

@@ -50,6 +50,9 @@ func connectReason(err error) string {
 	case classify.Auth:
 		return "authentication failed: " + msg
 	case classify.Timeout:
+		if errors.Is(err, ErrHandshakeTimeout) {
+			return msg // says it already
+		}
 		return "timed out: " + msg
 	}
 	if strings.Contains(msg, "tls:") || strings.Contains(msg, "x509:") {

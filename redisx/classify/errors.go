@@ -41,6 +41,11 @@ func ClassifyError(err error) Classification {
 		return finish(Classification{Class: cls, Source: SourceClient, Message: msg}, "")
 	}
 	if isTimeout(err) {
+		if strings.Contains(msg, "during the handshake") {
+			// Nothing was sent yet: the generic timeout hint (the script may
+			// still run) would mislead.
+			return finish(Classification{Class: Timeout, Source: SourceClient, Message: msg}, "handshake")
+		}
 		return client(Timeout)
 	}
 	var pe *resp.ProtocolError

@@ -108,12 +108,18 @@ func hint(c Classification, key string) string {
 	case ClusterDown:
 		return "The cluster cannot serve this slot right now (failover, or no node owns it): check CLUSTER INFO and retry later."
 	case MasterDown:
+		if strings.Contains(n, "can not execute the command on a stale replica") {
+			return "The script may run on a stale replica (it is allow-stale), but a command it called may not: only commands marked safe on stale data (INFO, for one) answer there. Read from the primary, or wait for the replica's link."
+		}
 		return "This replica lost its primary and does not serve stale data: wait for the link, use the primary, or declare read-only scripts allow-stale."
 	case Loading:
 		return "The server is still loading its dataset: retry when INFO persistence shows loading:0."
 	case Arguments:
 		return argumentsHint(c, n)
 	case Timeout:
+		if key == "handshake" {
+			return "The server accepted the connection but did not answer HELLO in time, so no script was sent: it may be overloaded, paused (a long fork, DEBUG SLEEP), behind a proxy that is down, or not Redis at all (a TLS port without --tls?). --timeout waits longer."
+		}
 		return "No reply in time: the script may still be running on the server (and go-redis may have sent it again) — raise the read timeout or make the script shorter."
 	case Connection:
 		if key == "maxclients" {
