@@ -49,11 +49,7 @@ func (s *Session) Admin(ctx context.Context, args ...any) (*resp.Value, error) {
 	if s.ro.Load() && !readOnlyAllowed(args) {
 		return nil, ErrReadOnlyAdmin
 	}
-	name := commandKey(args)
-	s.adm.cmdMu.Lock()
-	refused := s.adm.denied[name]
-	s.adm.cmdMu.Unlock()
-	if refused != nil {
+	if refused := s.deniedBefore(args); refused != nil {
 		return refused, nil
 	}
 	n, err := s.adminNode()
@@ -64,17 +60,33 @@ func (s *Session) Admin(ctx context.Context, args ...any) (*resp.Value, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	if v := r.value; v != nil && v.Kind == resp.Error && classify.Classify(string(v.Str)).Class == classify.NoPerm &&
-		!strings.Contains(string(v.Str), "key") && !strings.Contains(string(v.Str), "channel") {
-		// The command itself is denied (not one key): remember it.
-		s.adm.cmdMu.Lock()
-		if s.adm.denied == nil {
-			s.adm.denied = map[string]*resp.Value{}
-		}
-		s.adm.denied[name] = v
-		s.adm.cmdMu.Unlock()
-	}
+	s.rememberDenial(args, r.value)
 	return r.value, nil
+}
+
+// deniedBefore is the NOPERM reply this session already got for the
+// command of args, or nil.
+func (s *Session) deniedBefore(args []any) *resp.Value {
+	s.adm.cmdMu.Lock()
+	defer s.adm.cmdMu.Unlock()
+	return s.adm.denied[commandKey(args)]
+}
+
+// rememberDenial keeps v when it denies the command itself (not one key
+// or channel, which another call may be allowed): luascope's own side
+// commands are then not asked again, and ACL LOG does not grow with
+// every run.
+func (s *Session) rememberDenial(args []any, v *resp.Value) {
+	if v == nil || v.Kind != resp.Error || classify.Classify(string(v.Str)).Class != classify.NoPerm ||
+		strings.Contains(string(v.Str), "key") || strings.Contains(string(v.Str), "channel") {
+		return
+	}
+	s.adm.cmdMu.Lock()
+	defer s.adm.cmdMu.Unlock()
+	if s.adm.denied == nil {
+		s.adm.denied = map[string]*resp.Value{}
+	}
+	s.adm.denied[commandKey(args)] = v
 }
 
 // commandKey names a command as ACL does: "script|exists", "get".

@@ -146,6 +146,9 @@ func (s *Session) OnNode(ctx context.Context, addr string, args ...any) (*resp.V
 	if s.ro.Load() && !readOnlyAllowed(args) {
 		return nil, fmt.Errorf("%s on %s: %w", name, addr, ErrReadOnlyAdmin)
 	}
+	if refused := s.deniedBefore(args); refused != nil {
+		return refused, nil // the same user is denied it on every node
+	}
 	c, err := s.nodeSet().conn(s.targetFor(addr))
 	if err != nil {
 		return nil, fmt.Errorf("%s on %s: %w", name, addr, err)
@@ -160,6 +163,7 @@ func (s *Session) OnNode(ctx context.Context, addr string, args ...any) (*resp.V
 	if r.err != nil {
 		return nil, fmt.Errorf("%s on %s: %w", name, addr, r.err)
 	}
+	s.rememberDenial(args, r.value)
 	return r.value, nil
 }
 

@@ -1130,7 +1130,11 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 		if strings.Contains(res.Error.Message, "FUNCTION KILL") {
 			m.busyKill = "FUNCTION KILL"
 		}
-		m.setStatus("busy: another client's script holds the server — ctrl+k sends "+m.busyKill+" (asks first), or wait and run again", true)
+		if m.readOnly {
+			m.setStatus("busy: another client's script holds the server; read-only cannot kill it — wait and run again", true)
+		} else {
+			m.setStatus("busy: another client's script holds the server — ctrl+k sends "+m.busyKill+" (asks first), or wait and run again", true)
+		}
 	case res.Error != nil:
 		m.setStatus(fmt.Sprintf("%s error: %s", res.Error.Class, res.Error.Message), true)
 	case res.Explain != nil && len(res.Explain.Warnings()) > 0:
