@@ -34,11 +34,12 @@ func guardProduction(cmd *cobra.Command, conn *connection, yes bool, what string
 // otherwise: a script or a pipeline cannot say yes, only --yes can.
 func confirmOrRefuse(cmd *cobra.Command, question string) error {
 	if !canAsk(cmd) {
-		return usageErr("%s: not sent without --yes (no terminal to ask on). Add --yes to go ahead", question)
+		// Not a usage mistake: no "Run 'luascope --help'" line after it.
+		return &exitError{code: exitUsage, msg: question + ": not sent without --yes (no terminal to ask on). Add --yes to go ahead"}
 	}
 	ok, err := askYes(question)
 	if err != nil {
-		return usageErr("%s: could not ask (%v): not sent. Add --yes to go ahead", question, err)
+		return &exitError{code: exitUsage, msg: fmt.Sprintf("%s: could not ask (%v): not sent. Add --yes to go ahead", question, err)}
 	}
 	if !ok {
 		return &exitError{code: exitUsage, msg: "not confirmed: nothing was sent (--yes goes ahead without asking)"}

@@ -19,6 +19,7 @@ import (
 
 	"luascope/config"
 	"luascope/redisx"
+	"luascope/redisx/resp"
 	"luascope/redisx/sandbox"
 )
 
@@ -89,6 +90,13 @@ func (f *connFlags) loadConfig() (config.Config, error) {
 			return *f.cfg, nil
 		}
 		path = p
+	}
+	if f.configPath != "" {
+		// Named on purpose: a missing file is a mistake, not "no config"
+		// (a --connection from it would then be "unknown").
+		if _, err := os.Stat(path); err != nil {
+			return config.Config{}, usageErr("--config %s: %v", resp.Printable(path), errors.Unwrap(err))
+		}
 	}
 	c, err := config.Load(path)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/BurntSushi/toml"
 
@@ -69,7 +70,10 @@ const MaxSize = 1 << 20
 
 // readCapped reads the file at path, refusing one larger than MaxSize.
 func readCapped(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	// O_NONBLOCK: opening a FIFO nobody writes to would wait for ever;
+	// this way it reads as empty. Reads still wait for data that comes
+	// (Go's poller), so --config <(…) works.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, err
