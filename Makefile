@@ -4,12 +4,17 @@ BIN     := bin/luascope
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build run test deps vet unit sweep cross bench fuzz clean
+.PHONY: all build install run test deps vet unit sweep cross bench fuzz clean
 
 all: build
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+# Installs luascope into $(go env GOBIN) (default ~/go/bin) with its version
+# set; the module path is not a URL, so `go install luascope@latest` cannot work.
+install:
+	$(GO) install -ldflags "$(LDFLAGS)" .
 
 # Installs redis-server (and tmux) when missing: the tests talk to real servers.
 deps:
