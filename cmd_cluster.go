@@ -42,8 +42,6 @@ func errCode(err error) int {
 
 func esc(s string) string { return resp.Escape([]byte(s)) }
 
-// ---- luascope cluster ----
-
 type clusterOpts struct {
 	conn *connFlags
 	json bool
@@ -117,14 +115,15 @@ func (o *clusterOpts) run(cmd *cobra.Command) error {
 		}
 		sha = redisx.SHA1(src)
 	}
-	conn, err := o.conn.connect(context.Background(), cmd.Flags(), cmd.ErrOrStderr())
+	env, err := newEnv(cmd, o.conn, envOpts{quiet: o.json})
+	if err != nil {
+		return err
+	}
+	conn, err := env.connect(context.Background())
 	if err != nil {
 		return err
 	}
 	defer conn.close()
-	if conn.notice != "" && !o.json {
-		fmt.Fprintln(cmd.ErrOrStderr(), "luascope: "+printable(conn.notice))
-	}
 	s := conn.session
 	ctx, cancel := nodeCtx(o.conn)
 	defer cancel()
@@ -504,201 +503,4 @@ func compactSlots(rs []redisx.SlotRange) string {
 		}
 	}
 	return strings.Join(parts, ",")
-}
-
-// ---- luascope keyslot ----
-
-type keyslotJSON struct {
-	Key  redisx.Arg  `json:"key"`
-	Slot int         `json:"slot"`
-	Tag  *redisx.Arg `json:"tag,omitempty"`
-}
-
-func newKeyslotCmd() *cobra.Command {
-	var asJSON, escapes bool
-	cmd := &cobra.Command{
-		Use:   "keyslot [--json] [--escapes] KEY ...",
-		Short: "Print the cluster hash slot of each key (hash tags honoured), without a server",
-		Long: `Print "SLOT KEY" for each key: the Redis Cluster hash slot, computed locally
-(CRC16 of the key, or of its {hash tag}). Keys a script touches must share a
-slot. With --escapes, \xNN, \n, \t, \\ and \u{HEX} in a key are read as bytes.
-A key that starts with - goes after --.`,
-		Example: `  luascope keyslot user:1 '{user:1}:followers'
-  luascope keyslot --escapes 'bin\x00key'
-  luascope keyslot --json a b | jq '.[].slot'`,
-		RunE: func(cmd *cobra.Command, keys []string) error {
-			if len(keys) == 0 {
-				return usageErr("keyslot needs at least one KEY")
-			}
-			if escapes {
-				for i, k := range keys {
-					u, err := redisx.Unescape(k)
-					if err != nil {
-						return usageErr("key %d (%s): %v", i+1, k, err)
-					}
-					keys[i] = u
-				}
-			}
-			out := cmd.OutOrStdout()
-			if asJSON {
-				doc := make([]keyslotJSON, len(keys))
-				for i, k := range keys {
-					doc[i] = keyslotJSON{Key: redisx.Arg(k), Slot: redisx.KeySlot(k)}
-					if tag, ok := redisx.HashTag(k); ok {
-						a := redisx.Arg(tag)
-						doc[i].Tag = &a
-					}
-				}
-				return writeJSON(out, doc)
-			}
-			var b strings.Builder
-			for _, k := range keys {
-				shown := esc(k)
-				if shown == "" {
-					shown = `""`
-				}
-				fmt.Fprintf(&b, "%d %s\n", redisx.KeySlot(k), shown)
-			}
-			_, err := io.WriteString(out, b.String())
-			return err
-		},
-	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, `print [{"key","slot","tag"}] as JSON (a non-UTF-8 key as {"hex":…})`)
-	cmd.Flags().BoolVar(&escapes, "escapes", false, `read \xNN and the other escapes in keys as bytes`)
-	return cmd
-}
-
-// ---- luascope load ----
-
-type loadOpts struct {
-	conn *connFlags
-	all  bool
-	json bool
-	yes  bool
-}
-
-type loadJSON struct {
-	SHA   string         `json:"sha"`
-	Nodes []loadNodeJSON `json:"nodes"`
-}
-
-type loadNodeJSON struct {
-	Node  string                   `json:"node"`
-	SHA   string                   `json:"sha,omitempty"`
-	Error *classify.Classification `json:"error"`
-}
-
-func newLoadCmd(conn *connFlags) *cobra.Command {
-	o := &loadOpts{conn: conn}
-	cmd := &cobra.Command{
-		Use:   "load [connection flags] [--all] [--json] FILE",
-		Short: "SCRIPT LOAD a script on the server, or on every primary of a cluster",
-		Long: `SCRIPT LOAD FILE (- for stdin) on the server named, or with --all on every
-primary of a cluster at once, and print each node's SHA1 or its classified
-error. The script cache is per node and Redis 7 does not pass SCRIPT LOAD on
-to replicas, so after a failover the new primary may not have it. A failed
-primary whose slots went to its replica is skipped.
-
-SCRIPT LOAD changes no data, so read-only connections allow it; on a
-connection marked production in the config file it asks for a typed yes on the
-terminal, or needs --yes (without a terminal to ask on, nothing is sent: exit 2).
-
-Exit status: 0 loaded everywhere, 1 a node refused it (e.g. a compile error),
-2 usage, 3 a node could not be reached.`,
-		Example: `  luascope load limit.lua
-  luascope load -c -p 30001 --all limit.lua`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args[0]) },
-	}
-	cmd.Flags().BoolVar(&o.all, "all", false, "load on every primary of the cluster, in parallel")
-	cmd.Flags().BoolVar(&o.json, "json", false, `print {"sha","nodes":[{"node","sha","error"}]} as JSON`)
-	cmd.Flags().BoolVar(&o.yes, "yes", false, yesHelp)
-	return cmd
-}
-
-func (o *loadOpts) run(cmd *cobra.Command, file string) error {
-	src, err := readScript(file, cmd.InOrStdin())
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	conn, err := o.conn.connect(context.Background(), cmd.Flags(), cmd.ErrOrStderr())
-	if err != nil {
-		return err
-	}
-	defer conn.close()
-	if conn.notice != "" && !o.json {
-		fmt.Fprintln(cmd.ErrOrStderr(), "luascope: "+printable(conn.notice))
-	}
-	if err := guardProduction(cmd, conn, o.yes, "SCRIPT LOAD changes its script cache"); err != nil {
-		return err
-	}
-	s := conn.session
-	ctx, cancel := nodeCtx(o.conn)
-	defer cancel()
-	var replies []redisx.NodeReply
-	if o.all {
-		if replies, err = s.LoadOnAllPrimaries(ctx, src); err != nil {
-			return &exitError{code: errCode(err), msg: err.Error(), cause: err}
-		}
-	} else {
-		addr := s.Target().Addr
-		v, err := s.OnNode(ctx, addr, "SCRIPT", "LOAD", src)
-		replies = []redisx.NodeReply{{Addr: addr, Reply: v, Err: err}}
-	}
-	doc := loadJSON{SHA: redisx.SHA1(src)}
-	code := exitOK
-	for _, r := range replies {
-		n := loadNodeJSON{Node: r.Addr}
-		switch {
-		case r.Err != nil:
-			c := classify.ClassifyError(r.Err)
-			n.Error = &c
-			code = max(code, errCode(r.Err))
-		case r.Reply.Kind == resp.Error:
-			c := classify.Classify(string(r.Reply.Str))
-			n.Error = &c
-			code = max(code, exitErrorReply)
-		default:
-			n.SHA = string(r.Reply.Str)
-		}
-		doc.Nodes = append(doc.Nodes, n)
-	}
-	out := cmd.OutOrStdout()
-	if o.json {
-		err = writeJSON(out, doc)
-	} else {
-		err = writeLoadText(out, doc)
-	}
-	if err != nil {
-		return &exitError{code: exitUsage, msg: "write output: " + err.Error()}
-	}
-	if code != exitOK {
-		return &exitError{code: code}
-	}
-	return nil
-}
-
-func writeLoadText(w io.Writer, doc loadJSON) error {
-	var b strings.Builder
-	loaded := 0
-	for _, n := range doc.Nodes {
-		if n.Error == nil {
-			loaded++
-		}
-	}
-	fmt.Fprintf(&b, "script  sha %s, loaded on %d of %d node%s\n", doc.SHA, loaded, len(doc.Nodes), map[bool]string{true: "s"}[len(doc.Nodes) != 1])
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	for _, n := range doc.Nodes {
-		if n.Error == nil {
-			fmt.Fprintf(tw, "  %s\t%s\n", esc(n.Node), esc(n.SHA))
-			continue
-		}
-		fmt.Fprintf(tw, "  %s\terror (%s) %s\n", esc(n.Node), n.Error.Class, esc(n.Error.Message))
-		if n.Error.Hint != "" {
-			fmt.Fprintf(tw, "  \thint: %s\n", esc(n.Error.Hint))
-		}
-	}
-	_ = tw.Flush()
-	_, err := io.WriteString(w, b.String())
-	return err
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 
 	"luascope/examples"
@@ -161,7 +162,7 @@ func writeExampleText(w io.Writer, e examples.Example) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s — %s\n", e.Name, e.Title)
 	fmt.Fprintf(&b, "tags      %s\n\n", strings.Join(e.Tags, ", "))
-	for _, line := range exampleWrap(e.Lesson, 78) {
+	for _, line := range strings.Split(ansi.Wordwrap(strings.Join(strings.Fields(e.Lesson), " "), 78, ""), "\n") {
 		b.WriteString("  " + line + "\n")
 	}
 	b.WriteString("\n")
@@ -220,26 +221,6 @@ func exampleWords(ws []string) string {
 	return strings.Join(out, " ")
 }
 
-// exampleWrap breaks text into lines of at most width columns at spaces.
-func exampleWrap(text string, width int) []string {
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(text) {
-		if line != "" && len([]rune(line))+1+len([]rune(w)) > width {
-			lines = append(lines, line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += w
-	}
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return lines
-}
-
 func writeExampleJSON(w io.Writer, e examples.Example) error {
 	expect := map[string]json.RawMessage{}
 	for proto, v := range e.Expect {
@@ -268,15 +249,18 @@ func exampleNonNil(s []string) []string {
 // runExample runs an example the way `luascope run` runs a script, after
 // sending its setup commands on the session's admin connection.
 func (o *examplesOpts) runExample(cmd *cobra.Command, e examples.Example) error {
-	cfg, err := o.conn.loadConfig()
+	var call redisx.Call
+	eo := envOpts{strategy: o.strategy, quiet: true}
+	if o.json {
+		eo.failureJSON = func(cause error) error {
+			return redisx.ConnectFailureReport(o.conn.describe(), call, cause).WriteJSON(cmd.OutOrStdout())
+		}
+	}
+	env, err := newEnv(cmd, o.conn, eo)
 	if err != nil {
 		return err
 	}
-	strategy, err := resolveStrategy(cmd, o.strategy, cfg)
-	if err != nil {
-		return err
-	}
-	call := redisx.Call{Script: redisx.NewScript(e.Source), Keys: e.Keys, Args: e.Args, Strategy: strategy, Explain: o.explain}
+	call = redisx.Call{Script: redisx.NewScript(e.Source), Keys: e.Keys, Args: e.Args, Strategy: env.strategy, Explain: o.explain}
 
 	// The setup deletes and rewrites keys: never on a server the user did
 	// not name (a local development server at 6379 is still someone's data).
@@ -284,11 +268,8 @@ func (o *examplesOpts) runExample(cmd *cobra.Command, e examples.Example) error 
 		o.conn.sandbox = "standalone"
 	}
 	ctx := context.Background()
-	conn, err := o.conn.connect(ctx, cmd.Flags(), cmd.ErrOrStderr())
+	conn, err := env.connect(ctx)
 	if err != nil {
-		if ex, ok := err.(*exitError); ok && o.json && ex.code == exitConnection {
-			_ = redisx.ConnectFailureReport(o.conn.describe(), call, ex.cause).WriteJSON(cmd.OutOrStdout())
-		}
 		return err
 	}
 	defer conn.close()
@@ -311,7 +292,9 @@ func (o *examplesOpts) runExample(cmd *cobra.Command, e examples.Example) error 
 	}
 	stderr, out := cmd.ErrOrStderr(), cmd.OutOrStdout()
 	if conn.notice != "" && !o.json {
-		fmt.Fprintln(stderr, "luascope: "+conn.notice)
+		// Said after the questions above (the notice is not one), and
+		// here rather than by env.connect for that reason.
+		fmt.Fprintln(stderr, "luascope: "+printable(conn.notice))
 	}
 	if !o.json && !o.quiet {
 		fmt.Fprintf(out, "example   %s — %s\n", e.Name, e.Title)
@@ -336,9 +319,7 @@ func (o *examplesOpts) runExample(cmd *cobra.Command, e examples.Example) error 
 	done := sending(conn)
 	res := conn.session.Run(ctx, call, nil)
 	done()
-	if !o.noHist {
-		recordRun(stderr, ui.HistoryEntry(conn.session, conn.label(), call, res))
-	}
+	env.record(o.noHist, ui.HistoryEntry(conn.session, conn.label(), call, res))
 	rep := redisx.NewReport(conn.session, call, res)
 	if o.json {
 		err = rep.WriteJSON(out)
