@@ -11,10 +11,13 @@ import (
 	"luascope/redisx/classify"
 	"luascope/redisx/resp"
 	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // startServer starts a private redis-server for one test.
-func startServer(t *testing.T, config ...string) *sandbox.Server { return sandbox.StartT(t, config...) }
+func startServer(t *testing.T, config ...string) *sandbox.Server {
+	return sandboxtest.StartT(t, config...)
+}
 
 func connect(t *testing.T, srv *sandbox.Server, mod ...func(*redisx.Target)) *redisx.Session {
 	t.Helper()
