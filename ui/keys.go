@@ -34,7 +34,8 @@ type KeyMap struct {
 }
 
 // DefaultKeyMap is luascope's bindings. F-keys double the ctrl chords
-// because some terminals and multiplexers swallow one or the other.
+// because some terminals and multiplexers swallow one or the other. Batch
+// is alt+B (alt+shift+b): alt+b is the editor's word-left, as in readline.
 func DefaultKeyMap() *KeyMap {
 	return &KeyMap{
 		Run:          key.NewBinding(key.WithKeys("ctrl+r", "f5"), key.WithHelp("ctrl+r/F5", "run")),
@@ -58,7 +59,7 @@ func DefaultKeyMap() *KeyMap {
 		Cluster:      key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "cluster view")),
 		Explain:      key.NewBinding(key.WithKeys("alt+x"), key.WithHelp("alt+x", "explain mode (Lua → reply)")),
 		Functions:    key.NewBinding(key.WithKeys("ctrl+b"), key.WithHelp("ctrl+b", "functions (library browser)")),
-		Batch:        key.NewBinding(key.WithKeys("alt+b"), key.WithHelp("alt+b", "batch: run over a file of KEY … , ARG … lines")),
+		Batch:        key.NewBinding(key.WithKeys("alt+B"), key.WithHelp("alt+B", "batch: run over a file of KEY … , ARG … lines")),
 
 		Up:       key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
 		Down:     key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
