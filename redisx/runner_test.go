@@ -331,7 +331,18 @@ func TestCloseDoesNotWaitForARunningScript(t *testing.T) {
 			Strategy: redisx.EvalOnly,
 		}, nil)
 	}()
-	time.Sleep(300 * time.Millisecond)
+	// Close must come while the script runs: wait until the server says
+	// BUSY to another client (after busy-reply-threshold), not a guess.
+	other := srv.Client()
+	defer other.Close()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if err := other.Ping(context.Background()).Err(); err != nil && strings.HasPrefix(err.Error(), "BUSY") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the script never ran: no BUSY within 5s")
+		}
+	}
 	closed := make(chan error)
 	go func() { closed <- s.Close() }()
 	select {
