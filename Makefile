@@ -61,7 +61,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzLint -fuzztime 30s ./redisx/lint/
 	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 30s ./history/
 	$(GO) test -run '^$$' -fuzz FuzzEscape -fuzztime 30s ./redisx/resp/
-	$(GO) test -run '^$$' -fuzz FuzzBatchParseLine -fuzztime 30s ./redisx/
+	$(GO) test -run '^$$' -fuzz FuzzBatchParseLine -fuzztime 30s ./redisx/batch/
 	$(GO) test -run '^$$' -fuzz FuzzParseLine -fuzztime 30s ./redisx/ldb/
 	$(GO) test -run '^$$' -fuzz FuzzSplitEval -fuzztime 30s ./redisx/ldb/
 	$(GO) test -run '^$$' -fuzz FuzzGuard -fuzztime 30s ./redisx/resp/

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"luascope/redisx"
+	"luascope/redisx/batch"
 	"luascope/redisx/classify"
 	"luascope/redisx/sandbox"
 )
@@ -76,10 +77,10 @@ Exit status: 0 every line ok, 1 any line not ok, 2 usage, 3 connection.`,
 	fs.BoolVar(&o.ro, "ro", false, "read-only: EVALSHA_RO; the server refuses writes")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print the plan (node per line, crossslot lines) and send nothing")
 	fs.BoolVar(&o.json, "json", false, "print JSON Lines: a record per line not ok, then a summary")
-	fs.IntVar(&o.pipeline, "pipeline", redisx.DefaultPipeline, "calls per round trip and node")
+	fs.IntVar(&o.pipeline, "pipeline", batch.DefaultPipeline, "calls per round trip and node")
 	fs.StringVar(&o.strategy, "strategy", string(redisx.EvalshaLoad), "evalsha-load, load-first, evalsha-eval or eval")
 	fs.StringVar(&o.node, "node", "", "send keyless lines (every line, on a standalone server) to this node (host:port)")
-	fs.DurationVar(&o.downWait, "down-wait", redisx.DefaultDownWait, "how long lines wait for a node that does not answer (failover, restart) before they end not_sent")
+	fs.DurationVar(&o.downWait, "down-wait", batch.DefaultDownWait, "how long lines wait for a node that does not answer (failover, restart) before they end not_sent")
 	fs.BoolVar(&o.yes, "yes", false, yesHelp)
 	return cmd
 }
@@ -148,7 +149,7 @@ func (o *batchOpts) run(cmd *cobra.Command, words []string) error {
 	if tty && o.input != "-" {
 		// A second pass over a file is cheap and gives the bar its total.
 		if f, err := os.Open(o.input); err == nil {
-			if n, err := redisx.CountBatchCalls(f); err == nil {
+			if n, err := batch.CountCalls(f); err == nil {
 				total = n
 			}
 			f.Close()
@@ -176,12 +177,12 @@ func (o *batchOpts) run(cmd *cobra.Command, words []string) error {
 	defer out.Flush()
 	var outMu sync.Mutex // OnResult is serialised; the progress bar is not on stdout
 	var writeErr error
-	opt := redisx.BatchOptions{
+	opt := batch.Options{
 		Strategy: strategy, ReadOnly: o.ro, DryRun: o.dryRun, Pipeline: o.pipeline, Node: o.node, DownWait: o.downWait,
 	}
 	switch {
 	case o.json:
-		opt.OnResult = func(r redisx.BatchResult) {
+		opt.OnResult = func(r batch.Result) {
 			outMu.Lock()
 			defer outMu.Unlock()
 			if err := writeJSON(out, r); err != nil && writeErr == nil {
@@ -189,7 +190,7 @@ func (o *batchOpts) run(cmd *cobra.Command, words []string) error {
 			}
 		}
 	case o.dryRun:
-		opt.OnResult = func(r redisx.BatchResult) {
+		opt.OnResult = func(r batch.Result) {
 			outMu.Lock()
 			defer outMu.Unlock()
 			if _, err := fmt.Fprintln(out, r.Text()); err != nil && writeErr == nil {
@@ -210,7 +211,7 @@ func (o *batchOpts) run(cmd *cobra.Command, words []string) error {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	done := sending(conn)
-	rep, err := conn.session.Batch(ctx, script, input, opt)
+	rep, err := batch.Run(ctx, conn.session, script, input, opt)
 	done()
 	if bar != nil {
 		bar.clear()
@@ -306,20 +307,20 @@ type batchProgressLine struct {
 
 const batchBarWidth = 24
 
-func (p *batchProgressLine) draw(pr redisx.BatchProgress) {
+func (p *batchProgressLine) draw(pr batch.Progress) {
 	var b strings.Builder
 	b.WriteString("\r\x1b[K")
 	if p.total > 0 {
 		frac := min(float64(pr.Done)/float64(p.total), 1)
 		n := int(frac * batchBarWidth)
 		b.WriteString("[" + strings.Repeat("#", n) + strings.Repeat(".", batchBarWidth-n) + "]")
-		fmt.Fprintf(&b, " %3d%%  %s/%s", int(frac*100), redisx.GroupDigits(int64(pr.Done)), redisx.GroupDigits(int64(p.total)))
+		fmt.Fprintf(&b, " %3d%%  %s/%s", int(frac*100), batch.GroupDigits(int64(pr.Done)), batch.GroupDigits(int64(p.total)))
 	} else {
-		fmt.Fprintf(&b, "%s lines", redisx.GroupDigits(int64(pr.Done)))
+		fmt.Fprintf(&b, "%s lines", batch.GroupDigits(int64(pr.Done)))
 	}
-	fmt.Fprintf(&b, "  ok %s  failed %s", redisx.GroupDigits(int64(pr.OK)), redisx.GroupDigits(int64(pr.Failed)))
+	fmt.Fprintf(&b, "  ok %s  failed %s", batch.GroupDigits(int64(pr.OK)), batch.GroupDigits(int64(pr.Failed)))
 	if s := pr.Elapsed.Seconds(); s > 0 {
-		fmt.Fprintf(&b, "  %s calls/s", redisx.GroupDigits(int64(float64(pr.Answered)/s)))
+		fmt.Fprintf(&b, "  %s calls/s", batch.GroupDigits(int64(float64(pr.Answered)/s)))
 	}
 	_, _ = io.WriteString(p.w, b.String())
 	p.drawn = true

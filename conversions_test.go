@@ -8,12 +8,11 @@ import (
 	"testing"
 
 	"luascope/redisx/sandbox"
-	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // startSandbox starts a private redis-server for one test.
 func startSandbox(t *testing.T, config ...string) *sandbox.Server {
-	return sandboxtest.StartT(t, config...)
+	return sandbox.StartT(t, config...)
 }
 
 // cli runs luascope in-process, as a user would from a shell.

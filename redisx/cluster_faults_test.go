@@ -11,12 +11,11 @@ import (
 	"luascope/redisx"
 	"luascope/redisx/classify"
 	"luascope/redisx/sandbox"
-	"luascope/redisx/sandbox/sandboxtest"
 )
 
 func startCluster(t *testing.T) *sandbox.Cluster {
 	t.Helper()
-	return sandboxtest.StartClusterT(t)
+	return sandbox.StartClusterT(t)
 }
 
 // nodeInfo maps addresses to node IDs and finds the owner of a slot.

@@ -141,9 +141,9 @@ func (r Report) WriteText(w io.Writer, quiet bool) error {
 			fmt.Fprintf(&b, "script    sha %s, flags %s\n", r.Script.SHA, resp.Escape([]byte(flags)))
 			fmt.Fprintf(&b, "strategy  %s%s\n", r.Strategy, map[bool]string{true: " (read-only)"}[r.ReadOnly])
 		}
-		fmt.Fprintf(&b, "steps     %d round trip%s, %s\n", len(r.Steps), plural(len(r.Steps)), fmtMicros(r.Micros))
+		fmt.Fprintf(&b, "steps     %d round trip%s, %s\n", len(r.Steps), plural(len(r.Steps)), FormatMicros(r.Micros))
 		for i, st := range r.Steps {
-			fmt.Fprintf(&b, "  %d. %-8s %s  %s  %s\n", i+1, st.Outcome, strings.Join(escapeArgs(st.Command), " "), resp.Escape([]byte(st.Node)), fmtMicros(st.Micros))
+			fmt.Fprintf(&b, "  %d. %-8s %s  %s  %s\n", i+1, st.Outcome, strings.Join(escapeArgs(st.Command), " "), resp.Escape([]byte(st.Node)), FormatMicros(st.Micros))
 			if st.Note != "" {
 				fmt.Fprintf(&b, "     why: %s\n", resp.Printable(st.Note))
 			}
@@ -243,7 +243,9 @@ func plural(n int) string {
 	return "s"
 }
 
-func fmtMicros(us int64) string {
+// FormatMicros writes a duration in microseconds the way every luascope
+// report does (850µs, 1.25ms, 2.3s), so a run and a batch read alike.
+func FormatMicros(us int64) string {
 	d := time.Duration(us) * time.Microsecond
 	switch {
 	case d < time.Millisecond:

@@ -143,8 +143,9 @@ func (r Result) ExitCode() int {
 // ErrReadOnly is returned for an action that read-only mode forbids.
 var ErrReadOnly = errors.New("refused: read-only mode cannot write (FUNCTION LOAD)")
 
-// maxRedirects bounds MOVED/ASK chasing, as redis-cli and go-redis do.
-const maxRedirects = 5
+// MaxRedirects bounds MOVED/ASK chasing, as redis-cli and go-redis do;
+// a run and each line of a batch obey the same bound.
+const MaxRedirects = 5
 
 // run is the state of one run: the session, the callback and the steps.
 type run struct {
@@ -356,7 +357,7 @@ func crossSlot(s *Session, call Call) *classify.Classification {
 	if !s.target.Cluster {
 		return nil
 	}
-	j, ok := otherSlot(call.Keys, call.Script.Shebang)
+	j, ok := OtherSlot(call.Keys, call.Script.Shebang)
 	if !ok {
 		return nil
 	}
@@ -367,10 +368,10 @@ func crossSlot(s *Session, call Call) *classify.Classification {
 	return &c
 }
 
-// otherSlot finds the first key whose slot differs from the first key's,
+// OtherSlot finds the first key whose slot differs from the first key's,
 // the rule both a run and a batch line obey in a cluster; a script that
 // declares allow-cross-slot-keys is exempt.
-func otherSlot(keys []string, sb *Shebang) (int, bool) {
+func OtherSlot(keys []string, sb *Shebang) (int, bool) {
 	if len(keys) < 2 || sb.HasFlag("allow-cross-slot-keys") {
 		return 0, false
 	}
@@ -401,7 +402,7 @@ func (r *run) send(ctx context.Context, n *node, note string, args ...any) (repl
 			asking = false
 		}
 		rep := r.step(ctx, n, note, args...)
-		if !r.s.target.Cluster || hop >= maxRedirects {
+		if !r.s.target.Cluster || hop >= MaxRedirects {
 			return rep, n
 		}
 		if rep.err != nil {
@@ -425,7 +426,7 @@ func (r *run) send(ctx context.Context, n *node, note string, args ...any) (repl
 			return rep, n
 		}
 		msg := string(rep.value.Str)
-		if strings.HasPrefix(msg, "TRYAGAIN") && hop < maxRedirects {
+		if strings.HasPrefix(msg, "TRYAGAIN") && hop < MaxRedirects {
 			// Multi-key access during a slot migration: the client is told
 			// to retry after a moment, as redis-cli and go-redis do.
 			select {

@@ -189,8 +189,11 @@ type Session struct {
 
 	mu    sync.Mutex // serialises runs and guards slots
 	seed  *node
-	nmu   sync.Mutex // guards nodes, so Close never waits for a running script
+	nmu   sync.Mutex // guards nodes and clients, so Close never waits for a running script
 	nodes map[string]*node
+	// clients are the plain per-node clients of NodeClient (batch
+	// workers), kept like nodes so that Close closes them too.
+	clients map[string]*redis.Client
 	slots map[int]string // cluster slot → node address, learned from MOVED
 	adm   admin
 	ro    atomic.Bool // read-only mode; atomic so the UI never waits on a run to change it
@@ -203,7 +206,7 @@ func Connect(ctx context.Context, t Target) (*Session, error) {
 	if err != nil {
 		return nil, &ConnectError{Target: t.String(), Err: err}
 	}
-	s := &Session{target: t, seed: n, nodes: map[string]*node{t.Addr: n}, slots: map[int]string{}}
+	s := &Session{target: t, seed: n, nodes: map[string]*node{t.Addr: n}, clients: map[string]*redis.Client{}, slots: map[int]string{}}
 	s.ro.Store(t.ReadOnly)
 	if err := s.handshake(ctx); err != nil {
 		_ = n.close()
@@ -394,6 +397,10 @@ func (s *Session) Close() error {
 	for _, n := range s.nodes {
 		errs = append(errs, n.close())
 	}
+	for _, c := range s.clients {
+		errs = append(errs, c.Close())
+	}
+	s.clients = nil
 	s.adm.mu.Lock()
 	if s.adm.n != nil {
 		errs = append(errs, s.adm.n.close())
@@ -416,4 +423,30 @@ func (s *Session) nodeFor(addr string) (*node, error) {
 	}
 	s.nodes[addr] = n
 	return n, nil
+}
+
+// NodeClient returns the session's go-redis client for the node at addr
+// (the seed's own target, or the same credentials and TLS at another
+// address), creating it on first use. It is for callers that pipeline
+// many commands, such as package batch: it has no tap, so replies are
+// go-redis values, but it keeps the RESP guard, so no reply header can
+// make it allocate without bound. One pooled connection, no silent
+// retries (see Target.Options). The session owns it: do not close it;
+// Session.Close does, and NodeClient fails after that.
+func (s *Session) NodeClient(addr string) (*redis.Client, error) {
+	s.nmu.Lock()
+	defer s.nmu.Unlock()
+	if s.clients == nil {
+		return nil, errSessionClosed
+	}
+	if c, ok := s.clients[addr]; ok {
+		return c, nil
+	}
+	opt, err := s.targetFor(addr).Options()
+	if err != nil {
+		return nil, err
+	}
+	c := newGuardedClient(opt)
+	s.clients[addr] = c
+	return c, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"luascope/history"
 	"luascope/redisx"
+	"luascope/redisx/batch"
 	"luascope/redisx/lint"
 	"luascope/redisx/resp"
 )
@@ -82,7 +83,7 @@ type (
 	batchStartedMsg struct {
 		ch chan tea.Msg
 	}
-	batchProgressedMsg struct{ p redisx.BatchProgress }
+	batchProgressedMsg struct{ p batch.Progress }
 	batchFinishedMsg   struct {
 		report string
 		code   int
@@ -428,9 +429,9 @@ func batchCmd(s *redisx.Session, src, path string, strategy redisx.Strategy, ro 
 				return
 			}
 			defer f.Close()
-			rep, err := s.Batch(context.Background(), redisx.NewScript(src), f, redisx.BatchOptions{
+			rep, err := batch.Run(context.Background(), s, redisx.NewScript(src), f, batch.Options{
 				Strategy: strategy, ReadOnly: ro,
-				OnProgress: func(p redisx.BatchProgress) {
+				OnProgress: func(p batch.Progress) {
 					select {
 					case ch <- batchProgressedMsg{p: p}:
 					default: // the UI is busy: skip a progress tick, never block the batch

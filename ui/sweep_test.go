@@ -15,6 +15,7 @@ import (
 
 	"luascope/examples"
 	"luascope/redisx"
+	"luascope/redisx/batch"
 	"luascope/redisx/ldb"
 	"luascope/redisx/sandbox"
 )
@@ -406,7 +407,7 @@ func sweepStates(t *testing.T, ctx context.Context, s *redisx.Session, tg redisx
 		fmt.Fprintf(&in, "sweep:{%d} , %d\n", i%4, i)
 	}
 	in.WriteString("a line , with , two commas\n")
-	rep, err := s.Batch(ctx, redisx.NewScript("return redis.call('incrby', KEYS[1], ARGV[1])"), strings.NewReader(in.String()), redisx.BatchOptions{})
+	rep, err := batch.Run(ctx, s, redisx.NewScript("return redis.call('incrby', KEYS[1], ARGV[1])"), strings.NewReader(in.String()), batch.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

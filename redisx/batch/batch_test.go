@@ -1,4 +1,4 @@
-package redisx
+package batch
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"luascope/redisx"
 	"luascope/redisx/classify"
 	"luascope/redisx/resp"
 	"luascope/redisx/sandbox"
@@ -21,7 +22,7 @@ import (
 
 // batchIncr adds ARGV[1] (default 1) to KEYS[1]: the effect tells how
 // many times each line ran.
-var batchIncr = NewScript("return redis.call('INCRBY', KEYS[1], ARGV[1] or 1)")
+var batchIncr = redisx.NewScript("return redis.call('INCRBY', KEYS[1], ARGV[1] or 1)")
 
 func TestBatchParseLine(t *testing.T) {
 	cases := []struct {
@@ -50,7 +51,7 @@ func TestBatchParseLine(t *testing.T) {
 		{in: `k , "\x4"`, call: true, err: "quoted word at column 5"},
 	}
 	for _, c := range cases {
-		keys, args, call, err := ParseBatchLine(c.in)
+		keys, args, call, err := ParseLine(c.in)
 		if call != c.call {
 			t.Errorf("%q: call %v, want %v", c.in, call, c.call)
 		}
@@ -75,9 +76,9 @@ func TestBatchParseLine(t *testing.T) {
 
 func TestBatchCountCalls(t *testing.T) {
 	in := "# header\nk1 , 1\n\n  \nk2 , 2\r\n\"k3\" , 3" // no final newline
-	n, err := CountBatchCalls(strings.NewReader(in))
+	n, err := CountCalls(strings.NewReader(in))
 	if err != nil || n != 3 {
-		t.Fatalf("CountBatchCalls = %d, %v; want 3", n, err)
+		t.Fatalf("CountCalls = %d, %v; want 3", n, err)
 	}
 }
 
@@ -151,9 +152,9 @@ func batchLines(prefix string, from, to int) string {
 	return b.String()
 }
 
-func batchConnect(t *testing.T, network, addr string) *Session {
+func batchConnect(t *testing.T, network, addr string) *redisx.Session {
 	t.Helper()
-	s, err := Connect(context.Background(), Target{Network: network, Addr: addr, Protocol: 2})
+	s, err := redisx.Connect(context.Background(), redisx.Target{Network: network, Addr: addr, Protocol: 2})
 	if err != nil {
 		t.Fatalf("connect: %v", err)
 	}
@@ -163,7 +164,7 @@ func batchConnect(t *testing.T, network, addr string) *Session {
 
 // batchCheckSum checks that the outcomes add up to the lines and the
 // nodes' counts to the outcomes.
-func batchCheckSum(t *testing.T, r *BatchReport, lines int) {
+func batchCheckSum(t *testing.T, r *Report, lines int) {
 	t.Helper()
 	sum := 0
 	for _, n := range r.Outcomes {
@@ -176,7 +177,7 @@ func batchCheckSum(t *testing.T, r *BatchReport, lines int) {
 	for _, n := range r.Nodes {
 		ok, errs, unknown, notSent = ok+n.OK, errs+n.Error, unknown+n.Unknown, notSent+n.NotSent
 	}
-	if ok != r.Outcomes[BatchOK] || errs != r.Outcomes[BatchError] || unknown != r.Outcomes[BatchUnknown] || notSent != r.Outcomes[BatchNotSent] {
+	if ok != r.Outcomes[OK] || errs != r.Outcomes[Error] || unknown != r.Outcomes[Unknown] || notSent != r.Outcomes[NotSent] {
 		t.Errorf("nodes %+v do not add up to %v", r.Nodes, r.Outcomes)
 	}
 }
@@ -185,10 +186,10 @@ func batchCheckSum(t *testing.T, r *BatchReport, lines int) {
 // batch to reach a number of finished lines.
 type batchWatch struct {
 	mu   sync.Mutex
-	last BatchProgress
+	last Progress
 }
 
-func (w *batchWatch) on(p BatchProgress) {
+func (w *batchWatch) on(p Progress) {
 	w.mu.Lock()
 	w.last = p
 	w.mu.Unlock()
@@ -210,24 +211,24 @@ func (w *batchWatch) waitDone(t *testing.T, n int) {
 }
 
 type batchRun struct {
-	rep *BatchReport
+	rep *Report
 	err error
 }
 
 // batchStart runs a batch in the background on a pipe the test feeds.
-func batchStart(ctx context.Context, s *Session, script Script, opt BatchOptions) (*io.PipeWriter, *batchWatch, <-chan batchRun) {
+func batchStart(ctx context.Context, s *redisx.Session, script redisx.Script, opt Options) (*io.PipeWriter, *batchWatch, <-chan batchRun) {
 	pr, pw := io.Pipe()
 	w, ch := batchStartOn(ctx, s, script, pr, opt)
 	return pw, w, ch
 }
 
 // batchStartOn runs a batch in the background on input.
-func batchStartOn(ctx context.Context, s *Session, script Script, pr io.Reader, opt BatchOptions) (*batchWatch, <-chan batchRun) {
+func batchStartOn(ctx context.Context, s *redisx.Session, script redisx.Script, pr io.Reader, opt Options) (*batchWatch, <-chan batchRun) {
 	w := &batchWatch{}
 	opt.OnProgress, opt.ProgressEvery = w.on, 5*time.Millisecond
 	ch := make(chan batchRun, 1)
 	go func() {
-		rep, err := s.Batch(ctx, script, pr, opt)
+		rep, err := Run(ctx, s, script, pr, opt)
 		ch <- batchRun{rep, err}
 	}()
 	return w, ch
@@ -241,12 +242,12 @@ func TestBatchStandalone(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("1000 lines ok", func(t *testing.T) {
-		rep, err := s.Batch(ctx, batchIncr, strings.NewReader(batchLines("a", 0, 1000)), BatchOptions{Pipeline: 64})
+		rep, err := Run(ctx, s, batchIncr, strings.NewReader(batchLines("a", 0, 1000)), Options{Pipeline: 64})
 		if err != nil {
 			t.Fatal(err)
 		}
 		batchCheckSum(t, rep, 1000)
-		if rep.Outcomes[BatchOK] != 1000 || rep.FailuresTotal != 0 || rep.ExitCode() != 0 {
+		if rep.Outcomes[OK] != 1000 || rep.FailuresTotal != 0 || rep.ExitCode() != 0 {
 			t.Fatalf("report %+v", rep)
 		}
 		if len(rep.Nodes) != 1 || rep.Nodes[0].Addr != srv.Addr() || rep.Nodes[0].OK != 1000 {
@@ -275,8 +276,8 @@ func TestBatchStandalone(t *testing.T) {
 			"b:3 , \"\\q\"\n" + // 8: invalid escape
 			"b:4 , 4" // 9, no final newline
 		var mu sync.Mutex
-		var seen []BatchResult
-		rep, err := s.Batch(ctx, batchIncr, strings.NewReader(in), BatchOptions{OnResult: func(r BatchResult) {
+		var seen []Result
+		rep, err := Run(ctx, s, batchIncr, strings.NewReader(in), Options{OnResult: func(r Result) {
 			mu.Lock()
 			seen = append(seen, r)
 			mu.Unlock()
@@ -285,7 +286,7 @@ func TestBatchStandalone(t *testing.T) {
 			t.Fatal(err)
 		}
 		batchCheckSum(t, rep, 7)
-		if rep.Outcomes[BatchOK] != 3 || rep.Outcomes[BatchInvalid] != 2 || rep.Outcomes[BatchError] != 2 || rep.ExitCode() != 1 {
+		if rep.Outcomes[OK] != 3 || rep.Outcomes[Invalid] != 2 || rep.Outcomes[Error] != 2 || rep.ExitCode() != 1 {
 			t.Errorf("outcomes %v", rep.Outcomes)
 		}
 		if len(seen) != 4 || rep.FailuresTotal != 4 || len(rep.Failures) != 4 {
@@ -293,14 +294,14 @@ func TestBatchStandalone(t *testing.T) {
 		}
 		want := []struct {
 			line    int
-			outcome BatchOutcome
+			outcome Outcome
 			class   classify.Class
 			msg     string
 		}{
-			{4, BatchError, classify.Command, "not an integer"},
-			{5, BatchInvalid, "", "never closed"},
-			{6, BatchError, classify.Command, "WRONGTYPE"},
-			{8, BatchInvalid, "", "unknown escape"},
+			{4, Error, classify.Command, "not an integer"},
+			{5, Invalid, "", "never closed"},
+			{6, Error, classify.Command, "WRONGTYPE"},
+			{8, Invalid, "", "unknown escape"},
 		}
 		for i, w := range want {
 			f := rep.Failures[i] // sorted by line number
@@ -326,7 +327,7 @@ func TestBatchStandalone(t *testing.T) {
 	})
 
 	t.Run("NOSCRIPT mid-batch is reloaded and retried once", func(t *testing.T) {
-		pw, watch, done := batchStart(ctx, s, batchIncr, BatchOptions{Pipeline: 16})
+		pw, watch, done := batchStart(ctx, s, batchIncr, Options{Pipeline: 16})
 		if _, err := io.WriteString(pw, batchLines("n", 0, 500)); err != nil {
 			t.Fatal(err)
 		}
@@ -341,7 +342,7 @@ func TestBatchStandalone(t *testing.T) {
 			t.Fatal(r.err)
 		}
 		batchCheckSum(t, r.rep, 1000)
-		if r.rep.Outcomes[BatchOK] != 1000 {
+		if r.rep.Outcomes[OK] != 1000 {
 			t.Errorf("outcomes %v", r.rep.Outcomes)
 		}
 		if r.rep.Retried == 0 || r.rep.Retried > 16 || r.rep.Nodes[0].Retried != r.rep.Retried {
@@ -356,11 +357,11 @@ func TestBatchStandalone(t *testing.T) {
 
 	t.Run("evalsha-eval falls back to EVAL", func(t *testing.T) {
 		c.ScriptFlush(ctx)
-		rep, err := s.Batch(ctx, batchIncr, strings.NewReader(batchLines("e", 0, 100)), BatchOptions{Strategy: EvalshaEval, Pipeline: 10})
+		rep, err := Run(ctx, s, batchIncr, strings.NewReader(batchLines("e", 0, 100)), Options{Strategy: redisx.EvalshaEval, Pipeline: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Outcomes[BatchOK] != 100 || rep.Retried < 1 || rep.Retried > 10 {
+		if rep.Outcomes[OK] != 100 || rep.Retried < 1 || rep.Retried > 10 {
 			t.Errorf("outcomes %v, retried %d (want the first pipeline's lines, at most 10)", rep.Outcomes, rep.Retried)
 		}
 	})
@@ -369,8 +370,8 @@ func TestBatchStandalone(t *testing.T) {
 		if err := c.ConfigResetStat(ctx).Err(); err != nil {
 			t.Fatal(err)
 		}
-		var plan []BatchResult
-		rep, err := s.Batch(ctx, batchIncr, strings.NewReader(batchLines("d", 0, 50)+"bad \"\n"), BatchOptions{DryRun: true, OnResult: func(r BatchResult) { plan = append(plan, r) }})
+		var plan []Result
+		rep, err := Run(ctx, s, batchIncr, strings.NewReader(batchLines("d", 0, 50)+"bad \"\n"), Options{DryRun: true, OnResult: func(r Result) { plan = append(plan, r) }})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -387,20 +388,20 @@ func TestBatchStandalone(t *testing.T) {
 			t.Error("dry run ran the script")
 		}
 		batchCheckSum(t, rep, 51)
-		if rep.Outcomes[BatchSkipped] != 50 || rep.Outcomes[BatchInvalid] != 1 || len(plan) != 51 || rep.Nodes[0].Skipped != 50 {
+		if rep.Outcomes[Skipped] != 50 || rep.Outcomes[Invalid] != 1 || len(plan) != 51 || rep.Nodes[0].Skipped != 50 {
 			t.Errorf("outcomes %v, plan %d, nodes %+v", rep.Outcomes, len(plan), rep.Nodes)
 		}
-		if plan[0].Line != 1 || plan[0].Node != srv.Addr() || plan[0].Outcome != BatchSkipped {
+		if plan[0].Line != 1 || plan[0].Node != srv.Addr() || plan[0].Outcome != Skipped {
 			t.Errorf("plan[0] = %+v", plan[0])
 		}
 	})
 
 	t.Run("read-only refuses writes per line", func(t *testing.T) {
-		rep, err := s.Batch(ctx, batchIncr, strings.NewReader(batchLines("ro", 0, 20)), BatchOptions{ReadOnly: true})
+		rep, err := Run(ctx, s, batchIncr, strings.NewReader(batchLines("ro", 0, 20)), Options{ReadOnly: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Command != "EVALSHA_RO" || rep.Outcomes[BatchError] != 20 {
+		if rep.Command != "EVALSHA_RO" || rep.Outcomes[Error] != 20 {
 			t.Fatalf("command %s, outcomes %v", rep.Command, rep.Outcomes)
 		}
 		for _, f := range rep.Failures {
@@ -414,7 +415,7 @@ func TestBatchStandalone(t *testing.T) {
 	})
 
 	t.Run("a script that does not compile stops the batch before any line", func(t *testing.T) {
-		_, err := s.Batch(ctx, NewScript("return +"), strings.NewReader("k , 1\n"), BatchOptions{})
+		_, err := Run(ctx, s, redisx.NewScript("return +"), strings.NewReader("k , 1\n"), Options{})
 		if err == nil || classify.ClassifyError(err).Class != classify.Compile {
 			t.Fatalf("err %v (class %s), want a compile error", err, classify.ClassifyError(err).Class)
 		}
@@ -422,12 +423,12 @@ func TestBatchStandalone(t *testing.T) {
 
 	t.Run("interrupt: in-flight replies awaited, the rest not sent", func(t *testing.T) {
 		// 5ms per call: the batch is still going when it is interrupted.
-		slow := NewScript("local t = redis.call('TIME') local s = t[1]*1000000+t[2] " +
+		slow := redisx.NewScript("local t = redis.call('TIME') local s = t[1]*1000000+t[2] " +
 			"repeat t = redis.call('TIME') until t[1]*1000000+t[2] > s + 5000 " +
 			"return redis.call('INCR', KEYS[1])")
 		ictx, cancel := context.WithCancel(ctx)
 		defer cancel()
-		watch, done := batchStartOn(ictx, s, slow, strings.NewReader(batchLines("i", 0, 400)), BatchOptions{Pipeline: 4})
+		watch, done := batchStartOn(ictx, s, slow, strings.NewReader(batchLines("i", 0, 400)), Options{Pipeline: 4})
 		watch.waitDone(t, 8)
 		cancel()
 		r := <-done
@@ -436,10 +437,10 @@ func TestBatchStandalone(t *testing.T) {
 		}
 		rep := r.rep
 		t.Logf("outcomes %v, stopped after line %d", rep.Outcomes, rep.LastLine)
-		if !rep.Stopped || rep.Outcomes[BatchNotSent] == 0 || rep.Outcomes[BatchUnknown] != 0 || rep.Outcomes[BatchOK] < 8 {
+		if !rep.Stopped || rep.Outcomes[NotSent] == 0 || rep.Outcomes[Unknown] != 0 || rep.Outcomes[OK] < 8 {
 			t.Fatalf("stopped %v, outcomes %v", rep.Stopped, rep.Outcomes)
 		}
-		batchCheckSum(t, rep, rep.Outcomes[BatchOK]+rep.Outcomes[BatchNotSent])
+		batchCheckSum(t, rep, rep.Outcomes[OK]+rep.Outcomes[NotSent])
 		ran := 0
 		for i := 0; i < 400; i++ {
 			v, _ := c.Get(ctx, "i:"+strconv.Itoa(i)).Int()
@@ -448,11 +449,11 @@ func TestBatchStandalone(t *testing.T) {
 			}
 			ran += v
 		}
-		if ran != rep.Outcomes[BatchOK] {
-			t.Errorf("%d lines ran, %d reported ok", ran, rep.Outcomes[BatchOK])
+		if ran != rep.Outcomes[OK] {
+			t.Errorf("%d lines ran, %d reported ok", ran, rep.Outcomes[OK])
 		}
 		for _, f := range rep.Failures {
-			if f.Outcome != BatchNotSent || f.Attempts != 0 {
+			if f.Outcome != NotSent || f.Attempts != 0 {
 				t.Errorf("failure %+v", f)
 			}
 		}
@@ -467,10 +468,10 @@ func TestBatchConnectionLost(t *testing.T) {
 	s := batchConnect(t, srv.Network(), srv.Addr())
 	ctx := context.Background()
 	// 30ms per call, so the kill lands inside a pipeline.
-	slow := NewScript("local t = redis.call('TIME') local s = t[1]*1000000+t[2] " +
+	slow := redisx.NewScript("local t = redis.call('TIME') local s = t[1]*1000000+t[2] " +
 		"repeat t = redis.call('TIME') until t[1]*1000000+t[2] > s + 30000 " +
 		"return redis.call('INCR', KEYS[1])")
-	watch, done := batchStartOn(ctx, s, slow, strings.NewReader(batchLines("c", 0, 40)), BatchOptions{Pipeline: 8, DownWait: 300 * time.Millisecond})
+	watch, done := batchStartOn(ctx, s, slow, strings.NewReader(batchLines("c", 0, 40)), Options{Pipeline: 8, DownWait: 300 * time.Millisecond})
 	watch.waitDone(t, 8)
 	time.Sleep(60 * time.Millisecond) // into the second pipeline's 240ms
 	if err := srv.Kill(); err != nil {
@@ -483,16 +484,16 @@ func TestBatchConnectionLost(t *testing.T) {
 	rep := r.rep
 	t.Logf("outcomes %v", rep.Outcomes)
 	batchCheckSum(t, rep, 40)
-	if rep.Outcomes[BatchUnknown] == 0 || rep.Outcomes[BatchUnknown] > 8 || rep.Outcomes[BatchNotSent] == 0 {
+	if rep.Outcomes[Unknown] == 0 || rep.Outcomes[Unknown] > 8 || rep.Outcomes[NotSent] == 0 {
 		t.Errorf("outcomes %v: want up to a pipeline unknown and the rest not sent", rep.Outcomes)
 	}
 	for _, f := range rep.Failures {
 		switch f.Outcome {
-		case BatchUnknown:
+		case Unknown:
 			if f.Attempts != 1 || f.Class != classify.Connection {
 				t.Errorf("unknown line %+v: sent once, class connection", f)
 			}
-		case BatchNotSent:
+		case NotSent:
 			if f.Attempts != 0 || f.Class != classify.Connection {
 				t.Errorf("not-sent line %+v", f)
 			}
@@ -517,7 +518,7 @@ func TestBatchCluster(t *testing.T) {
 		t.Fatal(err)
 	}
 	owner := func(key string) string {
-		n, _ := topo.Owner(KeySlot(key))
+		n, _ := topo.Owner(redisx.KeySlot(key))
 		return n.Addr
 	}
 	// count reads a key through the cluster client: how many times its line ran.
@@ -535,19 +536,19 @@ func TestBatchCluster(t *testing.T) {
 			"x y , 1\n" + // 2: crossslot
 			", 1\n" + // keyless: the seed
 			"{u2}:a\n"
-		var plan []BatchResult
-		rep, err := s.Batch(ctx, batchIncr, strings.NewReader(in), BatchOptions{DryRun: true, OnResult: func(r BatchResult) { plan = append(plan, r) }})
+		var plan []Result
+		rep, err := Run(ctx, s, batchIncr, strings.NewReader(in), Options{DryRun: true, OnResult: func(r Result) { plan = append(plan, r) }})
 		if err != nil {
 			t.Fatal(err)
 		}
 		batchCheckSum(t, rep, 4)
-		if len(plan) != 4 || rep.Outcomes[BatchCrossSlot] != 1 || rep.Outcomes[BatchSkipped] != 3 {
+		if len(plan) != 4 || rep.Outcomes[CrossSlot] != 1 || rep.Outcomes[Skipped] != 3 {
 			t.Fatalf("plan %+v", plan)
 		}
-		if p := plan[0]; p.Node != owner("{u1}") || p.Slot != KeySlot("u1") {
+		if p := plan[0]; p.Node != owner("{u1}") || p.Slot != redisx.KeySlot("u1") {
 			t.Errorf("line 1 planned %+v, owner %s", p, owner("{u1}"))
 		}
-		if p := plan[1]; p.Line != 2 || p.Outcome != BatchCrossSlot || p.Class != classify.CrossSlot || !strings.Contains(p.Message, "slots") {
+		if p := plan[1]; p.Line != 2 || p.Outcome != CrossSlot || p.Class != classify.CrossSlot || !strings.Contains(p.Message, "slots") {
 			t.Errorf("line 2 %+v", p)
 		}
 		if p := plan[2]; p.Node != seed.Addr() || p.Slot != -1 {
@@ -557,12 +558,12 @@ func TestBatchCluster(t *testing.T) {
 
 	t.Run("3000 lines over 3 primaries", func(t *testing.T) {
 		in := batchLines("spread", 0, 3000) + "x y , 1\n"
-		rep, err := s.Batch(ctx, batchIncr, strings.NewReader(in), BatchOptions{})
+		rep, err := Run(ctx, s, batchIncr, strings.NewReader(in), Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		batchCheckSum(t, rep, 3001)
-		if rep.Outcomes[BatchOK] != 3000 || rep.Outcomes[BatchCrossSlot] != 1 || rep.Failures[0].Line != 3001 {
+		if rep.Outcomes[OK] != 3000 || rep.Outcomes[CrossSlot] != 1 || rep.Failures[0].Line != 3001 {
 			t.Fatalf("outcomes %v failures %+v", rep.Outcomes, rep.Failures)
 		}
 		want := map[string]int{}
@@ -592,15 +593,15 @@ func TestBatchCluster(t *testing.T) {
 				tag = fmt.Sprint("m", i)
 			}
 		}
-		slot := KeySlot(tag)
-		var dst ClusterNode
+		slot := redisx.KeySlot(tag)
+		var dst redisx.ClusterNode
 		for _, n := range topo.Primaries() {
 			if n.Addr != seed.Addr() {
 				dst = n
 				break
 			}
 		}
-		var src ClusterNode
+		var src redisx.ClusterNode
 		for _, n := range topo.Nodes {
 			if n.Addr == seed.Addr() {
 				src = n
@@ -610,7 +611,7 @@ func TestBatchCluster(t *testing.T) {
 		keys := func(part string, from, to int) string {
 			return batchLines("{"+tag+"}:"+part, from, to)
 		}
-		pw, watch, done := batchStart(ctx, s, batchIncr, BatchOptions{Pipeline: 8})
+		pw, watch, done := batchStart(ctx, s, batchIncr, Options{Pipeline: 8})
 		io.WriteString(pw, keys("before", 0, 40)+batchLines("other", 0, 40))
 		watch.waitDone(t, 80)
 		// Migrating: keys not yet on the source get ASK.
@@ -653,7 +654,7 @@ func TestBatchCluster(t *testing.T) {
 		}
 		rep := r.rep
 		batchCheckSum(t, rep, 160)
-		if rep.Outcomes[BatchOK] != 160 {
+		if rep.Outcomes[OK] != 160 {
 			t.Fatalf("outcomes %v failures %+v", rep.Outcomes, rep.Failures)
 		}
 		// Every asked line is redirected (ASK is for one command); after
@@ -690,12 +691,12 @@ func TestBatchCluster(t *testing.T) {
 		}
 		// 5ms per call and 8 calls per pipeline: the victim's worker is
 		// nearly always waiting for a pipeline's replies when it dies.
-		slow := NewScript("local t = redis.call('TIME') local s = t[1]*1000000+t[2] " +
+		slow := redisx.NewScript("local t = redis.call('TIME') local s = t[1]*1000000+t[2] " +
 			"repeat t = redis.call('TIME') until t[1]*1000000+t[2] > s + 5000 " +
 			"return redis.call('INCRBY', KEYS[1], ARGV[1])")
 		const total = 1200
 		watch, done := batchStartOn(ctx, s, slow, strings.NewReader(batchLines("fo", 1, total+1)),
-			BatchOptions{Pipeline: 8, DownWait: 60 * time.Second, MaxFailures: total})
+			Options{Pipeline: 8, DownWait: 60 * time.Second, MaxFailures: total})
 		watch.waitDone(t, total/4)
 		start := time.Now()
 		if err := victim.Kill(); err != nil {
@@ -718,7 +719,7 @@ func TestBatchCluster(t *testing.T) {
 		}
 		cc = redis.NewClusterClient(&redis.ClusterOptions{Addrs: live})
 		defer cc.Close()
-		failed := map[int]BatchResult{}
+		failed := map[int]Result{}
 		for _, f := range rep.Failures {
 			failed[f.Line] = f
 		}
@@ -734,13 +735,13 @@ func TestBatchCluster(t *testing.T) {
 				t.Fatalf("fo:%d = %d: line %d ran more than once", n, v, n)
 			case !bad && v != n:
 				t.Errorf("line %d reported ok but did not run (fo:%d = %d)", n, n, v)
-			case bad && f.Outcome != BatchUnknown && v != 0:
+			case bad && f.Outcome != Unknown && v != 0:
 				t.Errorf("line %d ended %s but ran", n, f.Outcome)
 			}
 		}
 		// Only the victim's pipeline in flight is in doubt; every other
 		// line reaches a primary, the victim's after the promotion.
-		if rep.Outcomes[BatchUnknown] > 8 || rep.Outcomes[BatchOK]+rep.Outcomes[BatchUnknown] != total {
+		if rep.Outcomes[Unknown] > 8 || rep.Outcomes[OK]+rep.Outcomes[Unknown] != total {
 			t.Errorf("outcomes %v: want at most a pipeline unknown and the rest ok", rep.Outcomes)
 		}
 		if rep.Redirected == 0 || rep.TopologyRefreshes == 0 {
@@ -762,7 +763,7 @@ func FuzzBatchParseLine(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
-		keys, args, call, err := ParseBatchLine(line)
+		keys, args, call, err := ParseLine(line)
 		if !call || err != nil {
 			return
 		}
@@ -774,7 +775,7 @@ func FuzzBatchParseLine(f *testing.F) {
 			return out
 		}
 		again := strings.Join(append(append(quote(keys), ","), quote(args)...), " ")
-		k2, a2, call2, err2 := ParseBatchLine(again)
+		k2, a2, call2, err2 := ParseLine(again)
 		if !call2 || err2 != nil || fmt.Sprintf("%q %q", k2, a2) != fmt.Sprintf("%q %q", keys, args) {
 			t.Fatalf("%q -> keys %q args %q -> %q -> keys %q args %q (%v)", line, keys, args, again, k2, a2, err2)
 		}

@@ -1,4 +1,4 @@
-package editor
+package ui
 
 import (
 	"io"
@@ -14,30 +14,24 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-
-	"luascope/themes"
 )
 
-// Model is the script pane: a multi-line Lua editor with incremental
+// Editor is the script pane: a multi-line Lua editor with incremental
 // syntax highlighting, undo, selection, search and an error-line marker.
 // It is a value like the bubbles components (Update returns a new
-// Model), but the text, history and render caches sit behind pointers so
+// Editor), but the text, history and render caches sit behind pointers so
 // that View, which has a value receiver, can fill its caches.
-type Model struct {
-	// KeyMap is the editor's bindings; the root may change them before
-	// the first key, like a bubbles component's KeyMap.
-	KeyMap KeyMap
-
-	theme themes.Theme
-	doc   *doc
-	hist  *history
-	rc    *renderCache
+type Editor struct {
+	c    *Common
+	doc  *edDoc
+	hist *edHistory
+	rc   *edRenderCache
 
 	filename      string
 	width, height int
 	focused       bool
 
-	cur, anchor pos // anchor is the other end of the selection
+	cur, anchor edPos // anchor is the other end of the selection
 	sel         bool
 	goal        int // display column kept by up/down moves; -1 takes it from the cursor
 	top, left   int // first visible line; first visible display column
@@ -46,7 +40,7 @@ type Model struct {
 	// marks are lint findings by 1-based line: 'E' error, 'W' warning, 'I' info.
 	marks map[int]byte
 
-	prompt    uint8 // promptNone, promptFind, promptGoto
+	prompt    uint8 // edPromptNone, edPromptFind, edPromptGoto
 	input     textinput.Model
 	query     string // the find query, kept after the bar closes for FindNext
 	searchGen uint64 // changes with the query and the bar; in the row cache key
@@ -59,17 +53,18 @@ type Model struct {
 
 // Prompts that can occupy the bottom line of the pane.
 const (
-	promptNone uint8 = iota
-	promptFind
-	promptGoto
+	edPromptNone uint8 = iota
+	edPromptFind
+	edPromptGoto
 )
 
-// tabWidth is how many columns a tab in the source occupies on screen.
-const tabWidth = 4
+// edTabWidth is how many columns a tab in the source occupies on screen.
+const edTabWidth = 4
 
-// New returns an empty, blurred editor drawn in theme t with the default
-// key map.
-func New(t themes.Theme) Model {
+var _ Pane = (*Editor)(nil)
+
+// NewEditor returns an empty, blurred editor using c's theme and key map.
+func NewEditor(c *Common) Editor {
 	ti := textinput.New()
 	ti.Prompt = ""
 	// A blinking cursor needs tick messages routed back to it; a steady
@@ -78,12 +73,11 @@ func New(t themes.Theme) Model {
 	// ctrl+v in the text input would read the system clipboard with an
 	// external program: I/O in Update. Bracketed paste still works.
 	ti.KeyMap.Paste.SetEnabled(false)
-	e := Model{
-		KeyMap:  DefaultKeyMap(),
-		theme:   t,
-		doc:     newDoc(""),
-		hist:    &history{},
-		rc:      newRenderCache(),
+	e := Editor{
+		c:       c,
+		doc:     newEdDoc(""),
+		hist:    &edHistory{},
+		rc:      newEdRenderCache(),
 		goal:    -1,
 		input:   ti,
 		clipOut: os.Stdout,
@@ -91,68 +85,61 @@ func New(t themes.Theme) Model {
 	// Build the styles now rather than in the first View: it may ask the
 	// terminal for its background colour, which belongs before the
 	// program starts, not in a View.
-	e.rc.styles(t)
+	e.rc.styles(c.Theme)
 	return e
-}
-
-// SetTheme draws the editor in t from the next frame on. The styles are
-// built here, not in View, for the reason given in New.
-func (e *Model) SetTheme(t themes.Theme) {
-	e.theme = t
-	e.rc.styles(t)
 }
 
 // Init does nothing: the editor needs no start-up command. It exists so
 // that the editor can be run on its own as a tea.Model in tests and demos.
-func (e Model) Init() tea.Cmd { return nil }
+func (e Editor) Init() tea.Cmd { return nil }
 
 // SetValue replaces the script, clears the undo history and marks the new
 // text as saved (it is what was just loaded). The cursor goes to the top
 // and the error marker is cleared, since it named a line of the old text.
-func (e *Model) SetValue(src string) {
+func (e *Editor) SetValue(src string) {
 	e.doc.setText(src)
 	e.hist.reset()
-	e.cur, e.anchor, e.sel, e.goal = pos{}, pos{}, false, -1
+	e.cur, e.anchor, e.sel, e.goal = edPos{}, edPos{}, false, -1
 	e.top, e.left = 0, 0
 	e.errLine = 0
 	e.status = ""
 }
 
 // Value is the script exactly as it will be sent to Redis.
-func (e Model) Value() string { return e.doc.value() }
+func (e Editor) Value() string { return e.doc.value() }
 
 // Revision changes whenever the text does (an edit, undo, redo,
 // SetValue), so the root can notice an edit without comparing whole
 // scripts: Value joins the lines, which on a 10,000-line script is
 // worth avoiding on every key.
-func (e Model) Revision() uint64 { return e.doc.rev }
+func (e Editor) Revision() uint64 { return e.doc.rev }
 
 // Modified reports whether the text differs from what was last saved
 // (MarkSaved) or loaded (SetValue); undoing back to that text clears it.
-func (e Model) Modified() bool { return e.hist.current() != e.hist.saved }
+func (e Editor) Modified() bool { return e.hist.current() != e.hist.saved }
 
 // MarkSaved records the current text as saved, after the root wrote it.
-func (e *Model) MarkSaved() {
+func (e *Editor) MarkSaved() {
 	e.hist.saved = e.hist.current()
 	e.hist.open = false // typing on must not merge into the saved step
 }
 
 // SetFilename sets the path shown in the title and used by the root for
 // saving; "" means an unsaved scratch script.
-func (e *Model) SetFilename(path string) { e.filename = path }
+func (e *Editor) SetFilename(path string) { e.filename = path }
 
 // Filename is the path set by SetFilename.
-func (e Model) Filename() string { return e.filename }
+func (e Editor) Filename() string { return e.filename }
 
 // CursorLine is the 1-based line of the cursor, for the status bar.
-func (e Model) CursorLine() int { return e.cur.line + 1 }
+func (e Editor) CursorLine() int { return e.cur.line + 1 }
 
 // LineCount is the number of lines (an empty script has one).
-func (e Model) LineCount() int { return e.doc.lineCount() }
+func (e Editor) LineCount() int { return e.doc.lineCount() }
 
 // SetErrorLine marks the line (1-based) that the last error names, with a
 // marker in the gutter; 0 clears it.
-func (e *Model) SetErrorLine(n int) {
+func (e *Editor) SetErrorLine(n int) {
 	if n < 0 {
 		n = 0
 	}
@@ -160,19 +147,19 @@ func (e *Model) SetErrorLine(n int) {
 }
 
 // ErrorLine is the line marked by SetErrorLine, 0 for none.
-func (e Model) ErrorLine() int { return e.errLine }
+func (e Editor) ErrorLine() int { return e.errLine }
 
 // SetLintMarks shows lint findings in the gutter (✗ error, ! warning,
 // · info) until the next call; the error marker ▶ of a run wins.
-func (e *Model) SetLintMarks(marks map[int]byte) { e.marks = marks }
+func (e *Editor) SetLintMarks(marks map[int]byte) { e.marks = marks }
 
 // GotoLine moves the cursor to the first non-blank character of line n
 // (1-based, clamped) and scrolls it to the middle of the pane when it was
 // off screen, so that the line an error names is seen with its context.
-func (e *Model) GotoLine(n int) {
+func (e *Editor) GotoLine(n int) {
 	n = max(1, min(n, e.doc.lineCount())) - 1
 	text := e.doc.text(n)
-	e.cur = pos{n, len(text) - len(strings.TrimLeft(text, " \t"))}
+	e.cur = edPos{n, len(text) - len(strings.TrimLeft(text, " \t"))}
 	e.sel, e.goal = false, -1
 	e.hist.open = false
 	if rows := e.textRows(); rows > 0 && (n < e.top || n >= e.top+rows) {
@@ -184,13 +171,13 @@ func (e *Model) GotoLine(n int) {
 // SetClipboardOutput sets where Copy and Cut write the OSC 52 sequence that
 // sets the system clipboard; the default is os.Stdout. The root passes
 // the program's output if it is not stdout; tests pass a buffer.
-func (e *Model) SetClipboardOutput(w io.Writer) { e.clipOut = w }
+func (e *Editor) SetClipboardOutput(w io.Writer) { e.clipOut = w }
 
 // Title is the pane title for the root to draw: file name, short SHA (the
 // name Redis gives the script), shebang flags and [+] when modified, e.g.
 // "script.lua • sha 1a2b3c4 • flags no-writes • [+]". The SHA is computed
 // once per change of the text.
-func (e Model) Title() string {
+func (e Editor) Title() string {
 	name := "untitled"
 	if e.filename != "" {
 		name = filepath.Base(e.filename)
@@ -212,32 +199,32 @@ func (e Model) Title() string {
 }
 
 // SetSize sets the pane's inner size; View returns exactly width×height.
-func (e *Model) SetSize(width, height int) {
+func (e *Editor) SetSize(width, height int) {
 	e.width, e.height = max(0, width), max(0, height)
-	e.input.Width = max(1, e.width-promptWidth(e.prompt)-statusWidth-1)
+	e.input.Width = max(1, e.width-edPromptWidth(e.prompt)-edStatusWidth-1)
 	e.scrollToCursor()
 }
 
 // Focus gives the editor the keyboard: the cursor is drawn.
-func (e *Model) Focus() {
+func (e *Editor) Focus() {
 	e.focused = true
-	if e.prompt != promptNone {
+	if e.prompt != edPromptNone {
 		e.input.Focus()
 	}
 }
 
 // Blur takes the keyboard away: the cursor is hidden.
-func (e *Model) Blur() {
+func (e *Editor) Blur() {
 	e.focused = false
 	e.input.Blur()
 }
 
 // Focused reports whether the editor has the keyboard.
-func (e Model) Focused() bool { return e.focused }
+func (e Editor) Focused() bool { return e.focused }
 
-// ClipboardWrittenMsg reports the OSC 52 write of a copy; Err is for the
+// clipboardWrittenMsg reports the OSC 52 write of a copy; err is for the
 // root's status bar (a closed terminal, say).
-type ClipboardWrittenMsg struct{ Err error }
+type clipboardWrittenMsg struct{ err error }
 
 // copyToClipboardCmd writes text to the terminal's clipboard with OSC 52.
 // It captures only the writer and the text, never the model, and runs as
@@ -245,24 +232,24 @@ type ClipboardWrittenMsg struct{ Err error }
 func copyToClipboardCmd(w io.Writer, text string) tea.Cmd {
 	return func() tea.Msg {
 		_, err := osc52.New(text).WriteTo(w)
-		return ClipboardWrittenMsg{Err: err}
+		return clipboardWrittenMsg{err: err}
 	}
 }
 
 // Update handles keys while focused (the root sends keys only to the
 // focused pane and handles tab itself) and forwards other messages to the
 // prompt's text input.
-func (e Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+func (e Editor) Update(msg tea.Msg) (Editor, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		if !e.focused {
 			return e, nil
 		}
 		return e.updateKey(msg)
-	case ClipboardWrittenMsg:
+	case clipboardWrittenMsg:
 		return e, nil
 	}
-	if e.prompt != promptNone {
+	if e.prompt != edPromptNone {
 		var cmd tea.Cmd
 		e.input, cmd = e.input.Update(msg)
 		return e, cmd
@@ -270,14 +257,14 @@ func (e Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	return e, nil
 }
 
-func (e Model) updateKey(msg tea.KeyMsg) (Model, tea.Cmd) {
-	k := e.KeyMap
-	if e.prompt != promptNone {
+func (e Editor) updateKey(msg tea.KeyMsg) (Editor, tea.Cmd) {
+	k := e.c.Keys
+	if e.prompt != edPromptNone {
 		return e.updatePrompt(msg)
 	}
 	if msg.Paste {
 		// One undo step, never merged with typing around it.
-		e.insert(normalizeNewlines(string(msg.Runes)), editOther)
+		e.insert(edNormalizeNewlines(string(msg.Runes)), edEditOther)
 		return e, nil
 	}
 	// Printable text first, so that no binding can steal a letter.
@@ -286,7 +273,7 @@ func (e Model) updateKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		if msg.Type == tea.KeySpace {
 			runes = []rune{' '}
 		}
-		e.insert(normalizeNewlines(string(runes)), editType)
+		e.insert(edNormalizeNewlines(string(runes)), edEditType)
 		return e, nil
 	}
 	if key.Matches(msg, k.Backspace) {
@@ -306,14 +293,14 @@ func (e Model) updateKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.Redo):
 		e.redo()
 	case key.Matches(msg, k.SelectAll):
-		e.anchor, e.cur, e.sel = pos{}, e.doc.end(), true
+		e.anchor, e.cur, e.sel = edPos{}, e.doc.end(), true
 	case key.Matches(msg, k.Copy):
 		cmd = e.copySelection(false)
 	case key.Matches(msg, k.Cut):
 		cmd = e.copySelection(true)
 	case key.Matches(msg, k.Paste):
 		if e.clip != "" {
-			e.insert(e.clip, editOther)
+			e.insert(e.clip, edEditOther)
 		}
 	case key.Matches(msg, k.Find):
 		e.openFind()
@@ -324,7 +311,7 @@ func (e Model) updateKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 			e.findNext()
 		}
 	case key.Matches(msg, k.GotoLine):
-		e.openPrompt(promptGoto, "")
+		e.openPrompt(edPromptGoto, "")
 	case key.Matches(msg, k.Dismiss):
 		e.sel = false
 	case key.Matches(msg, k.Newline):
@@ -332,7 +319,7 @@ func (e Model) updateKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.DeleteWordBackward):
 		if !e.deleteSelection() {
 			from := e.wordLeft(e.cur)
-			e.replace(from, e.cur, "", editOther)
+			e.replace(from, e.cur, "", edEditOther)
 		}
 
 	case key.Matches(msg, k.Left):
@@ -358,9 +345,9 @@ func (e Model) updateKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.LineStart):
 		e.moveTo(e.smartHome(e.cur), false)
 	case key.Matches(msg, k.LineEnd):
-		e.moveTo(pos{e.cur.line, len(e.doc.text(e.cur.line))}, false)
+		e.moveTo(edPos{e.cur.line, len(e.doc.text(e.cur.line))}, false)
 	case key.Matches(msg, k.DocStart):
-		e.moveTo(pos{}, false)
+		e.moveTo(edPos{}, false)
 	case key.Matches(msg, k.DocEnd):
 		e.moveTo(e.doc.end(), false)
 	case key.Matches(msg, k.WordLeft):
@@ -379,13 +366,13 @@ func (e Model) updateKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.SelectLineStart):
 		e.moveTo(e.smartHome(e.cur), true)
 	case key.Matches(msg, k.SelectLineEnd):
-		e.moveTo(pos{e.cur.line, len(e.doc.text(e.cur.line))}, true)
+		e.moveTo(edPos{e.cur.line, len(e.doc.text(e.cur.line))}, true)
 	case key.Matches(msg, k.SelectWordLeft):
 		e.moveTo(e.wordLeft(e.cur), true)
 	case key.Matches(msg, k.SelectWordRight):
 		e.moveTo(e.wordRight(e.cur), true)
 	case key.Matches(msg, k.SelectDocStart):
-		e.moveTo(pos{}, true)
+		e.moveTo(edPos{}, true)
 	case key.Matches(msg, k.SelectDocEnd):
 		e.moveTo(e.doc.end(), true)
 	default:
@@ -396,14 +383,14 @@ func (e Model) updateKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 }
 
 // updatePrompt handles keys while the find or go-to bar is open.
-func (e Model) updatePrompt(msg tea.KeyMsg) (Model, tea.Cmd) {
-	k := e.KeyMap
+func (e Editor) updatePrompt(msg tea.KeyMsg) (Editor, tea.Cmd) {
+	k := e.c.Keys
 	switch {
 	case key.Matches(msg, k.Dismiss):
 		e.closePrompt()
 		return e, nil
 	case key.Matches(msg, k.Newline):
-		if e.prompt == promptFind {
+		if e.prompt == edPromptFind {
 			e.findNext()
 			return e, nil
 		}
@@ -415,7 +402,7 @@ func (e Model) updatePrompt(msg tea.KeyMsg) (Model, tea.Cmd) {
 		e.closePrompt()
 		e.GotoLine(n)
 		return e, nil
-	case e.prompt == promptFind && key.Matches(msg, k.FindNext):
+	case e.prompt == edPromptFind && key.Matches(msg, k.FindNext):
 		e.findNext()
 		return e, nil
 	}
@@ -424,7 +411,7 @@ func (e Model) updatePrompt(msg tea.KeyMsg) (Model, tea.Cmd) {
 	e.input, cmd = e.input.Update(msg)
 	if v := e.input.Value(); v != before {
 		e.status = ""
-		if e.prompt == promptFind {
+		if e.prompt == edPromptFind {
 			e.query = v
 			e.searchGen++
 		}
@@ -432,40 +419,40 @@ func (e Model) updatePrompt(msg tea.KeyMsg) (Model, tea.Cmd) {
 	return e, cmd
 }
 
-func promptWidth(p uint8) int {
+func edPromptWidth(p uint8) int {
 	switch p {
-	case promptFind:
-		return len(findPrompt)
-	case promptGoto:
-		return len(gotoPrompt)
+	case edPromptFind:
+		return len(edFindPrompt)
+	case edPromptGoto:
+		return len(edGotoPrompt)
 	}
 	return 0
 }
 
 const (
-	findPrompt = "find: "
-	gotoPrompt = "go to line: "
+	edFindPrompt = "find: "
+	edGotoPrompt = "go to line: "
 )
 
-func (e *Model) openFind() {
+func (e *Editor) openFind() {
 	q := e.query
 	if e.sel && e.anchor.line == e.cur.line && e.anchor != e.cur {
 		q = e.doc.slice(e.selStart(), e.selEnd()) // find the selected word
 	}
-	e.openPrompt(promptFind, q)
+	e.openPrompt(edPromptFind, q)
 	if q != e.query {
 		e.query = q
 	}
 	e.searchGen++
 }
 
-func (e *Model) openPrompt(p uint8, value string) {
+func (e *Editor) openPrompt(p uint8, value string) {
 	e.prompt = p
 	e.status = ""
 	e.input.SetValue(value)
 	e.input.CursorEnd()
-	e.input.Width = max(1, e.width-promptWidth(p)-statusWidth-1)
-	st := e.rc.styles(e.theme)
+	e.input.Width = max(1, e.width-edPromptWidth(p)-edStatusWidth-1)
+	st := e.rc.styles(e.c.Theme)
 	e.input.TextStyle, e.input.PromptStyle = st.inputStyle, st.promptStyle
 	if e.focused {
 		e.input.Focus()
@@ -473,8 +460,8 @@ func (e *Model) openPrompt(p uint8, value string) {
 	e.scrollToCursor() // the bar takes a row
 }
 
-func (e *Model) closePrompt() {
-	e.prompt = promptNone
+func (e *Editor) closePrompt() {
+	e.prompt = edPromptNone
 	e.status = ""
 	e.input.Blur()
 	e.searchGen++
@@ -482,12 +469,12 @@ func (e *Model) closePrompt() {
 
 // findNext moves the cursor to the next case-insensitive match of the
 // query after the cursor, wrapping at the end of the script.
-func (e *Model) findNext() {
+func (e *Editor) findNext() {
 	if e.query == "" {
 		return
 	}
 	from := e.cur
-	if s, _ := indexFold(e.doc.text(from.line), e.query, from.col); s == from.col {
+	if s, _ := edIndexFold(e.doc.text(from.line), e.query, from.col); s == from.col {
 		from = e.runeRight(from) // already on a match: look past it
 	}
 	n := e.doc.lineCount()
@@ -502,8 +489,8 @@ func (e *Model) findNext() {
 		if wrapped {
 			line -= n
 		}
-		if s, _ := indexFold(e.doc.text(line), e.query, col); s >= 0 {
-			e.cur, e.sel, e.goal = pos{line, s}, false, -1
+		if s, _ := edIndexFold(e.doc.text(line), e.query, col); s >= 0 {
+			e.cur, e.sel, e.goal = edPos{line, s}, false, -1
 			e.status, e.statusErr = "", false
 			if wrapped {
 				e.status = "wrapped"
@@ -515,17 +502,17 @@ func (e *Model) findNext() {
 	e.status, e.statusErr = "no match", true
 }
 
-// indexFold finds q in s at or after byte from, ignoring case; it
+// edIndexFold finds q in s at or after byte from, ignoring case; it
 // returns the match's byte range or -1.
-func indexFold(s, q string, from int) (int, int) {
+func edIndexFold(s, q string, from int) (int, int) {
 	if q == "" {
 		return -1, -1
 	}
 	q0, _ := utf8.DecodeRuneInString(q)
 	for i := from; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if foldEq(r, q0) {
-			if n, ok := prefixFold(s[i:], q); ok {
+		if edFoldEq(r, q0) {
+			if n, ok := edPrefixFold(s[i:], q); ok {
 				return i, i + n
 			}
 		}
@@ -534,16 +521,16 @@ func indexFold(s, q string, from int) (int, int) {
 	return -1, -1
 }
 
-// prefixFold reports whether s starts with q ignoring case, and how many
+// edPrefixFold reports whether s starts with q ignoring case, and how many
 // bytes of s that prefix takes.
-func prefixFold(s, q string) (int, bool) {
+func edPrefixFold(s, q string) (int, bool) {
 	i := 0
 	for _, qr := range q {
 		if i >= len(s) {
 			return 0, false
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if !foldEq(r, qr) {
+		if !edFoldEq(r, qr) {
 			return 0, false
 		}
 		i += size
@@ -551,7 +538,7 @@ func prefixFold(s, q string) (int, bool) {
 	return i, true
 }
 
-func foldEq(a, b rune) bool {
+func edFoldEq(a, b rune) bool {
 	if a == b {
 		return true
 	}
@@ -567,9 +554,9 @@ func foldEq(a, b rune) bool {
 	return unicode.ToLower(a) == unicode.ToLower(b)
 }
 
-// normalizeNewlines turns the \r and \r\n that terminals send for
+// edNormalizeNewlines turns the \r and \r\n that terminals send for
 // newlines in pastes into \n.
-func normalizeNewlines(s string) string {
+func edNormalizeNewlines(s string) string {
 	if !strings.Contains(s, "\r") {
 		return s
 	}
@@ -579,14 +566,14 @@ func normalizeNewlines(s string) string {
 
 // --- selection ---
 
-func (e Model) selStart() pos {
+func (e Editor) selStart() edPos {
 	if e.anchor.less(e.cur) {
 		return e.anchor
 	}
 	return e.cur
 }
 
-func (e Model) selEnd() pos {
+func (e Editor) selEnd() edPos {
 	if e.anchor.less(e.cur) {
 		return e.cur
 	}
@@ -594,7 +581,7 @@ func (e Model) selEnd() pos {
 }
 
 // moveTo moves the cursor, extending the selection when selecting.
-func (e *Model) moveTo(p pos, selecting bool) {
+func (e *Editor) moveTo(p edPos, selecting bool) {
 	if selecting && !e.sel {
 		e.anchor, e.sel = e.cur, true
 	} else if !selecting {
@@ -608,62 +595,62 @@ func (e *Model) moveTo(p pos, selecting bool) {
 }
 
 // moveVert moves up or down keeping the display column of the first move.
-func (e *Model) moveVert(dir int, selecting bool) {
+func (e *Editor) moveVert(dir int, selecting bool) {
 	goal := e.goal
 	if goal < 0 {
-		goal = displayCol(e.doc.text(e.cur.line), e.cur.col)
+		goal = edDisplayCol(e.doc.text(e.cur.line), e.cur.col)
 	}
-	var p pos
+	var p edPos
 	switch line := e.cur.line + dir; {
 	case line < 0:
-		p = pos{}
+		p = edPos{}
 	case line >= e.doc.lineCount():
 		p = e.doc.end()
 	default:
-		p = pos{line, colForDisplay(e.doc.text(line), goal)}
+		p = edPos{line, edColForDisplay(e.doc.text(line), goal)}
 	}
 	e.moveTo(p, selecting)
 	e.goal = goal
 }
 
 // page moves the cursor and the view by one screen.
-func (e *Model) page(dir int) {
+func (e *Editor) page(dir int) {
 	rows := max(1, e.textRows())
 	goal := e.goal
 	if goal < 0 {
-		goal = displayCol(e.doc.text(e.cur.line), e.cur.col)
+		goal = edDisplayCol(e.doc.text(e.cur.line), e.cur.col)
 	}
 	line := max(0, min(e.cur.line+dir*rows, e.doc.lineCount()-1))
 	e.top = max(0, min(e.top+dir*rows, e.doc.lineCount()-1))
-	e.moveTo(pos{line, colForDisplay(e.doc.text(line), goal)}, false)
+	e.moveTo(edPos{line, edColForDisplay(e.doc.text(line), goal)}, false)
 	e.goal = goal
 }
 
-func (e Model) runeLeft(p pos) pos {
+func (e Editor) runeLeft(p edPos) edPos {
 	if p.col == 0 {
 		if p.line == 0 {
 			return p
 		}
-		return pos{p.line - 1, len(e.doc.text(p.line - 1))}
+		return edPos{p.line - 1, len(e.doc.text(p.line - 1))}
 	}
 	_, size := utf8.DecodeLastRuneInString(e.doc.text(p.line)[:p.col])
-	return pos{p.line, p.col - size}
+	return edPos{p.line, p.col - size}
 }
 
-func (e Model) runeRight(p pos) pos {
+func (e Editor) runeRight(p edPos) edPos {
 	text := e.doc.text(p.line)
 	if p.col >= len(text) {
 		if p.line+1 >= e.doc.lineCount() {
 			return p
 		}
-		return pos{p.line + 1, 0}
+		return edPos{p.line + 1, 0}
 	}
 	_, size := utf8.DecodeRuneInString(text[p.col:])
-	return pos{p.line, p.col + size}
+	return edPos{p.line, p.col + size}
 }
 
-// class groups runes for word moves: space, word, punctuation.
-func class(r rune) int {
+// edClass groups runes for word moves: space, word, punctuation.
+func edClass(r rune) int {
 	switch {
 	case unicode.IsSpace(r):
 		return 0
@@ -674,7 +661,7 @@ func class(r rune) int {
 }
 
 // wordLeft skips spaces backwards, then one run of the same class.
-func (e Model) wordLeft(p pos) pos {
+func (e Editor) wordLeft(p edPos) edPos {
 	if p.col == 0 {
 		return e.runeLeft(p)
 	}
@@ -682,37 +669,37 @@ func (e Model) wordLeft(p pos) pos {
 	i := p.col
 	for i > 0 {
 		r, size := utf8.DecodeLastRuneInString(text[:i])
-		if class(r) != 0 {
+		if edClass(r) != 0 {
 			break
 		}
 		i -= size
 	}
 	if i > 0 {
 		r, _ := utf8.DecodeLastRuneInString(text[:i])
-		c := class(r)
+		c := edClass(r)
 		for i > 0 {
 			r, size := utf8.DecodeLastRuneInString(text[:i])
-			if class(r) != c {
+			if edClass(r) != c {
 				break
 			}
 			i -= size
 		}
 	}
-	return pos{p.line, i}
+	return edPos{p.line, i}
 }
 
 // wordRight skips one run of the same class, then spaces.
-func (e Model) wordRight(p pos) pos {
+func (e Editor) wordRight(p edPos) edPos {
 	text := e.doc.text(p.line)
 	if p.col >= len(text) {
 		return e.runeRight(p)
 	}
 	i := p.col
 	r, _ := utf8.DecodeRuneInString(text[i:])
-	if c := class(r); c != 0 {
+	if c := edClass(r); c != 0 {
 		for i < len(text) {
 			r, size := utf8.DecodeRuneInString(text[i:])
-			if class(r) != c {
+			if edClass(r) != c {
 				break
 			}
 			i += size
@@ -720,23 +707,23 @@ func (e Model) wordRight(p pos) pos {
 	}
 	for i < len(text) {
 		r, size := utf8.DecodeRuneInString(text[i:])
-		if class(r) != 0 {
+		if edClass(r) != 0 {
 			break
 		}
 		i += size
 	}
-	return pos{p.line, i}
+	return edPos{p.line, i}
 }
 
 // smartHome goes to the first non-blank character, or to column 0 when
 // already there: code lines are indented, and that is where one starts.
-func (e Model) smartHome(p pos) pos {
+func (e Editor) smartHome(p edPos) edPos {
 	text := e.doc.text(p.line)
 	ind := len(text) - len(strings.TrimLeft(text, " \t"))
 	if p.col == ind {
-		return pos{p.line, 0}
+		return edPos{p.line, 0}
 	}
-	return pos{p.line, ind}
+	return edPos{p.line, ind}
 }
 
 // --- editing ---
@@ -744,21 +731,21 @@ func (e Model) smartHome(p pos) pos {
 // ReplaceAll swaps the whole text as one undoable edit: text coming back
 // from $EDITOR is a change the user has not saved yet (unlike SetValue,
 // which is for opening a file).
-func (e *Model) ReplaceAll(src string) {
+func (e *Editor) ReplaceAll(src string) {
 	if src == e.Value() {
 		return
 	}
-	e.replace(pos{}, e.doc.end(), src, editOther)
+	e.replace(edPos{}, e.doc.end(), src, edEditOther)
 }
 
 // replace edits the text, records the undo step and moves the cursor to
 // the end of the inserted text.
-func (e *Model) replace(from, to pos, text string, kind uint8) {
+func (e *Editor) replace(from, to edPos, text string, kind uint8) {
 	removed := e.doc.slice(from, to)
 	if removed == "" && text == "" {
 		return
 	}
-	ed := edit{
+	ed := edEdit{
 		from: from, removed: removed, inserted: text, kind: kind,
 		curBefore: e.cur, anchorBefore: e.anchor, selBefore: e.sel,
 	}
@@ -771,56 +758,56 @@ func (e *Model) replace(from, to pos, text string, kind uint8) {
 }
 
 // insert types or pastes text over the selection, if any.
-func (e *Model) insert(text string, kind uint8) {
+func (e *Editor) insert(text string, kind uint8) {
 	if text == "" {
 		return
 	}
 	from, to := e.cur, e.cur
 	if e.sel {
 		from, to = e.selStart(), e.selEnd()
-		kind = editOther
+		kind = edEditOther
 	}
 	e.replace(from, to, text, kind)
 }
 
 // deleteSelection deletes the selected text, reporting whether there was any.
-func (e *Model) deleteSelection() bool {
+func (e *Editor) deleteSelection() bool {
 	if !e.sel {
 		return false
 	}
-	e.replace(e.selStart(), e.selEnd(), "", editOther)
+	e.replace(e.selStart(), e.selEnd(), "", edEditOther)
 	return true
 }
 
-func (e *Model) backspace() {
+func (e *Editor) backspace() {
 	if e.deleteSelection() {
 		e.hist.open = false
 		return
 	}
-	e.replace(e.runeLeft(e.cur), e.cur, "", editBackspace)
+	e.replace(e.runeLeft(e.cur), e.cur, "", edEditBackspace)
 }
 
-func (e *Model) deleteForward() {
+func (e *Editor) deleteForward() {
 	if e.deleteSelection() {
 		e.hist.open = false
 		return
 	}
-	e.replace(e.cur, e.runeRight(e.cur), "", editDelete)
+	e.replace(e.cur, e.runeRight(e.cur), "", edEditDelete)
 }
 
 // newline breaks the line and copies the current line's indentation (up to
 // the cursor) onto the new one.
-func (e *Model) newline() {
+func (e *Editor) newline() {
 	from := e.cur
 	if e.sel {
 		from = e.selStart()
 	}
 	text := e.doc.text(from.line)
 	ind := len(text) - len(strings.TrimLeft(text, " \t"))
-	e.insert("\n"+text[:min(ind, from.col)], editOther)
+	e.insert("\n"+text[:min(ind, from.col)], edEditOther)
 }
 
-func (e *Model) undo() {
+func (e *Editor) undo() {
 	h := e.hist
 	if len(h.undo) == 0 {
 		return
@@ -828,13 +815,13 @@ func (e *Model) undo() {
 	ed := h.undo[len(h.undo)-1]
 	h.undo = h.undo[:len(h.undo)-1]
 	e.doc.horizon = max(e.top, ed.from.line) + e.textRows()
-	e.doc.replace(ed.from, after(ed.from, ed.inserted), ed.removed)
+	e.doc.replace(ed.from, edAfter(ed.from, ed.inserted), ed.removed)
 	h.redo = append(h.redo, ed)
 	e.cur, e.anchor, e.sel, e.goal = ed.curBefore, ed.anchorBefore, ed.selBefore, -1
 	e.scrollToCursor()
 }
 
-func (e *Model) redo() {
+func (e *Editor) redo() {
 	h := e.hist
 	if len(h.redo) == 0 {
 		return
@@ -842,7 +829,7 @@ func (e *Model) redo() {
 	ed := h.redo[len(h.redo)-1]
 	h.redo = h.redo[:len(h.redo)-1]
 	e.doc.horizon = max(e.top, ed.from.line) + e.textRows()
-	e.doc.replace(ed.from, after(ed.from, ed.removed), ed.inserted)
+	e.doc.replace(ed.from, edAfter(ed.from, ed.removed), ed.inserted)
 	h.undo = append(h.undo, ed)
 	e.cur, e.sel, e.goal = ed.curAfter, false, -1
 	e.scrollToCursor()
@@ -850,7 +837,7 @@ func (e *Model) redo() {
 
 // copySelection puts the selection on the internal clipboard and returns
 // the command that also sets the terminal's clipboard; cut deletes it.
-func (e *Model) copySelection(cut bool) tea.Cmd {
+func (e *Editor) copySelection(cut bool) tea.Cmd {
 	if !e.sel {
 		return nil
 	}
@@ -868,8 +855,8 @@ func (e *Model) copySelection(cut bool) tea.Cmd {
 // --- scrolling ---
 
 // textRows is the number of rows that show text (the bar takes one).
-func (e Model) textRows() int {
-	if e.prompt != promptNone {
+func (e Editor) textRows() int {
+	if e.prompt != edPromptNone {
 		return max(0, e.height-1)
 	}
 	return e.height
@@ -877,7 +864,7 @@ func (e Model) textRows() int {
 
 // gutterWidth is the width of the gutter: a marker column, the line
 // numbers and a space; 0 when the pane is too narrow for it and text.
-func (e Model) gutterWidth() int {
+func (e Editor) gutterWidth() int {
 	w := max(2, len(strconv.Itoa(e.doc.lineCount()))) + 2
 	if e.width < w+1 {
 		return 0
@@ -885,10 +872,10 @@ func (e Model) gutterWidth() int {
 	return w
 }
 
-func (e Model) textWidth() int { return max(0, e.width-e.gutterWidth()) }
+func (e Editor) textWidth() int { return max(0, e.width-e.gutterWidth()) }
 
 // scrollToCursor scrolls as little as needed to show the cursor.
-func (e *Model) scrollToCursor() {
+func (e *Editor) scrollToCursor() {
 	e.cur = e.doc.clamp(e.cur)
 	e.anchor = e.doc.clamp(e.anchor)
 	if rows := e.textRows(); rows > 0 {
@@ -901,7 +888,7 @@ func (e *Model) scrollToCursor() {
 	}
 	e.top = max(0, min(e.top, e.doc.lineCount()-1))
 	if tw := e.textWidth(); tw > 0 {
-		c := displayCol(e.doc.text(e.cur.line), e.cur.col)
+		c := edDisplayCol(e.doc.text(e.cur.line), e.cur.col)
 		if c < e.left {
 			e.left = c
 		}
@@ -912,11 +899,11 @@ func (e *Model) scrollToCursor() {
 }
 
 // ShortHelp is the editor's most used bindings, for the one-line help.
-func (e Model) ShortHelp() []key.Binding {
-	k := e.KeyMap
-	if e.prompt != promptNone {
+func (e Editor) ShortHelp() []key.Binding {
+	k := e.c.Keys
+	if e.prompt != edPromptNone {
 		enter := k.Newline
-		if e.prompt == promptFind {
+		if e.prompt == edPromptFind {
 			enter.SetHelp("enter", "next match")
 			return []key.Binding{enter, k.Dismiss}
 		}
@@ -935,8 +922,8 @@ func (e Model) ShortHelp() []key.Binding {
 }
 
 // FullHelp is every binding the editor uses, grouped for the help screen.
-func (e Model) FullHelp() [][]key.Binding {
-	k := e.KeyMap
+func (e Editor) FullHelp() [][]key.Binding {
+	k := e.c.Keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown},
 		{k.LineStart, k.LineEnd, k.DocStart, k.DocEnd, k.WordLeft, k.WordRight},

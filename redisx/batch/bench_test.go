@@ -1,4 +1,4 @@
-package redisx_test
+package batch_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"luascope/redisx"
+	"luascope/redisx/batch"
 	"luascope/redisx/sandbox"
 )
 
@@ -53,12 +54,12 @@ func BenchmarkBatchStandalone(b *testing.B) {
 	script := redisx.NewScript("return redis.call('INCRBY', KEYS[1], ARGV[1])")
 	b.ReportAllocs()
 	b.ResetTimer()
-	rep, err := s.Batch(context.Background(), script, &batchBenchInput{n: b.N}, redisx.BatchOptions{Pipeline: 64})
+	rep, err := batch.Run(context.Background(), s, script, &batchBenchInput{n: b.N}, batch.Options{Pipeline: 64})
 	b.StopTimer()
 	if err != nil {
 		b.Fatal(err)
 	}
-	if rep.Outcomes[redisx.BatchOK] != b.N {
+	if rep.Outcomes[batch.OK] != b.N {
 		b.Fatalf("outcomes %v, want %d ok", rep.Outcomes, b.N)
 	}
 	b.ReportMetric(rep.CallsPerSec, "calls/s")

@@ -1,4 +1,4 @@
-package editor
+package ui
 
 import (
 	"strconv"
@@ -11,22 +11,22 @@ import (
 	"luascope/themes"
 )
 
-// renderCache keeps rendered rows between frames. A row is keyed by its
+// edRenderCache keeps rendered rows between frames. A row is keyed by its
 // line's lex id (which changes whenever the line's text or tokens change)
 // plus everything else that shows in it: width, scroll, selection and
 // cursor on that line, search, error marker, theme. Typing re-renders
 // one row; an unchanged frame is map look-ups and one string join.
-type renderCache struct {
-	st    *Styles
+type edRenderCache struct {
+	st    *edStyles
 	gen   uint64
-	rows  map[uint64]cachedRow
+	rows  map[uint64]edRow
 	frame uint64
 	blank string
 
 	renders int // rows rendered (cache misses), counted for the tests
 }
 
-type rowKey struct {
+type edRowKey struct {
 	lineNo, width, gutter, left int
 	selA, selB, cursor          int // byte offsets on this line; -1 for none
 	curLine, errLine            bool
@@ -35,34 +35,33 @@ type rowKey struct {
 	styles                      uint64
 }
 
-type cachedRow struct {
-	key   rowKey
+type edRow struct {
+	key   edRowKey
 	s     string
 	frame uint64 // last frame that drew it; older rows are pruned
 }
 
-func newRenderCache() *renderCache {
-	return &renderCache{rows: make(map[uint64]cachedRow)}
+func newEdRenderCache() *edRenderCache {
+	return &edRenderCache{rows: make(map[uint64]edRow)}
 }
 
 // styles returns the styles for t, rebuilding them when the theme changed.
-func (rc *renderCache) styles(t themes.Theme) *Styles {
+func (rc *edRenderCache) styles(t themes.Theme) *edStyles {
 	if rc.st == nil || rc.st.theme != t {
 		rc.gen++
-		rc.st = NewStyles(t)
-		rc.st.gen = rc.gen
+		rc.st = newEdStyles(t, rc.gen)
 	}
 	return rc.st
 }
 
 // View draws exactly width×height cells: the visible lines with gutter and
 // highlighting, and the find or go-to bar on the last row when open.
-func (e Model) View() string {
+func (e Editor) View() string {
 	if e.width <= 0 || e.height <= 0 {
 		return ""
 	}
 	rc := e.rc
-	st := rc.styles(e.theme)
+	st := rc.styles(e.c.Theme)
 	rc.frame++
 	rows := e.textRows()
 	n := e.doc.lineCount()
@@ -71,10 +70,10 @@ func (e Model) View() string {
 	}
 	gw := e.gutterWidth()
 	var search uint64
-	if e.prompt == promptFind && e.query != "" {
+	if e.prompt == edPromptFind && e.query != "" {
 		search = e.searchGen
 	}
-	selA, selB := pos{-1, -1}, pos{-1, -1}
+	selA, selB := edPos{-1, -1}, edPos{-1, -1}
 	if e.sel {
 		selA, selB = e.selStart(), e.selEnd()
 	}
@@ -94,7 +93,7 @@ func (e Model) View() string {
 			continue
 		}
 		ln := &e.doc.lines[i]
-		key := rowKey{
+		key := edRowKey{
 			lineNo: i, width: e.width, gutter: gw, left: e.left,
 			selA: -1, selB: -1, cursor: -1,
 			curLine: e.focused && i == e.cur.line,
@@ -123,10 +122,10 @@ func (e Model) View() string {
 		}
 		s := e.renderRow(st, ln, key)
 		rc.renders++
-		rc.rows[ln.id] = cachedRow{key: key, s: s, frame: rc.frame}
+		rc.rows[ln.id] = edRow{key: key, s: s, frame: rc.frame}
 		b.WriteString(s)
 	}
-	if e.prompt != promptNone {
+	if e.prompt != edPromptNone {
 		if rows > 0 {
 			b.WriteByte('\n')
 		}
@@ -142,15 +141,15 @@ func (e Model) View() string {
 	return b.String()
 }
 
-// rowWriter writes styled runs, switching escape sequences only when
+// edRowWriter writes styled runs, switching escape sequences only when
 // the style changes.
-type rowWriter struct {
+type edRowWriter struct {
 	b    strings.Builder
-	cur  ansiSeq
+	cur  edAnsi
 	open bool
 }
 
-func (w *rowWriter) put(a ansiSeq, s string) {
+func (w *edRowWriter) put(a edAnsi, s string) {
 	if !w.open || a.open != w.cur.open {
 		if w.open {
 			w.b.WriteString(w.cur.close)
@@ -161,29 +160,29 @@ func (w *rowWriter) put(a ansiSeq, s string) {
 	w.b.WriteString(s)
 }
 
-func (w *rowWriter) finish() string {
+func (w *edRowWriter) finish() string {
 	if w.open {
 		w.b.WriteString(w.cur.close)
 	}
 	return w.b.String()
 }
 
-const spaces = "                                                                " // 64
+const edSpaces = "                                                                " // 64
 
-// pad returns n spaces (n may exceed spaces only on huge terminals).
-func pad(n int) string {
-	if n <= len(spaces) {
-		return spaces[:n]
+// edPad returns n spaces (n may exceed edSpaces only on huge terminals).
+func edPad(n int) string {
+	if n <= len(edSpaces) {
+		return edSpaces[:n]
 	}
 	return strings.Repeat(" ", n)
 }
 
 // renderRow draws one line: gutter, then the text from column left,
 // exactly key.width cells.
-func (e Model) renderRow(st *Styles, ln *docLine, key rowKey) string {
-	var w rowWriter
+func (e Editor) renderRow(st *edStyles, ln *edLine, key edRowKey) string {
+	var w edRowWriter
 	w.b.Grow(key.width + 64)
-	plain := ansiSeq{}
+	plain := edAnsi{}
 	if key.gutter > 0 {
 		switch {
 		case key.errLine:
@@ -198,7 +197,7 @@ func (e Model) renderRow(st *Styles, ln *docLine, key rowKey) string {
 			w.put(plain, " ")
 		}
 		num := strconv.Itoa(key.lineNo + 1)
-		w.put(plain, pad(key.gutter-2-len(num)))
+		w.put(plain, edPad(key.gutter-2-len(num)))
 		switch {
 		case key.errLine:
 			w.put(st.gutterErr, num)
@@ -213,7 +212,7 @@ func (e Model) renderRow(st *Styles, ln *docLine, key rowKey) string {
 	var matches [][2]int
 	if key.search != 0 {
 		for from := 0; ; {
-			s, end := indexFold(ln.text, e.query, from)
+			s, end := edIndexFold(ln.text, e.query, from)
 			if s < 0 {
 				break
 			}
@@ -221,25 +220,25 @@ func (e Model) renderRow(st *Styles, ln *docLine, key rowKey) string {
 			from = end
 		}
 	}
-	if renderText(&w, st, ln, key, tw, matches) {
+	if edRenderText(&w, st, ln, key, tw, matches) {
 		return w.finish() // every cell counted exactly: no need to measure
 	}
-	return fit(w.finish(), key.width)
+	return edFit(w.finish(), key.width)
 }
 
-// renderText draws the visible cells [left, left+tw) of a line. Tabs
+// edRenderText draws the visible cells [left, left+tw) of a line. Tabs
 // become spaces to the next tab stop; control bytes, invalid UTF-8 and
 // invisible format characters (bidi overrides…) are shown escaped in a
 // muted style and are never written to the terminal as they are.
 // It reports whether the width is certain (only ASCII was drawn);
 // otherwise the caller measures the row as lipgloss would.
-func renderText(w *rowWriter, st *Styles, ln *docLine, key rowKey, tw int, matches [][2]int) bool {
+func edRenderText(w *edRowWriter, st *edStyles, ln *edLine, key edRowKey, tw int, matches [][2]int) bool {
 	exact := true
 	text, spans := ln.text, ln.spans
 	left, end := key.left, key.left+tw
-	base := ovNone
+	base := edOvNone
 	if key.curLine {
-		base = ovLine
+		base = edOvLine
 	}
 	col, si, mi := 0, 0, 0
 	for bi := 0; bi < len(text) && col < end; {
@@ -247,7 +246,7 @@ func renderText(w *rowWriter, st *Styles, ln *docLine, key rowKey, tw int, match
 		for si < len(spans) && int(spans[si].end) <= bi {
 			si++
 		}
-		tok := tokText
+		tok := edTokText
 		if si < len(spans) {
 			tok = spans[si].tok
 		}
@@ -255,34 +254,34 @@ func renderText(w *rowWriter, st *Styles, ln *docLine, key rowKey, tw int, match
 		cells := 0
 		switch {
 		case r == '\t':
-			cells = tabWidth - col%tabWidth
-			disp = pad(cells)
-		case needsEscape(r, size):
-			disp = escapeText(r, size, text[bi])
+			cells = edTabWidth - col%edTabWidth
+			disp = edPad(cells)
+		case edNeedsEscape(r, size):
+			disp = edEscapeText(r, size, text[bi])
 			cells = len(disp)
-			tok = tokEscape
+			tok = edTokEscape
 		default:
 			disp = text[bi : bi+size]
-			cells = runeWidth(r)
+			cells = edRuneWidth(r)
 			if r >= utf8.RuneSelf {
 				exact = false // wide, zero-width or a grapheme cluster
 			}
 		}
 		ov := base
 		if bi >= key.selA && bi < key.selB {
-			ov = ovSel
+			ov = edOvSel
 		}
 		for mi < len(matches) && matches[mi][1] <= bi {
 			mi++
 		}
 		if mi < len(matches) && matches[mi][0] <= bi {
-			ov = ovMatch
+			ov = edOvMatch
 			if key.cursor >= 0 && matches[mi][0] == key.cursor {
-				ov = ovCurMatch
+				ov = edOvCurMatch
 			}
 		}
 		if bi == key.cursor {
-			ov = ovCursor
+			ov = edOvCursor
 		}
 		a := st.tok[tok][ov]
 		switch {
@@ -291,10 +290,10 @@ func renderText(w *rowWriter, st *Styles, ln *docLine, key rowKey, tw int, match
 		case col+cells > left && col < end:
 			// Cut by the left or right edge.
 			from, to := max(left, col)-col, min(end, col+cells)-col
-			if r == '\t' || tok == tokEscape {
+			if r == '\t' || tok == edTokEscape {
 				w.put(a, disp[from:to])
 			} else {
-				w.put(a, pad(to-from)) // half a wide character
+				w.put(a, edPad(to-from)) // half a wide character
 			}
 		}
 		col += cells
@@ -305,29 +304,29 @@ func renderText(w *rowWriter, st *Styles, ln *docLine, key rowKey, tw int, match
 	if col < end && col >= left {
 		switch {
 		case key.cursor == len(text):
-			w.put(st.tok[tokText][ovCursor], " ")
+			w.put(st.tok[edTokText][edOvCursor], " ")
 			col++
 		case key.selA <= len(text) && key.selB > len(text):
-			w.put(st.tok[tokText][ovSel], " ")
+			w.put(st.tok[edTokText][edOvSel], " ")
 			col++
 		}
 	}
 	if fill := end - max(col, left); fill > 0 {
-		w.put(st.fill[base], pad(fill))
+		w.put(st.fill[base], edPad(fill))
 	}
 	return exact
 }
 
 // promptRow is the find or go-to bar: label, input, status.
-func (e Model) promptRow(st *Styles) string {
-	label := findPrompt
-	if e.prompt == promptGoto {
-		label = gotoPrompt
+func (e Editor) promptRow(st *edStyles) string {
+	label := edFindPrompt
+	if e.prompt == edPromptGoto {
+		label = edGotoPrompt
 	}
-	var w rowWriter
+	var w edRowWriter
 	w.put(st.prompt, label)
-	inW := max(0, e.width-len(label)-statusWidth)
-	w.put(ansiSeq{}, fit(e.input.View(), inW))
+	inW := max(0, e.width-len(label)-edStatusWidth)
+	w.put(edAnsi{}, edFit(e.input.View(), inW))
 	if e.status != "" {
 		a := st.notice
 		if e.statusErr {
@@ -335,30 +334,30 @@ func (e Model) promptRow(st *Styles) string {
 		}
 		w.put(a, e.status)
 	}
-	return fit(w.finish(), e.width)
+	return edFit(w.finish(), e.width)
 }
 
-// statusWidth is the room kept at the right of the bar for "no match".
-const statusWidth = 10
+// edStatusWidth is the room kept at the right of the bar for "no match".
+const edStatusWidth = 10
 
-// fit makes s exactly w cells wide: cut (ANSI-aware) or padded.
-func fit(s string, w int) string {
+// edFit makes s exactly w cells wide: cut (ANSI-aware) or padded.
+func edFit(s string, w int) string {
 	sw := ansi.StringWidth(s)
 	if sw > w {
 		s = ansi.Truncate(s, w, "")
 		sw = ansi.StringWidth(s)
 	}
 	if sw < w {
-		s += pad(w - sw)
+		s += edPad(w - sw)
 	}
 	return s
 }
 
-// needsEscape reports runes that must not reach the terminal as they
+// edNeedsEscape reports runes that must not reach the terminal as they
 // are: C0/C1 controls and DEL (a pasted ESC would be a terminal escape),
 // invalid UTF-8, and format characters such as bidi overrides that
 // would make the code on screen differ from the code Redis runs.
-func needsEscape(r rune, size int) bool {
+func edNeedsEscape(r rune, size int) bool {
 	switch {
 	case r == utf8.RuneError && size == 1:
 		return true
@@ -374,9 +373,9 @@ func needsEscape(r rune, size int) bool {
 	return unicode.Is(unicode.Cf, r)
 }
 
-// escapeText is how an escaped rune is shown: \xNN for bytes, \uNNNN
+// edEscapeText is how an escaped rune is shown: \xNN for bytes, \uNNNN
 // for format characters.
-func escapeText(r rune, size int, b byte) string {
+func edEscapeText(r rune, size int, b byte) string {
 	const hex = "0123456789abcdef"
 	if size == 1 && (r < 0x80 || r == utf8.RuneError) {
 		return string([]byte{'\\', 'x', hex[b>>4], hex[b&15]})
@@ -392,20 +391,20 @@ func escapeText(r rune, size int, b byte) string {
 	return string(out)
 }
 
-// runeWidth is a rune's cells, measured as lipgloss measures.
-func runeWidth(r rune) int {
+// edRuneWidth is a rune's cells, measured as lipgloss measures.
+func edRuneWidth(r rune) int {
 	if r < utf8.RuneSelf {
 		return 1
 	}
 	return ansi.StringWidth(string(r))
 }
 
-// cellWidth is the cells a rune takes at display column col.
-func cellWidth(r rune, size, col int) int {
+// edCellWidth is the cells a rune takes at display column col.
+func edCellWidth(r rune, size, col int) int {
 	switch {
 	case r == '\t':
-		return tabWidth - col%tabWidth
-	case needsEscape(r, size):
+		return edTabWidth - col%edTabWidth
+	case edNeedsEscape(r, size):
 		if size == 1 && (r < 0x80 || r == utf8.RuneError) {
 			return 4
 		}
@@ -414,27 +413,27 @@ func cellWidth(r rune, size, col int) int {
 		}
 		return 10
 	}
-	return runeWidth(r)
+	return edRuneWidth(r)
 }
 
-// displayCol is the display column of byte offset col in text.
-func displayCol(text string, col int) int {
+// edDisplayCol is the display column of byte offset col in text.
+func edDisplayCol(text string, col int) int {
 	c := 0
 	for i := 0; i < col && i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
-		c += cellWidth(r, size, c)
+		c += edCellWidth(r, size, c)
 		i += size
 	}
 	return c
 }
 
-// colForDisplay is the byte offset of the rune at display column goal
+// edColForDisplay is the byte offset of the rune at display column goal
 // (or the end of the line when it is shorter).
-func colForDisplay(text string, goal int) int {
+func edColForDisplay(text string, goal int) int {
 	c := 0
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
-		w := cellWidth(r, size, c)
+		w := edCellWidth(r, size, c)
 		if c+w > goal {
 			return i
 		}

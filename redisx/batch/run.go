@@ -1,0 +1,240 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"luascope/redisx"
+	"luascope/redisx/classify"
+)
+
+// bline is one call on its way through the batch.
+type bline struct {
+	n          int
+	keys, args []string
+	slot       int
+	attempts   int
+	noscripts  int
+	redirects  int
+	asking     bool      // send ASKING first (an ASK redirect)
+	useEval    bool      // evalsha-eval after NOSCRIPT
+	waitSince  time.Time // first time it could not be sent or was refused as transient
+	dispatched bool      // counted in pending
+	// cmd is the command for the next send, built by the reader (off the
+	// round trips' critical path); nil after a send, rebuilt for a retry.
+	cmd   *redis.Cmd
+	node  string    // where the reader sent it
+	words [4]string // storage for keys and args of short lines: one allocation less per line
+}
+
+// batch is the state of one Run.
+type batch struct {
+	s        *redisx.Session
+	opt      Options
+	script   redisx.Script
+	target   redisx.Target
+	cluster  bool
+	seed     string // keyless lines (and standalone) go here
+	preload  bool
+	evalCmd  string // EVAL or EVAL_RO
+	shaCmd   string // EVALSHA or EVALSHA_RO
+	evalHead [2]any // EVAL(_RO) and the source, boxed once
+	shaHead  [2]any // EVALSHA(_RO) and the SHA, boxed once
+	ctx      context.Context
+	execCtx  context.Context // never cancelled: in-flight replies are awaited
+	start    time.Time
+	maxFails int
+
+	tmu         sync.RWMutex
+	topo        *redisx.Topology
+	moved       map[int]string
+	refreshedAt time.Time
+	refreshes   int
+	// noTopology: CLUSTER NODES was denied (NOPERM); routing learns from MOVED.
+	noTopology bool
+
+	wmu     sync.Mutex
+	workers map[string]*worker
+	wg      sync.WaitGroup
+
+	mu        sync.Mutex
+	pending   int
+	inputDone bool
+	done      chan struct{}
+	stopped   bool
+	counts    map[Outcome]int
+	read      int
+	lastLine  int
+	nodes     map[string]*NodeStats
+	failures  []Result
+	failTotal int
+	retried   int
+	redirect  int
+	lat       latHist
+	inputErr  error
+}
+
+// Run runs script once per call in input (see ParseLine for the
+// format) on the deployment s is connected to, and returns the report. It streams: memory stays proportional
+// to the pipeline depth times the nodes, whatever the input's size.
+//
+// On a standalone server every line goes to one node. On a cluster the
+// topology is read once, each line goes to the primary serving its first
+// key's slot, lines whose keys span slots end as crossslot before
+// anything is sent, and keyless lines go to opt.Node or the seed. The
+// script is loaded once per node, and each node gets pipelines of
+// opt.Pipeline EVALSHA calls, nodes in parallel.
+//
+// Cancelling ctx stops sending new pipelines: replies in flight are
+// awaited, and the lines read but not sent end as not_sent. A reader
+// blocked in input.Read is abandoned, not waited for.
+//
+// The error is non-nil only when the batch could not start: the script
+// does not load on the seed (a redis.Error: compile, noperm…), the seed
+// or the cluster topology cannot be reached, or a sentinel was given.
+//
+// The per-node connections are the session's (Session.NodeClient): a
+// later batch reuses them, and Session.Close closes them.
+func Run(ctx context.Context, s *redisx.Session, script redisx.Script, input io.Reader, opt Options) (*Report, error) {
+	if opt.Strategy == "" {
+		opt.Strategy = redisx.EvalshaLoad
+	}
+	if _, err := redisx.ParseStrategy(string(opt.Strategy)); err != nil {
+		return nil, err
+	}
+	if opt.Pipeline <= 0 {
+		opt.Pipeline = DefaultPipeline
+	}
+	if opt.DownWait <= 0 {
+		opt.DownWait = DefaultDownWait
+	}
+	if opt.ProgressEvery <= 0 {
+		opt.ProgressEvery = 100 * time.Millisecond
+	}
+	if s.ReadOnly() {
+		opt.ReadOnly = true
+	}
+	info := s.Info()
+	if info.Mode == "sentinel" {
+		return nil, errors.New("batch: this is a sentinel; connect to the primary it names")
+	}
+	b := &batch{
+		s: s, opt: opt, script: script, target: s.Target(), cluster: info.Mode == "cluster",
+		ctx: ctx, execCtx: context.WithoutCancel(ctx), start: time.Now(),
+		moved: map[int]string{}, workers: map[string]*worker{}, done: make(chan struct{}),
+		counts: map[Outcome]int{}, nodes: map[string]*NodeStats{}, maxFails: opt.MaxFailures,
+		evalCmd: "EVAL", shaCmd: "EVALSHA",
+	}
+	if b.maxFails == 0 {
+		b.maxFails = 20
+	}
+	if opt.ReadOnly {
+		b.evalCmd, b.shaCmd = "EVAL_RO", "EVALSHA_RO"
+	}
+	b.evalHead = [2]any{b.evalCmd, script.Source}
+	b.shaHead = [2]any{b.shaCmd, script.SHA}
+	b.seed = b.target.Addr
+	if opt.Node != "" {
+		b.seed = opt.Node
+	}
+	b.preload = opt.Strategy == redisx.EvalshaLoad || opt.Strategy == redisx.LoadFirst
+	if b.cluster {
+		topo, err := s.Topology(ctx)
+		switch {
+		case err == nil:
+		case classify.ClassifyError(err).Class == classify.NoPerm:
+			// An application's ACL user may run scripts but not CLUSTER
+			// NODES: start on the seed and learn each slot's node from
+			// MOVED, as cluster clients did before CLUSTER SLOTS.
+			topo, b.noTopology = &redisx.Topology{}, true
+		default:
+			return nil, fmt.Errorf("batch: read the cluster topology: %w", err)
+		}
+		b.topo, b.refreshedAt = topo, time.Now()
+	}
+	if b.preload && !opt.DryRun {
+		// One load before anything else, so a script that does not compile
+		// is one error, not one per line.
+		if err := b.loadOn(b.seed); err != nil {
+			return nil, err
+		}
+	}
+
+	stopProgress := b.progressLoop()
+	go b.readInput(input)
+	go func() {
+		select {
+		case <-ctx.Done():
+			b.mu.Lock()
+			b.stopped = true
+			b.endInputLocked()
+			b.mu.Unlock()
+		case <-b.done:
+		}
+	}()
+	<-b.done
+	elapsed := time.Since(b.start)
+	b.wg.Wait()
+	stopProgress()
+	return b.report(elapsed), nil
+}
+
+// loadOn sends SCRIPT LOAD to addr, on the connection that node's
+// worker will use.
+func (b *batch) loadOn(addr string) error {
+	c, err := b.s.NodeClient(addr)
+	if err != nil {
+		return err
+	}
+	sha, err := c.ScriptLoad(b.execCtx, b.script.Source).Result()
+	if err != nil {
+		return fmt.Errorf("load the script on %s: %w", addr, err)
+	}
+	if sha != b.script.SHA {
+		return fmt.Errorf("load the script on %s: the server named it %s, not %s", addr, sha, b.script.SHA)
+	}
+	return nil
+}
+
+// progressLoop calls OnProgress every ProgressEvery until the returned
+// function is called, which reports once more and waits for the loop.
+func (b *batch) progressLoop() func() {
+	if b.opt.OnProgress == nil {
+		return func() {}
+	}
+	stop, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(b.opt.ProgressEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				b.opt.OnProgress(b.progress())
+				return
+			case <-t.C:
+				b.opt.OnProgress(b.progress())
+			}
+		}
+	}()
+	return func() {
+		close(stop)
+		<-finished
+	}
+}
+
+func (b *batch) progress() Progress {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	p := Progress{Read: b.read, OK: b.counts[OK], Failed: b.failTotal, Answered: b.counts[OK] + b.counts[Error], Elapsed: time.Since(b.start)}
+	for _, n := range b.counts {
+		p.Done += n
+	}
+	return p
+}
