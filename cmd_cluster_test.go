@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"luascope/redisx"
-	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 func writeScript(t *testing.T, src string) string {
@@ -28,7 +28,7 @@ func writeScript(t *testing.T, src string) string {
 // real 3+3 sandbox cluster, shared by the subtests in order (the last
 // ones kill a primary).
 func TestClusterCLI(t *testing.T) {
-	cl := sandbox.StartClusterT(t)
+	cl := sandboxtest.StartClusterT(t)
 	u := "redis://" + cl.Nodes[0].Addr()
 	primaries := map[string]bool{}
 	for _, n := range cl.Nodes[:3] {

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"luascope/examples"
-	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 func TestExamplesList(t *testing.T) {
@@ -203,7 +203,7 @@ func TestExamplesRunUsesSandboxByDefault(t *testing.T) {
 // TestExamplesRunOnCluster runs every example on a real 3+3 cluster: the
 // setup follows MOVED, and every script's keys share one slot.
 func TestExamplesRunOnCluster(t *testing.T) {
-	cl := sandbox.StartClusterT(t)
+	cl := sandboxtest.StartClusterT(t)
 	u := "redis://" + cl.Nodes[0].Addr()
 	moved := false
 	for _, e := range examples.All() {

@@ -8,11 +8,12 @@ import (
 	"testing"
 
 	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // startSandbox starts a private redis-server for one test.
 func startSandbox(t *testing.T, config ...string) *sandbox.Server {
-	return sandbox.StartT(t, config...)
+	return sandboxtest.StartT(t, config...)
 }
 
 // cli runs luascope in-process, as a user would from a shell.

@@ -17,7 +17,7 @@ import (
 	"luascope/redisx"
 	"luascope/redisx/classify"
 	"luascope/redisx/resp"
-	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 var kebab = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -212,7 +212,7 @@ func TestExpectedFallsBackToRESP2(t *testing.T) {
 // the runner `luascope run` uses, plain and in explain mode, and compares
 // the reply with Expect.
 func TestRepliesOnRealServer(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	for _, proto := range []int{2, 3} {
@@ -268,7 +268,7 @@ func TestRepliesOnRealServer(t *testing.T) {
 // TestMissingKeyIsTheScriptsOwnError is the misdiagnosis worked example:
 // 'no such key' must be classified as the script's error, never NOSCRIPT.
 func TestMissingKeyIsTheScriptsOwnError(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := context.Background()
 	s, err := redisx.Connect(ctx, redisx.Target{Network: srv.Network(), Addr: srv.Addr(), Protocol: 2})
 	if err != nil {
@@ -295,7 +295,7 @@ func TestMissingKeyIsTheScriptsOwnError(t *testing.T) {
 // which is how they are used: the second call of a claim is idempotent,
 // the sliding window fills up, the stock runs out.
 func TestPatternsAcrossRuns(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := context.Background()
 	s, err := redisx.Connect(ctx, redisx.Target{Network: srv.Network(), Addr: srv.Addr(), Protocol: 2})
 	if err != nil {

@@ -7,13 +7,13 @@ import (
 
 	"luascope/examples"
 	"luascope/redisx"
-	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // TestPrepareRefusedReadOnly: an example's setup (DEL, then writes) never
 // reaches a server through a read-only session, whoever calls it.
 func TestPrepareRefusedReadOnly(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := context.Background()
 	c := srv.Client()
 	defer c.Close()

@@ -8,6 +8,7 @@ import (
 
 	"luascope/redisx"
 	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 const benchScript = "return redis.call('incr', KEYS[1])"
@@ -56,4 +57,4 @@ func BenchmarkBareEvalSha(b *testing.B) {
 	}
 }
 
-func startServerB(b *testing.B) *sandbox.Server { return sandbox.StartT(b) }
+func startServerB(b *testing.B) *sandbox.Server { return sandboxtest.StartT(b) }

@@ -11,11 +11,12 @@ import (
 	"luascope/redisx"
 	"luascope/redisx/classify"
 	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 func startCluster(t *testing.T) *sandbox.Cluster {
 	t.Helper()
-	return sandbox.StartClusterT(t)
+	return sandboxtest.StartClusterT(t)
 }
 
 // nodeInfo maps addresses to node IDs and finds the owner of a slot.

@@ -12,6 +12,7 @@ import (
 
 	"luascope/redisx/resp"
 	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // TestClusterOps drives the per-node admin operations against one real
@@ -20,7 +21,7 @@ import (
 func TestClusterOps(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cl := sandbox.StartClusterT(t)
+	cl := sandboxtest.StartClusterT(t)
 	s, err := Connect(ctx, Target{Network: "tcp", Addr: cl.Nodes[0].Addr(), Protocol: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -294,7 +295,7 @@ func TestClusterOpsStandalone(t *testing.T) {
 // dropped session (closing its node connections, should Close not have),
 // so sessions made and dropped by reconnects do not pile up in it.
 func TestClusterNodesClosedWhenSessionCollected(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := context.Background()
 	key := func() weak.Pointer[Session] {
 		s, err := Connect(ctx, Target{Network: "tcp", Addr: srv.Addr(), Protocol: 2})

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"luascope/redisx"
-	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // TestClusterFollowsMoved: with -c, a MOVED reply is a step of its own,
@@ -15,7 +15,7 @@ import (
 func TestClusterFollowsMoved(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cl := sandbox.StartClusterT(t)
+	cl := sandboxtest.StartClusterT(t)
 	seed := cl.Nodes[0]
 	s, err := redisx.Connect(ctx, redisx.Target{Network: "tcp", Addr: seed.Addr(), Protocol: 2})
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"luascope/redisx"
-	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // keyslotKeys is the corpus: the hash-tag corner cases, every single
@@ -62,7 +62,7 @@ func keyslotKeys(n int) []string {
 // KEYSLOT needs no slots assigned, so one cluster-enabled node suffices
 // (a whole cluster would only cost the shared cores time).
 func TestKeyslotMatchesServer(t *testing.T) {
-	srv := sandbox.StartT(t, "cluster-enabled yes", "cluster-config-file nodes.conf")
+	srv := sandboxtest.StartT(t, "cluster-enabled yes", "cluster-config-file nodes.conf")
 	c := srv.Client(func(o *redis.Options) { o.ReadTimeout = 30 * time.Second })
 	defer c.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)

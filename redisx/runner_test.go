@@ -11,10 +11,13 @@ import (
 	"luascope/redisx/classify"
 	"luascope/redisx/resp"
 	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // startServer starts a private redis-server for one test.
-func startServer(t *testing.T, config ...string) *sandbox.Server { return sandbox.StartT(t, config...) }
+func startServer(t *testing.T, config ...string) *sandbox.Server {
+	return sandboxtest.StartT(t, config...)
+}
 
 func connect(t *testing.T, srv *sandbox.Server, mod ...func(*redisx.Target)) *redisx.Session {
 	t.Helper()
@@ -328,7 +331,18 @@ func TestCloseDoesNotWaitForARunningScript(t *testing.T) {
 			Strategy: redisx.EvalOnly,
 		}, nil)
 	}()
-	time.Sleep(300 * time.Millisecond)
+	// Close must come while the script runs: wait until the server says
+	// BUSY to another client (after busy-reply-threshold), not a guess.
+	other := srv.Client()
+	defer other.Close()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if err := other.Ping(context.Background()).Err(); err != nil && strings.HasPrefix(err.Error(), "BUSY") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the script never ran: no BUSY within 5s")
+		}
+	}
 	closed := make(chan error)
 	go func() { closed <- s.Close() }()
 	select {

@@ -20,6 +20,7 @@ import (
 	"luascope/redisx/lint"
 	"luascope/redisx/resp"
 	"luascope/themes"
+	"luascope/ui/editor"
 )
 
 // Options is everything the app needs to start; main builds it from flags
@@ -84,7 +85,7 @@ type Model struct {
 	session *redisx.Session
 	target  redisx.Target
 
-	editor Editor
+	editor editor.Model
 	form   Form
 	tree   Tree
 	trace  Trace
@@ -149,7 +150,7 @@ func New(opts Options) Model {
 	m := Model{
 		c: c, st: newAppStyles(opts.Theme), opts: opts,
 		session: opts.Session, target: opts.Target,
-		editor: NewEditor(c), form: NewForm(c), tree: NewTree(c), trace: NewTrace(c), errp: NewErrPanel(c),
+		editor: editor.New(c.Theme), form: NewForm(c), tree: NewTree(c), trace: NewTrace(c), errp: NewErrPanel(c),
 		hist:     NewHistoryPane(c),
 		clus:     NewClusterPane(c),
 		fns:      NewFunctionsPane(c),
@@ -496,9 +497,9 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.setStatus(fmt.Sprintf("copied %d bytes to the clipboard (OSC 52)", msg.bytes), false)
 		}
 		return m, nil
-	case clipboardWrittenMsg:
-		if msg.err != nil {
-			m.setStatus("copy: "+msg.err.Error(), true)
+	case editor.ClipboardWrittenMsg:
+		if msg.Err != nil {
+			m.setStatus("copy: "+msg.Err.Error(), true)
 		}
 		return m, nil
 	case refreshClusterMsg:
@@ -1035,10 +1036,11 @@ func strategyHint(s redisx.Strategy) string {
 
 func (m *Model) applyTheme(t themes.Theme) {
 	m.c.Theme = t
+	m.editor.SetTheme(t)
 	m.st = newAppStyles(t)
 	m.form.SetTheme(m.c)
-	// The editor, tree, trace and error panes rebuild their styles when
-	// they see Common.Theme change.
+	// The tree, trace and error panes rebuild their styles when they see
+	// Common.Theme change.
 	m.hist.SetTheme(m.c)
 	m.clus.SetTheme(m.c)
 	m.fns.SetTheme(m.c)

@@ -15,6 +15,7 @@ import (
 
 	"luascope/redisx"
 	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // liveApp runs the whole app in a teatest program against a real
@@ -30,7 +31,7 @@ func startLive(t *testing.T, mod func(*Options), config ...string) *liveApp {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	srv := sandbox.StartT(t, config...)
+	srv := sandboxtest.StartT(t, config...)
 	tg := redisx.Target{Network: srv.Network(), Addr: srv.Addr(), Protocol: 2}
 	s, err := redisx.Connect(ctx, tg)
 	if err != nil {
@@ -337,7 +338,7 @@ func TestLiveBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := startLive(t, func(o *Options) { o.Source = "return redis.call('incrby', KEYS[1], ARGV[1])" })
-	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'b'}, Alt: true})
+	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'B'}, Alt: true})
 	a.waitFor("Batch: file with one KEY")
 	a.typeText(input)
 	a.key(tea.KeyEnter)

@@ -9,13 +9,13 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"luascope/redisx"
-	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // Another client's script holds the server: the run says busy, and
 // ctrl+k offers the SCRIPT KILL the BUSY text names, after a yes.
 func TestBusyOffersKill(t *testing.T) {
-	srv := sandbox.StartT(t, "busy-reply-threshold 100")
+	srv := sandboxtest.StartT(t, "busy-reply-threshold 100")
 	c := srv.Client()
 	defer c.Close()
 	other := make(chan error, 1)

@@ -5,6 +5,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"luascope/themes"
+	"luascope/ui/editor"
 )
 
 // Common travels to every pane's constructor: the things all panes share
@@ -34,3 +35,6 @@ type Pane interface {
 	ShortHelp() []key.Binding
 	FullHelp() [][]key.Binding
 }
+
+// The editor lives in its own package but is a pane like the others.
+var _ Pane = (*editor.Model)(nil)

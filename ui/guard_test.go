@@ -16,6 +16,7 @@ import (
 	"luascope/redisx/ldb"
 	"luascope/redisx/resp"
 	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // The guards that must never give: read-only writes nothing by any path,
@@ -27,7 +28,7 @@ const precious = "PRECIOUS PROD VALUE"
 // a precious value in every example's first key and in "guard:k".
 func guardModel(t *testing.T, mod func(*Options)) (Model, *sandbox.Server) {
 	t.Helper()
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := context.Background()
 	c := srv.Client()
 	defer c.Close()
@@ -302,9 +303,9 @@ func TestReadOnlyReRunsAndBatchWriteNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.editor.SetValue(writes)
-	m, _ = guardKey(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'b'}, Alt: true})
+	m, _ = guardKey(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'B'}, Alt: true})
 	if m.prompt == nil {
-		t.Fatalf("alt+b opened no prompt: %q", m.status)
+		t.Fatalf("alt+B opened no prompt: %q", m.status)
 	}
 	m.prompt.input.SetValue(lines)
 	m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyEnter})

@@ -2,9 +2,12 @@ package ui
 
 import "github.com/charmbracelet/bubbles/key"
 
-// KeyMap is every binding of the app, in one place (bubbles' list/keys.go
-// style). Panes match keys only with key.Matches against these, and
-// disable bindings that do not apply so the help stays truthful.
+// KeyMap is the root's global bindings and those of the panes that share
+// them (bubbles' list/keys.go style); the editor has its own
+// (editor.KeyMap), and a few panes and overlays keep theirs next to their
+// code. Panes match keys only with key.Matches, and disable bindings that
+// do not apply so the help stays truthful. No global binding may shadow a
+// pane's: TestNoGlobalKeyShadowsPaneKey checks.
 type KeyMap struct {
 	// Global.
 	Run, NextPane, PrevPane, Help, Quit, Zoom key.Binding
@@ -16,19 +19,6 @@ type KeyMap struct {
 
 	// Movement shared by list-like panes.
 	Up, Down, PageUp, PageDown, Top, Bottom, Left, Right key.Binding
-
-	// Editor.
-	Undo, Redo, Copy, Paste, Cut, SelectAll, Find, FindNext, GotoLine key.Binding
-
-	// Editor text movement, selection and editing. The list panes' Top,
-	// Bottom mean first/last row, so the editor has its own line and
-	// document bindings; Dismiss (esc) closes the find bar or drops a
-	// selection.
-	LineStart, LineEnd, DocStart, DocEnd, WordLeft, WordRight      key.Binding
-	SelectLeft, SelectRight, SelectUp, SelectDown                  key.Binding
-	SelectLineStart, SelectLineEnd, SelectWordLeft                 key.Binding
-	SelectWordRight, SelectDocStart, SelectDocEnd                  key.Binding
-	Newline, Backspace, DeleteForward, DeleteWordBackward, Dismiss key.Binding
 
 	// Form.
 	AddRow, DeleteRow, MoveRowUp, MoveRowDown, ToggleKind key.Binding
@@ -44,7 +34,8 @@ type KeyMap struct {
 }
 
 // DefaultKeyMap is luascope's bindings. F-keys double the ctrl chords
-// because some terminals and multiplexers swallow one or the other.
+// because some terminals and multiplexers swallow one or the other. Batch
+// is alt+B (alt+shift+b): alt+b is the editor's word-left, as in readline.
 func DefaultKeyMap() *KeyMap {
 	return &KeyMap{
 		Run:          key.NewBinding(key.WithKeys("ctrl+r", "f5"), key.WithHelp("ctrl+r/F5", "run")),
@@ -68,7 +59,7 @@ func DefaultKeyMap() *KeyMap {
 		Cluster:      key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "cluster view")),
 		Explain:      key.NewBinding(key.WithKeys("alt+x"), key.WithHelp("alt+x", "explain mode (Lua → reply)")),
 		Functions:    key.NewBinding(key.WithKeys("ctrl+b"), key.WithHelp("ctrl+b", "functions (library browser)")),
-		Batch:        key.NewBinding(key.WithKeys("alt+b"), key.WithHelp("alt+b", "batch: run over a file of KEY … , ARG … lines")),
+		Batch:        key.NewBinding(key.WithKeys("alt+B"), key.WithHelp("alt+B", "batch: run over a file of KEY … , ARG … lines")),
 
 		Up:       key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
 		Down:     key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
@@ -78,38 +69,6 @@ func DefaultKeyMap() *KeyMap {
 		Bottom:   key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "bottom")),
 		Left:     key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "left/collapse")),
 		Right:    key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "right/expand")),
-
-		Undo:      key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "undo")),
-		Redo:      key.NewBinding(key.WithKeys("ctrl+y"), key.WithHelp("ctrl+y", "redo")),
-		Copy:      key.NewBinding(key.WithKeys("alt+c"), key.WithHelp("alt+c", "copy")),
-		Paste:     key.NewBinding(key.WithKeys("ctrl+v"), key.WithHelp("ctrl+v", "paste")),
-		Cut:       key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "cut")),
-		SelectAll: key.NewBinding(key.WithKeys("ctrl+a"), key.WithHelp("ctrl+a", "select all")),
-		Find:      key.NewBinding(key.WithKeys("ctrl+f"), key.WithHelp("ctrl+f", "find")),
-		FindNext:  key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "find next")),
-		GotoLine:  key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "go to line")),
-
-		LineStart:          key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "line start")),
-		LineEnd:            key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "line end")),
-		DocStart:           key.NewBinding(key.WithKeys("ctrl+home"), key.WithHelp("ctrl+home", "first line")),
-		DocEnd:             key.NewBinding(key.WithKeys("ctrl+end"), key.WithHelp("ctrl+end", "last line")),
-		WordLeft:           key.NewBinding(key.WithKeys("ctrl+left", "alt+left", "alt+b"), key.WithHelp("ctrl+←", "word left")),
-		WordRight:          key.NewBinding(key.WithKeys("ctrl+right", "alt+right", "alt+f"), key.WithHelp("ctrl+→", "word right")),
-		SelectLeft:         key.NewBinding(key.WithKeys("shift+left"), key.WithHelp("shift+←", "select left")),
-		SelectRight:        key.NewBinding(key.WithKeys("shift+right"), key.WithHelp("shift+→", "select right")),
-		SelectUp:           key.NewBinding(key.WithKeys("shift+up"), key.WithHelp("shift+↑", "select up")),
-		SelectDown:         key.NewBinding(key.WithKeys("shift+down"), key.WithHelp("shift+↓", "select down")),
-		SelectLineStart:    key.NewBinding(key.WithKeys("shift+home"), key.WithHelp("shift+home", "select to line start")),
-		SelectLineEnd:      key.NewBinding(key.WithKeys("shift+end"), key.WithHelp("shift+end", "select to line end")),
-		SelectWordLeft:     key.NewBinding(key.WithKeys("ctrl+shift+left", "alt+shift+left"), key.WithHelp("ctrl+shift+←", "select word left")),
-		SelectWordRight:    key.NewBinding(key.WithKeys("ctrl+shift+right", "alt+shift+right"), key.WithHelp("ctrl+shift+→", "select word right")),
-		SelectDocStart:     key.NewBinding(key.WithKeys("ctrl+shift+home"), key.WithHelp("ctrl+shift+home", "select to start")),
-		SelectDocEnd:       key.NewBinding(key.WithKeys("ctrl+shift+end"), key.WithHelp("ctrl+shift+end", "select to end")),
-		Newline:            key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "new line")),
-		Backspace:          key.NewBinding(key.WithKeys("backspace"), key.WithHelp("backspace", "delete left")),
-		DeleteForward:      key.NewBinding(key.WithKeys("delete"), key.WithHelp("del", "delete right")),
-		DeleteWordBackward: key.NewBinding(key.WithKeys("ctrl+w", "alt+backspace"), key.WithHelp("ctrl+w", "delete word")),
-		Dismiss:            key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close/unselect")),
 
 		AddRow:      key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "add row")),
 		DeleteRow:   key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "delete row")),

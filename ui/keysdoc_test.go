@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/bubbles/key"
+
+	"luascope/ui/editor"
 )
 
 // keysDocPath is the generated key reference, relative to this package.
@@ -25,6 +27,7 @@ const keysDocPath = "../docs/keys.md"
 func keysDocMaps() []keysDocMap {
 	return []keysDocMap{
 		{"ui.DefaultKeyMap()", DefaultKeyMap()},
+		{"editor.DefaultKeyMap()", editor.DefaultKeyMap()},
 	}
 }
 
@@ -42,7 +45,7 @@ func keysDocLists() []keysDocList {
 
 type keysDocMap struct {
 	title string // the constructor, named in each section's heading
-	km    any // a pointer to, or a value of, a struct with key.Binding fields
+	km    any    // a pointer to, or a value of, a struct with key.Binding fields
 }
 
 type keysDocList struct {

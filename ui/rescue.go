@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"luascope/ui/editor"
 )
 
 // Rescue is what must outlive the UI when it ends badly (a bug, a signal,
@@ -59,7 +61,7 @@ func (r *Rescue) Panicked() *Panic {
 
 // keep records the editor and the run state. The text is copied only when
 // it changed since the last copy (Value joins every line).
-func (r *Rescue) keep(e *Editor, running bool) {
+func (r *Rescue) keep(e *editor.Model, running bool) {
 	modified, rev := e.Modified(), e.Revision()
 	r.mu.Lock()
 	defer r.mu.Unlock()

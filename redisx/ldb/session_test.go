@@ -15,6 +15,7 @@ import (
 	"luascope/redisx"
 	"luascope/redisx/resp"
 	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // Every test here runs against its own real redis-server.
@@ -108,7 +109,7 @@ return y
 `
 
 func TestStepThrough(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := testCtx(t)
 	s, ev := start(t, srv, Options{Script: stepScript})
 	if got := s.Source(); len(got) != 6 || got[1] != "  return a + b" {
@@ -151,7 +152,7 @@ return v7
 `
 
 func TestBreakpoints(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := testCtx(t)
 	s, _ := start(t, srv, Options{Script: breakScript})
 
@@ -184,7 +185,7 @@ func TestBreakpoints(t *testing.T) {
 // The server's "break -N" loses the breakpoints after N (it moves bytes,
 // not ints); ClearBreak must leave exactly the others.
 func TestClearBreak(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := testCtx(t)
 
 	// First show the server bug itself, so the workaround stays justified.
@@ -240,7 +241,7 @@ func TestClearBreak(t *testing.T) {
 }
 
 func TestPrint(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := testCtx(t)
 	script := `local n = 42
 local s = "a\nb"
@@ -284,7 +285,7 @@ return n
 }
 
 func TestEval(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := testCtx(t)
 	s, _ := start(t, srv, Options{Script: "local x = 1\nreturn x", Keys: []string{"k"}})
 
@@ -347,7 +348,7 @@ func TestEval(t *testing.T) {
 // What happens without the safeguards: a raw eval raising a table error
 // kills the forked child, and an empty argument aborts the script.
 func TestRawCommandsServerBehaviour(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := testCtx(t)
 	s, _ := start(t, srv, Options{Script: "local x = 1\nreturn x"})
 	ev := must(t)(s.Command(ctx, "e", "error({})")) // through Eval: safe
@@ -382,7 +383,7 @@ func TestRawCommandsServerBehaviour(t *testing.T) {
 }
 
 func TestRedisForkRolledBack(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := testCtx(t)
 	s, _ := start(t, srv, Options{Script: "local x = 1\nreturn redis.call('set', KEYS[1], 'script')", Keys: []string{"fk:script"}})
 	ev := must(t)(s.Redis(ctx, "set", "fk:r", "v"))
@@ -407,7 +408,7 @@ func TestRedisForkRolledBack(t *testing.T) {
 }
 
 func TestRedisSyncKept(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := testCtx(t)
 	s, _ := start(t, srv, Options{Mode: ModeSync, Script: "local x = 1\nreturn redis.call('set', KEYS[1], 'script')", Keys: []string{"sk:script"}})
 	if s.Mode() != ModeSync {
@@ -425,7 +426,7 @@ func TestRedisSyncKept(t *testing.T) {
 // and debugs with EVAL_RO, so the server refuses every write — the
 // script's, eval's and redis's — even in the forked child.
 func TestReadOnlyTarget(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := testCtx(t)
 	ro := target(srv)
 	ro.ReadOnly = true
@@ -453,7 +454,7 @@ func TestReadOnlyTarget(t *testing.T) {
 }
 
 func TestLogWhileStepping(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := testCtx(t)
 	script := `redis.call('set', KEYS[1], 'v')
 local g = redis.call('get', KEYS[1])
@@ -491,7 +492,7 @@ return g
 }
 
 func TestFinalReply(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := testCtx(t)
 	s, _ := start(t, srv, Options{Script: "local x = 1\nreturn {1, 'two', {ok = 'fine'}, 3.9}"})
 	ev := must(t)(s.Continue(ctx))
@@ -515,7 +516,7 @@ func TestFinalReply(t *testing.T) {
 // redis#2952: a runtime error is not a log line; it is the script's
 // reply after <endsession>.
 func TestRuntimeError(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := testCtx(t)
 	s, _ := start(t, srv, Options{Script: "for i = 1, 2 do\nprint1(i)\nend"})
 	wantStop(t, must(t)(s.Step(ctx)), 2, "step over")
@@ -527,7 +528,7 @@ func TestRuntimeError(t *testing.T) {
 }
 
 func TestCompileError(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := testCtx(t)
 	s, ev := start(t, srv, Options{Script: "local x = \nreturn 1"})
 	wantFinal(t, ev, resp.Error, "Error compiling script")
@@ -540,7 +541,7 @@ func TestCompileError(t *testing.T) {
 }
 
 func TestAbort(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := testCtx(t)
 	s, _ := start(t, srv, Options{Mode: ModeSync, Script: "redis.call('set', 'ab:1', 'x')\nredis.call('set', 'ab:2', 'x')\nreturn 1"})
 	must(t)(s.Step(ctx))
@@ -554,7 +555,7 @@ func TestAbort(t *testing.T) {
 }
 
 func TestMaxLen(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := testCtx(t)
 	script := "local s = string.rep('x', 100)\nreturn s"
 	s, _ := start(t, srv, Options{Script: script, MaxLen: 10})
@@ -580,7 +581,7 @@ func TestMaxLen(t *testing.T) {
 // After a session the server is usable at once, and in sync mode it
 // serves no one while the script is stopped.
 func TestConnectionRestored(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := testCtx(t)
 	for range 3 {
 		s, _ := start(t, srv, Options{Script: "local x = 1\nreturn x"})
@@ -621,7 +622,7 @@ func isTimeout(err error) bool {
 // Close aborts a stopped script; dropping the connection instead lets the
 // server run the rest of it (in sync mode with its writes kept).
 func TestCloseAborts(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := testCtx(t)
 	script := "local x = 1\nredis.call('set', KEYS[1], 'ran')\nreturn x"
 
@@ -649,7 +650,7 @@ func TestCloseAborts(t *testing.T) {
 // gets it. The debugger itself stops a loop at the busy threshold, and a
 // script stopped there is killed when the client goes away.
 func TestBusyLoopWaitAndKill(t *testing.T) {
-	srv := sandbox.StartT(t, "busy-reply-threshold 300")
+	srv := sandboxtest.StartT(t, "busy-reply-threshold 300")
 	ctx := testCtx(t)
 	loop := "local i = 0\nwhile true do\n  i = i + 1\nend\nreturn i"
 	s, _ := start(t, srv, Options{Mode: ModeSync, Script: loop})
@@ -714,7 +715,7 @@ func TestAuthSelectUnix(t *testing.T) {
 }
 
 func TestStartErrors(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := testCtx(t)
 	if _, _, err := Start(ctx, Options{Target: target(srv), Mode: "maybe"}); err == nil {
 		t.Fatal("Start with a bad mode succeeded")
@@ -750,7 +751,7 @@ func TestStartErrors(t *testing.T) {
 }
 
 func TestListWholeTrace(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	ctx := testCtx(t)
 	s, _ := start(t, srv, Options{Script: stepScript})
 	must(t)(s.Step(ctx)) // 4

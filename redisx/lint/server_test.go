@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // userScriptLine finds the line Redis names in "user_script:N: …".
@@ -19,7 +19,7 @@ var userScriptLine = regexp.MustCompile(`user_script:(\d+): (.*?)(?: script: [0-
 // and checks that the syntax finding is on the line Redis reports (and,
 // where luascope claims Lua's wording, with the same message).
 func TestSyntaxLinesMatchRedis(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	rdb := srv.Client()
 	defer rdb.Close()
 	cases := []struct {
@@ -117,7 +117,7 @@ func TestSyntaxLinesMatchRedis(t *testing.T) {
 // TestRuntimeLinesMatchRedis checks that global reads and writes are
 // reported on the line where Redis raises them.
 func TestRuntimeLinesMatchRedis(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	rdb := srv.Client()
 	defer rdb.Close()
 	cases := []struct{ src, code string }{
@@ -169,7 +169,7 @@ func TestRuntimeLinesMatchRedis(t *testing.T) {
 // TestGlobalsMatchRedis compares luascope's table of globals and library
 // fields with what a real server has.
 func TestGlobalsMatchRedis(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	rdb := srv.Client()
 	defer rdb.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -217,7 +217,7 @@ func TestGlobalsMatchRedis(t *testing.T) {
 // against COMMAND on the server: write and noscript flags and key
 // positions. Commands newer than the server are skipped.
 func TestCommandTableMatchesServer(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	rdb := srv.Client()
 	defer rdb.Close()
 	info, err := rdb.Command(context.Background()).Result()

@@ -43,6 +43,7 @@ func ExampleStartPair() {
 	primary.Set(ctx, "k", "v", 0)
 	primary.Do(ctx, "WAIT", 1, 1000) // replication is asynchronous
 	fmt.Println(replica.Get(ctx, "k").Val())
+	// Output: v
 }
 
 // A cluster serves every slot when StartCluster returns (about 2s: a new
@@ -59,6 +60,7 @@ func ExampleStartCluster() {
 	defer cc.Close()
 	cc.Set(ctx, "{user1}:name", "ada", 0)
 	fmt.Println(cc.Get(ctx, "{user1}:name").Val(), len(c.Nodes))
+	// Output: ada 6
 }
 
 // Main installs StopAll in its signal handler, so that Ctrl-C does not
@@ -66,4 +68,5 @@ func ExampleStartCluster() {
 func ExampleStopAll() {
 	defer sandbox.StopAll()
 	// ... run the TUI against a sandbox.Start server ...
+	// Output:
 }

@@ -52,13 +52,3 @@ func freePort(bus bool) (int, error) {
 	}
 	return 0, errors.New("no free loopback port found")
 }
-
-// releasePort lets a port that was never bound successfully be reused.
-func releasePort(port int, bus bool) {
-	portsMu.Lock()
-	defer portsMu.Unlock()
-	delete(handedOut, port)
-	if bus {
-		delete(handedOut, port+busOffset)
-	}
-}

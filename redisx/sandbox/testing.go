@@ -7,8 +7,10 @@ import (
 )
 
 // StartT starts a server for one test or benchmark and stops it when the
-// test ends, so every package's tests share one way of getting a real
-// server (like net/http/httptest).
+// test ends.
+//
+// Deprecated: use sandboxtest.StartT, which keeps package testing out of
+// the luascope binary; this file goes once its last callers have moved.
 func StartT(tb testing.TB, config ...string) *Server {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -27,6 +29,8 @@ func StartT(tb testing.TB, config ...string) *Server {
 
 // StartClusterT starts a 6-node cluster (3 primaries, 3 replicas) for one
 // test and stops it when the test ends.
+//
+// Deprecated: use sandboxtest.StartClusterT.
 func StartClusterT(tb testing.TB) *Cluster {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

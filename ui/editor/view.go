@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"strconv"
@@ -11,22 +11,22 @@ import (
 	"luascope/themes"
 )
 
-// edRenderCache keeps rendered rows between frames. A row is keyed by its
+// renderCache keeps rendered rows between frames. A row is keyed by its
 // line's lex id (which changes whenever the line's text or tokens change)
 // plus everything else that shows in it: width, scroll, selection and
 // cursor on that line, search, error marker, theme. Typing re-renders
 // one row; an unchanged frame is map look-ups and one string join.
-type edRenderCache struct {
-	st    *edStyles
+type renderCache struct {
+	st    *Styles
 	gen   uint64
-	rows  map[uint64]edRow
+	rows  map[uint64]cachedRow
 	frame uint64
 	blank string
 
 	renders int // rows rendered (cache misses), counted for the tests
 }
 
-type edRowKey struct {
+type rowKey struct {
 	lineNo, width, gutter, left int
 	selA, selB, cursor          int // byte offsets on this line; -1 for none
 	curLine, errLine            bool
@@ -35,33 +35,34 @@ type edRowKey struct {
 	styles                      uint64
 }
 
-type edRow struct {
-	key   edRowKey
+type cachedRow struct {
+	key   rowKey
 	s     string
 	frame uint64 // last frame that drew it; older rows are pruned
 }
 
-func newEdRenderCache() *edRenderCache {
-	return &edRenderCache{rows: make(map[uint64]edRow)}
+func newRenderCache() *renderCache {
+	return &renderCache{rows: make(map[uint64]cachedRow)}
 }
 
 // styles returns the styles for t, rebuilding them when the theme changed.
-func (rc *edRenderCache) styles(t themes.Theme) *edStyles {
+func (rc *renderCache) styles(t themes.Theme) *Styles {
 	if rc.st == nil || rc.st.theme != t {
 		rc.gen++
-		rc.st = newEdStyles(t, rc.gen)
+		rc.st = NewStyles(t)
+		rc.st.gen = rc.gen
 	}
 	return rc.st
 }
 
 // View draws exactly width×height cells: the visible lines with gutter and
 // highlighting, and the find or go-to bar on the last row when open.
-func (e Editor) View() string {
+func (e Model) View() string {
 	if e.width <= 0 || e.height <= 0 {
 		return ""
 	}
 	rc := e.rc
-	st := rc.styles(e.c.Theme)
+	st := rc.styles(e.theme)
 	rc.frame++
 	rows := e.textRows()
 	n := e.doc.lineCount()
@@ -70,10 +71,10 @@ func (e Editor) View() string {
 	}
 	gw := e.gutterWidth()
 	var search uint64
-	if e.prompt == edPromptFind && e.query != "" {
+	if e.prompt == promptFind && e.query != "" {
 		search = e.searchGen
 	}
-	selA, selB := edPos{-1, -1}, edPos{-1, -1}
+	selA, selB := pos{-1, -1}, pos{-1, -1}
 	if e.sel {
 		selA, selB = e.selStart(), e.selEnd()
 	}
@@ -93,7 +94,7 @@ func (e Editor) View() string {
 			continue
 		}
 		ln := &e.doc.lines[i]
-		key := edRowKey{
+		key := rowKey{
 			lineNo: i, width: e.width, gutter: gw, left: e.left,
 			selA: -1, selB: -1, cursor: -1,
 			curLine: e.focused && i == e.cur.line,
@@ -122,10 +123,10 @@ func (e Editor) View() string {
 		}
 		s := e.renderRow(st, ln, key)
 		rc.renders++
-		rc.rows[ln.id] = edRow{key: key, s: s, frame: rc.frame}
+		rc.rows[ln.id] = cachedRow{key: key, s: s, frame: rc.frame}
 		b.WriteString(s)
 	}
-	if e.prompt != edPromptNone {
+	if e.prompt != promptNone {
 		if rows > 0 {
 			b.WriteByte('\n')
 		}
@@ -141,15 +142,15 @@ func (e Editor) View() string {
 	return b.String()
 }
 
-// edRowWriter writes styled runs, switching escape sequences only when
+// rowWriter writes styled runs, switching escape sequences only when
 // the style changes.
-type edRowWriter struct {
+type rowWriter struct {
 	b    strings.Builder
-	cur  edAnsi
+	cur  ansiSeq
 	open bool
 }
 
-func (w *edRowWriter) put(a edAnsi, s string) {
+func (w *rowWriter) put(a ansiSeq, s string) {
 	if !w.open || a.open != w.cur.open {
 		if w.open {
 			w.b.WriteString(w.cur.close)
@@ -160,29 +161,29 @@ func (w *edRowWriter) put(a edAnsi, s string) {
 	w.b.WriteString(s)
 }
 
-func (w *edRowWriter) finish() string {
+func (w *rowWriter) finish() string {
 	if w.open {
 		w.b.WriteString(w.cur.close)
 	}
 	return w.b.String()
 }
 
-const edSpaces = "                                                                " // 64
+const spaces = "                                                                " // 64
 
-// edPad returns n spaces (n may exceed edSpaces only on huge terminals).
-func edPad(n int) string {
-	if n <= len(edSpaces) {
-		return edSpaces[:n]
+// pad returns n spaces (n may exceed spaces only on huge terminals).
+func pad(n int) string {
+	if n <= len(spaces) {
+		return spaces[:n]
 	}
 	return strings.Repeat(" ", n)
 }
 
 // renderRow draws one line: gutter, then the text from column left,
 // exactly key.width cells.
-func (e Editor) renderRow(st *edStyles, ln *edLine, key edRowKey) string {
-	var w edRowWriter
+func (e Model) renderRow(st *Styles, ln *docLine, key rowKey) string {
+	var w rowWriter
 	w.b.Grow(key.width + 64)
-	plain := edAnsi{}
+	plain := ansiSeq{}
 	if key.gutter > 0 {
 		switch {
 		case key.errLine:
@@ -197,7 +198,7 @@ func (e Editor) renderRow(st *edStyles, ln *edLine, key edRowKey) string {
 			w.put(plain, " ")
 		}
 		num := strconv.Itoa(key.lineNo + 1)
-		w.put(plain, edPad(key.gutter-2-len(num)))
+		w.put(plain, pad(key.gutter-2-len(num)))
 		switch {
 		case key.errLine:
 			w.put(st.gutterErr, num)
@@ -212,7 +213,7 @@ func (e Editor) renderRow(st *edStyles, ln *edLine, key edRowKey) string {
 	var matches [][2]int
 	if key.search != 0 {
 		for from := 0; ; {
-			s, end := edIndexFold(ln.text, e.query, from)
+			s, end := indexFold(ln.text, e.query, from)
 			if s < 0 {
 				break
 			}
@@ -220,25 +221,25 @@ func (e Editor) renderRow(st *edStyles, ln *edLine, key edRowKey) string {
 			from = end
 		}
 	}
-	if edRenderText(&w, st, ln, key, tw, matches) {
+	if renderText(&w, st, ln, key, tw, matches) {
 		return w.finish() // every cell counted exactly: no need to measure
 	}
-	return edFit(w.finish(), key.width)
+	return fit(w.finish(), key.width)
 }
 
-// edRenderText draws the visible cells [left, left+tw) of a line. Tabs
+// renderText draws the visible cells [left, left+tw) of a line. Tabs
 // become spaces to the next tab stop; control bytes, invalid UTF-8 and
 // invisible format characters (bidi overrides…) are shown escaped in a
 // muted style and are never written to the terminal as they are.
 // It reports whether the width is certain (only ASCII was drawn);
 // otherwise the caller measures the row as lipgloss would.
-func edRenderText(w *edRowWriter, st *edStyles, ln *edLine, key edRowKey, tw int, matches [][2]int) bool {
+func renderText(w *rowWriter, st *Styles, ln *docLine, key rowKey, tw int, matches [][2]int) bool {
 	exact := true
 	text, spans := ln.text, ln.spans
 	left, end := key.left, key.left+tw
-	base := edOvNone
+	base := ovNone
 	if key.curLine {
-		base = edOvLine
+		base = ovLine
 	}
 	col, si, mi := 0, 0, 0
 	for bi := 0; bi < len(text) && col < end; {
@@ -246,7 +247,7 @@ func edRenderText(w *edRowWriter, st *edStyles, ln *edLine, key edRowKey, tw int
 		for si < len(spans) && int(spans[si].end) <= bi {
 			si++
 		}
-		tok := edTokText
+		tok := tokText
 		if si < len(spans) {
 			tok = spans[si].tok
 		}
@@ -254,34 +255,34 @@ func edRenderText(w *edRowWriter, st *edStyles, ln *edLine, key edRowKey, tw int
 		cells := 0
 		switch {
 		case r == '\t':
-			cells = edTabWidth - col%edTabWidth
-			disp = edPad(cells)
-		case edNeedsEscape(r, size):
-			disp = edEscapeText(r, size, text[bi])
+			cells = tabWidth - col%tabWidth
+			disp = pad(cells)
+		case needsEscape(r, size):
+			disp = escapeText(r, size, text[bi])
 			cells = len(disp)
-			tok = edTokEscape
+			tok = tokEscape
 		default:
 			disp = text[bi : bi+size]
-			cells = edRuneWidth(r)
+			cells = runeWidth(r)
 			if r >= utf8.RuneSelf {
 				exact = false // wide, zero-width or a grapheme cluster
 			}
 		}
 		ov := base
 		if bi >= key.selA && bi < key.selB {
-			ov = edOvSel
+			ov = ovSel
 		}
 		for mi < len(matches) && matches[mi][1] <= bi {
 			mi++
 		}
 		if mi < len(matches) && matches[mi][0] <= bi {
-			ov = edOvMatch
+			ov = ovMatch
 			if key.cursor >= 0 && matches[mi][0] == key.cursor {
-				ov = edOvCurMatch
+				ov = ovCurMatch
 			}
 		}
 		if bi == key.cursor {
-			ov = edOvCursor
+			ov = ovCursor
 		}
 		a := st.tok[tok][ov]
 		switch {
@@ -290,10 +291,10 @@ func edRenderText(w *edRowWriter, st *edStyles, ln *edLine, key edRowKey, tw int
 		case col+cells > left && col < end:
 			// Cut by the left or right edge.
 			from, to := max(left, col)-col, min(end, col+cells)-col
-			if r == '\t' || tok == edTokEscape {
+			if r == '\t' || tok == tokEscape {
 				w.put(a, disp[from:to])
 			} else {
-				w.put(a, edPad(to-from)) // half a wide character
+				w.put(a, pad(to-from)) // half a wide character
 			}
 		}
 		col += cells
@@ -304,29 +305,29 @@ func edRenderText(w *edRowWriter, st *edStyles, ln *edLine, key edRowKey, tw int
 	if col < end && col >= left {
 		switch {
 		case key.cursor == len(text):
-			w.put(st.tok[edTokText][edOvCursor], " ")
+			w.put(st.tok[tokText][ovCursor], " ")
 			col++
 		case key.selA <= len(text) && key.selB > len(text):
-			w.put(st.tok[edTokText][edOvSel], " ")
+			w.put(st.tok[tokText][ovSel], " ")
 			col++
 		}
 	}
 	if fill := end - max(col, left); fill > 0 {
-		w.put(st.fill[base], edPad(fill))
+		w.put(st.fill[base], pad(fill))
 	}
 	return exact
 }
 
 // promptRow is the find or go-to bar: label, input, status.
-func (e Editor) promptRow(st *edStyles) string {
-	label := edFindPrompt
-	if e.prompt == edPromptGoto {
-		label = edGotoPrompt
+func (e Model) promptRow(st *Styles) string {
+	label := findPrompt
+	if e.prompt == promptGoto {
+		label = gotoPrompt
 	}
-	var w edRowWriter
+	var w rowWriter
 	w.put(st.prompt, label)
-	inW := max(0, e.width-len(label)-edStatusWidth)
-	w.put(edAnsi{}, edFit(e.input.View(), inW))
+	inW := max(0, e.width-len(label)-statusWidth)
+	w.put(ansiSeq{}, fit(e.input.View(), inW))
 	if e.status != "" {
 		a := st.notice
 		if e.statusErr {
@@ -334,30 +335,30 @@ func (e Editor) promptRow(st *edStyles) string {
 		}
 		w.put(a, e.status)
 	}
-	return edFit(w.finish(), e.width)
+	return fit(w.finish(), e.width)
 }
 
-// edStatusWidth is the room kept at the right of the bar for "no match".
-const edStatusWidth = 10
+// statusWidth is the room kept at the right of the bar for "no match".
+const statusWidth = 10
 
-// edFit makes s exactly w cells wide: cut (ANSI-aware) or padded.
-func edFit(s string, w int) string {
+// fit makes s exactly w cells wide: cut (ANSI-aware) or padded.
+func fit(s string, w int) string {
 	sw := ansi.StringWidth(s)
 	if sw > w {
 		s = ansi.Truncate(s, w, "")
 		sw = ansi.StringWidth(s)
 	}
 	if sw < w {
-		s += edPad(w - sw)
+		s += pad(w - sw)
 	}
 	return s
 }
 
-// edNeedsEscape reports runes that must not reach the terminal as they
+// needsEscape reports runes that must not reach the terminal as they
 // are: C0/C1 controls and DEL (a pasted ESC would be a terminal escape),
 // invalid UTF-8, and format characters such as bidi overrides that
 // would make the code on screen differ from the code Redis runs.
-func edNeedsEscape(r rune, size int) bool {
+func needsEscape(r rune, size int) bool {
 	switch {
 	case r == utf8.RuneError && size == 1:
 		return true
@@ -373,9 +374,9 @@ func edNeedsEscape(r rune, size int) bool {
 	return unicode.Is(unicode.Cf, r)
 }
 
-// edEscapeText is how an escaped rune is shown: \xNN for bytes, \uNNNN
+// escapeText is how an escaped rune is shown: \xNN for bytes, \uNNNN
 // for format characters.
-func edEscapeText(r rune, size int, b byte) string {
+func escapeText(r rune, size int, b byte) string {
 	const hex = "0123456789abcdef"
 	if size == 1 && (r < 0x80 || r == utf8.RuneError) {
 		return string([]byte{'\\', 'x', hex[b>>4], hex[b&15]})
@@ -391,20 +392,20 @@ func edEscapeText(r rune, size int, b byte) string {
 	return string(out)
 }
 
-// edRuneWidth is a rune's cells, measured as lipgloss measures.
-func edRuneWidth(r rune) int {
+// runeWidth is a rune's cells, measured as lipgloss measures.
+func runeWidth(r rune) int {
 	if r < utf8.RuneSelf {
 		return 1
 	}
 	return ansi.StringWidth(string(r))
 }
 
-// edCellWidth is the cells a rune takes at display column col.
-func edCellWidth(r rune, size, col int) int {
+// cellWidth is the cells a rune takes at display column col.
+func cellWidth(r rune, size, col int) int {
 	switch {
 	case r == '\t':
-		return edTabWidth - col%edTabWidth
-	case edNeedsEscape(r, size):
+		return tabWidth - col%tabWidth
+	case needsEscape(r, size):
 		if size == 1 && (r < 0x80 || r == utf8.RuneError) {
 			return 4
 		}
@@ -413,27 +414,27 @@ func edCellWidth(r rune, size, col int) int {
 		}
 		return 10
 	}
-	return edRuneWidth(r)
+	return runeWidth(r)
 }
 
-// edDisplayCol is the display column of byte offset col in text.
-func edDisplayCol(text string, col int) int {
+// displayCol is the display column of byte offset col in text.
+func displayCol(text string, col int) int {
 	c := 0
 	for i := 0; i < col && i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
-		c += edCellWidth(r, size, c)
+		c += cellWidth(r, size, c)
 		i += size
 	}
 	return c
 }
 
-// edColForDisplay is the byte offset of the rune at display column goal
+// colForDisplay is the byte offset of the rune at display column goal
 // (or the end of the line when it is shorter).
-func edColForDisplay(text string, goal int) int {
+func colForDisplay(text string, goal int) int {
 	c := 0
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
-		w := edCellWidth(r, size, c)
+		w := cellWidth(r, size, c)
 		if c+w > goal {
 			return i
 		}

@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"fmt"
@@ -10,9 +10,9 @@ import (
 	"github.com/muesli/termenv"
 )
 
-// edBenchProfiles runs a benchmark without colour (as the tests render)
+// benchProfiles runs a benchmark without colour (as the tests render)
 // and in true colour (as most terminals do: more escape bytes per row).
-func edBenchProfiles(b *testing.B, bench func(b *testing.B)) {
+func benchProfiles(b *testing.B, bench func(b *testing.B)) {
 	for _, p := range []struct {
 		name string
 		prof termenv.Profile
@@ -26,9 +26,9 @@ func edBenchProfiles(b *testing.B, bench func(b *testing.B)) {
 	}
 }
 
-// edBenchScript is a 10,000-line Lua script made of realistic blocks:
+// benchScript is a 10,000-line Lua script made of realistic blocks:
 // comments (some long), strings, numbers, redis calls, nested blocks.
-func edBenchScript() string {
+func benchScript() string {
 	var b strings.Builder
 	b.WriteString("#!lua flags=no-writes\n")
 	for i := 0; b.Len() >= 0; i++ {
@@ -57,10 +57,10 @@ end
 
 // BenchmarkEditorKeystroke10k is one typed character in the middle of a
 // 10,000-line script and the frame drawn after it, at 120×40.
-func BenchmarkEditorKeystroke10k(b *testing.B) { edBenchProfiles(b, benchKeystroke10k) }
+func BenchmarkEditorKeystroke10k(b *testing.B) { benchProfiles(b, benchKeystroke10k) }
 
 func benchKeystroke10k(b *testing.B) {
-	src := edBenchScript()
+	src := benchScript()
 	e := newTestEditor(b, src, 120, 40)
 	e.GotoLine(5000)
 	_ = e.View()
@@ -88,10 +88,10 @@ func benchKeystroke10k(b *testing.B) {
 
 // BenchmarkEditorOpen10k is loading a 10,000-line script and drawing the
 // first frame at 120×40.
-func BenchmarkEditorOpen10k(b *testing.B) { edBenchProfiles(b, benchOpen10k) }
+func BenchmarkEditorOpen10k(b *testing.B) { benchProfiles(b, benchOpen10k) }
 
 func benchOpen10k(b *testing.B) {
-	src := edBenchScript()
+	src := benchScript()
 	e := newTestEditor(b, "", 120, 40)
 	b.ReportAllocs()
 	b.ResetTimer()

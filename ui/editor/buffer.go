@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"slices"
@@ -7,28 +7,28 @@ import (
 	"luascope/redisx"
 )
 
-// edPos is a place in the text: a line index and a byte offset into that
+// pos is a place in the text: a line index and a byte offset into that
 // line, always on a rune boundary. Bytes rather than runes because the
 // buffer keeps the script's exact bytes (its SHA must be what Redis
 // computes) and slicing strings by byte offsets costs nothing.
-type edPos struct{ line, col int }
+type pos struct{ line, col int }
 
-func (p edPos) less(q edPos) bool {
+func (p pos) less(q pos) bool {
 	return p.line < q.line || (p.line == q.line && p.col < q.col)
 }
 
-// edLine is one line of the script and its highlighting cache: the tokens
+// docLine is one line of the script and its highlighting cache: the tokens
 // as lexed from the start state, and the end state the next line starts
 // from. id is 0 while the tokens are stale; every lex gives a new id, so
 // the render cache can key rows by it.
-type edLine struct {
+type docLine struct {
 	text       string
-	spans      []edSpan
-	start, end edLexState
+	spans      []span
+	start, end lexState
 	id         uint64
 }
 
-// edDoc is the text of the editor plus its incremental highlighting.
+// doc is the text of the editor plus its incremental highlighting.
 //
 // Lines [0, frontier) are lexed and consistent: each one's start state is
 // its predecessor's end state. Lines past the frontier are lexed lazily
@@ -36,8 +36,8 @@ type edLine struct {
 // only the screen. An edit re-lexes its own lines and then the following
 // ones only while their start state changes (a `--[[` opened or closed);
 // the walk stops at the first line whose start state is as before.
-type edDoc struct {
-	lines    []edLine
+type doc struct {
+	lines    []docLine
 	frontier int
 	nextID   uint64
 	relexes  int // lines lexed so far; the tests count re-lexes with it
@@ -55,15 +55,15 @@ type edDoc struct {
 	script   redisx.Script
 }
 
-func newEdDoc(src string) *edDoc {
-	d := &edDoc{}
+func newDoc(src string) *doc {
+	d := &doc{}
 	d.setText(src)
 	return d
 }
 
 // setText replaces everything; nothing is lexed until drawn.
-func (d *edDoc) setText(src string) {
-	d.lines = make([]edLine, strings.Count(src, "\n")+1)
+func (d *doc) setText(src string) {
+	d.lines = make([]docLine, strings.Count(src, "\n")+1)
 	for i := range d.lines {
 		line, rest, _ := strings.Cut(src, "\n")
 		d.lines[i].text, src = line, rest
@@ -74,25 +74,25 @@ func (d *edDoc) setText(src string) {
 	d.val, d.scriptOK = "", false
 }
 
-func (d *edDoc) lineCount() int { return len(d.lines) }
+func (d *doc) lineCount() int { return len(d.lines) }
 
-func (d *edDoc) text(i int) string { return d.lines[i].text }
+func (d *doc) text(i int) string { return d.lines[i].text }
 
 // end is the position after the last character.
-func (d *edDoc) end() edPos {
+func (d *doc) end() pos {
 	n := len(d.lines) - 1
-	return edPos{n, len(d.lines[n].text)}
+	return pos{n, len(d.lines[n].text)}
 }
 
 // clamp puts p inside the text.
-func (d *edDoc) clamp(p edPos) edPos {
+func (d *doc) clamp(p pos) pos {
 	p.line = max(0, min(p.line, len(d.lines)-1))
 	p.col = max(0, min(p.col, len(d.lines[p.line].text)))
 	return p
 }
 
 // value is the whole text, joined once per change.
-func (d *edDoc) value() string {
+func (d *doc) value() string {
 	if d.valRev != d.rev {
 		var n int
 		for _, l := range d.lines {
@@ -114,7 +114,7 @@ func (d *edDoc) value() string {
 // redisScript is the SHA and shebang of the text, computed on first use
 // after a change: hashing 300 kB on every keystroke would be wasted work
 // when the title is drawn at most once a frame.
-func (d *edDoc) redisScript() redisx.Script {
+func (d *doc) redisScript() redisx.Script {
 	src := d.value()
 	if !d.scriptOK {
 		d.script, d.scriptOK = redisx.NewScript(src), true
@@ -123,7 +123,7 @@ func (d *edDoc) redisScript() redisx.Script {
 }
 
 // slice returns the text between from and to (from <= to).
-func (d *edDoc) slice(from, to edPos) string {
+func (d *doc) slice(from, to pos) string {
 	if from.line == to.line {
 		return d.lines[from.line].text[from.col:to.col]
 	}
@@ -138,18 +138,18 @@ func (d *edDoc) slice(from, to edPos) string {
 	return b.String()
 }
 
-// edAfter is where text inserted at p ends.
-func edAfter(p edPos, text string) edPos {
+// after is where text inserted at p ends.
+func after(p pos, text string) pos {
 	n := strings.Count(text, "\n")
 	if n == 0 {
-		return edPos{p.line, p.col + len(text)}
+		return pos{p.line, p.col + len(text)}
 	}
-	return edPos{p.line + n, len(text) - strings.LastIndexByte(text, '\n') - 1}
+	return pos{p.line + n, len(text) - strings.LastIndexByte(text, '\n') - 1}
 }
 
 // replace puts text in place of [from, to) and returns the end of the
 // inserted text. It splices the line slice and re-lexes incrementally.
-func (d *edDoc) replace(from, to edPos, text string) edPos {
+func (d *doc) replace(from, to pos, text string) pos {
 	head := d.lines[from.line].text[:from.col]
 	tail := d.lines[to.line].text[to.col:]
 	oldN := to.line - from.line + 1
@@ -164,7 +164,7 @@ func (d *edDoc) replace(from, to edPos, text string) edPos {
 		parts := strings.Split(text, "\n")
 		parts[0] = head + parts[0]
 		parts[len(parts)-1] += tail
-		repl := make([]edLine, len(parts))
+		repl := make([]docLine, len(parts))
 		for i, p := range parts {
 			repl[i].text = p
 		}
@@ -180,22 +180,22 @@ func (d *edDoc) replace(from, to edPos, text string) edPos {
 	}
 	d.relexFrom(from.line)
 	d.rev++
-	return edAfter(from, text)
+	return after(from, text)
 }
 
 // startState is the lexer state line i starts in.
-func (d *edDoc) startState(i int) edLexState {
+func (d *doc) startState(i int) lexState {
 	if i == 0 {
-		return edLexState{kind: edStRoot}
+		return lexState{kind: stRoot}
 	}
 	return d.lines[i-1].end
 }
 
 // lex tokenizes line i from its start state.
-func (d *edDoc) lex(i int) {
+func (d *doc) lex(i int) {
 	l := &d.lines[i]
 	l.start = d.startState(i)
-	l.spans, l.end = edLexLine(l.text, l.start, l.spans)
+	l.spans, l.end = lexLine(l.text, l.start, l.spans)
 	d.nextID++
 	l.id = d.nextID
 	d.relexes++
@@ -204,7 +204,7 @@ func (d *edDoc) lex(i int) {
 // relexFrom re-lexes line i and the lines after it that are inside the
 // frontier, stopping at the first that is already lexed from the start
 // state it would now have: from there on nothing changes.
-func (d *edDoc) relexFrom(i int) {
+func (d *doc) relexFrom(i int) {
 	for ; i < d.frontier; i++ {
 		if d.current(i) {
 			return
@@ -219,7 +219,7 @@ func (d *edDoc) relexFrom(i int) {
 
 // current reports whether line i's tokens are valid: lexed since its text
 // last changed (id != 0) and from the state it now starts in.
-func (d *edDoc) current(i int) bool {
+func (d *doc) current(i int) bool {
 	l := &d.lines[i]
 	return l.id != 0 && l.start == d.startState(i)
 }
@@ -227,7 +227,7 @@ func (d *edDoc) current(i int) bool {
 // ensure lexes every line up to and including last, so it can be drawn.
 // Lines past the frontier that are still current (the frontier was pulled
 // back over them, and their start state came out the same) are kept.
-func (d *edDoc) ensure(last int) {
+func (d *doc) ensure(last int) {
 	last = min(last, len(d.lines)-1)
 	for d.frontier <= last {
 		if !d.current(d.frontier) {
@@ -239,85 +239,85 @@ func (d *edDoc) ensure(last int) {
 
 // Kinds of edit, for grouping undo steps.
 const (
-	edEditOther uint8 = iota
-	edEditType
-	edEditBackspace
-	edEditDelete
+	editOther uint8 = iota
+	editType
+	editBackspace
+	editDelete
 )
 
-// edEdit is one undo step: [from, from+inserted) replaced what is now
+// edit is one undo step: [from, from+inserted) replaced what is now
 // removed. Undo puts removed back; redo puts inserted back.
-type edEdit struct {
-	from              edPos
+type edit struct {
+	from              pos
 	removed, inserted string
 	kind              uint8
 	// The cursor and selection before the edit (restored by undo) and the
 	// cursor after it (restored by redo).
-	curBefore, anchorBefore edPos
+	curBefore, anchorBefore pos
 	selBefore               bool
-	curAfter                edPos
+	curAfter                pos
 	// state names the text after this edit; Modified compares it with the
 	// state MarkSaved recorded.
 	state uint64
 }
 
-// edHistory is the undo and redo stacks. open says the last undo step may
+// history is the undo and redo stacks. open says the last undo step may
 // still absorb the next typed character (or backspace) into one step.
-type edHistory struct {
-	undo, redo []edEdit
+type history struct {
+	undo, redo []edit
 	open       bool
 	nextState  uint64
 	saved      uint64
 }
 
-// edMaxTypeGroup caps one typing undo step, so that undo after a long
+// maxTypeGroup caps one typing undo step, so that undo after a long
 // stretch of typing takes back a line's worth, not a page.
-const edMaxTypeGroup = 256
+const maxTypeGroup = 256
 
-// edMaxUndo bounds memory in a long session; the oldest steps go first.
-const edMaxUndo = 10000
+// maxUndo bounds memory in a long session; the oldest steps go first.
+const maxUndo = 10000
 
-func (h *edHistory) reset() {
+func (h *history) reset() {
 	h.undo, h.redo = h.undo[:0], h.redo[:0]
 	h.open = false
 	h.saved = h.current()
 }
 
 // current names the text as it is now.
-func (h *edHistory) current() uint64 {
+func (h *history) current() uint64 {
 	if len(h.undo) == 0 {
 		return 0
 	}
 	return h.undo[len(h.undo)-1].state
 }
 
-func (h *edHistory) newState() uint64 {
+func (h *history) newState() uint64 {
 	h.nextState++
 	return h.nextState
 }
 
 // record pushes an edit, or merges it into the previous step when both
 // are single typed characters (or backspaces) in a row at adjacent places.
-func (h *edHistory) record(ed edEdit) {
+func (h *history) record(ed edit) {
 	h.redo = h.redo[:0]
 	if n := len(h.undo); n > 0 && h.open {
 		last := &h.undo[n-1]
 		switch {
-		case ed.kind == edEditType && last.kind == edEditType && ed.removed == "" &&
-			len(last.inserted) < edMaxTypeGroup &&
-			last.curAfter == ed.from && edAfter(last.from, last.inserted) == ed.from:
+		case ed.kind == editType && last.kind == editType && ed.removed == "" &&
+			len(last.inserted) < maxTypeGroup &&
+			last.curAfter == ed.from && after(last.from, last.inserted) == ed.from:
 			last.inserted += ed.inserted
 			last.curAfter = ed.curAfter
 			last.state = h.newState()
 			return
-		case ed.kind == edEditBackspace && last.kind == edEditBackspace && ed.inserted == "" &&
-			last.inserted == "" && edAfter(ed.from, ed.removed) == last.from:
+		case ed.kind == editBackspace && last.kind == editBackspace && ed.inserted == "" &&
+			last.inserted == "" && after(ed.from, ed.removed) == last.from:
 			last.removed = ed.removed + last.removed
 			last.from = ed.from
 			last.curAfter = ed.curAfter
 			last.state = h.newState()
 			return
-		case ed.kind == edEditDelete && last.kind == edEditDelete && ed.inserted == "" &&
+		case ed.kind == editDelete && last.kind == editDelete && ed.inserted == "" &&
 			last.inserted == "" && ed.from == last.from:
 			last.removed += ed.removed
 			last.state = h.newState()
@@ -325,9 +325,9 @@ func (h *edHistory) record(ed edEdit) {
 		}
 	}
 	ed.state = h.newState()
-	if len(h.undo) >= edMaxUndo {
-		h.undo = slices.Delete(h.undo, 0, len(h.undo)-edMaxUndo+1)
+	if len(h.undo) >= maxUndo {
+		h.undo = slices.Delete(h.undo, 0, len(h.undo)-maxUndo+1)
 	}
 	h.undo = append(h.undo, ed)
-	h.open = ed.kind != edEditOther
+	h.open = ed.kind != editOther
 }

@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"bytes"
@@ -24,8 +24,8 @@ func init() {
 	lipgloss.SetColorProfile(termenv.Ascii)
 }
 
-// edKeys are the key messages the tests press, by their tea name.
-var edKeys = map[string]tea.KeyMsg{
+// testKeys are the key messages the tests press, by their tea name.
+var testKeys = map[string]tea.KeyMsg{
 	"enter":            {Type: tea.KeyEnter},
 	"backspace":        {Type: tea.KeyBackspace},
 	"delete":           {Type: tea.KeyDelete},
@@ -67,26 +67,26 @@ var edKeys = map[string]tea.KeyMsg{
 }
 
 func TestEditorKeyNames(t *testing.T) {
-	for name, k := range edKeys {
+	for name, k := range testKeys {
 		if k.String() != name {
 			t.Errorf("key %q prints as %q", name, k.String())
 		}
 	}
 }
 
-func newTestEditor(t testing.TB, src string, w, h int) Editor {
+func newTestEditor(t testing.TB, src string, w, h int) Model {
 	t.Helper()
-	e := NewEditor(&Common{Theme: themes.Default(), Keys: DefaultKeyMap()})
+	e := New(themes.Default())
 	e.SetSize(w, h)
 	e.Focus()
 	e.SetValue(src)
 	return e
 }
 
-func press(t testing.TB, e Editor, keys ...string) Editor {
+func press(t testing.TB, e Model, keys ...string) Model {
 	t.Helper()
 	for _, name := range keys {
-		k, ok := edKeys[name]
+		k, ok := testKeys[name]
 		if !ok {
 			t.Fatalf("no test key %q", name)
 		}
@@ -95,7 +95,7 @@ func press(t testing.TB, e Editor, keys ...string) Editor {
 	return e
 }
 
-func typeText(e Editor, s string) Editor {
+func typeText(e Model, s string) Model {
 	for _, r := range s {
 		if r == ' ' {
 			e, _ = e.Update(tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}})
@@ -106,27 +106,27 @@ func typeText(e Editor, s string) Editor {
 	return e
 }
 
-func paste(e Editor, s string) Editor {
+func paste(e Model, s string) Model {
 	e, _ = e.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s), Paste: true})
 	return e
 }
 
-func wantValue(t *testing.T, e Editor, want string) {
+func wantValue(t *testing.T, e Model, want string) {
 	t.Helper()
 	if got := e.Value(); got != want {
 		t.Fatalf("value = %q, want %q", got, want)
 	}
 }
 
-func wantCursor(t *testing.T, e Editor, line, col int) {
+func wantCursor(t *testing.T, e Model, line, col int) {
 	t.Helper()
-	if e.cur != (edPos{line, col}) {
+	if e.cur != (pos{line, col}) {
 		t.Fatalf("cursor = %+v, want {%d %d}", e.cur, line, col)
 	}
 }
 
 // viewLines checks the View's size and returns its rows.
-func viewLines(t *testing.T, e Editor) []string {
+func viewLines(t *testing.T, e Model) []string {
 	t.Helper()
 	v := e.View()
 	rows := strings.Split(v, "\n")
@@ -309,21 +309,21 @@ func TestEditorSelectionCopyCutPaste(t *testing.T) {
 		t.Fatalf("selection = %q", got)
 	}
 	var cmd tea.Cmd
-	e, cmd = e.Update(edKeys["alt+c"])
+	e, cmd = e.Update(testKeys["alt+c"])
 	if cmd == nil {
 		t.Fatal("copy returned no clipboard command")
 	}
 	if clip.Len() != 0 {
 		t.Fatal("copy wrote to the terminal inside Update")
 	}
-	if msg, ok := cmd().(clipboardWrittenMsg); !ok || msg.err != nil {
+	if msg, ok := cmd().(ClipboardWrittenMsg); !ok || msg.Err != nil {
 		t.Fatalf("clipboard command returned %#v", msg)
 	}
 	want := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte("ne\ntw")) + "\x07"
 	if clip.String() != want {
 		t.Fatalf("OSC 52 = %q, want %q", clip.String(), want)
 	}
-	e, cmd = e.Update(edKeys["ctrl+x"])
+	e, cmd = e.Update(testKeys["ctrl+x"])
 	if cmd == nil {
 		t.Fatal("cut returned no clipboard command")
 	}
@@ -360,7 +360,7 @@ func TestEditorSelectionCopyCutPaste(t *testing.T) {
 		t.Fatal("esc kept the selection")
 	}
 	// Nothing selected: copy does nothing.
-	if _, cmd = e.Update(edKeys["alt+c"]); cmd != nil {
+	if _, cmd = e.Update(testKeys["alt+c"]); cmd != nil {
 		t.Fatal("copy without a selection returned a command")
 	}
 }
@@ -420,7 +420,7 @@ func TestEditorPaging(t *testing.T) {
 func TestEditorSearch(t *testing.T) {
 	e := newTestEditor(t, "foo\nbar FOO\nbaz foo", 30, 5)
 	e = press(t, e, "ctrl+f")
-	if e.prompt != edPromptFind {
+	if e.prompt != promptFind {
 		t.Fatal("find did not open the bar")
 	}
 	e = typeText(e, "foo")
@@ -448,7 +448,7 @@ func TestEditorSearch(t *testing.T) {
 		t.Fatalf("no 'no match': %q", rows[4])
 	}
 	e = press(t, e, "esc")
-	if e.prompt != edPromptNone {
+	if e.prompt != promptNone {
 		t.Fatal("esc did not close the bar")
 	}
 	if rows := viewLines(t, e); strings.Contains(strings.Join(rows, "\n"), "find:") {
@@ -484,11 +484,11 @@ func TestEditorSearch(t *testing.T) {
 func TestEditorSearchHighlight(t *testing.T) {
 	e := newTestEditor(t, "a foo b foo", 30, 3)
 	// Mark overlays with visible brackets instead of colours.
-	st := e.rc.styles(e.c.Theme)
+	st := e.rc.styles(e.theme)
 	for k := range st.tok {
-		st.tok[k][edOvMatch] = edAnsi{"<", ">"}
-		st.tok[k][edOvCurMatch] = edAnsi{"{", "}"}
-		st.tok[k][edOvCursor] = edAnsi{"[", "]"}
+		st.tok[k][ovMatch] = ansiSeq{"<", ">"}
+		st.tok[k][ovCurMatch] = ansiSeq{"{", "}"}
+		st.tok[k][ovCursor] = ansiSeq{"[", "]"}
 	}
 	e = press(t, e, "ctrl+f")
 	e = typeText(e, "foo")
@@ -505,10 +505,10 @@ func TestEditorSearchHighlight(t *testing.T) {
 
 func TestEditorCursorAndSelectionDrawn(t *testing.T) {
 	e := newTestEditor(t, "abc\ndef", 20, 3)
-	st := e.rc.styles(e.c.Theme)
+	st := e.rc.styles(e.theme)
 	for k := range st.tok {
-		st.tok[k][edOvCursor] = edAnsi{"[", "]"}
-		st.tok[k][edOvSel] = edAnsi{"(", ")"}
+		st.tok[k][ovCursor] = ansiSeq{"[", "]"}
+		st.tok[k][ovSel] = ansiSeq{"(", ")"}
 	}
 	e = press(t, e, "right")
 	if v := e.View(); !strings.Contains(v, "a[b]c") {
@@ -561,8 +561,8 @@ func TestEditorGotoLineAndErrorMarker(t *testing.T) {
 	}
 	// The error line number is drawn in the error style.
 	e.SetErrorLine(25)
-	st := e.rc.styles(e.c.Theme)
-	st.gutterErr = edAnsi{"!", "!"}
+	st := e.rc.styles(e.theme)
+	st.gutterErr = ansiSeq{"!", "!"}
 	st.gen++ // the test changed the styles: invalidate the cached rows
 	if v := e.View(); !strings.Contains(v, "▶!25!") {
 		t.Fatalf("error line number not styled: %q", v)
@@ -571,7 +571,7 @@ func TestEditorGotoLineAndErrorMarker(t *testing.T) {
 	e = press(t, e, "ctrl+g")
 	e = typeText(e, "3")
 	e = press(t, e, "enter")
-	if e.CursorLine() != 3 || e.prompt != edPromptNone {
+	if e.CursorLine() != 3 || e.prompt != promptNone {
 		t.Fatalf("goto prompt: line %d prompt %d", e.CursorLine(), e.prompt)
 	}
 	e = press(t, e, "ctrl+g")
@@ -632,7 +632,7 @@ func TestEditorEscapesControlBytes(t *testing.T) {
 	e.SetValue("\x1bA")
 	e = press(t, e, "right")
 	wantCursor(t, e, 0, 1)
-	if c := edDisplayCol(e.doc.text(0), 1); c != 4 {
+	if c := displayCol(e.doc.text(0), 1); c != 4 {
 		t.Fatalf("display column after an escape = %d", c)
 	}
 }
@@ -709,7 +709,7 @@ func TestEditorHelp(t *testing.T) {
 		t.Fatalf("find bar help = %q", got)
 	}
 	// The shared key map is not changed by the editor's help.
-	if !e.c.Keys.Copy.Enabled() || e.c.Keys.Newline.Help().Desc != "new line" {
+	if !e.KeyMap.Copy.Enabled() || e.KeyMap.Newline.Help().Desc != "new line" {
 		t.Fatal("ShortHelp mutated the shared key map")
 	}
 }
@@ -752,18 +752,18 @@ func TestEditorRowCache(t *testing.T) {
 // each: the cursor is inside the text, the view is exactly its size, the
 // highlighting of every drawn line is current. Then undoing everything
 // gives back the original text and redoing everything the final one.
-// edSeed is the random seed, a variable so a failing run can be replayed.
-var edSeed uint64 = 1
+// seed is the random seed, a variable so a failing run can be replayed.
+var seed uint64 = 1
 
 func TestEditorRandomKeys(t *testing.T) {
-	names := make([]string, 0, len(edKeys))
-	for name := range edKeys {
+	names := make([]string, 0, len(testKeys))
+	for name := range testKeys {
 		names = append(names, name)
 	}
 	slices.Sort(names)
 	texts := []string{"a", " ", "é", "日", "--[[", "]]", "'", "\"", "[=[", "\t", "\x1b", "\n"}
-	rng := rand.New(rand.NewPCG(edSeed, 2))
-	orig := edRichLua
+	rng := rand.New(rand.NewPCG(seed, 2))
+	orig := richLua
 	e := newTestEditor(t, orig, 50, 12)
 	e.SetClipboardOutput(io.Discard)
 	for i := 0; i < 3000; i++ {
@@ -772,7 +772,7 @@ func TestEditorRandomKeys(t *testing.T) {
 			e = typeText(e, texts[rng.IntN(len(texts))])
 		case n == 4:
 			e = paste(e, texts[rng.IntN(len(texts))]+texts[rng.IntN(len(texts))]+"\r\n")
-		case n == 5 && e.prompt != edPromptNone:
+		case n == 5 && e.prompt != promptNone:
 			e = press(t, e, "esc")
 		default:
 			e = press(t, e, names[rng.IntN(len(names))])
@@ -788,7 +788,7 @@ func TestEditorRandomKeys(t *testing.T) {
 			if !e.doc.current(l) {
 				t.Fatalf("step %d: line %d drawn with stale tokens", i, l+1)
 			}
-			want, _ := edLexLine(e.doc.text(l), e.doc.startState(l), nil)
+			want, _ := lexLine(e.doc.text(l), e.doc.startState(l), nil)
 			if !equalSpans(e.doc.lines[l].spans, want) {
 				t.Fatalf("step %d: line %d tokens differ from a fresh lex", i, l+1)
 			}
@@ -806,7 +806,7 @@ func TestEditorRandomKeys(t *testing.T) {
 	wantValue(t, e, final)
 	// A fresh lex of the whole text agrees with the incremental one.
 	e.doc.ensure(e.LineCount() - 1)
-	fresh := newEdDoc(e.Value())
+	fresh := newDoc(e.Value())
 	fresh.ensure(fresh.lineCount() - 1)
 	for i := range fresh.lines {
 		if !equalSpans(fresh.lines[i].spans, e.doc.lines[i].spans) || fresh.lines[i].end != e.doc.lines[i].end {

@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"io"
@@ -14,24 +14,30 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"luascope/themes"
 )
 
-// Editor is the script pane: a multi-line Lua editor with incremental
+// Model is the script pane: a multi-line Lua editor with incremental
 // syntax highlighting, undo, selection, search and an error-line marker.
 // It is a value like the bubbles components (Update returns a new
-// Editor), but the text, history and render caches sit behind pointers so
+// Model), but the text, history and render caches sit behind pointers so
 // that View, which has a value receiver, can fill its caches.
-type Editor struct {
-	c    *Common
-	doc  *edDoc
-	hist *edHistory
-	rc   *edRenderCache
+type Model struct {
+	// KeyMap is the editor's bindings; the root may change them before
+	// the first key, like a bubbles component's KeyMap.
+	KeyMap KeyMap
+
+	theme themes.Theme
+	doc   *doc
+	hist  *history
+	rc    *renderCache
 
 	filename      string
 	width, height int
 	focused       bool
 
-	cur, anchor edPos // anchor is the other end of the selection
+	cur, anchor pos // anchor is the other end of the selection
 	sel         bool
 	goal        int // display column kept by up/down moves; -1 takes it from the cursor
 	top, left   int // first visible line; first visible display column
@@ -40,7 +46,7 @@ type Editor struct {
 	// marks are lint findings by 1-based line: 'E' error, 'W' warning, 'I' info.
 	marks map[int]byte
 
-	prompt    uint8 // edPromptNone, edPromptFind, edPromptGoto
+	prompt    uint8 // promptNone, promptFind, promptGoto
 	input     textinput.Model
 	query     string // the find query, kept after the bar closes for FindNext
 	searchGen uint64 // changes with the query and the bar; in the row cache key
@@ -53,18 +59,17 @@ type Editor struct {
 
 // Prompts that can occupy the bottom line of the pane.
 const (
-	edPromptNone uint8 = iota
-	edPromptFind
-	edPromptGoto
+	promptNone uint8 = iota
+	promptFind
+	promptGoto
 )
 
-// edTabWidth is how many columns a tab in the source occupies on screen.
-const edTabWidth = 4
+// tabWidth is how many columns a tab in the source occupies on screen.
+const tabWidth = 4
 
-var _ Pane = (*Editor)(nil)
-
-// NewEditor returns an empty, blurred editor using c's theme and key map.
-func NewEditor(c *Common) Editor {
+// New returns an empty, blurred editor drawn in theme t with the default
+// key map.
+func New(t themes.Theme) Model {
 	ti := textinput.New()
 	ti.Prompt = ""
 	// A blinking cursor needs tick messages routed back to it; a steady
@@ -73,11 +78,12 @@ func NewEditor(c *Common) Editor {
 	// ctrl+v in the text input would read the system clipboard with an
 	// external program: I/O in Update. Bracketed paste still works.
 	ti.KeyMap.Paste.SetEnabled(false)
-	e := Editor{
-		c:       c,
-		doc:     newEdDoc(""),
-		hist:    &edHistory{},
-		rc:      newEdRenderCache(),
+	e := Model{
+		KeyMap:  DefaultKeyMap(),
+		theme:   t,
+		doc:     newDoc(""),
+		hist:    &history{},
+		rc:      newRenderCache(),
 		goal:    -1,
 		input:   ti,
 		clipOut: os.Stdout,
@@ -85,61 +91,68 @@ func NewEditor(c *Common) Editor {
 	// Build the styles now rather than in the first View: it may ask the
 	// terminal for its background colour, which belongs before the
 	// program starts, not in a View.
-	e.rc.styles(c.Theme)
+	e.rc.styles(t)
 	return e
+}
+
+// SetTheme draws the editor in t from the next frame on. The styles are
+// built here, not in View, for the reason given in New.
+func (e *Model) SetTheme(t themes.Theme) {
+	e.theme = t
+	e.rc.styles(t)
 }
 
 // Init does nothing: the editor needs no start-up command. It exists so
 // that the editor can be run on its own as a tea.Model in tests and demos.
-func (e Editor) Init() tea.Cmd { return nil }
+func (e Model) Init() tea.Cmd { return nil }
 
 // SetValue replaces the script, clears the undo history and marks the new
 // text as saved (it is what was just loaded). The cursor goes to the top
 // and the error marker is cleared, since it named a line of the old text.
-func (e *Editor) SetValue(src string) {
+func (e *Model) SetValue(src string) {
 	e.doc.setText(src)
 	e.hist.reset()
-	e.cur, e.anchor, e.sel, e.goal = edPos{}, edPos{}, false, -1
+	e.cur, e.anchor, e.sel, e.goal = pos{}, pos{}, false, -1
 	e.top, e.left = 0, 0
 	e.errLine = 0
 	e.status = ""
 }
 
 // Value is the script exactly as it will be sent to Redis.
-func (e Editor) Value() string { return e.doc.value() }
+func (e Model) Value() string { return e.doc.value() }
 
 // Revision changes whenever the text does (an edit, undo, redo,
 // SetValue), so the root can notice an edit without comparing whole
 // scripts: Value joins the lines, which on a 10,000-line script is
 // worth avoiding on every key.
-func (e Editor) Revision() uint64 { return e.doc.rev }
+func (e Model) Revision() uint64 { return e.doc.rev }
 
 // Modified reports whether the text differs from what was last saved
 // (MarkSaved) or loaded (SetValue); undoing back to that text clears it.
-func (e Editor) Modified() bool { return e.hist.current() != e.hist.saved }
+func (e Model) Modified() bool { return e.hist.current() != e.hist.saved }
 
 // MarkSaved records the current text as saved, after the root wrote it.
-func (e *Editor) MarkSaved() {
+func (e *Model) MarkSaved() {
 	e.hist.saved = e.hist.current()
 	e.hist.open = false // typing on must not merge into the saved step
 }
 
 // SetFilename sets the path shown in the title and used by the root for
 // saving; "" means an unsaved scratch script.
-func (e *Editor) SetFilename(path string) { e.filename = path }
+func (e *Model) SetFilename(path string) { e.filename = path }
 
 // Filename is the path set by SetFilename.
-func (e Editor) Filename() string { return e.filename }
+func (e Model) Filename() string { return e.filename }
 
 // CursorLine is the 1-based line of the cursor, for the status bar.
-func (e Editor) CursorLine() int { return e.cur.line + 1 }
+func (e Model) CursorLine() int { return e.cur.line + 1 }
 
 // LineCount is the number of lines (an empty script has one).
-func (e Editor) LineCount() int { return e.doc.lineCount() }
+func (e Model) LineCount() int { return e.doc.lineCount() }
 
 // SetErrorLine marks the line (1-based) that the last error names, with a
 // marker in the gutter; 0 clears it.
-func (e *Editor) SetErrorLine(n int) {
+func (e *Model) SetErrorLine(n int) {
 	if n < 0 {
 		n = 0
 	}
@@ -147,19 +160,19 @@ func (e *Editor) SetErrorLine(n int) {
 }
 
 // ErrorLine is the line marked by SetErrorLine, 0 for none.
-func (e Editor) ErrorLine() int { return e.errLine }
+func (e Model) ErrorLine() int { return e.errLine }
 
 // SetLintMarks shows lint findings in the gutter (✗ error, ! warning,
 // · info) until the next call; the error marker ▶ of a run wins.
-func (e *Editor) SetLintMarks(marks map[int]byte) { e.marks = marks }
+func (e *Model) SetLintMarks(marks map[int]byte) { e.marks = marks }
 
 // GotoLine moves the cursor to the first non-blank character of line n
 // (1-based, clamped) and scrolls it to the middle of the pane when it was
 // off screen, so that the line an error names is seen with its context.
-func (e *Editor) GotoLine(n int) {
+func (e *Model) GotoLine(n int) {
 	n = max(1, min(n, e.doc.lineCount())) - 1
 	text := e.doc.text(n)
-	e.cur = edPos{n, len(text) - len(strings.TrimLeft(text, " \t"))}
+	e.cur = pos{n, len(text) - len(strings.TrimLeft(text, " \t"))}
 	e.sel, e.goal = false, -1
 	e.hist.open = false
 	if rows := e.textRows(); rows > 0 && (n < e.top || n >= e.top+rows) {
@@ -171,13 +184,13 @@ func (e *Editor) GotoLine(n int) {
 // SetClipboardOutput sets where Copy and Cut write the OSC 52 sequence that
 // sets the system clipboard; the default is os.Stdout. The root passes
 // the program's output if it is not stdout; tests pass a buffer.
-func (e *Editor) SetClipboardOutput(w io.Writer) { e.clipOut = w }
+func (e *Model) SetClipboardOutput(w io.Writer) { e.clipOut = w }
 
 // Title is the pane title for the root to draw: file name, short SHA (the
 // name Redis gives the script), shebang flags and [+] when modified, e.g.
 // "script.lua • sha 1a2b3c4 • flags no-writes • [+]". The SHA is computed
 // once per change of the text.
-func (e Editor) Title() string {
+func (e Model) Title() string {
 	name := "untitled"
 	if e.filename != "" {
 		name = filepath.Base(e.filename)
@@ -199,32 +212,32 @@ func (e Editor) Title() string {
 }
 
 // SetSize sets the pane's inner size; View returns exactly width×height.
-func (e *Editor) SetSize(width, height int) {
+func (e *Model) SetSize(width, height int) {
 	e.width, e.height = max(0, width), max(0, height)
-	e.input.Width = max(1, e.width-edPromptWidth(e.prompt)-edStatusWidth-1)
+	e.input.Width = max(1, e.width-promptWidth(e.prompt)-statusWidth-1)
 	e.scrollToCursor()
 }
 
 // Focus gives the editor the keyboard: the cursor is drawn.
-func (e *Editor) Focus() {
+func (e *Model) Focus() {
 	e.focused = true
-	if e.prompt != edPromptNone {
+	if e.prompt != promptNone {
 		e.input.Focus()
 	}
 }
 
 // Blur takes the keyboard away: the cursor is hidden.
-func (e *Editor) Blur() {
+func (e *Model) Blur() {
 	e.focused = false
 	e.input.Blur()
 }
 
 // Focused reports whether the editor has the keyboard.
-func (e Editor) Focused() bool { return e.focused }
+func (e Model) Focused() bool { return e.focused }
 
-// clipboardWrittenMsg reports the OSC 52 write of a copy; err is for the
+// ClipboardWrittenMsg reports the OSC 52 write of a copy; Err is for the
 // root's status bar (a closed terminal, say).
-type clipboardWrittenMsg struct{ err error }
+type ClipboardWrittenMsg struct{ Err error }
 
 // copyToClipboardCmd writes text to the terminal's clipboard with OSC 52.
 // It captures only the writer and the text, never the model, and runs as
@@ -232,24 +245,24 @@ type clipboardWrittenMsg struct{ err error }
 func copyToClipboardCmd(w io.Writer, text string) tea.Cmd {
 	return func() tea.Msg {
 		_, err := osc52.New(text).WriteTo(w)
-		return clipboardWrittenMsg{err: err}
+		return ClipboardWrittenMsg{Err: err}
 	}
 }
 
 // Update handles keys while focused (the root sends keys only to the
 // focused pane and handles tab itself) and forwards other messages to the
 // prompt's text input.
-func (e Editor) Update(msg tea.Msg) (Editor, tea.Cmd) {
+func (e Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		if !e.focused {
 			return e, nil
 		}
 		return e.updateKey(msg)
-	case clipboardWrittenMsg:
+	case ClipboardWrittenMsg:
 		return e, nil
 	}
-	if e.prompt != edPromptNone {
+	if e.prompt != promptNone {
 		var cmd tea.Cmd
 		e.input, cmd = e.input.Update(msg)
 		return e, cmd
@@ -257,14 +270,14 @@ func (e Editor) Update(msg tea.Msg) (Editor, tea.Cmd) {
 	return e, nil
 }
 
-func (e Editor) updateKey(msg tea.KeyMsg) (Editor, tea.Cmd) {
-	k := e.c.Keys
-	if e.prompt != edPromptNone {
+func (e Model) updateKey(msg tea.KeyMsg) (Model, tea.Cmd) {
+	k := e.KeyMap
+	if e.prompt != promptNone {
 		return e.updatePrompt(msg)
 	}
 	if msg.Paste {
 		// One undo step, never merged with typing around it.
-		e.insert(edNormalizeNewlines(string(msg.Runes)), edEditOther)
+		e.insert(normalizeNewlines(string(msg.Runes)), editOther)
 		return e, nil
 	}
 	// Printable text first, so that no binding can steal a letter.
@@ -273,7 +286,7 @@ func (e Editor) updateKey(msg tea.KeyMsg) (Editor, tea.Cmd) {
 		if msg.Type == tea.KeySpace {
 			runes = []rune{' '}
 		}
-		e.insert(edNormalizeNewlines(string(runes)), edEditType)
+		e.insert(normalizeNewlines(string(runes)), editType)
 		return e, nil
 	}
 	if key.Matches(msg, k.Backspace) {
@@ -293,14 +306,14 @@ func (e Editor) updateKey(msg tea.KeyMsg) (Editor, tea.Cmd) {
 	case key.Matches(msg, k.Redo):
 		e.redo()
 	case key.Matches(msg, k.SelectAll):
-		e.anchor, e.cur, e.sel = edPos{}, e.doc.end(), true
+		e.anchor, e.cur, e.sel = pos{}, e.doc.end(), true
 	case key.Matches(msg, k.Copy):
 		cmd = e.copySelection(false)
 	case key.Matches(msg, k.Cut):
 		cmd = e.copySelection(true)
 	case key.Matches(msg, k.Paste):
 		if e.clip != "" {
-			e.insert(e.clip, edEditOther)
+			e.insert(e.clip, editOther)
 		}
 	case key.Matches(msg, k.Find):
 		e.openFind()
@@ -311,7 +324,7 @@ func (e Editor) updateKey(msg tea.KeyMsg) (Editor, tea.Cmd) {
 			e.findNext()
 		}
 	case key.Matches(msg, k.GotoLine):
-		e.openPrompt(edPromptGoto, "")
+		e.openPrompt(promptGoto, "")
 	case key.Matches(msg, k.Dismiss):
 		e.sel = false
 	case key.Matches(msg, k.Newline):
@@ -319,7 +332,7 @@ func (e Editor) updateKey(msg tea.KeyMsg) (Editor, tea.Cmd) {
 	case key.Matches(msg, k.DeleteWordBackward):
 		if !e.deleteSelection() {
 			from := e.wordLeft(e.cur)
-			e.replace(from, e.cur, "", edEditOther)
+			e.replace(from, e.cur, "", editOther)
 		}
 
 	case key.Matches(msg, k.Left):
@@ -345,9 +358,9 @@ func (e Editor) updateKey(msg tea.KeyMsg) (Editor, tea.Cmd) {
 	case key.Matches(msg, k.LineStart):
 		e.moveTo(e.smartHome(e.cur), false)
 	case key.Matches(msg, k.LineEnd):
-		e.moveTo(edPos{e.cur.line, len(e.doc.text(e.cur.line))}, false)
+		e.moveTo(pos{e.cur.line, len(e.doc.text(e.cur.line))}, false)
 	case key.Matches(msg, k.DocStart):
-		e.moveTo(edPos{}, false)
+		e.moveTo(pos{}, false)
 	case key.Matches(msg, k.DocEnd):
 		e.moveTo(e.doc.end(), false)
 	case key.Matches(msg, k.WordLeft):
@@ -366,13 +379,13 @@ func (e Editor) updateKey(msg tea.KeyMsg) (Editor, tea.Cmd) {
 	case key.Matches(msg, k.SelectLineStart):
 		e.moveTo(e.smartHome(e.cur), true)
 	case key.Matches(msg, k.SelectLineEnd):
-		e.moveTo(edPos{e.cur.line, len(e.doc.text(e.cur.line))}, true)
+		e.moveTo(pos{e.cur.line, len(e.doc.text(e.cur.line))}, true)
 	case key.Matches(msg, k.SelectWordLeft):
 		e.moveTo(e.wordLeft(e.cur), true)
 	case key.Matches(msg, k.SelectWordRight):
 		e.moveTo(e.wordRight(e.cur), true)
 	case key.Matches(msg, k.SelectDocStart):
-		e.moveTo(edPos{}, true)
+		e.moveTo(pos{}, true)
 	case key.Matches(msg, k.SelectDocEnd):
 		e.moveTo(e.doc.end(), true)
 	default:
@@ -383,14 +396,14 @@ func (e Editor) updateKey(msg tea.KeyMsg) (Editor, tea.Cmd) {
 }
 
 // updatePrompt handles keys while the find or go-to bar is open.
-func (e Editor) updatePrompt(msg tea.KeyMsg) (Editor, tea.Cmd) {
-	k := e.c.Keys
+func (e Model) updatePrompt(msg tea.KeyMsg) (Model, tea.Cmd) {
+	k := e.KeyMap
 	switch {
 	case key.Matches(msg, k.Dismiss):
 		e.closePrompt()
 		return e, nil
 	case key.Matches(msg, k.Newline):
-		if e.prompt == edPromptFind {
+		if e.prompt == promptFind {
 			e.findNext()
 			return e, nil
 		}
@@ -402,7 +415,7 @@ func (e Editor) updatePrompt(msg tea.KeyMsg) (Editor, tea.Cmd) {
 		e.closePrompt()
 		e.GotoLine(n)
 		return e, nil
-	case e.prompt == edPromptFind && key.Matches(msg, k.FindNext):
+	case e.prompt == promptFind && key.Matches(msg, k.FindNext):
 		e.findNext()
 		return e, nil
 	}
@@ -411,7 +424,7 @@ func (e Editor) updatePrompt(msg tea.KeyMsg) (Editor, tea.Cmd) {
 	e.input, cmd = e.input.Update(msg)
 	if v := e.input.Value(); v != before {
 		e.status = ""
-		if e.prompt == edPromptFind {
+		if e.prompt == promptFind {
 			e.query = v
 			e.searchGen++
 		}
@@ -419,40 +432,40 @@ func (e Editor) updatePrompt(msg tea.KeyMsg) (Editor, tea.Cmd) {
 	return e, cmd
 }
 
-func edPromptWidth(p uint8) int {
+func promptWidth(p uint8) int {
 	switch p {
-	case edPromptFind:
-		return len(edFindPrompt)
-	case edPromptGoto:
-		return len(edGotoPrompt)
+	case promptFind:
+		return len(findPrompt)
+	case promptGoto:
+		return len(gotoPrompt)
 	}
 	return 0
 }
 
 const (
-	edFindPrompt = "find: "
-	edGotoPrompt = "go to line: "
+	findPrompt = "find: "
+	gotoPrompt = "go to line: "
 )
 
-func (e *Editor) openFind() {
+func (e *Model) openFind() {
 	q := e.query
 	if e.sel && e.anchor.line == e.cur.line && e.anchor != e.cur {
 		q = e.doc.slice(e.selStart(), e.selEnd()) // find the selected word
 	}
-	e.openPrompt(edPromptFind, q)
+	e.openPrompt(promptFind, q)
 	if q != e.query {
 		e.query = q
 	}
 	e.searchGen++
 }
 
-func (e *Editor) openPrompt(p uint8, value string) {
+func (e *Model) openPrompt(p uint8, value string) {
 	e.prompt = p
 	e.status = ""
 	e.input.SetValue(value)
 	e.input.CursorEnd()
-	e.input.Width = max(1, e.width-edPromptWidth(p)-edStatusWidth-1)
-	st := e.rc.styles(e.c.Theme)
+	e.input.Width = max(1, e.width-promptWidth(p)-statusWidth-1)
+	st := e.rc.styles(e.theme)
 	e.input.TextStyle, e.input.PromptStyle = st.inputStyle, st.promptStyle
 	if e.focused {
 		e.input.Focus()
@@ -460,8 +473,8 @@ func (e *Editor) openPrompt(p uint8, value string) {
 	e.scrollToCursor() // the bar takes a row
 }
 
-func (e *Editor) closePrompt() {
-	e.prompt = edPromptNone
+func (e *Model) closePrompt() {
+	e.prompt = promptNone
 	e.status = ""
 	e.input.Blur()
 	e.searchGen++
@@ -469,12 +482,12 @@ func (e *Editor) closePrompt() {
 
 // findNext moves the cursor to the next case-insensitive match of the
 // query after the cursor, wrapping at the end of the script.
-func (e *Editor) findNext() {
+func (e *Model) findNext() {
 	if e.query == "" {
 		return
 	}
 	from := e.cur
-	if s, _ := edIndexFold(e.doc.text(from.line), e.query, from.col); s == from.col {
+	if s, _ := indexFold(e.doc.text(from.line), e.query, from.col); s == from.col {
 		from = e.runeRight(from) // already on a match: look past it
 	}
 	n := e.doc.lineCount()
@@ -489,8 +502,8 @@ func (e *Editor) findNext() {
 		if wrapped {
 			line -= n
 		}
-		if s, _ := edIndexFold(e.doc.text(line), e.query, col); s >= 0 {
-			e.cur, e.sel, e.goal = edPos{line, s}, false, -1
+		if s, _ := indexFold(e.doc.text(line), e.query, col); s >= 0 {
+			e.cur, e.sel, e.goal = pos{line, s}, false, -1
 			e.status, e.statusErr = "", false
 			if wrapped {
 				e.status = "wrapped"
@@ -502,17 +515,17 @@ func (e *Editor) findNext() {
 	e.status, e.statusErr = "no match", true
 }
 
-// edIndexFold finds q in s at or after byte from, ignoring case; it
+// indexFold finds q in s at or after byte from, ignoring case; it
 // returns the match's byte range or -1.
-func edIndexFold(s, q string, from int) (int, int) {
+func indexFold(s, q string, from int) (int, int) {
 	if q == "" {
 		return -1, -1
 	}
 	q0, _ := utf8.DecodeRuneInString(q)
 	for i := from; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if edFoldEq(r, q0) {
-			if n, ok := edPrefixFold(s[i:], q); ok {
+		if foldEq(r, q0) {
+			if n, ok := prefixFold(s[i:], q); ok {
 				return i, i + n
 			}
 		}
@@ -521,16 +534,16 @@ func edIndexFold(s, q string, from int) (int, int) {
 	return -1, -1
 }
 
-// edPrefixFold reports whether s starts with q ignoring case, and how many
+// prefixFold reports whether s starts with q ignoring case, and how many
 // bytes of s that prefix takes.
-func edPrefixFold(s, q string) (int, bool) {
+func prefixFold(s, q string) (int, bool) {
 	i := 0
 	for _, qr := range q {
 		if i >= len(s) {
 			return 0, false
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if !edFoldEq(r, qr) {
+		if !foldEq(r, qr) {
 			return 0, false
 		}
 		i += size
@@ -538,7 +551,7 @@ func edPrefixFold(s, q string) (int, bool) {
 	return i, true
 }
 
-func edFoldEq(a, b rune) bool {
+func foldEq(a, b rune) bool {
 	if a == b {
 		return true
 	}
@@ -554,9 +567,9 @@ func edFoldEq(a, b rune) bool {
 	return unicode.ToLower(a) == unicode.ToLower(b)
 }
 
-// edNormalizeNewlines turns the \r and \r\n that terminals send for
+// normalizeNewlines turns the \r and \r\n that terminals send for
 // newlines in pastes into \n.
-func edNormalizeNewlines(s string) string {
+func normalizeNewlines(s string) string {
 	if !strings.Contains(s, "\r") {
 		return s
 	}
@@ -566,14 +579,14 @@ func edNormalizeNewlines(s string) string {
 
 // --- selection ---
 
-func (e Editor) selStart() edPos {
+func (e Model) selStart() pos {
 	if e.anchor.less(e.cur) {
 		return e.anchor
 	}
 	return e.cur
 }
 
-func (e Editor) selEnd() edPos {
+func (e Model) selEnd() pos {
 	if e.anchor.less(e.cur) {
 		return e.cur
 	}
@@ -581,7 +594,7 @@ func (e Editor) selEnd() edPos {
 }
 
 // moveTo moves the cursor, extending the selection when selecting.
-func (e *Editor) moveTo(p edPos, selecting bool) {
+func (e *Model) moveTo(p pos, selecting bool) {
 	if selecting && !e.sel {
 		e.anchor, e.sel = e.cur, true
 	} else if !selecting {
@@ -595,62 +608,62 @@ func (e *Editor) moveTo(p edPos, selecting bool) {
 }
 
 // moveVert moves up or down keeping the display column of the first move.
-func (e *Editor) moveVert(dir int, selecting bool) {
+func (e *Model) moveVert(dir int, selecting bool) {
 	goal := e.goal
 	if goal < 0 {
-		goal = edDisplayCol(e.doc.text(e.cur.line), e.cur.col)
+		goal = displayCol(e.doc.text(e.cur.line), e.cur.col)
 	}
-	var p edPos
+	var p pos
 	switch line := e.cur.line + dir; {
 	case line < 0:
-		p = edPos{}
+		p = pos{}
 	case line >= e.doc.lineCount():
 		p = e.doc.end()
 	default:
-		p = edPos{line, edColForDisplay(e.doc.text(line), goal)}
+		p = pos{line, colForDisplay(e.doc.text(line), goal)}
 	}
 	e.moveTo(p, selecting)
 	e.goal = goal
 }
 
 // page moves the cursor and the view by one screen.
-func (e *Editor) page(dir int) {
+func (e *Model) page(dir int) {
 	rows := max(1, e.textRows())
 	goal := e.goal
 	if goal < 0 {
-		goal = edDisplayCol(e.doc.text(e.cur.line), e.cur.col)
+		goal = displayCol(e.doc.text(e.cur.line), e.cur.col)
 	}
 	line := max(0, min(e.cur.line+dir*rows, e.doc.lineCount()-1))
 	e.top = max(0, min(e.top+dir*rows, e.doc.lineCount()-1))
-	e.moveTo(edPos{line, edColForDisplay(e.doc.text(line), goal)}, false)
+	e.moveTo(pos{line, colForDisplay(e.doc.text(line), goal)}, false)
 	e.goal = goal
 }
 
-func (e Editor) runeLeft(p edPos) edPos {
+func (e Model) runeLeft(p pos) pos {
 	if p.col == 0 {
 		if p.line == 0 {
 			return p
 		}
-		return edPos{p.line - 1, len(e.doc.text(p.line - 1))}
+		return pos{p.line - 1, len(e.doc.text(p.line - 1))}
 	}
 	_, size := utf8.DecodeLastRuneInString(e.doc.text(p.line)[:p.col])
-	return edPos{p.line, p.col - size}
+	return pos{p.line, p.col - size}
 }
 
-func (e Editor) runeRight(p edPos) edPos {
+func (e Model) runeRight(p pos) pos {
 	text := e.doc.text(p.line)
 	if p.col >= len(text) {
 		if p.line+1 >= e.doc.lineCount() {
 			return p
 		}
-		return edPos{p.line + 1, 0}
+		return pos{p.line + 1, 0}
 	}
 	_, size := utf8.DecodeRuneInString(text[p.col:])
-	return edPos{p.line, p.col + size}
+	return pos{p.line, p.col + size}
 }
 
-// edClass groups runes for word moves: space, word, punctuation.
-func edClass(r rune) int {
+// class groups runes for word moves: space, word, punctuation.
+func class(r rune) int {
 	switch {
 	case unicode.IsSpace(r):
 		return 0
@@ -661,7 +674,7 @@ func edClass(r rune) int {
 }
 
 // wordLeft skips spaces backwards, then one run of the same class.
-func (e Editor) wordLeft(p edPos) edPos {
+func (e Model) wordLeft(p pos) pos {
 	if p.col == 0 {
 		return e.runeLeft(p)
 	}
@@ -669,37 +682,37 @@ func (e Editor) wordLeft(p edPos) edPos {
 	i := p.col
 	for i > 0 {
 		r, size := utf8.DecodeLastRuneInString(text[:i])
-		if edClass(r) != 0 {
+		if class(r) != 0 {
 			break
 		}
 		i -= size
 	}
 	if i > 0 {
 		r, _ := utf8.DecodeLastRuneInString(text[:i])
-		c := edClass(r)
+		c := class(r)
 		for i > 0 {
 			r, size := utf8.DecodeLastRuneInString(text[:i])
-			if edClass(r) != c {
+			if class(r) != c {
 				break
 			}
 			i -= size
 		}
 	}
-	return edPos{p.line, i}
+	return pos{p.line, i}
 }
 
 // wordRight skips one run of the same class, then spaces.
-func (e Editor) wordRight(p edPos) edPos {
+func (e Model) wordRight(p pos) pos {
 	text := e.doc.text(p.line)
 	if p.col >= len(text) {
 		return e.runeRight(p)
 	}
 	i := p.col
 	r, _ := utf8.DecodeRuneInString(text[i:])
-	if c := edClass(r); c != 0 {
+	if c := class(r); c != 0 {
 		for i < len(text) {
 			r, size := utf8.DecodeRuneInString(text[i:])
-			if edClass(r) != c {
+			if class(r) != c {
 				break
 			}
 			i += size
@@ -707,23 +720,23 @@ func (e Editor) wordRight(p edPos) edPos {
 	}
 	for i < len(text) {
 		r, size := utf8.DecodeRuneInString(text[i:])
-		if edClass(r) != 0 {
+		if class(r) != 0 {
 			break
 		}
 		i += size
 	}
-	return edPos{p.line, i}
+	return pos{p.line, i}
 }
 
 // smartHome goes to the first non-blank character, or to column 0 when
 // already there: code lines are indented, and that is where one starts.
-func (e Editor) smartHome(p edPos) edPos {
+func (e Model) smartHome(p pos) pos {
 	text := e.doc.text(p.line)
 	ind := len(text) - len(strings.TrimLeft(text, " \t"))
 	if p.col == ind {
-		return edPos{p.line, 0}
+		return pos{p.line, 0}
 	}
-	return edPos{p.line, ind}
+	return pos{p.line, ind}
 }
 
 // --- editing ---
@@ -731,21 +744,21 @@ func (e Editor) smartHome(p edPos) edPos {
 // ReplaceAll swaps the whole text as one undoable edit: text coming back
 // from $EDITOR is a change the user has not saved yet (unlike SetValue,
 // which is for opening a file).
-func (e *Editor) ReplaceAll(src string) {
+func (e *Model) ReplaceAll(src string) {
 	if src == e.Value() {
 		return
 	}
-	e.replace(edPos{}, e.doc.end(), src, edEditOther)
+	e.replace(pos{}, e.doc.end(), src, editOther)
 }
 
 // replace edits the text, records the undo step and moves the cursor to
 // the end of the inserted text.
-func (e *Editor) replace(from, to edPos, text string, kind uint8) {
+func (e *Model) replace(from, to pos, text string, kind uint8) {
 	removed := e.doc.slice(from, to)
 	if removed == "" && text == "" {
 		return
 	}
-	ed := edEdit{
+	ed := edit{
 		from: from, removed: removed, inserted: text, kind: kind,
 		curBefore: e.cur, anchorBefore: e.anchor, selBefore: e.sel,
 	}
@@ -758,56 +771,56 @@ func (e *Editor) replace(from, to edPos, text string, kind uint8) {
 }
 
 // insert types or pastes text over the selection, if any.
-func (e *Editor) insert(text string, kind uint8) {
+func (e *Model) insert(text string, kind uint8) {
 	if text == "" {
 		return
 	}
 	from, to := e.cur, e.cur
 	if e.sel {
 		from, to = e.selStart(), e.selEnd()
-		kind = edEditOther
+		kind = editOther
 	}
 	e.replace(from, to, text, kind)
 }
 
 // deleteSelection deletes the selected text, reporting whether there was any.
-func (e *Editor) deleteSelection() bool {
+func (e *Model) deleteSelection() bool {
 	if !e.sel {
 		return false
 	}
-	e.replace(e.selStart(), e.selEnd(), "", edEditOther)
+	e.replace(e.selStart(), e.selEnd(), "", editOther)
 	return true
 }
 
-func (e *Editor) backspace() {
+func (e *Model) backspace() {
 	if e.deleteSelection() {
 		e.hist.open = false
 		return
 	}
-	e.replace(e.runeLeft(e.cur), e.cur, "", edEditBackspace)
+	e.replace(e.runeLeft(e.cur), e.cur, "", editBackspace)
 }
 
-func (e *Editor) deleteForward() {
+func (e *Model) deleteForward() {
 	if e.deleteSelection() {
 		e.hist.open = false
 		return
 	}
-	e.replace(e.cur, e.runeRight(e.cur), "", edEditDelete)
+	e.replace(e.cur, e.runeRight(e.cur), "", editDelete)
 }
 
 // newline breaks the line and copies the current line's indentation (up to
 // the cursor) onto the new one.
-func (e *Editor) newline() {
+func (e *Model) newline() {
 	from := e.cur
 	if e.sel {
 		from = e.selStart()
 	}
 	text := e.doc.text(from.line)
 	ind := len(text) - len(strings.TrimLeft(text, " \t"))
-	e.insert("\n"+text[:min(ind, from.col)], edEditOther)
+	e.insert("\n"+text[:min(ind, from.col)], editOther)
 }
 
-func (e *Editor) undo() {
+func (e *Model) undo() {
 	h := e.hist
 	if len(h.undo) == 0 {
 		return
@@ -815,13 +828,13 @@ func (e *Editor) undo() {
 	ed := h.undo[len(h.undo)-1]
 	h.undo = h.undo[:len(h.undo)-1]
 	e.doc.horizon = max(e.top, ed.from.line) + e.textRows()
-	e.doc.replace(ed.from, edAfter(ed.from, ed.inserted), ed.removed)
+	e.doc.replace(ed.from, after(ed.from, ed.inserted), ed.removed)
 	h.redo = append(h.redo, ed)
 	e.cur, e.anchor, e.sel, e.goal = ed.curBefore, ed.anchorBefore, ed.selBefore, -1
 	e.scrollToCursor()
 }
 
-func (e *Editor) redo() {
+func (e *Model) redo() {
 	h := e.hist
 	if len(h.redo) == 0 {
 		return
@@ -829,7 +842,7 @@ func (e *Editor) redo() {
 	ed := h.redo[len(h.redo)-1]
 	h.redo = h.redo[:len(h.redo)-1]
 	e.doc.horizon = max(e.top, ed.from.line) + e.textRows()
-	e.doc.replace(ed.from, edAfter(ed.from, ed.removed), ed.inserted)
+	e.doc.replace(ed.from, after(ed.from, ed.removed), ed.inserted)
 	h.undo = append(h.undo, ed)
 	e.cur, e.sel, e.goal = ed.curAfter, false, -1
 	e.scrollToCursor()
@@ -837,7 +850,7 @@ func (e *Editor) redo() {
 
 // copySelection puts the selection on the internal clipboard and returns
 // the command that also sets the terminal's clipboard; cut deletes it.
-func (e *Editor) copySelection(cut bool) tea.Cmd {
+func (e *Model) copySelection(cut bool) tea.Cmd {
 	if !e.sel {
 		return nil
 	}
@@ -855,8 +868,8 @@ func (e *Editor) copySelection(cut bool) tea.Cmd {
 // --- scrolling ---
 
 // textRows is the number of rows that show text (the bar takes one).
-func (e Editor) textRows() int {
-	if e.prompt != edPromptNone {
+func (e Model) textRows() int {
+	if e.prompt != promptNone {
 		return max(0, e.height-1)
 	}
 	return e.height
@@ -864,7 +877,7 @@ func (e Editor) textRows() int {
 
 // gutterWidth is the width of the gutter: a marker column, the line
 // numbers and a space; 0 when the pane is too narrow for it and text.
-func (e Editor) gutterWidth() int {
+func (e Model) gutterWidth() int {
 	w := max(2, len(strconv.Itoa(e.doc.lineCount()))) + 2
 	if e.width < w+1 {
 		return 0
@@ -872,10 +885,10 @@ func (e Editor) gutterWidth() int {
 	return w
 }
 
-func (e Editor) textWidth() int { return max(0, e.width-e.gutterWidth()) }
+func (e Model) textWidth() int { return max(0, e.width-e.gutterWidth()) }
 
 // scrollToCursor scrolls as little as needed to show the cursor.
-func (e *Editor) scrollToCursor() {
+func (e *Model) scrollToCursor() {
 	e.cur = e.doc.clamp(e.cur)
 	e.anchor = e.doc.clamp(e.anchor)
 	if rows := e.textRows(); rows > 0 {
@@ -888,7 +901,7 @@ func (e *Editor) scrollToCursor() {
 	}
 	e.top = max(0, min(e.top, e.doc.lineCount()-1))
 	if tw := e.textWidth(); tw > 0 {
-		c := edDisplayCol(e.doc.text(e.cur.line), e.cur.col)
+		c := displayCol(e.doc.text(e.cur.line), e.cur.col)
 		if c < e.left {
 			e.left = c
 		}
@@ -899,11 +912,11 @@ func (e *Editor) scrollToCursor() {
 }
 
 // ShortHelp is the editor's most used bindings, for the one-line help.
-func (e Editor) ShortHelp() []key.Binding {
-	k := e.c.Keys
-	if e.prompt != edPromptNone {
+func (e Model) ShortHelp() []key.Binding {
+	k := e.KeyMap
+	if e.prompt != promptNone {
 		enter := k.Newline
-		if e.prompt == edPromptFind {
+		if e.prompt == promptFind {
 			enter.SetHelp("enter", "next match")
 			return []key.Binding{enter, k.Dismiss}
 		}
@@ -922,8 +935,8 @@ func (e Editor) ShortHelp() []key.Binding {
 }
 
 // FullHelp is every binding the editor uses, grouped for the help screen.
-func (e Editor) FullHelp() [][]key.Binding {
-	k := e.c.Keys
+func (e Model) FullHelp() [][]key.Binding {
+	k := e.KeyMap
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown},
 		{k.LineStart, k.LineEnd, k.DocStart, k.DocEnd, k.WordLeft, k.WordRight},

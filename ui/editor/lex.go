@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"unicode"
@@ -22,132 +22,132 @@ import (
 // back to a one-line comment or a "[" punctuation; an unterminated short
 // string ends at the end of its line (Lua's rule) where chroma runs on.
 
-// edTok is the editor's token kind; edTokChroma maps it to chroma's type.
-type edTok uint8
+// tok is the editor's token kind; tokChroma maps it to chroma's type.
+type tok uint8
 
 const (
-	edTokText edTok = iota
-	edTokError
-	edTokPreproc
-	edTokCommentMulti
-	edTokCommentSingle
-	edTokHex
-	edTokFloat
-	edTokInteger
-	edTokLongString
-	edTokPunct
-	edTokOperator
-	edTokOperatorWord
-	edTokKeyword
-	edTokKeywordDecl
-	edTokKeywordConst
-	edTokName
-	edTokNameClass
-	edTokNameFunction
-	edTokNameLabel
-	edTokStringSingle
-	edTokStringDouble
-	edTokStringEscape
-	// edTokEscape is not a Lua token: it is a control byte shown as \xNN.
-	edTokEscape
-	edTokCount
+	tokText tok = iota
+	tokError
+	tokPreproc
+	tokCommentMulti
+	tokCommentSingle
+	tokHex
+	tokFloat
+	tokInteger
+	tokLongString
+	tokPunct
+	tokOperator
+	tokOperatorWord
+	tokKeyword
+	tokKeywordDecl
+	tokKeywordConst
+	tokName
+	tokNameClass
+	tokNameFunction
+	tokNameLabel
+	tokStringSingle
+	tokStringDouble
+	tokStringEscape
+	// tokEscape is not a Lua token: it is a control byte shown as \xNN.
+	tokEscape
+	tokCount
 )
 
-// edTokChroma is the chroma token type of each edTok, so colours come from
+// tokChroma is the chroma token type of each tok, so colours come from
 // the theme's chroma style.
-var edTokChroma = [edTokCount]chroma.TokenType{
-	edTokText:          chroma.Text,
-	edTokError:         chroma.Error,
-	edTokPreproc:       chroma.CommentPreproc,
-	edTokCommentMulti:  chroma.CommentMultiline,
-	edTokCommentSingle: chroma.CommentSingle,
-	edTokHex:           chroma.LiteralNumberHex,
-	edTokFloat:         chroma.LiteralNumberFloat,
-	edTokInteger:       chroma.LiteralNumberInteger,
-	edTokLongString:    chroma.LiteralString,
-	edTokPunct:         chroma.Punctuation,
-	edTokOperator:      chroma.Operator,
-	edTokOperatorWord:  chroma.OperatorWord,
-	edTokKeyword:       chroma.KeywordReserved,
-	edTokKeywordDecl:   chroma.KeywordDeclaration,
-	edTokKeywordConst:  chroma.KeywordConstant,
-	edTokName:          chroma.Name,
-	edTokNameClass:     chroma.NameClass,
-	edTokNameFunction:  chroma.NameFunction,
-	edTokNameLabel:     chroma.NameLabel,
-	edTokStringSingle:  chroma.LiteralStringSingle,
-	edTokStringDouble:  chroma.LiteralStringDouble,
-	edTokStringEscape:  chroma.LiteralStringEscape,
-	edTokEscape:        chroma.Text,
+var tokChroma = [tokCount]chroma.TokenType{
+	tokText:          chroma.Text,
+	tokError:         chroma.Error,
+	tokPreproc:       chroma.CommentPreproc,
+	tokCommentMulti:  chroma.CommentMultiline,
+	tokCommentSingle: chroma.CommentSingle,
+	tokHex:           chroma.LiteralNumberHex,
+	tokFloat:         chroma.LiteralNumberFloat,
+	tokInteger:       chroma.LiteralNumberInteger,
+	tokLongString:    chroma.LiteralString,
+	tokPunct:         chroma.Punctuation,
+	tokOperator:      chroma.Operator,
+	tokOperatorWord:  chroma.OperatorWord,
+	tokKeyword:       chroma.KeywordReserved,
+	tokKeywordDecl:   chroma.KeywordDeclaration,
+	tokKeywordConst:  chroma.KeywordConstant,
+	tokName:          chroma.Name,
+	tokNameClass:     chroma.NameClass,
+	tokNameFunction:  chroma.NameFunction,
+	tokNameLabel:     chroma.NameLabel,
+	tokStringSingle:  chroma.LiteralStringSingle,
+	tokStringDouble:  chroma.LiteralStringDouble,
+	tokStringEscape:  chroma.LiteralStringEscape,
+	tokEscape:        chroma.Text,
 }
 
-// edSpan is one token of a line: it runs from the previous span's end (or
+// span is one token of a line: it runs from the previous span's end (or
 // 0) to end, in bytes. Eight bytes a token keeps 10,000 cached lines small.
-type edSpan struct {
+type span struct {
 	end uint32
-	tok edTok
+	tok tok
 }
 
 // Lexer states at a line boundary: everything the next line needs to know.
 const (
-	edStRoot        uint8 = iota // start of the script: a #! shebang may follow
-	edStBase                     // ordinary code
-	edStLongComment              // inside --[==[ … of level
-	edStLongString               // inside [==[ … of level
-	edStSingle                   // inside '…' continued by a backslash-newline
-	edStDouble                   // inside "…" continued by a backslash-newline
-	edStFuncname                 // after `function`, before its name
-	edStLabel                    // inside ::label::
-	edStGoto                     // after `goto`, before the label
+	stRoot        uint8 = iota // start of the script: a #! shebang may follow
+	stBase                     // ordinary code
+	stLongComment              // inside --[==[ … of level
+	stLongString               // inside [==[ … of level
+	stSingle                   // inside '…' continued by a backslash-newline
+	stDouble                   // inside "…" continued by a backslash-newline
+	stFuncname                 // after `function`, before its name
+	stLabel                    // inside ::label::
+	stGoto                     // after `goto`, before the label
 )
 
-// edZSkip in a string state's level says the line above ended in \z, so
+// zSkip in a string state's level says the line above ended in \z, so
 // this line's leading whitespace belongs to that escape.
-const edZSkip = 1
+const zSkip = 1
 
-// edLexState is the lexer state at the start (or end) of a line. It is
+// lexState is the lexer state at the start (or end) of a line. It is
 // comparable: the highlighter stops re-lexing when a line's end state is
 // what it was before the edit.
-type edLexState struct {
+type lexState struct {
 	kind  uint8
 	ret   uint8 // for a long comment: the state it returns to when closed
 	level int32 // number of '=' in a long bracket
 }
 
-// edLexLine tokenizes one line (without its newline) starting in state st.
+// lexLine tokenizes one line (without its newline) starting in state st.
 // It appends to out (reusing its storage) and returns the spans and the
 // state at the end of the line.
-func edLexLine(line string, st edLexState, out []edSpan) ([]edSpan, edLexState) {
-	lx := edLexer{s: line, out: out[:0]}
+func lexLine(line string, st lexState, out []span) ([]span, lexState) {
+	lx := lexer{s: line, out: out[:0]}
 	i := 0
-	if st.kind == edStRoot {
-		st.kind = edStBase
+	if st.kind == stRoot {
+		st.kind = stBase
 		if len(line) >= 2 && line[0] == '#' && line[1] == '!' {
-			lx.emit(len(line), edTokPreproc)
+			lx.emit(len(line), tokPreproc)
 			return lx.out, st
 		}
 	}
 	n := len(line)
 	for i < n {
 		switch st.kind {
-		case edStLongComment, edStLongString:
-			tok := edTokCommentMulti
-			if st.kind == edStLongString {
-				tok = edTokLongString
+		case stLongComment, stLongString:
+			tok := tokCommentMulti
+			if st.kind == stLongString {
+				tok = tokLongString
 			}
-			if end := edCloseLong(line, i, int(st.level)); end >= 0 {
+			if end := closeLong(line, i, int(st.level)); end >= 0 {
 				lx.emit(end, tok)
 				i = end
-				st = edLexState{kind: st.ret}
+				st = lexState{kind: st.ret}
 			} else {
 				lx.emit(n, tok)
 				i = n
 			}
-		case edStSingle, edStDouble:
+		case stSingle, stDouble:
 			i, st = lx.str(i, st)
-		case edStFuncname:
+		case stFuncname:
 			i, st = lx.funcname(i, st)
-		case edStLabel, edStGoto:
+		case stLabel, stGoto:
 			i, st = lx.label(i, st)
 		default:
 			i, st = lx.base(i, st)
@@ -156,57 +156,57 @@ func edLexLine(line string, st edLexState, out []edSpan) ([]edSpan, edLexState) 
 	return lx.out, st
 }
 
-// edLexer accumulates the spans of one line.
-type edLexer struct {
+// lexer accumulates the spans of one line.
+type lexer struct {
 	s   string
-	out []edSpan
+	out []span
 }
 
 // emit ends a token of kind tok at byte end, merging with the previous
 // span when the kind is the same (chroma splits strings at escapes and
 // quotes; the colour does not change, so neither need the spans).
-func (lx *edLexer) emit(end int, tok edTok) {
+func (lx *lexer) emit(end int, tok tok) {
 	if k := len(lx.out); k > 0 && lx.out[k-1].tok == tok {
 		lx.out[k-1].end = uint32(end)
 		return
 	}
-	lx.out = append(lx.out, edSpan{end: uint32(end), tok: tok})
+	lx.out = append(lx.out, span{end: uint32(end), tok: tok})
 }
 
 // ws is chroma's "ws" state, shared by every state: long comments, line
 // comments and whitespace. It reports whether it consumed anything.
-func (lx *edLexer) ws(i int, st *edLexState) (int, bool) {
+func (lx *lexer) ws(i int, st *lexState) (int, bool) {
 	s := lx.s
 	if i+1 < len(s) && s[i] == '-' && s[i+1] == '-' {
-		if lvl, open := edOpenLong(s, i+2); open > 0 {
-			if end := edCloseLong(s, open, lvl); end >= 0 {
-				lx.emit(end, edTokCommentMulti)
+		if lvl, open := openLong(s, i+2); open > 0 {
+			if end := closeLong(s, open, lvl); end >= 0 {
+				lx.emit(end, tokCommentMulti)
 				return end, true
 			}
-			lx.emit(len(s), edTokCommentMulti)
-			*st = edLexState{kind: edStLongComment, ret: st.kind, level: int32(lvl)}
+			lx.emit(len(s), tokCommentMulti)
+			*st = lexState{kind: stLongComment, ret: st.kind, level: int32(lvl)}
 			return len(s), true
 		}
-		lx.emit(len(s), edTokCommentSingle)
+		lx.emit(len(s), tokCommentSingle)
 		return len(s), true
 	}
 	j := i
 	for j < len(s) {
 		r, size := utf8.DecodeRuneInString(s[j:])
-		if !edIsSpace(r) {
+		if !isSpace(r) {
 			break
 		}
 		j += size
 	}
 	if j > i {
-		lx.emit(j, edTokText)
+		lx.emit(j, tokText)
 		return j, true
 	}
 	return i, false
 }
 
 // base is chroma's "base" state: the rules in chroma's order.
-func (lx *edLexer) base(i int, st edLexState) (int, edLexState) {
+func (lx *lexer) base(i int, st lexState) (int, lexState) {
 	s := lx.s
 	if j, ok := lx.ws(i, &st); ok {
 		return j, st
@@ -214,95 +214,95 @@ func (lx *edLexer) base(i int, st edLexState) (int, edLexState) {
 	c := s[i]
 	// Numbers: hex, float, exponent-only float, integer.
 	if c == '0' && i+1 < len(s) && (s[i+1] == 'x' || s[i+1] == 'X') {
-		j := edSkip(s, i+2, edIsHex)
+		j := skip(s, i+2, isHex)
 		if j < len(s) && s[j] == '.' {
-			j = edSkip(s, j+1, edIsHex)
+			j = skip(s, j+1, isHex)
 		}
-		j = edExponent(s, j, 'p', 'P')
-		lx.emit(j, edTokHex)
+		j = exponent(s, j, 'p', 'P')
+		lx.emit(j, tokHex)
 		return j, st
 	}
-	if edIsDigit(c) || (c == '.' && i+1 < len(s) && edIsDigit(s[i+1])) {
-		d := edSkip(s, i, edIsDigit)
+	if isDigit(c) || (c == '.' && i+1 < len(s) && isDigit(s[i+1])) {
+		d := skip(s, i, isDigit)
 		if d < len(s) && s[d] == '.' {
-			j := edSkip(s, d+1, edIsDigit)
+			j := skip(s, d+1, isDigit)
 			if j > d+1 || d > i { // \d*\.\d+ or \d+\.\d*
-				j = edExponent(s, j, 'e', 'E')
-				lx.emit(j, edTokFloat)
+				j = exponent(s, j, 'e', 'E')
+				lx.emit(j, tokFloat)
 				return j, st
 			}
 		}
 		if d > i {
-			if j := edExponent(s, d, 'e', 'E'); j > d {
-				lx.emit(j, edTokFloat)
+			if j := exponent(s, d, 'e', 'E'); j > d {
+				lx.emit(j, tokFloat)
 				return j, st
 			}
-			lx.emit(d, edTokInteger)
+			lx.emit(d, tokInteger)
 			return d, st
 		}
 	}
 	// Long string [==[ … ]==].
 	if c == '[' {
-		if lvl, open := edOpenLong(s, i); open > 0 {
-			if end := edCloseLong(s, open, lvl); end >= 0 {
-				lx.emit(end, edTokLongString)
+		if lvl, open := openLong(s, i); open > 0 {
+			if end := closeLong(s, open, lvl); end >= 0 {
+				lx.emit(end, tokLongString)
 				return end, st
 			}
-			lx.emit(len(s), edTokLongString)
-			return len(s), edLexState{kind: edStLongString, ret: edStBase, level: int32(lvl)}
+			lx.emit(len(s), tokLongString)
+			return len(s), lexState{kind: stLongString, ret: stBase, level: int32(lvl)}
 		}
 	}
 	if c == ':' && i+1 < len(s) && s[i+1] == ':' {
-		lx.emit(i+2, edTokPunct)
-		return i + 2, edLexState{kind: edStLabel}
+		lx.emit(i+2, tokPunct)
+		return i + 2, lexState{kind: stLabel}
 	}
 	if c == '.' && i+2 < len(s) && s[i+1] == '.' && s[i+2] == '.' {
-		lx.emit(i+3, edTokPunct)
+		lx.emit(i+3, tokPunct)
 		return i + 3, st
 	}
-	if edIsOperator(c) {
-		j := edSkip(s, i, edIsOperator)
-		lx.emit(j, edTokOperator)
+	if isOperator(c) {
+		j := skip(s, i, isOperator)
+		lx.emit(j, tokOperator)
 		return j, st
 	}
 	if c == '.' && i+1 < len(s) && s[i+1] == '.' {
-		lx.emit(i+2, edTokOperator)
+		lx.emit(i+2, tokOperator)
 		return i + 2, st
 	}
 	switch c {
 	case '[', ']', '{', '}', '(', ')', '.', ',', ':', ';':
-		lx.emit(i+1, edTokPunct)
+		lx.emit(i+1, tokPunct)
 		return i + 1, st
 	case '\'':
-		lx.emit(i+1, edTokStringSingle)
-		return i + 1, edLexState{kind: edStSingle}
+		lx.emit(i+1, tokStringSingle)
+		return i + 1, lexState{kind: stSingle}
 	case '"':
-		lx.emit(i+1, edTokStringDouble)
-		return i + 1, edLexState{kind: edStDouble}
+		lx.emit(i+1, tokStringDouble)
+		return i + 1, lexState{kind: stDouble}
 	}
-	if edIsIdentStart(c) {
-		j := edWordEnd(s, i)
+	if isIdentStart(c) {
+		j := wordEnd(s, i)
 		switch s[i:j] {
 		case "and", "or", "not":
-			lx.emit(j, edTokOperatorWord)
+			lx.emit(j, tokOperatorWord)
 		case "break", "do", "else", "elseif", "end", "for", "if", "in", "repeat", "return", "then", "until", "while":
-			lx.emit(j, edTokKeyword)
+			lx.emit(j, tokKeyword)
 		case "goto":
-			lx.emit(j, edTokKeyword)
-			return j, edLexState{kind: edStGoto}
+			lx.emit(j, tokKeyword)
+			return j, lexState{kind: stGoto}
 		case "local":
-			lx.emit(j, edTokKeywordDecl)
+			lx.emit(j, tokKeywordDecl)
 		case "true", "false", "nil":
-			lx.emit(j, edTokKeywordConst)
+			lx.emit(j, tokKeywordConst)
 		case "function":
-			lx.emit(j, edTokKeyword)
-			return j, edLexState{kind: edStFuncname}
+			lx.emit(j, tokKeyword)
+			return j, lexState{kind: stFuncname}
 		default:
 			// [A-Za-z_]\w*(\.[A-Za-z_]\w*)? — chroma takes one dotted part.
-			if j+1 < len(s) && s[j] == '.' && edIsIdentStart(s[j+1]) {
-				j = edWordEnd(s, j+1)
+			if j+1 < len(s) && s[j] == '.' && isIdentStart(s[j+1]) {
+				j = wordEnd(s, j+1)
 			}
-			lx.emit(j, edTokName)
+			lx.emit(j, tokName)
 		}
 		return j, st
 	}
@@ -310,47 +310,47 @@ func (lx *edLexer) base(i int, st edLexState) (int, edLexState) {
 }
 
 // str is chroma's combined "stringescape" + "sqs"/"dqs" state.
-func (lx *edLexer) str(i int, st edLexState) (int, edLexState) {
+func (lx *lexer) str(i int, st lexState) (int, lexState) {
 	s := lx.s
-	quote, tok := byte('\''), edTokStringSingle
-	if st.kind == edStDouble {
-		quote, tok = '"', edTokStringDouble
+	quote, tok := byte('\''), tokStringSingle
+	if st.kind == stDouble {
+		quote, tok = '"', tokStringDouble
 	}
-	if st.level == edZSkip {
+	if st.level == zSkip {
 		// The \z of the line above skips this line's indentation too.
 		st.level = 0
 		j := i
 		for j < len(s) {
 			r, size := utf8.DecodeRuneInString(s[j:])
-			if !edIsSpace(r) {
+			if !isSpace(r) {
 				break
 			}
 			j += size
 		}
 		if j > i {
-			lx.emit(j, edTokStringEscape)
+			lx.emit(j, tokStringEscape)
 			i = j
 		}
 		if j >= len(s) {
-			return j, edLexState{kind: st.kind, level: edZSkip}
+			return j, lexState{kind: st.kind, level: zSkip}
 		}
 	}
 	for i < len(s) {
 		switch s[i] {
 		case quote:
 			lx.emit(i+1, tok)
-			return i + 1, edLexState{kind: edStBase}
+			return i + 1, lexState{kind: stBase}
 		case '\\':
-			j, cont := edEscape(s, i)
+			j, cont := escape(s, i)
 			if j == i {
 				i = lx.errorRune(i)
 				continue
 			}
-			lx.emit(j, edTokStringEscape)
+			lx.emit(j, tokStringEscape)
 			if cont {
 				// \ or \z at the end of the line: the string goes on.
 				if s[i+1:j] != "" && s[i+1] == 'z' {
-					st.level = edZSkip
+					st.level = zSkip
 				}
 				return j, st
 			}
@@ -365,12 +365,12 @@ func (lx *edLexer) str(i int, st edLexState) (int, edLexState) {
 		}
 	}
 	// Lua ends an unescaped short string at the end of its line.
-	return i, edLexState{kind: edStBase}
+	return i, lexState{kind: stBase}
 }
 
 // funcname is chroma's "funcname" state: after `function`, a dotted or
 // colon name whose last part is the function and earlier parts classes.
-func (lx *edLexer) funcname(i int, st edLexState) (int, edLexState) {
+func (lx *lexer) funcname(i int, st lexState) (int, lexState) {
 	s := lx.s
 	if j, ok := lx.ws(i, &st); ok {
 		return j, st
@@ -378,38 +378,38 @@ func (lx *edLexer) funcname(i int, st edLexState) (int, edLexState) {
 	c := s[i]
 	switch {
 	case c == '.' || c == ':':
-		lx.emit(i+1, edTokPunct)
+		lx.emit(i+1, tokPunct)
 		return i + 1, st
-	case edIsUnicodeIdentStart(s, i):
-		j := edWordEnd(s, i)
-		if k := edSkipWS(s, j); k < len(s) && (s[k] == '.' || s[k] == ':') {
-			lx.emit(j, edTokNameClass)
+	case isUnicodeIdentStart(s, i):
+		j := wordEnd(s, i)
+		if k := skipWS(s, j); k < len(s) && (s[k] == '.' || s[k] == ':') {
+			lx.emit(j, tokNameClass)
 			return j, st
 		}
-		lx.emit(j, edTokNameFunction)
-		return j, edLexState{kind: edStBase}
+		lx.emit(j, tokNameFunction)
+		return j, lexState{kind: stBase}
 	case c == '(':
-		lx.emit(i+1, edTokPunct)
-		return i + 1, edLexState{kind: edStBase}
+		lx.emit(i+1, tokPunct)
+		return i + 1, lexState{kind: stBase}
 	}
 	return lx.errorRune(i), st
 }
 
 // label is chroma's "label" (inside ::name::) and "goto" states.
-func (lx *edLexer) label(i int, st edLexState) (int, edLexState) {
+func (lx *lexer) label(i int, st lexState) (int, lexState) {
 	s := lx.s
 	if j, ok := lx.ws(i, &st); ok {
 		return j, st
 	}
-	if st.kind == edStLabel && i+1 < len(s) && s[i] == ':' && s[i+1] == ':' {
-		lx.emit(i+2, edTokPunct)
-		return i + 2, edLexState{kind: edStBase}
+	if st.kind == stLabel && i+1 < len(s) && s[i] == ':' && s[i+1] == ':' {
+		lx.emit(i+2, tokPunct)
+		return i + 2, lexState{kind: stBase}
 	}
-	if edIsUnicodeIdentStart(s, i) {
-		j := edWordEnd(s, i)
-		lx.emit(j, edTokNameLabel)
-		if st.kind == edStGoto {
-			return j, edLexState{kind: edStBase}
+	if isUnicodeIdentStart(s, i) {
+		j := wordEnd(s, i)
+		lx.emit(j, tokNameLabel)
+		if st.kind == stGoto {
+			return j, lexState{kind: stBase}
 		}
 		return j, st
 	}
@@ -417,15 +417,15 @@ func (lx *edLexer) label(i int, st edLexState) (int, edLexState) {
 }
 
 // errorRune marks one rune as an error, as chroma does when no rule matches.
-func (lx *edLexer) errorRune(i int) int {
+func (lx *lexer) errorRune(i int) int {
 	_, size := utf8.DecodeRuneInString(lx.s[i:])
-	lx.emit(i+size, edTokError)
+	lx.emit(i+size, tokError)
 	return i + size
 }
 
-// edOpenLong recognises an opening long bracket [==[ at i and returns its
+// openLong recognises an opening long bracket [==[ at i and returns its
 // level and the index after it (0 when there is none).
-func edOpenLong(s string, i int) (level, after int) {
+func openLong(s string, i int) (level, after int) {
 	if i >= len(s) || s[i] != '[' {
 		return 0, 0
 	}
@@ -439,9 +439,9 @@ func edOpenLong(s string, i int) (level, after int) {
 	return 0, 0
 }
 
-// edCloseLong finds the closing ]==] of level from i and returns the index
+// closeLong finds the closing ]==] of level from i and returns the index
 // after it, or -1.
-func edCloseLong(s string, i, level int) int {
+func closeLong(s string, i, level int) int {
 	for ; i < len(s); i++ {
 		if s[i] != ']' {
 			continue
@@ -457,10 +457,10 @@ func edCloseLong(s string, i, level int) int {
 	return -1
 }
 
-// edEscape matches chroma's string escape at s[i] == '\\' and returns the
+// escape matches chroma's string escape at s[i] == '\\' and returns the
 // index after it (i when it is not a valid escape) and whether it carries
 // the string over the end of the line.
-func edEscape(s string, i int) (int, bool) {
+func escape(s string, i int) (int, bool) {
 	if i+1 >= len(s) {
 		return len(s), true // backslash-newline
 	}
@@ -475,25 +475,25 @@ func edEscape(s string, i int) (int, bool) {
 		j := i + 2
 		for j < len(s) {
 			r, size := utf8.DecodeRuneInString(s[j:])
-			if !edIsSpace(r) {
+			if !isSpace(r) {
 				break
 			}
 			j += size
 		}
 		return j, j >= len(s)
 	case c == 'x':
-		if i+3 < len(s) && edIsHex(s[i+2]) && edIsHex(s[i+3]) {
+		if i+3 < len(s) && isHex(s[i+2]) && isHex(s[i+3]) {
 			return i + 4, false
 		}
-	case edIsDigit(c):
+	case isDigit(c):
 		j := i + 1
-		for j < len(s) && j < i+4 && edIsDigit(s[j]) {
+		for j < len(s) && j < i+4 && isDigit(s[j]) {
 			j++
 		}
 		return j, false
 	case c == 'u':
 		if i+2 < len(s) && s[i+2] == '{' {
-			j := edSkip(s, i+3, edIsHex)
+			j := skip(s, i+3, isHex)
 			if j > i+3 && j < len(s) && s[j] == '}' {
 				return j + 1, false
 			}
@@ -502,32 +502,32 @@ func edEscape(s string, i int) (int, bool) {
 	return i, false
 }
 
-// edExponent consumes an optional exponent ([eE] or [pP], sign, digits) at
+// exponent consumes an optional exponent ([eE] or [pP], sign, digits) at
 // j; like the regexp's optional group it takes all of it or nothing.
-func edExponent(s string, j int, lower, upper byte) int {
+func exponent(s string, j int, lower, upper byte) int {
 	if j < len(s) && (s[j] == lower || s[j] == upper) {
 		k := j + 1
 		if k < len(s) && (s[k] == '+' || s[k] == '-') {
 			k++
 		}
-		if e := edSkip(s, k, edIsDigit); e > k {
+		if e := skip(s, k, isDigit); e > k {
 			return e
 		}
 	}
 	return j
 }
 
-// edSkipWS is the lookahead chroma uses to tell a class name (a.b, a:b)
+// skipWS is the lookahead chroma uses to tell a class name (a.b, a:b)
 // from the function name: it skips whitespace and `--` comments, then the
 // caller checks for '.' or ':'. A `--` comment runs to the end of the line
 // here even when it is a long one, because that is what chroma's pattern
 // does (its back-reference to the long bracket's level never matches).
 // Chroma also looks past the end of the line, which a line lexer cannot;
 // only `function a` followed by `.b` on the next line tells.
-func edSkipWS(s string, j int) int {
+func skipWS(s string, j int) int {
 	for j < len(s) {
 		r, size := utf8.DecodeRuneInString(s[j:])
-		if edIsSpace(r) {
+		if isSpace(r) {
 			j += size
 			continue
 		}
@@ -539,13 +539,13 @@ func edSkipWS(s string, j int) int {
 	return j
 }
 
-// edWordEnd returns the end of the \w* run at i (Unicode letters and
+// wordEnd returns the end of the \w* run at i (Unicode letters and
 // digits count, as in chroma's .NET-style regexps).
-func edWordEnd(s string, i int) int {
+func wordEnd(s string, i int) int {
 	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if !edIsIdentStart(c) && !edIsDigit(c) {
+			if !isIdentStart(c) && !isDigit(c) {
 				return i
 			}
 			i++
@@ -560,29 +560,29 @@ func edWordEnd(s string, i int) int {
 	return i
 }
 
-// edIsUnicodeIdentStart is how chroma's [^\W\d] matches in practice
+// isUnicodeIdentStart is how chroma's [^\W\d] matches in practice
 // (its regexp engine lets digits through): any word character. Only
 // invalid code (`function 1x`) tells the difference.
-func edIsUnicodeIdentStart(s string, i int) bool {
-	return edWordEnd(s, i) > i
+func isUnicodeIdentStart(s string, i int) bool {
+	return wordEnd(s, i) > i
 }
 
-func edSkip(s string, i int, ok func(byte) bool) int {
+func skip(s string, i int, ok func(byte) bool) int {
 	for i < len(s) && ok(s[i]) {
 		i++
 	}
 	return i
 }
 
-func edIsSpace(r rune) bool {
+func isSpace(r rune) bool {
 	return r == ' ' || r == '\t' || r == '\r' || r == '\v' || r == '\f' || (r > 0x7f && unicode.IsSpace(r))
 }
 
-func edIsDigit(c byte) bool      { return c >= '0' && c <= '9' }
-func edIsHex(c byte) bool        { return edIsDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'f') }
-func edIsIdentStart(c byte) bool { return c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z') }
+func isDigit(c byte) bool      { return c >= '0' && c <= '9' }
+func isHex(c byte) bool        { return isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'f') }
+func isIdentStart(c byte) bool { return c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z') }
 
-func edIsOperator(c byte) bool {
+func isOperator(c byte) bool {
 	switch c {
 	case '=', '<', '>', '|', '~', '&', '+', '-', '*', '/', '%', '#', '^':
 		return true

@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"fmt"
@@ -15,8 +15,8 @@ import (
 	"luascope/themes"
 )
 
-// edRichLua exercises every rule of chroma's Lua lexer.
-const edRichLua = `#!lua flags=no-writes,allow-oom
+// richLua exercises every rule of chroma's Lua lexer.
+const richLua = `#!lua flags=no-writes,allow-oom
 --[[ A block comment
      over lines ]] local after = 1
 --[==[ level two ]] still
@@ -43,8 +43,8 @@ local f = function(y) return y end
 return cjson.encode({ok = true, v = n[1] % 3 ^ 2})
 `
 
-// edChromaTypes is chroma's token type for every byte of src.
-func edChromaTypes(t *testing.T, src string) []chroma.TokenType {
+// chromaTypes is chroma's token type for every byte of src.
+func chromaTypes(t *testing.T, src string) []chroma.TokenType {
 	t.Helper()
 	it, err := lexers.Get("lua").Tokenise(nil, src)
 	if err != nil {
@@ -62,8 +62,8 @@ func edChromaTypes(t *testing.T, src string) []chroma.TokenType {
 // TestEditorLexerAgreesWithChroma lexes scripts line by line with the
 // editor's tokenizer and checks every byte gets chroma's token type.
 func TestEditorLexerAgreesWithChroma(t *testing.T) {
-	scripts := map[string]string{"rich": edRichLua}
-	files, _ := filepath.Glob("../testdata/*.lua")
+	scripts := map[string]string{"rich": richLua}
+	files, _ := filepath.Glob("../../testdata/*.lua")
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -76,15 +76,15 @@ func TestEditorLexerAgreesWithChroma(t *testing.T) {
 	}
 	for name, src := range scripts {
 		t.Run(name, func(t *testing.T) {
-			want := edChromaTypes(t, src)
-			d := newEdDoc(src)
+			want := chromaTypes(t, src)
+			d := newDoc(src)
 			d.ensure(d.lineCount() - 1)
 			off := 0
 			for i, l := range d.lines {
 				start := 0
 				for _, sp := range l.spans {
 					for b := start; b < int(sp.end); b++ {
-						got, w := edTokChroma[sp.tok], want[off+b]
+						got, w := tokChroma[sp.tok], want[off+b]
 						space := strings.ContainsRune(" \t\r", rune(l.text[b]))
 						if got != w && !(space && (got == chroma.Text || w == chroma.Text)) {
 							t.Fatalf("line %d byte %d (%q in %q): got %s, chroma %s",
@@ -102,8 +102,8 @@ func TestEditorLexerAgreesWithChroma(t *testing.T) {
 	}
 }
 
-// edTestDoc is a 40-line script, lexed and drawn.
-func edTestDoc(t *testing.T) Editor {
+// testDoc is a 40-line script, lexed and drawn.
+func testDoc(t *testing.T) Model {
 	var lines []string
 	for i := 1; i <= 40; i++ {
 		lines = append(lines, fmt.Sprintf("local v%d = redis.call('GET', KEYS[%d])", i, i))
@@ -117,10 +117,10 @@ func edTestDoc(t *testing.T) Editor {
 	return e
 }
 
-func edLineToks(d *edDoc, i int) []edSpan { return append([]edSpan(nil), d.lines[i].spans...) }
+func lineToks(d *doc, i int) []span { return append([]span(nil), d.lines[i].spans...) }
 
 func TestEditorHighlightEditRelexesOneLine(t *testing.T) {
-	e := edTestDoc(t)
+	e := testDoc(t)
 	before := e.doc.relexes
 	e.GotoLine(20)
 	e = typeText(e, "x")
@@ -138,10 +138,10 @@ func TestEditorHighlightEditRelexesOneLine(t *testing.T) {
 }
 
 func TestEditorHighlightLongCommentOpenClose(t *testing.T) {
-	e := edTestDoc(t)
-	orig := make([][]edSpan, 40)
+	e := testDoc(t)
+	orig := make([][]span, 40)
 	for i := range orig {
-		orig[i] = edLineToks(e.doc, i)
+		orig[i] = lineToks(e.doc, i)
 	}
 	// Open a long comment on line 10 (index 9): lines 10–15 change, 15
 	// closes it, and the walk stops at 16 whose start state is unchanged.
@@ -153,11 +153,11 @@ func TestEditorHighlightLongCommentOpenClose(t *testing.T) {
 		t.Fatalf("opening --[[ re-lexed %d lines, want 6 (lines 10–15)", got)
 	}
 	for i := 10; i < 14; i++ {
-		if sp := e.doc.lines[i].spans; len(sp) != 1 || sp[0].tok != edTokCommentMulti {
+		if sp := e.doc.lines[i].spans; len(sp) != 1 || sp[0].tok != tokCommentMulti {
 			t.Fatalf("line %d not a comment: %+v", i+1, sp)
 		}
 	}
-	if sp := e.doc.lines[14].spans; sp[0].tok != edTokCommentMulti || sp[0].end != 2 {
+	if sp := e.doc.lines[14].spans; sp[0].tok != tokCommentMulti || sp[0].end != 2 {
 		t.Fatalf("line 15 should close the comment at ]]: %+v", sp)
 	}
 	if !equalSpans(e.doc.lines[20].spans, orig[20]) {
@@ -177,7 +177,7 @@ func TestEditorHighlightLongCommentOpenClose(t *testing.T) {
 }
 
 func TestEditorHighlightUnterminatedComment(t *testing.T) {
-	e := edTestDoc(t)
+	e := testDoc(t)
 	e.GotoLine(20)
 	e = press(t, e, "home")
 	before := e.doc.relexes
@@ -191,7 +191,7 @@ func TestEditorHighlightUnterminatedComment(t *testing.T) {
 	if got := e.doc.relexes - before; got != 21 {
 		t.Fatalf("opening a comment to the end re-lexed %d lines, want 21", got)
 	}
-	if st := e.doc.lines[39].end; st.kind != edStLongComment {
+	if st := e.doc.lines[39].end; st.kind != stLongComment {
 		t.Fatalf("last line ends in state %+v", st)
 	}
 	// Closing it on the same line restores the rest.
@@ -204,7 +204,7 @@ func TestEditorHighlightUnterminatedComment(t *testing.T) {
 	if got := e.doc.relexes - before; got != 22 {
 		t.Fatalf("closing re-lexed %d lines, want 1+21", got)
 	}
-	if sp := e.doc.lines[25].spans; sp[0].tok != edTokKeywordDecl {
+	if sp := e.doc.lines[25].spans; sp[0].tok != tokKeywordDecl {
 		t.Fatalf("line 26 not restored: %+v", sp)
 	}
 }
@@ -226,7 +226,7 @@ func TestEditorHighlightLazyOpen(t *testing.T) {
 	}
 }
 
-func equalSpans(a, b []edSpan) bool {
+func equalSpans(a, b []span) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -241,14 +241,14 @@ func equalSpans(a, b []edSpan) bool {
 func TestEditorTokenColoursFromChroma(t *testing.T) {
 	th := themes.Default()
 	cs := styles.Get("monokai")
-	for _, k := range []edTok{edTokKeyword, edTokStringSingle, edTokCommentSingle, edTokNameFunction, edTokInteger} {
-		want := cs.Get(edTokChroma[k])
-		got := edTokenStyle(th, cs, k)
+	for _, k := range []tok{tokKeyword, tokStringSingle, tokCommentSingle, tokNameFunction, tokInteger} {
+		want := cs.Get(tokChroma[k])
+		got := tokenStyle(th, cs, k)
 		if got.GetForeground() != lipgloss.Color(want.Colour.String()) {
-			t.Errorf("%s: foreground %v, chroma %s", edTokChroma[k], got.GetForeground(), want.Colour)
+			t.Errorf("%s: foreground %v, chroma %s", tokChroma[k], got.GetForeground(), want.Colour)
 		}
 		if got.GetItalic() != (want.Italic == chroma.Yes) || got.GetBold() != (want.Bold == chroma.Yes) {
-			t.Errorf("%s: emphasis differs from chroma", edTokChroma[k])
+			t.Errorf("%s: emphasis differs from chroma", tokChroma[k])
 		}
 	}
 	// Mono: no colour at all, keywords bold.
@@ -256,7 +256,7 @@ func TestEditorTokenColoursFromChroma(t *testing.T) {
 	if err != nil {
 		t.Skip("no mono theme:", err)
 	}
-	kw := edTokenStyle(mono, cs, edTokKeyword)
+	kw := tokenStyle(mono, cs, tokKeyword)
 	if _, none := kw.GetForeground().(lipgloss.NoColor); !none || !kw.GetBold() {
 		t.Errorf("mono keyword style = %v", kw)
 	}
@@ -282,7 +282,7 @@ func TestEditorHighlightHorizon(t *testing.T) {
 	// Lines further down are re-lexed when they are drawn, as comment.
 	e.GotoLine(9990)
 	_ = e.View()
-	if sp := e.doc.lines[9995].spans; len(sp) != 1 || sp[0].tok != edTokCommentMulti {
+	if sp := e.doc.lines[9995].spans; len(sp) != 1 || sp[0].tok != tokCommentMulti {
 		t.Fatalf("line 9996 not comment after scrolling to it: %+v", sp)
 	}
 	// Closing it at the top restores them, again lazily.
@@ -295,7 +295,7 @@ func TestEditorHighlightHorizon(t *testing.T) {
 	}
 	e.GotoLine(9990)
 	_ = e.View()
-	if sp := e.doc.lines[9995].spans; sp[0].tok != edTokKeywordDecl {
+	if sp := e.doc.lines[9995].spans; sp[0].tok != tokKeywordDecl {
 		t.Fatalf("line 9996 not restored: %+v", sp)
 	}
 	// Lines past the pulled-back frontier that come out current again

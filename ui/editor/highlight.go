@@ -1,0 +1,138 @@
+package editor
+
+import (
+	"strings"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/charmbracelet/lipgloss"
+
+	"luascope/themes"
+)
+
+// ansiSeq is a style as the escape sequences that open and close it. The
+// editor draws thousands of small runs per frame; a lipgloss Render for
+// each would be the slow path lipgloss #81 warns about, so each style is
+// rendered once per theme and its sequences are reused. With a no-colour
+// profile both are empty.
+type ansiSeq struct{ open, close string }
+
+// ansiSeqOf renders st around a NUL byte and splits the result there.
+func ansiSeqOf(st lipgloss.Style) ansiSeq {
+	s := st.Render("\x00")
+	i := strings.IndexByte(s, 0)
+	if i < 0 {
+		return ansiSeq{}
+	}
+	return ansiSeq{open: s[:i], close: s[i+1:]}
+}
+
+// Overlays drawn over a token's colour, from least to most important.
+const (
+	ovNone     = iota
+	ovLine     // the cursor's line
+	ovSel      // selected text
+	ovMatch    // a search match
+	ovCurMatch // the search match the cursor is on
+	ovCursor   // the cursor cell, reverse video
+	ovCount
+)
+
+// Styles is everything the editor draws with, built once per theme by
+// NewStyles: the sequences are rendered up front because View draws
+// thousands of small runs per frame.
+type Styles struct {
+	theme themes.Theme
+	gen   uint64 // changes with the theme; part of the row cache key
+
+	tok [tokCount][ovCount]ansiSeq
+	// fill is the empty rest of a row: nothing, or the cursor line's
+	// background.
+	fill [ovCount]ansiSeq
+
+	gutter, gutterCur, gutterErr, marker ansiSeq
+	warnMark                             ansiSeq
+	status, notice, prompt               ansiSeq
+
+	promptStyle, inputStyle lipgloss.Style
+}
+
+// NewStyles maps the theme's chroma style onto the editor's tokens and
+// the theme's colours onto the overlays and the gutter. It may ask the
+// terminal for its background colour (for the chroma style), so it is
+// called before the program starts or on a theme switch, never in View.
+func NewStyles(t themes.Theme) *Styles {
+	s := &Styles{theme: t}
+	cs := styles.Get(t.ChromaFor(lipgloss.HasDarkBackground()))
+	for k := tok(0); k < tokCount; k++ {
+		base := tokenStyle(t, cs, k)
+		s.tok[k][ovNone] = ansiSeqOf(base)
+		s.tok[k][ovLine] = ansiSeqOf(base.Background(color(t.CursorLine)))
+		s.tok[k][ovCursor] = ansiSeqOf(base.Reverse(true))
+		if t.Mono {
+			// Selection is reverse video too: underline tells the cursor.
+			s.tok[k][ovCursor] = ansiSeqOf(base.Reverse(true).Underline(true))
+			s.tok[k][ovSel] = ansiSeqOf(base.Reverse(true))
+			s.tok[k][ovMatch] = ansiSeqOf(base.Underline(true).Bold(true))
+			s.tok[k][ovCurMatch] = ansiSeqOf(base.Reverse(true).Underline(true))
+		} else {
+			s.tok[k][ovSel] = ansiSeqOf(base.Background(color(t.Selection)))
+			// Reversed so the match is a block of the accent colour with
+			// the terminal's own background as the text: legible on any.
+			s.tok[k][ovMatch] = ansiSeqOf(lipgloss.NewStyle().Foreground(color(t.Warning)).Reverse(true))
+			s.tok[k][ovCurMatch] = ansiSeqOf(lipgloss.NewStyle().Foreground(color(t.Accent)).Reverse(true).Bold(true))
+		}
+	}
+	s.fill[ovLine] = ansiSeqOf(lipgloss.NewStyle().Background(color(t.CursorLine)))
+	s.gutter = ansiSeqOf(lipgloss.NewStyle().Foreground(color(t.Gutter)))
+	s.gutterCur = ansiSeqOf(lipgloss.NewStyle().Foreground(color(t.Text)).Bold(true))
+	s.gutterErr = ansiSeqOf(lipgloss.NewStyle().Foreground(color(t.Error)).Bold(true))
+	s.marker = ansiSeqOf(lipgloss.NewStyle().Foreground(color(t.Error)).Bold(true))
+	s.warnMark = ansiSeqOf(lipgloss.NewStyle().Foreground(color(t.Warning)).Bold(true))
+	s.status = ansiSeqOf(lipgloss.NewStyle().Foreground(color(t.Error)).Bold(true))
+	s.notice = ansiSeqOf(lipgloss.NewStyle().Foreground(color(t.Muted)))
+	s.promptStyle = lipgloss.NewStyle().Foreground(color(t.Accent)).Bold(true)
+	s.prompt = ansiSeqOf(s.promptStyle)
+	s.inputStyle = lipgloss.NewStyle().Foreground(color(t.Text))
+	return s
+}
+
+// tokenStyle is a token's colour and emphasis from the chroma style
+// (background ignored: the pane's background is the terminal's). Mono
+// themes use emphasis only.
+func tokenStyle(t themes.Theme, cs *chroma.Style, k tok) lipgloss.Style {
+	st := lipgloss.NewStyle()
+	if k == tokEscape {
+		// Escaped control bytes are not code: muted, so they read as
+		// "something invisible is here" rather than as text.
+		if t.Mono {
+			return st.Faint(true)
+		}
+		return st.Foreground(color(t.Muted))
+	}
+	if t.Mono {
+		switch k {
+		case tokKeyword, tokKeywordDecl, tokKeywordConst, tokOperatorWord:
+			return st.Bold(true)
+		case tokCommentMulti, tokCommentSingle, tokPreproc:
+			return st.Italic(true)
+		case tokError:
+			return st.Underline(true)
+		}
+		return st
+	}
+	e := cs.Get(tokChroma[k])
+	if e.Colour.IsSet() {
+		st = st.Foreground(lipgloss.Color(e.Colour.String()))
+	}
+	if e.Bold == chroma.Yes {
+		st = st.Bold(true)
+	}
+	if e.Italic == chroma.Yes {
+		st = st.Italic(true)
+	}
+	if e.Underline == chroma.Yes {
+		st = st.Underline(true)
+	}
+	return st
+}
