@@ -12,21 +12,20 @@ import (
 // appStyles are the root's own styles (borders, bars, badges), built once
 // per theme: lipgloss.NewStyle in a View loop is slow (lipgloss #81).
 type appStyles struct {
-	border, borderFocus    lipgloss.Style
-	title, titleFocus      lipgloss.Style
-	status, statusMsg      lipgloss.Style
-	statusErr              lipgloss.Style
-	badgeProd, badgeSand   lipgloss.Style
-	badgeRO, badgeLabel    lipgloss.Style
-	tab, tabActive         lipgloss.Style
-	muted, accent, warn    lipgloss.Style
-	errText, ok            lipgloss.Style
-	dialog, dialogTitle    lipgloss.Style
-	helpKey, helpDesc      lipgloss.Style
-	helpSection            lipgloss.Style
-	borderChars            lipgloss.Border
-	mono                   bool
-	focusMarkL, focusMarkR string
+	border, borderFocus  lipgloss.Style
+	title, titleFocus    lipgloss.Style
+	status, statusMsg    lipgloss.Style
+	statusErr            lipgloss.Style
+	badgeProd, badgeSand lipgloss.Style
+	badgeRO, badgeLabel  lipgloss.Style
+	tab, tabActive       lipgloss.Style
+	muted, accent, warn  lipgloss.Style
+	errText, ok          lipgloss.Style
+	dialog, dialogTitle  lipgloss.Style
+	helpKey, helpDesc    lipgloss.Style
+	helpSection          lipgloss.Style
+	borderChars          lipgloss.Border
+	mono                 bool
 }
 
 func newAppStyles(t themes.Theme) appStyles {
