@@ -94,13 +94,11 @@ type Model struct {
 	clus   ClusterPane
 	fns    FunctionsPane
 
-	spin    spinner.Model
-	focus   paneID
-	zoom    bool
-	help    bool
-	helpTop int
-	aux     paneID // the wide layout's middle-right pane: trace, history or cluster
-	w, h    int
+	spin  spinner.Model
+	focus paneID
+	zoom  bool
+	aux   paneID // the wide layout's middle-right pane: trace, history or cluster
+	w, h  int
 
 	strategy redisx.Strategy
 	readOnly bool
@@ -122,17 +120,15 @@ type Model struct {
 	status    string
 	statusErr bool
 
-	dlg    *dialog
-	prompt *prompt
+	// overlays are the open modal layers (help, dialogs, prompts, the
+	// debugger, the gallery, a batch report), the top one getting keys.
+	overlays stack
 
 	watchGen   int
 	quitting   bool
 	function   string         // Functions: ctrl+r calls FCALL function instead of the script
-	dbg        *debugState    // the debugger, when open
-	gallery    *gallery       // the examples picker, when open
 	batching   bool           // a batch is running
 	batchCh    chan tea.Msg   // its progress and report
-	report     string         // a finished batch's report, shown until esc
 	lintRev    uint64         // editor revision the findings are for
 	findings   []lint.Finding // the editor's lint findings
 	runOn      string         // cluster: the node keyless scripts run on ("" = seed)
@@ -348,6 +344,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		return m.handleKey(msg)
+	case rootMsg:
+		return msg.apply(m)
 	case spinner.TickMsg:
 		if !m.running {
 			return m, nil
@@ -412,8 +410,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.checkCache()
 	case fileSavedMsg:
 		if msg.conflict != "" {
-			m.dlg = newConfirm("Overwrite?", msg.conflict, actSaveForce)
-			m.dlg.path = msg.path
+			m.overlays.push(newConfirm("Overwrite?", msg.conflict, saveFileCmd(msg.path, m.editor.Value(), time.Time{}, true)))
 			return m, nil
 		}
 		if msg.err != nil {
@@ -568,7 +565,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		if m.opts.Production {
-			m.dlg = newConfirm("Production", "FUNCTION LOAD REPLACE on a connection labelled production replaces the library for every caller. Load it?", actLoadLibrary)
+			m.overlays.push(newConfirm("Production", "FUNCTION LOAD REPLACE on a connection labelled production replaces the library for every caller. Load it?", loadLibraryCmd(m.session, m.editor.Value())))
 			return m, nil
 		}
 		return m, loadLibraryCmd(m.session, m.editor.Value())
@@ -586,31 +583,33 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case debugStartedMsg:
-		if m.dbg == nil {
+		d := m.dbg()
+		if d == nil {
 			if msg.s == nil {
 				return m, nil
 			}
 			// The user left before the session started: close it off the UI goroutine.
 			return m, func() tea.Msg { _ = msg.s.Close(); return nil }
 		}
-		m.dbg.starting = false
+		d.starting = false
 		if msg.err != nil {
-			m.dbg = nil
+			m.overlays.remove(d)
 			m.setStatus("debugger: "+msg.err.Error(), true)
 			return m, nil
 		}
-		m.dbg.s = msg.s
-		m.dbg.source = msg.s.Source()
-		m.dbg.apply(msg.ev)
+		d.s = msg.s
+		d.source = msg.s.Source()
+		d.apply(msg.ev)
 		m.setStatus("debugging: s step • c continue • b breakpoint • p print • e eval • r redis • a abort • esc leave", false)
 		return m.debugSettled(msg.ev)
 	case debugEventMsg:
-		if m.dbg == nil {
+		d := m.dbg()
+		if d == nil {
 			return m, nil
 		}
-		m.dbg.busy = ""
+		d.busy = ""
 		if msg.refused != "" {
-			m.dbg.log = append(m.dbg.log, sanitize(msg.refused))
+			d.log = append(d.log, sanitize(msg.refused))
 			m.setStatus(msg.refused, true)
 			return debugReplay(m, nil)
 		}
@@ -619,14 +618,14 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.what == "print" {
 			for _, v := range msg.ev.Vars {
-				m.dbg.log = append(m.dbg.log, "print "+sanitize(v.Name)+" = "+sanitize(v.Value))
+				d.log = append(d.log, "print "+sanitize(v.Name)+" = "+sanitize(v.Value))
 			}
 		}
-		m.dbg.apply(msg.ev)
+		d.apply(msg.ev)
 		return debugReplay(m.debugSettled(msg.ev))
 	case debugVarsMsg:
-		if m.dbg != nil && msg.err == nil {
-			m.dbg.vars = msg.vars
+		if d := m.dbg(); d != nil && msg.err == nil {
+			d.vars = msg.vars
 		}
 		return m, nil
 	case batchStartedMsg:
@@ -642,7 +641,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.setStatus("batch: "+msg.err.Error(), true)
 			return m, nil
 		}
-		m.report = msg.report
+		m.showReport(msg.report)
 		m.setStatus("batch finished (esc closes the report)", msg.code != 0)
 		return m, nil
 	case lintDueMsg:
@@ -670,9 +669,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case loadEntryMsg:
 		if m.editor.Modified() && !msg.confirmed {
-			m.dlg = newConfirm("Discard changes?", "The script has unsaved changes. Replace it with the run from history?", actLoadEntry)
 			msg.confirmed = true
-			m.dlg.entry = &msg
+			m.overlays.push(newConfirm("Discard changes?", "The script has unsaved changes. Replace it with the run from history?", deliver(msg)))
 			return m, nil
 		}
 		e := msg.entry
@@ -751,42 +749,12 @@ func (m *Model) syncClusterKeys() {
 }
 
 func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
-	if m.dlg != nil {
-		return m.updateDialog(km)
-	}
-	if m.prompt != nil {
-		return m.updatePrompt(km)
-	}
-	if m.dbg != nil {
-		return m.updateDebug(km)
-	}
-	if m.gallery != nil {
-		return m.updateGallery(km)
-	}
-	if m.report != "" {
-		if km.Type == tea.KeyEsc || key.Matches(km, m.c.Keys.Quit) {
-			m.report = ""
-		}
-		return m, nil
+	if top := m.overlays.top(); top != nil {
+		return top.update(m, km)
 	}
 	// A status message lasts until the next key (gh-dash).
 	m.status, m.statusErr = "", false
 	k := m.c.Keys
-	if m.help {
-		switch {
-		case key.Matches(km, k.Help, k.Quit) || km.Type == tea.KeyEsc:
-			m.help, m.helpTop = false, 0
-		case key.Matches(km, k.Down):
-			m.helpTop++
-		case key.Matches(km, k.Up):
-			m.helpTop = max(0, m.helpTop-1)
-		case key.Matches(km, k.PageDown):
-			m.helpTop += max(1, m.h-2)
-		case key.Matches(km, k.PageUp):
-			m.helpTop = max(0, m.helpTop-max(1, m.h-2))
-		}
-		return m, nil
-	}
 	switch {
 	case key.Matches(km, k.Quit):
 		var why []string
@@ -797,13 +765,13 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 			why = append(why, "A script is running: it goes on on the server after luascope quits (ctrl+k stops it first).")
 		}
 		if len(why) > 0 {
-			m.dlg = newConfirm("Quit", strings.Join(why, " ")+" Quit anyway?", actQuit)
+			m.overlays.push(newConfirm("Quit", strings.Join(why, " ")+" Quit anyway?", deliver(quitConfirmedMsg{})))
 			return m, nil
 		}
 		m.quitting = true
 		return m, tea.Quit
 	case key.Matches(km, k.Help):
-		m.help = true
+		m.overlays.push(&helpScreen{})
 		return m, nil
 	case key.Matches(km, k.Run):
 		return m.startRun()
@@ -821,14 +789,13 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(km, k.Open):
 		if m.editor.Modified() {
-			m.dlg = newConfirm("Discard changes?", "The script has unsaved changes. Open another file anyway?", actOpenPrompt)
+			m.overlays.push(newConfirm("Discard changes?", "The script has unsaved changes. Open another file anyway?", deliver(openAskedMsg{})))
 			return m, nil
 		}
-		m.prompt = newPrompt("Open file", m.editor.Filename(), actOpen)
-		return m, textinput.Blink
+		return openAskedMsg{}.apply(m)
 	case key.Matches(km, k.Save):
 		if m.editor.Filename() == "" {
-			m.prompt = newPrompt("Save as", "", actSave)
+			m.overlays.push(newPathPrompt("Save as", "", func(path string) tea.Cmd { return deliver(saveAsAskedMsg{path}) }))
 			return m, textinput.Blink
 		}
 		return m, saveFileCmd(m.editor.Filename(), m.editor.Value(), m.fileMod, false)
@@ -846,19 +813,19 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.setStatus(readOnlySyncRefusal, true)
 			return m, nil
 		case sync:
-			m.dlg = newTyped("Debug in SYNC mode", "SCRIPT DEBUG SYNC runs the script in the server itself: the whole server is blocked, serving no other client, while the script is stopped in the debugger, and every change the script makes is kept. On "+target+". Type SYNC to start, esc to cancel (F9 debugs in forked mode: a copy of the server, changes rolled back).", "SYNC", actDebugSync)
+			m.overlays.push(newTyped("Debug in SYNC mode", "SCRIPT DEBUG SYNC runs the script in the server itself: the whole server is blocked, serving no other client, while the script is stopped in the debugger, and every change the script makes is kept. On "+target+". Type SYNC to start, esc to cancel (F9 debugs in forked mode: a copy of the server, changes rolled back).", "SYNC", deliver(debugConfirmedMsg{ldb.ModeSync})))
 			return m, nil
 		case m.opts.Production || m.readOnly:
 			ro := ""
 			if m.readOnly {
 				ro = " Read-only: the script runs as EVAL_RO and redis commands (r) must be flagged readonly by the server."
 			}
-			m.dlg = newTyped("Debug on a protected connection", "SCRIPT DEBUG YES forks "+target+" (a copy of the whole server process: memory and a fork's pause on a big dataset); changes are rolled back."+ro+" Type DEBUG to start, esc to cancel.", "DEBUG", actDebugFork)
+			m.overlays.push(newTyped("Debug on a protected connection", "SCRIPT DEBUG YES forks "+target+" (a copy of the whole server process: memory and a fork's pause on a big dataset); changes are rolled back."+ro+" Type DEBUG to start, esc to cancel.", "DEBUG", deliver(debugConfirmedMsg{ldb.ModeFork})))
 			return m, nil
 		}
 		return m.startDebug(ldb.ModeFork)
 	case key.Matches(km, galleryKey):
-		m.gallery = &gallery{all: examples.All()}
+		m.overlays.push(&gallery{all: examples.All()})
 		return m, nil
 	case key.Matches(km, k.Batch):
 		switch {
@@ -871,7 +838,7 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.setStatus("batch on a production connection: use luascope batch with --dry-run first, or read-only (F8)", true)
 			return m, nil
 		}
-		m.prompt = newPrompt("Batch: file with one KEY … , ARG … line per call", "", actBatch)
+		m.overlays.push(newPathPrompt("Batch: file with one KEY … , ARG … line per call", "", func(path string) tea.Cmd { return deliver(batchAskedMsg{path}) }))
 		return m, textinput.Blink
 	case key.Matches(km, k.Explain):
 		m.explain = !m.explain
@@ -971,10 +938,10 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 				return m, nil
 			}
 			words := strings.Fields(m.busyKill)
-			m.dlg = newConfirm("Stop another client's script",
+			m.overlays.push(newConfirm("Stop another client's script",
 				"The server answered BUSY: a script or function started by another client has run past busy-reply-threshold. Send "+m.busyKill+
-					" to "+sanitize(m.target.String())+"? It fails with UNKILLABLE if the script has already written.", actSend)
-			m.dlg.send = adminCmd(m.session, m.busyKill, words[0], words[1])
+					" to "+sanitize(m.target.String())+"? It fails with UNKILLABLE if the script has already written.",
+				adminCmd(m.session, m.busyKill, words[0], words[1])).withStatus("sending…"))
 			return m, nil
 		}
 		if !m.running {
@@ -985,7 +952,8 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.setStatus("read-only: SCRIPT KILL is refused; wait for the script or turn read-only off (F8)", true)
 			return m, nil
 		}
-		m.dlg = newConfirm("Stop the script", "Send SCRIPT KILL from a second connection? A script that has already written cannot be killed (UNKILLABLE).", actKill)
+		m.overlays.push(newConfirm("Stop the script", "Send SCRIPT KILL from a second connection? A script that has already written cannot be killed (UNKILLABLE).",
+			adminCmd(m.session, "SCRIPT KILL", "SCRIPT", "KILL")).withStatus("sending SCRIPT KILL…"))
 		return m, nil
 	case key.Matches(km, k.CacheCheck):
 		m.setStatus("asking SCRIPT EXISTS…", false)
@@ -1001,7 +969,8 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.setStatus("read-only: SCRIPT FLUSH is refused", true)
 			return m, nil
 		}
-		m.dlg = newConfirm("Empty the script cache", "Send SCRIPT FLUSH? Every cached script on this server is dropped; the next EVALSHA gets NOSCRIPT.", actFlush)
+		m.overlays.push(newConfirm("Empty the script cache", "Send SCRIPT FLUSH? Every cached script on this server is dropped; the next EVALSHA gets NOSCRIPT.",
+			adminCmd(m.session, "SCRIPT FLUSH", "SCRIPT", "FLUSH")))
 		return m, nil
 	}
 	return m.updateFocused(km)
@@ -1015,8 +984,7 @@ func (m Model) askOnProduction(what string, send tea.Cmd) (tea.Model, tea.Cmd) {
 	if !m.opts.Production {
 		return m, send
 	}
-	m.dlg = newConfirm("Production", what+" on "+m.target.String()+", labelled production: the script joins the server's script cache (no data changes). Send it?", actSend)
-	m.dlg.send = send
+	m.overlays.push(newConfirm("Production", what+" on "+m.target.String()+", labelled production: the script joins the server's script cache (no data changes). Send it?", send).withStatus("sending…"))
 	return m, nil
 }
 
@@ -1044,8 +1012,8 @@ func (m *Model) applyTheme(t themes.Theme) {
 	m.hist.SetTheme(m.c)
 	m.clus.SetTheme(m.c)
 	m.fns.SetTheme(m.c)
-	if m.dbg != nil {
-		m.dbg.st = newDebugStyles(m.c)
+	if d := m.dbg(); d != nil {
+		d.st = newDebugStyles(m.c)
 	}
 }
 
@@ -1088,8 +1056,7 @@ func (m Model) startRun() (tea.Model, tea.Cmd) {
 		call.Node = m.runOn
 	}
 	if m.opts.Production && !m.readOnly && (m.function != "" || !call.Script.Shebang.HasFlag("no-writes")) {
-		m.dlg = newConfirm("Production", fmt.Sprintf("%s is labelled production and read-only is off: this script may write. Run it?", m.target.String()), actRun)
-		m.dlg.call = &call
+		m.overlays.push(newConfirm("Production", fmt.Sprintf("%s is labelled production and read-only is off: this script may write. Run it?", m.target.String()), deliver(runConfirmedMsg{call})))
 		return m, nil
 	}
 	return m.launch(call)
@@ -1170,10 +1137,10 @@ func (m Model) adminDone(msg adminDoneMsg) (tea.Model, tea.Cmd) {
 				m.setStatus("the script has written and cannot be killed (UNKILLABLE); read-only refused SHUTDOWN NOSAVE: wait for it to end", true)
 				return m, nil
 			}
-			m.dlg = newTyped("The script cannot be killed",
+			m.overlays.push(newTyped("The script cannot be killed",
 				"It has already written, so SCRIPT KILL is refused (UNKILLABLE): killing it would leave half its writes. "+
 					"You can wait for it, or stop the server without saving with SHUTDOWN NOSAVE — every change since the last save is lost and clients are disconnected. "+
-					"Type SHUTDOWN NOSAVE to send it, esc to cancel.", "SHUTDOWN NOSAVE", actShutdown)
+					"Type SHUTDOWN NOSAVE to send it, esc to cancel.", "SHUTDOWN NOSAVE", deliver(shutdownConfirmedMsg{})))
 			return m, nil
 		}
 		m.setStatus(fmt.Sprintf("%s: %s", msg.what, string(msg.reply.Str)), true)
@@ -1193,15 +1160,6 @@ func (m Model) view() string {
 	if m.quitting {
 		return ""
 	}
-	if m.dbg != nil && m.w >= minWidth && m.h >= minHeight {
-		out := m.debugView()
-		if m.dlg != nil {
-			out = overlay(out, m.dialogView(), m.w, m.h)
-		} else if m.prompt != nil {
-			out = overlay(out, m.promptView(), m.w, m.h)
-		}
-		return out
-	}
 	if m.w == 0 {
 		return "starting…"
 	}
@@ -1210,9 +1168,12 @@ func (m Model) view() string {
 		msg := fmt.Sprintf("terminal too small: %d×%d, need at least %d×%d", m.w, m.h, minWidth, minHeight)
 		return fitLines(wrap(msg, m.w), m.w, m.h)
 	}
-	if m.help {
-		return m.helpView()
-	}
+	return m.overlays.draw(m, func() string { return m.panesView(l) })
+}
+
+// panesView draws the panes in their boxes, the tab bar, the status and
+// help bars: the frame under the overlays.
+func (m Model) panesView(l layoutResult) string {
 	// Panes tile the screen and every pane's View is exactly its size, so
 	// a row of the frame is its boxes' lines side by side: no measuring.
 	boxes := make(map[paneID][]string, len(l.panes))
@@ -1244,19 +1205,7 @@ func (m Model) view() string {
 	if l.help.H > 0 {
 		rows[l.help.Y] = fitLines([]string{m.helpBar()}, m.w, 1)
 	}
-	out := strings.Join(rows, "\n")
-	if m.gallery != nil {
-		out = overlay(out, m.galleryView(), m.w, m.h)
-	}
-	if m.report != "" {
-		out = overlay(out, m.st.dialog.Width(min(m.w-4, 100)).Render(m.st.dialogTitle.Render("Batch report")+"\n"+sanitizeLines(m.report, m.h-6)), m.w, m.h)
-	}
-	if m.dlg != nil {
-		out = overlay(out, m.dialogView(), m.w, m.h)
-	} else if m.prompt != nil {
-		out = overlay(out, m.promptView(), m.w, m.h)
-	}
-	return out
+	return strings.Join(rows, "\n")
 }
 
 // paneAt finds the pane whose box covers column x of row y.
@@ -1410,7 +1359,7 @@ func (m Model) helpBar() string {
 	return ansi.Truncate(strings.Join(parts, m.st.helpDesc.Render(" • ")), m.w, "…")
 }
 
-func (m Model) helpView() string {
+func (m Model) helpView(scroll int) string {
 	k := m.c.Keys
 	groups := []struct {
 		title string
@@ -1460,7 +1409,7 @@ func (m Model) helpView() string {
 		out = append(out, "")
 	}
 	// Scrolls when the map is taller than the terminal (80×24).
-	top := min(m.helpTop, max(0, len(out)-(m.h-1)))
+	top := min(scroll, max(0, len(out)-(m.h-1)))
 	more := ""
 	if len(out)-top > m.h-1 {
 		more = "  ↓ pgdn/↓ for more"
@@ -1587,7 +1536,7 @@ func (m Model) startDebug(mode ldb.Mode) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	src := m.editor.Value()
-	m.dbg = &debugState{mode: mode, starting: true, breaks: map[int]bool{}, source: strings.Split(src, "\n"), cursor: 1, st: newDebugStyles(m.c)}
+	m.overlays.push(&debugState{mode: mode, starting: true, breaks: map[int]bool{}, source: strings.Split(src, "\n"), cursor: 1, st: newDebugStyles(m.c)})
 	m.setStatus("starting the debugger (SCRIPT DEBUG "+strings.ToUpper(string(mode))+")…", false)
 	return m, debugStartCmd(m.session, mode, src, keys, args)
 }
@@ -1608,7 +1557,7 @@ func (m Model) debugSettled(ev ldb.Event) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if ev.Stopped {
-		return m, debugVarsCmd(m.dbg.s)
+		return m, debugVarsCmd(m.dbg().s)
 	}
 	return m, nil
 }

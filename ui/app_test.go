@@ -104,7 +104,7 @@ func TestGoldenViews(t *testing.T) {
 		},
 		"help": func() Model {
 			m := offlineModel(t, demoSrc, nil, nil)
-			m.help = true
+			m.overlays.push(&helpScreen{})
 			return m
 		},
 		"history": func() Model {

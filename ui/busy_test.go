@@ -36,8 +36,8 @@ func TestBusyOffersKill(t *testing.T) {
 		t.Fatalf("after a BUSY run: busyKill %q, status %q", m.busyKill, m.status)
 	}
 	m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyCtrlK})
-	if cmd != nil || m.dlg == nil || m.dlg.act != actSend || !strings.Contains(m.dlg.body, "another client") {
-		t.Fatalf("ctrl+k: dialog %+v", m.dlg)
+	if cmd != nil || m.dlg() == nil || m.dlg().yes == nil || !strings.Contains(m.dlg().body, "another client") {
+		t.Fatalf("ctrl+k: dialog %+v", m.dlg())
 	}
 	m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
 	m = runCmds(t, m, cmd, 2)

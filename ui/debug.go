@@ -183,12 +183,16 @@ func logLine(l ldb.Line) string {
 	return tag + " " + sanitize(l.Text)
 }
 
-// updateDebug handles keys while the debugger is open.
-func (m Model) updateDebug(km tea.KeyMsg) (tea.Model, tea.Cmd) {
-	d := m.dbg
+// fullScreen: the debugger replaces the panes while it is open.
+func (d *debugState) fullScreen() bool { return true }
+
+func (d *debugState) draw(m Model, _ string) string { return m.debugView(d) }
+
+// update handles keys while the debugger is on top.
+func (d *debugState) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
 	if key.Matches(km, dbgLeave) || key.Matches(km, m.c.Keys.Quit) {
 		s := d.s
-		m.dbg = nil
+		m.overlays.remove(d)
 		m.setStatus("left the debugger", false)
 		var closeCmd tea.Cmd
 		if s != nil {
@@ -244,15 +248,21 @@ func (m Model) updateDebug(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(km, dbgAbort):
 		return m, debugDo("abort", s.Abort)
 	case key.Matches(km, dbgPrint):
-		m.prompt = newPrompt("print: variable name (empty: all locals)", "", actDebugPrint)
+		m.overlays.push(debugPrompt("print: variable name (empty: all locals)", "print"))
 	case key.Matches(km, dbgEval):
-		m.prompt = newPrompt("eval: a Lua expression or statement (runs in the script's server)", "", actDebugEval)
+		m.overlays.push(debugPrompt("eval: a Lua expression or statement (runs in the script's server)", "eval"))
 	case key.Matches(km, dbgRedis):
-		m.prompt = newPrompt("redis: a command, e.g. GET mykey (runs inside the session)", "", actDebugRedis)
+		m.overlays.push(debugPrompt("redis: a command, e.g. GET mykey (runs inside the session)", "redis"))
 	case key.Matches(km, dbgMaxLen):
-		m.prompt = newPrompt("maxlen: longest reply shown (0 = no limit)", "", actDebugMaxLen)
+		m.overlays.push(debugPrompt("maxlen: longest reply shown (0 = no limit)", "maxlen"))
 	}
 	return m, nil
+}
+
+// debugPrompt asks for what the debugger's what command (print, eval,
+// redis, maxlen) needs; the answer goes to debugPrompted.
+func debugPrompt(title, what string) *prompt {
+	return newPrompt(title, "", func(v string) tea.Cmd { return deliver(debugAskedMsg{what, v}) })
 }
 
 // maxDebugQueue bounds typeahead in the debugger.
@@ -262,7 +272,7 @@ const maxDebugQueue = 16
 // after mm (the result of the answer) is settled.
 func debugReplay(mm tea.Model, cmd tea.Cmd) (tea.Model, tea.Cmd) {
 	m := mm.(Model)
-	d := m.dbg
+	d := m.dbg()
 	if d == nil || d.busy != "" || len(d.queue) == 0 {
 		return m, cmd
 	}
@@ -272,24 +282,24 @@ func debugReplay(mm tea.Model, cmd tea.Cmd) (tea.Model, tea.Cmd) {
 	}
 	k := d.queue[0]
 	d.queue = d.queue[1:]
-	next, more := m.updateDebug(k)
+	next, more := d.update(m, k)
 	return next, tea.Batch(cmd, more)
 }
 
 // debugPrompted runs what a debugger prompt asked for.
-func (m Model) debugPrompted(act action, text string) (tea.Model, tea.Cmd) {
-	d := m.dbg
+func (m Model) debugPrompted(what, text string) (tea.Model, tea.Cmd) {
+	d := m.dbg()
 	if d == nil || d.s == nil || d.ended {
 		return m, nil
 	}
 	s := d.s
-	switch act {
-	case actDebugPrint:
+	switch what {
+	case "print":
 		return m, debugDo("print", func(ctx context.Context) (ldb.Event, error) { return s.Print(ctx, text) })
-	case actDebugEval:
+	case "eval":
 		d.log = append(d.log, "eval "+sanitize(text))
 		return m, debugDo("eval", func(ctx context.Context) (ldb.Event, error) { return s.Eval(ctx, text) })
-	case actDebugRedis:
+	case "redis":
 		args := strings.Fields(text)
 		if len(args) == 0 {
 			return m, nil
@@ -298,7 +308,7 @@ func (m Model) debugPrompted(act action, text string) (tea.Model, tea.Cmd) {
 			return m, debugRedisReadOnlyCmd(m.session, s, args)
 		}
 		return m, debugDo("redis", func(ctx context.Context) (ldb.Event, error) { return s.Redis(ctx, args...) })
-	case actDebugMaxLen:
+	case "maxlen":
 		n, err := strconv.Atoi(strings.TrimSpace(text))
 		if err != nil || n < 0 {
 			m.setStatus("maxlen: a number, 0 for no limit", true)
@@ -314,8 +324,7 @@ func (m Model) debugPrompted(act action, text string) (tea.Model, tea.Cmd) {
 
 // debugView draws the debugger: source left, locals and log right
 // (stacked at 80 columns), status and help bars below.
-func (m Model) debugView() string {
-	d := m.dbg
+func (m Model) debugView(d *debugState) string {
 	st := d.st
 	bodyH := m.h - 2
 	var srcW, rightW, srcH int

@@ -17,12 +17,12 @@ func TestGoldenDebugViews(t *testing.T) {
 	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
 			m := sized(offlineModel(t, demoSrc, []string{"rate:demo"}, []string{"5", "60"}), sz[0], sz[1])
-			m.dbg = &debugState{
+			m.overlays.push(&debugState{
 				mode: ldb.ModeFork, source: []string{"local a = 1", "local b = redis.call('incr', KEYS[1])", "redis.debug('b is', b)", "local c = a + b", "return {a, b, c}"},
 				line: 4, cursor: 4, breaks: map[int]bool{5: true},
 				vars: []ldb.Var{{Name: "b", Value: "1"}, {Name: "a", Value: "1"}},
 				log:  []string{"<redis> incr rate:demo", "<reply> 1", `<debug> "b is", 1`},
-			}
+			})
 			teatest.RequireEqualOutput(t, []byte(m.View()))
 		})
 	}

@@ -14,82 +14,133 @@ import (
 	"luascope/redisx/ldb"
 )
 
-// action is what a dialog or prompt does when the user agrees.
-type action int
-
-const (
-	actQuit action = iota
-	actRun
-	actKill
-	actFlush
-	actShutdown
-	actOpen
-	actSave
-	actOpenPrompt
-	actLoadEntry
-	actSaveForce
-	actLoadLibrary
-	actBatch
-	actDebugFork
-	actDebugSync
-	actDebugPrint
-	actDebugEval
-	actDebugRedis
-	actDebugMaxLen
-	actSend // start the dialog's send command
-)
-
 // dialog asks before something that cannot be undone. A typed dialog
-// needs the exact words typed (SHUTDOWN NOSAVE), not just "y".
+// needs the exact words typed (SHUTDOWN NOSAVE), not just "y". It carries
+// the command to start on yes, built when it was asked, so nothing is
+// looked up again after the question; what needs the root's own state
+// (quit, run, debug …) is a message the command sends back (rootMsg).
 type dialog struct {
 	title, body string
 	typed       string
 	input       textinput.Model
-	act         action
-	call        *redisx.Call
-	entry       *loadEntryMsg
-	path        string
-	// send is what actSend starts on yes (the command carries what it
-	// needs, so nothing is looked up again after the question).
-	send tea.Cmd
+	yes         tea.Cmd
+	// sending is the status on yes ("sending SCRIPT KILL…"); "" leaves
+	// the status bar alone.
+	sending string
 	// onNo is the status after no or esc, when "cancelled" would not say
 	// what was left undone.
 	onNo string
 }
 
-func newConfirm(title, body string, act action) *dialog {
-	return &dialog{title: title, body: body, act: act}
+func newConfirm(title, body string, yes tea.Cmd) *dialog {
+	return &dialog{title: title, body: body, yes: yes}
 }
 
-func newTyped(title, body, typed string, act action) *dialog {
+func newTyped(title, body, typed string, yes tea.Cmd) *dialog {
 	in := textinput.New()
 	in.Prompt = "> "
 	in.Placeholder = typed
 	in.Focus()
-	return &dialog{title: title, body: body, typed: typed, input: in, act: act}
+	return &dialog{title: title, body: body, typed: typed, input: in, yes: yes}
 }
 
-// prompt asks for one line, e.g. a file name.
+// withStatus sets the status shown on yes.
+func (d *dialog) withStatus(sending string) *dialog { d.sending = sending; return d }
+
+// prompt asks for one line, e.g. a file name; submit makes the command
+// for the line entered.
 type prompt struct {
-	title string
-	input textinput.Model
-	act   action
+	title  string
+	input  textinput.Model
+	submit func(string) tea.Cmd
 }
 
-func newPrompt(title, value string, act action) *prompt {
+func newPrompt(title, value string, submit func(string) tea.Cmd) *prompt {
 	in := textinput.New()
 	in.Prompt = "> "
 	in.SetValue(value)
 	in.CursorEnd()
 	in.Focus()
-	return &prompt{title: title, input: in, act: act}
+	return &prompt{title: title, input: in, submit: submit}
 }
 
-func (m Model) updateDialog(km tea.KeyMsg) (tea.Model, tea.Cmd) {
-	d := m.dlg
+// newPathPrompt asks for a file name; an empty answer does nothing.
+func newPathPrompt(title, value string, submit func(path string) tea.Cmd) *prompt {
+	return newPrompt(title, value, func(v string) tea.Cmd {
+		path := strings.TrimSpace(v)
+		if path == "" {
+			return nil
+		}
+		return submit(path)
+	})
+}
+
+// rootMsg is sent by a dialog's or prompt's command when what was asked
+// for changes the root's own state; the root applies it on arrival.
+type rootMsg interface {
+	apply(m Model) (tea.Model, tea.Cmd)
+}
+
+// deliver is a command that delivers msg.
+func deliver(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
+type (
+	quitConfirmedMsg     struct{}
+	runConfirmedMsg      struct{ call redisx.Call }
+	debugConfirmedMsg    struct{ mode ldb.Mode }
+	openAskedMsg         struct{}
+	shutdownConfirmedMsg struct{}
+	batchAskedMsg        struct{ path string }
+	saveAsAskedMsg       struct{ path string }
+	debugAskedMsg        struct{ what, text string }
+)
+
+func (quitConfirmedMsg) apply(m Model) (tea.Model, tea.Cmd) {
+	m.quitting = true
+	return m, tea.Quit
+}
+
+func (msg runConfirmedMsg) apply(m Model) (tea.Model, tea.Cmd) { return m.launch(msg.call) }
+
+func (msg debugConfirmedMsg) apply(m Model) (tea.Model, tea.Cmd) { return m.startDebug(msg.mode) }
+
+func (openAskedMsg) apply(m Model) (tea.Model, tea.Cmd) {
+	m.overlays.push(newPathPrompt("Open file", m.editor.Filename(), loadFileCmd))
+	return m, textinput.Blink
+}
+
+func (shutdownConfirmedMsg) apply(m Model) (tea.Model, tea.Cmd) {
+	if m.readOnly {
+		m.setStatus("read-only refused SHUTDOWN NOSAVE: wait for the script to end", true)
+		return m, nil
+	}
+	m.setStatus("sending SHUTDOWN NOSAVE…", false)
+	return m, shutdownCmd(m.session)
+}
+
+func (msg batchAskedMsg) apply(m Model) (tea.Model, tea.Cmd) {
+	m.batching = true
+	m.setStatus("batch: starting…", false)
+	return m, batchCmd(m.session, m.editor.Value(), msg.path, m.strategy, m.readOnly)
+}
+
+func (msg saveAsAskedMsg) apply(m Model) (tea.Model, tea.Cmd) {
+	// Save as: a new name must not silently replace another file.
+	return m, saveFileCmd(msg.path, m.editor.Value(), time.Time{}, msg.path == m.editor.Filename())
+}
+
+func (msg debugAskedMsg) apply(m Model) (tea.Model, tea.Cmd) {
+	return m.debugPrompted(msg.what, msg.text)
+}
+
+func (d *dialog) fullScreen() bool { return false }
+
+func (d *dialog) draw(m Model, below string) string { return overlay(below, m.dialogView(d), m.w, m.h) }
+
+func (d *dialog) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
 	k := m.c.Keys
 	if km.Type == tea.KeyEsc || (km.Type == tea.KeyCtrlC) {
-		m.dlg = nil
+		m.overlays.remove(d)
 		m.setStatus(orDefault(d.onNo, "cancelled"), false)
 		return m, nil
 	}
@@ -99,8 +150,7 @@ func (m Model) updateDialog(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 				m.setStatus("not sent: type exactly "+d.typed, true)
 				return m, nil
 			}
-			m.dlg = nil
-			return m.doAction(d)
+			return d.confirm(m)
 		}
 		var cmd tea.Cmd
 		d.input, cmd = d.input.Update(km)
@@ -108,57 +158,21 @@ func (m Model) updateDialog(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(km, k.Confirm):
-		m.dlg = nil
-		return m.doAction(d)
+		return d.confirm(m)
 	case key.Matches(km, k.Cancel):
-		m.dlg = nil
+		m.overlays.remove(d)
 		m.setStatus(orDefault(d.onNo, "cancelled"), false)
 	}
 	return m, nil
 }
 
-func (m Model) doAction(d *dialog) (tea.Model, tea.Cmd) {
-	switch d.act {
-	case actQuit:
-		m.quitting = true
-		return m, tea.Quit
-	case actRun:
-		if d.call != nil {
-			return m.launch(*d.call)
-		}
-	case actKill:
-		m.setStatus("sending SCRIPT KILL…", false)
-		return m, adminCmd(m.session, "SCRIPT KILL", "SCRIPT", "KILL")
-	case actFlush:
-		return m, adminCmd(m.session, "SCRIPT FLUSH", "SCRIPT", "FLUSH")
-	case actOpenPrompt:
-		m.prompt = newPrompt("Open file", m.editor.Filename(), actOpen)
-		return m, textinput.Blink
-	case actLoadEntry:
-		if d.entry != nil {
-			e := *d.entry
-			return m, func() tea.Msg { return e }
-		}
-	case actSaveForce:
-		return m, saveFileCmd(d.path, m.editor.Value(), time.Time{}, true)
-	case actLoadLibrary:
-		return m, loadLibraryCmd(m.session, m.editor.Value())
-	case actDebugFork:
-		return m.startDebug(ldb.ModeFork)
-	case actDebugSync:
-		return m.startDebug(ldb.ModeSync)
-	case actShutdown:
-		if m.readOnly {
-			m.setStatus("read-only refused SHUTDOWN NOSAVE: wait for the script to end", true)
-			return m, nil
-		}
-		m.setStatus("sending SHUTDOWN NOSAVE…", false)
-		return m, shutdownCmd(m.session)
-	case actSend:
-		m.setStatus("sending…", false)
-		return m, d.send
+// confirm closes the dialog and starts what it asked about.
+func (d *dialog) confirm(m Model) (Model, tea.Cmd) {
+	m.overlays.remove(d)
+	if d.sending != "" {
+		m.setStatus(d.sending, false)
 	}
-	return m, nil
+	return m, d.yes
 }
 
 // shutdownCmd sends SHUTDOWN NOSAVE; the server closes the connection
@@ -175,42 +189,25 @@ func shutdownCmd(s *redisx.Session) tea.Cmd {
 	}
 }
 
-func (m Model) updatePrompt(km tea.KeyMsg) (tea.Model, tea.Cmd) {
-	p := m.prompt
+func (p *prompt) fullScreen() bool { return false }
+
+func (p *prompt) draw(m Model, below string) string { return overlay(below, m.promptView(p), m.w, m.h) }
+
+func (p *prompt) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
 	switch km.Type {
 	case tea.KeyEsc, tea.KeyCtrlC:
-		m.prompt = nil
+		m.overlays.remove(p)
 		return m, nil
 	case tea.KeyEnter:
-		if p.act >= actDebugPrint && p.act <= actDebugMaxLen {
-			m.prompt = nil
-			return m.debugPrompted(p.act, p.input.Value())
-		}
-		path := strings.TrimSpace(p.input.Value())
-		m.prompt = nil
-		if path == "" {
-			return m, nil
-		}
-		switch p.act {
-		case actOpen:
-			return m, loadFileCmd(path)
-		case actBatch:
-			m.batching = true
-			m.setStatus("batch: starting…", false)
-			return m, batchCmd(m.session, m.editor.Value(), path, m.strategy, m.readOnly)
-		case actSave:
-			// Save as: a new name must not silently replace another file.
-			return m, saveFileCmd(path, m.editor.Value(), time.Time{}, path == m.editor.Filename())
-		}
-		return m, nil
+		m.overlays.remove(p)
+		return m, p.submit(p.input.Value())
 	}
 	var cmd tea.Cmd
 	p.input, cmd = p.input.Update(km)
 	return m, cmd
 }
 
-func (m Model) dialogView() string {
-	d := m.dlg
+func (m Model) dialogView(d *dialog) string {
 	w := min(64, m.w-4)
 	var lines []string
 	lines = append(lines, m.st.dialogTitle.Render(d.title), "")
@@ -225,8 +222,7 @@ func (m Model) dialogView() string {
 	return m.st.dialog.Width(w - 2).Render(strings.Join(lines, "\n"))
 }
 
-func (m Model) promptView() string {
-	p := m.prompt
+func (m Model) promptView(p *prompt) string {
 	w := min(70, m.w-4)
 	p.input.Width = w - 8
 	body := m.st.dialogTitle.Render(p.title) + "\n" + p.input.View() + "\n" + m.st.muted.Render("enter • esc cancels")

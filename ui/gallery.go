@@ -73,11 +73,11 @@ func (m Model) offerExampleSetup(ex examples.Example) (Model, tea.Cmd) {
 		for i, c := range ex.Setup {
 			cmds[i] = exampleCommand(c)
 		}
-		m.dlg = newConfirm("Run the example's setup?",
+		d := newConfirm("Run the example's setup?",
 			fmt.Sprintf("%s is not a sandbox. Example %s's setup deletes and rewrites %s there: %s. Run it? (n: nothing is sent; the example still opens with its keys and args)",
-				sanitize(m.target.String()), ex.Name, exampleKeys(ex), strings.Join(cmds, " · ")), actSend)
-		m.dlg.send = exampleSetupCmd(m.session, ex)
-		m.dlg.onNo = "example " + ex.Name + ": setup not run; the keys hold what the server has"
+				sanitize(m.target.String()), ex.Name, exampleKeys(ex), strings.Join(cmds, " · ")), exampleSetupCmd(m.session, ex)).withStatus("sending…")
+		d.onNo = "example " + ex.Name + ": setup not run; the keys hold what the server has"
+		m.overlays.push(d)
 	}
 	return m, nil
 }
@@ -123,11 +123,16 @@ func exampleSetupCmd(s *redisx.Session, ex examples.Example) tea.Cmd {
 	}
 }
 
-func (m Model) updateGallery(km tea.KeyMsg) (tea.Model, tea.Cmd) {
-	g := m.gallery
+func (g *gallery) fullScreen() bool { return false }
+
+func (g *gallery) draw(m Model, below string) string {
+	return overlay(below, m.galleryView(g), m.w, m.h)
+}
+
+func (g *gallery) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
 	switch {
 	case km.Type == tea.KeyEsc || key.Matches(km, galleryKey):
-		m.gallery = nil
+		m.overlays.remove(g)
 	case key.Matches(km, m.c.Keys.Up):
 		g.cursor = max(0, g.cursor-1)
 	case key.Matches(km, m.c.Keys.Down):
@@ -138,7 +143,7 @@ func (m Model) updateGallery(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		ex := g.all[g.cursor]
-		m.gallery = nil
+		m.overlays.remove(g)
 		m.editor.SetValue(ex.Source)
 		m.editor.SetFilename("")
 		m.form.SetValues(ex.Keys, ex.Args)
@@ -155,8 +160,7 @@ func (m Model) updateGallery(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m Model) galleryView() string {
-	g := m.gallery
+func (m Model) galleryView(g *gallery) string {
 	w := min(m.w-4, 96)
 	h := max(6, m.h-6)
 	var lines []string

@@ -109,13 +109,13 @@ func altF9() tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyF9, Alt: true} }
 func TestReadOnlyRefusesSyncDebugger(t *testing.T) {
 	m, srv := guardModel(t, func(o *Options) { o.ReadOnly = true })
 	m, cmd := guardKey(m, altF9())
-	if m.dlg != nil || m.dbg != nil || cmd != nil || !strings.Contains(m.status, "read-only refused SCRIPT DEBUG SYNC") {
-		t.Fatalf("alt+F9 in read-only: dialog %v, debugger %v, status %q", m.dlg != nil, m.dbg != nil, m.status)
+	if m.dlg() != nil || m.dbg() != nil || cmd != nil || !strings.Contains(m.status, "read-only refused SCRIPT DEBUG SYNC") {
+		t.Fatalf("alt+F9 in read-only: dialog %v, debugger %v, status %q", m.dlg() != nil, m.dbg() != nil, m.status)
 	}
 	// Every way into the debugger: a SYNC dialog confirmed, startDebug itself.
-	mm, cmd := m.doAction(&dialog{act: actDebugSync})
+	mm, cmd := m.Update(debugConfirmedMsg{ldb.ModeSync})
 	m = mm.(Model)
-	if m.dbg != nil || cmd != nil || !strings.Contains(m.status, "read-only refused SCRIPT DEBUG SYNC") {
+	if m.dbg() != nil || cmd != nil || !strings.Contains(m.status, "read-only refused SCRIPT DEBUG SYNC") {
 		t.Fatalf("a confirmed SYNC dialog in read-only started the debugger (%q)", m.status)
 	}
 	// ldb refuses it as well, from the session's target.
@@ -124,8 +124,8 @@ func TestReadOnlyRefusesSyncDebugger(t *testing.T) {
 	}
 	// Forked debugging stays, behind its typed confirmation.
 	m, _ = guardKey(m, tea.KeyMsg{Type: tea.KeyF9})
-	if m.dlg == nil || m.dlg.act != actDebugFork || !strings.Contains(m.dlg.body, "EVAL_RO") {
-		t.Fatalf("F9 in read-only: %+v", m.dlg)
+	if m.dlg() == nil || !isDebugFork(m.dlg()) || !strings.Contains(m.dlg().body, "EVAL_RO") {
+		t.Fatalf("F9 in read-only: %+v", m.dlg())
 	}
 	wantPrecious(t, srv)
 }
@@ -135,10 +135,10 @@ func TestReadOnlyRefusesShutdownAfterUnkillable(t *testing.T) {
 	unkillable := resp.Value{Kind: resp.Error, Str: []byte("UNKILLABLE Sorry the script already executed write commands against the dataset.")}
 	mm, _ := m.Update(adminDoneMsg{what: "SCRIPT KILL", reply: &unkillable})
 	m = mm.(Model)
-	if m.dlg != nil || !strings.Contains(m.status, "read-only refused SHUTDOWN NOSAVE") {
-		t.Fatalf("UNKILLABLE in read-only: dialog %+v, status %q", m.dlg, m.status)
+	if m.dlg() != nil || !strings.Contains(m.status, "read-only refused SHUTDOWN NOSAVE") {
+		t.Fatalf("UNKILLABLE in read-only: dialog %+v, status %q", m.dlg(), m.status)
 	}
-	mm, cmd := m.doAction(&dialog{act: actShutdown})
+	mm, cmd := m.Update(shutdownConfirmedMsg{})
 	if m = mm.(Model); cmd != nil || !strings.Contains(m.status, "read-only refused SHUTDOWN NOSAVE") {
 		t.Fatalf("a confirmed SHUTDOWN NOSAVE in read-only: cmd %v, status %q", cmd != nil, m.status)
 	}
@@ -147,7 +147,7 @@ func TestReadOnlyRefusesShutdownAfterUnkillable(t *testing.T) {
 func TestReadOnlyRefusesCacheAndFunctionChanges(t *testing.T) {
 	m, srv := guardModel(t, func(o *Options) { o.ReadOnly = true })
 	m, cmd := guardKey(m, tea.KeyMsg{Type: tea.KeyF4})
-	if m.dlg != nil || cmd != nil || !strings.Contains(m.status, "read-only: SCRIPT FLUSH is refused") {
+	if m.dlg() != nil || cmd != nil || !strings.Contains(m.status, "read-only: SCRIPT FLUSH is refused") {
 		t.Errorf("F4: %q", m.status)
 	}
 	mm, cmd := m.Update(libraryLoadMsg{})
@@ -156,16 +156,21 @@ func TestReadOnlyRefusesCacheAndFunctionChanges(t *testing.T) {
 	}
 	m.running = true
 	m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyCtrlK})
-	if m.dlg != nil || cmd != nil || !strings.Contains(m.status, "read-only: SCRIPT KILL is refused") {
+	if m.dlg() != nil || cmd != nil || !strings.Contains(m.status, "read-only: SCRIPT KILL is refused") {
 		t.Errorf("ctrl+k: %q", m.status)
 	}
 	m.running = false
 	// And if a dialog got through, the session refuses: nothing is sent.
-	for _, act := range []action{actFlush, actKill, actLoadLibrary} {
-		mm, cmd := m.doAction(&dialog{act: act})
-		m = runCmds(t, mm.(Model), cmd, 3)
+	for what, yes := range map[string]tea.Cmd{
+		"SCRIPT FLUSH":  adminCmd(m.session, "SCRIPT FLUSH", "SCRIPT", "FLUSH"),
+		"SCRIPT KILL":   adminCmd(m.session, "SCRIPT KILL", "SCRIPT", "KILL"),
+		"FUNCTION LOAD": loadLibraryCmd(m.session, m.editor.Value()),
+	} {
+		m.overlays.push(newConfirm(what, "", yes))
+		m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
+		m = runCmds(t, m, cmd, 3)
 		if !strings.Contains(m.status, "read-only") {
-			t.Errorf("action %d went through to the session: %q", act, m.status)
+			t.Errorf("%s went through to the session: %q", what, m.status)
 		}
 	}
 	wantPrecious(t, srv)
@@ -209,24 +214,24 @@ func TestExampleAtStartAsksOnRealServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	m, srv := guardModel(t, func(o *Options) { o.Example, o.Source, o.Keys, o.Args = &ex, ex.Source, ex.Keys, ex.Args })
-	if m.dlg == nil || m.dlg.act != actSend {
-		t.Fatalf("no question before the setup: %+v", m.dlg)
+	if m.dlg() == nil || m.dlg().yes == nil {
+		t.Fatalf("no question before the setup: %+v", m.dlg())
 	}
 	for _, want := range []string{srv.Addr(), "not a sandbox", `"stock:sku-1234"`, "DEL stock:sku-1234", "SET stock:sku-1234 2"} {
-		if !strings.Contains(m.dlg.body, want) {
-			t.Errorf("the question lacks %q: %s", want, m.dlg.body)
+		if !strings.Contains(m.dlg().body, want) {
+			t.Errorf("the question lacks %q: %s", want, m.dlg().body)
 		}
 	}
 	m = runCmds(t, m, m.Init(), 2) // Init must not run the setup itself
 	wantPrecious(t, srv)
 	m, _ = guardKey(m, tea.KeyMsg{Type: tea.KeyEnter})
-	if m.dlg == nil {
+	if m.dlg() == nil {
 		t.Fatal("enter answered the question")
 	}
 	m, cmd := guardKey(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'n'}})
 	m = runCmds(t, m, cmd, 3)
-	if m.dlg != nil || !strings.Contains(m.status, "setup not run") {
-		t.Errorf("after n: dialog %v, status %q", m.dlg != nil, m.status)
+	if m.dlg() != nil || !strings.Contains(m.status, "setup not run") {
+		t.Errorf("after n: dialog %v, status %q", m.dlg() != nil, m.status)
 	}
 	if got := m.editor.Value(); got != ex.Source {
 		t.Errorf("the example did not open: %q", got)
@@ -252,19 +257,19 @@ func TestExampleAtStartOnProtectedConnections(t *testing.T) {
 				o.Example, o.Source, o.Keys, o.Args = &ex, ex.Source, ex.Keys, ex.Args
 				c.mod(o)
 			})
-			if m.dlg != nil || !strings.Contains(m.status, c.want) {
-				t.Fatalf("dialog %v, status %q", m.dlg != nil, m.status)
+			if m.dlg() != nil || !strings.Contains(m.status, c.want) {
+				t.Fatalf("dialog %v, status %q", m.dlg() != nil, m.status)
 			}
 			runCmds(t, m, m.Init(), 2)
 			// The gallery keeps the same rule.
 			m, _ = guardKey(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'g'}, Alt: true})
-			for m.gallery.all[m.gallery.cursor].Name != ex.Name {
+			for m.gallery().all[m.gallery().cursor].Name != ex.Name {
 				m, _ = guardKey(m, tea.KeyMsg{Type: tea.KeyDown})
 			}
 			m, cmd := guardKey(m, tea.KeyMsg{Type: tea.KeyEnter})
 			m = runCmds(t, m, cmd, 2)
-			if m.dlg != nil || !strings.Contains(m.status, c.want) {
-				t.Fatalf("gallery: dialog %v, status %q", m.dlg != nil, m.status)
+			if m.dlg() != nil || !strings.Contains(m.status, c.want) {
+				t.Fatalf("gallery: dialog %v, status %q", m.dlg() != nil, m.status)
 			}
 			wantPrecious(t, srv)
 		})
@@ -304,14 +309,14 @@ func TestReadOnlyReRunsAndBatchWriteNothing(t *testing.T) {
 	}
 	m.editor.SetValue(writes)
 	m, _ = guardKey(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'B'}, Alt: true})
-	if m.prompt == nil {
+	if m.prompt() == nil {
 		t.Fatalf("alt+B opened no prompt: %q", m.status)
 	}
-	m.prompt.input.SetValue(lines)
+	m.prompt().input.SetValue(lines)
 	m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyEnter})
 	m = runCmds(t, m, cmd, 20)
-	if !strings.Contains(m.report, "(read-only)") || !strings.Contains(m.report, "ok 0, error 2") || !strings.Contains(m.report, "write_denied") {
-		t.Errorf("batch report in read-only:\n%s", m.report)
+	if !strings.Contains(m.report(), "(read-only)") || !strings.Contains(m.report(), "ok 0, error 2") || !strings.Contains(m.report(), "write_denied") {
+		t.Errorf("batch report in read-only:\n%s", m.report())
 	}
 	wantPrecious(t, srv)
 }
@@ -409,8 +414,8 @@ func TestScriptLoadAsksOnProduction(t *testing.T) {
 		return len(ok) == 1 && ok[0]
 	}
 	m, cmd := guardKey(m, tea.KeyMsg{Type: tea.KeyF3})
-	if m.dlg == nil || m.dlg.act != actSend || cmd != nil || !strings.Contains(m.dlg.body, "labelled production") {
-		t.Fatalf("F3 on production: dialog %+v", m.dlg)
+	if m.dlg() == nil || m.dlg().yes == nil || cmd != nil || !strings.Contains(m.dlg().body, "labelled production") {
+		t.Fatalf("F3 on production: dialog %+v", m.dlg())
 	}
 	m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'n'}})
 	if runCmds(t, m, cmd, 3); cached() {
@@ -425,8 +430,14 @@ func TestScriptLoadAsksOnProduction(t *testing.T) {
 	ro, srv := guardModel(t, func(o *Options) { o.ReadOnly = true })
 	ro, cmd = guardKey(ro, tea.KeyMsg{Type: tea.KeyF3})
 	ro = runCmds(t, ro, cmd, 3)
-	if ro.dlg != nil || !strings.Contains(ro.status, "SCRIPT LOAD: ") {
+	if ro.dlg() != nil || !strings.Contains(ro.status, "SCRIPT LOAD: ") {
 		t.Errorf("F3 in read-only: %q", ro.status)
 	}
 	wantPrecious(t, srv)
+}
+
+// isDebugFork reports whether d's yes opens the debugger in forked mode.
+func isDebugFork(d *dialog) bool {
+	msg, ok := d.yes().(debugConfirmedMsg)
+	return ok && msg.mode == ldb.ModeFork
 }

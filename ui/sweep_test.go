@@ -356,25 +356,26 @@ func sweepStates(t *testing.T, ctx context.Context, s *redisx.Session, tg redisx
 
 	// Overlays over a state with something in every pane.
 	help := ok
-	help.help = true
+	help.overlays.push(&helpScreen{})
 	states["help"] = help
-	help.helpTop = 30
-	states["help-scrolled"] = help
+	scrolled := ok
+	scrolled.overlays.push(&helpScreen{top: 30})
+	states["help-scrolled"] = scrolled
 
 	q := ok
 	q.editor.ReplaceAll(q.editor.Value() + "\n-- unsaved")
 	q.running = true
 	q = pressApp(q, tea.KeyMsg{Type: tea.KeyCtrlC})
-	if q.dlg == nil {
+	if q.dlg() == nil {
 		t.Fatal("ctrl+c with unsaved edits and a run asked nothing")
 	}
 	states["dialog-quit-running"] = q
 
 	typed := ok
-	typed.dlg = newTyped("The script cannot be killed",
+	typed.overlays.push(newTyped("The script cannot be killed",
 		"It has already written, so SCRIPT KILL is refused (UNKILLABLE): killing it would leave half its writes. "+
 			"You can wait for it, or stop the server without saving with SHUTDOWN NOSAVE — every change since the last save is lost and clients are disconnected. "+
-			"Type SHUTDOWN NOSAVE to send it, esc to cancel.", "SHUTDOWN NOSAVE", actShutdown)
+			"Type SHUTDOWN NOSAVE to send it, esc to cancel.", "SHUTDOWN NOSAVE", nil))
 	states["dialog-typed"] = typed
 
 	prod := New(Options{
@@ -385,20 +386,20 @@ func sweepStates(t *testing.T, ctx context.Context, s *redisx.Session, tg redisx
 	states["production-status"] = prod
 
 	open := pressApp(ok, tea.KeyMsg{Type: tea.KeyCtrlO})
-	if open.prompt == nil && open.dlg == nil {
+	if open.prompt() == nil && open.dlg() == nil {
 		t.Fatal("ctrl+o opened nothing")
 	}
 	states["prompt-open"] = open
 	batchPrompt := ok
-	batchPrompt.prompt = newPrompt("Batch: file with one KEY … , ARG … line per call", strings.Repeat("/very/long/path", 10), actBatch)
+	batchPrompt.overlays.push(newPrompt("Batch: file with one KEY … , ARG … line per call", strings.Repeat("/very/long/path", 10), nil))
 	states["prompt-batch"] = batchPrompt
 
 	gal := pressApp(base(""), tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("g"), Alt: true})
-	if gal.gallery == nil {
+	if gal.gallery() == nil {
 		t.Fatal("alt+g opened no gallery")
 	}
 	states["gallery"] = gal
-	gal.gallery.cursor = len(examples.All()) - 1
+	gal.gallery().cursor = len(examples.All()) - 1
 	states["gallery-last"] = gal
 
 	// A real batch report, with failing lines.
@@ -423,7 +424,7 @@ func sweepStates(t *testing.T, ctx context.Context, s *redisx.Session, tg redisx
 	dp := pressApp(dbg, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("e")})
 	states["debugger-prompt"] = dp
 	dd := dbg
-	dd.dlg = newConfirm("Quit", "The script has unsaved changes. Quit anyway?", actQuit)
+	dd.overlays.push(newConfirm("Quit", "The script has unsaved changes. Quit anyway?", nil))
 	states["debugger-dialog"] = dd
 
 	running := ok
