@@ -10,12 +10,9 @@ import (
 	"luascope/redisx/resp"
 )
 
-// admin is a second connection per session for actions that must not
-// queue behind a running script: SCRIPT KILL is useless on the connection
-// that waits for the script, and SCRIPT EXISTS is asked after every run.
+// admin is what a session learns from its side commands (the admin
+// connection itself is one of the session's conns).
 type admin struct {
-	mu sync.Mutex
-	n  *node
 	// cmdMu guards cmdRO, the server's readonly flag per command name
 	// ("get", "object|encoding"), learnt once per session by
 	// CommandReadOnly.
@@ -26,19 +23,6 @@ type admin struct {
 	// (SCRIPT EXISTS follows every run). Kept for the session's life; a
 	// new connection asks again.
 	denied map[string]*resp.Value
-}
-
-func (s *Session) adminNode() (*node, error) {
-	s.adm.mu.Lock()
-	defer s.adm.mu.Unlock()
-	if s.adm.n == nil {
-		n, err := newNode(s.target)
-		if err != nil {
-			return nil, err
-		}
-		s.adm.n = n
-	}
-	return s.adm.n, nil
 }
 
 // Admin sends one command on the session's second connection and returns

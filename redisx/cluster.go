@@ -2,138 +2,17 @@ package redisx
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"sync"
-	"weak"
-
-	"github.com/redis/go-redis/v9"
 
 	"luascope/redisx/classify"
 	"luascope/redisx/resp"
 )
 
-// Per-node admin connections.
-//
-// The cluster view asks every node things (SCRIPT EXISTS, FUNCTION LIST,
-// SCRIPT LOAD) while a script may be running on one of them. Those
-// questions must not queue behind the run (Session.mu) nor share the run
-// path's nodes, whose taps record one round trip at a time. So each
-// session gets a second set of node connections, one per address, each
-// with its own lock, kept in a package-level registry because Session's
-// own fields belong to session.go.
-//
-// Session.Close calls closeClusterNodes. A session dropped without Close
-// has its set closed and forgotten when it is garbage collected
-// (runtime.AddCleanup on a weak key), so the registry never pins a
-// session nor piles up sets across reconnects.
-
-// adminConn is one node connection of the admin set. sem (capacity 1)
-// serialises round trips, because the tap records one reply at a time,
-// and unlike a mutex it lets a waiting caller give up when ctx ends.
-type adminConn struct {
-	sem chan struct{}
-	n   *node
-}
-
-// nodeSet is one session's admin connections, keyed by address.
-type nodeSet struct {
-	mu     sync.Mutex
-	closed bool
-	conns  map[string]*adminConn
-}
-
-var clusterRegistry struct {
-	mu   sync.Mutex
-	sets map[weak.Pointer[Session]]*nodeSet
-}
-
-// errSessionClosed is returned by OnNode after the session was closed.
-var errSessionClosed = errors.New("session closed")
-
 // maxParallel bounds how many nodes OnAll talks to at once: a big cluster
 // must not open hundreds of sockets in one burst.
 const maxParallel = 16
-
-// nodeSet returns the session's admin set, creating it on first use.
-func (s *Session) nodeSet() *nodeSet {
-	key := weak.Make(s)
-	clusterRegistry.mu.Lock()
-	defer clusterRegistry.mu.Unlock()
-	if set, ok := clusterRegistry.sets[key]; ok {
-		return set
-	}
-	if clusterRegistry.sets == nil {
-		clusterRegistry.sets = map[weak.Pointer[Session]]*nodeSet{}
-	}
-	set := &nodeSet{conns: map[string]*adminConn{}}
-	clusterRegistry.sets[key] = set
-	runtime.AddCleanup(s, func(key weak.Pointer[Session]) {
-		clusterRegistry.mu.Lock()
-		set := clusterRegistry.sets[key]
-		delete(clusterRegistry.sets, key)
-		clusterRegistry.mu.Unlock()
-		if set != nil {
-			_ = set.close()
-		}
-	}, key)
-	return set
-}
-
-// conn returns (dialling lazily, on first round trip) the connection to addr.
-func (set *nodeSet) conn(t Target) (*adminConn, error) {
-	set.mu.Lock()
-	defer set.mu.Unlock()
-	if set.closed {
-		return nil, errSessionClosed
-	}
-	if c, ok := set.conns[t.Addr]; ok {
-		return c, nil
-	}
-	opt, err := t.Options()
-	if err != nil {
-		return nil, err
-	}
-	// A node that hangs must not hang the whole view: ctx deadlines bound
-	// every round trip here (the run path waits for ever on purpose).
-	opt.ContextTimeoutEnabled = true
-	n := newNodeWith(t.Addr, opt)
-	c := &adminConn{sem: make(chan struct{}, 1), n: n}
-	set.conns[t.Addr] = c
-	return c, nil
-}
-
-// close closes every connection without waiting for round trips in
-// flight (they fail), like Session.Close.
-func (set *nodeSet) close() error {
-	set.mu.Lock()
-	defer set.mu.Unlock()
-	set.closed = true
-	var errs []error
-	for _, c := range set.conns {
-		errs = append(errs, c.n.close())
-	}
-	set.conns = nil
-	return errors.Join(errs...)
-}
-
-// closeClusterNodes closes the per-node admin connections of OnNode and
-// OnAll; Session.Close calls it, and later OnNode calls fail.
-func (s *Session) closeClusterNodes() error {
-	return s.nodeSet().close()
-}
-
-// targetFor is the target of the node at addr: the session's own target
-// for the seed (which may be a unix socket), else the same credentials
-// and TLS at another TCP address.
-func (s *Session) targetFor(addr string) Target {
-	if addr == s.target.Addr {
-		return s.target
-	}
-	return s.target.WithAddr(addr)
-}
 
 // OnNode sends one command to the node at addr on a connection of its own
 // and returns the exact reply; an error reply is a value, not an error.
@@ -149,31 +28,16 @@ func (s *Session) OnNode(ctx context.Context, addr string, args ...any) (*resp.V
 	if refused := s.deniedBefore(args); refused != nil {
 		return refused, nil // the same user is denied it on every node
 	}
-	c, err := s.nodeSet().conn(s.targetFor(addr))
+	n, err := s.peer(addr)
 	if err != nil {
 		return nil, fmt.Errorf("%s on %s: %w", name, addr, err)
 	}
-	select {
-	case c.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, fmt.Errorf("%s on %s: %w", name, addr, ctx.Err())
-	}
-	r := c.n.do(ctx, args...)
-	<-c.sem
+	r := n.do(ctx, args...)
 	if r.err != nil {
 		return nil, fmt.Errorf("%s on %s: %w", name, addr, r.err)
 	}
 	s.rememberDenial(args, r.value)
 	return r.value, nil
-}
-
-// newNodeWith is newNode with the options already built: a client with
-// one pooled connection and a tap, so replies keep their wire types.
-func newNodeWith(addr string, opt *redis.Options) *node {
-	tp := &tap{}
-	c := redis.NewClient(opt)
-	c.AddHook(tapHook{t: tp})
-	return &node{addr: addr, client: c, tap: tp}
 }
 
 // commandName is "SCRIPT LOAD" for args SCRIPT LOAD …, for error texts.

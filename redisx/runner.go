@@ -545,13 +545,11 @@ func (r *run) errorOutcome(v *resp.Value) Outcome {
 // slot, and returns the new owner of the call's slot ("" if unknown).
 func (r *run) refreshTopology(ctx context.Context, failed string) string {
 	var candidates []string
-	r.s.nmu.Lock()
-	for addr := range r.s.nodes {
+	for _, addr := range r.s.nodeAddrs() {
 		if addr != failed {
 			candidates = append(candidates, addr)
 		}
 	}
-	r.s.nmu.Unlock()
 	if r.s.seed.addr != failed {
 		candidates = append([]string{r.s.seed.addr}, candidates...)
 	}

@@ -67,9 +67,11 @@ type node struct {
 	addr   string
 	client *redis.Client
 	tap    *tap
-	// mu makes a round trip and its tap window one unit: the admin
-	// connection is shared by commands the UI starts concurrently.
-	mu sync.Mutex
+	// sem (capacity 1) makes a round trip and its tap window one unit:
+	// the admin and per-node connections are shared by commands the UI
+	// starts concurrently. Unlike a mutex it lets a waiting caller give
+	// up when its ctx ends.
+	sem chan struct{}
 }
 
 func newNode(t Target) (*node, error) {
@@ -78,6 +80,16 @@ func newNode(t Target) (*node, error) {
 		return nil, err
 	}
 	return newNodeWith(t.Addr, opt), nil
+}
+
+// newNodeWith is newNode with the options already built: a client with
+// one pooled connection and a tap (which also guards every reply), so
+// replies keep their wire types.
+func newNodeWith(addr string, opt *redis.Options) *node {
+	tp := &tap{}
+	c := redis.NewClient(opt)
+	c.AddHook(tapHook{t: tp})
+	return &node{addr: addr, client: c, tap: tp, sem: make(chan struct{}, 1)}
 }
 
 // reply is the outcome of one round trip on a node.
@@ -93,8 +105,12 @@ type reply struct {
 
 // do sends one command and returns the exact reply read off the wire.
 func (n *node) do(ctx context.Context, args ...any) reply {
-	n.mu.Lock()
-	defer n.mu.Unlock()
+	select {
+	case n.sem <- struct{}{}:
+	case <-ctx.Done():
+		return reply{err: ctx.Err()}
+	}
+	defer func() { <-n.sem }()
 	_, dialsBefore := n.tap.localAddr()
 	n.tap.arm()
 	start := time.Now()
@@ -189,12 +205,8 @@ type Session struct {
 
 	mu    sync.Mutex // serialises runs and guards slots
 	seed  *node
-	nmu   sync.Mutex // guards nodes and clients, so Close never waits for a running script
-	nodes map[string]*node
-	// clients are the plain per-node clients of NodeClient (batch
-	// workers), kept like nodes so that Close closes them too.
-	clients map[string]*redis.Client
 	slots map[int]string // cluster slot → node address, learned from MOVED
+	conns conns          // every connection the session uses (conns.go)
 	adm   admin
 	ro    atomic.Bool // read-only mode; atomic so the UI never waits on a run to change it
 }
@@ -206,7 +218,8 @@ func Connect(ctx context.Context, t Target) (*Session, error) {
 	if err != nil {
 		return nil, &ConnectError{Target: t.String(), Err: err}
 	}
-	s := &Session{target: t, seed: n, nodes: map[string]*node{t.Addr: n}, clients: map[string]*redis.Client{}, slots: map[int]string{}}
+	s := &Session{target: t, seed: n, slots: map[int]string{}}
+	s.conns.nodes = map[string]*node{t.Addr: n}
 	s.ro.Store(t.ReadOnly)
 	if err := s.handshake(ctx); err != nil {
 		_ = n.close()
@@ -385,68 +398,4 @@ func (s *Session) Target() Target {
 	t := s.target
 	t.ReadOnly = s.ro.Load()
 	return t
-}
-
-// Close closes every connection of the session. It does not wait for a
-// running script: the run ends with a connection error instead, which is
-// what quitting during a long script should do.
-func (s *Session) Close() error {
-	s.nmu.Lock()
-	defer s.nmu.Unlock()
-	var errs []error
-	for _, n := range s.nodes {
-		errs = append(errs, n.close())
-	}
-	for _, c := range s.clients {
-		errs = append(errs, c.Close())
-	}
-	s.clients = nil
-	s.adm.mu.Lock()
-	if s.adm.n != nil {
-		errs = append(errs, s.adm.n.close())
-	}
-	s.adm.mu.Unlock()
-	errs = append(errs, s.closeClusterNodes())
-	return errors.Join(errs...)
-}
-
-// nodeFor returns (creating on first use) the exploring connection to addr.
-func (s *Session) nodeFor(addr string) (*node, error) {
-	s.nmu.Lock()
-	defer s.nmu.Unlock()
-	if n, ok := s.nodes[addr]; ok {
-		return n, nil
-	}
-	n, err := newNode(s.target.WithAddr(addr))
-	if err != nil {
-		return nil, err
-	}
-	s.nodes[addr] = n
-	return n, nil
-}
-
-// NodeClient returns the session's go-redis client for the node at addr
-// (the seed's own target, or the same credentials and TLS at another
-// address), creating it on first use. It is for callers that pipeline
-// many commands, such as package batch: it has no tap, so replies are
-// go-redis values, but it keeps the RESP guard, so no reply header can
-// make it allocate without bound. One pooled connection, no silent
-// retries (see Target.Options). The session owns it: do not close it;
-// Session.Close does, and NodeClient fails after that.
-func (s *Session) NodeClient(addr string) (*redis.Client, error) {
-	s.nmu.Lock()
-	defer s.nmu.Unlock()
-	if s.clients == nil {
-		return nil, errSessionClosed
-	}
-	if c, ok := s.clients[addr]; ok {
-		return c, nil
-	}
-	opt, err := s.targetFor(addr).Options()
-	if err != nil {
-		return nil, err
-	}
-	c := newGuardedClient(opt)
-	s.clients[addr] = c
-	return c, nil
 }
