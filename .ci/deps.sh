@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# Installs what luascope's tests need and a fresh machine lacks:
-# redis-server (the tests start real servers, never mocks) and tmux (the
-# end-to-end test drives the TUI in it). Safe to run again.
+# Installs what a fresh machine lacks of the tools named (default: both):
+# redis (redis-server: the sandbox and the tests start real servers, never
+# mocks) and tmux (the end-to-end test drives the TUI in it). `make run`
+# asks for redis only. Safe to run again.
 set -euo pipefail
 
+want=("$@")
+[ ${#want[@]} -eq 0 ] && want=(redis tmux)
 need=()
-command -v redis-server >/dev/null 2>&1 || command -v valkey-server >/dev/null 2>&1 || need+=(redis)
-command -v tmux >/dev/null 2>&1 || need+=(tmux)
+for w in "${want[@]}"; do
+  case $w in
+    redis) command -v redis-server >/dev/null 2>&1 || command -v valkey-server >/dev/null 2>&1 || need+=(redis) ;;
+    tmux) command -v tmux >/dev/null 2>&1 || need+=(tmux) ;;
+    *) echo "deps: unknown tool $w (want redis or tmux)" >&2; exit 2 ;;
+  esac
+done
 [ ${#need[@]} -eq 0 ] && exit 0
 
 echo "deps: installing ${need[*]}" >&2
