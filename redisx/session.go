@@ -103,8 +103,16 @@ type reply struct {
 	errNode string
 }
 
-// do sends one command and returns the exact reply read off the wire.
+// do sends one command and returns the exact reply read off the wire,
+// and writes the round trip to the --debug-log file when there is one.
 func (n *node) do(ctx context.Context, args ...any) reply {
+	r := n.roundTrip(ctx, args...)
+	logRoundTrip(n.addr, args, r)
+	return r
+}
+
+// roundTrip is do without the debug log.
+func (n *node) roundTrip(ctx context.Context, args ...any) reply {
 	select {
 	case n.sem <- struct{}{}:
 	case <-ctx.Done():
