@@ -7,6 +7,19 @@
 // TUI draws can be tested without a terminal. It never imports bubbletea
 // or lipgloss.
 //
-// Sub-packages: resp (exact reply trees), classify (error classification)
-// and sandbox (private redis-server processes for the sandbox and tests).
+// A Session owns every connection it opens (the run path, an admin
+// connection, one per node for the cluster view, and the batch's
+// per-node clients) and Close closes them all; see conns.go.
+//
+// Sub-packages:
+//
+//   - resp: exact reply trees, the RESP decoder and guard, JSON output
+//   - classify: error classification and hints
+//   - lint: checks a script before it is sent, without a server
+//   - explain: how a Lua value became a reply
+//   - ldb: a client for Redis's Lua debugger
+//   - batch: one script over many KEYS/ARGV sets, pipelined per node
+//   - sandbox: private redis-server processes for the sandbox and tests
+//     (sandbox/sandboxtest starts them from a test)
+//   - fakeserver: an in-process server for replies no real server sends
 package redisx
