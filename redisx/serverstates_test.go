@@ -10,6 +10,7 @@ import (
 
 	"luascope/redisx/classify"
 	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // appUser is the ACL user applications are given: scripts, nothing else.
@@ -46,7 +47,7 @@ func aclLog(t *testing.T, srv *sandbox.Server) []any {
 // EXISTS) connects, runs, and leaves nothing in ACL LOG but what the
 // strategy itself was refused.
 func TestACLUserWithoutPing(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	addAppUser(t, srv, "-@all", "+evalsha", "+eval", "~rate:*")
 	for _, proto := range []int{2, 3} {
 		addAppUser(t, srv, "-@all", "+evalsha", "+eval", "~rate:*") // and a clean ACL LOG
@@ -100,7 +101,7 @@ func TestACLUserWithoutPing(t *testing.T) {
 // connecting works (HELLO is allowed there), an allow-stale script runs.
 func TestStaleReplica(t *testing.T) {
 	dead := freeAddr(t)
-	srv := sandbox.StartT(t, "replicaof "+strings.Replace(dead, ":", " ", 1), "replica-serve-stale-data no")
+	srv := sandboxtest.StartT(t, "replicaof "+strings.Replace(dead, ":", " ", 1), "replica-serve-stale-data no")
 	s, err := Connect(context.Background(), Target{Network: "tcp", Addr: srv.Addr()})
 	if err != nil {
 		t.Fatalf("connect: %v", err)
@@ -128,7 +129,7 @@ func TestStaleReplica(t *testing.T) {
 // A server busy with another client's script: luascope connects, and the
 // run is classified busy (exit 1), not a connection failure.
 func TestBusyServer(t *testing.T) {
-	srv := sandbox.StartT(t, "busy-reply-threshold 100")
+	srv := sandboxtest.StartT(t, "busy-reply-threshold 100")
 	c := srv.Client()
 	defer c.Close()
 	done := make(chan error, 1)

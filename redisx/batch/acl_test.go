@@ -10,6 +10,7 @@ import (
 	"luascope/redisx"
 	"luascope/redisx/resp"
 	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // appUser is the ACL user applications are given: scripts, nothing else.
@@ -38,7 +39,7 @@ func addAppUser(t *testing.T, srv *sandbox.Server, rules ...string) {
 func TestClusterACLUserBatch(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cl := sandbox.StartClusterT(t)
+	cl := sandboxtest.StartClusterT(t)
 	for _, n := range cl.Nodes {
 		addAppUser(t, n, "-@all", "+evalsha", "+eval", "+script|load", "+incr", "~*")
 	}

@@ -18,6 +18,7 @@ import (
 	"luascope/redisx/classify"
 	"luascope/redisx/resp"
 	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // batchIncr adds ARGV[1] (default 1) to KEYS[1]: the effect tells how
@@ -235,7 +236,7 @@ func batchStartOn(ctx context.Context, s *redisx.Session, script redisx.Script, 
 }
 
 func TestBatchStandalone(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	s := batchConnect(t, srv.Network(), srv.Addr())
 	c := srv.Client()
 	defer c.Close()
@@ -464,7 +465,7 @@ func TestBatchStandalone(t *testing.T) {
 // flight: the lines without a reply are unknown (never retried, never
 // ok) and the lines after them are not sent.
 func TestBatchConnectionLost(t *testing.T) {
-	srv := sandbox.StartT(t)
+	srv := sandboxtest.StartT(t)
 	s := batchConnect(t, srv.Network(), srv.Addr())
 	ctx := context.Background()
 	// 30ms per call, so the kill lands inside a pipeline.
@@ -508,7 +509,7 @@ func TestBatchConnectionLost(t *testing.T) {
 func TestBatchCluster(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cl := sandbox.StartClusterT(t)
+	cl := sandboxtest.StartClusterT(t)
 	seed := cl.Nodes[0]
 	s := batchConnect(t, "tcp", seed.Addr())
 	cc := cl.Client()

@@ -8,7 +8,7 @@ import (
 
 	"luascope/redisx"
 	"luascope/redisx/batch"
-	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // batchBenchInput generates "key:N , 1" lines on the fly, so a large b.N
@@ -45,7 +45,7 @@ func (g *batchBenchInput) Read(p []byte) (int, error) {
 // pipelines of 64, one standalone sandbox server. calls/s is the batch's
 // own figure (calls answered per second of the whole batch).
 func BenchmarkBatchStandalone(b *testing.B) {
-	srv := sandbox.StartT(b)
+	srv := sandboxtest.StartT(b)
 	s, err := redisx.Connect(context.Background(), redisx.Target{Network: srv.Network(), Addr: srv.Addr(), Protocol: 2})
 	if err != nil {
 		b.Fatal(err)
