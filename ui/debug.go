@@ -471,3 +471,56 @@ func joinColumns(a, b string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// updateDebugger handles the debugging session's answers.
+func (m Model) updateDebugger(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case debugStartedMsg:
+		d := m.dbg()
+		if d == nil {
+			if msg.s == nil {
+				return m, nil
+			}
+			// The user left before the session started: close it off the UI goroutine.
+			return m, func() tea.Msg { _ = msg.s.Close(); return nil }
+		}
+		d.starting = false
+		if msg.err != nil {
+			m.overlays.remove(d)
+			m.setStatus("debugger: "+msg.err.Error(), true)
+			return m, nil
+		}
+		d.s = msg.s
+		d.source = msg.s.Source()
+		d.apply(msg.ev)
+		m.setStatus("debugging: s step • c continue • b breakpoint • p print • e eval • r redis • a abort • esc leave", false)
+		return m.debugSettled(msg.ev)
+	case debugEventMsg:
+		d := m.dbg()
+		if d == nil {
+			return m, nil
+		}
+		d.busy = ""
+		if msg.refused != "" {
+			d.log = append(d.log, sanitize(msg.refused))
+			m.setStatus(msg.refused, true)
+			return debugReplay(m, nil)
+		}
+		if msg.err != nil {
+			m.setStatus("debugger "+msg.what+": "+msg.err.Error(), true)
+		}
+		if msg.what == "print" {
+			for _, v := range msg.ev.Vars {
+				d.log = append(d.log, "print "+sanitize(v.Name)+" = "+sanitize(v.Value))
+			}
+		}
+		d.apply(msg.ev)
+		return debugReplay(m.debugSettled(msg.ev))
+	case debugVarsMsg:
+		if d := m.dbg(); d != nil && msg.err == nil {
+			d.vars = msg.vars
+		}
+		return m, nil
+	}
+	return m, nil
+}

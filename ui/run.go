@@ -1,0 +1,300 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"luascope/redisx"
+	"luascope/redisx/classify"
+	"luascope/redisx/ldb"
+	"luascope/redisx/lint"
+	"luascope/redisx/resp"
+)
+
+// askOnProduction sends a script-cache change at once, or on a
+// production connection after a yes, as `luascope load` wants --yes
+// there: the cache holds no data (read-only allows it), but production
+// means nothing changes on the server unasked.
+func (m Model) askOnProduction(what string, send tea.Cmd) (tea.Model, tea.Cmd) {
+	if !m.opts.Production {
+		return m, send
+	}
+	m.overlays.push(newConfirm("Production", what+" on "+m.target.String()+", labelled production: the script joins the server's script cache (no data changes). Send it?", send).withStatus("sending…"))
+	return m, nil
+}
+
+func strategyHint(s redisx.Strategy) string {
+	switch s {
+	case redisx.EvalshaLoad:
+		return "EVALSHA, on NOSCRIPT load and retry on the same connection"
+	case redisx.EvalshaEval:
+		return "EVALSHA, on NOSCRIPT fall back to EVAL (go-redis Script.Run)"
+	case redisx.EvalOnly:
+		return "EVAL with the whole body every time"
+	case redisx.LoadFirst:
+		return "SCRIPT LOAD, then EVALSHA"
+	}
+	return ""
+}
+
+// startRun builds the call from the editor and the form and starts it.
+// On a production connection every run that may write is asked about,
+// whatever started it (key, history, --watch).
+func (m Model) startRun() (tea.Model, tea.Cmd) {
+	if m.running {
+		m.setStatus("a run is in progress (ctrl+k stops it)", true)
+		return m, nil
+	}
+	if m.session == nil {
+		m.setStatus("not connected", true)
+		return m, nil
+	}
+	keys, args, err := m.form.Values()
+	if err != nil {
+		m.setStatus(err.Error(), true)
+		return m, nil
+	}
+	src := m.editor.Value()
+	if strings.TrimSpace(src) == "" && m.function == "" {
+		m.setStatus("the script is empty", true)
+		return m, nil
+	}
+	if m.function == "" {
+		protect := m.opts.Production || m.readOnly
+		found := lint.Lint(src, lint.Options{NumKeys: len(keys), ReadOnly: m.readOnly, Production: protect})
+		if b := lint.Blocking(found, protect); len(b) > 0 {
+			m.setStatus(fmt.Sprintf("not sent: line %d: %s", b[0].Line, b[0].Message), true)
+			m.editor.GotoLine(b[0].Line)
+			return m, nil
+		}
+	}
+	call := redisx.Call{Script: redisx.NewScript(src), Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly, Explain: m.explain, Effects: m.explain}
+	if m.function != "" {
+		call = redisx.Call{Function: m.function, Keys: keys, Args: args, ReadOnly: m.readOnly}
+	}
+	if len(keys) == 0 {
+		call.Node = m.runOn
+	}
+	if m.opts.Production && !m.readOnly && (m.function != "" || !call.Script.Shebang.HasFlag("no-writes")) {
+		m.overlays.push(newConfirm("Production", fmt.Sprintf("%s is labelled production and read-only is off: this script may write. Run it?", m.target.String()), deliver(runConfirmedMsg{call})))
+		return m, nil
+	}
+	return m.launch(call)
+}
+
+func (m Model) launch(call redisx.Call) (tea.Model, tea.Cmd) {
+	m.runSeq++
+	m.running = true
+	m.runStart = time.Now()
+	m.lastSHA = call.Script.SHA
+	m.trace.StartRun(m.runSeq, fmt.Sprintf("%s%s", call.Strategy, map[bool]string{true: " (read-only)"}[call.ReadOnly]))
+	m.setStatus("", false)
+	return m, tea.Batch(runScriptCmd(m.session, call, m.runSeq), m.spin.Tick)
+}
+
+func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
+	m.running = false
+	m.runCh = nil
+	res := msg.res
+	m.trace.FinishRun(msg.seq, res)
+	m.tree.SetReply(res.Reply)
+	m.tree.SetExplain(res.Explain)
+	m.errp.SetError(res.Error)
+	line := 0
+	if res.Error != nil && (res.Error.SHA == "" || res.Error.SHA == res.SHA) {
+		line = res.Error.Line
+	}
+	m.editor.SetErrorLine(line)
+	if m.isTabs() && (m.focus == paneEditor || m.focus == paneForm) {
+		if res.Error != nil {
+			m.setFocus(paneError)
+		} else {
+			m.setFocus(paneResult)
+		}
+	}
+	m.busyKill = ""
+	switch {
+	case res.Error != nil && res.Error.Class == classify.Busy:
+		m.busyKill = "SCRIPT KILL"
+		if strings.Contains(res.Error.Message, "FUNCTION KILL") {
+			m.busyKill = "FUNCTION KILL"
+		}
+		if m.readOnly {
+			m.setStatus("busy: another client's script holds the server; read-only cannot kill it — wait and run again", true)
+		} else {
+			m.setStatus("busy: another client's script holds the server — ctrl+k sends "+m.busyKill+" (asks first), or wait and run again", true)
+		}
+	case res.Error != nil:
+		m.setStatus(fmt.Sprintf("%s error: %s", res.Error.Class, res.Error.Message), true)
+	case res.Explain != nil && len(res.Explain.Warnings()) > 0:
+		w := res.Explain.Warnings()
+		m.setStatus(fmt.Sprintf("⚠ %d lossy conversion(s): %s", len(w), w[0]), true)
+	default:
+		m.setStatus(fmt.Sprintf("ok: %d round trip%s, %s", len(res.Steps), map[bool]string{true: "s"}[len(res.Steps) != 1], res.Duration.Round(time.Microsecond)), false)
+	}
+	m.lastSentSHA = res.SentSHA
+	cmds := []tea.Cmd{checkCacheCmd(m.session, res.SentSHA)}
+	if m.isCluster() {
+		cmds = append(cmds, m.refreshCluster())
+	}
+	if m.opts.History != nil {
+		cmds = append(cmds, appendHistoryCmd(m.opts.History, HistoryEntry(m.session, m.opts.Label, msg.call, res)))
+	}
+	return m, tea.Batch(cmds...)
+}
+
+func (m Model) adminDone(msg adminDoneMsg) (tea.Model, tea.Cmd) {
+	if msg.err != nil {
+		c := classify.ClassifyError(msg.err)
+		m.setStatus(fmt.Sprintf("%s: %s", msg.what, c.Message), true)
+		return m, nil
+	}
+	if msg.reply != nil && msg.reply.Kind == resp.Error {
+		c := classify.Classify(string(msg.reply.Str))
+		if c.Class == classify.Unkillable {
+			m.errp.SetError(&c)
+			if m.readOnly {
+				m.setStatus("the script has written and cannot be killed (UNKILLABLE); read-only refused SHUTDOWN NOSAVE: wait for it to end", true)
+				return m, nil
+			}
+			m.overlays.push(newTyped("The script cannot be killed",
+				"It has already written, so SCRIPT KILL is refused (UNKILLABLE): killing it would leave half its writes. "+
+					"You can wait for it, or stop the server without saving with SHUTDOWN NOSAVE — every change since the last save is lost and clients are disconnected. "+
+					"Type SHUTDOWN NOSAVE to send it, esc to cancel.", "SHUTDOWN NOSAVE", deliver(shutdownConfirmedMsg{})))
+			return m, nil
+		}
+		m.setStatus(fmt.Sprintf("%s: %s", msg.what, string(msg.reply.Str)), true)
+		return m, nil
+	}
+	if msg.reply == nil {
+		m.setStatus(msg.what+": done", false)
+		return m, nil
+	}
+	m.setStatus(fmt.Sprintf("%s: %s", msg.what, resp.Summary(*msg.reply, 80)), false)
+	return m, tea.Batch(m.checkCache(), m.refreshCluster())
+}
+
+// startDebug opens the debugger on the editor's script and the form.
+// Every way into the debugger comes here, so read-only's refusal of SYNC
+// is checked here too (and again by ldb, from the session's target).
+func (m Model) startDebug(mode ldb.Mode) (tea.Model, tea.Cmd) {
+	if mode == ldb.ModeSync && m.readOnly {
+		m.setStatus(readOnlySyncRefusal, true)
+		return m, nil
+	}
+	keys, args, err := m.form.Values()
+	if err != nil {
+		m.setStatus(err.Error(), true)
+		return m, nil
+	}
+	src := m.editor.Value()
+	m.overlays.push(&debugState{mode: mode, starting: true, breaks: map[int]bool{}, source: strings.Split(src, "\n"), cursor: 1, st: newDebugStyles(m.c)})
+	m.setStatus("starting the debugger (SCRIPT DEBUG "+strings.ToUpper(string(mode))+")…", false)
+	return m, debugStartCmd(m.session, mode, src, keys, args)
+}
+
+// debugSettled follows an event: fresh locals after a stop, the final
+// reply in the result tree when the session ends.
+func (m Model) debugSettled(ev ldb.Event) (tea.Model, tea.Cmd) {
+	if ev.Ended {
+		m.tree.SetReply(ev.Final)
+		var cls *classify.Classification
+		if ev.Final != nil && ev.Final.Kind == resp.Error {
+			c := classify.Classify(string(ev.Final.Str))
+			cls = &c
+			m.editor.SetErrorLine(c.Line)
+		}
+		m.errp.SetError(cls)
+		m.setStatus("debugging session ended: esc shows the final reply in the Result pane", cls != nil)
+		return m, nil
+	}
+	if ev.Stopped {
+		return m, debugVarsCmd(m.dbg().s)
+	}
+	return m, nil
+}
+
+// updateRun handles the results of a run, a batch, the script cache and
+// admin commands, and a new connection.
+func (m Model) updateRun(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case runStartedMsg:
+		if msg.seq != m.runSeq {
+			return m, nil
+		}
+		m.runCh = msg.ch
+		return m, waitRunCmd(msg.ch)
+	case stepTracedMsg:
+		if msg.seq != m.runSeq {
+			return m, nil
+		}
+		m.trace.AddStep(msg.seq, msg.step)
+		return m, waitRunCmd(m.runCh)
+	case runFinishedMsg:
+		if msg.seq != m.runSeq {
+			return m, nil
+		}
+		return m.finishRun(msg)
+	case cacheCheckedMsg:
+		if msg.sha != redisx.SHA1(m.sentSource()) && msg.sha != m.lastSentSHA {
+			return m, nil
+		}
+		switch {
+		case msg.err != nil:
+			m.cache = cacheUnknown
+		case msg.exists:
+			m.cache = cacheHeld
+		default:
+			m.cache = cacheMissing
+		}
+		if m.cacheAsked {
+			m.cacheAsked = false
+			switch {
+			case msg.err != nil:
+				m.setStatus("SCRIPT EXISTS: "+msg.err.Error(), true)
+			case msg.exists:
+				m.setStatus("SCRIPT EXISTS: the server's cache holds sha "+short(msg.sha), false)
+			default:
+				m.setStatus("SCRIPT EXISTS: not in the cache — the next EVALSHA gets NOSCRIPT", false)
+			}
+		}
+		return m, nil
+	case adminDoneMsg:
+		return m.adminDone(msg)
+	case sessionReadyMsg:
+		if msg.err != nil {
+			m.setStatus(msg.err.Error(), true)
+			return m, nil
+		}
+		var closeOld tea.Cmd
+		if old := m.session; old != nil {
+			closeOld = func() tea.Msg { _ = old.Close(); return nil }
+		}
+		m.session = msg.session
+		m.target = msg.target
+		m.session.SetReadOnly(m.readOnly)
+		m.tree.SetProtocol(m.session.Info().Protocol)
+		m.setStatus(fmt.Sprintf("now speaking RESP%d", m.session.Info().Protocol), false)
+		return m, tea.Batch(closeOld, m.checkCache())
+	case batchStartedMsg:
+		m.batchCh = msg.ch
+		return m, waitRunCmd(msg.ch)
+	case batchProgressedMsg:
+		p := msg.p
+		m.setStatus(fmt.Sprintf("batch: %d done (%d ok, %d failed) of %d read…", p.Done, p.OK, p.Done-p.OK, p.Read), false)
+		return m, waitRunCmd(m.batchCh)
+	case batchFinishedMsg:
+		m.batching, m.batchCh = false, nil
+		if msg.err != nil {
+			m.setStatus("batch: "+msg.err.Error(), true)
+			return m, nil
+		}
+		m.showReport(msg.report)
+		m.setStatus("batch finished (esc closes the report)", msg.code != 0)
+		return m, nil
+	}
+	return m, nil
+}

@@ -1,0 +1,159 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"luascope/redisx"
+	"luascope/redisx/lint"
+	"luascope/ui/editor"
+)
+
+// updateScript handles what happens to the script itself: files opened,
+// saved, edited in $EDITOR or changed on disk (--watch), lint results, a
+// jump to a line, a run loaded from history, an example, a copy.
+func (m Model) updateScript(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case fileLoadedMsg:
+		if msg.err != nil {
+			m.setStatus(msg.err.Error(), true)
+			return m, nil
+		}
+		m.editor.SetValue(msg.src)
+		m.editor.SetFilename(msg.path)
+		m.editor.MarkSaved()
+		m.fileMod = msg.mod
+		m.setFocus(paneEditor)
+		m.setStatus("opened "+msg.path, false)
+		return m, m.checkCache()
+	case fileSavedMsg:
+		if msg.conflict != "" {
+			m.overlays.push(newConfirm("Overwrite?", msg.conflict, saveFileCmd(msg.path, m.editor.Value(), time.Time{}, true)))
+			return m, nil
+		}
+		if msg.err != nil {
+			m.setStatus(msg.err.Error(), true)
+			return m, nil
+		}
+		m.fileMod = msg.mod
+		m.editor.SetFilename(msg.path)
+		m.editor.MarkSaved()
+		m.setStatus("saved "+msg.path, false)
+		// With --watch, our own save comes back as a change whose text
+		// equals the editor's, which the watcher ignores.
+		return m, nil
+	case externalEditedMsg:
+		if msg.err != nil {
+			m.setStatus("$EDITOR: "+msg.err.Error(), true)
+			return m, nil
+		}
+		if msg.src != m.editor.Value() {
+			// Not saved to the file yet: an undoable change, marked [+].
+			m.editor.ReplaceAll(msg.src)
+			m.setStatus("script updated from $EDITOR (not saved: ctrl+s)", false)
+		}
+		return m, m.checkCache()
+	case fileChangedMsg:
+		if msg.gen != m.watchGen {
+			return m, nil
+		}
+		next := watchFileCmd(m.opts.Filename, m.watchGen)
+		if msg.err != nil {
+			m.setStatus("watch: "+msg.err.Error(), true)
+			return m, nil
+		}
+		if msg.src == m.editor.Value() {
+			return m, next
+		}
+		if m.editor.Modified() {
+			m.setStatus(m.opts.Filename+" changed on disk, but you have unsaved edits here: not reloaded", true)
+			return m, next
+		}
+		m.editor.SetValue(msg.src)
+		m.editor.SetFilename(m.opts.Filename)
+		m.editor.MarkSaved()
+		m.setStatus(m.opts.Filename+" changed on disk: re-running", false)
+		mm, cmd := m.startRun()
+		return mm, tea.Batch(cmd, next)
+	case valueCopiedMsg:
+		if msg.err != nil {
+			m.setStatus("copy: "+msg.err.Error(), true)
+		} else {
+			m.setStatus(fmt.Sprintf("copied %d bytes to the clipboard (OSC 52)", msg.bytes), false)
+		}
+		return m, nil
+	case editor.ClipboardWrittenMsg:
+		if msg.Err != nil {
+			m.setStatus("copy: "+msg.Err.Error(), true)
+		}
+		return m, nil
+	case exampleLoadedMsg:
+		if msg.err != nil {
+			m.setStatus(msg.err.Error(), true)
+		} else {
+			m.setStatus(msg.notice, false)
+		}
+		return m, nil
+	case lintDueMsg:
+		if msg.rev != m.editor.Revision() {
+			return m, nil // still typing
+		}
+		return m, m.lintNow()
+	case lintDoneMsg:
+		if msg.rev != m.editor.Revision() {
+			return m, nil
+		}
+		m.lintRev, m.findings = msg.rev, msg.findings
+		marks := map[int]byte{}
+		for _, f := range msg.findings {
+			c := map[lint.Severity]byte{lint.Error: 'E', lint.Warning: 'W', lint.Info: 'I'}[f.Severity]
+			if old, ok := marks[f.Line]; !ok || c == 'E' || (c == 'W' && old == 'I') {
+				marks[f.Line] = c
+			}
+		}
+		m.editor.SetLintMarks(marks)
+		return m, nil
+	case JumpToLineMsg:
+		m.editor.GotoLine(msg.Line)
+		m.setFocus(paneEditor)
+		return m, nil
+	case loadEntryMsg:
+		if m.editor.Modified() && !msg.confirmed {
+			msg.confirmed = true
+			m.overlays.push(newConfirm("Discard changes?", "The script has unsaved changes. Replace it with the run from history?", deliver(msg)))
+			return m, nil
+		}
+		e := msg.entry
+		m.editor.SetValue(e.Source)
+		// A past run is not the file on disk: saving asks for a name.
+		m.editor.SetFilename("")
+		m.fileMod = time.Time{}
+		m.form.SetValues(e.Keys, e.Args)
+		m.syncClusterKeys()
+		if st, err := redisx.ParseStrategy(e.Strategy); err == nil {
+			m.strategy = st
+		}
+		m.setStatus(fmt.Sprintf("loaded run from %s (sha %s)", e.Time.Local().Format("Jan 2 15:04:05"), short(e.SHA)), false)
+		m.setFocus(paneEditor)
+		if msg.run {
+			return m.startRun()
+		}
+		return m, m.checkCache()
+	}
+	return m, nil
+}
+
+// lintNow lints the editor's script in the background.
+func (m Model) lintNow() tea.Cmd {
+	opt := lint.Options{NumKeys: m.form.NumKeys(), ReadOnly: m.readOnly, Production: m.opts.Production}
+	return lintCmd(m.editor.Value(), m.editor.Revision(), opt)
+}
+
+// lintSoon lints after a pause in typing, so a long script is not
+// re-linted on every key.
+func (m Model) lintSoon() tea.Cmd {
+	rev := m.editor.Revision()
+	return tea.Tick(300*time.Millisecond, func(time.Time) tea.Msg { return lintDueMsg{rev: rev} })
+}
