@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -174,18 +173,11 @@ type clusterView struct {
 	caches  map[string]redisx.NodeScript // by addr
 }
 
-// letters name primaries in the slot map; past them, '+' (see --json).
-const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-
 func newClusterView(s *redisx.Session, top *redisx.Topology, sha string, caches []redisx.NodeScript) *clusterView {
 	v := &clusterView{target: s.Target().String(), info: s.Info(), cluster: s.Info().Mode == "cluster",
 		top: top, letter: map[string]byte{}, sha: sha}
-	for i, p := range v.primaries() {
-		l := byte('+')
-		if i < len(letters) {
-			l = letters[i]
-		}
-		v.letter[nodeKey(p)] = l
+	for i, p := range top.PrimariesBySlot() {
+		v.letter[nodeKey(p)] = redisx.SlotMapLetter(i)
 	}
 	if caches != nil {
 		v.caches = map[string]redisx.NodeScript{}
@@ -196,20 +188,9 @@ func newClusterView(s *redisx.Session, top *redisx.Topology, sha string, caches 
 	return v
 }
 
-// primaries are in slot order (by their lowest slot, slotless ones
-// last), so the slot map reads A, B, C… from left to right.
-func (v *clusterView) primaries() []redisx.ClusterNode {
-	ps := v.top.Primaries()
-	first := func(n redisx.ClusterNode) int {
-		lo := redisx.SlotCount
-		for _, r := range n.Slots {
-			lo = min(lo, r.Start)
-		}
-		return lo
-	}
-	sort.SliceStable(ps, func(i, j int) bool { return first(ps[i]) < first(ps[j]) })
-	return ps
-}
+// primaries are in slot order, so the slot map reads A, B, C… from left
+// to right.
+func (v *clusterView) primaries() []redisx.ClusterNode { return v.top.PrimariesBySlot() }
 
 func nodeKey(n redisx.ClusterNode) string {
 	if n.ID != "" {
@@ -417,8 +398,8 @@ func (v *clusterView) text() string {
 		for _, p := range v.primaries() {
 			fmt.Fprintf(&b, "  %c  %s  %s  %d slots\n", v.letter[nodeKey(p)], esc(p.Addr), esc(p.ShortID()), count[p.Addr])
 		}
-		if len(v.top.Primaries()) > len(letters) {
-			fmt.Fprintf(&b, "  +  any primary after the first %d (see --json)\n", len(letters))
+		if len(v.top.Primaries()) > redisx.SlotMapLetters {
+			fmt.Fprintf(&b, "  +  any primary after the first %d (see --json)\n", redisx.SlotMapLetters)
 		}
 	}
 	var errs []string

@@ -143,7 +143,7 @@ func (r Report) WriteText(w io.Writer, quiet bool) error {
 		}
 		fmt.Fprintf(&b, "steps     %d round trip%s, %s\n", len(r.Steps), plural(len(r.Steps)), FormatMicros(r.Micros))
 		for i, st := range r.Steps {
-			fmt.Fprintf(&b, "  %d. %-8s %s  %s  %s\n", i+1, st.Outcome, strings.Join(escapeArgs(st.Command), " "), resp.Escape([]byte(st.Node)), FormatMicros(st.Micros))
+			fmt.Fprintf(&b, "  %d. %-8s %s  %s  %s\n", i+1, st.Outcome, strings.Join(escapeAll(st.Command), " "), resp.Escape([]byte(st.Node)), FormatMicros(st.Micros))
 			if st.Note != "" {
 				fmt.Fprintf(&b, "     why: %s\n", resp.Printable(st.Note))
 			}
@@ -261,13 +261,6 @@ func FormatMicros(us int64) string {
 // any bytes survive exactly.
 type Arg = resp.ByteString
 
-func escapeArgs(args []Arg) []string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		out[i] = resp.Escape([]byte(a))
-	}
-	return out
-}
 
 // ConnectFailureReport is the --json document of a run that never
 // reached a server: no steps, no reply, the classified connection error.

@@ -626,8 +626,8 @@ func rawArgs(args []any) []string {
 }
 
 // escapeAll makes each argument safe to print: no byte reaches the
-// terminal raw.
-func escapeAll(args []string) []string {
+// terminal raw. Arguments come as strings (a run's) or Args (a report's).
+func escapeAll[S ~string](args []S) []string {
 	out := make([]string, len(args))
 	for i, a := range args {
 		out[i] = resp.Escape([]byte(a))

@@ -108,6 +108,38 @@ func (t *Topology) Primaries() []ClusterNode {
 	return out
 }
 
+// PrimariesBySlot returns the primaries by their lowest slot (slotless
+// ones last, in address order), the order in which a slot map names them
+// A, B, C… from left to right.
+func (t *Topology) PrimariesBySlot() []ClusterNode {
+	ps := t.Primaries()
+	first := func(n ClusterNode) int {
+		lo := SlotCount
+		for _, r := range n.Slots {
+			lo = min(lo, r.Start)
+		}
+		return lo
+	}
+	sort.SliceStable(ps, func(i, j int) bool { return first(ps[i]) < first(ps[j]) })
+	return ps
+}
+
+// slotMapLetters name primaries in a slot map, the CLI's and the UI's
+// alike: 62 of them, then '+' (the JSON and the node list say more).
+const slotMapLetters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// SlotMapLetter is the letter of the i-th primary of PrimariesBySlot in a
+// slot map: A to Z, a to z, 0 to 9, then '+'.
+func SlotMapLetter(i int) byte {
+	if i >= 0 && i < len(slotMapLetters) {
+		return slotMapLetters[i]
+	}
+	return '+'
+}
+
+// SlotMapLetters is how many primaries SlotMapLetter names before '+'.
+const SlotMapLetters = len(slotMapLetters)
+
 // ParseClusterNodes reads the text of CLUSTER NODES (Redis 3 to 8,
 // Valkey). Addresses without a host (":7000@17000", a node that does not
 // know its own IP yet) get seedHost.

@@ -138,27 +138,14 @@ func (p ClusterPane) letters() map[string]int {
 	if p.top == nil {
 		return out
 	}
-	prims := p.top.Primaries()
-	first := func(n redisx.ClusterNode) int {
-		lo := redisx.SlotCount
-		for _, r := range n.Slots {
-			lo = min(lo, r.Start)
-		}
-		return lo
-	}
-	sort.SliceStable(prims, func(i, j int) bool { return first(prims[i]) < first(prims[j]) })
-	for i, n := range prims {
+	for i, n := range p.top.PrimariesBySlot() {
 		out[n.ID] = i
 	}
 	return out
 }
 
-func letter(i int) string {
-	if i < 26 {
-		return string(rune('A' + i))
-	}
-	return fmt.Sprintf("%d", i)
-}
+// letter is the i-th primary's letter, the one `luascope cluster` prints.
+func letter(i int) string { return string(redisx.SlotMapLetter(i)) }
 
 // Update handles keys while the pane has focus.
 func (p ClusterPane) Update(msg tea.Msg) (ClusterPane, tea.Cmd) {
