@@ -289,15 +289,6 @@ type canvas struct {
 	lines []string
 }
 
-func newCanvas(w, h int) *canvas {
-	c := &canvas{w: w, h: h, lines: make([]string, h)}
-	blank := strings.Repeat(" ", w)
-	for i := range c.lines {
-		c.lines[i] = blank
-	}
-	return c
-}
-
 // put writes block (lines of width r.W) at r. Panes are laid out in
 // columns, so a row is the left part, the block, and the right part.
 func (c *canvas) put(r rect, block string) {
