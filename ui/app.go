@@ -119,7 +119,7 @@ type Model struct {
 	// debugger, the gallery, a batch report), the top one getting keys.
 	overlays stack
 
-	watchGen   int
+	changes    <-chan fileChangedMsg // --watch: the file's changes
 	quitting   bool
 	function   string         // Functions: ctrl+r calls FCALL function instead of the script
 	batching   bool           // a batch is running
@@ -182,7 +182,7 @@ func (m Model) Init() tea.Cmd {
 		cmds = append(cmds, func() tea.Msg { return tea.KeyMsg{Type: tea.KeyF9} })
 	}
 	if m.opts.Watch && m.opts.Filename != "" {
-		cmds = append(cmds, watchFileCmd(m.opts.Filename, m.watchGen))
+		cmds = append(cmds, startWatchCmd(m.opts.Filename))
 	}
 	if m.opts.History != nil {
 		cmds = append(cmds, loadHistoryCmd(m.opts.History))

@@ -3,16 +3,13 @@ package ui
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/fsnotify/fsnotify"
 
 	"luascope/history"
 	"luascope/redisx"
@@ -62,7 +59,6 @@ type (
 		err error
 	}
 	fileChangedMsg struct {
-		gen int
 		src string
 		err error
 	}
@@ -245,77 +241,6 @@ func writeFileAtomic(path, src string) error {
 		return fmt.Errorf("save %s: %w", path, err)
 	}
 	return nil
-}
-
-// externalEditCmd hands the script to $EDITOR (tea.ExecProcess suspends
-// the UI) through a temporary file, and reads it back.
-func externalEditCmd(src string) tea.Cmd {
-	f, err := os.CreateTemp("", "luascope-*.lua")
-	if err != nil {
-		return func() tea.Msg { return externalEditedMsg{err: err} }
-	}
-	path := f.Name()
-	_, err = f.WriteString(src)
-	_ = f.Close()
-	if err != nil {
-		_ = os.Remove(path)
-		return func() tea.Msg { return externalEditedMsg{err: err} }
-	}
-	editor := os.Getenv("VISUAL")
-	if editor == "" {
-		editor = os.Getenv("EDITOR")
-	}
-	if editor == "" {
-		editor = "vi"
-	}
-	c := exec.Command("sh", "-c", editor+` "$1"`, "luascope-editor", path) //nolint:gosec // the user's own $EDITOR
-	return tea.ExecProcess(c, func(err error) tea.Msg {
-		defer os.Remove(path)
-		if err != nil {
-			return externalEditedMsg{err: err}
-		}
-		b, rerr := os.ReadFile(path)
-		return externalEditedMsg{src: string(b), err: rerr}
-	})
-}
-
-// watchFileCmd waits until path changes on disk (editors often replace
-// the file: watch its directory) and returns its new content.
-func watchFileCmd(path string, gen int) tea.Cmd {
-	return func() tea.Msg {
-		w, err := fsnotify.NewWatcher()
-		if err != nil {
-			return fileChangedMsg{gen: gen, err: err}
-		}
-		defer w.Close()
-		abs, _ := filepath.Abs(path)
-		if err := w.Add(filepath.Dir(abs)); err != nil {
-			return fileChangedMsg{gen: gen, err: err}
-		}
-		for {
-			select {
-			case ev, ok := <-w.Events:
-				if !ok {
-					return fileChangedMsg{gen: gen, err: errors.New("watcher closed")}
-				}
-				if evAbs, _ := filepath.Abs(ev.Name); evAbs != abs || !ev.Has(fsnotify.Write|fsnotify.Create|fsnotify.Rename) {
-					continue
-				}
-				// Let the editor finish writing.
-				time.Sleep(50 * time.Millisecond)
-				src, err := readScriptFile(abs)
-				if err != nil {
-					continue
-				}
-				return fileChangedMsg{gen: gen, src: src}
-			case err, ok := <-w.Errors:
-				if !ok {
-					return fileChangedMsg{gen: gen, err: errors.New("watcher closed")}
-				}
-				return fileChangedMsg{gen: gen, err: err}
-			}
-		}
-	}
 }
 
 func loadHistoryCmd(h *history.Store) tea.Cmd {

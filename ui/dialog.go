@@ -75,8 +75,9 @@ func newPathPrompt(title, value string, submit func(path string) tea.Cmd) *promp
 	})
 }
 
-// rootMsg is sent by a dialog's or prompt's command when what was asked
-// for changes the root's own state; the root applies it on arrival.
+// rootMsg is a result that only the root's own state needs (what a
+// dialog or prompt asked for, a started watcher, a written temporary
+// file): the root applies it on arrival, so it needs no case of its own.
 type rootMsg interface {
 	apply(m Model) (tea.Model, tea.Cmd)
 }

@@ -297,7 +297,7 @@ func TestReadOnlyReRunsAndBatchWriteNothing(t *testing.T) {
 	m.errp.SetError(nil)
 	m.editor.SetValue("return 1") // the file changes from this to a write
 	m.editor.MarkSaved()
-	mm, cmd = m.Update(fileChangedMsg{gen: m.watchGen, src: writes})
+	mm, cmd = m.Update(fileChangedMsg{src: writes})
 	m = runCmds(t, mm.(Model), cmd, 20)
 	if m.errp.Classification() == nil || m.errp.Classification().Class != "write_denied" {
 		t.Errorf("--watch re-run in read-only: %+v (status %q)", m.errp.Classification(), m.status)

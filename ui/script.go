@@ -56,10 +56,7 @@ func (m Model) updateScript(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.checkCache()
 	case fileChangedMsg:
-		if msg.gen != m.watchGen {
-			return m, nil
-		}
-		next := watchFileCmd(m.opts.Filename, m.watchGen)
+		next := waitChangeCmd(m.changes)
 		if msg.err != nil {
 			m.setStatus("watch: "+msg.err.Error(), true)
 			return m, nil
