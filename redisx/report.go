@@ -261,7 +261,6 @@ func FormatMicros(us int64) string {
 // any bytes survive exactly.
 type Arg = resp.ByteString
 
-
 // ConnectFailureReport is the --json document of a run that never
 // reached a server: no steps, no reply, the classified connection error.
 func ConnectFailureReport(target string, call Call, err error) Report {

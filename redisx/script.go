@@ -30,7 +30,7 @@ type Script struct {
 
 // NewScript computes the SHA and parses the shebang; no server needed.
 func NewScript(src string) Script {
-	return Script{Source: src, SHA: SHA1(src), Shebang: ParseShebang(src)}
+	return Script{Source: src, SHA: SHA1(src), Shebang: parseShebang(src)}
 }
 
 // SHA1 is the hex SHA1 that Redis uses as the script's name in its cache.
@@ -39,9 +39,9 @@ func SHA1(src string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// ParseShebang reads `#!<engine> [flags=a,b] …` from the first line, or
+// parseShebang reads `#!<engine> [flags=a,b] …` from the first line, or
 // returns nil. Redis only honours a shebang on the very first line.
-func ParseShebang(src string) *Shebang {
+func parseShebang(src string) *Shebang {
 	if !strings.HasPrefix(src, "#!") {
 		return nil
 	}

@@ -100,15 +100,15 @@ func TestKeySlot(t *testing.T) {
 }
 
 func TestParseShebang(t *testing.T) {
-	if ParseShebang("return 1") != nil {
+	if parseShebang("return 1") != nil {
 		t.Error("no shebang expected")
 	}
-	sb := ParseShebang("#!lua flags=no-writes,allow-oom,bogus name=x\r\nreturn 1")
+	sb := parseShebang("#!lua flags=no-writes,allow-oom,bogus name=x\r\nreturn 1")
 	if sb == nil || sb.Engine != "lua" || strings.Join(sb.Flags, ",") != "no-writes,allow-oom,bogus" ||
 		strings.Join(sb.Unknown, ",") != "bogus" || !sb.HasFlag("no-writes") || sb.HasFlag("no-cluster") {
 		t.Errorf("ParseShebang = %+v", sb)
 	}
-	if sb := ParseShebang("#!lua\nreturn 1"); sb == nil || len(sb.Flags) != 0 {
+	if sb := parseShebang("#!lua\nreturn 1"); sb == nil || len(sb.Flags) != 0 {
 		t.Errorf("bare shebang = %+v", sb)
 	}
 	// SHA1 of "return 1" as SCRIPT LOAD returns it.

@@ -27,7 +27,7 @@ func WriteJSON(w io.Writer, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := w.Write(unsplice(SafeJSON(buf.Bytes())))
+	_, err := w.Write(unsplice(safeJSON(buf.Bytes())))
 	return err
 }
 
@@ -41,14 +41,14 @@ func EncodeJSON(v any) ([]byte, error) {
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return unsplice(SafeJSON(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))), nil
+	return unsplice(safeJSON(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))), nil
 }
 
-// SafeJSON returns encoded JSON with DEL, C1 controls and the hidden code
+// safeJSON returns encoded JSON with DEL, C1 controls and the hidden code
 // points written as \uXXXX escapes (see WriteJSON); b itself when none is
 // there. Outside strings JSON is ASCII, so any such rune is inside a
 // string, where an escape means the same.
-func SafeJSON(b []byte) []byte {
+func safeJSON(b []byte) []byte {
 	i := 0
 	for i < len(b) {
 		c := b[i]
@@ -96,14 +96,6 @@ func SafeJSON(b []byte) []byte {
 	return out
 }
 
-// AppendJSONString appends s as a JSON string by the rule of WriteJSON:
-// controls, DEL and hidden code points as \u escapes, <, > and & as they
-// are. Invalid UTF-8 becomes U+FFFD, so callers that must keep bytes
-// check utf8.ValidString first and write {"hex":…} otherwise.
-func AppendJSONString(dst []byte, s string) []byte {
-	return appendJSONString(dst, []byte(s))
-}
-
 // ByteString is a string of bytes in JSON: a JSON string (escaped as
 // WriteJSON escapes) when the bytes are UTF-8, else {"hex":"…"}, the
 // form replies take ({"type":"bulk","hex":"…"}). encoding/json would
@@ -114,7 +106,7 @@ type ByteString string
 // MarshalJSON writes a string, or {"hex":…} for bytes that are not UTF-8.
 func (s ByteString) MarshalJSON() ([]byte, error) {
 	if utf8.ValidString(string(s)) {
-		return AppendJSONString(make([]byte, 0, len(s)+2), string(s)), nil
+		return appendJSONString(make([]byte, 0, len(s)+2), []byte(s)), nil
 	}
 	out := make([]byte, 0, len(`{"hex":""}`)+2*len(s))
 	out = append(out, `{"hex":"`...)

@@ -29,10 +29,10 @@ func TestWriteJSONEscapesLikeValues(t *testing.T) {
 
 func TestSafeJSONUnchanged(t *testing.T) {
 	in := []byte(`{"a":"plain é 😀 <>&","b":[1,2]}`)
-	if got := SafeJSON(in); &got[0] != &in[0] {
+	if got := safeJSON(in); &got[0] != &in[0] {
 		t.Errorf("clean JSON must be returned as it is")
 	}
-	twice := SafeJSON(SafeJSON([]byte("\"\u202e\x7f\"")))
+	twice := safeJSON(safeJSON([]byte("\"\u202e\x7f\"")))
 	if string(twice) != `"\u202e\u007f"` {
 		t.Errorf("SafeJSON twice: %s", twice)
 	}

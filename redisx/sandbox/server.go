@@ -248,13 +248,13 @@ func (s *Server) launch(ctx context.Context) error {
 
 	fail := func(err error) error {
 		s.killLocked()
-		return &StartError{Binary: s.name, Addr: s.addr, Log: s.LogTail(errTailLines), Err: err}
+		return &StartError{Binary: s.name, Addr: s.addr, Log: s.logTail(errTailLines), Err: err}
 	}
 	wait := 2 * time.Millisecond
 	for {
 		select {
 		case <-done:
-			return &StartError{Binary: s.name, Addr: s.addr, Log: s.LogTail(errTailLines), Err: errExited}
+			return &StartError{Binary: s.name, Addr: s.addr, Log: s.logTail(errTailLines), Err: errExited}
 		case <-ctx.Done():
 			return fail(fmt.Errorf("not ready after %v: %w", time.Since(begin).Round(time.Millisecond), ctx.Err()))
 		case <-time.After(wait):
@@ -266,7 +266,7 @@ func (s *Server) launch(ctx context.Context) error {
 			// "Address already in use", which Start retries on.
 			select {
 			case <-done:
-				return &StartError{Binary: s.name, Addr: s.addr, Log: s.LogTail(errTailLines), Err: errExited}
+				return &StartError{Binary: s.name, Addr: s.addr, Log: s.logTail(errTailLines), Err: errExited}
 			case <-time.After(2 * time.Second):
 				return fail(errors.New("another server answers on this address"))
 			}
@@ -398,9 +398,9 @@ func (s *Server) Version() string {
 	return s.version
 }
 
-// Pid is the process id of the latest start; it stays set after the
+// procID is the process id of the latest start; it stays set after the
 // process exits so tests can check that it is gone.
-func (s *Server) Pid() int {
+func (s *Server) procID() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.pid
@@ -462,9 +462,9 @@ func (s *Server) Restart(ctx context.Context) error {
 	return s.launch(ctx)
 }
 
-// LogTail returns the last n lines of the server's log (stderr included),
+// logTail returns the last n lines of the server's log (stderr included),
 // for error messages; "" once Stop has removed the directory.
-func (s *Server) LogTail(n int) string {
+func (s *Server) logTail(n int) string {
 	b, err := os.ReadFile(s.logPath)
 	if err != nil || n <= 0 {
 		return ""
