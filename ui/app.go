@@ -354,7 +354,15 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.updateRun(msg)
 	case fileLoadedMsg, fileSavedMsg, externalEditedMsg, fileChangedMsg, lintDueMsg, lintDoneMsg, JumpToLineMsg, loadEntryMsg, exampleLoadedMsg, valueCopiedMsg, editor.ClipboardWrittenMsg:
 		return m.updateScript(msg)
-	case refreshClusterMsg, topologyLoadedMsg, nodeCacheLoadedMsg, runOnNodeMsg, refreshLibrariesMsg, librariesLoadedMsg, libraryOpenedMsg, functionPickedMsg, scriptModeMsg, libraryLoadMsg, loadAllMsg, historyLoadedMsg, historyAppendedMsg:
+	case topologyLoadedMsg:
+		var cmd tea.Cmd
+		m.clus, cmd = m.clus.Update(msg)
+		return m, cmd
+	case librariesLoadedMsg:
+		var cmd tea.Cmd
+		m.fns, cmd = m.fns.Update(msg)
+		return m, cmd
+	case refreshClusterMsg, nodeCacheLoadedMsg, runOnNodeMsg, refreshLibrariesMsg, libraryOpenedMsg, functionPickedMsg, scriptModeMsg, libraryLoadMsg, loadAllMsg, historyLoadedMsg, historyAppendedMsg:
 		return m.updateServer(msg)
 	case debugStartedMsg, debugEventMsg, debugVarsMsg:
 		return m.updateDebugger(msg)

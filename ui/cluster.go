@@ -149,6 +149,11 @@ func letter(i int) string { return string(redisx.SlotMapLetter(i)) }
 
 // Update handles keys while the pane has focus.
 func (p ClusterPane) Update(msg tea.Msg) (ClusterPane, tea.Cmd) {
+	if msg, ok := msg.(topologyLoadedMsg); ok {
+		// Its own result, focused or not: the root only routes it here.
+		p.SetTopology(msg.top, msg.err)
+		return p, nil
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok || !p.focused {
 		return p, nil

@@ -108,6 +108,11 @@ func (p FunctionsPane) rows() []fnRow {
 
 // Update handles keys while the pane has focus.
 func (p FunctionsPane) Update(msg tea.Msg) (FunctionsPane, tea.Cmd) {
+	if msg, ok := msg.(librariesLoadedMsg); ok {
+		// Its own result, focused or not: the root only routes it here.
+		p.SetLibraries(msg.libs, msg.err)
+		return p, nil
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok || !p.focused {
 		return p, nil

@@ -9,8 +9,10 @@ import (
 	"luascope/redisx"
 )
 
-// updateServer handles what the server-side panes ask for and receive:
-// the cluster's topology and caches, the function libraries, history.
+// updateServer handles what the server-side panes ask of the root and
+// what needs the root's state: the per-node script cache, the node for
+// keyless scripts, a library opened, picked or loaded, history loads.
+// The cluster's topology and the library list go to their panes.
 func (m Model) updateServer(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case historyLoadedMsg:
@@ -30,9 +32,6 @@ func (m Model) updateServer(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case refreshClusterMsg:
 		return m, m.refreshCluster()
-	case topologyLoadedMsg:
-		m.clus.SetTopology(msg.top, msg.err)
-		return m, nil
 	case nodeCacheLoadedMsg:
 		if msg.sha != redisx.SHA1(m.sentSource()) {
 			return m, nil // about a script that is no longer in the editor
@@ -58,9 +57,6 @@ func (m Model) updateServer(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m, librariesCmd(m.session)
-	case librariesLoadedMsg:
-		m.fns.SetLibraries(msg.libs, msg.err)
-		return m, nil
 	case libraryOpenedMsg:
 		if m.editor.Modified() {
 			m.setStatus("the script has unsaved changes: save (ctrl+s) or undo them before opening a library", true)
