@@ -133,7 +133,7 @@ func (f *connFlags) target(fs *pflag.FlagSet, stderr io.Writer) (redisx.Target, 
 			return t, &exitError{code: exitConnection, msg: err.Error(), cause: err}
 		}
 	} else {
-		t = redisx.Target{Network: "tcp", Addr: redisx.DefaultAddr}
+		t = redisx.Target{Network: "tcp", Addr: defaultAddr}
 	}
 	if fs.Changed("host") || fs.Changed("port") {
 		host, port, _ := net.SplitHostPort(t.Addr)
@@ -472,9 +472,9 @@ func (f *connFlags) connect(ctx context.Context, fs *pflag.FlagSet, stderr io.Wr
 		return nil, usageErr("--sandbox=%s: want --sandbox (standalone) or --sandbox=cluster", f.sandbox)
 	}
 	useSandbox := f.sandbox != ""
-	if !useSandbox && !f.explicit(fs) && !answers(redisx.DefaultAddr) {
+	if !useSandbox && !f.explicit(fs) && !answers(defaultAddr) {
 		useSandbox = true
-		c.notice = "no server at " + redisx.DefaultAddr + " and none named: using a private sandbox redis-server"
+		c.notice = "no server at " + defaultAddr + " and none named: using a private sandbox redis-server"
 	}
 	if f.sandbox == "cluster" {
 		cl, err := sandbox.StartCluster(ctx, sandbox.ClusterOptions{})
@@ -517,7 +517,14 @@ func (f *connFlags) connect(ctx context.Context, fs *pflag.FlagSet, stderr io.Wr
 	return c, nil
 }
 
+// defaultAddr is where a command with no server named connects, as
+// redis-cli does (redisx.DefaultAddr), and where it looks before falling
+// back to a sandbox. A variable so that a test can point it at a port
+// nobody listens on, whatever runs on the machine at 6379.
+var defaultAddr = redisx.DefaultAddr
+
 // answers reports whether something accepts TCP connections at addr,
+
 // quickly: it decides whether to fall back to a sandbox.
 func answers(addr string) bool {
 	conn, err := net.DialTimeout("tcp", addr, 300*time.Millisecond)
