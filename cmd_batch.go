@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -17,7 +16,6 @@ import (
 	"luascope/redisx"
 	"luascope/redisx/batch"
 	"luascope/redisx/classify"
-	"luascope/redisx/sandbox"
 )
 
 type batchOpts struct {
@@ -51,7 +49,9 @@ line goes to the primary that serves its first key's slot; lines whose keys
 span slots are reported as crossslot and not sent. Lines that got NOSCRIPT,
 MOVED or ASK did not run and are sent again; a line whose reply was lost with
 the connection is reported unknown (it may have run) and never sent again.
-Ctrl-C stops sending, waits for the replies in flight and prints the report.
+Ctrl-C stops sending, waits for the replies in flight and prints the report;
+a second Ctrl-C (or SIGTERM) stops waiting: those lines end unknown. An
+interrupted batch exits 128+signal (130 for Ctrl-C) after its report.
 
 Every line ends with one outcome: ok, error, crossslot, unknown, not_sent,
 invalid, or skipped (--dry-run). --json prints JSON Lines: one "type":"line"
@@ -156,8 +156,8 @@ func (o *batchOpts) run(cmd *cobra.Command, words []string) error {
 		}
 	}
 
-	ctx, stopSignals := batchInterrupt(stderr)
-	defer stopSignals()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	o.conn.readOnly = o.ro
 	conn, err := o.conn.connect(context.Background(), cmd.Flags(), stderr)
 	if err != nil {
@@ -210,7 +210,13 @@ func (o *batchOpts) run(cmd *cobra.Command, words []string) error {
 		// collects every few MB: 400 measured ~15% more calls/s.
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
-	done := sending(conn)
+	// A signal stops sending, the report is printed all the same and the
+	// status is 128+signal. Ctrl-C first waits for the replies in flight;
+	// a second one, SIGTERM or SIGHUP closes the connections (those lines
+	// end unknown).
+	done := sendingWith(conn, cancel, func() {
+		fmt.Fprintln(stderr, "\nluascope: interrupted: no new pipelines; waiting for the replies in flight (Ctrl-C again to stop waiting: those lines end unknown)")
+	})
 	rep, err := batch.Run(ctx, conn.session, script, input, opt)
 	done()
 	if bar != nil {
@@ -262,39 +268,6 @@ func batchSetupError(out *bufio.Writer, err error, asJSON bool) error {
 	}
 	_ = out.Flush()
 	return &exitError{code: code, msg: "batch: " + err.Error()}
-}
-
-// batchInterrupt turns the first Ctrl-C into a cancelled context (the
-// batch stops sending and reports), and a second one into an immediate
-// exit, as stopOnSignal does. It takes SIGINT over from stopOnSignal
-// for the rest of the process: batch is the last thing the process does.
-func batchInterrupt(stderr io.Writer) (context.Context, func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	ch := make(chan os.Signal, 2)
-	signal.Reset(os.Interrupt)
-	signal.Notify(ch, os.Interrupt)
-	done := make(chan struct{})
-	go func() {
-		select {
-		case <-ch:
-		case <-done:
-			return
-		}
-		fmt.Fprintln(stderr, "\nluascope: interrupted: no new pipelines; waiting for the replies in flight (Ctrl-C again to quit now)")
-		cancel()
-		select {
-		case <-ch:
-		case <-done:
-			return
-		}
-		sandbox.StopAll()
-		os.Exit(130)
-	}()
-	return ctx, func() {
-		signal.Stop(ch)
-		close(done)
-		cancel()
-	}
 }
 
 // batchProgressLine draws the batch's progress on one terminal line, about ten

@@ -134,6 +134,10 @@ On a connection marked production in the config file, a run that may write
 (not --ro, not a '#!lua flags=no-writes' script) asks for a typed yes on the
 terminal, or needs --yes; without a terminal to ask on it is not sent (exit 2).
 
+A signal (Ctrl-C, SIGTERM, SIGHUP) while the script runs closes the connection:
+the run still prints its report (--json its document), the error says it was
+interrupted, and the exit status is 128+signal (130 for Ctrl-C).
+
 Exit status: 0 a reply, 1 an error reply, 2 usage, 3 connection.`,
 		Example: `  luascope run script.lua user:1 , 10
   luascope run -e "return redis.call('incr', KEYS[1])" counter
@@ -245,6 +249,7 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 	done := sending(conn)
 	res := conn.session.Run(ctx, call, nil)
 	done()
+	markInterrupted(&res, conn.isSandbox())
 	if !o.noHist {
 		recordRun(cmd.ErrOrStderr(), ui.HistoryEntry(conn.session, conn.label(), call, res))
 	}

@@ -159,7 +159,7 @@ func checkEnded(t *testing.T, s *tmuxSession, state string, servers []int) {
 }
 
 // TestTUISignalRestoresTerminal: resized across 40–80 columns (the tab
-// bar once panicked below 68), then sent SIGTERM or SIGHUP, luascope
+// bar once panicked below 68), then sent SIGTERM, SIGHUP or SIGQUIT, luascope
 // restores the terminal, stops its sandbox, saves the unsaved script and
 // exits with 128+signal.
 func TestTUISignalRestoresTerminal(t *testing.T) {
@@ -174,6 +174,8 @@ func TestTUISignalRestoresTerminal(t *testing.T) {
 	}{
 		{syscall.SIGTERM, "EXITED:143", "terminated (SIGTERM)"},
 		{syscall.SIGHUP, "EXITED:129", "hung up (SIGHUP)"},
+		// Go's default would dump stacks into the raw terminal and exit 2.
+		{syscall.SIGQUIT, "EXITED:131", "quit (SIGQUIT)"},
 	} {
 		t.Run(tc.sig.String(), func(t *testing.T) {
 			s, state, pid, servers := startRescueTUI(t, bin, 50, 20)
@@ -200,6 +202,9 @@ func TestTUISignalRestoresTerminal(t *testing.T) {
 			}
 			if strings.Contains(scr, "goes on") {
 				t.Errorf("nothing was running, yet:\n%s", scr)
+			}
+			if strings.Contains(scr, "goroutine ") {
+				t.Errorf("a stack dump reached the terminal:\n%s", scr)
 			}
 			checkEnded(t, s, state, servers)
 		})

@@ -31,7 +31,16 @@ var version = "dev"
 
 func main() {
 	stopOnSignal()
-	os.Exit(realMain(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	code := realMain(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	holdIfQuitting()
+	if sig := interruptedBy(); sig != nil {
+		// A signal ended the call in flight and the command printed what
+		// it had: the status is still the signal's, as a shell expects.
+		sayInterrupted(os.Stderr, sig)
+		sandbox.StopAll()
+		code = signalExitCode(sig)
+	}
+	os.Exit(code)
 }
 
 // realMain runs the CLI and turns every outcome into an exit status, so
