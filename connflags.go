@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -456,7 +457,7 @@ func (f *connFlags) connect(ctx context.Context, fs *pflag.FlagSet, stderr io.Wr
 		if err := f.applyNamed(fs, nc); err != nil {
 			return nil, err
 		}
-		label, c.production = firstNonEmpty(nc.Label, f.connection), nc.IsProduction()
+		label, c.production = cmp.Or(nc.Label, f.connection), nc.IsProduction()
 		if nc.ReadOnly {
 			f.readOnly = true
 		}

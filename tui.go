@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -41,7 +42,7 @@ func (o *tuiOpts) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.ro, "ro", false, "read-only: only EVAL_RO/EVALSHA_RO/FCALL_RO; SCRIPT FLUSH/KILL, SYNC debugging and example setups refused")
 	fs.BoolVar(&o.watch, "watch", false, "re-run when FILE changes on disk (keep writing in your own editor)")
 	fs.BoolVar(&o.noHistory, "no-history", false, "do not record runs in the history file")
-	fs.StringVar(&o.debugLog, "debug-log", "", "write a debug log to this file (never the terminal)")
+	fs.StringVar(&o.debugLog, "debug-log", "", "write every round trip (passwords masked) and the client's log to this file (never the terminal)")
 	fs.BoolVar(&o.explain, "explain", false, "start in explain mode (on by default in the sandbox)")
 	fs.StringVar(&o.example, "example", "", "open an example from the gallery (see 'luascope examples'), with its keys and args; its setup runs first on a sandbox, after a yes on another server, never on production or read-only")
 	fs.BoolVar(&o.noExplain, "no-explain", false, "start with explain mode off, also in the sandbox")
@@ -53,20 +54,17 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := o.conn.loadConfig()
+	// The connection's notice goes to the status bar, not to stderr,
+	// which the UI covers.
+	env, err := newEnv(cmd, o.conn, envOpts{strategy: o.strategy, readOnly: o.ro, quiet: true})
 	if err != nil {
 		return err
 	}
-	themeName := firstNonEmpty(o.theme, cfg.Theme, "auto")
-	theme, err := themes.Get(themeName)
+	theme, err := themes.Get(cmp.Or(o.theme, env.cfg.Theme, "auto"))
 	if err != nil {
 		return usageErr("--theme: %v", err)
 	}
 	theme = themes.FromEnv(theme.Name, os.Getenv)
-	strategy, err := redisx.ParseStrategy(firstNonEmpty(o.strategy, cfg.Strategy, string(redisx.EvalshaLoad)))
-	if err != nil {
-		return usageErr("--strategy: %v", err)
-	}
 
 	var src, filename, newFile string
 	var mod time.Time
@@ -125,19 +123,15 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 		redisx.SetDebugLog(f)
 	}
 
-	ctx := context.Background()
-	fs := cmd.Flags()
-	o.conn.readOnly = o.ro
-	conn, err := o.conn.connect(ctx, fs, cmd.ErrOrStderr())
+	conn, err := env.connect(context.Background())
 	if err != nil {
 		return err
 	}
 	defer conn.close()
 	label, production := conn.label(), conn.production
-	notice := conn.notice
 
 	var store *history.Store
-	if !o.noHistory && (cfg.History == nil || *cfg.History) {
+	if env.historyOn(o.noHistory) {
 		if p, err := history.DefaultPath(); err == nil {
 			if s, err := history.Open(p, history.Options{}); err == nil {
 				store = s
@@ -151,9 +145,9 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	rescue := &ui.Rescue{}
 	model := ui.New(ui.Options{
 		Rescue:  rescue,
-		Session: conn.session, Target: target, Notice: firstNonEmpty(newFile, notice), Example: ex,
+		Session: conn.session, Target: target, Notice: cmp.Or(newFile, conn.notice), Example: ex,
 		Source: src, Filename: filename, FileModTime: mod, Keys: keys, Args: args,
-		Strategy: strategy, ReadOnly: conn.session.ReadOnly(), Production: production, Label: label, Sandbox: conn.isSandbox(),
+		Strategy: env.strategy, ReadOnly: conn.session.ReadOnly(), Production: production, Label: label, Sandbox: conn.isSandbox(),
 		Debug: o.debug,
 		Theme: theme, History: store, Watch: o.watch, Explain: o.explain || (label == "sandbox" && !o.noExplain),
 		Connect: func(t redisx.Target) (*redisx.Session, error) { return redisx.Connect(context.Background(), t) },
@@ -187,15 +181,6 @@ func unwrapAll(err error) error {
 		}
 		err = next
 	}
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // applyNamed fills the connection flags from a named connection unless
