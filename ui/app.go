@@ -80,7 +80,7 @@ type Model struct {
 	session *redisx.Session
 	target  redisx.Target
 
-	editor editor.Model
+	editor editorPane
 	form   Form
 	tree   Tree
 	trace  Trace
@@ -141,7 +141,7 @@ func New(opts Options) Model {
 	m := Model{
 		c: c, st: newAppStyles(opts.Theme), opts: opts,
 		session: opts.Session, target: opts.Target,
-		editor: editor.New(c.Theme), form: NewForm(c), tree: NewTree(c), trace: NewTrace(c), errp: NewErrPanel(c),
+		editor: editorPane{editor.New(c.Theme)}, form: NewForm(c), tree: NewTree(c), trace: NewTrace(c), errp: NewErrPanel(c),
 		hist:     NewHistoryPane(c),
 		clus:     NewClusterPane(c),
 		fns:      NewFunctionsPane(c),
@@ -355,12 +355,10 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case fileLoadedMsg, fileSavedMsg, externalEditedMsg, fileChangedMsg, lintDueMsg, lintDoneMsg, JumpToLineMsg, loadEntryMsg, exampleLoadedMsg, valueCopiedMsg, editor.ClipboardWrittenMsg:
 		return m.updateScript(msg)
 	case topologyLoadedMsg:
-		var cmd tea.Cmd
-		m.clus, cmd = m.clus.Update(msg)
+		_, cmd := m.clus.Update(msg)
 		return m, cmd
 	case librariesLoadedMsg:
-		var cmd tea.Cmd
-		m.fns, cmd = m.fns.Update(msg)
+		_, cmd := m.fns.Update(msg)
 		return m, cmd
 	case refreshClusterMsg, nodeCacheLoadedMsg, runOnNodeMsg, refreshLibrariesMsg, libraryOpenedMsg, functionPickedMsg, scriptModeMsg, libraryLoadMsg, loadAllMsg, historyLoadedMsg, historyAppendedMsg:
 		return m.updateServer(msg)
@@ -372,30 +370,15 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) updateFocused(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var cmd tea.Cmd
-	switch m.focus {
-	case paneEditor:
-		before := m.editor.Revision()
-		m.editor, cmd = m.editor.Update(msg)
-		if m.editor.Revision() != before {
-			m.cache = cacheUnknown
-			cmd = tea.Batch(cmd, m.lintSoon())
-		}
-	case paneForm:
-		m.form, cmd = m.form.Update(msg)
+	before := m.editor.Revision()
+	// The pane changes in place (it is one of m's fields).
+	_, cmd := m.pane(m.focus).Update(msg)
+	switch {
+	case m.editor.Revision() != before:
+		m.cache = cacheUnknown
+		cmd = tea.Batch(cmd, m.lintSoon())
+	case m.focus == paneForm:
 		m.syncClusterKeys()
-	case paneResult:
-		m.tree, cmd = m.tree.Update(msg)
-	case paneTrace:
-		m.trace, cmd = m.trace.Update(msg)
-	case paneError:
-		m.errp, cmd = m.errp.Update(msg)
-	case paneHistory:
-		m.hist, cmd = m.hist.Update(msg)
-	case paneCluster:
-		m.clus, cmd = m.clus.Update(msg)
-	case paneFunctions:
-		m.fns, cmd = m.fns.Update(msg)
 	}
 	return m, cmd
 }

@@ -147,8 +147,8 @@ func (p ClusterPane) letters() map[string]int {
 // letter is the i-th primary's letter, the one `luascope cluster` prints.
 func letter(i int) string { return string(redisx.SlotMapLetter(i)) }
 
-// Update handles keys while the pane has focus.
-func (p ClusterPane) Update(msg tea.Msg) (ClusterPane, tea.Cmd) {
+// update handles keys while the pane has focus.
+func (p ClusterPane) update(msg tea.Msg) (ClusterPane, tea.Cmd) {
 	if msg, ok := msg.(topologyLoadedMsg); ok {
 		// Its own result, focused or not: the root only routes it here.
 		p.SetTopology(msg.top, msg.err)
@@ -176,6 +176,14 @@ func (p ClusterPane) Update(msg tea.Msg) (ClusterPane, tea.Cmd) {
 		return p, func() tea.Msg { return refreshClusterMsg{} }
 	}
 	return p, nil
+}
+
+// Update is update in the Pane interface's shape, so that the root routes
+// to every pane the same way; the pane changes in place.
+func (p *ClusterPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	var cmd tea.Cmd
+	*p, cmd = p.update(msg)
+	return p, cmd
 }
 
 // View draws the summary, the slot map, the node table and the keys.

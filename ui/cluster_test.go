@@ -39,8 +39,8 @@ func TestClusterPaneView(t *testing.T) {
 	}
 	// enter on a node asks the root to run keyless scripts there.
 	p.Focus()
-	p, _ = p.Update(tea.KeyMsg{Type: tea.KeyDown})
-	_, cmd := p.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	p, _ = p.update(tea.KeyMsg{Type: tea.KeyDown})
+	_, cmd := p.update(tea.KeyMsg{Type: tea.KeyEnter})
 	if msg, ok := cmd().(runOnNodeMsg); !ok || msg.addr != "127.0.0.1:30004" {
 		t.Errorf("enter on the second row: %#v", cmd())
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
 	"luascope/themes"
@@ -24,9 +25,13 @@ func color(c themes.Color) lipgloss.TerminalColor {
 	return lipgloss.AdaptiveColor{Light: c.Light, Dark: c.Dark}
 }
 
-// Pane is the shape every pane shares (soft-serve's component): besides
-// its own concrete Update, it can be sized, focused and asked for help.
+// Pane is the shape every pane shares (soft-serve's component): it is
+// updated, sized, focused and asked for help the same way, so the root
+// routes to whichever pane has the focus without knowing which it is.
+// Update changes the pane in place and returns it; a pane's concrete
+// update (returning its own type) is for tests and the pane itself.
 type Pane interface {
+	Update(msg tea.Msg) (Pane, tea.Cmd)
 	SetSize(width, height int)
 	Focus()
 	Blur()
@@ -36,5 +41,16 @@ type Pane interface {
 	FullHelp() [][]key.Binding
 }
 
-// The editor lives in its own package but is a pane like the others.
-var _ Pane = (*editor.Model)(nil)
+// editorPane is the editor as a Pane. editor.Model keeps bubbles' shape
+// (its Update returns an editor.Model) and cannot name ui.Pane, so the
+// root holds it in this wrapper; its other methods are the Model's own.
+type editorPane struct{ editor.Model }
+
+// Update updates the editor in place, in the Pane interface's shape.
+func (e *editorPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	var cmd tea.Cmd
+	e.Model, cmd = e.Model.Update(msg)
+	return e, cmd
+}
+
+var _ Pane = (*editorPane)(nil)

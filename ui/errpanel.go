@@ -74,9 +74,9 @@ func (p *ErrPanel) Blur() { p.focused = false }
 // Focused reports whether the pane has the focus.
 func (p ErrPanel) Focused() bool { return p.focused }
 
-// Update scrolls, and on KeyMap.JumpLine returns a command producing a
+// update scrolls, and on KeyMap.JumpLine returns a command producing a
 // JumpToLineMsg when the error names a line.
-func (p ErrPanel) Update(msg tea.Msg) (ErrPanel, tea.Cmd) {
+func (p ErrPanel) update(msg tea.Msg) (ErrPanel, tea.Cmd) {
 	if !p.focused || p.err == nil {
 		return p, nil
 	}
@@ -117,6 +117,14 @@ func (p ErrPanel) Update(msg tea.Msg) (ErrPanel, tea.Cmd) {
 		p.offset = clampOff(p.offset+d, len(p.lines()), p.height)
 	}
 	return p, nil
+}
+
+// Update is update in the Pane interface's shape, so that the root routes
+// to every pane the same way; the pane changes in place.
+func (p *ErrPanel) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	var cmd tea.Cmd
+	*p, cmd = p.update(msg)
+	return p, cmd
 }
 
 // ShortHelp lists the panel's bindings; "go to line" only when the error

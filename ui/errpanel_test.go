@@ -52,7 +52,7 @@ func TestErrPanelJumpLine(t *testing.T) {
 	if !p.ShortHelp()[0].Enabled() {
 		t.Fatal("JumpLine disabled although the error names a line")
 	}
-	_, cmd := p.Update(treeTestPress(p.common.Keys.JumpLine))
+	_, cmd := p.update(treeTestPress(p.common.Keys.JumpLine))
 	if cmd == nil {
 		t.Fatal("no command")
 	}
@@ -64,7 +64,7 @@ func TestErrPanelJumpLine(t *testing.T) {
 	if p.ShortHelp()[0].Enabled() {
 		t.Error("JumpLine enabled without a line")
 	}
-	if _, cmd := p.Update(treeTestPress(p.common.Keys.JumpLine)); cmd != nil {
+	if _, cmd := p.update(treeTestPress(p.common.Keys.JumpLine)); cmd != nil {
 		t.Error("JumpLine without a line returned a command")
 	}
 	if strings.Contains(p.View(), "go to line") {
@@ -97,13 +97,13 @@ func TestErrPanelWrapsAndScrolls(t *testing.T) {
 	if !p.ShortHelp()[1].Enabled() {
 		t.Error("scroll keys disabled in an overflowing pane")
 	}
-	p, _ = p.Update(treeTestPress(p.common.Keys.Bottom))
+	p, _ = p.update(treeTestPress(p.common.Keys.Bottom))
 	bottom := p.View()
 	if top == bottom || !strings.Contains(bottom, "conversion") {
 		t.Errorf("bottom:\n%s", bottom)
 	}
-	p, _ = p.Update(tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonWheelUp})
-	p, _ = p.Update(treeTestPress(p.common.Keys.Top))
+	p, _ = p.update(tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonWheelUp})
+	p, _ = p.update(treeTestPress(p.common.Keys.Top))
 	if p.View() != top {
 		t.Error("Top does not return to the start")
 	}
@@ -118,7 +118,7 @@ func TestErrPanelEmptyAndSizes(t *testing.T) {
 	for _, s := range [][2]int{{0, 0}, {1, 1}, {0, 5}, {5, 0}, {3, 2}, {10, 3}, {29, 6}, {80, 24}} {
 		for _, e := range []*classify.Classification{nil, &c} {
 			p := errPanelTestNew(e, s[0], s[1])
-			p, _ = p.Update(treeTestPress(p.common.Keys.PageDown))
+			p, _ = p.update(treeTestPress(p.common.Keys.PageDown))
 			treeTestCheckSize(t, "errpanel", p.View(), s[0], s[1])
 		}
 	}

@@ -155,8 +155,8 @@ func (m *Form) sortRows() {
 	}
 }
 
-// Update handles keys while the form has focus.
-func (m Form) Update(msg tea.Msg) (Form, tea.Cmd) {
+// update handles keys while the form has focus.
+func (m Form) update(msg tea.Msg) (Form, tea.Cmd) {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok || !m.focused {
 		return m, nil
@@ -233,6 +233,14 @@ func (m Form) Update(msg tea.Msg) (Form, tea.Cmd) {
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
 	m.storeInput()
+	return m, cmd
+}
+
+// Update is update in the Pane interface's shape, so that the root routes
+// to every pane the same way; the pane changes in place.
+func (m *Form) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	var cmd tea.Cmd
+	*m, cmd = m.update(msg)
 	return m, cmd
 }
 

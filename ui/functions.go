@@ -106,8 +106,8 @@ func (p FunctionsPane) rows() []fnRow {
 	return out
 }
 
-// Update handles keys while the pane has focus.
-func (p FunctionsPane) Update(msg tea.Msg) (FunctionsPane, tea.Cmd) {
+// update handles keys while the pane has focus.
+func (p FunctionsPane) update(msg tea.Msg) (FunctionsPane, tea.Cmd) {
 	if msg, ok := msg.(librariesLoadedMsg); ok {
 		// Its own result, focused or not: the root only routes it here.
 		p.SetLibraries(msg.libs, msg.err)
@@ -139,6 +139,14 @@ func (p FunctionsPane) Update(msg tea.Msg) (FunctionsPane, tea.Cmd) {
 		return p, func() tea.Msg { return refreshLibrariesMsg{} }
 	}
 	return p, nil
+}
+
+// Update is update in the Pane interface's shape, so that the root routes
+// to every pane the same way; the pane changes in place.
+func (p *FunctionsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	var cmd tea.Cmd
+	*p, cmd = p.update(msg)
+	return p, cmd
 }
 
 // View lists libraries and functions.

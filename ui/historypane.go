@@ -85,8 +85,8 @@ func (m *HistoryPane) refilter() {
 var replayKey = key.NewBinding(key.WithKeys("alt+enter"), key.WithHelp("alt+enter", "load & re-run"))
 var loadKey = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "load into editor"))
 
-// Update handles keys while the pane has focus.
-func (m HistoryPane) Update(msg tea.Msg) (HistoryPane, tea.Cmd) {
+// update handles keys while the pane has focus.
+func (m HistoryPane) update(msg tea.Msg) (HistoryPane, tea.Cmd) {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok || !m.focused {
 		return m, nil
@@ -118,6 +118,14 @@ func (m HistoryPane) Update(msg tea.Msg) (HistoryPane, tea.Cmd) {
 	if m.filter.Value() != m.lastQ {
 		m.refilter()
 	}
+	return m, cmd
+}
+
+// Update is update in the Pane interface's shape, so that the root routes
+// to every pane the same way; the pane changes in place.
+func (m *HistoryPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	var cmd tea.Cmd
+	*m, cmd = m.update(msg)
 	return m, cmd
 }
 

@@ -120,7 +120,7 @@ func (m Model) Update(msg tea.Msg) (next tea.Model, cmd tea.Cmd) {
 	}
 	next, cmd = m.update(msg)
 	if nm, ok := next.(Model); ok {
-		nm.rescue.keep(&nm.editor, nm.running || nm.batching)
+		nm.rescue.keep(&nm.editor.Model, nm.running || nm.batching)
 		next = nm
 	}
 	return next, catchPanics(tea.Batch(cmd, test))

@@ -234,9 +234,9 @@ func (t *Trace) Blur() { t.focused = false }
 // Focused reports whether the pane has the focus.
 func (t Trace) Focused() bool { return t.focused }
 
-// Update scrolls with the movement keys and the mouse wheel while focused.
+// update scrolls with the movement keys and the mouse wheel while focused.
 // Scrolling up stops following; reaching the bottom again resumes it.
-func (t Trace) Update(msg tea.Msg) (Trace, tea.Cmd) {
+func (t Trace) update(msg tea.Msg) (Trace, tea.Cmd) {
 	if !t.focused {
 		return t, nil
 	}
@@ -269,6 +269,14 @@ func (t Trace) Update(msg tea.Msg) (Trace, tea.Cmd) {
 		}
 	}
 	return t, nil
+}
+
+// Update is update in the Pane interface's shape, so that the root routes
+// to every pane the same way; the pane changes in place.
+func (t *Trace) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	var cmd tea.Cmd
+	*t, cmd = t.update(msg)
+	return t, cmd
 }
 
 func (t *Trace) scroll(d int) {

@@ -121,7 +121,7 @@ func TestTraceAutoFollow(t *testing.T) {
 		t.Fatalf("live run not followed:\n%s", view)
 	}
 	k := tr.common.Keys
-	tr, _ = tr.Update(treeTestPress(k.Up))
+	tr, _ = tr.update(treeTestPress(k.Up))
 	if tr.Following() {
 		t.Fatal("still following after scrolling up")
 	}
@@ -130,23 +130,23 @@ func TestTraceAutoFollow(t *testing.T) {
 	if after := tr.View(); after != before || strings.Contains(after, "CMD21") {
 		t.Fatalf("view moved while the user reads:\n%s\n--\n%s", before, after)
 	}
-	tr, _ = tr.Update(treeTestPress(k.Bottom))
+	tr, _ = tr.update(treeTestPress(k.Bottom))
 	if view := tr.View(); !tr.Following() || !strings.Contains(view, "CMD21") {
 		t.Fatalf("Bottom does not resume following:\n%s", view)
 	}
-	tr, _ = tr.Update(treeTestPress(k.Top))
+	tr, _ = tr.update(treeTestPress(k.Top))
 	if view := tr.View(); !strings.Contains(view, "#1 eval") {
 		t.Fatalf("top:\n%s", view)
 	}
 	// scrolling back down to the end follows again
 	for range 30 {
-		tr, _ = tr.Update(treeTestPress(k.Down))
+		tr, _ = tr.update(treeTestPress(k.Down))
 	}
 	if !tr.Following() {
 		t.Fatal("reaching the bottom does not resume following")
 	}
 	// a new run follows even if the user had scrolled up
-	tr, _ = tr.Update(treeTestPress(k.PageUp))
+	tr, _ = tr.update(treeTestPress(k.PageUp))
 	tr.StartRun(2, "eval")
 	if view := tr.View(); !strings.Contains(view, "#2 eval") || !strings.Contains(view, "waiting for the server…") {
 		t.Fatalf("new run not shown:\n%s", view)
@@ -163,11 +163,11 @@ func TestTraceKeepsLastHundredRuns(t *testing.T) {
 	if tr.Runs() != TraceMaxRuns {
 		t.Fatalf("runs = %d, want %d", tr.Runs(), TraceMaxRuns)
 	}
-	tr, _ = tr.Update(treeTestPress(tr.common.Keys.Top))
+	tr, _ = tr.update(treeTestPress(tr.common.Keys.Top))
 	if view := tr.View(); !strings.HasPrefix(view, "#51 eval") {
 		t.Fatalf("oldest kept run should be #51:\n%s", view)
 	}
-	tr, _ = tr.Update(treeTestPress(tr.common.Keys.Bottom))
+	tr, _ = tr.update(treeTestPress(tr.common.Keys.Bottom))
 	if view := tr.View(); !strings.Contains(view, "return 150") {
 		t.Fatalf("newest run at the bottom:\n%s", view)
 	}

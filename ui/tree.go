@@ -179,8 +179,8 @@ func (t *Tree) fix() {
 	}
 }
 
-// Update handles the tree's keys (and the mouse wheel) while focused.
-func (t Tree) Update(msg tea.Msg) (Tree, tea.Cmd) {
+// update handles the tree's keys (and the mouse wheel) while focused.
+func (t Tree) update(msg tea.Msg) (Tree, tea.Cmd) {
 	if !t.focused || t.idx == nil {
 		return t, nil
 	}
@@ -198,6 +198,14 @@ func (t Tree) Update(msg tea.Msg) (Tree, tea.Cmd) {
 		}
 	}
 	return t, nil
+}
+
+// Update is update in the Pane interface's shape, so that the root routes
+// to every pane the same way; the pane changes in place.
+func (t *Tree) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	var cmd tea.Cmd
+	*t, cmd = t.update(msg)
+	return t, cmd
 }
 
 func (t Tree) updateKey(msg tea.KeyMsg) (Tree, tea.Cmd) {

@@ -13,9 +13,9 @@ func BenchmarkTreeFrame1M(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		if tr.Cursor() >= tr.Rows()-1 {
-			tr, _ = tr.Update(top)
+			tr, _ = tr.update(top)
 		}
-		tr, _ = tr.Update(down)
+		tr, _ = tr.update(down)
 		if len(tr.View()) == 0 {
 			b.Fatal("empty view")
 		}
@@ -45,7 +45,7 @@ func BenchmarkTreeToggleRoot1M(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		tr, _ = tr.Update(toggle)
+		tr, _ = tr.update(toggle)
 		_ = tr.View()
 	}
 }
@@ -60,10 +60,10 @@ func BenchmarkTreeRawView1M(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		tr.SetReply(v)
-		tr, _ = tr.Update(raw)
+		tr, _ = tr.update(raw)
 		if !tr.Raw() || len(tr.View()) == 0 {
 			b.Fatal("no raw view")
 		}
-		tr, _ = tr.Update(raw)
+		tr, _ = tr.update(raw)
 	}
 }

@@ -60,7 +60,7 @@ func treeTestNew(v *resp.Value, w, h int) Tree {
 
 func treeTestSend(tr Tree, bs ...key.Binding) Tree {
 	for _, b := range bs {
-		tr, _ = tr.Update(treeTestPress(b))
+		tr, _ = tr.update(treeTestPress(b))
 	}
 	return tr
 }
@@ -347,7 +347,7 @@ func TestTreeCopyValueOSC52(t *testing.T) {
 	tr.SetClipboard(&buf)
 	k := tr.common.Keys
 	tr = treeTestSend(tr, k.Down, k.Down)
-	_, cmd := tr.Update(treeTestPress(k.CopyValue))
+	_, cmd := tr.update(treeTestPress(k.CopyValue))
 	if cmd == nil {
 		t.Fatal("no command")
 	}
@@ -370,7 +370,7 @@ func TestTreeCopyValueOSC52(t *testing.T) {
 	// an aggregate copies as redis-cli text
 	buf.Reset()
 	tr = treeTestSend(tr, k.Top)
-	_, cmd = tr.Update(treeTestPress(k.CopyValue))
+	_, cmd = tr.update(treeTestPress(k.CopyValue))
 	cmd()
 	got, _ = base64.StdEncoding.DecodeString(strings.TrimSuffix(strings.TrimPrefix(buf.String(), pre), post))
 	if string(got) != "1) (integer) 42\n2) \"hello\\x1bworld\"" {
@@ -495,7 +495,7 @@ func TestTreeTraceErrPanelInColour(t *testing.T) {
 	ep.SetError(&classify.Classification{Class: classify.Script, Source: classify.SourceScript, Message: string(evil), Line: 2})
 
 	views := map[string]string{"tree": tr.View(), "trace": tp.View(), "errpanel": ep.View()}
-	tr, _ = tr.Update(treeTestPress(common.Keys.RawView))
+	tr, _ = tr.update(treeTestPress(common.Keys.RawView))
 	views["raw"] = tr.View()
 	for name, view := range views {
 		if !strings.Contains(view, "\x1b[") {
