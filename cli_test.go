@@ -256,15 +256,42 @@ func TestSandboxByDefault(t *testing.T) {
 	defer func(old string) { defaultAddr = old }(defaultAddr)
 	defaultAddr = free
 	t.Setenv("REDIS_URL", "")
-
 	out, errOut, code := cli(t, "", "run", "-e", "return redis.call('ping')")
 	if code != 0 || !strings.Contains(errOut, "no server at "+free) || !strings.Contains(out, "(status) PONG") {
 		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
 	}
-
 }
 
-
+// history = false in a --config FILE counts as it does in the default
+// config file: the run is not recorded (run used to read only the default
+// file for it).
+func TestRunConfigFileHistoryOff(t *testing.T) {
+	srv := startSandbox(t)
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(cfg, []byte("history = false\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := cli(t, "", "run", "--config", cfg, "-u", srv.URL(), "-e", "return 'history off by --config'"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	p, err := history.DefaultPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := history.Open(p, history.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, _, err := st.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.Contains(e.Source, "history off by --config") {
+			t.Error("a run with history = false in its --config file was recorded")
+		}
+	}
+}
 
 func TestRunIsRecordedInHistory(t *testing.T) {
 	srv := startSandbox(t, "requirepass hunter2secret")

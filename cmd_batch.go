@@ -99,11 +99,8 @@ func (o *batchOpts) run(cmd *cobra.Command, words []string) error {
 	if o.downWait < 0 {
 		return usageErr("--down-wait %s: must not be negative", o.downWait)
 	}
-	cfg, err := o.conn.loadConfig()
-	if err != nil {
-		return err
-	}
-	strategy, err := resolveStrategy(cmd, o.strategy, cfg)
+	// The notice goes to stderr even with --json: the records are on stdout.
+	env, err := newEnv(cmd, o.conn, envOpts{strategy: o.strategy, readOnly: o.ro})
 	if err != nil {
 		return err
 	}
@@ -158,15 +155,11 @@ func (o *batchOpts) run(cmd *cobra.Command, words []string) error {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	o.conn.readOnly = o.ro
-	conn, err := o.conn.connect(context.Background(), cmd.Flags(), stderr)
+	conn, err := env.connect(context.Background())
 	if err != nil {
 		return err
 	}
 	defer conn.close()
-	if conn.notice != "" {
-		fmt.Fprintln(stderr, "luascope: "+printable(conn.notice))
-	}
 	if !o.dryRun && !conn.session.ReadOnly() && !script.Shebang.HasFlag("no-writes") {
 		if err := guardProduction(cmd, conn, o.yes, "this batch may write on every line (--dry-run sends nothing, --ro sends EVALSHA_RO)"); err != nil {
 			return err
@@ -178,7 +171,7 @@ func (o *batchOpts) run(cmd *cobra.Command, words []string) error {
 	var outMu sync.Mutex // OnResult is serialised; the progress bar is not on stdout
 	var writeErr error
 	opt := batch.Options{
-		Strategy: strategy, ReadOnly: o.ro, DryRun: o.dryRun, Pipeline: o.pipeline, Node: o.node, DownWait: o.downWait,
+		Strategy: env.strategy, ReadOnly: o.ro, DryRun: o.dryRun, Pipeline: o.pipeline, Node: o.node, DownWait: o.downWait,
 	}
 	switch {
 	case o.json:
