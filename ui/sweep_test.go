@@ -17,7 +17,7 @@ import (
 	"luascope/redisx"
 	"luascope/redisx/batch"
 	"luascope/redisx/ldb"
-	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // The full sweep: every width and height the design promises to draw.
@@ -122,8 +122,8 @@ func TestViewSweep(t *testing.T) {
 	// The sessions' subtests run in parallel, after this function returns.
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	t.Cleanup(cancel)
-	srv := sandbox.StartT(t)
-	cl := sandbox.StartClusterT(t)
+	srv := sandboxtest.StartT(t)
+	cl := sandboxtest.StartClusterT(t)
 
 	grid := sweepGrid()
 	sessions := []struct {
