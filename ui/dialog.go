@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"time"
@@ -142,7 +143,7 @@ func (d *dialog) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
 	k := m.c.Keys
 	if km.Type == tea.KeyEsc || (km.Type == tea.KeyCtrlC) {
 		m.overlays.remove(d)
-		m.setStatus(orDefault(d.onNo, "cancelled"), false)
+		m.setStatus(cmp.Or(d.onNo, "cancelled"), false)
 		return m, nil
 	}
 	if d.typed != "" {
@@ -162,7 +163,7 @@ func (d *dialog) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
 		return d.confirm(m)
 	case key.Matches(km, k.Cancel):
 		m.overlays.remove(d)
-		m.setStatus(orDefault(d.onNo, "cancelled"), false)
+		m.setStatus(cmp.Or(d.onNo, "cancelled"), false)
 	}
 	return m, nil
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -143,7 +144,7 @@ func (m Model) statusBar() string {
 	var left []string
 	switch {
 	case m.opts.Production:
-		left = append(left, m.st.badgeProd.Render(strings.ToUpper(orDefault(m.opts.Label, "prod"))))
+		left = append(left, m.st.badgeProd.Render(strings.ToUpper(cmp.Or(m.opts.Label, "prod"))))
 	case m.opts.Label == "sandbox":
 		left = append(left, m.st.badgeSand.Render("SANDBOX"))
 	case m.opts.Label != "":
@@ -192,13 +193,6 @@ func (m Model) statusBar() string {
 		lw = ansi.StringWidth(l)
 	}
 	return l + m.st.status.Render(strings.Repeat(" ", max(0, m.w-lw-rw))) + right
-}
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
 }
 
 func (m Model) helpBar() string {
