@@ -223,10 +223,10 @@ type NodeFunctions struct {
 	Err       error
 }
 
-// FunctionsByNode runs FUNCTION LIST on every primary at once (as
+// functionsByNode runs FUNCTION LIST on every primary at once (as
 // LoadOnAllPrimaries picks them; Redis 7+: older servers answer with an
 // error, kept in Err).
-func (s *Session) FunctionsByNode(ctx context.Context) ([]NodeFunctions, error) {
+func (s *Session) functionsByNode(ctx context.Context) ([]NodeFunctions, error) {
 	nodes, err := s.adminNodes(ctx, true)
 	if err != nil {
 		return nil, err

@@ -105,7 +105,7 @@ func TestClusterOps(t *testing.T) {
 		}
 		t.Cleanup(func() { _, _ = s.OnNode(context.Background(), target, "FUNCTION", "DELETE", "lscope_ops") })
 		check := func(t *testing.T, s *Session) {
-			byNode, err := s.FunctionsByNode(ctx)
+			byNode, err := s.functionsByNode(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -283,7 +283,7 @@ func TestClusterOpsStandalone(t *testing.T) {
 	if c, err := s.ScriptCacheByNode(ctx, SHA1(src)); err != nil || len(c) != 1 || !c[0].Cached {
 		t.Errorf("after: %+v %v", c, err)
 	}
-	fs, err := s.FunctionsByNode(ctx)
+	fs, err := s.functionsByNode(ctx)
 	if err != nil || len(fs) != 1 || fs[0].Err != nil || len(fs[0].Libraries) != 0 {
 		t.Errorf("functions: %+v %v", fs, err)
 	}
