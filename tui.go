@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -114,6 +115,7 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 		keys, args = []string{"rate:{demo}"}, []string{"5", "60"}
 	}
 
+	var debugLog io.Writer // where SIGQUIT's goroutine dump goes, when anywhere
 	if o.debugLog != "" {
 		f, err := tea.LogToFile(o.debugLog, "luascope")
 		if err != nil {
@@ -121,6 +123,7 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 		}
 		defer f.Close()
 		redisx.SetDebugLog(f)
+		debugLog = f
 	}
 
 	conn, err := env.connect(context.Background())
@@ -154,12 +157,17 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	})
 	// Signals are routed into the program by stopOnSignal (tuiSignals),
 	// not handled by Bubble Tea, whose SIGTERM is a normal quit: status 0,
-	// the script lost. SIGHUP too, when an SSH connection drops.
-	p := tea.NewProgram(model, tea.WithAltScreen(), tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()), tea.WithoutSignalHandler())
-	sigs := &tuiSignals{kill: p.Kill, rescue: rescue, sandboxed: conn.sandbox != nil || conn.cluster != nil}
+	// the script lost. SIGHUP too, when an SSH connection drops, and
+	// SIGQUIT, whose stack dump would land in the raw terminal. SIGTSTP
+	// suspends the program the way Bubble Tea's Suspend does (tuiSuspend).
+	suspend := newTUISuspend()
+	p := tea.NewProgram(model, tea.WithAltScreen(), tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()), tea.WithoutSignalHandler(), tea.WithFilter(suspend.filter))
+	sigs := &tuiSignals{kill: p.Kill, rescue: rescue, sandboxed: conn.sandbox != nil || conn.cluster != nil, debugLog: debugLog}
 	signalTaker.Store(sigs)
 	defer signalTaker.Store(nil)
+	stopSuspend := suspend.start(p.Send)
 	_, err = p.Run()
+	stopSuspend()
 	return sigs.end(cmd.ErrOrStderr(), err)
 }
 
