@@ -94,7 +94,8 @@ func startRescueTUI(t *testing.T, bin string, w, h int) (s *tmuxSession, state s
 	s = newTmux(t, w, h, env, bin, "--sandbox", script, "rate:demo", ",", "5", "60")
 	s.waitFor("limit.lua")
 	s.keys("-l", "local kept = 'an edit worth keeping' ")
-	s.waitFor("[+]")
+	// All of it: a signal mid-typing would save half (and fail checkEnded).
+	s.waitFor("[+]", "worth keeping'")
 	deadline := time.Now().Add(10 * time.Second)
 	for pid == 0 && time.Now().Before(deadline) {
 		if p := descendants(mustAtoi(t, s.format("#{pane_pid}")), "luascope"); len(p) > 0 {
