@@ -42,7 +42,8 @@ type connFlags struct {
 	connection            string // --connection NAME from the config file
 	configPath            string // --config FILE
 	cfg                   *config.Config
-	resolved              redisx.Target // the target connect tried, for error reports
+	resolved              redisx.Target       // the target connect tried, for error reports
+	connecting            func(redisx.Target) // called before dialling a server that is not a sandbox
 }
 
 // describe is the redacted target connect tried, or the flags' intent.
@@ -509,6 +510,9 @@ func (f *connFlags) connect(ctx context.Context, fs *pflag.FlagSet, stderr io.Wr
 		t.Username, t.Password, t.DB, t.TLS = "", "", 0, redisx.TLSOptions{}
 	}
 	f.resolved = t
+	if f.connecting != nil && !c.isSandbox() {
+		f.connecting(t)
+	}
 	s, err := redisx.Connect(ctx, t)
 	if err != nil {
 		c.close()

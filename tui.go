@@ -126,6 +126,16 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 		debugLog = f
 	}
 
+	// The UI draws only once connected, and a server that does not answer
+	// holds the handshake for up to its deadline: say what it waits for
+	// (redacted), on the normal screen, where it stays as a record.
+	o.conn.connecting = func(t redisx.Target) {
+		wait := t.Timeout
+		if wait <= 0 {
+			wait = redisx.DefaultHandshakeTimeout
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "luascope: connecting to %s (gives up after %s)…\n", printable(t.String()), wait)
+	}
 	conn, err := env.connect(context.Background())
 	if err != nil {
 		return err
