@@ -226,6 +226,7 @@ func writeExampleJSON(w io.Writer, e examples.Example) error {
 	for proto, v := range e.Expect {
 		expect[fmt.Sprint(proto)] = json.RawMessage(v)
 	}
+	// Keys and args are [] rather than null when an example has none.
 	return writeJSON(w, struct {
 		Name   string                     `json:"name"`
 		Title  string                     `json:"title"`
@@ -236,14 +237,7 @@ func writeExampleJSON(w io.Writer, e examples.Example) error {
 		Setup  [][]string                 `json:"setup"`
 		Expect map[string]json.RawMessage `json:"expect"`
 		Source string                     `json:"source"`
-	}{e.Name, e.Title, e.Lesson, e.Tags, exampleNonNil(e.Keys), exampleNonNil(e.Args), e.Setup, expect, e.Source})
-}
-
-func exampleNonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
+	}{e.Name, e.Title, e.Lesson, e.Tags, append([]string{}, e.Keys...), append([]string{}, e.Args...), e.Setup, expect, e.Source})
 }
 
 // runExample runs an example the way `luascope run` runs a script, after
