@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aymanbagabas/go-osc52/v2"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -15,6 +14,7 @@ import (
 	"luascope/redisx/explain"
 	"luascope/redisx/resp"
 	"luascope/themes"
+	"luascope/ui/editor"
 )
 
 // Tree is the result pane: the reply as an expandable tree that keeps the
@@ -321,8 +321,7 @@ func (t Tree) copyCmd() tea.Cmd {
 func treeClipboardCmd(w io.Writer, text func() string) tea.Cmd {
 	return func() tea.Msg {
 		s := text()
-		_, err := osc52.New(s).WriteTo(w)
-		return valueCopiedMsg{bytes: len(s), err: err}
+		return valueCopiedMsg{bytes: len(s), err: editor.WriteClipboard(w, s)}
 	}
 }
 

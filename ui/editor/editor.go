@@ -243,10 +243,15 @@ type ClipboardWrittenMsg struct{ Err error }
 // It captures only the writer and the text, never the model, and runs as
 // a command so that Update stays free of I/O.
 func copyToClipboardCmd(w io.Writer, text string) tea.Cmd {
-	return func() tea.Msg {
-		_, err := osc52.New(text).WriteTo(w)
-		return ClipboardWrittenMsg{Err: err}
-	}
+	return func() tea.Msg { return ClipboardWrittenMsg{Err: WriteClipboard(w, text)} }
+}
+
+// WriteClipboard writes text to w as an OSC 52 "set clipboard" sequence:
+// the one place luascope speaks OSC 52 (the editor's copies and the result
+// tree's). Call it from a tea.Cmd, never from Update.
+func WriteClipboard(w io.Writer, text string) error {
+	_, err := osc52.New(text).WriteTo(w)
+	return err
 }
 
 // Update handles keys while focused (the root sends keys only to the
