@@ -159,9 +159,6 @@ func (t *Trace) FinishRun(id int, res redisx.Result) {
 // Runs returns how many runs the trace holds.
 func (t Trace) Runs() int { return len(t.runs) }
 
-// Following reports whether the view sticks to the newest line.
-func (t Trace) Following() bool { return t.follow }
-
 func (t *Trace) run(id int) *traceRun {
 	for i := len(t.runs) - 1; i >= 0; i-- {
 		if t.runs[i].id == id {

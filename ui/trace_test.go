@@ -117,12 +117,12 @@ func TestTraceAutoFollow(t *testing.T) {
 	for i := 1; i <= 20; i++ {
 		tr.AddStep(1, redisx.Step{Seq: i, Command: []string{fmt.Sprintf("CMD%02d", i)}, Outcome: redisx.OutcomeOK})
 	}
-	if view := tr.View(); !strings.Contains(view, "CMD20") || !tr.Following() {
+	if view := tr.View(); !strings.Contains(view, "CMD20") || !tr.follow {
 		t.Fatalf("live run not followed:\n%s", view)
 	}
 	k := tr.common.Keys
 	tr, _ = tr.update(treeTestPress(k.Up))
-	if tr.Following() {
+	if tr.follow {
 		t.Fatal("still following after scrolling up")
 	}
 	before := tr.View()
@@ -131,7 +131,7 @@ func TestTraceAutoFollow(t *testing.T) {
 		t.Fatalf("view moved while the user reads:\n%s\n--\n%s", before, after)
 	}
 	tr, _ = tr.update(treeTestPress(k.Bottom))
-	if view := tr.View(); !tr.Following() || !strings.Contains(view, "CMD21") {
+	if view := tr.View(); !tr.follow || !strings.Contains(view, "CMD21") {
 		t.Fatalf("Bottom does not resume following:\n%s", view)
 	}
 	tr, _ = tr.update(treeTestPress(k.Top))
@@ -142,7 +142,7 @@ func TestTraceAutoFollow(t *testing.T) {
 	for range 30 {
 		tr, _ = tr.update(treeTestPress(k.Down))
 	}
-	if !tr.Following() {
+	if !tr.follow {
 		t.Fatal("reaching the bottom does not resume following")
 	}
 	// a new run follows even if the user had scrolled up

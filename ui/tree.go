@@ -121,11 +121,6 @@ func (t *Tree) SetReply(v *resp.Value) {
 // in the header because it decides which wire types are possible.
 func (t *Tree) SetProtocol(p int) { t.proto = p }
 
-// SetClipboard sets where KeyMap.CopyValue writes its OSC 52 sequence
-// (os.Stdout by default); tests redirect it. The write happens inside the
-// returned tea.Cmd, never in Update.
-func (t *Tree) SetClipboard(w io.Writer) { t.clip = w }
-
 // SetSize sets the pane's size in cells; View returns exactly that.
 func (t *Tree) SetSize(width, height int) {
 	t.width, t.height = max(width, 0), max(height, 0)
@@ -147,9 +142,9 @@ func (t Tree) Raw() bool { return t.rawMode }
 // Cursor returns the cursor row of the tree view (0 = the reply's root).
 func (t Tree) Cursor() int { return t.cursor }
 
-// Rows returns how many rows the tree view shows with the current
+// rowCount returns how many rows the tree view shows with the current
 // expansion (0 without a reply).
-func (t Tree) Rows() int {
+func (t Tree) rowCount() int {
 	if t.idx == nil {
 		return 0
 	}

@@ -12,7 +12,7 @@ func BenchmarkTreeFrame1M(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if tr.Cursor() >= tr.Rows()-1 {
+		if tr.Cursor() >= tr.rowCount()-1 {
 			tr, _ = tr.update(top)
 		}
 		tr, _ = tr.update(down)

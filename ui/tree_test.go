@@ -210,18 +210,18 @@ func TestTreeCollapseExpand(t *testing.T) {
 	v := treeTestParse(t, "*2\r\n*2\r\n:1\r\n:2\r\n*1\r\n:3\r\n")
 	tr := treeTestNew(v, 40, 10)
 	k := tr.common.Keys
-	if got := tr.Rows(); got != 6 {
+	if got := tr.rowCount(); got != 6 {
 		t.Fatalf("rows = %d, want 6 (small replies open fully)", got)
 	}
 	tr = treeTestSend(tr, k.Down, k.Toggle) // collapse [1, 2]
-	if got := tr.Rows(); got != 4 {
+	if got := tr.rowCount(); got != 4 {
 		t.Fatalf("after collapse rows = %d, want 4", got)
 	}
 	if view := tr.View(); !strings.Contains(view, "▸ 1) array[2]") || strings.Contains(view, "(integer) 1") {
 		t.Errorf("collapsed view:\n%s", view)
 	}
 	tr = treeTestSend(tr, k.Toggle)
-	if got := tr.Rows(); got != 6 {
+	if got := tr.rowCount(); got != 6 {
 		t.Fatalf("after expand rows = %d, want 6", got)
 	}
 	tr = treeTestSend(tr, k.Down, k.Left) // on "1) (integer) 1": Left goes to the parent
@@ -229,24 +229,24 @@ func TestTreeCollapseExpand(t *testing.T) {
 		t.Fatalf("Left on a leaf: cursor = %d, want 1", tr.Cursor())
 	}
 	tr = treeTestSend(tr, k.Left) // collapses the parent
-	if tr.Rows() != 4 {
-		t.Fatalf("Left on an open node: rows = %d, want 4", tr.Rows())
+	if tr.rowCount() != 4 {
+		t.Fatalf("Left on an open node: rows = %d, want 4", tr.rowCount())
 	}
 	tr = treeTestSend(tr, k.Right, k.Right) // expand, then step into it
-	if tr.Rows() != 6 || tr.Cursor() != 2 {
-		t.Fatalf("Right, Right: rows %d cursor %d, want 6 and 2", tr.Rows(), tr.Cursor())
+	if tr.rowCount() != 6 || tr.Cursor() != 2 {
+		t.Fatalf("Right, Right: rows %d cursor %d, want 6 and 2", tr.rowCount(), tr.Cursor())
 	}
 	tr = treeTestSend(tr, k.CollapseAll)
-	if tr.Rows() != 3 || tr.Cursor() != 1 {
-		t.Fatalf("collapse all: rows %d cursor %d, want 3 and 1 (the ancestor)", tr.Rows(), tr.Cursor())
+	if tr.rowCount() != 3 || tr.Cursor() != 1 {
+		t.Fatalf("collapse all: rows %d cursor %d, want 3 and 1 (the ancestor)", tr.rowCount(), tr.Cursor())
 	}
 	tr = treeTestSend(tr, k.ExpandAll)
-	if tr.Rows() != 6 || tr.Cursor() != 1 {
-		t.Fatalf("expand all: rows %d cursor %d, want 6 and 1", tr.Rows(), tr.Cursor())
+	if tr.rowCount() != 6 || tr.Cursor() != 1 {
+		t.Fatalf("expand all: rows %d cursor %d, want 6 and 1", tr.rowCount(), tr.Cursor())
 	}
 	tr = treeTestSend(tr, k.Top, k.Toggle)
-	if tr.Rows() != 1 {
-		t.Fatalf("closing the root: rows %d", tr.Rows())
+	if tr.rowCount() != 1 {
+		t.Fatalf("closing the root: rows %d", tr.rowCount())
 	}
 	if view := tr.View(); !strings.Contains(view, "▸ array[2]") {
 		t.Errorf("closed root:\n%s", view)
@@ -259,12 +259,12 @@ func TestTreeRemembersInnerExpansion(t *testing.T) {
 	tr := treeTestNew(v, 40, 10)
 	k := tr.common.Keys
 	tr = treeTestSend(tr, k.Down, k.Down, k.Toggle) // close [1]
-	if tr.Rows() != 3 {
-		t.Fatalf("rows %d", tr.Rows())
+	if tr.rowCount() != 3 {
+		t.Fatalf("rows %d", tr.rowCount())
 	}
 	tr = treeTestSend(tr, k.Up, k.Toggle, k.Toggle) // close and reopen [[1]]
-	if tr.Rows() != 3 {
-		t.Fatalf("inner state lost: rows %d", tr.Rows())
+	if tr.rowCount() != 3 {
+		t.Fatalf("inner state lost: rows %d", tr.rowCount())
 	}
 }
 
@@ -279,8 +279,8 @@ func TestTreeJumpToNestedError(t *testing.T) {
 		{Kind: resp.Error, Str: []byte("ERR deep")},
 	}}}}
 	tr := treeTestNew(&resp.Value{Kind: resp.Array, Elems: elems}, 80, 20)
-	if tr.Rows() != 1501 {
-		t.Fatalf("rows = %d: big replies start with children collapsed", tr.Rows())
+	if tr.rowCount() != 1501 {
+		t.Fatalf("rows = %d: big replies start with children collapsed", tr.rowCount())
 	}
 	if !tr.ShortHelp()[1].Enabled() {
 		t.Fatal("JumpError disabled although the reply has an error")
@@ -344,7 +344,7 @@ func TestTreeCopyValueOSC52(t *testing.T) {
 	v := treeTestParse(t, "*2\r\n:42\r\n$11\r\nhello\x1bworld\r\n")
 	tr := treeTestNew(v, 40, 10)
 	var buf bytes.Buffer
-	tr.SetClipboard(&buf)
+	tr.clip = &buf // where KeyMap.CopyValue writes (os.Stdout by default)
 	k := tr.common.Keys
 	tr = treeTestSend(tr, k.Down, k.Down)
 	_, cmd := tr.update(treeTestPress(k.CopyValue))
@@ -458,8 +458,8 @@ func TestTreeMillionElements(t *testing.T) {
 		t.Errorf("top:\n%s", view)
 	}
 	tr = treeTestSend(tr, k.Toggle, k.Toggle, k.CollapseAll, k.ExpandAll, k.JumpError)
-	if tr.Rows() != 1_000_001 {
-		t.Errorf("rows = %d", tr.Rows())
+	if tr.rowCount() != 1_000_001 {
+		t.Errorf("rows = %d", tr.rowCount())
 	}
 }
 

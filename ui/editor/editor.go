@@ -147,9 +147,6 @@ func (e Model) Filename() string { return e.filename }
 // CursorLine is the 1-based line of the cursor, for the status bar.
 func (e Model) CursorLine() int { return e.cur.line + 1 }
 
-// LineCount is the number of lines (an empty script has one).
-func (e Model) LineCount() int { return e.doc.lineCount() }
-
 // SetErrorLine marks the line (1-based) that the last error names, with a
 // marker in the gutter; 0 clears it.
 func (e *Model) SetErrorLine(n int) {
@@ -158,9 +155,6 @@ func (e *Model) SetErrorLine(n int) {
 	}
 	e.errLine = n
 }
-
-// ErrorLine is the line marked by SetErrorLine, 0 for none.
-func (e Model) ErrorLine() int { return e.errLine }
 
 // SetLintMarks shows lint findings in the gutter (✗ error, ! warning,
 // · info) until the next call; the error marker ▶ of a run wins.
@@ -180,11 +174,6 @@ func (e *Model) GotoLine(n int) {
 	}
 	e.scrollToCursor()
 }
-
-// SetClipboardOutput sets where Copy and Cut write the OSC 52 sequence that
-// sets the system clipboard; the default is os.Stdout. The root passes
-// the program's output if it is not stdout; tests pass a buffer.
-func (e *Model) SetClipboardOutput(w io.Writer) { e.clipOut = w }
 
 // Title is the pane title for the root to draw: file name, short SHA (the
 // name Redis gives the script), shebang flags and [+] when modified, e.g.

@@ -303,7 +303,7 @@ func TestEditorModifiedMarkSaved(t *testing.T) {
 func TestEditorSelectionCopyCutPaste(t *testing.T) {
 	e := newTestEditor(t, "one\ntwo\nthree", 40, 5)
 	var clip bytes.Buffer
-	e.SetClipboardOutput(&clip)
+	e.clipOut = &clip
 	e = press(t, e, "right", "shift+down", "shift+right")
 	if got := e.doc.slice(e.selStart(), e.selEnd()); got != "ne\ntw" {
 		t.Fatalf("selection = %q", got)
@@ -685,8 +685,8 @@ func TestEditorTitle(t *testing.T) {
 	if got := e.Title(); got != "untitled • sha "+redisx.SHA1("return 1")[:7] {
 		t.Fatalf("title = %q", got)
 	}
-	if e.LineCount() != 1 {
-		t.Fatal(e.LineCount())
+	if e.doc.lineCount() != 1 {
+		t.Fatal(e.doc.lineCount())
 	}
 }
 
@@ -765,7 +765,7 @@ func TestEditorRandomKeys(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 2))
 	orig := richLua
 	e := newTestEditor(t, orig, 50, 12)
-	e.SetClipboardOutput(io.Discard)
+	e.clipOut = io.Discard
 	for i := 0; i < 3000; i++ {
 		switch n := rng.IntN(10); {
 		case n < 4:
@@ -784,7 +784,7 @@ func TestEditorRandomKeys(t *testing.T) {
 			t.Fatalf("step %d: cursor %+v anchor %+v outside the text", i, e.cur, e.anchor)
 		}
 		viewLines(t, e)
-		for l := e.top; l < min(e.top+e.textRows(), e.LineCount()); l++ {
+		for l := e.top; l < min(e.top+e.textRows(), e.doc.lineCount()); l++ {
 			if !e.doc.current(l) {
 				t.Fatalf("step %d: line %d drawn with stale tokens", i, l+1)
 			}
@@ -805,7 +805,7 @@ func TestEditorRandomKeys(t *testing.T) {
 	}
 	wantValue(t, e, final)
 	// A fresh lex of the whole text agrees with the incremental one.
-	e.doc.ensure(e.LineCount() - 1)
+	e.doc.ensure(e.doc.lineCount() - 1)
 	fresh := newDoc(e.Value())
 	fresh.ensure(fresh.lineCount() - 1)
 	for i := range fresh.lines {
