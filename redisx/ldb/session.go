@@ -400,9 +400,9 @@ func (s *Session) Wait(ctx context.Context) (Event, error) {
 // the <redis>/<reply> lines of the commands the line called.
 func (s *Session) Step(ctx context.Context) (Event, error) { return s.roundTrip(ctx, nil, "step") }
 
-// Next is the same as Step: the server treats next as an alias of step
+// next is the same as Step: the server treats next as an alias of step
 // (there is no stepping over function calls).
-func (s *Session) Next(ctx context.Context) (Event, error) { return s.roundTrip(ctx, nil, "next") }
+func (s *Session) next(ctx context.Context) (Event, error) { return s.roundTrip(ctx, nil, "next") }
 
 // Continue runs until a breakpoint, a redis.breakpoint() call, the busy
 // threshold (a stop with reason "timeout reached, infinite loop?") or the
@@ -518,9 +518,9 @@ func (s *Session) MaxLen(ctx context.Context, n int) (Event, error) {
 	return s.roundTrip(ctx, nil, "maxlen", strconv.Itoa(n))
 }
 
-// List shows the source around line (0 or less: the current line) with
+// list shows the source around line (0 or less: the current line) with
 // around lines before and after it (negative: the server's default, 5).
-func (s *Session) List(ctx context.Context, line, around int) (Event, error) {
+func (s *Session) list(ctx context.Context, line, around int) (Event, error) {
 	switch {
 	case around >= 0:
 		return s.roundTrip(ctx, nil, "list", strconv.Itoa(max(line, 0)), strconv.Itoa(around))
@@ -530,9 +530,9 @@ func (s *Session) List(ctx context.Context, line, around int) (Event, error) {
 	return s.roundTrip(ctx, nil, "list")
 }
 
-// Whole shows the whole source, with the current line and breakpoints
+// whole shows the whole source, with the current line and breakpoints
 // marked.
-func (s *Session) Whole(ctx context.Context) (Event, error) { return s.roundTrip(ctx, nil, "whole") }
+func (s *Session) whole(ctx context.Context) (Event, error) { return s.roundTrip(ctx, nil, "whole") }
 
 // Trace shows the call stack: "In name:" / "From name:" lines, each
 // followed by its source line.

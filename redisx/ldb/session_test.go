@@ -131,7 +131,7 @@ func TestStepThrough(t *testing.T) {
 			t.Fatalf("source line %q differs from Source()[%d] %q", cur.Text, line-1, s.Source()[line-1])
 		}
 	}
-	ev = must(t)(s.Next(ctx))
+	ev = must(t)(s.next(ctx))
 	wantFinal(t, ev, resp.Integer, "3")
 	if !s.Ended() || s.Line() != 0 {
 		t.Fatalf("after the end: Ended=%v Line=%d", s.Ended(), s.Line())
@@ -503,7 +503,7 @@ func TestFinalReply(t *testing.T) {
 	if got := string(resp.Encode(nil, *ev.Final)); got != want {
 		t.Fatalf("final = %q, want %q", got, want)
 	}
-	for _, call := range []func(context.Context) (Event, error){s.Step, s.Continue, s.Whole, s.Abort} {
+	for _, call := range []func(context.Context) (Event, error){s.Step, s.Continue, s.whole, s.Abort} {
 		if _, err := call(ctx); !errors.Is(err, ErrEnded) {
 			t.Fatalf("call after the end = %v, want ErrEnded", err)
 		}
@@ -768,7 +768,7 @@ func TestListWholeTrace(t *testing.T) {
 		}
 		return n
 	}
-	ev := must(t)(s.Whole(ctx))
+	ev := must(t)(s.whole(ctx))
 	if got := nums(ev); !reflect.DeepEqual(got, []int{1, 2, 3, 4, 5, 6}) {
 		t.Fatalf("whole listed %v", got)
 	}
@@ -780,13 +780,13 @@ func TestListWholeTrace(t *testing.T) {
 			t.Fatalf("whole line %d %q differs from Source %q", i+1, l.Text, s.Source()[i])
 		}
 	}
-	if got := nums(must(t)(s.List(ctx, 0, 1))); !reflect.DeepEqual(got, []int{1, 2, 3}) {
+	if got := nums(must(t)(s.list(ctx, 0, 1))); !reflect.DeepEqual(got, []int{1, 2, 3}) {
 		t.Fatalf("list 0 1 = %v", got)
 	}
-	if got := nums(must(t)(s.List(ctx, 5, 0))); !reflect.DeepEqual(got, []int{5}) {
+	if got := nums(must(t)(s.list(ctx, 5, 0))); !reflect.DeepEqual(got, []int{5}) {
 		t.Fatalf("list 5 0 = %v", got)
 	}
-	if got := nums(must(t)(s.List(ctx, 0, -1))); !reflect.DeepEqual(got, []int{1, 2, 3, 4, 5, 6}) {
+	if got := nums(must(t)(s.list(ctx, 0, -1))); !reflect.DeepEqual(got, []int{1, 2, 3, 4, 5, 6}) {
 		t.Fatalf("list (context 5 around line 2) = %v", got)
 	}
 
