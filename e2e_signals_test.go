@@ -26,8 +26,8 @@ import (
 const slowScript = "local t = redis.call('time') while tonumber(redis.call('time')[1]) < t[1] + 10 do end return 1"
 
 // whenScriptRuns waits until srv runs a script: inside one the server
-// answers nothing (BUSY only after busy-reply-threshold, 5s), so a PING
-// that times out means the script runs. It kills the script when the
+// answers nothing, then BUSY (after busy-reply-threshold), so a PING that
+// fails means the script runs. It kills the script when the
 // test ends, so the next test finds the server free.
 func whenScriptRuns(t *testing.T, srv *sandbox.Server) {
 	t.Helper()
@@ -89,7 +89,9 @@ func TestCLIInterruptKeepsJSON(t *testing.T) {
 		t.Skip("end-to-end")
 	}
 	bin := buildBinary(t)
-	srv := startSandbox(t)
+	// BUSY after 200 ms, not 5 s: the server then takes SCRIPT KILL, so
+	// each subtest frees it at once for the next.
+	srv := startSandbox(t, "lua-time-limit 200")
 	for _, tc := range []struct {
 		sig  syscall.Signal
 		code int
