@@ -24,7 +24,9 @@ type cliEnv struct {
 	opts  envOpts
 	// cfg is the config file (--config FILE, else the default one).
 	cfg config.Config
-	// strategy is --strategy, else the config's, else evalsha-load.
+	// strategy is --strategy, else the config's, else evalsha-load; ""
+	// for a command without --strategy.
+
 	strategy redisx.Strategy
 }
 
@@ -50,15 +52,21 @@ func newEnv(cmd *cobra.Command, f *connFlags, o envOpts) (*cliEnv, error) {
 	if err != nil {
 		return nil, err
 	}
+	e := &cliEnv{cmd: cmd, flags: f, opts: o, cfg: cfg}
+	if cmd.Flags().Lookup("strategy") == nil {
+		// cluster, load: no script is run, so the config's strategy,
+		// even a misspelt one, is none of their business.
+		return e, nil
+	}
 	flag := o.strategy
 	if !cmd.Flags().Changed("strategy") && cfg.Strategy != "" {
 		flag = cfg.Strategy
 	}
-	st, err := redisx.ParseStrategy(cmp.Or(flag, string(redisx.EvalshaLoad)))
-	if err != nil {
+	if e.strategy, err = redisx.ParseStrategy(cmp.Or(flag, string(redisx.EvalshaLoad))); err != nil {
 		return nil, usageErr("--strategy: %v", err)
 	}
-	return &cliEnv{cmd: cmd, flags: f, opts: o, cfg: cfg, strategy: st}, nil
+	return e, nil
+
 }
 
 // connect opens the connection (or starts the sandbox) and says the
