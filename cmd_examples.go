@@ -313,6 +313,7 @@ func (o *examplesOpts) runExample(cmd *cobra.Command, e examples.Example) error 
 	done := sending(conn)
 	res := conn.session.Run(ctx, call, nil)
 	done()
+	markInterrupted(&res, conn.isSandbox())
 	env.record(o.noHist, ui.HistoryEntry(conn.session, conn.label(), call, res))
 	rep := redisx.NewReport(conn.session, call, res)
 	if o.json {
