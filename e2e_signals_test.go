@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -186,7 +187,8 @@ func TestCLIQuitDumpsAndStopsSandbox(t *testing.T) {
 	bin := buildBinary(t)
 	cmd := exec.Command(bin, "run", "--sandbox", "-e", slowScript)
 	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir(), "REDIS_URL=")
-	var out, errb bytes.Buffer
+	var out bytes.Buffer
+	var errb lockedBuffer // read while the process writes to it
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -224,3 +226,22 @@ func TestCLIQuitDumpsAndStopsSandbox(t *testing.T) {
 	}
 }
 
+
+// lockedBuffer is a bytes.Buffer that a test may read while a process
+// started with os/exec writes to it from exec's copying goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
