@@ -360,7 +360,10 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case librariesLoadedMsg:
 		_, cmd := m.fns.Update(msg)
 		return m, cmd
-	case refreshClusterMsg, nodeCacheLoadedMsg, runOnNodeMsg, refreshLibrariesMsg, libraryOpenedMsg, functionPickedMsg, scriptModeMsg, libraryLoadMsg, loadAllMsg, historyLoadedMsg, historyAppendedMsg:
+	case historyLoadedMsg, historyAppendedMsg:
+		_, cmd := m.hist.Update(msg)
+		return m, cmd
+	case refreshClusterMsg, nodeCacheLoadedMsg, runOnNodeMsg, refreshLibrariesMsg, libraryOpenedMsg, functionPickedMsg, scriptModeMsg, libraryLoadMsg, loadAllMsg:
 		return m.updateServer(msg)
 	case debugStartedMsg, debugEventMsg, debugVarsMsg:
 		return m.updateDebugger(msg)

@@ -83,6 +83,18 @@ type rootMsg interface {
 	apply(m Model) (tea.Model, tea.Cmd)
 }
 
+// statusMsg is a pane's word for the status bar (a history file that
+// could not be read), which only the root draws.
+type statusMsg struct {
+	text  string
+	isErr bool
+}
+
+func (s statusMsg) apply(m Model) (tea.Model, tea.Cmd) {
+	m.setStatus(s.text, s.isErr)
+	return m, nil
+}
+
 // deliver is a command that delivers msg.
 func deliver(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 

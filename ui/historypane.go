@@ -87,6 +87,25 @@ var loadKey = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "load 
 
 // update handles keys while the pane has focus.
 func (m HistoryPane) update(msg tea.Msg) (HistoryPane, tea.Cmd) {
+	// Its own results, focused or not: the root only routes them here;
+	// what the user must read goes to the status bar (statusMsg).
+	switch msg := msg.(type) {
+	case historyLoadedMsg:
+		m.SetEntries(msg.entries)
+		switch {
+		case msg.err != nil:
+			return m, deliver(statusMsg{text: "history: " + msg.err.Error(), isErr: true})
+		case len(msg.problems) > 0:
+			return m, deliver(statusMsg{text: fmt.Sprintf("history: skipped %d damaged line(s) (first at line %d)", len(msg.problems), msg.problems[0].Line), isErr: true})
+		}
+		return m, nil
+	case historyAppendedMsg:
+		if msg.err != nil {
+			return m, deliver(statusMsg{text: "history: " + msg.err.Error(), isErr: true})
+		}
+		m.Add(msg.entry)
+		return m, nil
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok || !m.focused {
 		return m, nil

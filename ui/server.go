@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -11,25 +10,10 @@ import (
 
 // updateServer handles what the server-side panes ask of the root and
 // what needs the root's state: the per-node script cache, the node for
-// keyless scripts, a library opened, picked or loaded, history loads.
-// The cluster's topology and the library list go to their panes.
+// keyless scripts, a library opened, picked or loaded. The cluster's
+// topology, the library list and the history's loads go to their panes.
 func (m Model) updateServer(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
-	case historyLoadedMsg:
-		m.hist.SetEntries(msg.entries)
-		if msg.err != nil {
-			m.setStatus("history: "+msg.err.Error(), true)
-		} else if len(msg.problems) > 0 {
-			m.setStatus(fmt.Sprintf("history: skipped %d damaged line(s) (first at line %d)", len(msg.problems), msg.problems[0].Line), true)
-		}
-		return m, nil
-	case historyAppendedMsg:
-		if msg.err != nil {
-			m.setStatus("history: "+msg.err.Error(), true)
-			return m, nil
-		}
-		m.hist.Add(msg.entry)
-		return m, nil
 	case refreshClusterMsg:
 		return m, m.refreshCluster()
 	case nodeCacheLoadedMsg:
