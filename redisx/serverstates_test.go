@@ -16,22 +16,6 @@ import (
 // appUser is the ACL user applications are given: scripts, nothing else.
 const appUser = "app"
 
-func addAppUser(t *testing.T, srv *sandbox.Server, rules ...string) {
-	t.Helper()
-	c := srv.Client()
-	defer c.Close()
-	args := []any{"ACL", "SETUSER", appUser, "reset", "on", ">apppw"}
-	for _, r := range rules {
-		args = append(args, r)
-	}
-	if err := c.Do(context.Background(), args...).Err(); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Do(context.Background(), "ACL", "LOG", "RESET").Err(); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func aclLog(t *testing.T, srv *sandbox.Server) []any {
 	t.Helper()
 	c := srv.Client()
@@ -48,9 +32,9 @@ func aclLog(t *testing.T, srv *sandbox.Server) []any {
 // strategy itself was refused.
 func TestACLUserWithoutPing(t *testing.T) {
 	srv := sandboxtest.StartT(t)
-	addAppUser(t, srv, "-@all", "+evalsha", "+eval", "~rate:*")
+	aclUser(t, srv, "-@all", "+evalsha", "+eval", "~rate:*")
 	for _, proto := range []int{2, 3} {
-		addAppUser(t, srv, "-@all", "+evalsha", "+eval", "~rate:*") // and a clean ACL LOG
+		aclUser(t, srv, "-@all", "+evalsha", "+eval", "~rate:*") // and a clean ACL LOG
 		s, err := Connect(context.Background(), Target{Network: "tcp", Addr: srv.Addr(), Username: appUser, Password: "apppw", Protocol: proto})
 		if err != nil {
 			t.Fatalf("RESP%d: connect: %v", proto, err)
@@ -159,4 +143,10 @@ func freeAddr(t *testing.T) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
+}
+
+// aclUser makes appUser (password apppw) on srv with rules, ACL LOG empty.
+func aclUser(t *testing.T, srv *sandbox.Server, rules ...string) {
+	t.Helper()
+	sandboxtest.ACLUser(t, srv, appUser, "apppw", rules...)
 }

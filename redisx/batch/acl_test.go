@@ -16,24 +16,6 @@ import (
 // appUser is the ACL user applications are given: scripts, nothing else.
 const appUser = "app"
 
-// addAppUser is redisx's test helper of the same name: the user exists
-// on srv with rules, and ACL LOG starts empty.
-func addAppUser(t *testing.T, srv *sandbox.Server, rules ...string) {
-	t.Helper()
-	c := srv.Client()
-	defer c.Close()
-	args := []any{"ACL", "SETUSER", appUser, "reset", "on", ">apppw"}
-	for _, r := range rules {
-		args = append(args, r)
-	}
-	if err := c.Do(context.Background(), args...).Err(); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Do(context.Background(), "ACL", "LOG", "RESET").Err(); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // -c with a user that may not run CLUSTER NODES (nor INFO): the session
 // still knows it is a cluster, and a batch routes by MOVED.
 func TestClusterACLUserBatch(t *testing.T) {
@@ -41,7 +23,7 @@ func TestClusterACLUserBatch(t *testing.T) {
 	defer cancel()
 	cl := sandboxtest.StartClusterT(t)
 	for _, n := range cl.Nodes {
-		addAppUser(t, n, "-@all", "+evalsha", "+eval", "+script|load", "+incr", "~*")
+		aclUser(t, n, "-@all", "+evalsha", "+eval", "+script|load", "+incr", "~*")
 	}
 	s, err := redisx.Connect(ctx, redisx.Target{Network: "tcp", Addr: cl.Nodes[0].Addr(), Username: appUser, Password: "apppw", Cluster: true, Protocol: 2})
 	if err != nil {
@@ -74,4 +56,10 @@ func TestClusterACLUserBatch(t *testing.T) {
 	if res.Error != nil || res.Reply == nil || res.Reply.Kind != resp.Integer {
 		t.Errorf("run: %+v %v", res.Error, res.ClientErr)
 	}
+}
+
+// aclUser makes appUser (password apppw) on srv with rules, ACL LOG empty.
+func aclUser(t *testing.T, srv *sandbox.Server, rules ...string) {
+	t.Helper()
+	sandboxtest.ACLUser(t, srv, appUser, "apppw", rules...)
 }
