@@ -81,14 +81,7 @@ func (s *tmuxSession) format(f string) string {
 func startRescueTUI(t *testing.T, bin string, w, h int) (s *tmuxSession, state string, pid int, servers []int) {
 	t.Helper()
 	dir := t.TempDir()
-	script := filepath.Join(dir, "limit.lua")
-	src, err := os.ReadFile("testdata/example.lua")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(script, src, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	script := copyExample(t, dir)
 	state = filepath.Join(dir, "state")
 	env := []string{"XDG_STATE_HOME=" + state, "XDG_CONFIG_HOME=" + dir + "/config", "TERM=xterm-256color", "REDIS_URL="}
 	s = newTmux(t, w, h, env, bin, "--sandbox", script, "rate:demo", ",", "5", "60")

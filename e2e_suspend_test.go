@@ -41,14 +41,7 @@ func TestTUISuspendAndResume(t *testing.T) {
 
 func suspendAndResume(t *testing.T, bin, shell string) {
 	dir := t.TempDir()
-	script := filepath.Join(dir, "limit.lua")
-	src, err := os.ReadFile("testdata/example.lua")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(script, src, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	script := copyExample(t, dir)
 	s := newTmuxShell(t, 100, 30, "env -i PATH="+os.Getenv("PATH")+" HOME="+dir+" HISTFILE= TERM=xterm-256color PS1='PROMPT$ ' "+shell)
 	s.waitFor("PROMPT$")
 	s.keys("-l", "XDG_STATE_HOME="+dir+"/state REDIS_URL= "+bin+" --sandbox "+script+" rate:demo , 5 60")

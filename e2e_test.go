@@ -99,14 +99,7 @@ func TestTUIEndToEnd(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	dir := t.TempDir()
-	script := filepath.Join(dir, "limit.lua")
-	src, err := os.ReadFile("testdata/example.lua")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(script, src, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	script := copyExample(t, dir)
 	env := []string{"XDG_STATE_HOME=" + dir + "/state", "XDG_CONFIG_HOME=" + dir + "/config", "TERM=xterm-256color", "REDIS_URL="}
 	s := newTmux(t, 130, 40, env, bin, "--sandbox", script, "rate:e2e", ",", "5", "60")
 	s.waitFor("SANDBOX", "limit.lua", "KEYS")
@@ -144,4 +137,19 @@ func TestTUIEndToEnd(t *testing.T) {
 	s.waitFor("unsaved changes")
 	s.keys("y")
 	s.waitFor("EXITED:0")
+}
+
+// copyExample copies testdata/example.lua into dir as limit.lua, the
+// script the end-to-end tests edit, and returns its path.
+func copyExample(t *testing.T, dir string) string {
+	t.Helper()
+	script := filepath.Join(dir, "limit.lua")
+	src, err := os.ReadFile("testdata/example.lua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(script, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return script
 }
