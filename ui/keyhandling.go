@@ -41,13 +41,18 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(km, k.Run):
 		return m.startRun()
-	case key.Matches(km, k.NextPane):
-		m.cycleFocus(1)
+	case key.Matches(km, k.NextPane), key.Matches(km, k.PrevPane):
+		dir := 1
+		if key.Matches(km, k.PrevPane) {
+			dir = -1
+		}
+		m.cycleFocus(dir)
 		m.resize()
-		return m, nil
-	case key.Matches(km, k.PrevPane):
-		m.cycleFocus(-1)
-		m.resize()
+		if m.focus == paneFunctions && m.session != nil {
+			// Reached with tab as with ctrl+b: ask, or it says
+			// "asking FUNCTION LIST…" for ever.
+			return m, librariesCmd(m.session)
+		}
 		return m, nil
 	case key.Matches(km, k.Zoom):
 		m.zoom = !m.zoom

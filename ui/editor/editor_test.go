@@ -55,6 +55,7 @@ var testKeys = map[string]tea.KeyMsg{
 	"ctrl+shift+right": {Type: tea.KeyCtrlShiftRight},
 	"ctrl+shift+end":   {Type: tea.KeyCtrlShiftEnd},
 	"ctrl+u":           {Type: tea.KeyCtrlU},
+	"ctrl+z":           {Type: tea.KeyCtrlZ},
 	"ctrl+y":           {Type: tea.KeyCtrlY},
 	"alt+c":            {Type: tea.KeyRunes, Runes: []rune{'c'}, Alt: true},
 	"ctrl+x":           {Type: tea.KeyCtrlX},
@@ -206,6 +207,16 @@ func TestEditorBackspaceDelete(t *testing.T) {
 	e = press(t, e, "end")
 	e = press(t, e, "ctrl+w")
 	wantValue(t, e, "")
+}
+
+// ctrl+z undoes, as everywhere else (ctrl+u still does).
+func TestEditorCtrlZUndoes(t *testing.T) {
+	e := newTestEditor(t, "", 40, 5)
+	e = typeText(e, "hello")
+	e = press(t, e, "ctrl+z")
+	wantValue(t, e, "")
+	e = press(t, e, "ctrl+y")
+	wantValue(t, e, "hello")
 }
 
 func TestEditorUndoRedoGroups(t *testing.T) {

@@ -62,7 +62,7 @@ func DefaultKeyMap() KeyMap {
 		Backspace:          key.NewBinding(key.WithKeys("backspace"), key.WithHelp("backspace", "delete left")),
 		DeleteForward:      key.NewBinding(key.WithKeys("delete"), key.WithHelp("del", "delete right")),
 		DeleteWordBackward: key.NewBinding(key.WithKeys("ctrl+w", "alt+backspace"), key.WithHelp("ctrl+w", "delete word")),
-		Undo:               key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "undo")),
+		Undo:               key.NewBinding(key.WithKeys("ctrl+z", "ctrl+u"), key.WithHelp("ctrl+z", "undo")),
 		Redo:               key.NewBinding(key.WithKeys("ctrl+y"), key.WithHelp("ctrl+y", "redo")),
 		Copy:               key.NewBinding(key.WithKeys("alt+c"), key.WithHelp("alt+c", "copy")),
 		Paste:              key.NewBinding(key.WithKeys("ctrl+v"), key.WithHelp("ctrl+v", "paste")),
