@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -23,5 +24,28 @@ func TestDeepestRedisReply(t *testing.T) {
 	}
 	if !strings.Contains(out, `{"type":"error","value":"ERR reached lua stack limit"}`) || strings.Contains(out, "luascope-deep") {
 		t.Errorf("json does not hold the whole reply")
+	}
+}
+
+// redis-cli's habit: --eval FILE KEY … , ARG …; -e (--code) stays code.
+func TestEvalFileAsRedisCli(t *testing.T) {
+	srv := startSandbox(t)
+	file := t.TempDir() + "/limit.lua"
+	if err := os.WriteFile(file, []byte("return {KEYS[1], ARGV[1]}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := cli(t, "", "run", "-u", srv.URL(), "-q", "--eval", file, "k", ",", "5")
+	if code != 0 || !strings.Contains(out, `"k"`) || !strings.Contains(out, `"5"`) {
+		t.Errorf("--eval FILE: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, args := range [][]string{{"-e", "return 7"}, {"--code", "return 7"}} {
+		out, errOut, code = cli(t, "", append([]string{"run", "-u", srv.URL(), "-q"}, args...)...)
+		if code != 0 || !strings.Contains(out, "(integer) 7") {
+			t.Errorf("%q: exit %d\n%s%s", args, code, out, errOut)
+		}
+	}
+	_, errOut, code = cli(t, "", "run", "-u", srv.URL(), "--eval", file, "-e", "return 1")
+	if code != exitUsage || !strings.Contains(errOut, "do not go together") {
+		t.Errorf("--eval with -e: exit %d, %q", code, errOut)
 	}
 }

@@ -21,6 +21,7 @@ import (
 type batchOpts struct {
 	conn     *connFlags
 	code     string
+	evalFile string
 	input    string
 	strategy string
 	node     string
@@ -72,7 +73,8 @@ Exit status: 0 every line ok, 1 any line not ok, 2 usage, 3 connection.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args) },
 	}
 	fs := cmd.Flags()
-	fs.StringVarP(&o.code, "eval", "e", "", "the script's code, instead of a FILE")
+	fs.StringVarP(&o.code, "code", "e", "", "the script's code, instead of a FILE")
+	fs.StringVar(&o.evalFile, "eval", "", "FILE, as redis-cli --eval takes it")
 	fs.StringVar(&o.input, "input", "", "the calls, one per line: KEY ... , ARG ... (- for stdin)")
 	fs.BoolVar(&o.ro, "ro", false, "read-only: EVALSHA_RO; the server refuses writes")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print the plan (node per line, crossslot lines) and send nothing")
@@ -105,8 +107,14 @@ func (o *batchOpts) run(cmd *cobra.Command, words []string) error {
 		return err
 	}
 	var script redisx.Script
+	if cmd.Flags().Changed("eval") {
+		if cmd.Flags().Changed("code") {
+			return usageErr("--eval FILE and -e CODE do not go together")
+		}
+		words = append([]string{o.evalFile}, words...)
+	}
 	switch {
-	case cmd.Flags().Changed("eval"): // -e '' is an empty script, which Redis runs
+	case cmd.Flags().Changed("code"): // -e '' is an empty script, which Redis runs
 		if len(words) > 0 {
 			return usageErr("batch takes keys and arguments from --input, not the command line (got %q)", words[0])
 		}

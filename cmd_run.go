@@ -18,6 +18,7 @@ type runOpts struct {
 	strategy string
 	ro       bool
 	code     string
+	evalFile string
 	function string
 	library  string
 	node     string
@@ -58,7 +59,8 @@ Exit status: 0 a reply, 1 an error reply, 2 usage, 3 connection.`,
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print only the reply")
 	fs.StringVar(&o.strategy, "strategy", string(redisx.EvalshaLoad), "evalsha-load, evalsha-eval, eval or load-first")
 	fs.BoolVar(&o.ro, "ro", false, "read-only: EVAL_RO / EVALSHA_RO / FCALL_RO; the server refuses writes")
-	fs.StringVarP(&o.code, "eval", "e", "", "the script's code, instead of a FILE")
+	fs.StringVarP(&o.code, "code", "e", "", "the script's code, instead of a FILE")
+	fs.StringVar(&o.evalFile, "eval", "", "FILE, as redis-cli --eval takes it: luascope run --eval FILE KEY … , ARG …")
 	fs.StringVar(&o.function, "function", "", "call this Redis Function with FCALL instead of running a script")
 	fs.StringVar(&o.library, "library", "", "with --function: FUNCTION LOAD REPLACE this library file first")
 	fs.StringVar(&o.node, "node", "", "run on this node (host:port), e.g. a keyless script in a cluster")
@@ -96,7 +98,15 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 	call = redisx.Call{Strategy: env.strategy, ReadOnly: o.ro, Function: o.function, Node: o.node, Explain: o.explain, Effects: o.effects}
 	// -e '' is a script, an empty one, which Redis runs (it returns nil):
 	// only no -e at all means no script was given.
-	hasCode := cmd.Flags().Changed("eval")
+	hasCode := cmd.Flags().Changed("code")
+	if cmd.Flags().Changed("eval") {
+		// redis-cli's habit: --eval names the FILE; the words are its keys
+		// and args.
+		if hasCode || o.function != "" {
+			return usageErr("--eval FILE and -e CODE (or --function) do not go together")
+		}
+		words = append([]string{o.evalFile}, words...)
+	}
 	switch {
 	case o.function != "":
 		if hasCode {

@@ -226,7 +226,6 @@ func TestCLIQuitDumpsAndStopsSandbox(t *testing.T) {
 	}
 }
 
-
 // lockedBuffer is a bytes.Buffer that a test may read while a process
 // started with os/exec writes to it from exec's copying goroutine.
 type lockedBuffer struct {

@@ -133,4 +133,3 @@ func newTmuxShell(t *testing.T, w, h int, shell string) *tmuxSession {
 	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
 	return s
 }
-

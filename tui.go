@@ -34,7 +34,8 @@ type tuiOpts struct {
 	explain   bool
 	noExplain bool
 	example   string
-	debug     bool // luascope debug: open in the debugger
+	evalFile  string // --eval FILE: redis-cli's spelling of the FILE word
+	debug     bool   // luascope debug: open in the debugger
 }
 
 func (o *tuiOpts) register(fs *pflag.FlagSet) {
@@ -45,6 +46,7 @@ func (o *tuiOpts) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.noHistory, "no-history", false, "do not record runs in the history file")
 	fs.StringVar(&o.debugLog, "debug-log", "", "write every round trip (passwords masked) and the client's log to this file (never the terminal)")
 	fs.BoolVar(&o.explain, "explain", false, "start in explain mode (on by default in the sandbox)")
+	fs.StringVar(&o.evalFile, "eval", "", "FILE, as redis-cli --eval takes it: luascope --eval FILE KEY … , ARG …")
 	fs.StringVar(&o.example, "example", "", "open an example from the gallery (see 'luascope examples'), with its keys and args; its setup runs first on a sandbox, after a yes on another server, never on production or read-only")
 	fs.BoolVar(&o.noExplain, "no-explain", false, "start with explain mode off, also in the sandbox")
 }
@@ -54,6 +56,9 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	words, err := checkDataWords(cmd, words)
 	if err != nil {
 		return err
+	}
+	if o.evalFile != "" {
+		words = append([]string{o.evalFile}, words...)
 	}
 	// The connection's notice goes to the status bar, not to stderr,
 	// which the UI covers.
