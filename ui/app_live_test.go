@@ -197,7 +197,7 @@ func TestLiveSaveAndOpen(t *testing.T) {
 	a.key(tea.KeyCtrlS)
 	a.waitFor("saved " + path)
 	b, err := os.ReadFile(path)
-	if err != nil || string(b) != "return redis.call('incr', KEYS[1])" {
+	if err != nil || string(b) != "return redis.call('incr', KEYS[1])\n" { // a new file ends its last line
 		t.Fatalf("saved %q %v", b, err)
 	}
 	other := filepath.Join(dir, "other.lua")

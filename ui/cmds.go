@@ -3,7 +3,9 @@ package ui
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -203,6 +205,11 @@ func saveFileCmd(path, src string, mod time.Time, force bool) tea.Cmd {
 			case err == nil && !st.ModTime().Equal(mod):
 				return fileSavedMsg{path: path, conflict: path + " changed on disk since luascope read it (another program wrote it). Overwrite those changes?"}
 			}
+		}
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && src != "" && !strings.HasSuffix(src, "\n") {
+			// A new file ends its last line, as editors and POSIX tools
+			// expect; a file that exists keeps the ending it has.
+			src += "\n"
 		}
 		msg := fileSavedMsg{path: path, err: writeFileAtomic(path, src)}
 		if st, err := os.Stat(path); err == nil {
