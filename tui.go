@@ -10,6 +10,8 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -176,6 +178,7 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	// SIGQUIT, whose stack dump would land in the raw terminal. SIGTSTP
 	// suspends the program the way Bubble Tea's Suspend does (tuiSuspend).
 	suspend := newTUISuspend()
+	lipgloss.SetColorProfile(noColorProfile(os.Getenv, lipgloss.ColorProfile()))
 	p := tea.NewProgram(model, tea.WithAltScreen(), tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()), tea.WithoutSignalHandler(), tea.WithFilter(suspend.filter))
 	sigs := &tuiSignals{kill: p.Kill, rescue: rescue, sandboxed: conn.sandbox != nil || conn.cluster != nil, debugLog: debugLog}
 	signalTaker.Store(sigs)
@@ -227,4 +230,17 @@ func (f *connFlags) applyNamed(fs *pflag.FlagSet, nc config.Connection) error {
 		f.cluster = true
 	}
 	return nil
+}
+
+// noColorProfile keeps attributes under NO_COLOR. termenv answers
+// NO_COLOR with its Ascii profile, which drops every attribute as well,
+// and without reverse, bold and underline the cursor, the selection, the
+// focused pane and the selected row vanish. NO_COLOR means no colour:
+// the mono theme (which FromEnv picks for it) sets none, so the ANSI
+// profile draws only its attributes.
+func noColorProfile(getenv func(string) string, p termenv.Profile) termenv.Profile {
+	if getenv(themes.NoColorEnv) != "" && p == termenv.Ascii && getenv("TERM") != "dumb" {
+		return termenv.ANSI
+	}
+	return p
 }
