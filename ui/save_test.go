@@ -3,8 +3,11 @@ package ui
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"luascope/ui/editor"
 )
 
 // A new file ends its last line; a file that exists keeps its ending.
@@ -22,5 +25,14 @@ func TestSaveNewFileEndsWithNewline(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(p); string(b) != "return 2" {
 		t.Errorf("existing file: %q", b)
+	}
+}
+
+// A copy says what it sent: OSC 52 gets no answer from the terminal.
+func TestCopySaysWhatItSent(t *testing.T) {
+	m := offlineModel(t, "return 1", nil, nil)
+	mm, _ := m.Update(editor.ClipboardWrittenMsg{Bytes: 8})
+	if got := mm.(Model).status; !strings.Contains(got, "copied 8 bytes") {
+		t.Errorf("status %q", got)
 	}
 }

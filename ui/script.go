@@ -84,6 +84,10 @@ func (m Model) updateScript(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case editor.ClipboardWrittenMsg:
 		if msg.Err != nil {
 			m.setStatus("copy: "+msg.Err.Error(), true)
+		} else {
+			// OSC 52 has no answer: say what was sent, and what the terminal
+			// must allow for it to arrive.
+			m.setStatus(fmt.Sprintf("copied %d bytes to the clipboard (OSC 52: the terminal must allow it)", msg.Bytes), false)
 		}
 		return m, nil
 	case exampleLoadedMsg:

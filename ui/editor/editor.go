@@ -226,13 +226,16 @@ func (e Model) Focused() bool { return e.focused }
 
 // ClipboardWrittenMsg reports the OSC 52 write of a copy; Err is for the
 // root's status bar (a closed terminal, say).
-type ClipboardWrittenMsg struct{ Err error }
+type ClipboardWrittenMsg struct {
+	Err   error
+	Bytes int // how much was copied, for the status line
+}
 
 // copyToClipboardCmd writes text to the terminal's clipboard with OSC 52.
 // It captures only the writer and the text, never the model, and runs as
 // a command so that Update stays free of I/O.
 func copyToClipboardCmd(w io.Writer, text string) tea.Cmd {
-	return func() tea.Msg { return ClipboardWrittenMsg{Err: WriteClipboard(w, text)} }
+	return func() tea.Msg { return ClipboardWrittenMsg{Err: WriteClipboard(w, text), Bytes: len(text)} }
 }
 
 // WriteClipboard writes text to w as an OSC 52 "set clipboard" sequence:
