@@ -19,7 +19,10 @@ type (
 		err  error
 	}
 	// libraryOpenedMsg asks the root to put a library's code in the editor.
-	libraryOpenedMsg struct{ lib redisx.Library }
+	libraryOpenedMsg struct {
+		lib       redisx.Library
+		confirmed bool // the user agreed to drop unsaved edits
+	}
 	// functionPickedMsg asks the root to call this function on ctrl+r.
 	functionPickedMsg struct {
 		name  string

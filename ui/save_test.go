@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
+	"luascope/redisx"
 	"luascope/ui/editor"
 )
 
@@ -34,5 +37,25 @@ func TestCopySaysWhatItSent(t *testing.T) {
 	mm, _ := m.Update(editor.ClipboardWrittenMsg{Bytes: 8})
 	if got := mm.(Model).status; !strings.Contains(got, "copied 8 bytes") {
 		t.Errorf("status %q", got)
+	}
+}
+
+// Opening a library over unsaved edits asks, as a file or a history run
+// does, instead of refusing.
+func TestOpenLibraryAsksOverUnsavedEdits(t *testing.T) {
+	m := offlineModel(t, "return 1", nil, nil)
+	m, _ = guardKey(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")}) // an edit
+	if !m.editor.Modified() {
+		t.Skip("the editor is not focused at start: nothing typed")
+	}
+	mm, _ := m.Update(libraryOpenedMsg{lib: redisx.Library{Name: "mylib", Code: "#!lua name=mylib\n"}})
+	m = mm.(Model)
+	if m.overlays.top() == nil || m.editor.Value() == "#!lua name=mylib\n" {
+		t.Fatal("no question asked, or the edits were dropped")
+	}
+	m, cmd := guardKey(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
+	m = runCmds(t, m, cmd, 2)
+	if m.editor.Value() != "#!lua name=mylib\n" {
+		t.Errorf("after yes the editor holds %q", m.editor.Value())
 	}
 }

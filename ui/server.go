@@ -42,8 +42,10 @@ func (m Model) updateServer(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, librariesCmd(m.session)
 	case libraryOpenedMsg:
-		if m.editor.Modified() {
-			m.setStatus("the script has unsaved changes: save (ctrl+s) or undo them before opening a library", true)
+		if m.editor.Modified() && !msg.confirmed {
+			// Asked, as opening a file or a history run asks.
+			msg.confirmed = true
+			m.overlays.push(newConfirm("Discard changes?", "The script has unsaved changes. Replace it with library "+sanitize(msg.lib.Name)+"?", deliver(msg)))
 			return m, nil
 		}
 		m.editor.SetValue(msg.lib.Code)
