@@ -31,6 +31,8 @@ var (
 	dbgLeave    = key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", "leave the debugger"))
 	// debugKey opens the debugger from anywhere.
 	debugKey = key.NewBinding(key.WithKeys("f9"), key.WithHelp("F9", "debug the script (LDB)"))
+	// debugSyncKey debugs in SYNC mode (writes kept), after a typed yes.
+	debugSyncKey = key.NewBinding(key.WithKeys("alt+f9"), key.WithHelp("alt+F9", "debug in SYNC mode (asks)"))
 )
 
 // Messages of the debugger.

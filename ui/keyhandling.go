@@ -72,8 +72,8 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, saveFileCmd(m.editor.Filename(), m.editor.Value(), m.fileMod, false)
 	case key.Matches(km, k.ExternalEdit):
 		return m, externalEditCmd(m.editor.Value())
-	case key.Matches(km, debugKey), km.String() == "alt+f9":
-		sync := km.String() == "alt+f9"
+	case key.Matches(km, debugKey), key.Matches(km, debugSyncKey):
+		sync := key.Matches(km, debugSyncKey)
 		if m.session == nil || m.running {
 			m.setStatus("the debugger needs a connection and no run in progress", true)
 			return m, nil

@@ -216,7 +216,7 @@ func (m Model) helpView(scroll int) string {
 		title string
 		b     []key.Binding
 	}{
-		{"Global", []key.Binding{k.Run, k.NextPane, k.PrevPane, k.Zoom, k.Help, k.Quit, k.History, k.Cluster, k.Functions, k.Explain, k.Batch, galleryKey, debugKey, k.Theme}},
+		{"Global", []key.Binding{k.Run, k.NextPane, k.PrevPane, k.Zoom, k.Help, k.Quit, k.History, k.Cluster, k.Functions, k.Explain, k.Batch, galleryKey, debugKey, debugSyncKey, k.Theme}},
 		{"Script & server", []key.Binding{k.Open, k.Save, k.ExternalEdit, k.Strategy, k.Protocol, k.ReadOnly, k.Stop, k.CacheCheck, k.CacheLoad, k.CacheFlush}},
 		{m.focus.String() + " pane", flatten(m.pane(m.focus).FullHelp())},
 	}
@@ -226,12 +226,21 @@ func (m Model) helpView(scroll int) string {
 	colW := 0
 	for _, g := range groups {
 		lines := []string{m.st.helpSection.Render(g.title)}
+		// Keys padded to the group's widest (by cells: ←, ↑ are one), so
+		// the descriptions line up whatever the key's length.
+		keyW := 0
+		for _, b := range g.b {
+			if b.Enabled() {
+				keyW = max(keyW, ansi.StringWidth(b.Help().Key))
+			}
+		}
 		for _, b := range g.b {
 			if !b.Enabled() {
 				continue
 			}
 			h := b.Help()
-			line := m.st.helpKey.Render(fmt.Sprintf("%-11s", h.Key)) + " " + m.st.helpDesc.Render(h.Desc)
+			pad := strings.Repeat(" ", keyW-ansi.StringWidth(h.Key))
+			line := m.st.helpKey.Render(h.Key+pad) + " " + m.st.helpDesc.Render(h.Desc)
 			colW = max(colW, ansi.StringWidth(line))
 			lines = append(lines, line)
 		}
