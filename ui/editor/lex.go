@@ -190,14 +190,7 @@ func (lx *lexer) ws(i int, st *lexState) (int, bool) {
 		lx.emit(len(s), tokCommentSingle)
 		return len(s), true
 	}
-	j := i
-	for j < len(s) {
-		r, size := utf8.DecodeRuneInString(s[j:])
-		if !isSpace(r) {
-			break
-		}
-		j += size
-	}
+	j := spaceEnd(s, i)
 	if j > i {
 		lx.emit(j, tokText)
 		return j, true
@@ -319,14 +312,7 @@ func (lx *lexer) str(i int, st lexState) (int, lexState) {
 	if st.level == zSkip {
 		// The \z of the line above skips this line's indentation too.
 		st.level = 0
-		j := i
-		for j < len(s) {
-			r, size := utf8.DecodeRuneInString(s[j:])
-			if !isSpace(r) {
-				break
-			}
-			j += size
-		}
+		j := spaceEnd(s, i)
 		if j > i {
 			lx.emit(j, tokStringEscape)
 			i = j
@@ -472,14 +458,7 @@ func escape(s string, i int) (int, bool) {
 		// [\r\n]{1,2}: a CRLF line ending after the backslash.
 		return i + 2, i+2 >= len(s)
 	case c == 'z':
-		j := i + 2
-		for j < len(s) {
-			r, size := utf8.DecodeRuneInString(s[j:])
-			if !isSpace(r) {
-				break
-			}
-			j += size
-		}
+		j := spaceEnd(s, i+2)
 		return j, j >= len(s)
 	case c == 'x':
 		if i+3 < len(s) && isHex(s[i+2]) && isHex(s[i+3]) {
@@ -588,4 +567,16 @@ func isOperator(c byte) bool {
 		return true
 	}
 	return false
+}
+
+// spaceEnd is the index after the run of white space starting at i.
+func spaceEnd(s string, i int) int {
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isSpace(r) {
+			break
+		}
+		i += size
+	}
+	return i
 }
