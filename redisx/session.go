@@ -244,7 +244,7 @@ const DefaultHandshakeTimeout = 5 * time.Second
 
 // ErrHandshakeTimeout is wrapped by the error of a handshake that got no
 // answer in time; the error also matches the underlying timeout.
-var ErrHandshakeTimeout = errors.New("timed out during the handshake")
+var ErrHandshakeTimeout = classify.ErrHandshakeTimeout
 
 // valkeyCompatVersion is the version Valkey puts in HELLO for clients
 // that check Redis versions; INFO tells the two apart.

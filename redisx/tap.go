@@ -29,24 +29,13 @@ type tap struct {
 // syscall.Conn, so go-redis's pool health check does not peek at the raw
 // socket behind the tap's back.
 type tapConn struct {
-	net.Conn
-	t *tap
-	g *resp.Guard
+	guardConn // the guard checks the bytes before the tap keeps them
+	t         *tap
 }
 
 func (c *tapConn) Read(p []byte) (int, error) {
-	if err := c.g.Err(); err != nil {
-		// Sticky: go-redis peeks, gets the error once from bufio, and
-		// reads again; a second real read would wait for ever.
-		return 0, err
-	}
-	n, err := c.Conn.Read(p)
+	n, err := c.guardConn.Read(p)
 	if n > 0 {
-		if gerr := c.g.Feed(p[:n]); gerr != nil {
-			// go-redis must not see a header that lies about its size:
-			// it would allocate for the lie and die of it.
-			return 0, gerr
-		}
 		c.t.mu.Lock()
 		if c.t.armed {
 			c.t.buf = append(c.t.buf, p[:n]...)
@@ -95,7 +84,7 @@ func (h tapHook) DialHook(next redis.DialHook) redis.DialHook {
 		h.t.local = conn.LocalAddr().String()
 		h.t.dials++
 		h.t.mu.Unlock()
-		return &tapConn{Conn: conn, t: h.t, g: resp.NewGuard(resp.DefaultLimits)}, nil
+		return &tapConn{guardConn: guardConn{Conn: conn, g: resp.NewGuard(resp.DefaultLimits)}, t: h.t}, nil
 	}
 }
 
@@ -115,11 +104,15 @@ type guardConn struct {
 
 func (c *guardConn) Read(p []byte) (int, error) {
 	if err := c.g.Err(); err != nil {
-		return 0, err // sticky, as in tapConn.Read
+		// Sticky: go-redis peeks, gets the error once from bufio, and
+		// reads again; a second real read would wait for ever.
+		return 0, err
 	}
 	n, err := c.Conn.Read(p)
 	if n > 0 {
 		if gerr := c.g.Feed(p[:n]); gerr != nil {
+			// go-redis must not see a header that lies about its size:
+			// it would allocate for the lie and die of it.
 			return 0, gerr
 		}
 	}

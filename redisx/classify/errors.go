@@ -16,6 +16,11 @@ import (
 	"luascope/redisx/resp"
 )
 
+// ErrHandshakeTimeout is wrapped by a connection's handshake that got no
+// answer in time (redisx.ErrHandshakeTimeout is this error). It lives here
+// so that its hint (nothing was sent) follows the error, not its wording.
+var ErrHandshakeTimeout = errors.New("timed out during the handshake")
+
 // ClassifyError classifies an error returned by go-redis (or wrapped
 // around one). A reply error (redis.Error) is classified by its text, as
 // Classify does; timeouts (net.Error with Timeout(), os.ErrDeadlineExceeded,
@@ -41,7 +46,7 @@ func ClassifyError(err error) Classification {
 		return finish(Classification{Class: cls, Source: SourceClient, Message: msg}, "")
 	}
 	if isTimeout(err) {
-		if strings.Contains(msg, "during the handshake") {
+		if errors.Is(err, ErrHandshakeTimeout) {
 			// Nothing was sent yet: the generic timeout hint (the script may
 			// still run) would mislead.
 			return finish(Classification{Class: Timeout, Source: SourceClient, Message: msg}, "handshake")
