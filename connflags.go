@@ -324,7 +324,11 @@ type secretArg struct {
 // keys, args, a script — is the user's data and must reach Redis byte
 // for byte, so it is never touched, whatever it looks like.
 func secretArgs(args []string, fs *pflag.FlagSet, stopAtWords bool) []secretArg {
-	names := commandNames()
+	var names map[string]bool
+	if stopAtWords {
+		names = commandNames()
+	}
+	seenCmd := false // pflag meets the command's name once, before its words
 	var out []secretArg
 	take := func(fl *pflag.Flag, v string) {
 		switch fl.Name {
@@ -340,9 +344,10 @@ func secretArgs(args []string, fs *pflag.FlagSet, stopAtWords bool) []secretArg 
 			break
 		}
 		if len(a) < 2 || a[0] != '-' {
-			if stopAtWords && !names[a] {
+			if stopAtWords && (seenCmd || !names[a]) {
 				break // the script's words: data from here on
 			}
+			seenCmd = true
 			continue // a command's name, or a word pflag intersperses with flags
 		}
 		if a[1] == '-' {
@@ -423,7 +428,7 @@ type connection struct {
 
 // label is the connection's badge: "sandbox" for a private server.
 func (c *connection) label() string {
-	if c.sandbox != nil || c.cluster != nil {
+	if c.isSandbox() {
 		return "sandbox"
 	}
 	return c.session.Target().Label

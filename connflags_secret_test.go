@@ -57,6 +57,10 @@ func TestSecretArgs(t *testing.T) {
 		{[]string{"run", "f.lua", "-amyarg", ",", "-a", "x"}, nil},
 		{[]string{"run", "-e", "return 1", "k", "-a", "x"}, nil},
 		{[]string{"-a", "PW", "run", "f.lua"}, []string{"PW"}},
+		// A FILE or key named like a command is data too: only the first
+		// such word is the command.
+		{[]string{"run", "load", "-amyarg"}, nil},
+		{[]string{"run", "-e", "return 1", "batch", "-akey"}, nil},
 	}
 	if !wordsAreData(fs) {
 		t.Fatal("run's words are not marked as data")
@@ -80,10 +84,15 @@ func TestSecretArgs(t *testing.T) {
 // are sent byte for byte (the scrubber used to rewrite them in argv).
 func TestArgsReachRedisAsTyped(t *testing.T) {
 	srv := startSandbox(t)
-	out, errOut, code := cli(t, "", "run", "-u", srv.URL(), "-e", "return {KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4]}",
+	// A process of its own: the scrubber rewrites that process's argv,
+	// which cli() (the test binary's own realMain) would never touch.
+	cmd := exec.Command(os.Args[0], "run", "-u", srv.URL(), "-e", "return {KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4]}",
 		"--", "-amyarg", ",", "-a", "secretvalue", "--pass=hunter2", "redis://:tok@h")
-	if code != 0 {
-		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	cmd.Env = append(os.Environ(), "LUASCOPE_AS_MAIN=1")
+	b, err := cmd.CombinedOutput()
+	out := string(b)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
 	}
 	for _, want := range []string{`"-amyarg"`, `"-a"`, `"secretvalue"`, `"--pass=hunter2"`, `"redis://:tok@h"`} {
 		if !strings.Contains(out, want) {

@@ -40,7 +40,7 @@ func sendingWith(c *connection, cancel, waiting func()) (done func()) {
 		call.close = func() { _ = c.session.Close() }
 	}
 	current.Store(call)
-	counted := c.sandbox == nil && c.cluster == nil
+	counted := !c.isSandbox()
 	if counted {
 		inFlight.Add(1)
 	}

@@ -180,7 +180,7 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	suspend := newTUISuspend()
 	lipgloss.SetColorProfile(noColorProfile(os.Getenv, lipgloss.ColorProfile()))
 	p := tea.NewProgram(model, tea.WithAltScreen(), tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()), tea.WithoutSignalHandler(), tea.WithFilter(suspend.filter))
-	sigs := &tuiSignals{kill: p.Kill, rescue: rescue, sandboxed: conn.sandbox != nil || conn.cluster != nil, debugLog: debugLog}
+	sigs := &tuiSignals{kill: p.Kill, rescue: rescue, sandboxed: conn.isSandbox(), debugLog: debugLog}
 	signalTaker.Store(sigs)
 	defer signalTaker.Store(nil)
 	stopSuspend := suspend.start(p.Send)
