@@ -2,6 +2,7 @@ package resp
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -38,13 +39,28 @@ func TestWriteJSONDeepValue(t *testing.T) {
 }
 
 // A reply cannot forge a placeholder: only this process's nonce counts.
+// The fake is the key the deep value in the same document would get
+// were there no nonce, so without it the bulk would be replaced.
 func TestSpliceNotForgeable(t *testing.T) {
-	fake := "\x00luascope-deep-000000000000000000000000-1"
-	var buf bytes.Buffer
-	if err := WriteJSON(&buf, Value{Kind: Bulk, Str: []byte(fake)}); err != nil {
+	deep, _, err := Parse([]byte(strings.Repeat("*1\r\n", spliceDepth) + ":1\r\n"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), `luascope-deep-000000000000000000000000-1`) {
-		t.Errorf("the bulk's text was replaced: %s", buf.String())
+	direct, err := appendJSON(nil, &deep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := "\x00luascope-deep-" + strconv.FormatUint(spliceSeq.Load()+1, 10)
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, []Value{{Kind: Bulk, Str: []byte(fake)}, deep}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if n := strings.Count(out, string(direct)); n != 1 {
+		t.Errorf("the deep value is in the output %d times, want once", n)
+	}
+	bulk := `{"type":"bulk","value":"\u0000luascope-deep-` + strconv.FormatUint(spliceSeq.Load(), 10) + `"}`
+	if !strings.HasPrefix(out, "["+bulk+",") || strings.Count(out, "luascope-deep-") != 1 {
+		t.Errorf("the bulk's text was replaced, or a placeholder left: %.120s … %.80s", out, out[max(0, len(out)-80):])
 	}
 }
