@@ -22,11 +22,3 @@ func lockFile(f *os.File, exclusive bool) error {
 		}
 	}
 }
-
-// openFile is os.OpenFile with the history file's mode; Windows needs
-// more (see lock_windows.go).
-func openFile(path string, flag int) (*os.File, error) { return os.OpenFile(path, flag, 0o600) }
-
-// replaceFile renames tmp over path: rename(2) may replace a file that
-// other processes hold open and locked, and they notice in openLocked.
-func replaceFile(tmp, path string) error { return os.Rename(tmp, path) }

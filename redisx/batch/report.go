@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -258,14 +257,9 @@ func (r Result) Text() string {
 func fmtDur(d time.Duration) string { return redisx.FormatMicros(d.Microseconds()) }
 
 // GroupDigits writes n with thousands separators (1,234,567): counts in
-// batch reports are read at a glance.
-func GroupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+// GroupDigits writes n with thousands separators (resp.GroupDigits), kept
+// here for the batch's callers.
+func GroupDigits(n int64) string { return resp.GroupDigits(n) }
 
 func plural(n int) string {
 	if n == 1 {

@@ -138,7 +138,7 @@ func (g *Guard) header() error {
 	switch t {
 	case '$', '=', '!':
 		if n > g.lim.MaxBulk {
-			return g.fail("a string of " + group(n) + " bytes announced, more than the " + size(g.lim.MaxBulk) + " luascope accepts")
+			return g.fail("a string of " + GroupDigits(n) + " bytes announced, more than the " + size(g.lim.MaxBulk) + " luascope accepts")
 		}
 		g.skip = n + 2
 		return nil
@@ -157,7 +157,7 @@ func (g *Guard) header() error {
 		return nil
 	}
 	if len(g.stack) >= g.lim.MaxDepth {
-		return g.fail("nesting deeper than " + group(int64(g.lim.MaxDepth)) + " levels (Redis's deepest reply is about 8,000)")
+		return g.fail("nesting deeper than " + GroupDigits(int64(g.lim.MaxDepth)) + " levels (Redis's deepest reply is about 8,000)")
 	}
 	if n > g.lim.MaxOutstanding-g.outstanding {
 		return g.tooMany(n)
@@ -168,7 +168,7 @@ func (g *Guard) header() error {
 }
 
 func (g *Guard) tooMany(n int64) error {
-	return g.fail("an aggregate of " + group(n) + " elements announced, more than the " + group(g.lim.MaxOutstanding) + " luascope accepts")
+	return g.fail("an aggregate of " + GroupDigits(n) + " elements announced, more than the " + GroupDigits(g.lim.MaxOutstanding) + " luascope accepts")
 }
 
 // done records that one value ended, closing the aggregates it completes.
@@ -213,17 +213,14 @@ func hasLength(t byte) bool {
 	return false
 }
 
-// group writes n with thousands separators: 999,999,999,999.
-func group(n int64) string {
+// GroupDigits writes n with thousands separators, 1234567 as 1,234,567:
+// counts a person reads (the guard's limits, batch progress and reports).
+func GroupDigits(n int64) string {
 	s := strconv.FormatInt(n, 10)
-	var b []byte
-	for i, c := range []byte(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b = append(b, ',')
-		}
-		b = append(b, c)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
 	}
-	return string(b)
+	return s
 }
 
 // size writes a power-of-two byte count the way people say it.
@@ -234,5 +231,5 @@ func size(n int64) string {
 	case n >= 1<<20 && n%(1<<20) == 0:
 		return strconv.FormatInt(n>>20, 10) + " MiB"
 	}
-	return group(n) + " bytes"
+	return GroupDigits(n) + " bytes"
 }
