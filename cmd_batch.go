@@ -107,11 +107,8 @@ func (o *batchOpts) run(cmd *cobra.Command, words []string) error {
 		return err
 	}
 	var script redisx.Script
-	if cmd.Flags().Changed("eval") {
-		if cmd.Flags().Changed("code") {
-			return usageErr("--eval FILE and -e CODE do not go together")
-		}
-		words = append([]string{o.evalFile}, words...)
+	if words, err = evalFileWords(cmd, o.evalFile, words, false); err != nil {
+		return err
 	}
 	switch {
 	case cmd.Flags().Changed("code"): // -e '' is an empty script, which Redis runs

@@ -99,13 +99,8 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 	// -e '' is a script, an empty one, which Redis runs (it returns nil):
 	// only no -e at all means no script was given.
 	hasCode := cmd.Flags().Changed("code")
-	if cmd.Flags().Changed("eval") {
-		// redis-cli's habit: --eval names the FILE; the words are its keys
-		// and args.
-		if hasCode || o.function != "" {
-			return usageErr("--eval FILE and -e CODE (or --function) do not go together")
-		}
-		words = append([]string{o.evalFile}, words...)
+	if words, err = evalFileWords(cmd, o.evalFile, words, o.function != ""); err != nil {
+		return err
 	}
 	switch {
 	case o.function != "":

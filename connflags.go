@@ -546,3 +546,16 @@ func answers(addr string) bool {
 }
 
 var errNoScript = errors.New("no script: give a FILE, -e CODE or --function NAME")
+
+// evalFileWords takes redis-cli's habit: --eval names the FILE, and the
+// words are its keys and args, so the file goes first among the words.
+// It does not go with -e CODE, nor with a --function (function).
+func evalFileWords(cmd *cobra.Command, file string, words []string, function bool) ([]string, error) {
+	if !cmd.Flags().Changed("eval") {
+		return words, nil
+	}
+	if cmd.Flags().Changed("code") || function {
+		return nil, usageErr("--eval FILE and -e CODE (or --function) do not go together")
+	}
+	return append([]string{file}, words...), nil
+}

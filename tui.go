@@ -59,8 +59,8 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	if err != nil {
 		return err
 	}
-	if o.evalFile != "" {
-		words = append([]string{o.evalFile}, words...)
+	if words, err = evalFileWords(cmd, o.evalFile, words, false); err != nil {
+		return err
 	}
 	// The connection's notice goes to the status bar, not to stderr,
 	// which the UI covers.
