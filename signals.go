@@ -203,16 +203,7 @@ func holdIfQuitting() {
 // price: raise SIGQUIT with the CLI idle for one.
 func quitWithDump(stderr io.Writer) {
 	quitting.Store(true)
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) || len(buf) >= 64<<20 {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	fmt.Fprintf(stderr, "SIGQUIT: quit\n\n%s\n", buf)
+	fmt.Fprintf(stderr, "SIGQUIT: quit\n\n%s\n", allStacks())
 	sandbox.StopAll()
 	os.Exit(2)
 }
@@ -260,9 +251,7 @@ func (t *tuiSignals) take(sig os.Signal) {
 	if sig == syscall.SIGQUIT && t.debugLog != nil {
 		// What SIGQUIT is asked for, a goroutine dump, where it cannot
 		// garble the terminal: in the debug log, before the UI stops.
-		buf := make([]byte, 1<<20)
-		buf = buf[:runtime.Stack(buf, true)]
-		fmt.Fprintf(t.debugLog, "SIGQUIT: goroutine dump\n%s\n", buf)
+		fmt.Fprintf(t.debugLog, "SIGQUIT: goroutine dump\n%s\n", allStacks())
 	}
 	t.sig.CompareAndSwap(nil, &sig)
 	t.kill()
@@ -333,5 +322,18 @@ func markInterrupted(res *redisx.Result, sandboxed bool) {
 	res.Error = &c
 	if n := len(res.Steps); n > 0 && res.Steps[n-1].Err != "" {
 		res.Steps[n-1].Err = why + ": " + res.Steps[n-1].Err
+	}
+}
+
+// allStacks is every goroutine's stack, as SIGQUIT prints it, in a
+// buffer that grows (to 64 MiB) rather than cutting a large dump short.
+func allStacks() []byte {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) || len(buf) >= 64<<20 {
+			return buf[:n]
+		}
+		buf = make([]byte, 2*len(buf))
 	}
 }
