@@ -150,12 +150,13 @@ func (g *gallery) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
 		m.syncClusterKeys()
 		m.setFocus(paneEditor)
 		m.setStatus("loading example "+ex.Name+"…", false)
+		relint := m.scriptReplaced()
 		if m.session == nil {
-			return m, nil
+			return m, relint
 		}
 		var setup tea.Cmd
 		m, setup = m.offerExampleSetup(ex)
-		return m, tea.Batch(setup, m.lintNow(), m.checkCache())
+		return m, tea.Batch(setup, relint)
 	}
 	return m, nil
 }

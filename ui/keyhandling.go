@@ -95,6 +95,12 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m.startDebug(ldb.ModeFork)
+	case key.Matches(km, k.Findings):
+		m.overlays.push(&lintList{})
+		if m.lintStale() {
+			return m, m.lintNow()
+		}
+		return m, nil
 	case key.Matches(km, galleryKey):
 		m.overlays.push(&gallery{all: examples.All()})
 		return m, nil

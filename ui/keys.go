@@ -15,7 +15,7 @@ type KeyMap struct {
 	Strategy, Protocol, ReadOnly, Theme       key.Binding
 	Stop, CacheLoad, CacheFlush, CacheCheck   key.Binding
 	History, Cluster, Explain, Functions      key.Binding
-	Batch                                     key.Binding
+	Batch, Findings                           key.Binding
 
 	// Movement shared by list-like panes.
 	Up, Down, PageUp, PageDown, Top, Bottom, Left, Right key.Binding
@@ -60,6 +60,7 @@ func DefaultKeyMap() *KeyMap {
 		Explain:      key.NewBinding(key.WithKeys("alt+x"), key.WithHelp("alt+x", "explain mode (Lua → reply)")),
 		Functions:    key.NewBinding(key.WithKeys("ctrl+b"), key.WithHelp("ctrl+b", "functions (library browser)")),
 		Batch:        key.NewBinding(key.WithKeys("alt+B"), key.WithHelp("alt+B", "batch: run over a file of KEY … , ARG … lines")),
+		Findings:     key.NewBinding(key.WithKeys("alt+l"), key.WithHelp("alt+l", "lint findings (enter jumps to one)")),
 
 		Up:       key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
 		Down:     key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),

@@ -27,7 +27,7 @@ func (m Model) updateScript(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.fileMod = msg.mod
 		m.setFocus(paneEditor)
 		m.setStatus("opened "+msg.path, false)
-		return m, m.checkCache()
+		return m, m.scriptReplaced()
 	case fileSavedMsg:
 		if msg.conflict != "" {
 			m.overlays.push(newConfirm("Overwrite?", msg.conflict, saveFileCmd(msg.path, m.editor.Value(), time.Time{}, true)))
@@ -53,6 +53,7 @@ func (m Model) updateScript(msg tea.Msg) (tea.Model, tea.Cmd) {
 			// Not saved to the file yet: an undoable change, marked [+].
 			m.editor.ReplaceAll(msg.src)
 			m.setStatus("script updated from $EDITOR (not saved: ctrl+s)", false)
+			return m, m.scriptReplaced()
 		}
 		return m, m.checkCache()
 	case fileChangedMsg:
@@ -72,8 +73,9 @@ func (m Model) updateScript(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.editor.SetFilename(m.opts.Filename)
 		m.editor.MarkSaved()
 		m.setStatus(m.opts.Filename+" changed on disk: re-running", false)
+		relint := m.scriptReplaced()
 		mm, cmd := m.startRun()
-		return mm, tea.Batch(cmd, next)
+		return mm, tea.Batch(cmd, next, relint)
 	case valueCopiedMsg:
 		if msg.err != nil {
 			m.setStatus("copy: "+msg.err.Error(), true)
@@ -138,12 +140,26 @@ func (m Model) updateScript(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.setStatus(fmt.Sprintf("loaded run from %s (sha %s)", e.Time.Local().Format("Jan 2 15:04:05"), short(e.SHA)), false)
 		m.setFocus(paneEditor)
+		relint := m.scriptReplaced()
 		if msg.run {
-			return m.startRun()
+			mm, cmd := m.startRun()
+			return mm, tea.Batch(cmd, relint)
 		}
-		return m, m.checkCache()
+		return m, relint
 	}
 	return m, nil
+}
+
+// scriptReplaced follows a new script in the editor (a file opened, a
+// run from history, an example, a library, $EDITOR, --watch): the old
+// text's lint marks and run error marker named its lines, so both go at
+// once, and the new text is linted and its cache state asked.
+func (m *Model) scriptReplaced() tea.Cmd {
+	m.findings = nil // and m.lintRev is now stale: "linting…" until done
+	m.editor.SetLintMarks(nil)
+	m.editor.SetErrorLine(0)
+	m.cache = cacheUnknown
+	return tea.Batch(m.lintNow(), m.checkCache())
 }
 
 // lintNow lints the editor's script in the background.

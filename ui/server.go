@@ -53,7 +53,7 @@ func (m Model) updateServer(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.fileMod = time.Time{}
 		m.setFocus(paneEditor)
 		m.setStatus("library "+msg.lib.Name+" in the editor: edit it, then ctrl+b and l to FUNCTION LOAD REPLACE it", false)
-		return m, nil
+		return m, m.scriptReplaced()
 	case functionPickedMsg:
 		m.function = msg.name
 		m.fns.SetPicked(msg.name)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"luascope/redisx/lint"
@@ -140,74 +141,178 @@ func (m Model) tabBar() string {
 	return strings.Join(parts, "")
 }
 
+// statusBar is the bottom line: the connection badge, the mode, the
+// target, the strategy, the cache state and the running spinner on the
+// left, the status message (or the lint finding of the editor's cursor
+// line) on the right. Too narrow, it gives way by priority (fitBar): the
+// running state and the badge stay at every width, then the mode, then
+// the message, and the target's details go first.
 func (m Model) statusBar() string {
-	var left []string
+	var items []barItem
+	badge := func(st lipgloss.Style, text string, prio int) {
+		it := barItem{full: st.Render(text), prio: prio}
+		if ansi.StringWidth(text) > 12 {
+			it.short = st.Render(ansi.Truncate(text, 12, "…"))
+		}
+		items = append(items, it)
+	}
 	switch {
 	case m.opts.Production:
-		left = append(left, m.st.badgeProd.Render(strings.ToUpper(cmp.Or(m.opts.Label, "prod"))))
+		badge(m.st.badgeProd, strings.ToUpper(cmp.Or(sanitize(m.opts.Label), "prod")), prioMust)
 	case m.opts.Label == "sandbox":
-		left = append(left, m.st.badgeSand.Render("SANDBOX"))
+		badge(m.st.badgeSand, "SANDBOX", prioMust)
 	case m.opts.Label != "":
-		left = append(left, m.st.badgeLabel.Render(sanitize(m.opts.Label)))
+		badge(m.st.badgeLabel, sanitize(m.opts.Label), prioMust)
 	}
 	if m.readOnly {
-		left = append(left, m.st.badgeRO.Render("RO"))
+		badge(m.st.badgeRO, "RO", prioMust)
 	}
 	if m.explain && m.function == "" {
-		left = append(left, m.st.badgeLabel.Render("EXPLAIN"))
+		badge(m.st.badgeLabel, "EXPLAIN", prioMode)
 	}
 	if m.function != "" {
-		left = append(left, m.st.badgeLabel.Render("FCALL "+sanitize(m.function)))
+		badge(m.st.badgeLabel, "FCALL "+sanitize(m.function), prioMode)
 	}
-	info := m.target.String()
+	addr := sanitize(m.target.String())
+	info := addr
 	if m.session != nil {
 		in := m.session.Info()
+		addr = sanitize(m.session.Target().String())
 		info = sanitize(fmt.Sprintf("%s %s %s %s RESP%d", m.session.Target().String(), in.Flavor, in.Version, in.Mode, in.Protocol))
 	}
-	left = append(left, m.st.status.Render(" "+info+" "), m.st.status.Render(string(m.strategy)+" "))
+	it := barItem{full: m.st.status.Render(" " + info + " "), prio: prioInfo}
+	if info != addr {
+		it.short = m.st.status.Render(" " + addr + " ")
+	}
+	items = append(items, it, barItem{full: m.st.status.Render(string(m.strategy) + " "), prio: prioDecor})
 	switch m.cache {
 	case cacheHeld:
-		left = append(left, m.st.status.Render("cached "))
+		items = append(items, barItem{full: m.st.status.Render("cached "), prio: prioDecor})
 	case cacheMissing:
-		left = append(left, m.st.status.Render("not cached "))
+		items = append(items, barItem{full: m.st.status.Render("not cached "), prio: prioDecor})
 	}
 	if m.running {
-		left = append(left, m.st.statusMsg.Render(fmt.Sprintf(" %s running %s ", m.spin.View(), time.Since(m.runStart).Round(100*time.Millisecond))))
+		items = append(items, barItem{full: m.st.statusMsg.Render(fmt.Sprintf(" %s running %s ", m.spin.View(), time.Since(m.runStart).Round(100*time.Millisecond))), prio: prioMust})
+	}
+
+	msg, msgErr := m.status, m.statusErr
+	if msg == "" {
+		// No message from an action: the cursor line's lint finding, if any.
+		msg, msgErr = m.cursorFinding()
+	}
+	right := ""
+	if msg != "" {
+		if msgErr {
+			right = m.st.statusErr.Render(" " + msg + " ")
+		} else {
+			right = m.st.statusMsg.Render(" " + msg + " ")
+		}
+	}
+	// The message whole, and as much decoration as fits beside it; else
+	// the badge, the mode and the running state, and what is left of the
+	// message (nothing when too little is left to read).
+	left := fitBar(items, 0, m.w-ansi.StringWidth(right), prioMode)
+	if lw := ansi.StringWidth(strings.Join(left, "")); lw+ansi.StringWidth(right) > m.w {
+		var high []barItem
+		for _, it := range items {
+			if it.prio >= prioMode {
+				high = append(high, it)
+			}
+		}
+		left = fitBar(high, 0, m.w, prioMust)
+		room := m.w - ansi.StringWidth(strings.Join(left, ""))
+		switch {
+		case right == "":
+		case room >= 12:
+			right = ansi.Truncate(right, room, "…")
+		default:
+			right = ""
+		}
 	}
 	l := strings.Join(left, "")
-	right := ""
-	if m.status != "" {
-		if m.statusErr {
-			right = m.st.statusErr.Render(" " + m.status + " ")
-		} else {
-			right = m.st.statusMsg.Render(" " + m.status + " ")
-		}
-	}
 	lw, rw := ansi.StringWidth(l), ansi.StringWidth(right)
-	if lw+rw > m.w {
-		// The message matters more than the decoration.
-		if rw >= m.w {
-			return ansi.Truncate(right, m.w, "…")
-		}
-		l = ansi.Truncate(l, m.w-rw, "…")
-		lw = ansi.StringWidth(l)
-	}
-	return l + m.st.status.Render(strings.Repeat(" ", max(0, m.w-lw-rw))) + right
+	line := l + m.st.status.Render(strings.Repeat(" ", max(0, m.w-lw-rw))) + right
+	return ansi.Truncate(line, m.w, "…")
 }
 
+// cursorFinding is the lint finding on the editor's cursor line for the
+// status bar, the most severe first, and whether it is an error; "" when
+// the editor is not focused, the line has none, or the findings are for
+// an older text (their lines may have moved).
+func (m Model) cursorFinding() (string, bool) {
+	if m.focus != paneEditor || m.lintRev != m.editor.Revision() {
+		return "", false
+	}
+	line := m.editor.CursorLine()
+	var on []lint.Finding
+	for _, f := range m.findings {
+		if f.Line == line {
+			on = append(on, f)
+		}
+	}
+	if len(on) == 0 {
+		return "", false
+	}
+	best := on[0]
+	for _, f := range on[1:] {
+		if severityRank(f.Severity) > severityRank(best.Severity) {
+			best = f
+		}
+	}
+	text := findingMark(best.Severity) + " " + string(best.Severity) + ": " + sanitize(best.Message)
+	if len(on) > 1 {
+		text += fmt.Sprintf(" (+%d more on this line: %s lists all)", len(on)-1, m.c.Keys.Findings.Help().Key)
+	}
+	return text, best.Severity == lint.Error
+}
+
+// severityRank orders severities, the most severe highest.
+func severityRank(s lint.Severity) int {
+	switch s {
+	case lint.Error:
+		return 2
+	case lint.Warning:
+		return 1
+	}
+	return 0
+}
+
+// findingMark is the gutter's mark of a severity, so the status line and
+// the findings list use the signs the editor shows.
+func findingMark(s lint.Severity) string {
+	switch s {
+	case lint.Error:
+		return "✗"
+	case lint.Warning:
+		return "!"
+	}
+	return "·"
+}
+
+// helpBar is the footer: the run and pane keys, the focused pane's keys,
+// F1 and quit. Too narrow, the pane's keys give way from the right, then
+// tab, then run; F1 and quit stay at every width.
 func (m Model) helpBar() string {
 	k := m.c.Keys
-	bindings := append([]key.Binding{k.Run, k.NextPane}, m.pane(m.focus).ShortHelp()...)
-	bindings = append(bindings, k.Help, k.Quit)
-	var parts []string
-	for _, b := range bindings {
-		if !b.Enabled() {
+	type entry struct {
+		b    key.Binding
+		prio int
+	}
+	entries := []entry{{k.Run, prioInfo}, {k.NextPane, prioInfo}}
+	for _, b := range m.pane(m.focus).ShortHelp() {
+		entries = append(entries, entry{b, prioDecor})
+	}
+	entries = append(entries, entry{k.Help, prioMust}, entry{k.Quit, prioMust})
+	var items []barItem
+	for _, e := range entries {
+		if !e.b.Enabled() {
 			continue
 		}
-		h := b.Help()
-		parts = append(parts, m.st.helpKey.Render(h.Key)+" "+m.st.helpDesc.Render(h.Desc))
+		h := e.b.Help()
+		items = append(items, barItem{full: m.st.helpKey.Render(h.Key) + " " + m.st.helpDesc.Render(h.Desc), prio: e.prio})
 	}
-	return ansi.Truncate(strings.Join(parts, m.st.helpDesc.Render(" • ")), m.w, "…")
+	sep := m.st.helpDesc.Render(" • ")
+	return ansi.Truncate(strings.Join(fitBar(items, ansi.StringWidth(sep), m.w, prioMust), sep), m.w, "…")
 }
 
 func (m Model) helpView(scroll int) string {
