@@ -14,9 +14,12 @@ import (
 // Report is a run as the CLI's --json prints it: a stable contract that
 // tests and users' scripts rely on. Fields are only ever added.
 type Report struct {
-	Target   string                   `json:"target"`
-	Server   ReportServer             `json:"server"`
-	Script   ReportScript             `json:"script"`
+	Target string       `json:"target"`
+	Server ReportServer `json:"server"`
+	Script ReportScript `json:"script"`
+	// SentSHA (run --explain) is the SHA of what was sent, the explain
+	// wrapper's, when it is not the script's.
+	SentSHA  string                   `json:"sent_sha,omitempty"`
 	Function Arg                      `json:"function,omitempty"`
 	Strategy Strategy                 `json:"strategy"`
 	ReadOnly bool                     `json:"readonly"`
@@ -87,6 +90,9 @@ func NewReport(s *Session, call Call, res Result) Report {
 	if res.Explain != nil {
 		rep.Warnings = res.Explain.Warnings()
 	}
+	if call.Function == "" && res.SentSHA != "" && res.SentSHA != res.SHA {
+		rep.SentSHA = res.SentSHA
+	}
 	if res.Shebang != nil {
 		rep.Script.Flags = res.Shebang.Flags
 	}
@@ -140,6 +146,9 @@ func (r Report) WriteText(w io.Writer, quiet bool) error {
 			}
 			fmt.Fprintf(&b, "script    sha %s, flags %s\n", r.Script.SHA, resp.Escape([]byte(flags)))
 			fmt.Fprintf(&b, "strategy  %s%s\n", r.Strategy, map[bool]string{true: " (read-only)"}[r.ReadOnly])
+			if r.SentSHA != "" {
+				fmt.Fprintf(&b, "explain   the steps send the explain wrapper of this script (sha %s); run without --explain for the plain run\n", r.SentSHA)
+			}
 		}
 		fmt.Fprintf(&b, "steps     %d round trip%s, %s\n", len(r.Steps), plural(len(r.Steps)), FormatMicros(r.Micros))
 		for i, st := range r.Steps {

@@ -154,6 +154,11 @@ type run struct {
 	res    *Result
 	slot   int    // the first key's slot, -1 for a keyless call
 	note   string // prefixed to the next step's note (why it was sent)
+	// wrapper labels the script steps of an explain run ("explain wrapper
+	// of 1a2b3c4"): they send the wrapper under its own SHA while the run
+	// is titled by the script's, which a reader of the trace must not
+	// take for the script's cache.
+	wrapper string
 }
 
 // Run executes call one round trip at a time, calling onStep (if not nil)
@@ -281,12 +286,14 @@ func (r *run) execute(ctx context.Context, call Call) reply {
 		return name
 	}
 	sha, src := call.Script.SHA, call.Script.Source
+	r.wrapper = ""
 	if call.Explain && call.Function == "" {
 		// The wrapped script goes through the same strategy, under its own
 		// SHA, so explain mode still shows the cache dance.
 		wrapped := NewScript(explain.Wrap(src))
 		sha, src = wrapped.SHA, wrapped.Source
 		r.res.SentSHA = sha
+		r.wrapper = ExplainWrapperNote(call.Script.SHA)
 	}
 
 	if call.Function != "" {
@@ -331,6 +338,30 @@ func (r *run) execute(ctx context.Context, call Call) reply {
 	}
 	rep, _ = r.send(ctx, n, "retry EVALSHA on the same connection", suffix(ro("EVALSHA"), sha)...)
 	return rep
+}
+
+// ExplainWrapperNote is the note on each round trip of an explain run
+// that sends the wrapper (EVAL, EVALSHA, SCRIPT LOAD): the wrapper has its
+// own SHA, not the script's sha.
+func ExplainWrapperNote(sha string) string {
+	if len(sha) > 7 {
+		sha = sha[:7]
+	}
+	return "explain wrapper of " + sha
+}
+
+// isScriptCommand reports whether a command's name sends or loads a
+// script: EVAL, EVALSHA (and their _RO forms), SCRIPT.
+func isScriptCommand(name any) bool {
+	s, ok := name.(string)
+	if !ok {
+		return false
+	}
+	switch strings.TrimSuffix(strings.ToUpper(s), "_RO") {
+	case "EVAL", "EVALSHA", "SCRIPT":
+		return true
+	}
+	return false
 }
 
 // lastIs reports whether the last round trip's command was name.
@@ -502,6 +533,9 @@ func redirectAddr(addr string) bool {
 
 // step is one round trip on one node, recorded and reported.
 func (r *run) step(ctx context.Context, n *node, note string, args ...any) reply {
+	if r.wrapper != "" && len(args) > 0 && isScriptCommand(args[0]) {
+		note = strings.TrimSuffix(r.wrapper+"; "+note, "; ")
+	}
 	if r.note != "" {
 		note, r.note = strings.TrimSpace(r.note+"; "+note), ""
 		note = strings.TrimSuffix(note, ";")

@@ -90,7 +90,13 @@ func (m Model) launch(call redisx.Call) (tea.Model, tea.Cmd) {
 	m.running = true
 	m.runStart = time.Now()
 	m.lastSHA = call.Script.SHA
-	m.trace.StartRun(m.runSeq, fmt.Sprintf("%s%s", call.Strategy, map[bool]string{true: " (read-only)"}[call.ReadOnly]))
+	title := fmt.Sprintf("%s%s", call.Strategy, map[bool]string{true: " (read-only)"}[call.ReadOnly])
+	if call.Explain && call.Function == "" {
+		// The steps send the wrapper under its own SHA (each says so in
+		// its why): say how to see the script's own round trips.
+		title += " · explain (" + m.c.Keys.Explain.Help().Key + " off: plain run)"
+	}
+	m.trace.StartRun(m.runSeq, title)
 	m.setStatus("", false)
 	return m, tea.Batch(runScriptCmd(m.session, call, m.runSeq), m.spin.Tick)
 }
@@ -108,12 +114,26 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 		line = res.Error.Line
 	}
 	m.editor.SetErrorLine(line)
-	if m.isTabs() && (m.focus == paneEditor || m.focus == paneForm) {
+	// One pane at a time (tabs, zoom): bring forward what the run came
+	// to. From the editor or the form (tabs), or from either of the two
+	// (a run started with ctrl+r on the Result tab), an error shows the
+	// Error pane: a connection error has no reply, and the Result pane
+	// would only say "No reply yet". A zoomed editor, the trace, history
+	// and the rest stay where the user went.
+	bring := false
+	switch m.focus {
+	case paneEditor, paneForm:
+		bring = m.isTabs()
+	case paneResult, paneError:
+		bring = m.isTabs() || m.zoom
+	}
+	if bring {
 		if res.Error != nil {
 			m.setFocus(paneError)
 		} else {
 			m.setFocus(paneResult)
 		}
+		m.resize()
 	}
 	m.busyKill = ""
 	switch {

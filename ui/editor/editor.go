@@ -740,12 +740,34 @@ func (e Model) smartHome(p pos) pos {
 
 // ReplaceAll swaps the whole text as one undoable edit: text coming back
 // from $EDITOR is a change the user has not saved yet (unlike SetValue,
-// which is for opening a file).
+// which is for opening a file). The error marker goes, as with SetValue:
+// it named a line of the old text.
 func (e *Model) ReplaceAll(src string) {
 	if src == e.Value() {
 		return
 	}
 	e.replace(pos{}, e.doc.end(), src, editOther)
+	e.errLine = 0
+}
+
+// moveErrLine keeps the error marker on the line it names while the user
+// edits (before the edit from the text removed to inserted at from): lines
+// added or removed above move it, Enter at the line's start pushes it
+// down, an edit inside the line keeps it (the user is fixing that line),
+// and an edit that removes the line's start with lines before it takes
+// it away, since the line is gone.
+func (e *Model) moveErrLine(from pos, removed, inserted string) {
+	if e.errLine == 0 {
+		return
+	}
+	el := e.errLine - 1
+	rl, il := strings.Count(removed, "\n"), strings.Count(inserted, "\n")
+	switch to := from.line + rl; {
+	case to < el, from.line == el && from.col == 0 && removed == "":
+		e.errLine += il - rl
+	case from.line < el:
+		e.errLine = 0
+	}
 }
 
 // replace edits the text, records the undo step and moves the cursor to
@@ -760,6 +782,7 @@ func (e *Model) replace(from, to pos, text string, kind uint8) {
 		curBefore: e.cur, anchorBefore: e.anchor, selBefore: e.sel,
 	}
 	e.doc.horizon = max(e.top, from.line) + e.textRows()
+	e.moveErrLine(from, removed, text)
 	e.cur = e.doc.replace(from, to, text)
 	e.sel, e.goal = false, -1
 	ed.curAfter = e.cur
@@ -825,6 +848,7 @@ func (e *Model) undo() {
 	ed := h.undo[len(h.undo)-1]
 	h.undo = h.undo[:len(h.undo)-1]
 	e.doc.horizon = max(e.top, ed.from.line) + e.textRows()
+	e.moveErrLine(ed.from, ed.inserted, ed.removed)
 	e.doc.replace(ed.from, after(ed.from, ed.inserted), ed.removed)
 	h.redo = append(h.redo, ed)
 	e.cur, e.anchor, e.sel, e.goal = ed.curBefore, ed.anchorBefore, ed.selBefore, -1
@@ -839,6 +863,7 @@ func (e *Model) redo() {
 	ed := h.redo[len(h.redo)-1]
 	h.redo = h.redo[:len(h.redo)-1]
 	e.doc.horizon = max(e.top, ed.from.line) + e.textRows()
+	e.moveErrLine(ed.from, ed.removed, ed.inserted)
 	e.doc.replace(ed.from, after(ed.from, ed.removed), ed.inserted)
 	h.undo = append(h.undo, ed)
 	e.cur, e.sel, e.goal = ed.curAfter, false, -1
