@@ -106,3 +106,58 @@ func TestExplainEdgeCases(t *testing.T) {
 		t.Errorf("warnings: %q", w)
 	}
 }
+
+// TestExplainLabelsTheWrapper: an explain run sends the wrapper under its
+// own SHA, so each of its script round trips says whose wrapper it is
+// (the title names the script's SHA), in the steps and in the report the
+// CLI prints; a plain run's steps say nothing of a wrapper, and a script
+// that does not compile (sent as it is) is not labelled either.
+func TestExplainLabelsTheWrapper(t *testing.T) {
+	srv := startServer(t)
+	s := connect(t, srv)
+	ctx := context.Background()
+	src := "return 'explained ' .. KEYS[1]"
+	sc := redisx.NewScript(src)
+	if _, err := s.Admin(ctx, "SCRIPT", "FLUSH"); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range redisx.Strategies {
+		call := redisx.Call{Script: sc, Keys: []string{"k"}, Strategy: st, Explain: true}
+		res := s.Run(ctx, call, nil)
+		if res.Error != nil || res.SentSHA == res.SHA {
+			t.Fatalf("%s: %+v sent %s", st, res.Error, res.SentSHA)
+		}
+		want := "explain wrapper of " + sc.SHA[:7]
+		for _, step := range res.Steps {
+			if !strings.HasPrefix(step.Note, want) {
+				t.Errorf("%s: step %v: note %q, want it to start %q", st, step.Command, step.Note, want)
+			}
+		}
+		var b strings.Builder
+		if err := redisx.NewReport(s, call, res).WriteText(&b, false); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []string{"why: " + want, "explain wrapper of this script (sha " + res.SentSHA + ")", "run without --explain for the plain run"} {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("%s: the report lacks %q:\n%s", st, w, b.String())
+			}
+		}
+		plain := s.Run(ctx, redisx.Call{Script: sc, Keys: []string{"k"}, Strategy: st}, nil)
+		for _, step := range plain.Steps {
+			if strings.Contains(step.Note, "wrapper") {
+				t.Errorf("%s: a plain run's step says %q", st, step.Note)
+			}
+		}
+		var pb strings.Builder
+		_ = redisx.NewReport(s, redisx.Call{Script: sc}, plain).WriteText(&pb, false)
+		if strings.Contains(pb.String(), "wrapper") {
+			t.Errorf("%s: a plain run's report mentions the wrapper:\n%s", st, pb.String())
+		}
+	}
+	// Does not compile: the fallback sends the script itself, unlabelled.
+	res := s.Run(ctx, redisx.Call{Script: redisx.NewScript("return +"), Strategy: redisx.EvalOnly, Explain: true}, nil)
+	last := res.Steps[len(res.Steps)-1]
+	if strings.Contains(last.Note, "explain wrapper of") {
+		t.Errorf("the plain fallback is labelled a wrapper: %q", last.Note)
+	}
+}

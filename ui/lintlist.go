@@ -103,7 +103,7 @@ func (m Model) lintListView(l *lintList) string {
 		}
 	}
 	head := m.st.dialogTitle.Render(fmt.Sprintf("Lint findings: %d (%d✗ %d!)", len(m.findings), e, wn)) +
-		m.st.muted.Render("  ↑/↓ choose • enter jumps to the line • esc closes")
+		m.st.muted.Render("  ↑/↓ • enter: go to line • esc")
 	lines := []string{head}
 	switch {
 	case m.lintStale():

@@ -271,6 +271,13 @@ func sweepStates(t *testing.T, ctx context.Context, s *redisx.Session, tg redisx
 	states["start"] = base(demoSrc)
 	states["start-unsaved-lint"] = pressApp(base(sweepLongScript), tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")})
 
+	// The lint findings list (alt+l): scrolled to the last of many, empty,
+	// and waiting for a lint.
+	alt := func(r string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(r), Alt: true} }
+	states["lint-list-many"] = pressApp(base(manyFindings(80)), alt("l"), tea.KeyMsg{Type: tea.KeyEnd})
+	states["lint-list-empty"] = pressApp(base("return 1\n"), alt("l"))
+	states["lint-list-linting"] = pressApp(base(sweepLongScript), tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")}, alt("l"))
+
 	// A first run with evalsha-load: NOSCRIPT, SCRIPT LOAD, retry.
 	ok := base(sweepLongScript)
 	ok.explain = false
