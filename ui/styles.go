@@ -39,11 +39,16 @@ func newAppStyles(t themes.Theme) appStyles {
 		titleFocus:  lipgloss.NewStyle().Foreground(color(t.Accent)).Bold(true),
 		status:      lipgloss.NewStyle().Foreground(color(t.StatusFg)).Background(color(t.StatusBg)),
 		statusMsg:   lipgloss.NewStyle().Foreground(color(t.StatusFg)).Background(color(t.StatusBg)).Bold(true),
-		statusErr:   lipgloss.NewStyle().Foreground(color(t.Error)).Background(color(t.StatusBg)).Bold(true),
-		badgeProd:   lipgloss.NewStyle().Foreground(lipgloss.Color("15")).Background(color(t.BadgeProd)).Bold(true).Padding(0, 1),
-		badgeSand:   lipgloss.NewStyle().Foreground(lipgloss.Color("0")).Background(color(t.BadgeSandbox)).Bold(true).Padding(0, 1),
-		badgeRO:     lipgloss.NewStyle().Foreground(lipgloss.Color("0")).Background(color(t.BadgeRO)).Bold(true).Padding(0, 1),
-		badgeLabel:  lipgloss.NewStyle().Foreground(color(t.StatusBg)).Background(color(t.Accent)).Bold(true).Padding(0, 1),
+		// The error message and the label badges are blocks of Error and
+		// Accent with the terminal's background as their text (reverse
+		// video), so they keep the contrast those colours have on the
+		// terminal's background: on StatusBg, which high-contrast inverts,
+		// no colour would read.
+		statusErr:   lipgloss.NewStyle().Foreground(color(t.Error)).Reverse(true).Bold(true),
+		badgeProd:   lipgloss.NewStyle().Foreground(color(t.BadgeText)).Background(color(t.BadgeProd)).Bold(true).Padding(0, 1),
+		badgeSand:   lipgloss.NewStyle().Foreground(color(t.BadgeText)).Background(color(t.BadgeSandbox)).Bold(true).Padding(0, 1),
+		badgeRO:     lipgloss.NewStyle().Foreground(color(t.BadgeText)).Background(color(t.BadgeRO)).Bold(true).Padding(0, 1),
+		badgeLabel:  lipgloss.NewStyle().Foreground(color(t.Accent)).Reverse(true).Bold(true).Padding(0, 1),
 		tab:         lipgloss.NewStyle().Foreground(color(t.Muted)).Padding(0, 1),
 		tabActive:   lipgloss.NewStyle().Foreground(color(t.Accent)).Bold(true).Underline(true).Padding(0, 1),
 		muted:       lipgloss.NewStyle().Foreground(color(t.Muted)),
