@@ -24,6 +24,7 @@ type appStyles struct {
 	dialog, dialogTitle  lipgloss.Style
 	helpKey, helpDesc    lipgloss.Style
 	helpSection          lipgloss.Style
+	placeholder          lipgloss.Style
 	borderChars          lipgloss.Border
 	mono                 bool
 }
@@ -61,6 +62,7 @@ func newAppStyles(t themes.Theme) appStyles {
 		helpKey:     lipgloss.NewStyle().Foreground(color(t.Accent)),
 		helpDesc:    lipgloss.NewStyle().Foreground(color(t.Muted)),
 		helpSection: lipgloss.NewStyle().Bold(true).Underline(true),
+		placeholder: placeholderStyle(t),
 	}
 	if t.Mono {
 		// Without colour, badges and focus must still be visible.
@@ -74,6 +76,13 @@ func newAppStyles(t themes.Theme) appStyles {
 		s.statusErr = lipgloss.NewStyle().Reverse(true).Bold(true)
 	}
 	return s
+}
+
+// placeholderStyle is a text input's placeholder in theme t. bubbles'
+// default is ANSI colour 240, about 3:1 on black and a colour even under
+// NO_COLOR; Muted reads as "not typed yet" and keeps the theme's contrast.
+func placeholderStyle(t themes.Theme) lipgloss.Style {
+	return lipgloss.NewStyle().Foreground(color(t.Muted)).Faint(t.Mono)
 }
 
 // box draws content (already exactly innerW×innerH) inside a rounded

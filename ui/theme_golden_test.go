@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -13,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
+	"luascope/history"
 	"luascope/redisx"
 	"luascope/redisx/classify"
 	"luascope/redisx/resp"
@@ -416,5 +418,60 @@ func TestNoColorKeepsCues(t *testing.T) {
 	l, x = lineWith(frame(m), "▾ array[2]")
 	if !l[x+2].underline || l[x+2].reverse {
 		t.Errorf("the blurred tree's selected row is not underlined: %+v", l[x+2])
+	}
+}
+
+// TestThemeContrastEverywhere checks the contrast of every glyph, as in
+// TestGoldenThemes, on the screens the goldens do not show: the help, a
+// find in the editor over a selection on the cursor's line, a typed
+// confirmation, a prompt and the history with its filter.
+func TestThemeContrastEverywhere(t *testing.T) {
+	press := func(m Model, msgs ...tea.Msg) Model {
+		for _, msg := range msgs {
+			mm, _ := m.Update(msg)
+			m = mm.(Model)
+		}
+		return m
+	}
+	states := map[string]func(th themes.Theme) Model{
+		"help": func(th themes.Theme) Model {
+			m := themedModel(th)
+			m.overlays.push(&helpScreen{})
+			return m
+		},
+		"select-find": func(th themes.Theme) Model {
+			m := press(themedModel(th), tea.KeyMsg{Type: tea.KeyDown}, tea.KeyMsg{Type: tea.KeyShiftRight},
+				tea.KeyMsg{Type: tea.KeyShiftRight}, tea.KeyMsg{Type: tea.KeyShiftDown})
+			return press(m, tea.KeyMsg{Type: tea.KeyCtrlF}, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("calls")})
+		},
+		"typed": func(th themes.Theme) Model {
+			m := themedModel(th)
+			m.overlays.push(newTyped("Flush the database?", "Every key goes.", "FLUSHALL", nil))
+			return m
+		},
+		"prompt": func(th themes.Theme) Model {
+			m := themedModel(th)
+			m.overlays.push(newPathPrompt("Open", "limit.lua", func(string) tea.Cmd { return nil }))
+			return m
+		},
+		"history": func(th themes.Theme) Model {
+			m := themedModel(th)
+			m.hist.SetEntries([]history.Entry{
+				{Time: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Target: "redis://127.0.0.1:6379", SHA: redisx.SHA1(demoSrc), Source: demoSrc, Strategy: "evalsha-load", Reply: "array[2]", Micros: 270},
+				{Time: time.Date(2026, 1, 2, 3, 5, 5, 0, time.UTC), Target: "redis://127.0.0.1:6379", SHA: redisx.SHA1(demoSrc), Source: demoSrc, Strategy: "evalsha-load", ErrorClass: "runtime", Error: "ERR boom", Micros: 90},
+			})
+			m.setFocus(paneHistory)
+			return m
+		},
+	}
+	for _, v := range themeVariants(t) {
+		for name, mk := range states {
+			for _, sz := range [][2]int{{80, 24}, {120, 40}} {
+				t.Run(fmt.Sprintf("%s_%s_%dx%d", v.name, name, sz[0], sz[1]), func(t *testing.T) {
+					useVariant(t, v)
+					checkFrameContrast(t, v, sized(mk(v.theme), sz[0], sz[1]).View())
+				})
+			}
+		}
 	}
 }
