@@ -16,7 +16,7 @@ func Example() {
 	_, err := themes.Get("solarized")
 	fmt.Println(err)
 	// Output:
-	// high-contrast vim bw
+	// high-contrast luascope-high-contrast-dark luascope-high-contrast-light
 	// #FFFFFF #000000
 	// unknown theme "solarized" (themes: auto, dark, light, high-contrast, mono)
 }

@@ -1,9 +1,11 @@
 package themes
 
 import (
+	"cmp"
 	"errors"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -90,10 +92,13 @@ func TestChromaStylesExist(t *testing.T) {
 	for _, th := range all {
 		for _, dark := range []bool{true, false} {
 			name := th.ChromaFor(dark)
-			s, ok := styles.Registry[name]
-			if !ok || styles.Get(name) == styles.Fallback {
+			s := th.ChromaStyle(dark)
+			if _, own := chromaStyles[name]; !own && (styles.Registry[name] == nil || s == styles.Fallback) {
 				t.Errorf("%s: chroma style %q does not exist", th.Name, name)
 				continue
+			}
+			if s.Name != name {
+				t.Errorf("%s: ChromaStyle(%v) is %q, want %q", th.Name, dark, s.Name, name)
 			}
 			// An adaptive theme's style must suit the background it is for.
 			if th.ChromaLight == "" || th.Mono {
@@ -105,6 +110,41 @@ func TestChromaStylesExist(t *testing.T) {
 			}
 			if s.Mode() != want {
 				t.Errorf("%s: chroma style %q for dark=%v has mode %v", th.Name, name, dark, s.Mode())
+			}
+		}
+	}
+}
+
+// TestChromaContrast checks every entry of every theme's chroma style,
+// not only those the Lua lexer emits today (ui/editor checks those as
+// drawn), on the terminal's background and on the cursor line, where
+// the editor draws code: Theme.MinContrast for each.
+func TestChromaContrast(t *testing.T) {
+	for _, th := range all {
+		if th.Mono {
+			continue
+		}
+		for _, dark := range []bool{false, true} {
+			if th.Background(dark) != th.Background(!dark) && th.ChromaFor(dark) == th.ChromaFor(!dark) {
+				t.Errorf("%s: one chroma style for both backgrounds", th.Name)
+			}
+			cs := th.ChromaStyle(dark)
+			cursorLine := th.CursorLine.Light
+			if dark {
+				cursorLine = th.CursorLine.Dark
+			}
+			types := append(cs.Types(), chroma.Text)
+			for _, tt := range types {
+				e := cs.Get(tt)
+				if !e.Colour.IsSet() {
+					continue // the editor draws it in Theme.Text
+				}
+				for _, back := range []string{th.Background(dark), cursorLine} {
+					if r := contrast(t, e.Colour.String(), back); r < th.MinContrast() {
+						t.Errorf("%s (dark %v): %s %s %s on %s = %.2f:1, want ≥ %.1f",
+							th.Name, dark, cs.Name, tt, e.Colour, back, r, th.MinContrast())
+					}
+				}
 			}
 		}
 	}
@@ -126,38 +166,49 @@ func TestFromEnv(t *testing.T) {
 	}
 }
 
-// bg is the background each half of a theme is drawn on: fixed themes use
-// their own palette's background on both halves.
-func bg(th Theme, darkHalf bool) string {
-	switch th.Name {
-	case "dark":
-		return "#000000"
-	case "light":
-		return "#FFFFFF"
-	}
-	if darkHalf {
-		return "#000000"
-	}
-	return "#FFFFFF"
+// drawnOn says, for every colour role, what the UI draws it on: "" is
+// the terminal's own background (Theme.Background), any other name a
+// background role of the theme. The UI's styles (ui/styles.go, the panes'
+// inks, the editor) must not draw a role on anything not listed here;
+// the rendered-frame test in ui checks that they do not.
+var drawnOn = map[string][]string{
+	"Text":        {"", "Selection", "CursorLine"},
+	"Muted":       {"", "Selection", "CursorLine"},
+	"Accent":      {"", "Selection", "CursorLine"},
+	"BorderFocus": {""},
+	"Error":       {""},
+	"Warning":     {""},
+	"OK":          {""},
+	"Gutter":      {""},
+	"StatusFg":    {"StatusBg"},
+	"BadgeText":     {"BadgeProd", "BadgeSandbox", "BadgeRO"},
+	"TypeInteger":   {"", "Selection", "CursorLine"},
+	"TypeBulk":      {"", "Selection", "CursorLine"},
+	"TypeStatus":    {"", "Selection", "CursorLine"},
+	"TypeError":     {"", "Selection", "CursorLine"},
+	"TypeNil":       {"", "Selection", "CursorLine"},
+	"TypeAggregate": {"", "Selection", "CursorLine"},
+	"TypeOther":     {"", "Selection", "CursorLine"},
 }
 
-// TestContrast checks WCAG 2 contrast: high-contrast meets AAA (7:1) for
-// text and every foreground; the others meet AA (4.5:1) for text and
-// 3:1 for the rest. Background roles are checked against their text.
+// nonText roles are lines, not letters: the unfocused border is meant to
+// recede, so only high-contrast, which promises every colour, checks it.
+var nonText = map[string]bool{"Border": true}
+
+// TestContrast checks WCAG 2 contrast of every colour role on everything
+// it is drawn on, on both halves of every theme: Theme.MinContrast (7:1
+// for high-contrast, 4.5:1 for the others).
 func TestContrast(t *testing.T) {
-	foreground := []string{"Muted", "Accent", "BorderFocus", "Error", "Warning", "OK", "Gutter",
-		"TypeInteger", "TypeBulk", "TypeStatus", "TypeError", "TypeNil", "TypeAggregate", "TypeOther"}
-	pairs := [][2]string{{"Text", "Selection"}, {"Text", "CursorLine"}, {"StatusFg", "StatusBg"},
-		{"BadgeText", "BadgeProd"}, {"BadgeText", "BadgeSandbox"}, {"BadgeText", "BadgeRO"}}
 	for _, th := range all {
 		if th.Mono {
 			continue
 		}
-		textMin, fgMin, pairMin := 4.5, 3.0, 4.5
-		if th.Name == "high-contrast" {
-			textMin, fgMin, pairMin = 7, 7, 7
-		}
 		f := colorFields(th)
+		for name := range f {
+			if _, ok := drawnOn[name]; !ok && !nonText[name] && !isBackground(name) {
+				t.Errorf("%s: colour role %s is not in drawnOn: say what it is drawn on", th.Name, name)
+			}
+		}
 		for _, darkHalf := range []bool{false, true} {
 			half := func(c Color) string {
 				if darkHalf {
@@ -165,21 +216,38 @@ func TestContrast(t *testing.T) {
 				}
 				return c.Light
 			}
-			back := bg(th, darkHalf)
-			check := func(what, a, b string, min float64) {
-				if r := contrast(t, a, b); r < min {
-					t.Errorf("%s (dark half %v): %s %s on %s = %.2f:1, want ≥ %.1f", th.Name, darkHalf, what, a, b, r, min)
+			check := func(fg, bgRole string, min float64) {
+				back := th.Background(darkHalf)
+				if bgRole != "" {
+					back = half(f[bgRole])
+				}
+				if r := contrast(t, half(f[fg]), back); r < min {
+					t.Errorf("%s (dark half %v): %s %s on %s %s = %.2f:1, want ≥ %.1f",
+						th.Name, darkHalf, fg, half(f[fg]), cmp.Or(bgRole, "terminal"), back, r, min)
 				}
 			}
-			check("Text", half(f["Text"]), back, textMin)
-			for _, n := range foreground {
-				check(n, half(f[n]), back, fgMin)
+			for fg, bgs := range drawnOn {
+				for _, b := range bgs {
+					check(fg, b, th.MinContrast())
+				}
 			}
-			for _, p := range pairs {
-				check(p[0]+"/"+p[1], half(f[p[0]]), half(f[p[1]]), pairMin)
+			if th.MinContrast() >= 7 {
+				for fg := range nonText {
+					check(fg, "", th.MinContrast())
+				}
 			}
 		}
 	}
+}
+
+// isBackground reports a role that drawnOn names as a background.
+func isBackground(role string) bool {
+	for _, bgs := range drawnOn {
+		if slices.Contains(bgs, role) {
+			return true
+		}
+	}
+	return false
 }
 
 func parseHex(s string) ([3]float64, error) {
@@ -197,28 +265,13 @@ func parseHex(s string) ([3]float64, error) {
 	return rgb, nil
 }
 
-// luminance is WCAG 2's relative luminance.
-func luminance(t *testing.T, hex string) float64 {
-	rgb, err := parseHex(hex)
-	if err != nil {
-		t.Fatalf("%q: %v", hex, err)
-	}
-	for i, c := range rgb {
-		if c <= 0.03928 {
-			rgb[i] = c / 12.92
-		} else {
-			rgb[i] = math.Pow((c+0.055)/1.055, 2.4)
-		}
-	}
-	return 0.2126*rgb[0] + 0.7152*rgb[1] + 0.0722*rgb[2]
-}
-
 func contrast(t *testing.T, a, b string) float64 {
-	la, lb := luminance(t, a), luminance(t, b)
-	if la < lb {
-		la, lb = lb, la
+	t.Helper()
+	r, err := Contrast(a, b)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return (la + 0.05) / (lb + 0.05)
+	return r
 }
 
 func TestContrastFormula(t *testing.T) {

@@ -229,6 +229,7 @@ func (m Model) dialogView(d *dialog) string {
 	lines = append(lines, "")
 	if d.typed != "" {
 		d.input.Width = w - 8
+		d.input.PlaceholderStyle = m.st.placeholder
 		lines = append(lines, d.input.View(), m.st.muted.Render("enter sends • esc cancels"))
 	} else {
 		lines = append(lines, m.st.warn.Render("y")+" yes   "+m.st.accent.Render("n/esc")+" no")

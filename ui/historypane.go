@@ -55,11 +55,15 @@ func NewHistoryPane(c *Common) HistoryPane {
 	in := textinput.New()
 	in.Prompt = "filter: "
 	in.Placeholder = "text, sha:…, class:…"
+	in.PlaceholderStyle = placeholderStyle(c.Theme)
 	return HistoryPane{c: c, st: newHistStyles(c), filter: in}
 }
 
 // SetTheme rebuilds styles after a theme switch.
-func (m *HistoryPane) SetTheme(c *Common) { m.c, m.st = c, newHistStyles(c) }
+func (m *HistoryPane) SetTheme(c *Common) {
+	m.c, m.st = c, newHistStyles(c)
+	m.filter.PlaceholderStyle = placeholderStyle(c.Theme)
+}
 
 // SetEntries replaces the list (oldest first, as history.Load returns).
 func (m *HistoryPane) SetEntries(e []history.Entry) {

@@ -24,6 +24,7 @@ type appStyles struct {
 	dialog, dialogTitle  lipgloss.Style
 	helpKey, helpDesc    lipgloss.Style
 	helpSection          lipgloss.Style
+	placeholder          lipgloss.Style
 	borderChars          lipgloss.Border
 	mono                 bool
 }
@@ -39,11 +40,16 @@ func newAppStyles(t themes.Theme) appStyles {
 		titleFocus:  lipgloss.NewStyle().Foreground(color(t.Accent)).Bold(true),
 		status:      lipgloss.NewStyle().Foreground(color(t.StatusFg)).Background(color(t.StatusBg)),
 		statusMsg:   lipgloss.NewStyle().Foreground(color(t.StatusFg)).Background(color(t.StatusBg)).Bold(true),
-		statusErr:   lipgloss.NewStyle().Foreground(color(t.Error)).Background(color(t.StatusBg)).Bold(true),
-		badgeProd:   lipgloss.NewStyle().Foreground(lipgloss.Color("15")).Background(color(t.BadgeProd)).Bold(true).Padding(0, 1),
-		badgeSand:   lipgloss.NewStyle().Foreground(lipgloss.Color("0")).Background(color(t.BadgeSandbox)).Bold(true).Padding(0, 1),
-		badgeRO:     lipgloss.NewStyle().Foreground(lipgloss.Color("0")).Background(color(t.BadgeRO)).Bold(true).Padding(0, 1),
-		badgeLabel:  lipgloss.NewStyle().Foreground(color(t.StatusBg)).Background(color(t.Accent)).Bold(true).Padding(0, 1),
+		// The error message and the label badges are blocks of Error and
+		// Accent with the terminal's background as their text (reverse
+		// video), so they keep the contrast those colours have on the
+		// terminal's background: on StatusBg, which high-contrast inverts,
+		// no colour would read.
+		statusErr:   lipgloss.NewStyle().Foreground(color(t.Error)).Reverse(true).Bold(true),
+		badgeProd:   lipgloss.NewStyle().Foreground(color(t.BadgeText)).Background(color(t.BadgeProd)).Bold(true).Padding(0, 1),
+		badgeSand:   lipgloss.NewStyle().Foreground(color(t.BadgeText)).Background(color(t.BadgeSandbox)).Bold(true).Padding(0, 1),
+		badgeRO:     lipgloss.NewStyle().Foreground(color(t.BadgeText)).Background(color(t.BadgeRO)).Bold(true).Padding(0, 1),
+		badgeLabel:  lipgloss.NewStyle().Foreground(color(t.Accent)).Reverse(true).Bold(true).Padding(0, 1),
 		tab:         lipgloss.NewStyle().Foreground(color(t.Muted)).Padding(0, 1),
 		tabActive:   lipgloss.NewStyle().Foreground(color(t.Accent)).Bold(true).Underline(true).Padding(0, 1),
 		muted:       lipgloss.NewStyle().Foreground(color(t.Muted)),
@@ -56,6 +62,7 @@ func newAppStyles(t themes.Theme) appStyles {
 		helpKey:     lipgloss.NewStyle().Foreground(color(t.Accent)),
 		helpDesc:    lipgloss.NewStyle().Foreground(color(t.Muted)),
 		helpSection: lipgloss.NewStyle().Bold(true).Underline(true),
+		placeholder: placeholderStyle(t),
 	}
 	if t.Mono {
 		// Without colour, badges and focus must still be visible.
@@ -69,6 +76,13 @@ func newAppStyles(t themes.Theme) appStyles {
 		s.statusErr = lipgloss.NewStyle().Reverse(true).Bold(true)
 	}
 	return s
+}
+
+// placeholderStyle is a text input's placeholder in theme t. bubbles'
+// default is ANSI colour 240, about 3:1 on black and a colour even under
+// NO_COLOR; Muted reads as "not typed yet" and keeps the theme's contrast.
+func placeholderStyle(t themes.Theme) lipgloss.Style {
+	return lipgloss.NewStyle().Foreground(color(t.Muted)).Faint(t.Mono)
 }
 
 // box draws content (already exactly innerW×innerH) inside a rounded

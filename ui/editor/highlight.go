@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/charmbracelet/lipgloss"
 
 	"luascope/themes"
@@ -63,7 +62,7 @@ type Styles struct {
 // called before the program starts or on a theme switch, never in View.
 func NewStyles(t themes.Theme) *Styles {
 	s := &Styles{theme: t}
-	cs := styles.Get(t.ChromaFor(lipgloss.HasDarkBackground()))
+	cs := t.ChromaStyle(lipgloss.HasDarkBackground())
 	for k := tok(0); k < tokCount; k++ {
 		base := tokenStyle(t, cs, k)
 		s.tok[k][ovNone] = ansiSeqOf(base)
@@ -76,7 +75,10 @@ func NewStyles(t themes.Theme) *Styles {
 			s.tok[k][ovMatch] = ansiSeqOf(base.Underline(true).Bold(true))
 			s.tok[k][ovCurMatch] = ansiSeqOf(base.Reverse(true).Underline(true))
 		} else {
-			s.tok[k][ovSel] = ansiSeqOf(base.Background(color(t.Selection)))
+			// Selected code is drawn in Text, whose contrast on
+			// Selection is tested, keeping the token's emphasis: a
+			// token colour is only tested on the backgrounds code sits on.
+			s.tok[k][ovSel] = ansiSeqOf(base.Foreground(color(t.Text)).Background(color(t.Selection)))
 			// Reversed so the match is a block of the accent colour with
 			// the terminal's own background as the text: legible on any.
 			s.tok[k][ovMatch] = ansiSeqOf(lipgloss.NewStyle().Foreground(color(t.Warning)).Reverse(true))
@@ -98,7 +100,8 @@ func NewStyles(t themes.Theme) *Styles {
 }
 
 // tokenStyle is a token's colour and emphasis from the chroma style
-// (background ignored: the pane's background is the terminal's). Mono
+// (background ignored: the pane's background is the terminal's, and the
+// theme's chroma styles are chosen for contrast on it). Mono
 // themes use emphasis only.
 func tokenStyle(t themes.Theme, cs *chroma.Style, k tok) lipgloss.Style {
 	st := lipgloss.NewStyle()
@@ -124,6 +127,11 @@ func tokenStyle(t themes.Theme, cs *chroma.Style, k tok) lipgloss.Style {
 	e := cs.Get(tokChroma[k])
 	if e.Colour.IsSet() {
 		st = st.Foreground(lipgloss.Color(e.Colour.String()))
+	} else {
+		// A style that leaves a token to the terminal's colour (github's
+		// names) gets the theme's text colour, whose contrast is tested,
+		// rather than whatever the terminal's is.
+		st = st.Foreground(color(t.Text))
 	}
 	if e.Bold == chroma.Yes {
 		st = st.Bold(true)
