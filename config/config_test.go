@@ -24,6 +24,7 @@ const full = `
 theme = "dark"
 strategy = "evalsha-eval"
 history = false
+mouse = true
 
 [connections.prod]
 url = "rediss://redis.prod.internal:6380/0"
@@ -49,7 +50,7 @@ func TestLoadFull(t *testing.T) {
 	}
 	f := false
 	want := Config{
-		Theme: "dark", Strategy: "evalsha-eval", History: &f,
+		Theme: "dark", Strategy: "evalsha-eval", History: &f, Mouse: true,
 		Connections: map[string]Connection{
 			"prod": {URL: "rediss://redis.prod.internal:6380/0", User: "app", ReadOnly: true, Label: "prod",
 				Production: true, PasswordEnv: "PROD_REDIS_PASSWORD"},
