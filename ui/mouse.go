@@ -122,6 +122,8 @@ func (m *Model) wheel(id paneID, d int) {
 	case paneError:
 		m.errp.offset = clampOff(m.errp.offset+d, len(m.errp.lines()), m.errp.height)
 	case paneHistory:
+		// A run is two lines: a notch moves one run.
+		m.hist.top = m.hist.firstShown()
 		m.hist.cursor = min(max(0, len(m.hist.shown)-1), max(0, m.hist.cursor+d/wheelStep))
 	}
 }
@@ -172,7 +174,10 @@ func (m *HistoryPane) click(y int) {
 	if y < 2 || len(m.shown) == 0 {
 		return
 	}
-	i := m.firstShown() + (y-2)/2
+	// The list stays where it was drawn: the run under the pointer is
+	// the one selected, and a second click hits it again.
+	m.top = m.firstShown()
+	i := m.top + (y-2)/2
 	if i < len(m.shown) && (y-2)/2 < (m.h-2)/2 {
 		m.cursor = i
 	}
