@@ -237,3 +237,26 @@ func TestGoldenPathPrompt(t *testing.T) {
 		})
 	}
 }
+
+// The prompt with a listing fits every terminal size, as the size sweep
+// checks the other overlays.
+func TestPathPromptSweep(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 300 {
+		name := fmt.Sprintf("a-rather-long-script-name-to-list-%03d.lua", i)
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const typed = "a-rather-long-script-name-to-list-"
+	m := pathPromptModel(t, typed)
+	p := m.prompt()
+	p.comp.seq++
+	msg := completePath(typed, os.UserHomeDir, func(string) ([]fs.DirEntry, error) { return os.ReadDir(dir) }, os.Stat)
+	msg.p, msg.seq, msg.value, msg.list = p, p.comp.seq, typed, true
+	m = update(m, msg)
+	if p.comp.total != 300 || len(p.comp.list) != maxListed {
+		t.Fatalf("listed %d, kept %d", p.comp.total, len(p.comp.list))
+	}
+	sweepSizes(t, m, sweepGrid())
+}
