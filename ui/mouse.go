@@ -198,9 +198,16 @@ func (m HistoryPane) firstShown() int {
 	return top
 }
 
-// mouse scrolls the help screen with the wheel, as ↑/↓ do.
+// mouse scrolls the help screen with the wheel, as ↑/↓ do, but not
+// past the end of the map: after spinning the wheel down, the first
+// notch up moves the screen.
 func (h *helpScreen) mouse(m Model, ms tea.MouseMsg) (Model, tea.Cmd) {
-	h.top = max(0, h.top+wheelDelta(ms))
+	d := wheelDelta(ms)
+	next := max(0, h.top+d)
+	if d > 0 && m.helpView(next) == m.helpView(h.top) {
+		return m, nil
+	}
+	h.top = next
 	return m, nil
 }
 

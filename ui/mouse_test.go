@@ -278,6 +278,14 @@ func TestMouseIgnoredUnderModal(t *testing.T) {
 	if h.top != 0 {
 		t.Errorf("help after two notches up: top %d", h.top)
 	}
+	for i := 0; i < 50; i++ {
+		m = wheelAt(m, 10, 10, tea.MouseButtonWheelDown)
+	}
+	end := m.View()
+	m = wheelAt(m, 10, 10, tea.MouseButtonWheelUp)
+	if m.View() == end {
+		t.Error("after spinning down to the end, a notch up does not move the help")
+	}
 	if m = clickAt(m, 10, 10); m.overlays.top() != layer(h) {
 		t.Error("a click closed the help screen")
 	}
