@@ -53,7 +53,7 @@ func (o *tuiOpts) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.evalFile, "eval", "", "FILE, as redis-cli --eval takes it: luascope --eval FILE KEY … , ARG …")
 	fs.StringVar(&o.example, "example", "", "open an example from the gallery (see 'luascope examples'), with its keys and args; its setup runs first on a sandbox, after a yes on another server, never on production or read-only")
 	fs.BoolVar(&o.noExplain, "no-explain", false, "start with explain mode off, also in the sandbox")
-	fs.BoolVar(&o.mouse, "mouse", false, "clicks focus panes and select rows, the wheel scrolls (default from the config, else off: the terminal keeps its text selection; with the mouse on, shift+drag selects in most terminals)")
+	fs.BoolVar(&o.mouse, "mouse", false, "take the mouse: clicks focus and select, the wheel scrolls (default: the config's mouse key, else off; shift+drag still selects text in most terminals)")
 	fs.BoolVar(&o.noMouse, "no-mouse", false, "leave the mouse to the terminal, also when the config turns it on")
 }
 
