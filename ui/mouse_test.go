@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -308,11 +309,36 @@ func TestMouseOffIgnored(t *testing.T) {
 	if _, cmd := m.Update(tea.ResumeMsg{}); cmd != nil {
 		t.Error("mouse off: a resume asks for the mouse")
 	}
+	if _, cmd := m.Update(externalEditedMsg{err: errors.New("vi: exit 1")}); cmd != nil {
+		t.Error("mouse off: the return from $EDITOR asks for the mouse")
+	}
 	on := mouseModel(t, demoSrc, 120, 40)
 	_, cmd := on.Update(tea.ResumeMsg{})
-	if cmd == nil || fmt.Sprintf("%T", cmd()) != fmt.Sprintf("%T", tea.EnableMouseCellMotion()) {
+	if !asksForMouse(cmd) {
 		t.Error("mouse on: a resume does not ask for the mouse again")
 	}
+	_, cmd = on.Update(externalEditedMsg{err: errors.New("vi: exit 1")})
+	if !asksForMouse(cmd) {
+		t.Error("mouse on: the return from $EDITOR does not ask for the mouse again")
+	}
+}
+
+// asksForMouse reports whether cmd (or one of a batch) turns mouse
+// reporting on.
+func asksForMouse(cmd tea.Cmd) bool {
+	if cmd == nil {
+		return false
+	}
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range b {
+			if asksForMouse(c) {
+				return true
+			}
+		}
+		return false
+	}
+	return fmt.Sprintf("%T", msg) == fmt.Sprintf("%T", tea.EnableMouseCellMotion())
 }
 
 func TestMouseClickEditorMovesCursor(t *testing.T) {
