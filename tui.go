@@ -38,6 +38,8 @@ type tuiOpts struct {
 	example   string
 	evalFile  string // --eval FILE: redis-cli's spelling of the FILE word
 	debug     bool   // luascope debug: open in the debugger
+	mouse     bool
+	noMouse   bool
 }
 
 func (o *tuiOpts) register(fs *pflag.FlagSet) {
@@ -51,10 +53,34 @@ func (o *tuiOpts) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.evalFile, "eval", "", "FILE, as redis-cli --eval takes it: luascope --eval FILE KEY … , ARG …")
 	fs.StringVar(&o.example, "example", "", "open an example from the gallery (see 'luascope examples'), with its keys and args; its setup runs first on a sandbox, after a yes on another server, never on production or read-only")
 	fs.BoolVar(&o.noExplain, "no-explain", false, "start with explain mode off, also in the sandbox")
+	fs.BoolVar(&o.mouse, "mouse", false, "take the mouse: clicks focus and select, the wheel scrolls (default: the config's mouse key, else off; shift+drag still selects text in most terminals)")
+	fs.BoolVar(&o.noMouse, "no-mouse", false, "leave the mouse to the terminal, also when the config turns it on")
+}
+
+// mouseOn decides whether the UI takes the mouse: --no-mouse, then
+// --mouse, then the config's mouse key; off when nothing says so, since
+// capturing the mouse takes text selection away from the terminal (a
+// key, an error to paste from an SSH session).
+func (o *tuiOpts) mouseOn(cfg config.Config) bool {
+	return !o.noMouse && (o.mouse || cfg.Mouse)
+}
+
+// programOptions are the Bubble Tea options of the UI on in and out;
+// the mouse is reported (cell motion: clicks, the wheel, drags) only when
+// asked for.
+func programOptions(in io.Reader, out io.Writer, mouse bool, filter func(tea.Model, tea.Msg) tea.Msg) []tea.ProgramOption {
+	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithInput(in), tea.WithOutput(out), tea.WithoutSignalHandler(), tea.WithFilter(filter)}
+	if mouse {
+		opts = append(opts, tea.WithMouseCellMotion())
+	}
+	return opts
 }
 
 // runTUI opens the terminal UI: `luascope [flags] [FILE [KEY ...] [, ARG ...]]`.
 func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
+	if o.mouse && o.noMouse {
+		return usageErr("--mouse and --no-mouse do not go together")
+	}
 	words, err := checkDataWords(cmd, words)
 	if err != nil {
 		return err
@@ -163,12 +189,13 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 
 	target := conn.session.Target()
 	rescue := &ui.Rescue{}
+	mouse := o.mouseOn(env.cfg)
 	model := ui.New(ui.Options{
 		Rescue:  rescue,
 		Session: conn.session, Target: target, Notice: cmp.Or(newFile, conn.notice), Example: ex,
 		Source: src, Filename: filename, FileModTime: mod, Keys: keys, Args: args,
 		Strategy: env.strategy, ReadOnly: conn.session.ReadOnly(), Production: production, Label: label, Sandbox: conn.isSandbox(),
-		Debug: o.debug,
+		Debug: o.debug, Mouse: mouse,
 		Theme: theme, History: store, Watch: o.watch, Explain: o.explain || (label == "sandbox" && !o.noExplain),
 		Connect: func(t redisx.Target) (*redisx.Session, error) { return redisx.Connect(context.Background(), t) },
 	})
@@ -179,7 +206,7 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	// suspends the program the way Bubble Tea's Suspend does (tuiSuspend).
 	suspend := newTUISuspend()
 	lipgloss.SetColorProfile(noColorProfile(os.Getenv, lipgloss.ColorProfile()))
-	p := tea.NewProgram(model, tea.WithAltScreen(), tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.OutOrStdout()), tea.WithoutSignalHandler(), tea.WithFilter(suspend.filter))
+	p := tea.NewProgram(model, programOptions(cmd.InOrStdin(), cmd.OutOrStdout(), mouse, suspend.filter)...)
 	sigs := &tuiSignals{kill: p.Kill, rescue: rescue, sandboxed: conn.isSandbox(), debugLog: debugLog}
 	signalTaker.Store(sigs)
 	defer signalTaker.Store(nil)

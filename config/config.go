@@ -17,7 +17,11 @@ type Config struct {
 	Strategy string `toml:"strategy"` // one of Strategies()
 	// History is whether runs are recorded; nil (not set) means yes, so
 	// pointer rather than bool tells "history = false" from absence.
-	History     *bool                 `toml:"history"`
+	History *bool `toml:"history"`
+	// Mouse makes the terminal UI take the mouse (clicks, the wheel), as
+	// --mouse does; off by default, since it takes text selection away
+	// from the terminal.
+	Mouse       bool                  `toml:"mouse"`
 	Connections map[string]Connection `toml:"connections"`
 }
 

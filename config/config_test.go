@@ -24,6 +24,7 @@ const full = `
 theme = "dark"
 strategy = "evalsha-eval"
 history = false
+mouse = true
 
 [connections.prod]
 url = "rediss://redis.prod.internal:6380/0"
@@ -49,7 +50,7 @@ func TestLoadFull(t *testing.T) {
 	}
 	f := false
 	want := Config{
-		Theme: "dark", Strategy: "evalsha-eval", History: &f,
+		Theme: "dark", Strategy: "evalsha-eval", History: &f, Mouse: true,
 		Connections: map[string]Connection{
 			"prod": {URL: "rediss://redis.prod.internal:6380/0", User: "app", ReadOnly: true, Label: "prod",
 				Production: true, PasswordEnv: "PROD_REDIS_PASSWORD"},
@@ -124,7 +125,7 @@ x = 1
 		"unknown key them (did you mean theme?)",
 		"unknown key connections.prod.readonyl (did you mean readonly?)",
 		"unknown key connections.prod.extra (keys: url, user, label, password_env, readonly, cluster, production)",
-		"unknown key colors (keys: theme, strategy, history, connections)",
+		"unknown key colors (keys: theme, strategy, history, mouse, connections)",
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)

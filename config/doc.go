@@ -1,5 +1,6 @@
 // Package config reads luascope's TOML config file: the default theme and
-// strategy, whether to record history, and named connections. It never
+// strategy, whether to record history and take the mouse, and named
+// connections. It never
 // holds a password: a connection names the environment variable to read
 // one from (password_env), and a URL with a password in it is rejected.
 //

@@ -116,7 +116,7 @@ func decodeError(path string, err error) error {
 }
 
 var (
-	topKeys  = []string{"theme", "strategy", "history", "connections"}
+	topKeys  = []string{"theme", "strategy", "history", "mouse", "connections"}
 	connKeys = []string{"url", "user", "label", "password_env", "readonly", "cluster", "production"}
 )
 

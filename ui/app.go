@@ -58,6 +58,10 @@ type Options struct {
 	// args; its setup runs at start on a sandbox, after a yes elsewhere,
 	// never on production or read-only connections.
 	Example *examples.Example
+	// Mouse says the program reports the mouse (tea.WithMouseCellMotion):
+	// clicks focus and select, the wheel scrolls (see mouse.go). Off, the
+	// terminal keeps its own text selection.
+	Mouse bool
 }
 
 // cacheState is what the app knows about the current SHA on the server.
@@ -330,7 +334,8 @@ func sanitize(s string) string {
 
 // update routes messages, as soft-serve's root does: the window size to
 // every pane; a key to the top overlay, else the global bindings, else
-// the focused pane (handleKey); a rootMsg to the root itself; each result
+// the focused pane (handleKey); a mouse press by where it lands
+// (updateMouse); a rootMsg to the root itself; each result
 // to the handler of its concern (updateRun, updateScript, updateServer,
 // updateDebugger); anything else to the focused pane.
 func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -341,6 +346,14 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		return m.handleKey(msg)
+	case tea.MouseMsg:
+		return m.updateMouse(msg)
+	case tea.ResumeMsg:
+		return m, m.mouseBack()
+	case externalEditedMsg:
+		// Back from $EDITOR, whose terminal hand-over turned the mouse off.
+		mm, cmd := m.updateScript(msg)
+		return mm, tea.Batch(cmd, m.mouseBack())
 	case rootMsg:
 		return msg.apply(m)
 	case spinner.TickMsg:
@@ -352,7 +365,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case runStartedMsg, stepTracedMsg, runFinishedMsg, cacheCheckedMsg, adminDoneMsg, sessionReadyMsg, batchStartedMsg, batchProgressedMsg, batchFinishedMsg:
 		return m.updateRun(msg)
-	case fileLoadedMsg, fileSavedMsg, externalEditedMsg, fileChangedMsg, lintDueMsg, lintDoneMsg, JumpToLineMsg, loadEntryMsg, exampleLoadedMsg, valueCopiedMsg, editor.ClipboardWrittenMsg:
+	case fileLoadedMsg, fileSavedMsg, fileChangedMsg, lintDueMsg, lintDoneMsg, JumpToLineMsg, loadEntryMsg, exampleLoadedMsg, valueCopiedMsg, editor.ClipboardWrittenMsg:
 		return m.updateScript(msg)
 	case topologyLoadedMsg:
 		_, cmd := m.clus.Update(msg)

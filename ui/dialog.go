@@ -3,6 +3,8 @@ package ui
 import (
 	"cmp"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -54,6 +56,9 @@ type prompt struct {
 	title  string
 	input  textinput.Model
 	submit func(string) tea.Cmd
+	// paths makes tab complete a file name (complete.go).
+	paths bool
+	comp  pathCompletion
 }
 
 func newPrompt(title, value string, submit func(string) tea.Cmd) *prompt {
@@ -65,15 +70,24 @@ func newPrompt(title, value string, submit func(string) tea.Cmd) *prompt {
 	return &prompt{title: title, input: in, submit: submit}
 }
 
-// newPathPrompt asks for a file name; an empty answer does nothing.
+// newPathPrompt asks for a file name, tab completing it; an empty answer
+// does nothing, and a leading ~/ is the home directory, as the
+// completion took it.
 func newPathPrompt(title, value string, submit func(path string) tea.Cmd) *prompt {
-	return newPrompt(title, value, func(v string) tea.Cmd {
+	p := newPrompt(title, value, func(v string) tea.Cmd {
 		path := strings.TrimSpace(v)
 		if path == "" {
 			return nil
 		}
+		if rest, ok := strings.CutPrefix(path, "~/"); ok {
+			if home, err := os.UserHomeDir(); err == nil {
+				path = filepath.Join(home, rest)
+			}
+		}
 		return submit(path)
 	})
+	p.paths = true
+	return p
 }
 
 // rootMsg is a result that only the root's own state needs (what a
@@ -216,6 +230,12 @@ func (p *prompt) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
 		m.overlays.remove(p)
 		return m, p.submit(p.input.Value())
 	}
+	if p.paths && key.Matches(km, completeKey) {
+		return m, p.tab()
+	}
+	// Any other key makes the list stale; the seq stays, so a listing
+	// still on its way is dropped.
+	p.comp = pathCompletion{seq: p.comp.seq}
 	var cmd tea.Cmd
 	p.input, cmd = p.input.Update(km)
 	return m, cmd
@@ -240,8 +260,19 @@ func (m Model) dialogView(d *dialog) string {
 func (m Model) promptView(p *prompt) string {
 	w := min(70, m.w-4)
 	p.input.Width = w - 8
-	body := m.st.dialogTitle.Render(p.title) + "\n" + p.input.View() + "\n" + m.st.muted.Render("enter • esc cancels")
-	return m.st.dialog.Width(w - 2).Render(body)
+	lines := []string{m.st.dialogTitle.Render(p.title), p.input.View()}
+	hint := "enter • esc cancels"
+	if p.paths {
+		hint = "enter • tab completes • esc cancels"
+		if ansi.StringWidth(hint) > w-4 {
+			hint = "tab completes • esc cancels"
+		}
+		// The box's border and its three lines leave the rest of the
+		// screen; a few lines are enough to choose from.
+		lines = append(lines, m.completionLines(p.comp, w-4, min(8, m.h-6))...)
+	}
+	lines = append(lines, m.st.muted.Render(hint))
+	return m.st.dialog.Width(w - 2).Render(strings.Join(lines, "\n"))
 }
 
 // wrap breaks text into lines of at most w cells at spaces.

@@ -38,6 +38,7 @@ func keysDocLists() []keysDocList {
 		{"History pane (ctrl+p)", []key.Binding{loadKey, replayKey}},
 		{"Cluster view (ctrl+l)", []key.Binding{clusterPick, clusterLoadAll, clusterRefresh}},
 		{"Functions pane (ctrl+b)", []key.Binding{fnEnter, fnLoad, fnScript, fnRefresh}},
+		{"File prompts (ctrl+o, ctrl+s save as, alt+B batch)", []key.Binding{completeKey}},
 		{"Examples gallery and step debugger: opening them", []key.Binding{galleryKey, debugKey, debugSyncKey}},
 		{"Step debugger (F9)", []key.Binding{dbgStep, dbgContinue, dbgBreak, dbgPrint, dbgEval, dbgRedis, dbgMaxLen, dbgAbort, dbgLeave}},
 	}

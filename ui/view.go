@@ -119,7 +119,13 @@ var shortPaneNames = [paneCount]string{
 }
 
 func (m Model) tabBar() string {
-	var parts []string
+	_, cells := m.tabCells()
+	return strings.Join(cells, "")
+}
+
+// tabCells are the tab bar's tabs in order with the pane each names,
+// each drawn, so that a click can be mapped to a tab by their widths.
+func (m Model) tabCells() (ids []paneID, parts []string) {
 	long := 0
 	for _, id := range m.order() {
 		long += len(id.String()) + 3
@@ -137,8 +143,9 @@ func (m Model) tabBar() string {
 		} else {
 			parts = append(parts, m.st.tab.Render(name))
 		}
+		ids = append(ids, id)
 	}
-	return strings.Join(parts, "")
+	return ids, parts
 }
 
 // statusBar is the bottom line: the connection badge, the mode, the
