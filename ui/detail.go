@@ -29,8 +29,8 @@ import (
 // there it is histDetailKey. In the trace, enter opens it too
 // (traceDetailKey), as it does on a leaf of the tree (KeyMap.Toggle).
 var (
-	detailKey      = key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "details (all of it)"))
-	histDetailKey  = key.NewBinding(key.WithKeys("alt+i"), key.WithHelp("alt+i", "details (all of it)"))
+	detailKey      = key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "details"))
+	histDetailKey  = key.NewBinding(key.WithKeys("alt+i"), key.WithHelp("alt+i", "details"))
 	detailCopyKey  = key.NewBinding(key.WithKeys("y", "alt+c"), key.WithHelp("y/alt+c", "copy the whole text"))
 	detailCloseKey = key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", "close"))
 )

@@ -290,7 +290,7 @@ func (t Trace) Focused() bool { return t.focused }
 // and PrevMatch are package variables here until the panes share one
 // search component (KeyMap.Search and friends).
 var (
-	traceDetailKey     = key.NewBinding(key.WithKeys("enter", "i"), key.WithHelp("enter/i", "step details"))
+	traceDetailKey     = key.NewBinding(key.WithKeys("enter", "i"), key.WithHelp("enter/i", "details"))
 	traceSearchKey     = key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search steps"))
 	traceNextMatchKey  = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match"))
 	tracePrevMatchKey  = key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match"))
