@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -133,6 +134,26 @@ func TestDetailTraceStepShowsWholeCommand(t *testing.T) {
 	if d := m.detail(); d == nil || !strings.Contains(d.doc.Text(), "local calls = redis.call('INCR', KEYS[1])\n") ||
 		!strings.Contains(d.doc.Text(), "return {calls <= tonumber(ARGV[1]) and 1 or 0, calls}") {
 		t.Fatalf("SCRIPT LOAD's body not whole: %+v", d)
+	}
+}
+
+// TestDetailTraceStepEscapes: a step's arguments and reply may carry any
+// bytes; the detail shows each escaped, nothing raw.
+func TestDetailTraceStepEscapes(t *testing.T) {
+	tr := traceTestNew(80, 10)
+	tr.StartRun(1, "eval")
+	v := resp.Value{Kind: resp.Error, Str: []byte("ERR bad \x1b]0;x\x07 \xff")}
+	sent := []string{"EVAL", "return 1 -- \x1b[2J\n\tsecond line", "1", "key\x00\xfe", "\u202eevil"}
+	tr.AddStep(1, redisx.Step{Seq: 1, Command: escapeAllTest(sent), Args: sent, Sent: sent, Outcome: redisx.OutcomeError, Reply: &v, Note: "why\x1b"})
+	_, cmd := tr.update(treeTestPress(traceDetailKey))
+	text := treeTestDetail(t, cmd).Text()
+	for _, want := range []string{`return 1 -- \x1b[2J`, `\tsecond line`, `"key\x00\xfe"`, `"\u{202e}evil"`, `\x1b]0;x\a \xff`, `why\x1b`, `KEYS[1]`, `ARGV[1]`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.ContainsAny(text, "\x00\x1b\x07\t\u202e") || !utf8.ValidString(text) {
+		t.Errorf("raw bytes in the detail: %q", text)
 	}
 }
 
