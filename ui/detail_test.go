@@ -517,6 +517,9 @@ func TestTraceCursorAndSearch(t *testing.T) {
 	if tr.search.query != "" || tr.search.typing {
 		t.Fatalf("esc kept the search: %+v", tr.search)
 	}
+	if r, i, _ := tr.selected(); r.id != 3 || i != 0 { // where N left it
+		t.Fatalf("esc did not go back to where the search began: #%d step %d", r.id, i)
+	}
 	tr = traceTestSendKeys(tr, runes("/"), runes("x"))
 	for _, s := range [][2]int{{1, 1}, {10, 2}, {38, 10}, {100, 12}} {
 		tr.SetSize(s[0], s[1])

@@ -384,9 +384,10 @@ func newTraceSearchInput(old textinput.Model) textinput.Model {
 func (t Trace) updateSearch(km tea.KeyMsg) (Trace, tea.Cmd) {
 	switch {
 	case key.Matches(km, traceSearchEndKey):
+		from := t.search.from
 		t.search.input.Blur()
 		t.search = traceSearch{input: t.search.input}
-		t.setCursor(t.search.from)
+		t.setCursor(from)
 		return t, nil
 	case key.Matches(km, traceSearchDoneKey):
 		t.search.typing = false
@@ -412,7 +413,7 @@ func (t Trace) updateSearch(km tea.KeyMsg) (Trace, tea.Cmd) {
 // findMatches collects the steps whose detail text holds the query. The
 // text is made once per step, on the first search that reaches it.
 func (t *Trace) findMatches() {
-	t.search.hits = t.search.hits[:0]
+	t.search.hits = nil // a new slice: an older copy of the pane keeps its own
 	if t.search.query == "" {
 		return
 	}
@@ -429,7 +430,8 @@ func (t *Trace) findMatches() {
 	}
 }
 
-// onMatch reports whether the cursor is on a match, and which.
+// matchIndex is the cursor's place among the matches, -1 when the
+// cursor is not on one.
 func (t Trace) matchIndex() int {
 	cur := t.cursorKey()
 	for i, h := range t.search.hits {
@@ -440,6 +442,7 @@ func (t Trace) matchIndex() int {
 	return -1
 }
 
+// onMatch reports whether the cursor is on a match.
 func (t Trace) onMatch() bool { return t.matchIndex() >= 0 }
 
 // jumpMatch moves the cursor to the next (d > 0) or previous match,
