@@ -408,7 +408,7 @@ func runeNote(b []byte) string {
 	if n == len(b) {
 		return ""
 	}
-	return ", " + plural(n, "character") + " (UTF-8, invalid bytes count one each)"
+	return ", " + plural(n, "character")
 }
 
 // detailScalar is a scalar's whole value: strings quoted and escaped.

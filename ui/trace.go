@@ -251,8 +251,11 @@ func newTraceStep(st redisx.Step) traceStep {
 	case st.Reply != nil:
 		s.reply = resp.Summary(*st.Reply, traceSummaryRunes)
 		s.replyFull = s.reply
-		switch v := *st.Reply; v.Kind {
-		case resp.Error, resp.Status, resp.Bulk, resp.Verbatim, resp.BigNumber:
+		switch v := *st.Reply; {
+		case v.IsAggregate():
+			// The trace keeps text, not replies: the final one is in the tree.
+			s.replyFull += " (the Result pane holds the run's final reply whole)"
+		case v.Kind == resp.Error, v.Kind == resp.Status, v.Kind == resp.Bulk, v.Kind == resp.Verbatim, v.Kind == resp.BigNumber:
 			s.replyFull = resp.Summary(v, traceReplyMax)
 		}
 	case st.Err != "":
