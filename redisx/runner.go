@@ -102,6 +102,11 @@ type Step struct {
 	Note    string        // why this step happened, e.g. "NOSCRIPT: load and retry on the same connection"
 	Start   time.Time     //
 	Dur     time.Duration //
+
+	// Sent is every argument as sent, raw bytes, nothing abbreviated, for
+	// the TUI's detail view of a step. It shares the call's strings (no
+	// copy) and is not part of the JSON contract.
+	Sent []string
 }
 
 // Result is a whole run.
@@ -541,7 +546,7 @@ func (r *run) step(ctx context.Context, n *node, note string, args ...any) reply
 		note = strings.TrimSuffix(note, ";")
 	}
 	raw := rawArgs(args)
-	st := Step{Seq: len(r.res.Steps) + 1, Command: escapeAll(raw), Args: raw, Node: n.addr, Note: note, Start: time.Now()}
+	st := Step{Seq: len(r.res.Steps) + 1, Command: escapeAll(raw), Args: raw, Sent: sentArgs(args), Node: n.addr, Note: note, Start: time.Now()}
 	rep := n.do(ctx, args...)
 	rep.errNode = n.addr
 	st.Dur, st.Conn, st.Dialed = rep.dur, rep.conn, rep.dialed
@@ -653,6 +658,19 @@ func rawArgs(args []any) []string {
 			}
 			out[i] = first + fmt.Sprintf("…(%d bytes)", len(s))
 			continue
+		}
+		out[i] = s
+	}
+	return out
+}
+
+// sentArgs is args as strings, whole (rawArgs abbreviates).
+func sentArgs(args []any) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		s, ok := a.(string)
+		if !ok {
+			s = fmt.Sprint(a)
 		}
 		out[i] = s
 	}

@@ -102,6 +102,17 @@ func TestGoldenViews(t *testing.T) {
 			m.setFocus(paneTrace)
 			return m
 		},
+		"detail": func() Model {
+			// The first step of the trace, opened with enter: the whole
+			// command with every key and arg, wrapped.
+			m := offlineModel(t, demoSrc, detailTestKeys, detailTestArgs)
+			st := detailTestSteps(demoSrc)
+			m = feedRun(m, st, st[2].Reply, nil)
+			m.setFocus(paneTrace)
+			m.trace.setCursor(stepKey{run: m.runSeq, step: 0})
+			mm, _ := openDetail(m.trace.runs[0].steps[0].detailDoc(m.trace.runs[0]))().(rootMsg).apply(m)
+			return mm.(Model)
+		},
 		"help": func() Model {
 			m := offlineModel(t, demoSrc, nil, nil)
 			m.overlays.push(&helpScreen{})

@@ -90,6 +90,8 @@ func (p ErrPanel) update(msg tea.Msg) (ErrPanel, tea.Cmd) {
 			if line := p.err.Line; line > 0 {
 				return p, func() tea.Msg { return JumpToLineMsg{Line: line} }
 			}
+		case key.Matches(msg, detailKey):
+			return p, openDetail(errorDetail(p.err))
 		case key.Matches(msg, k.Up):
 			d = -1
 		case key.Matches(msg, k.Down):
@@ -133,6 +135,7 @@ func (p ErrPanel) ShortHelp() []key.Binding {
 	k := commonKeys(p.common)
 	return []key.Binding{
 		helpIf(k.JumpLine, p.err != nil && p.err.Line > 0),
+		helpIf(detailKey, p.err != nil),
 		helpIf(k.Up, p.scrollable()), helpIf(k.Down, p.scrollable()),
 	}
 }
@@ -142,7 +145,7 @@ func (p ErrPanel) FullHelp() [][]key.Binding {
 	k := commonKeys(p.common)
 	s := p.scrollable()
 	return [][]key.Binding{
-		{helpIf(k.JumpLine, p.err != nil && p.err.Line > 0)},
+		{helpIf(k.JumpLine, p.err != nil && p.err.Line > 0), helpIf(detailKey, p.err != nil)},
 		{helpIf(k.Up, s), helpIf(k.Down, s), helpIf(k.PageUp, s), helpIf(k.PageDown, s),
 			helpIf(k.Top, s), helpIf(k.Bottom, s)},
 	}

@@ -123,6 +123,11 @@ func (m HistoryPane) update(msg tea.Msg) (HistoryPane, tea.Cmd) {
 		e := m.shown[m.cursor]
 		run := key.Matches(km, replayKey)
 		return m, func() tea.Msg { return loadEntryMsg{entry: e, run: run} }
+	case key.Matches(km, histDetailKey):
+		if len(m.shown) == 0 {
+			return m, nil
+		}
+		return m, openDetail(historyDetail(m.shown[m.cursor]))
 	case key.Matches(km, k.Up):
 		m.cursor = max(0, m.cursor-1)
 		return m, nil
@@ -216,11 +221,13 @@ func (m *HistoryPane) Blur() { m.focused = false; m.filter.Blur() }
 func (m HistoryPane) Focused() bool { return m.focused }
 
 // ShortHelp is the pane's bindings for the help bar.
-func (m HistoryPane) ShortHelp() []key.Binding { return []key.Binding{loadKey, replayKey} }
+func (m HistoryPane) ShortHelp() []key.Binding {
+	return []key.Binding{loadKey, replayKey, histDetailKey}
+}
 
 // FullHelp is the pane's bindings for the help overlay.
 func (m HistoryPane) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{loadKey, replayKey, m.c.Keys.Up, m.c.Keys.Down}}
+	return [][]key.Binding{{loadKey, replayKey, histDetailKey, m.c.Keys.Up, m.c.Keys.Down}}
 }
 
 // short abbreviates a SHA for narrow rows.

@@ -31,7 +31,9 @@ func TestNoGlobalKeyShadowsPaneKey(t *testing.T) {
 		"form":      {k.AddRow, k.DeleteRow, k.MoveRowUp, k.MoveRowDown, k.ToggleKind},
 		"result":    {k.Toggle, k.ExpandAll, k.CollapseAll, k.JumpError, k.CopyValue, k.RawView},
 		"error":     {k.JumpLine},
-		"history":   {loadKey, replayKey},
+		"history":   {loadKey, replayKey, histDetailKey},
+		"trace":     {traceDetailKey, traceSearchKey, traceNextMatchKey, tracePrevMatchKey, traceSearchDoneKey, traceSearchEndKey},
+		"details":   {detailKey},
 		"cluster":   {clusterPick, clusterLoadAll, clusterRefresh},
 		"functions": {fnEnter, fnLoad, fnScript, fnRefresh},
 	}

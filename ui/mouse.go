@@ -118,7 +118,9 @@ func (m *Model) wheel(id paneID, d int) {
 			m.tree.move(d)
 		}
 	case paneTrace:
-		m.trace.scroll(d)
+		// The trace moves a step cursor (enter opens the step): a notch
+		// moves one step, as in History.
+		m.trace.moveCursor(d / wheelStep)
 	case paneError:
 		m.errp.offset = clampOff(m.errp.offset+d, len(m.errp.lines()), m.errp.height)
 	case paneHistory:

@@ -209,6 +209,19 @@ func pressApp(m Model, keys ...tea.KeyMsg) Model {
 	return m
 }
 
+// pressOpen feeds a key that opens a view through a command (the panes
+// ask the root for the detail view with a detailOpenMsg) and delivers it.
+func pressOpen(m Model, k tea.KeyMsg) Model {
+	mm, cmd := m.Update(k)
+	m = mm.(Model)
+	if cmd != nil {
+		if msg, ok := cmd().(detailOpenMsg); ok {
+			m = update(m, msg)
+		}
+	}
+	return m
+}
+
 // sweepLongScript has lint findings, a long line and enough lines to
 // scroll, so the editor's gutter, marks and clipping are all drawn.
 const sweepLongScript = `-- a longer script: lint marks, long lines, scrolling
@@ -370,6 +383,29 @@ func sweepStates(t *testing.T, ctx context.Context, s *redisx.Session, tg redisx
 	scrolled := ok
 	scrolled.overlays.push(&helpScreen{top: 30})
 	states["help-scrolled"] = scrolled
+
+	// The detail view of a trace step, a result row with explain mode's
+	// note and an error; the trace with its cursor moved and a search.
+	tc := ok
+	tc.setFocus(paneTrace)
+	tc.resize()
+	tc = pressApp(tc, tea.KeyMsg{Type: tea.KeyUp}, tea.KeyMsg{Type: tea.KeyUp})
+	states["trace-cursor"] = tc
+	ts := pressApp(tc, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/")}, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("evalsha")})
+	states["trace-search-typing"] = ts
+	states["trace-search-kept"] = pressApp(ts, tea.KeyMsg{Type: tea.KeyEnter}, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("n")})
+	for name, m := range map[string]Model{
+		"detail-trace-step": pressOpen(tc, tea.KeyMsg{Type: tea.KeyEnter}),
+		"detail-result-row": pressOpen(pressApp(ex, tea.KeyMsg{Type: tea.KeyDown}, tea.KeyMsg{Type: tea.KeyDown}), tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("i")}),
+		"detail-error":      pressOpen(bad, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("i")}),
+	} {
+		if m.detail() == nil {
+			t.Fatalf("%s: no detail view", name)
+		}
+		states[name] = m
+	}
+	scrolledDetail := pressApp(states["detail-trace-step"], tea.KeyMsg{Type: tea.KeyPgDown})
+	states["detail-scrolled"] = scrolledDetail
 
 	q := ok
 	q.editor.ReplaceAll(q.editor.Value() + "\n-- unsaved")

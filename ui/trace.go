@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -36,10 +37,17 @@ type Trace struct {
 	width, height int
 	focused       bool
 	offset        int  // first visible line when not following
-	follow        bool // stick to the bottom
+	follow        bool // stick to the bottom; the cursor is then on the newest step
+
+	cur    stepKey     // the selected step when not following
+	search traceSearch // `/` in the trace
 
 	styles *traceStyleCache
 }
+
+// stepKey names a step of the trace: the run's id and the step's index
+// in it, which stay valid while lines around it change.
+type stepKey struct{ run, step int }
 
 // traceRun is one run as the trace keeps it: text only.
 type traceRun struct {
@@ -55,8 +63,10 @@ type traceRun struct {
 	bad      bool
 	effects  []string // "k: created (string)", one per declared key
 
-	// rendered lines, valid for width w and the palette key
+	// rendered lines, valid for width w and the palette key; at[i] is
+	// the line of step i's main line
 	lines []string
+	at    []int
 	w     int
 	key   inkKey
 	valid bool
@@ -73,7 +83,23 @@ type traceStep struct {
 	note    string
 	reply   string // resp.Summary of the reply, or the client error
 	failed  bool   // reply holds a client error
+
+	// For the detail view (enter on a step): what the row cuts.
+	sent      []string // every argument as sent, raw, each kept up to traceSentMax
+	sentCut   int      // bytes of sent that were not kept
+	connFull  string   // the connection's local address
+	dialed    bool
+	why       string // the note without "new connection"
+	replyFull string // an error or string reply whole (up to traceReplyMax), else the summary
+	hay       string // the detail text in lower case, for search; "" until searched
 }
+
+// traceSentMax bounds each argument the trace keeps for the detail view
+// (the trace holds 100 runs); traceReplyMax the reply text.
+const (
+	traceSentMax  = 1 << 20
+	traceReplyMax = 64 << 10
+)
 
 // NewTrace returns an empty trace that follows new runs.
 func NewTrace(c *Common) Trace {
@@ -103,6 +129,7 @@ func (t *Trace) AddStep(id int, st redisx.Step) {
 		return
 	}
 	s := newTraceStep(st)
+	defer t.searchAgain()
 	for i := range r.steps {
 		if r.steps[i].seq == s.seq {
 			r.steps[i] = s
@@ -112,6 +139,13 @@ func (t *Trace) AddStep(id int, st redisx.Step) {
 	}
 	r.steps = append(r.steps, s)
 	r.valid = false
+}
+
+// searchAgain keeps the matches current as steps come and go.
+func (t *Trace) searchAgain() {
+	if t.search.query != "" {
+		t.findMatches()
+	}
 }
 
 // FinishRun closes run id with its result: the steps are taken from res
@@ -154,6 +188,7 @@ func (t *Trace) FinishRun(id int, res redisx.Result) {
 		r.verdict, r.bad = "ok", false
 	}
 	r.valid = false
+	t.searchAgain()
 }
 
 // Runs returns how many runs the trace holds.
@@ -179,6 +214,7 @@ func (t *Trace) addRun(r *traceRun) {
 		}
 		clear(t.runs[:n])
 		t.runs = append(t.runs[:0], t.runs[n:]...)
+		t.searchAgain()
 	}
 }
 
@@ -191,6 +227,19 @@ func newTraceStep(st redisx.Step) traceStep {
 		outcome: st.Outcome,
 		dur:     humanDur(st.Dur),
 		note:    printableText(st.Note),
+
+		connFull: printableText(st.Conn),
+		dialed:   st.Dialed,
+		why:      printableText(st.Note),
+	}
+	s.sent = make([]string, len(st.Sent))
+	for i, a := range st.Sent {
+		if len(a) > traceSentMax {
+			// A copy of the kept part, so the rest is freed with the call.
+			s.sent[i], s.sentCut = strings.Clone(a[:traceSentMax]), s.sentCut+len(a)-traceSentMax
+			continue
+		}
+		s.sent[i] = a
 	}
 	if st.Dialed {
 		if s.note != "" {
@@ -201,8 +250,17 @@ func newTraceStep(st redisx.Step) traceStep {
 	switch {
 	case st.Reply != nil:
 		s.reply = resp.Summary(*st.Reply, traceSummaryRunes)
+		s.replyFull = s.reply
+		switch v := *st.Reply; {
+		case v.IsAggregate():
+			// The trace keeps text, not replies: the final one is in the tree.
+			s.replyFull += " (the Result pane holds the run's final reply whole)"
+		case v.Kind == resp.Error, v.Kind == resp.Status, v.Kind == resp.Bulk, v.Kind == resp.Verbatim, v.Kind == resp.BigNumber:
+			s.replyFull = resp.Summary(v, traceReplyMax)
+		}
 	case st.Err != "":
 		s.reply, s.failed = printableText(st.Err), true
+		s.replyFull = s.reply
 	}
 	return s
 }
@@ -231,27 +289,71 @@ func (t *Trace) Blur() { t.focused = false }
 // Focused reports whether the pane has the focus.
 func (t Trace) Focused() bool { return t.focused }
 
-// update scrolls with the movement keys and the mouse wheel while focused.
-// Scrolling up stops following; reaching the bottom again resumes it.
+// The trace's own bindings: the step detail and search. Search, NextMatch
+// and PrevMatch are package variables here until the panes share one
+// search component (KeyMap.Search and friends).
+var (
+	traceDetailKey     = key.NewBinding(key.WithKeys("enter", "i"), key.WithHelp("enter/i", "details"))
+	traceSearchKey     = key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search steps"))
+	traceNextMatchKey  = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match"))
+	tracePrevMatchKey  = key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match"))
+	traceSearchDoneKey = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep the search"))
+	traceSearchEndKey  = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "end the search"))
+)
+
+// traceSearch is `/` in the trace: the query, the steps whose whole text
+// (the detail view's) holds it, and the bar it is typed in.
+type traceSearch struct {
+	input  textinput.Model
+	typing bool    // the bar has the keys
+	query  string  // lower case; "" when no search
+	from   stepKey // where the cursor was when typing began
+	hits   []stepKey
+}
+
+// update moves the step cursor with the movement keys and the mouse
+// wheel while focused, opens a step's detail, and searches. Moving up
+// stops following; reaching the newest step resumes it.
 func (t Trace) update(msg tea.Msg) (Trace, tea.Cmd) {
 	if !t.focused {
 		return t, nil
 	}
+	if km, ok := msg.(tea.KeyMsg); ok && t.search.typing {
+		return t.updateSearch(km)
+	}
 	k := commonKeys(t.common)
-	page := max(t.height, 1)
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		switch {
+		case key.Matches(msg, traceDetailKey):
+			if r, i, ok := t.selected(); ok {
+				return t, openDetail(r.steps[i].detailDoc(r))
+			}
+		case key.Matches(msg, traceSearchKey):
+			if len(t.runs) == 0 {
+				return t, nil
+			}
+			t.search.input = newTraceSearchInput(t.search.input)
+			t.search.typing = true
+			t.search.from = t.cursorKey()
+			return t, textinput.Blink
+		case key.Matches(msg, traceNextMatchKey):
+			t.jumpMatch(1)
+		case key.Matches(msg, tracePrevMatchKey):
+			t.jumpMatch(-1)
+		case key.Matches(msg, traceSearchEndKey) && t.search.query != "":
+			t.search = traceSearch{input: t.search.input}
 		case key.Matches(msg, k.Up):
-			t.scroll(-1)
+			t.moveCursor(-1)
 		case key.Matches(msg, k.Down):
-			t.scroll(1)
+			t.moveCursor(1)
 		case key.Matches(msg, k.PageUp):
-			t.scroll(-page)
+			t.pageCursor(-1)
 		case key.Matches(msg, k.PageDown):
-			t.scroll(page)
+			t.pageCursor(1)
 		case key.Matches(msg, k.Top):
-			t.scroll(-1 << 40)
+			t.moveCursor(-1 << 40)
+			t.offset = 0
 		case key.Matches(msg, k.Bottom):
 			t.follow = true
 		}
@@ -259,13 +361,299 @@ func (t Trace) update(msg tea.Msg) (Trace, tea.Cmd) {
 		if msg.Action == tea.MouseActionPress {
 			switch msg.Button {
 			case tea.MouseButtonWheelUp:
-				t.scroll(-3)
+				t.moveCursor(-1)
 			case tea.MouseButtonWheelDown:
-				t.scroll(3)
+				t.moveCursor(1)
 			}
 		}
 	}
 	return t, nil
+}
+
+// newTraceSearchInput is the search bar, keeping the last query to edit.
+func newTraceSearchInput(old textinput.Model) textinput.Model {
+	in := textinput.New()
+	in.Prompt = "/"
+	in.Placeholder = "text in a step: command, key, arg, node, reply…"
+	in.SetValue(old.Value())
+	in.CursorEnd()
+	in.Focus()
+	return in
+}
+
+// updateSearch types into the search bar: every change searches again and
+// moves to the first match from where the search began; enter keeps the
+// query for n/N, esc ends the search where it began.
+func (t Trace) updateSearch(km tea.KeyMsg) (Trace, tea.Cmd) {
+	switch {
+	case key.Matches(km, traceSearchEndKey):
+		from := t.search.from
+		t.search.input.Blur()
+		t.search = traceSearch{input: t.search.input}
+		t.setCursor(from)
+		return t, nil
+	case key.Matches(km, traceSearchDoneKey):
+		t.search.typing = false
+		t.search.input.Blur()
+		if t.search.query == "" {
+			t.search = traceSearch{input: t.search.input}
+		}
+		return t, nil
+	}
+	var cmd tea.Cmd
+	t.search.input, cmd = t.search.input.Update(km)
+	if q := strings.ToLower(t.search.input.Value()); q != t.search.query {
+		t.search.query = q
+		t.findMatches()
+		t.setCursor(t.search.from)
+		if len(t.search.hits) > 0 && !t.onMatch() {
+			t.jumpMatch(1)
+		}
+	}
+	return t, cmd
+}
+
+// findMatches collects the steps whose detail text holds the query. The
+// text is made once per step, on the first search that reaches it.
+func (t *Trace) findMatches() {
+	t.search.hits = nil // a new slice: an older copy of the pane keeps its own
+	if t.search.query == "" {
+		return
+	}
+	for _, r := range t.runs {
+		for i := range r.steps {
+			s := &r.steps[i]
+			if s.hay == "" {
+				s.hay = strings.ToLower(s.detailDoc(r).Text())
+			}
+			if strings.Contains(s.hay, t.search.query) {
+				t.search.hits = append(t.search.hits, stepKey{r.id, i})
+			}
+		}
+	}
+}
+
+// matchIndex is the cursor's place among the matches, -1 when the
+// cursor is not on one.
+func (t Trace) matchIndex() int {
+	cur := t.cursorKey()
+	for i, h := range t.search.hits {
+		if h == cur {
+			return i
+		}
+	}
+	return -1
+}
+
+// onMatch reports whether the cursor is on a match.
+func (t Trace) onMatch() bool { return t.matchIndex() >= 0 }
+
+// jumpMatch moves the cursor to the next (d > 0) or previous match,
+// wrapping around the ends as less and vim do.
+func (t *Trace) jumpMatch(d int) {
+	hits := t.search.hits
+	if len(hits) == 0 {
+		return
+	}
+	order := t.stepOrder()
+	pos := map[stepKey]int{}
+	for i, k := range order {
+		pos[k] = i
+	}
+	cur := pos[t.cursorKey()]
+	best := -1
+	if d > 0 {
+		for i, h := range hits { // hits are in trace order
+			if pos[h] > cur {
+				best = i
+				break
+			}
+		}
+		if best < 0 {
+			best = 0
+		}
+	} else {
+		for i := len(hits) - 1; i >= 0; i-- {
+			if pos[hits[i]] < cur {
+				best = i
+				break
+			}
+		}
+		if best < 0 {
+			best = len(hits) - 1
+		}
+	}
+	t.setCursor(hits[best])
+}
+
+// stepOrder is every step of the trace, oldest first.
+func (t Trace) stepOrder() []stepKey {
+	var out []stepKey
+	for _, r := range t.runs {
+		for i := range r.steps {
+			out = append(out, stepKey{r.id, i})
+		}
+	}
+	return out
+}
+
+// selected is the step under the cursor: the newest step while
+// following, the first step when the one chosen is gone.
+func (t Trace) selected() (*traceRun, int, bool) {
+	if !t.follow {
+		if r := t.run(t.cur.run); r != nil && len(r.steps) > 0 {
+			return r, min(max(t.cur.step, 0), len(r.steps)-1), true
+		}
+		for _, r := range t.runs {
+			if len(r.steps) > 0 {
+				return r, 0, true
+			}
+		}
+	}
+	for i := len(t.runs) - 1; i >= 0; i-- {
+		if r := t.runs[i]; len(r.steps) > 0 {
+			return r, len(r.steps) - 1, true
+		}
+	}
+	return nil, 0, false
+}
+
+// cursorKey is the selected step's key, the zero key when there is none.
+func (t Trace) cursorKey() stepKey {
+	if r, i, ok := t.selected(); ok {
+		return stepKey{r.id, i}
+	}
+	return stepKey{}
+}
+
+// setCursor selects step k; selecting the newest step follows again.
+func (t *Trace) setCursor(k stepKey) {
+	order := t.stepOrder()
+	if len(order) == 0 {
+		return
+	}
+	if t.follow {
+		// From the bottom: reveal moves the lines only as far as needed.
+		t.offset = max(t.totalLines()-t.bodyHeight(), 0)
+	}
+	t.cur = k
+	t.follow = k == order[len(order)-1]
+	t.reveal()
+}
+
+// moveCursor moves the cursor d steps, stopping at the ends.
+func (t *Trace) moveCursor(d int) {
+	order := t.stepOrder()
+	if len(order) == 0 {
+		return
+	}
+	cur := t.cursorKey()
+	i := len(order) - 1
+	for j, k := range order {
+		if k == cur {
+			i = j
+		}
+	}
+	i = min(max(i+d, 0), len(order)-1)
+	if d < -len(order) || d > len(order) { // ±1<<40: no overflow
+		i = min(max(d, 0), len(order)-1)
+	}
+	t.setCursor(order[i])
+}
+
+// pageCursor moves the cursor by about a page: to the step whose main
+// line is a page of lines away.
+func (t *Trace) pageCursor(dir int) {
+	order := t.stepOrder()
+	if len(order) == 0 {
+		return
+	}
+	cur := t.cursorKey()
+	at := 0
+	for i, k := range order {
+		if k == cur {
+			at = i
+		}
+	}
+	// The last step whose main line is at most a page below (above) the
+	// cursor's, and at least one step on.
+	target := t.stepLine(cur) + dir*max(t.bodyHeight()-1, 1)
+	best := 0
+	for i, k := range order {
+		if t.stepLine(k) <= target {
+			best = i
+		}
+	}
+	if dir > 0 {
+		best = min(max(best, at+1), len(order)-1)
+	} else {
+		best = min(best, max(at-1, 0))
+	}
+	t.setCursor(order[best])
+}
+
+// stepLine is the line of step k's main line in the whole trace.
+func (t Trace) stepLine(k stepKey) int {
+	line := 0
+	for _, r := range t.runs {
+		ls := t.linesOf(r)
+		if r.id == k.run {
+			if k.step < len(r.at) {
+				return line + r.at[k.step]
+			}
+			return line
+		}
+		line += len(ls)
+	}
+	return line
+}
+
+// stepSpan is the selected step's lines in the whole trace: its main
+// line and the line after its last (reply, why).
+func (t Trace) stepSpan() (first, end int, ok bool) {
+	r, i, ok := t.selected()
+	if !ok {
+		return 0, 0, false
+	}
+	first = t.stepLine(stepKey{r.id, i})
+	ls := t.linesOf(r)
+	end = first - r.at[i] + len(ls)
+	if i+1 < len(r.at) {
+		end = first - r.at[i] + r.at[i+1]
+	}
+	return first, end, true
+}
+
+// reveal scrolls as little as needed to show the selected step, its main
+// line first.
+func (t *Trace) reveal() {
+	if t.follow {
+		return
+	}
+	t.offset = t.visibleOffset()
+}
+
+// visibleOffset is the first line drawn: the bottom while following, else
+// the offset moved as little as needed to show the selected step.
+func (t Trace) visibleOffset() int {
+	total, h := t.totalLines(), t.bodyHeight()
+	if t.follow {
+		return max(total-h, 0)
+	}
+	off := clampOff(t.offset, total, h)
+	if first, end, ok := t.stepSpan(); ok {
+		off = keepVisible(max(end-1, first), off, total, h)
+		off = keepVisible(first, off, total, h)
+	}
+	return off
+}
+
+// bodyHeight is the lines for runs: the pane less the search bar.
+func (t Trace) bodyHeight() int {
+	if t.search.typing || t.search.query != "" {
+		return max(t.height-1, 0)
+	}
+	return t.height
 }
 
 // Update is update in the Pane interface's shape, so that the root routes
@@ -276,18 +664,6 @@ func (t *Trace) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	return t, cmd
 }
 
-func (t *Trace) scroll(d int) {
-	total := t.totalLines()
-	bottom := max(total-t.height, 0)
-	off := t.offset
-	if t.follow {
-		off = bottom
-	}
-	off = clampOff(off+d, total, t.height)
-	t.offset = off
-	t.follow = off >= bottom
-}
-
 func (t Trace) totalLines() int {
 	n := 0
 	for _, r := range t.runs {
@@ -296,37 +672,49 @@ func (t Trace) totalLines() int {
 	return n
 }
 
-// ShortHelp lists the scrolling bindings.
+// ShortHelp lists the step bindings.
 func (t Trace) ShortHelp() []key.Binding {
+	if t.search.typing {
+		return []key.Binding{traceSearchDoneKey, traceSearchEndKey}
+	}
 	k := commonKeys(t.common)
 	has := len(t.runs) > 0
-	return []key.Binding{helpIf(k.Up, has), helpIf(k.Down, has), helpIf(k.PageUp, has), helpIf(k.PageDown, has)}
+	found := len(t.search.hits) > 0
+	return []key.Binding{helpIf(traceDetailKey, has), helpIf(k.Up, has), helpIf(k.Down, has),
+		helpIf(traceSearchKey, has), helpIf(traceNextMatchKey, found), helpIf(tracePrevMatchKey, found)}
 }
 
 // FullHelp lists every binding of the trace.
 func (t Trace) FullHelp() [][]key.Binding {
 	k := commonKeys(t.common)
 	has := len(t.runs) > 0
-	return [][]key.Binding{{helpIf(k.Up, has), helpIf(k.Down, has), helpIf(k.PageUp, has),
-		helpIf(k.PageDown, has), helpIf(k.Top, has), helpIf(k.Bottom, has)}}
+	found := len(t.search.hits) > 0
+	return [][]key.Binding{
+		{helpIf(k.Up, has), helpIf(k.Down, has), helpIf(k.PageUp, has),
+			helpIf(k.PageDown, has), helpIf(k.Top, has), helpIf(k.Bottom, has)},
+		{helpIf(traceDetailKey, has), helpIf(traceSearchKey, has), helpIf(traceNextMatchKey, found),
+			helpIf(tracePrevMatchKey, found), helpIf(traceSearchEndKey, t.search.query != "")},
+	}
 }
 
-// View draws the visible lines of the runs, exactly width×height.
+// View draws the visible lines of the runs, the selected step marked, and
+// the search bar when searching: exactly width×height.
 func (t Trace) View() string {
 	w, h := t.width, t.height
 	if w <= 0 || h <= 0 {
 		return ""
 	}
+	sty := t.stylesFor()
 	if len(t.runs) == 0 {
-		sty := t.stylesFor()
 		run := firstKey(commonKeys(t.common).Run, "ctrl+r")
 		return blockFit([]string{sty.muted.on(cellFit("No runs yet — press "+run+" to run", w))}, w, h)
 	}
-	total := t.totalLines()
-	off := clampOff(t.offset, total, h)
-	if t.follow {
-		off = max(total-h, 0)
-	}
+	body := t.bodyHeight()
+	off := t.visibleOffset()
+	selRun, selStep, hasSel := t.selected()
+	// The newest step is marked only in a focused pane: a blurred trace
+	// that follows has nothing chosen in it.
+	hasSel = hasSel && (t.focused || !t.follow)
 	out := make([]string, 0, h)
 	line := 0
 	for _, r := range t.runs {
@@ -335,18 +723,51 @@ func (t Trace) View() string {
 			line += len(ls)
 			continue
 		}
+		if hasSel && r == selRun {
+			// The selected run is drawn again with its step marked; one
+			// run per frame, the others come from the cache.
+			ls, _ = renderTraceRun(nil, nil, r, sty, max(w, 1), selStep, t.focused)
+		}
 		for _, l := range ls[max(off-line, 0):] {
-			if len(out) == h {
+			if len(out) == body {
 				break
 			}
 			out = append(out, l)
 		}
 		line += len(ls)
-		if len(out) == h {
+		if len(out) == body {
 			break
 		}
 	}
+	if body < h {
+		for len(out) < body {
+			out = append(out, "")
+		}
+		out = append(out, t.searchBar(sty, w))
+	}
 	return blockFit(out, w, h)
+}
+
+// searchBar is the query being typed, or the query kept with the match
+// count: "/incr  2/5 · n/N".
+func (t Trace) searchBar(sty *traceStyles, w int) string {
+	count := "no match"
+	if n := len(t.search.hits); n > 0 {
+		at := "–"
+		if i := t.matchIndex(); i >= 0 {
+			at = strconv.Itoa(i + 1)
+		}
+		count = at + "/" + strconv.Itoa(n)
+	}
+	if t.search.query == "" {
+		count = ""
+	}
+	if t.search.typing {
+		in := t.search.input
+		in.Width = max(w-ansi.StringWidth(count)-4, 1)
+		return cellCut(in.View(), max(w-ansi.StringWidth(count)-1, 1)) + " " + sty.muted.on(count)
+	}
+	return sty.muted.on(cellCut("/"+printableText(t.search.query)+"  "+count+" · n/N · esc ends", w))
 }
 
 // traceStyleCache holds the trace's inks for the theme they were built from.
@@ -360,6 +781,9 @@ type traceStyles struct {
 	key                                  inkKey
 	head, title, muted, text             ink
 	ok, warn, bad, waiting, reply, fault ink
+	// sel paints the selected step's main line (focused pane); nil in
+	// sel's own styles.
+	sel *traceStyles
 }
 
 func (t Trace) stylesFor() *traceStyles {
@@ -369,29 +793,42 @@ func (t Trace) stylesFor() *traceStyles {
 	}
 	th := commonTheme(t.common)
 	if k := inkKeyOf(th); !c.built || c.key != k {
-		c.key, c.built, c.s = k, true, newTraceStyles(th)
-		c.s.key = k
+		c.key, c.built, c.s = k, true, newTraceStyles(th, false)
+		sel := newTraceStyles(th, true)
+		c.s.key, c.s.sel, sel.key = k, &sel, k
 	}
 	return &c.s
 }
 
-func newTraceStyles(th themes.Theme) traceStyles {
-	bold := func(c themes.Color) ink { return inkOf(fgStyle(c).Bold(true)) }
+// newTraceStyles builds the trace's inks; sel builds them on the
+// selection's background (reversed in mono), for the selected step.
+func newTraceStyles(th themes.Theme, sel bool) traceStyles {
+	fg := func(c themes.Color) lipgloss.Style {
+		st := fgStyle(c)
+		switch {
+		case sel && th.Mono:
+			st = st.Reverse(true)
+		case sel:
+			st = st.Background(color(th.Selection))
+		}
+		return st
+	}
+	bold := func(c themes.Color) ink { return inkOf(fg(c).Bold(true)) }
 	s := traceStyles{
 		head:    bold(th.Accent),
-		title:   inkOf(fgStyle(th.Text).Bold(true)),
-		muted:   inkOf(fgStyle(th.Muted)),
-		text:    inkOf(fgStyle(th.Text)),
-		ok:      inkOf(fgStyle(th.OK)),
-		warn:    inkOf(fgStyle(th.Warning)),
+		title:   inkOf(fg(th.Text).Bold(true)),
+		muted:   inkOf(fg(th.Muted)),
+		text:    inkOf(fg(th.Text)),
+		ok:      inkOf(fg(th.OK)),
+		warn:    inkOf(fg(th.Warning)),
 		bad:     bold(th.Error),
-		waiting: inkOf(fgStyle(th.Muted).Italic(true)),
-		reply:   inkOf(fgStyle(th.Text)),
-		fault:   inkOf(fgStyle(th.Error)),
+		waiting: inkOf(fg(th.Muted).Italic(true)),
+		reply:   inkOf(fg(th.Text)),
+		fault:   inkOf(fg(th.Error)),
 	}
 	if th.Mono {
-		s.warn = inkOf(lipgloss.NewStyle().Underline(true))
-		s.bad = inkOf(lipgloss.NewStyle().Bold(true).Reverse(true))
+		s.warn = inkOf(lipgloss.NewStyle().Underline(true).Reverse(sel))
+		s.bad = inkOf(lipgloss.NewStyle().Bold(true).Reverse(!sel))
 	}
 	return s
 }
@@ -416,15 +853,18 @@ func (t Trace) linesOf(r *traceRun) []string {
 	if r.valid && r.w == w && r.key == sty.key {
 		return r.lines
 	}
-	r.lines = renderTraceRun(r.lines[:0], r, sty, w)
+	r.lines, r.at = renderTraceRun(r.lines[:0], r.at[:0], r, sty, w, -1, false)
 	r.w, r.key, r.valid = w, sty.key, true
 	return r.lines
 }
 
 // renderTraceRun draws a run: a header, then per step a main line
 // ("  2. noscript EVALSHA … node :port 76µs"), the reply summary and the
-// reason the step was sent.
-func renderTraceRun(out []string, r *traceRun, sty *traceStyles, w int) []string {
+// reason the step was sent. at gets each step's main line (from 0, the
+// run's header). Step sel (-1: none) is marked "›", and its main line
+// painted as selected when focused.
+func renderTraceRun(out []string, at []int, r *traceRun, sty *traceStyles, w, sel int, focused bool) ([]string, []int) {
+	base := len(out)
 	var b strings.Builder
 	// header: #3 evalsha-load · 3 round trips · 278µs · ok
 	b.WriteString(sty.head.on("#" + strconv.Itoa(r.id)))
@@ -458,7 +898,7 @@ func renderTraceRun(out []string, r *traceRun, sty *traceStyles, w int) []string
 	out = append(out, cellCut(b.String(), w))
 
 	if r.live && len(r.steps) == 0 {
-		return append(out, sty.waiting.on(cellFit("  waiting for the server…", w)))
+		return append(out, sty.waiting.on(cellFit("  waiting for the server…", w))), at
 	}
 	seqW := 1
 	for _, s := range r.steps {
@@ -466,10 +906,20 @@ func renderTraceRun(out []string, r *traceRun, sty *traceStyles, w int) []string
 	}
 	const outW = 8 // "noscript"
 	lead := 2 + seqW + 2 + outW + 1
-	for _, s := range r.steps {
+	plain := sty
+	for i, s := range r.steps {
+		at = append(at, len(out)-base)
+		sty := plain
 		seq := strconv.Itoa(s.seq)
 		b.Reset()
-		b.WriteString(blanks(2 + seqW - len(seq)))
+		pad := blanks(2 + seqW - len(seq))
+		if i == sel {
+			if focused && plain.sel != nil {
+				sty = plain.sel
+			}
+			pad = "›" + pad[1:]
+		}
+		b.WriteString(sty.text.on(pad))
 		b.WriteString(sty.muted.on(seq + "."))
 		b.WriteString(" ")
 		oc := string(s.outcome)
@@ -477,7 +927,7 @@ func renderTraceRun(out []string, r *traceRun, sty *traceStyles, w int) []string
 			oc = "?"
 		}
 		b.WriteString(sty.outcomeInk(s.outcome).on(oc))
-		b.WriteString(blanks(outW + 1 - ansi.StringWidth(oc)))
+		b.WriteString(sty.text.on(blanks(outW + 1 - ansi.StringWidth(oc))))
 		// right part: node, conn, duration — dropped piece by piece when narrow
 		dur := " " + blanks(7-ansi.StringWidth(s.dur)) + s.dur // "1.50ms", "76µs" right-aligned
 		right := dur
@@ -499,10 +949,13 @@ func renderTraceRun(out []string, r *traceRun, sty *traceStyles, w int) []string
 		cmd := cellCut(s.command, max(room, 0))
 		b.WriteString(sty.text.on(cmd))
 		if right != "" {
-			b.WriteString(blanks(room - ansi.StringWidth(cmd)))
+			b.WriteString(sty.text.on(blanks(room - ansi.StringWidth(cmd))))
 			b.WriteString(sty.muted.on(right))
+		} else if i == sel {
+			b.WriteString(sty.text.on(blanks(room - ansi.StringWidth(cmd))))
 		}
 		out = append(out, b.String())
+		sty = plain
 
 		sub := blanks(min(lead, max(w-8, 0)))
 		subW := w - len(sub)
@@ -520,5 +973,5 @@ func renderTraceRun(out []string, r *traceRun, sty *traceStyles, w int) []string
 	for _, e := range r.effects {
 		out = append(out, sty.muted.on(cellCut("  key "+e, w)))
 	}
-	return out
+	return out, at
 }

@@ -230,10 +230,14 @@ func (t Tree) updateKey(msg tea.KeyMsg) (Tree, tea.Cmd) {
 		t.move(1 << 40)
 	case t.rawMode:
 		// the remaining keys act on the tree only
+	case key.Matches(msg, detailKey):
+		return t, openDetail(t.detailDoc())
 	case key.Matches(msg, k.Toggle):
 		info, path := t.idx.locate(t.cursor, nil)
 		if info.n.count() > 0 {
 			t.idx.setOpen(path, !info.open)
+		} else { // a leaf has nothing to open but its detail
+			return t, openDetail(t.detailDoc())
 		}
 	case key.Matches(msg, k.Right):
 		info, path := t.idx.locate(t.cursor, nil)
@@ -371,7 +375,8 @@ func (t Tree) FullHelp() [][]key.Binding {
 			helpIf(k.Top, has), helpIf(k.Bottom, has)},
 		{helpIf(k.Toggle, tree), helpIf(k.Left, tree), helpIf(k.Right, tree),
 			helpIf(k.ExpandAll, tree), helpIf(k.CollapseAll, tree)},
-		{helpIf(k.JumpError, tree && t.hasError()), helpIf(k.CopyValue, has), helpIf(k.RawView, has)},
+		{helpIf(k.JumpError, tree && t.hasError()), helpIf(k.CopyValue, has), helpIf(k.RawView, has),
+			helpIf(detailKey, tree)},
 	}
 }
 
