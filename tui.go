@@ -195,7 +195,7 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 		Session: conn.session, Target: target, Notice: cmp.Or(newFile, conn.notice), Example: ex,
 		Source: src, Filename: filename, FileModTime: mod, Keys: keys, Args: args,
 		Strategy: env.strategy, ReadOnly: conn.session.ReadOnly(), Production: production, Label: label, Sandbox: conn.isSandbox(),
-		Debug: o.debug, Mouse: mouse,
+		Debug: o.debug, Mouse: mouse, NoColor: os.Getenv(themes.NoColorEnv) != "",
 		Theme: theme, History: store, Watch: o.watch, Explain: o.explain || (label == "sandbox" && !o.noExplain),
 		Connect: func(t redisx.Target) (*redisx.Session, error) { return redisx.Connect(context.Background(), t) },
 	})

@@ -43,6 +43,9 @@ type Options struct {
 	Sandbox bool
 	Label   string
 	Theme   themes.Theme
+	// NoColor is NO_COLOR being set: F12 keeps the mono theme, since a
+	// colour theme under the ANSI profile would bring colour back.
+	NoColor bool
 	History *history.Store // nil: runs are not recorded
 	Watch   bool           // re-run when Filename changes on disk
 	// Connect dials a new session; used to switch RESP2/RESP3.

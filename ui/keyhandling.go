@@ -164,6 +164,9 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.setStatus("read-only off: scripts may write", false)
 		}
 		return m, nil
+	case key.Matches(km, k.Theme) && m.opts.NoColor:
+		m.setStatus("NO_COLOR is set: the mono theme stays (unset NO_COLOR for colour themes)", false)
+		return m, nil
 	case key.Matches(km, k.Theme):
 		names := themes.Names()
 		cur := m.c.Theme.Name

@@ -475,3 +475,22 @@ func TestThemeContrastEverywhere(t *testing.T) {
 		}
 	}
 }
+
+// TestNoColorThemeKeyKeepsMono: F12 under NO_COLOR would switch to a
+// colour theme that the ANSI profile draws in colour; it keeps mono and
+// says why.
+func TestNoColorThemeKeyKeepsMono(t *testing.T) {
+	m := New(Options{
+		Target: redisx.Target{Network: "tcp", Addr: "127.0.0.1:6379", Protocol: 2},
+		Source: demoSrc, Theme: monoTheme(t), NoColor: true,
+	})
+	m, _ = guardKey(m, tea.KeyMsg{Type: tea.KeyF12})
+	if m.c.Theme.Name != monoTheme(t).Name || !strings.Contains(m.status, "NO_COLOR") {
+		t.Fatalf("theme %q, status %q", m.c.Theme.Name, m.status)
+	}
+	m.opts.NoColor = false
+	m, _ = guardKey(m, tea.KeyMsg{Type: tea.KeyF12})
+	if m.c.Theme.Name == monoTheme(t).Name {
+		t.Fatalf("without NO_COLOR F12 should change the theme, still %q", m.c.Theme.Name)
+	}
+}
