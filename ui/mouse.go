@@ -222,3 +222,12 @@ func (m Model) mouseBack() tea.Cmd {
 	}
 	return tea.EnableMouseCellMotion
 }
+
+// mouse scrolls the detail view with the wheel, wherever the pointer is:
+// the view covers every pane, so the wheel cannot mean one under it.
+func (d *detailView) mouse(m Model, ms tea.MouseMsg) (Model, tea.Cmd) {
+	if dy := wheelDelta(ms); dy != 0 {
+		d.top = clampOff(d.top+dy, len(d.wrapped(d.textWidth(m))), d.bodyHeight(m))
+	}
+	return m, nil
+}

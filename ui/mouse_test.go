@@ -290,6 +290,26 @@ func TestMouseIgnoredUnderModal(t *testing.T) {
 	if m = clickAt(m, 10, 10); m.overlays.top() != layer(h) {
 		t.Error("a click closed the help screen")
 	}
+
+	// The detail view takes the wheel too, and stops at its ends.
+	m = mouseModel(t, demoSrc, 80, 24)
+	var doc detailDoc
+	doc.title = "long"
+	for i := 0; i < 100; i++ {
+		doc.add(fmt.Sprintf("line %d", i), "v")
+	}
+	d2 := &detailView{doc: doc}
+	m.overlays.push(d2)
+	m = wheelAt(m, 10, 10, tea.MouseButtonWheelDown)
+	if d2.top != wheelStep {
+		t.Errorf("detail after a notch down: top %d", d2.top)
+	}
+	for i := 0; i < 100; i++ {
+		m = wheelAt(m, 10, 10, tea.MouseButtonWheelUp)
+	}
+	if d2.top != 0 {
+		t.Errorf("detail after spinning up: top %d", d2.top)
+	}
 }
 
 // Without --mouse nothing reacts (the terminal would not send them; a
