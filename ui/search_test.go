@@ -1,0 +1,228 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"luascope/redisx/resp"
+)
+
+// searchTestType types text as key presses (one rune each), then the
+// given special keys.
+func searchTestType(text string, special ...tea.KeyType) []tea.KeyMsg {
+	var out []tea.KeyMsg
+	for _, r := range text {
+		out = append(out, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	for _, k := range special {
+		out = append(out, tea.KeyMsg{Type: k})
+	}
+	return out
+}
+
+func searchTestKeys(tr Tree, keys ...tea.KeyMsg) Tree {
+	for _, k := range keys {
+		tr, _ = tr.update(k)
+	}
+	return tr
+}
+
+// searchTestNested is an array of n two-element arrays {i, "item-i"}: more
+// than autoExpandRows rows, so every inner array starts collapsed.
+func searchTestNested(n int) *resp.Value {
+	elems := make([]resp.Value, n)
+	for i := range elems {
+		elems[i] = resp.Value{Kind: resp.Array, Elems: []resp.Value{
+			{Kind: resp.Integer, Int: int64(i + 1)},
+			{Kind: resp.Bulk, Str: []byte(fmt.Sprintf("item-%d", i+1))},
+		}}
+	}
+	return &resp.Value{Kind: resp.Array, Elems: elems}
+}
+
+// searchTestBar is the last line of a view, the search bar.
+func searchTestBar(view string) string {
+	lines := strings.Split(view, "\n")
+	return strings.TrimRight(ansi.Strip(lines[len(lines)-1]), " ")
+}
+
+// TestTreeSearchRevealsCollapsed: in a 10,000-element reply whose inner
+// arrays are all collapsed, "/" finds a string inside one of them, opens
+// it and puts the cursor on it, centred; the bar counts the matches.
+func TestTreeSearchRevealsCollapsed(t *testing.T) {
+	tr := treeTestNew(searchTestNested(10_000), 80, 20)
+	k := tr.common.Keys
+	if tr.idx.isOpen([]int{7776}) {
+		t.Fatal("the inner arrays should start collapsed")
+	}
+	tr = searchTestKeys(tr, treeTestPress(k.Search))
+	tr = searchTestKeys(tr, searchTestType("ITEM-7777", tea.KeyEnter)...)
+	if tr.search.bar.Typing() || tr.search.bar.Query() != "ITEM-7777" {
+		t.Fatalf("after enter: typing=%v query=%q", tr.search.bar.Typing(), tr.search.bar.Query())
+	}
+	info, path := tr.idx.locate(tr.Cursor(), nil)
+	if fmt.Sprint(path) != "[7776 1]" || string(info.n.v.Str) != "item-7777" {
+		t.Fatalf("cursor on %v %q, want [7776 1] item-7777", path, info.n.v.Str)
+	}
+	if !tr.idx.isOpen([]int{7776}) {
+		t.Error("the match's parent was not opened")
+	}
+	view := tr.View()
+	treeTestCheckSize(t, "search", view, 80, 20)
+	if bar := searchTestBar(view); !strings.HasPrefix(bar, "/ITEM-7777") || !strings.HasSuffix(bar, "1/1") {
+		t.Errorf("bar = %q", bar)
+	}
+	if !strings.Contains(view, `2) (bulk) "item-7777"`) {
+		t.Errorf("the match is not in view:\n%s", view)
+	}
+	// esc ends the search: no bar, the cursor stays.
+	tr = searchTestKeys(tr, tea.KeyMsg{Type: tea.KeyEsc})
+	if tr.search.bar.Shown() || strings.Contains(tr.View(), "/ITEM") {
+		t.Error("esc did not end the search")
+	}
+}
+
+// TestTreeSearchNextPrevWrap: n and N walk the matches in display order
+// and wrap around at both ends; the count follows.
+func TestTreeSearchNextPrevWrap(t *testing.T) {
+	tr := treeTestNew(searchTestNested(10_000), 80, 20)
+	k := tr.common.Keys
+	// item-9999 and item-999: both end in 999, as do 1999 … 8999 (item-X999)
+	tr = searchTestKeys(tr, treeTestPress(k.Search))
+	tr = searchTestKeys(tr, searchTestType("999", tea.KeyEnter)...)
+	want := 0
+	for i := 1; i <= 10_000; i++ {
+		if strings.Contains(fmt.Sprint(i), "999") {
+			want += 2 // the integer and "item-i"
+		}
+	}
+	if got := tr.search.tree.len(); got != want {
+		t.Fatalf("%d matches, want %d", got, want)
+	}
+	wantCount := fmt.Sprint(want)
+	at := func() string {
+		info, _ := tr.idx.locate(tr.Cursor(), nil)
+		return resp.Summary(*info.n.v, 0)
+	}
+	if got := at(); got != "(integer) 999" {
+		t.Fatalf("first match %s", got)
+	}
+	if bar := searchTestBar(tr.View()); !strings.HasSuffix(bar, "1/"+wantCount) {
+		t.Errorf("bar = %q", bar)
+	}
+	tr = searchTestKeys(tr, treeTestPress(k.NextMatch))
+	if got := at(); got != `"item-999"` {
+		t.Errorf("second match %s", got)
+	}
+	tr = searchTestKeys(tr, treeTestPress(k.PrevMatch), treeTestPress(k.PrevMatch))
+	if got := at(); got != `"item-9999"` {
+		t.Errorf("N from the first did not wrap to the last: %s", got)
+	}
+	if bar := searchTestBar(tr.View()); !strings.HasSuffix(bar, wantCount+"/"+wantCount) {
+		t.Errorf("bar = %q", bar)
+	}
+	tr = searchTestKeys(tr, treeTestPress(k.NextMatch))
+	if got := at(); got != "(integer) 999" {
+		t.Errorf("n from the last did not wrap to the first: %s", got)
+	}
+	// Off a match, the bar says how many.
+	tr = searchTestKeys(tr, treeTestPress(k.Top))
+	if bar := searchTestBar(tr.View()); !strings.HasSuffix(bar, wantCount+" matches") {
+		t.Errorf("bar off a match = %q", bar)
+	}
+}
+
+// TestTreeSearchNoMatchAndEscapes: no match says so and moves nothing; a
+// value with control bytes is found by its escaped form, and is drawn
+// escaped with its match marked.
+func TestTreeSearchNoMatchAndEscapes(t *testing.T) {
+	v := &resp.Value{Kind: resp.Array, Elems: []resp.Value{
+		{Kind: resp.Bulk, Str: []byte("plain")},
+		{Kind: resp.Bulk, Str: []byte("evil\x1b[2Jtail")},
+		{Kind: resp.Map, Elems: []resp.Value{{Kind: resp.Bulk, Str: []byte("Key")}, {Kind: resp.Integer, Int: 42}}},
+	}}
+	tr := treeTestNew(v, 60, 10)
+	k := tr.common.Keys
+	tr = searchTestKeys(tr, treeTestPress(k.Search))
+	tr = searchTestKeys(tr, searchTestType("zzz")...)
+	if tr.Cursor() != 0 || !strings.HasSuffix(searchTestBar(tr.View()), "no match") {
+		t.Errorf("no match: cursor %d bar %q", tr.Cursor(), searchTestBar(tr.View()))
+	}
+	tr = searchTestKeys(tr, tea.KeyMsg{Type: tea.KeyEsc}, treeTestPress(k.Search))
+	tr = searchTestKeys(tr, searchTestType(`\x1b[2j`, tea.KeyEnter)...)
+	if tr.Cursor() != 2 {
+		t.Errorf("escaped search: cursor %d, want 2", tr.Cursor())
+	}
+	if view := tr.View(); strings.Contains(view, "\x1b[2J") {
+		t.Errorf("raw escape drawn: %q", view)
+	}
+	// A map key is searched too.
+	tr = searchTestKeys(tr, tea.KeyMsg{Type: tea.KeyEsc}, treeTestPress(k.Search))
+	tr = searchTestKeys(tr, searchTestType("key", tea.KeyEnter)...)
+	if info, _ := tr.idx.locate(tr.Cursor(), nil); info.n.kind != nodePair || info.n.v.Int != 42 {
+		t.Errorf("map key search landed on %+v", info.n)
+	}
+}
+
+// TestTreeSearchRaw: in the raw view the wire lines are searched; n/N move
+// the view to each matching line and wrap.
+func TestTreeSearchRaw(t *testing.T) {
+	tr := treeTestNew(searchTestNested(10_000), 80, 12)
+	k := tr.common.Keys
+	tr = searchTestKeys(tr, treeTestPress(k.RawView), treeTestPress(k.Search))
+	tr = searchTestKeys(tr, searchTestType("item-5000", tea.KeyEnter)...)
+	view := tr.View()
+	if !strings.Contains(view, "item-5000") || !strings.HasSuffix(searchTestBar(view), "1/1") {
+		t.Fatalf("raw search:\n%s", view)
+	}
+	tr = searchTestKeys(tr, tea.KeyMsg{Type: tea.KeyEsc}, treeTestPress(k.Top), treeTestPress(k.Search))
+	tr = searchTestKeys(tr, searchTestType("*2", tea.KeyEnter)...)
+	// every inner array's header "*2" (10,000 lines)
+	if got := len(tr.search.raw); got != 10_000 {
+		t.Fatalf("%d raw matches, want 10000", got)
+	}
+	tr = searchTestKeys(tr, treeTestPress(k.PrevMatch))
+	if bar := searchTestBar(tr.View()); !strings.HasSuffix(bar, "10000/10000") {
+		t.Errorf("N wrapped to %q", bar)
+	}
+	tr = searchTestKeys(tr, treeTestPress(k.NextMatch))
+	if bar := searchTestBar(tr.View()); !strings.HasSuffix(bar, "1/10000") {
+		t.Errorf("n wrapped to %q", bar)
+	}
+	for _, sz := range [][2]int{{1, 1}, {5, 2}, {20, 3}, {80, 12}} {
+		tr.SetSize(sz[0], sz[1])
+		treeTestCheckSize(t, "raw search", tr.View(), sz[0], sz[1])
+	}
+}
+
+// TestSearchBarMark: marks keep a line's cells where they were, and only
+// matches are painted.
+func TestSearchBarMark(t *testing.T) {
+	var s searchBar
+	s.Open()
+	for _, r := range "ab" {
+		s.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	line := "xxABxxab ✓ ab"
+	got := s.mark(line, false)
+	if ansi.Strip(got) != line || ansi.StringWidth(got) != ansi.StringWidth(line) {
+		t.Errorf("mark changed the text: %q", got)
+	}
+	if !s.matches("zAbz") || s.matches("a b") {
+		t.Error("matches")
+	}
+	// a pasted control byte does not reach the query
+	s.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("\x1b[2J")})
+	if strings.ContainsRune(s.Query(), 0x1b) {
+		t.Errorf("query %q holds an escape", s.Query())
+	}
+	for w := 0; w < 30; w++ {
+		if v := s.View(w); ansi.StringWidth(v) != w {
+			t.Errorf("View(%d) is %d cells: %q", w, ansi.StringWidth(v), v)
+		}
+	}
+}
