@@ -29,8 +29,8 @@ type KeyMap struct {
 	// Error panel.
 	JumpLine key.Binding
 
-	// Search in the result tree, the raw RESP view, the history and the
-	// help screen (the editor's own find is ctrl+f).
+	// Search (result tree, raw RESP, history, F1; the editor finds with
+	// ctrl+f). Its prompt's own keys are searchConfirm and searchCancel.
 	Search, NextMatch, PrevMatch key.Binding
 
 	// Confirmations.

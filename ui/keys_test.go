@@ -32,6 +32,7 @@ func TestNoGlobalKeyShadowsPaneKey(t *testing.T) {
 		"result":    {k.Toggle, k.ExpandAll, k.CollapseAll, k.JumpError, k.CopyValue, k.RawView},
 		"error":     {k.JumpLine},
 		"history":   {loadKey, replayKey},
+		"search":    {k.Search, k.NextMatch, k.PrevMatch, searchConfirm, searchCancel},
 		"cluster":   {clusterPick, clusterLoadAll, clusterRefresh},
 		"functions": {fnEnter, fnLoad, fnScript, fnRefresh},
 	}

@@ -36,6 +36,7 @@ func keysDocMaps() []keysDocMap {
 func keysDocLists() []keysDocList {
 	return []keysDocList{
 		{"History pane (ctrl+p)", []key.Binding{loadKey, replayKey}},
+		{"Search prompt (/)", []key.Binding{searchConfirm, searchCancel}},
 		{"Cluster view (ctrl+l)", []key.Binding{clusterPick, clusterLoadAll, clusterRefresh}},
 		{"Functions pane (ctrl+b)", []key.Binding{fnEnter, fnLoad, fnScript, fnRefresh}},
 		{"Examples gallery and step debugger: opening them", []key.Binding{galleryKey, debugKey, debugSyncKey}},

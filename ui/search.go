@@ -32,8 +32,8 @@ import (
 // The prompt's own keys: they are read only while it has the keyboard,
 // as a dialog's are, so no global or pane binding competes with them.
 var (
-	searchConfirm = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep the search (n/N)"))
-	searchCancel  = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "end the search"))
+	searchConfirm = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search: keep it for n/N"))
+	searchCancel  = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "search: end it"))
 )
 
 // searchBar is one pane's search: the prompt, the query and the count the

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"luascope/history"
 	"luascope/redisx/resp"
 )
 
@@ -224,5 +226,122 @@ func TestSearchBarMark(t *testing.T) {
 		if v := s.View(w); ansi.StringWidth(v) != w {
 			t.Errorf("View(%d) is %d cells: %q", w, ansi.StringWidth(v), v)
 		}
+	}
+}
+
+// searchTestHistory is a history pane with n runs: "return i" scripts,
+// every third with a runtime error.
+func searchTestHistory(t *testing.T, n int) HistoryPane {
+	c := &Common{Theme: monoTheme(t), Keys: DefaultKeyMap()}
+	h := NewHistoryPane(c)
+	var es []history.Entry
+	for i := range n {
+		e := history.Entry{Time: time.Date(2026, 1, 1, 0, 0, i, 0, time.UTC), SHA: fmt.Sprintf("%040d", i),
+			Source: fmt.Sprintf("return %d", i), Keys: []string{fmt.Sprintf("key:%d", i)}, Reply: "(integer) 1"}
+		if i%3 == 0 {
+			e.ErrorClass, e.Error, e.Reply = "runtime", "ERR boom", ""
+		}
+		es = append(es, e)
+	}
+	h.SetEntries(es)
+	h.SetSize(60, 20)
+	h.Focus()
+	return h
+}
+
+func searchTestHistoryKeys(h HistoryPane, keys ...tea.KeyMsg) HistoryPane {
+	for _, k := range keys {
+		h, _ = h.update(k)
+	}
+	return h
+}
+
+// TestHistorySearch: "/" opens the filter (typed letters do not filter
+// before it), enter keeps the filter and gives the keys back to the list,
+// n/N step through the runs it kept and wrap, esc clears it.
+func TestHistorySearch(t *testing.T) {
+	h := searchTestHistory(t, 9)
+	k := h.c.Keys
+	h = searchTestHistoryKeys(h, searchTestType("runtime")...)
+	if h.filter.Value() != "" || len(h.shown) != 9 {
+		t.Fatalf("letters filtered without /: %q, %d shown", h.filter.Value(), len(h.shown))
+	}
+	h = searchTestHistoryKeys(h, treeTestPress(k.Search))
+	h = searchTestHistoryKeys(h, searchTestType("class:runtime", tea.KeyEnter)...)
+	if len(h.shown) != 3 || h.typing {
+		t.Fatalf("filter: %d shown (want 3), typing=%v", len(h.shown), h.typing)
+	}
+	if view := ansi.Strip(h.View()); !strings.Contains(view, "3 of 9 runs · 1/3") {
+		t.Errorf("count:\n%s", view)
+	}
+	h = searchTestHistoryKeys(h, treeTestPress(k.NextMatch), treeTestPress(k.NextMatch))
+	if h.cursor != 2 {
+		t.Errorf("n n: cursor %d", h.cursor)
+	}
+	h = searchTestHistoryKeys(h, treeTestPress(k.NextMatch))
+	if h.cursor != 0 {
+		t.Errorf("n did not wrap: cursor %d", h.cursor)
+	}
+	h = searchTestHistoryKeys(h, treeTestPress(k.PrevMatch))
+	if h.cursor != 2 {
+		t.Errorf("N did not wrap: cursor %d", h.cursor)
+	}
+	// enter now loads the run under the cursor
+	if _, cmd := h.update(tea.KeyMsg{Type: tea.KeyEnter}); cmd == nil {
+		t.Error("enter after the filter did not load the run")
+	} else if msg, ok := cmd().(loadEntryMsg); !ok || msg.entry.Source != "return 0" {
+		t.Errorf("loaded %+v", msg)
+	}
+	h = searchTestHistoryKeys(h, tea.KeyMsg{Type: tea.KeyEsc})
+	if h.filter.Value() != "" || len(h.shown) != 9 {
+		t.Errorf("esc did not clear the filter: %q, %d shown", h.filter.Value(), len(h.shown))
+	}
+	// esc while typing clears too
+	h = searchTestHistoryKeys(h, treeTestPress(k.Search))
+	h = searchTestHistoryKeys(h, searchTestType("return 4", tea.KeyEsc)...)
+	if h.typing || len(h.shown) != 9 {
+		t.Errorf("esc while typing: typing=%v, %d shown", h.typing, len(h.shown))
+	}
+}
+
+// TestHelpSearch: "/" in F1 finds the lines with the query, marks them,
+// scrolls to the first and n/N move between them, wrapping; esc ends the
+// search first and closes F1 only then.
+func TestHelpSearch(t *testing.T) {
+	m := sized(offlineModel(t, demoSrc, nil, nil), 80, 24)
+	m = pressApp(m, tea.KeyMsg{Type: tea.KeyF1}, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/")})
+	m = pressApp(m, searchTestType("select", tea.KeyEnter)...)
+	h, ok := topOf[*helpScreen](m.overlays)
+	if !ok {
+		t.Fatal("F1 closed")
+	}
+	view := m.View()
+	lines := strings.Split(view, "\n")
+	if len(lines) != 24 {
+		t.Fatalf("%d lines", len(lines))
+	}
+	bar := searchTestBar(view)
+	// the editor's selection bindings and "close/unselect": 12 lines
+	if !strings.HasPrefix(bar, "/select") || !strings.HasSuffix(bar, "1/12") {
+		t.Fatalf("bar %q\n%s", bar, view)
+	}
+	if !strings.Contains(view, "select left") {
+		t.Errorf("the first match is not in view:\n%s", view)
+	}
+	m = pressApp(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("N")})
+	if bar := searchTestBar(m.View()); !strings.HasSuffix(bar, "12/12") {
+		t.Errorf("N did not wrap: %q", bar)
+	}
+	m = pressApp(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("n")})
+	if h.cur != 0 {
+		t.Errorf("n did not wrap: %d", h.cur)
+	}
+	m = pressApp(m, tea.KeyMsg{Type: tea.KeyEsc})
+	if _, ok := topOf[*helpScreen](m.overlays); !ok || h.bar.Active() {
+		t.Fatalf("first esc: open=%v active=%v", ok, h.bar.Active())
+	}
+	m = pressApp(m, tea.KeyMsg{Type: tea.KeyEsc})
+	if _, ok := topOf[*helpScreen](m.overlays); ok {
+		t.Error("second esc did not close F1")
 	}
 }

@@ -399,7 +399,7 @@ func (t Tree) FullHelp() [][]key.Binding {
 			helpIf(k.ExpandAll, tree), helpIf(k.CollapseAll, tree)},
 		{helpIf(k.JumpError, tree && t.hasError()), helpIf(k.CopyValue, has), helpIf(k.RawView, has)},
 		{helpIf(k.Search, has), helpIf(k.NextMatch, has), helpIf(k.PrevMatch, has),
-			helpIf(searchCancel, has && t.search.bar.Active())},
+			helpIf(searchConfirm, has), helpIf(searchCancel, has)},
 	}
 }
 
