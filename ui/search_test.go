@@ -7,10 +7,13 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 
 	"luascope/history"
 	"luascope/redisx/resp"
+	"luascope/themes"
 )
 
 // searchTestType types text as key presses (one rune each), then the
@@ -343,5 +346,44 @@ func TestHelpSearch(t *testing.T) {
 	m = pressApp(m, tea.KeyMsg{Type: tea.KeyEsc})
 	if _, ok := topOf[*helpScreen](m.overlays); ok {
 		t.Error("second esc did not close F1")
+	}
+}
+
+// TestSearchMarksInColour: with colours on, the matches of a search are
+// painted (the current one differently), the rows keep their size, and
+// the only escape sequences are the panes' own colours, none of the
+// server's bytes.
+func TestSearchMarksInColour(t *testing.T) {
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	defer lipgloss.SetColorProfile(termenv.Ascii)
+	c := func(s string) themes.Color { return themes.Color{Light: s, Dark: s} }
+	th := themes.Theme{Name: "test-colour", Text: c("#eeeeee"), Muted: c("#999999"), Accent: c("#aa88ff"),
+		Warning: c("#ffdd55"), Selection: c("#333366"), CursorLine: c("#262626"), TypeBulk: c("#88dd88")}
+	common := &Common{Theme: th, Keys: DefaultKeyMap()}
+	evil := "\x1b[2J\x1b]52;c;ZXZpbA==\x07"
+	tr := NewTree(common)
+	tr.SetSize(50, 12)
+	tr.Focus()
+	tr.SetReply(&resp.Value{Kind: resp.Array, Elems: []resp.Value{
+		{Kind: resp.Bulk, Str: []byte("needle " + evil)}, {Kind: resp.Bulk, Str: []byte("hay")}, {Kind: resp.Bulk, Str: []byte("NEEDLE")}}})
+	tr = searchTestKeys(tr, treeTestPress(common.Keys.Search))
+	tr = searchTestKeys(tr, searchTestType("needle", tea.KeyEnter)...)
+	in := newSearchInks(th)
+	for _, raw := range []bool{false, true} {
+		if raw {
+			tr = searchTestKeys(tr, treeTestPress(common.Keys.RawView), treeTestPress(common.Keys.Search))
+			tr = searchTestKeys(tr, searchTestType("needle", tea.KeyEnter)...)
+		}
+		view := tr.View()
+		treeTestCheckSize(t, fmt.Sprintf("raw=%v", raw), view, 50, 12)
+		if !strings.Contains(view, in.current.on("needle")) {
+			t.Errorf("raw=%v: the current match is not painted: %q", raw, view)
+		}
+		if !strings.Contains(view, in.match.on("NEEDLE")) {
+			t.Errorf("raw=%v: the other match is not painted: %q", raw, view)
+		}
+		if plain := treeTestSGR.ReplaceAllString(view, ""); strings.ContainsAny(plain, "\x1b\x07") {
+			t.Errorf("raw=%v: a foreign escape reached the view: %q", raw, plain)
+		}
 	}
 }
