@@ -8,11 +8,17 @@ package ui
 //	       previous match (wrapping around), the last line says "3/17"
 //	esc    while typing, or afterwards: ends the search and its marks
 //
-// A pane owns a searchBar, feeds it keys while Typing(), asks matches or
-// matchBytes about its own text, tells it where it is with SetCount, and
-// draws View(width) as its last line while Shown(); mark paints the
-// matches in a drawn line. Matching is case-insensitive and is done on the
-// text as the pane shows it (escaped), so what you see is what you find.
+// A pane owns a searchBar (newSearchBar), opens it on KeyMap.Search
+// (Open), feeds it every key while Typing() (Update says when the query
+// changed, so the pane searches again), asks matches about its own text
+// (in a loop over many values: the small matcher in s.m, whose matchBytes
+// escapes server bytes as the panes draw them), moves on KeyMap.NextMatch
+// and PrevMatch, tells the bar where it is with SetCount, ends the search
+// on searchCancel (Clear), and draws View(width) as its last line while
+// Shown() (searchHeight); mark paints the matches in a drawn line.
+// Matching ignores case and is done on the text as the pane shows it
+// (escaped), so what you see is what you find. The tree (tree_search.go)
+// and the help screen (helpScreen) use it; it is meant for every pane.
 
 import (
 	"strconv"
@@ -153,10 +159,6 @@ func unprintable(r rune) bool { return r < 0x20 || (r >= 0x7f && r <= 0x9f) }
 // matches reports whether text (as the pane shows it) contains the query,
 // ignoring case. Without a query nothing matches.
 func (s *searchBar) matches(haystack string) bool { return s.m.matches(haystack) }
-
-// matchBytes is matches for bytes from the server, compared as the panes
-// show them (escaped).
-func (s *searchBar) matchBytes(b []byte) bool { return s.m.matchBytes(b) }
 
 func (m matcher) matches(h string) bool {
 	if m.fold == "" {
