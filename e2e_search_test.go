@@ -34,7 +34,7 @@ func TestTUISearchEndToEnd(t *testing.T) {
 	s.keys("/")
 	s.keys("-l", "item-7777")
 	s.keys("Enter")
-	scr = s.waitFor(`"item-7777"`, "/item-7777", "1/1", "▾")
+	s.waitFor(`"item-7777"`, "/item-7777", "1/1", "▾")
 	s.keys("n")
 	s.waitFor(`"item-7777"`, "1/1")
 	s.keys("Escape")
