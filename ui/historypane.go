@@ -23,6 +23,7 @@ type loadEntryMsg struct {
 
 type histStyles struct {
 	cursor, muted, errText, ok lipgloss.Style
+	mark                       ink // the filter's words in the rows, as the search marks them
 }
 
 func newHistStyles(c *Common) histStyles {
@@ -32,6 +33,7 @@ func newHistStyles(c *Common) histStyles {
 		muted:   lipgloss.NewStyle().Foreground(color(t.Muted)),
 		errText: lipgloss.NewStyle().Foreground(color(t.Error)),
 		ok:      lipgloss.NewStyle().Foreground(color(t.OK)),
+		mark:    newSearchInks(t).match,
 	}
 }
 
@@ -51,7 +53,8 @@ type HistoryPane struct {
 	w, h    int
 	focused bool
 	lastQ   string
-	typing  bool // the filter has the keyboard
+	typing  bool      // the filter has the keyboard
+	words   []matcher // the filter's text terms, marked in the rows
 }
 
 // NewHistoryPane returns an empty pane; SetEntries fills it.
@@ -80,6 +83,10 @@ func (m *HistoryPane) Add(e history.Entry) {
 func (m *HistoryPane) refilter() {
 	m.lastQ = m.filter.Value()
 	m.shown = history.NewestFirst(history.Filter(m.all, m.lastQ))
+	m.words = nil // not [:0]: an older copy of the pane may share the array
+	for _, w := range filterWords(m.lastQ) {
+		m.words = append(m.words, newMatcher(w))
+	}
 	if m.cursor >= len(m.shown) {
 		m.cursor = max(0, len(m.shown)-1)
 	}
@@ -224,9 +231,33 @@ func (m HistoryPane) View() string {
 		if i == m.cursor && m.focused {
 			head = m.st.cursor.Render(head)
 		}
-		lines = append(lines, head, m.st.muted.Render(sub))
+		sub = m.st.muted.Render(sub)
+		for _, w := range m.words {
+			head, sub = markLine(head, w, m.st.mark), markLine(sub, w, m.st.mark)
+		}
+		lines = append(lines, head, sub)
 	}
 	return fitLines(lines, m.w, m.h)
+}
+
+// filterWords are the terms of a filter that match text, as
+// history.Filter splits them ("quoted phrases" whole), without the
+// sha: and class: terms, which match no text on the row.
+func filterWords(q string) []string {
+	var out []string
+	for i, part := range strings.Split(q, `"`) {
+		terms := []string{part}
+		if i%2 == 0 { // outside quotes
+			terms = strings.Fields(part)
+		}
+		for _, t := range terms {
+			l := strings.ToLower(t)
+			if t != "" && !strings.HasPrefix(l, "sha:") && !strings.HasPrefix(l, "class:") {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
 }
 
 func firstLine(s string) string {

@@ -115,6 +115,13 @@ func (s *searchBar) Update(km tea.KeyMsg) (done, changed bool) {
 	return false, s.setQuery(s.input.Value())
 }
 
+// Close takes the keyboard from the prompt and keeps the query, as enter
+// does (the pane lost the focus).
+func (s *searchBar) Close() {
+	s.typing = false
+	s.input.Blur()
+}
+
 // Clear ends the search (esc after enter); it reports whether there was one.
 func (s *searchBar) Clear() bool {
 	s.typing = false
@@ -282,15 +289,20 @@ func (s *searchBar) mark(line string, current bool) string {
 	if s.query == "" {
 		return line
 	}
-	plain := ansi.Strip(line)
-	sp := s.m.spans(plain)
-	if len(sp) == 0 {
-		return line
-	}
 	in := s.styles()
 	k := in.match
 	if current {
 		k = in.current
+	}
+	return markLine(line, s.m, k)
+}
+
+// markLine paints every match of m in a drawn line with k.
+func markLine(line string, m matcher, k ink) string {
+	plain := ansi.Strip(line)
+	sp := m.spans(plain)
+	if len(sp) == 0 {
+		return line
 	}
 	var b strings.Builder
 	col := 0

@@ -387,3 +387,25 @@ func TestSearchMarksInColour(t *testing.T) {
 		}
 	}
 }
+
+// TestHistoryMarksFilterWords: the filter's text terms are marked in the
+// rows it keeps (sha: and class: terms match no text and mark nothing).
+func TestHistoryMarksFilterWords(t *testing.T) {
+	if got := fmt.Sprint(filterWords(`return "key:4" sha:00 class:runtime`)); got != "[return key:4]" {
+		t.Errorf("filterWords = %s", got)
+	}
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	defer lipgloss.SetColorProfile(termenv.Ascii)
+	h := searchTestHistory(t, 9)
+	h.c.Theme.Warning = themes.Color{Light: "#ffdd55", Dark: "#ffdd55"}
+	h.SetTheme(h.c)
+	h = searchTestHistoryKeys(h, treeTestPress(h.c.Keys.Search))
+	h = searchTestHistoryKeys(h, searchTestType("KEY:4", tea.KeyEnter)...)
+	view := h.View()
+	if !strings.Contains(view, h.st.mark.on("key:4")) {
+		t.Errorf("the filter's word is not marked: %q", view)
+	}
+	if ansi.StringWidth(strings.Split(view, "\n")[2]) != 60 {
+		t.Errorf("a marked row changed width: %q", strings.Split(view, "\n")[2])
+	}
+}

@@ -136,9 +136,7 @@ func (t *Tree) Focus() { t.focused = true }
 // Blur makes the pane ignore keys; a search being typed is kept as typed.
 func (t *Tree) Blur() {
 	t.focused = false
-	if t.search.bar.Typing() {
-		t.search.bar.Update(tea.KeyMsg{Type: tea.KeyEnter})
-	}
+	t.search.bar.Close()
 }
 
 // Focused reports whether the pane has the focus.
