@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -407,5 +408,52 @@ func TestHistoryMarksFilterWords(t *testing.T) {
 	}
 	if ansi.StringWidth(strings.Split(view, "\n")[2]) != 60 {
 		t.Errorf("a marked row changed width: %q", strings.Split(view, "\n")[2])
+	}
+}
+
+// TestTreeSearchNarrowingAgrees: the walk finds exactly the rows of the
+// fully expanded tree that match, in display order; and a query that
+// grows, searched again only among the matches it had, finds exactly what
+// a search of the whole reply finds; in random replies of every shape,
+// tree and raw view.
+func TestTreeSearchNarrowingAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	found := 0
+	for round := range 200 {
+		v := treeTestRandomValue(r, 4)
+		root := tnode{kind: nodeValue, v: &v}
+		raw := newRawIndex(&v)
+		for _, qs := range [][2]string{{"1", "1"}, {"1", "12"}, {"a", "a"}, {"a", "ab"}, {"\\", `\x`}, {"2", "23"}, {"t", "true"}} {
+			var first, second searchBar
+			first.setQuery(qs[0])
+			second.setQuery(qs[1])
+			whole := findTreeMatches(root, &second)
+			found += whole.len()
+			// the walk agrees with every row of the fully expanded tree
+			x := newTreeIndex(&v)
+			x.expandAll(expandAllNodes)
+			var naive treeMatches
+			var num []byte
+			for row := range x.total() {
+				info, path := x.locate(row, nil)
+				if nodeMatches(info.n, second.m, &num) {
+					naive.flat = append(naive.flat, path...)
+					naive.end = append(naive.end, len(naive.flat))
+				}
+			}
+			if fmt.Sprint(whole.flat, whole.end) != fmt.Sprint(naive.flat, naive.end) {
+				t.Fatalf("round %d %q: walk %v %v, rows %v %v", round, qs[1], whole.flat, whole.end, naive.flat, naive.end)
+			}
+			narrow := narrowTreeMatches(findTreeMatches(root, &first), root, second.m)
+			if fmt.Sprint(whole.flat, whole.end) != fmt.Sprint(narrow.flat, narrow.end) {
+				t.Fatalf("round %d %q→%q: whole %v %v, narrowed %v %v", round, qs[0], qs[1], whole.flat, whole.end, narrow.flat, narrow.end)
+			}
+			if w, n := findRawMatches(raw, &second), narrowRawMatches(findRawMatches(raw, &first), raw, second.m); fmt.Sprint(w) != fmt.Sprint(n) {
+				t.Fatalf("round %d raw %q→%q: whole %v, narrowed %v", round, qs[0], qs[1], w, n)
+			}
+		}
+	}
+	if found < 100 {
+		t.Errorf("only %d matches in all rounds: the test compares empty lists", found)
 	}
 }

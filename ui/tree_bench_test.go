@@ -100,6 +100,30 @@ func BenchmarkTreeSearch1M(b *testing.B) {
 	}
 }
 
+// BenchmarkTreeSearchTyped1M is "/" and a query typed one character at
+// a time into a 1,000,000-element reply, with a frame after each: the
+// first character searches the whole reply, the others only the matches
+// left (the query only grows).
+func BenchmarkTreeSearchTyped1M(b *testing.B) {
+	tr := treeTestNew(treeTestMillion(1_000_000), 120, 40)
+	k := tr.common.Keys
+	slash, esc := treeTestPress(k.Search), tea.KeyMsg{Type: tea.KeyEsc}
+	query := searchTestType("98765")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		tr, _ = tr.update(slash)
+		for _, q := range query {
+			tr, _ = tr.update(q)
+			_ = tr.View()
+		}
+		if tr.search.tree.len() != 20 {
+			b.Fatalf("matches: %d", tr.search.tree.len())
+		}
+		tr, _ = tr.update(esc)
+	}
+}
+
 // BenchmarkTreeSearchNext1M is n in a 1,000,000-element reply with
 // 50,000 matches: a binary search over the matches, a reveal and a frame.
 func BenchmarkTreeSearchNext1M(b *testing.B) {

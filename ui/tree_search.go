@@ -96,15 +96,7 @@ func findTreeMatches(root tnode, s *searchBar) *treeMatches {
 	}
 	var num []byte // an integer's digits, reused
 	m := s.m
-	match := func(n tnode) bool {
-		if n.kind == nodeAttr || n.kind == nodeEntry {
-			return false // their keys and values are children of their own
-		}
-		if n.kind == nodePair && valueMatches(n.key, m, &num) {
-			return true
-		}
-		return valueMatches(n.v, m, &num)
-	}
+	match := func(n tnode) bool { return nodeMatches(n, m, &num) }
 	type frame struct {
 		n         tnode
 		next, cnt int
@@ -138,6 +130,52 @@ func findTreeMatches(root tnode, s *searchBar) *treeMatches {
 		}
 	}
 	return out
+}
+
+// narrowTreeMatches keeps the matches of old that m matches too: each is
+// found again from its path, so the cost is that of the old matches.
+func narrowTreeMatches(old *treeMatches, root tnode, m matcher) *treeMatches {
+	out := &treeMatches{}
+	var num []byte
+	for i := range old.len() {
+		p := old.path(i)
+		n := root
+		for _, c := range p {
+			n = n.child(c)
+		}
+		if nodeMatches(n, m, &num) {
+			out.flat = append(out.flat, p...)
+			out.end = append(out.end, len(out.flat))
+		}
+	}
+	return out
+}
+
+// narrowRawMatches keeps the lines of old that m matches too.
+func narrowRawMatches(old []int, r *rawIndex, m matcher) []int {
+	var out []int
+	for _, i := range old {
+		if l, _ := r.line(i); m.matchBytes(l) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// nodeMatches reports whether a node's own text holds the query: a
+// pair's key or its value, a value; attributes and entries with an
+// aggregate key have none (their keys and values are children of their
+// own). num is a buffer for an integer's digits.
+func nodeMatches(n tnode, m matcher, num *[]byte) bool {
+	switch n.kind {
+	case nodeAttr, nodeEntry:
+		return false
+	case nodePair:
+		if valueMatches(n.key, m, num) {
+			return true
+		}
+	}
+	return valueMatches(n.v, m, num)
 }
 
 // valueMatches compares a scalar's text as the tree shows it (without its
@@ -198,8 +236,19 @@ func (t *Tree) searchKey(km tea.KeyMsg) (handled bool) {
 	s := &t.search
 	switch {
 	case s.bar.Typing():
+		before, tree, raw, rawDone := s.bar.m.fold, s.tree, s.raw, s.rawDone
 		if _, changed := s.bar.Update(km); changed {
 			s.resetMatches()
+			// A query that only grew keeps a subset of the matches it
+			// had: check those again instead of the whole reply.
+			if now := s.bar.m.fold; before != "" && strings.Contains(now, before) {
+				if tree != nil {
+					s.tree = narrowTreeMatches(tree, t.idx.root, s.bar.m)
+				}
+				if rawDone {
+					s.raw, s.rawDone = narrowRawMatches(raw, t.raw, s.bar.m), true
+				}
+			}
 			if s.bar.Active() {
 				t.gotoMatch(0, true)
 			}
@@ -326,15 +375,11 @@ func (t *Tree) syncSearch() {
 // rowMatches reports whether a drawn tree row is a match, so that only
 // matches are marked (a badge such as "(integer)" is not what was found).
 func (t Tree) rowMatches(n tnode) bool {
-	if !t.search.bar.Active() || n.kind == nodeAttr || n.kind == nodeEntry {
+	if !t.search.bar.Active() {
 		return false
 	}
 	var num []byte
-	m := t.search.bar.m
-	if n.kind == nodePair && valueMatches(n.key, m, &num) {
-		return true
-	}
-	return valueMatches(n.v, m, &num)
+	return nodeMatches(n, t.search.bar.m, &num)
 }
 
 // rawLineMatch reports whether wire line i is a match, and the current one.
