@@ -160,8 +160,16 @@ func newMatcher(q string) matcher {
 	return m
 }
 
-// unprintable is what a query may not hold: it is drawn on the screen.
-func unprintable(r rune) bool { return r < 0x20 || (r >= 0x7f && r <= 0x9f) }
+// unprintable is what a query may not hold, as it is drawn on the
+// screen: what resp.Printable would escape (controls, bidi overrides,
+// zero-width characters).
+func unprintable(r rune) bool {
+	if r >= 0x20 && r < 0x7f {
+		return false
+	}
+	s := string(r)
+	return resp.Printable(s) != s
+}
 
 // matches reports whether text (as the pane shows it) contains the query,
 // ignoring case. Without a query nothing matches.
