@@ -118,16 +118,30 @@ func TestGoldenViews(t *testing.T) {
 			m.overlays.push(&helpScreen{})
 			return m
 		},
+		"search": func() Model {
+			// "/" in a 10,000-element reply: the match, in a collapsed
+			// branch, revealed; the bar with the count at the bottom.
+			m := offlineModel(t, demoSrc, []string{"rate:demo"}, []string{"5", "60"})
+			m = feedRun(m, fixedSteps(sha), searchTestNested(10_000), nil)
+			m.setFocus(paneResult)
+			return m
+		},
+		"help-search": func() Model { return offlineModel(t, demoSrc, nil, nil) },
 		"history": func() Model {
 			m := offlineModel(t, demoSrc, nil, nil)
 			m.setFocus(paneHistory)
 			return m
 		},
 	}
+	// Keys typed once the terminal has its size, as a person does.
+	typed := map[string][]tea.KeyMsg{
+		"search":      searchTestType("/item-7777", tea.KeyEnter),
+		"help-search": append([]tea.KeyMsg{{Type: tea.KeyF1}}, searchTestType("/select")...),
+	}
 	for name, mk := range states {
 		for _, sz := range [][2]int{{80, 24}, {120, 40}} {
 			t.Run(fmt.Sprintf("%s_%dx%d", name, sz[0], sz[1]), func(t *testing.T) {
-				m := sized(mk(), sz[0], sz[1])
+				m := pressApp(sized(mk(), sz[0], sz[1]), typed[name]...)
 				teatest.RequireEqualOutput(t, []byte(m.View()))
 			})
 		}

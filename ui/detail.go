@@ -25,12 +25,12 @@ import (
 )
 
 // The detail view's bindings. detailKey opens it from the result tree, the
-// trace and the error panel; the history pane types into its filter, so
-// there it is histDetailKey. In the trace, enter opens it too
+// trace and the error panel; in History (histDetailKey) alt+i works too,
+// as it did when letters typed into the filter. In the trace, enter opens it too
 // (traceDetailKey), as it does on a leaf of the tree (KeyMap.Toggle).
 var (
 	detailKey      = key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "details"))
-	histDetailKey  = key.NewBinding(key.WithKeys("alt+i"), key.WithHelp("alt+i", "details"))
+	histDetailKey  = key.NewBinding(key.WithKeys("i", "alt+i"), key.WithHelp("i", "details"))
 	detailCopyKey  = key.NewBinding(key.WithKeys("y", "alt+c"), key.WithHelp("y/alt+c", "copy the whole text"))
 	detailCloseKey = key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", "close"))
 )

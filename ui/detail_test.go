@@ -296,8 +296,8 @@ func TestDetailEscapesControlBytesAndBinary(t *testing.T) {
 	}
 }
 
-// TestDetailHistoryEntry: alt+i in History shows everything recorded
-// for the run (i types into the filter there).
+// TestDetailHistoryEntry: i (or alt+i) in History shows everything
+// recorded for the run.
 func TestDetailHistoryEntry(t *testing.T) {
 	m := offlineModel(t, demoSrc, nil, nil)
 	e := history.Entry{
@@ -310,11 +310,12 @@ func TestDetailHistoryEntry(t *testing.T) {
 	m = update(m, historyLoadedMsg{entries: []history.Entry{e}})
 	m.setFocus(paneHistory)
 	m = sized(m, 80, 24)
+	// i, as in every pane (letters type into the filter only after /).
 	m = pressKeys(t, m, runes("i"))
-	if m.detail() != nil || m.hist.filter.Value() != "i" {
-		t.Fatalf("i in History must filter: detail %v, filter %q", m.detail() != nil, m.hist.filter.Value())
+	if m.detail() == nil || m.hist.filter.Value() != "" {
+		t.Fatalf("i in History: detail %v, filter %q", m.detail() != nil, m.hist.filter.Value())
 	}
-	m = pressKeys(t, m, tea.KeyMsg{Type: tea.KeyBackspace}, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("i"), Alt: true})
+	m = pressKeys(t, m, keyEsc, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("i"), Alt: true})
 	d := m.detail()
 	if d == nil {
 		t.Fatalf("alt+i opened no detail:\n%s", m.View())
@@ -514,7 +515,7 @@ func TestTraceCursorAndSearch(t *testing.T) {
 	}
 	// esc while typing ends the search where it began; sizes stay exact
 	tr = traceTestSendKeys(tr, keyEsc)
-	if tr.search.query != "" || tr.search.typing {
+	if tr.search.bar.Query() != "" || tr.search.bar.Typing() {
 		t.Fatalf("esc kept the search: %+v", tr.search)
 	}
 	if r, i, _ := tr.selected(); r.id != 3 || i != 0 { // where N left it

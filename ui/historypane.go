@@ -23,6 +23,7 @@ type loadEntryMsg struct {
 
 type histStyles struct {
 	cursor, muted, errText, ok lipgloss.Style
+	mark                       ink // the filter's words in the rows, as the search marks them
 }
 
 func newHistStyles(c *Common) histStyles {
@@ -32,11 +33,15 @@ func newHistStyles(c *Common) histStyles {
 		muted:   lipgloss.NewStyle().Foreground(color(t.Muted)),
 		errText: lipgloss.NewStyle().Foreground(color(t.Error)),
 		ok:      lipgloss.NewStyle().Foreground(color(t.OK)),
+		mark:    newSearchInks(t).match,
 	}
 }
 
-// HistoryPane browses past runs, newest first, filtered as you type: by
-// text, `sha:PREFIX` or `class:NAME`.
+// HistoryPane browses past runs, newest first. "/" opens its filter, as
+// in k9s and lazygit: typing filters (by text, `sha:PREFIX` or
+// `class:NAME`), enter keeps the filter and gives the keys back to the
+// list (n/N then step through the runs it kept, wrapping), esc clears it.
+// The filter is the pane's search: every run it keeps is a match.
 type HistoryPane struct {
 	c       *Common
 	st      histStyles
@@ -48,12 +53,14 @@ type HistoryPane struct {
 	w, h    int
 	focused bool
 	lastQ   string
+	typing  bool      // the filter has the keyboard
+	words   []matcher // the filter's text terms, marked in the rows
 }
 
 // NewHistoryPane returns an empty pane; SetEntries fills it.
 func NewHistoryPane(c *Common) HistoryPane {
 	in := textinput.New()
-	in.Prompt = "filter: "
+	in.Prompt = "/ filter: "
 	in.Placeholder = "text, sha:…, class:…"
 	in.PlaceholderStyle = placeholderStyle(c.Theme)
 	return HistoryPane{c: c, st: newHistStyles(c), filter: in}
@@ -80,6 +87,10 @@ func (m *HistoryPane) Add(e history.Entry) {
 func (m *HistoryPane) refilter() {
 	m.lastQ = m.filter.Value()
 	m.shown = history.NewestFirst(history.Filter(m.all, m.lastQ))
+	m.words = nil // not [:0]: an older copy of the pane may share the array
+	for _, w := range filterWords(m.lastQ) {
+		m.words = append(m.words, newMatcher(w))
+	}
 	if m.cursor >= len(m.shown) {
 		m.cursor = max(0, len(m.shown)-1)
 	}
@@ -115,7 +126,35 @@ func (m HistoryPane) update(msg tea.Msg) (HistoryPane, tea.Cmd) {
 		return m, nil
 	}
 	k := m.c.Keys
+	if m.typing {
+		switch {
+		case key.Matches(km, searchConfirm):
+			m.typing = false
+			m.filter.Blur()
+			return m, nil
+		case key.Matches(km, searchCancel):
+			m.typing = false
+			m.filter.Blur()
+			m.filter.SetValue("")
+			m.refilter()
+			return m, nil
+		}
+	}
 	switch {
+	case !m.typing && key.Matches(km, k.Search):
+		m.typing = true
+		return m, m.filter.Focus()
+	case !m.typing && m.lastQ != "" && key.Matches(km, searchCancel):
+		m.filter.SetValue("")
+		m.refilter()
+		return m, nil
+	case !m.typing && m.lastQ != "" && len(m.shown) > 0 && key.Matches(km, k.NextMatch, k.PrevMatch):
+		d := 1
+		if key.Matches(km, k.PrevMatch) {
+			d = -1
+		}
+		m.cursor = (m.cursor + d + len(m.shown)) % len(m.shown)
+		return m, nil
 	case key.Matches(km, replayKey), key.Matches(km, loadKey):
 		if len(m.shown) == 0 {
 			return m, nil
@@ -123,7 +162,7 @@ func (m HistoryPane) update(msg tea.Msg) (HistoryPane, tea.Cmd) {
 		e := m.shown[m.cursor]
 		run := key.Matches(km, replayKey)
 		return m, func() tea.Msg { return loadEntryMsg{entry: e, run: run} }
-	case key.Matches(km, histDetailKey):
+	case !m.typing && key.Matches(km, histDetailKey):
 		if len(m.shown) == 0 {
 			return m, nil
 		}
@@ -139,6 +178,9 @@ func (m HistoryPane) update(msg tea.Msg) (HistoryPane, tea.Cmd) {
 		return m, nil
 	case key.Matches(km, k.PageDown):
 		m.cursor = min(max(0, len(m.shown)-1), m.cursor+m.pageRows())
+		return m, nil
+	}
+	if !m.typing {
 		return m, nil
 	}
 	var cmd tea.Cmd
@@ -164,7 +206,11 @@ func (m HistoryPane) View() string {
 	if m.w <= 0 || m.h <= 0 {
 		return ""
 	}
-	lines := []string{m.filter.View(), m.st.muted.Render(fmt.Sprintf("%d of %d runs", len(m.shown), len(m.all)))}
+	count := fmt.Sprintf("%d of %d runs", len(m.shown), len(m.all))
+	if m.lastQ != "" && len(m.shown) > 0 {
+		count += fmt.Sprintf(" · %d/%d", m.cursor+1, len(m.shown))
+	}
+	lines := []string{m.filter.View(), m.st.muted.Render(count)}
 	if len(m.shown) == 0 {
 		lines = append(lines, m.st.muted.Render("no runs yet — every ctrl+r is recorded here"))
 		return fitLines(lines, m.w, m.h)
@@ -194,9 +240,33 @@ func (m HistoryPane) View() string {
 		if i == m.cursor && m.focused {
 			head = m.st.cursor.Render(head)
 		}
-		lines = append(lines, head, m.st.muted.Render(sub))
+		sub = m.st.muted.Render(sub)
+		for _, w := range m.words {
+			head, sub = markLine(head, w, m.st.mark), markLine(sub, w, m.st.mark)
+		}
+		lines = append(lines, head, sub)
 	}
 	return fitLines(lines, m.w, m.h)
+}
+
+// filterWords are the terms of a filter that match text, as
+// history.Filter splits them ("quoted phrases" whole), without the
+// sha: and class: terms, which match no text on the row.
+func filterWords(q string) []string {
+	var out []string
+	for i, part := range strings.Split(q, `"`) {
+		terms := []string{part}
+		if i%2 == 0 { // outside quotes
+			terms = strings.Fields(part)
+		}
+		for _, t := range terms {
+			l := strings.ToLower(t)
+			if t != "" && !strings.HasPrefix(l, "sha:") && !strings.HasPrefix(l, "class:") {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
 }
 
 func firstLine(s string) string {
@@ -211,23 +281,30 @@ func firstLine(s string) string {
 // SetSize sets the inner size.
 func (m *HistoryPane) SetSize(w, h int) { m.w, m.h = w, h; m.filter.Width = max(1, w-10) }
 
-// Focus gives the pane the keyboard (typing filters).
-func (m *HistoryPane) Focus() { m.focused = true; m.filter.Focus() }
+// Focus gives the pane the keyboard ("/" filters).
+func (m *HistoryPane) Focus() { m.focused = true }
 
-// Blur takes the keyboard away.
-func (m *HistoryPane) Blur() { m.focused = false; m.filter.Blur() }
+// Blur takes the keyboard away; a filter being typed is kept.
+func (m *HistoryPane) Blur() { m.focused = false; m.typing = false; m.filter.Blur() }
 
 // Focused reports whether the pane has the keyboard.
 func (m HistoryPane) Focused() bool { return m.focused }
 
 // ShortHelp is the pane's bindings for the help bar.
 func (m HistoryPane) ShortHelp() []key.Binding {
-	return []key.Binding{loadKey, replayKey, histDetailKey}
+	if m.typing {
+		return []key.Binding{searchConfirm, searchCancel}
+	}
+	k := m.c.Keys
+	on := m.lastQ != ""
+	return []key.Binding{loadKey, replayKey, histDetailKey, helpIf(k.Search, !on), helpIf(k.NextMatch, on), helpIf(k.PrevMatch, on)}
 }
 
 // FullHelp is the pane's bindings for the help overlay.
 func (m HistoryPane) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{loadKey, replayKey, histDetailKey, m.c.Keys.Up, m.c.Keys.Down}}
+	k := m.c.Keys
+	return [][]key.Binding{{loadKey, replayKey, histDetailKey, k.Up, k.Down, k.PageUp, k.PageDown},
+		{k.Search, k.NextMatch, k.PrevMatch, searchConfirm, searchCancel}}
 }
 
 // short abbreviates a SHA for narrow rows.

@@ -29,6 +29,10 @@ type KeyMap struct {
 	// Error panel.
 	JumpLine key.Binding
 
+	// Search (result tree, raw RESP, history, F1; the editor finds with
+	// ctrl+f). Its prompt's own keys are searchConfirm and searchCancel.
+	Search, NextMatch, PrevMatch key.Binding
+
 	// Confirmations.
 	Confirm, Cancel key.Binding
 }
@@ -86,7 +90,31 @@ func DefaultKeyMap() *KeyMap {
 
 		JumpLine: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to line")),
 
+		Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+		NextMatch: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
+		PrevMatch: key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
+
 		Confirm: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		Cancel:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
+	}
+}
+
+// HelpGroup is a titled list of bindings, one block of the F1 screen.
+type HelpGroup struct {
+	Title    string
+	Bindings []key.Binding
+}
+
+// GlobalHelp is the bindings that work in every pane, in the groups F1
+// shows before the focused pane's own. It is the one list of them: F1 is
+// drawn from it and a test checks it holds every global binding, so a new
+// one cannot be left out of the help (F9, alt+F9 and alt+g live next to
+// their overlays' code but are global all the same).
+func (k *KeyMap) GlobalHelp() []HelpGroup {
+	return []HelpGroup{
+		{"Global", []key.Binding{k.Run, k.NextPane, k.PrevPane, k.Zoom, k.Help, k.Quit, k.History, k.Cluster,
+			k.Functions, k.Explain, k.Findings, k.Batch, galleryKey, debugKey, debugSyncKey, k.Theme}},
+		{"Script & server", []key.Binding{k.Open, k.Save, k.ExternalEdit, k.Strategy, k.Protocol, k.ReadOnly,
+			k.Stop, k.CacheCheck, k.CacheLoad, k.CacheFlush}},
 	}
 }

@@ -31,9 +31,10 @@ func TestNoGlobalKeyShadowsPaneKey(t *testing.T) {
 		"form":      {k.AddRow, k.DeleteRow, k.MoveRowUp, k.MoveRowDown, k.ToggleKind},
 		"result":    {k.Toggle, k.ExpandAll, k.CollapseAll, k.JumpError, k.CopyValue, k.RawView},
 		"error":     {k.JumpLine},
-		"history":   {loadKey, replayKey, histDetailKey},
-		"trace":     {traceDetailKey, traceSearchKey, traceNextMatchKey, tracePrevMatchKey, traceSearchDoneKey, traceSearchEndKey},
+		"trace":     {traceDetailKey},
 		"details":   {detailKey},
+		"history":   {loadKey, replayKey, histDetailKey},
+		"search":    {k.Search, k.NextMatch, k.PrevMatch, searchConfirm, searchCancel},
 		"cluster":   {clusterPick, clusterLoadAll, clusterRefresh},
 		"functions": {fnEnter, fnLoad, fnScript, fnRefresh},
 	}

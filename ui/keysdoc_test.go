@@ -36,8 +36,9 @@ func keysDocMaps() []keysDocMap {
 func keysDocLists() []keysDocList {
 	return []keysDocList{
 		{"History pane (ctrl+p)", []key.Binding{loadKey, replayKey, histDetailKey}},
-		{"Trace pane: steps and search", []key.Binding{traceDetailKey, traceSearchKey, traceNextMatchKey, tracePrevMatchKey, traceSearchDoneKey, traceSearchEndKey}},
-		{"Detail view (i in Result, Trace and Error; alt+i in History)", []key.Binding{detailKey, detailCopyKey, detailCloseKey}},
+		{"Trace pane: steps (/, n, N search as in every pane)", []key.Binding{traceDetailKey}},
+		{"Detail view (i in Result, Trace, Error and History)", []key.Binding{detailKey, detailCopyKey, detailCloseKey}},
+		{"Search prompt (/)", []key.Binding{searchConfirm, searchCancel}},
 		{"Cluster view (ctrl+l)", []key.Binding{clusterPick, clusterLoadAll, clusterRefresh}},
 		{"Functions pane (ctrl+b)", []key.Binding{fnEnter, fnLoad, fnScript, fnRefresh}},
 		{"File prompts (ctrl+o, ctrl+s save as, alt+B batch)", []key.Binding{completeKey}},

@@ -205,11 +205,12 @@ func (m HistoryPane) firstShown() int {
 // notch up moves the screen.
 func (h *helpScreen) mouse(m Model, ms tea.MouseMsg) (Model, tea.Cmd) {
 	d := wheelDelta(ms)
-	next := max(0, h.top+d)
-	if d > 0 && m.helpView(next) == m.helpView(h.top) {
-		return m, nil
+	next := *h
+	next.top = max(0, h.top+d)
+	if d > 0 && m.helpView(&next) == m.helpView(h) {
+		return m, nil // at the end already: the view would not move
 	}
-	h.top = next
+	h.top = next.top
 	return m, nil
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // layer is one modal thing on the overlay stack: the help screen, a
@@ -88,18 +89,80 @@ func (m Model) dbg() *debugState { d, _ := topOf[*debugState](m.overlays); retur
 // gallery is the examples picker, nil when it is not open.
 func (m Model) gallery() *gallery { g, _ := topOf[*gallery](m.overlays); return g }
 
-// helpScreen is the full-screen key map (F1), scrolled by top.
-type helpScreen struct{ top int }
+// helpScreen is the full-screen key map (F1), scrolled by top, with a
+// "/" search over its lines: cur is the current match among them (an
+// ordinal, so a resize that moves the lines keeps it).
+type helpScreen struct {
+	top  int
+	bar  searchBar
+	cur  int
+	from int // top when "/" was pressed: typing searches from there
+}
 
 func (h *helpScreen) fullScreen() bool { return true }
 
-func (h *helpScreen) draw(m Model, _ string) string { return m.helpView(h.top) }
+func (h *helpScreen) draw(m Model, _ string) string { return m.helpView(h) }
+
+// matches are the indexes of the lines of out that hold the query.
+func (h *helpScreen) matches(out []string) []int {
+	if !h.bar.Active() {
+		return nil
+	}
+	var idx []int
+	for i, l := range out {
+		if h.bar.matches(ansi.Strip(l)) {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
+
+// show scrolls to match i of the current query (wrapping), centred.
+func (h *helpScreen) show(m Model, i int) {
+	out := m.helpLines()
+	idx := h.matches(out)
+	if len(idx) == 0 {
+		h.cur = 0
+		h.bar.SetCount(0, 0)
+		return
+	}
+	h.cur = (i%len(idx) + len(idx)) % len(idx)
+	body := max(1, m.h-2)
+	h.top = max(0, min(idx[h.cur]-body/2, len(out)-body))
+	h.bar.SetCount(h.cur+1, len(idx))
+}
 
 func (h *helpScreen) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
 	// A status message lasts until the next key (gh-dash), here too.
 	m.status, m.statusErr = "", false
 	k := m.c.Keys
+	if h.bar.Typing() {
+		if _, changed := h.bar.Update(km); changed {
+			// the first match at or below where the search started
+			first := 0
+			for _, i := range h.matches(m.helpLines()) {
+				if i >= h.from {
+					break
+				}
+				first++
+			}
+			h.show(m, first)
+		}
+		return m, nil
+	}
 	switch {
+	case key.Matches(km, k.Search):
+		if h.bar.c == nil {
+			h.bar = newSearchBar(m.c)
+		}
+		h.from = h.top
+		return m, h.bar.Open()
+	case h.bar.Active() && key.Matches(km, k.NextMatch):
+		h.show(m, h.cur+1)
+	case h.bar.Active() && key.Matches(km, k.PrevMatch):
+		h.show(m, h.cur-1)
+	case h.bar.Active() && key.Matches(km, searchCancel):
+		h.bar.Clear()
 	case key.Matches(km, k.Help, k.Quit) || km.Type == tea.KeyEsc:
 		m.overlays.remove(h)
 	case key.Matches(km, k.Down):
@@ -111,6 +174,8 @@ func (h *helpScreen) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(km, k.PageUp):
 		h.top = max(0, h.top-max(1, m.h-2))
 	}
+	// No scrolling past the end: up must work at once after pgdn there.
+	h.top = min(h.top, max(0, len(m.helpLines())-max(1, m.h-1-searchHeight(h.bar, m.h))))
 	return m, nil
 }
 

@@ -312,6 +312,19 @@ func sweepStates(t *testing.T, ctx context.Context, s *redisx.Session, tg redisx
 	}
 	states["run-zoomed"] = zoom
 
+	// "/" in the tree: a match revealed, the bar and its count; the
+	// prompt still open; the raw view's search; the help screen's.
+	srch := ok
+	srch.setFocus(paneResult)
+	srch = pressApp(srch, searchTestType("/deep", tea.KeyEnter)...)
+	if srch.tree.search.bar.Query() != "deep" || srch.tree.search.bar.total == 0 {
+		t.Fatalf("tree search: query %q, %d matches", srch.tree.search.bar.Query(), srch.tree.search.bar.total)
+	}
+	states["search-Result"] = srch
+	states["search-Result-typing"] = pressApp(srch, searchTestType("/longer than any pane is wide, so that")...)
+	states["search-raw"] = pressApp(srch, searchTestType("r/deep", tea.KeyEnter)...)
+	states["search-help"] = pressApp(srch, append([]tea.KeyMsg{{Type: tea.KeyF1}}, searchTestType("/select", tea.KeyEnter)...)...)
+
 	// Explain mode with effects: the tree annotates every node.
 	ex := base(sweepLongScript)
 	ex, _, resEx := liveRun(t, ctx, ex)
@@ -347,6 +360,7 @@ func sweepStates(t *testing.T, ctx context.Context, s *redisx.Session, tg redisx
 	hist.setFocus(paneHistory)
 	hist.resize()
 	states["history"] = hist
+	states["history-filter"] = pressApp(hist, searchTestType("/class:runtime")...)
 
 	// Functions: a real library.
 	lib := "#!lua name=sweeplib\nredis.register_function{function_name='hello', callback=function(keys, args) return 'hello ' .. (args[1] or '') end, flags={'no-writes'}, description='greets whoever is named in ARGV[1], a description long enough to wrap'}\nredis.register_function('bump', function(keys) return redis.call('incr', keys[1]) end)"

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -91,7 +90,7 @@ type traceStep struct {
 	dialed    bool
 	why       string // the note without "new connection"
 	replyFull string // an error or string reply whole (up to traceReplyMax), else the summary
-	hay       string // the detail text in lower case, for search; "" until searched
+	hay       string // the detail text, for search; "" until searched
 }
 
 // traceSentMax bounds each argument the trace keeps for the detail view
@@ -103,7 +102,7 @@ const (
 
 // NewTrace returns an empty trace that follows new runs.
 func NewTrace(c *Common) Trace {
-	return Trace{common: c, follow: true, styles: &traceStyleCache{}}
+	return Trace{common: c, follow: true, styles: &traceStyleCache{}, search: traceSearch{bar: newSearchBar(c)}}
 }
 
 var _ Pane = (*Trace)(nil)
@@ -143,7 +142,7 @@ func (t *Trace) AddStep(id int, st redisx.Step) {
 
 // searchAgain keeps the matches current as steps come and go.
 func (t *Trace) searchAgain() {
-	if t.search.query != "" {
+	if t.search.bar.Active() {
 		t.findMatches()
 	}
 }
@@ -289,26 +288,17 @@ func (t *Trace) Blur() { t.focused = false }
 // Focused reports whether the pane has the focus.
 func (t Trace) Focused() bool { return t.focused }
 
-// The trace's own bindings: the step detail and search. Search, NextMatch
-// and PrevMatch are package variables here until the panes share one
-// search component (KeyMap.Search and friends).
-var (
-	traceDetailKey     = key.NewBinding(key.WithKeys("enter", "i"), key.WithHelp("enter/i", "details"))
-	traceSearchKey     = key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search steps"))
-	traceNextMatchKey  = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match"))
-	tracePrevMatchKey  = key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match"))
-	traceSearchDoneKey = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep the search"))
-	traceSearchEndKey  = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "end the search"))
-)
+// traceDetailKey opens the selected step's detail; search uses the
+// shared KeyMap.Search, NextMatch and PrevMatch and the bar's own keys.
+var traceDetailKey = key.NewBinding(key.WithKeys("enter", "i"), key.WithHelp("enter/i", "details"))
 
-// traceSearch is `/` in the trace: the query, the steps whose whole text
-// (the detail view's) holds it, and the bar it is typed in.
+// traceSearch is `/` in the trace: the shared bar, the steps whose whole
+// text (the detail view's) holds the query, and where the cursor was when
+// typing began (esc goes back there).
 type traceSearch struct {
-	input  textinput.Model
-	typing bool    // the bar has the keys
-	query  string  // lower case; "" when no search
-	from   stepKey // where the cursor was when typing began
-	hits   []stepKey
+	bar  searchBar
+	from stepKey
+	hits []stepKey
 }
 
 // update moves the step cursor with the movement keys and the mouse
@@ -318,7 +308,7 @@ func (t Trace) update(msg tea.Msg) (Trace, tea.Cmd) {
 	if !t.focused {
 		return t, nil
 	}
-	if km, ok := msg.(tea.KeyMsg); ok && t.search.typing {
+	if km, ok := msg.(tea.KeyMsg); ok && t.search.bar.Typing() {
 		return t.updateSearch(km)
 	}
 	k := commonKeys(t.common)
@@ -329,20 +319,19 @@ func (t Trace) update(msg tea.Msg) (Trace, tea.Cmd) {
 			if r, i, ok := t.selected(); ok {
 				return t, openDetail(r.steps[i].detailDoc(r))
 			}
-		case key.Matches(msg, traceSearchKey):
+		case key.Matches(msg, k.Search):
 			if len(t.runs) == 0 {
 				return t, nil
 			}
-			t.search.input = newTraceSearchInput(t.search.input)
-			t.search.typing = true
-			t.search.from = t.cursorKey()
-			return t, textinput.Blink
-		case key.Matches(msg, traceNextMatchKey):
+			t.search.from, t.search.hits = t.cursorKey(), nil
+			return t, t.search.bar.Open()
+		case key.Matches(msg, k.NextMatch):
 			t.jumpMatch(1)
-		case key.Matches(msg, tracePrevMatchKey):
+		case key.Matches(msg, k.PrevMatch):
 			t.jumpMatch(-1)
-		case key.Matches(msg, traceSearchEndKey) && t.search.query != "":
-			t.search = traceSearch{input: t.search.input}
+		case key.Matches(msg, searchCancel) && t.search.bar.Active():
+			t.search.bar.Clear()
+			t.search.hits = nil
 		case key.Matches(msg, k.Up):
 			t.moveCursor(-1)
 		case key.Matches(msg, k.Down):
@@ -370,63 +359,40 @@ func (t Trace) update(msg tea.Msg) (Trace, tea.Cmd) {
 	return t, nil
 }
 
-// newTraceSearchInput is the search bar, keeping the last query to edit.
-func newTraceSearchInput(old textinput.Model) textinput.Model {
-	in := textinput.New()
-	in.Prompt = "/"
-	in.Placeholder = "text in a step: command, key, arg, node, reply…"
-	in.SetValue(old.Value())
-	in.CursorEnd()
-	in.Focus()
-	return in
-}
-
 // updateSearch types into the search bar: every change searches again and
 // moves to the first match from where the search began; enter keeps the
 // query for n/N, esc ends the search where it began.
 func (t Trace) updateSearch(km tea.KeyMsg) (Trace, tea.Cmd) {
-	switch {
-	case key.Matches(km, traceSearchEndKey):
-		from := t.search.from
-		t.search.input.Blur()
-		t.search = traceSearch{input: t.search.input}
-		t.setCursor(from)
-		return t, nil
-	case key.Matches(km, traceSearchDoneKey):
-		t.search.typing = false
-		t.search.input.Blur()
-		if t.search.query == "" {
-			t.search = traceSearch{input: t.search.input}
-		}
+	done, changed := t.search.bar.Update(km)
+	if done && key.Matches(km, searchCancel) {
+		t.search.hits = nil
+		t.setCursor(t.search.from)
 		return t, nil
 	}
-	var cmd tea.Cmd
-	t.search.input, cmd = t.search.input.Update(km)
-	if q := strings.ToLower(t.search.input.Value()); q != t.search.query {
-		t.search.query = q
+	if changed {
 		t.findMatches()
 		t.setCursor(t.search.from)
 		if len(t.search.hits) > 0 && !t.onMatch() {
 			t.jumpMatch(1)
 		}
 	}
-	return t, cmd
+	return t, nil
 }
 
 // findMatches collects the steps whose detail text holds the query. The
 // text is made once per step, on the first search that reaches it.
 func (t *Trace) findMatches() {
 	t.search.hits = nil // a new slice: an older copy of the pane keeps its own
-	if t.search.query == "" {
+	if !t.search.bar.Active() {
 		return
 	}
 	for _, r := range t.runs {
 		for i := range r.steps {
 			s := &r.steps[i]
 			if s.hay == "" {
-				s.hay = strings.ToLower(s.detailDoc(r).Text())
+				s.hay = s.detailDoc(r).Text()
 			}
-			if strings.Contains(s.hay, t.search.query) {
+			if t.search.bar.matches(s.hay) {
 				t.search.hits = append(t.search.hits, stepKey{r.id, i})
 			}
 		}
@@ -650,10 +616,7 @@ func (t Trace) visibleOffset() int {
 
 // bodyHeight is the lines for runs: the pane less the search bar.
 func (t Trace) bodyHeight() int {
-	if t.search.typing || t.search.query != "" {
-		return max(t.height-1, 0)
-	}
-	return t.height
+	return t.height - searchHeight(t.search.bar, t.height)
 }
 
 // Update is update in the Pane interface's shape, so that the root routes
@@ -674,26 +637,25 @@ func (t Trace) totalLines() int {
 
 // ShortHelp lists the step bindings.
 func (t Trace) ShortHelp() []key.Binding {
-	if t.search.typing {
-		return []key.Binding{traceSearchDoneKey, traceSearchEndKey}
+	if t.search.bar.Typing() {
+		return []key.Binding{searchConfirm, searchCancel}
 	}
 	k := commonKeys(t.common)
 	has := len(t.runs) > 0
 	found := len(t.search.hits) > 0
 	return []key.Binding{helpIf(traceDetailKey, has), helpIf(k.Up, has), helpIf(k.Down, has),
-		helpIf(traceSearchKey, has), helpIf(traceNextMatchKey, found), helpIf(tracePrevMatchKey, found)}
+		helpIf(k.Search, has), helpIf(k.NextMatch, found), helpIf(k.PrevMatch, found)}
 }
 
 // FullHelp lists every binding of the trace.
 func (t Trace) FullHelp() [][]key.Binding {
 	k := commonKeys(t.common)
 	has := len(t.runs) > 0
-	found := len(t.search.hits) > 0
 	return [][]key.Binding{
 		{helpIf(k.Up, has), helpIf(k.Down, has), helpIf(k.PageUp, has),
 			helpIf(k.PageDown, has), helpIf(k.Top, has), helpIf(k.Bottom, has)},
-		{helpIf(traceDetailKey, has), helpIf(traceSearchKey, has), helpIf(traceNextMatchKey, found),
-			helpIf(tracePrevMatchKey, found), helpIf(traceSearchEndKey, t.search.query != "")},
+		{helpIf(traceDetailKey, has), helpIf(k.Search, has), helpIf(k.NextMatch, has),
+			helpIf(k.PrevMatch, has), helpIf(searchConfirm, has), helpIf(searchCancel, has)},
 	}
 }
 
@@ -743,31 +705,15 @@ func (t Trace) View() string {
 		for len(out) < body {
 			out = append(out, "")
 		}
-		out = append(out, t.searchBar(sty, w))
+		bar := t.search.bar
+		i := t.matchIndex()
+		bar.SetCount(i+1, len(t.search.hits))
+		for j, l := range out {
+			out[j] = bar.mark(l, false)
+		}
+		out = append(out, bar.View(w))
 	}
 	return blockFit(out, w, h)
-}
-
-// searchBar is the query being typed, or the query kept with the match
-// count: "/incr  2/5 · n/N".
-func (t Trace) searchBar(sty *traceStyles, w int) string {
-	count := "no match"
-	if n := len(t.search.hits); n > 0 {
-		at := "–"
-		if i := t.matchIndex(); i >= 0 {
-			at = strconv.Itoa(i + 1)
-		}
-		count = at + "/" + strconv.Itoa(n)
-	}
-	if t.search.query == "" {
-		count = ""
-	}
-	if t.search.typing {
-		in := t.search.input
-		in.Width = max(w-ansi.StringWidth(count)-4, 1)
-		return cellCut(in.View(), max(w-ansi.StringWidth(count)-1, 1)) + " " + sty.muted.on(count)
-	}
-	return sty.muted.on(cellCut("/"+printableText(t.search.query)+"  "+count+" · n/N · esc ends", w))
 }
 
 // traceStyleCache holds the trace's inks for the theme they were built from.

@@ -41,6 +41,7 @@ type Tree struct {
 
 	clip   io.Writer
 	styles *treeStyleCache
+	search treeSearch // "/" (tree_search.go)
 
 	// explain maps reply nodes to how their Lua value became them
 	// (explain mode); nil when the run was not explained.
@@ -94,7 +95,7 @@ type valueCopiedMsg struct {
 // NewTree returns an empty result tree (no reply yet) drawing with c's
 // theme and keys.
 func NewTree(c *Common) Tree {
-	return Tree{common: c, clip: os.Stdout, styles: &treeStyleCache{}}
+	return Tree{common: c, clip: os.Stdout, styles: &treeStyleCache{}, search: treeSearch{bar: newSearchBar(c), rawCur: -1}}
 }
 
 var _ Pane = (*Tree)(nil)
@@ -107,6 +108,7 @@ func (t *Tree) SetReply(v *resp.Value) {
 	t.explain = nil
 	t.cursor, t.offset, t.rawOff = 0, 0, 0
 	t.raw = nil
+	t.search.resetMatches() // a search goes on over the new reply
 	if v == nil {
 		t.idx = nil
 		return
@@ -115,6 +117,7 @@ func (t *Tree) SetReply(v *resp.Value) {
 	if t.rawMode {
 		t.raw = newRawIndex(v)
 	}
+	t.syncSearch()
 }
 
 // SetProtocol records the RESP version the reply came over (2 or 3), shown
@@ -130,8 +133,11 @@ func (t *Tree) SetSize(width, height int) {
 // Focus makes the pane take keys and show its cursor in the focus colour.
 func (t *Tree) Focus() { t.focused = true }
 
-// Blur makes the pane ignore keys.
-func (t *Tree) Blur() { t.focused = false }
+// Blur makes the pane ignore keys; a search being typed is kept as typed.
+func (t *Tree) Blur() {
+	t.focused = false
+	t.search.bar.Close()
+}
 
 // Focused reports whether the pane has the focus.
 func (t Tree) Focused() bool { return t.focused }
@@ -151,13 +157,14 @@ func (t Tree) rowCount() int {
 	return t.idx.total()
 }
 
-// bodyHeight is the number of rows under the one-line header; panes
-// shorter than three lines have no header.
+// bodyHeight is the number of rows under the one-line header and above
+// the search bar; panes shorter than three lines have no header.
 func (t Tree) bodyHeight() int {
+	h := t.height - searchHeight(t.search.bar, t.height)
 	if t.height >= 3 {
-		return t.height - 1
+		return h - 1
 	}
-	return t.height
+	return h
 }
 
 // fix keeps cursor and offsets inside the content after any change.
@@ -204,6 +211,16 @@ func (t *Tree) Update(msg tea.Msg) (Pane, tea.Cmd) {
 }
 
 func (t Tree) updateKey(msg tea.KeyMsg) (Tree, tea.Cmd) {
+	if t.searchKey(msg) {
+		return t, nil
+	}
+	t, cmd := t.moveKey(msg)
+	t.syncSearch()
+	return t, cmd
+}
+
+// moveKey handles the tree's own keys: movement, expansion, copy, raw.
+func (t Tree) moveKey(msg tea.KeyMsg) (Tree, tea.Cmd) {
 	k := commonKeys(t.common)
 	page := max(t.bodyHeight(), 1)
 	switch {
@@ -357,11 +374,18 @@ func (t Tree) ShortHelp() []key.Binding {
 	k := commonKeys(t.common)
 	has := t.idx != nil
 	tree := has && !t.rawMode
+	if t.search.bar.Typing() {
+		return []key.Binding{searchConfirm, searchCancel}
+	}
+	on := has && t.search.bar.Active()
 	return []key.Binding{
 		helpIf(k.Toggle, tree),
 		helpIf(k.JumpError, tree && t.hasError()),
 		helpIf(k.CopyValue, has),
 		helpIf(k.RawView, has),
+		helpIf(k.Search, has && !on),
+		helpIf(k.NextMatch, on),
+		helpIf(k.PrevMatch, on),
 	}
 }
 
@@ -377,6 +401,8 @@ func (t Tree) FullHelp() [][]key.Binding {
 			helpIf(k.ExpandAll, tree), helpIf(k.CollapseAll, tree)},
 		{helpIf(k.JumpError, tree && t.hasError()), helpIf(k.CopyValue, has), helpIf(k.RawView, has),
 			helpIf(detailKey, tree)},
+		{helpIf(k.Search, has), helpIf(k.NextMatch, has), helpIf(k.PrevMatch, has),
+			helpIf(searchConfirm, has), helpIf(searchCancel, has)},
 	}
 }
 
@@ -501,6 +527,12 @@ func (t Tree) View() string {
 	} else {
 		t.viewTree(&lines, sty, w, body)
 	}
+	if searchHeight(t.search.bar, h) > 0 {
+		for len(lines) < h-1 {
+			lines = append(lines, "")
+		}
+		lines = append(lines[:h-1], t.search.bar.View(w))
+	}
 	return blockFit(lines, w, h)
 }
 
@@ -553,7 +585,7 @@ func (t Tree) viewTree(lines *[]string, sty *treeStyles, w, body int) {
 		}
 		if note == "" || w < 20 {
 			renderTreeRow(&b, info, &sty.rows[mode], w)
-			*lines = append(*lines, b.String())
+			*lines = append(*lines, t.markRow(b.String(), info, r))
 			continue
 		}
 		// The Lua side gets what the row does not need, at most half.
@@ -564,8 +596,16 @@ func (t Tree) viewTree(lines *[]string, sty *treeStyles, w, body int) {
 			ink = sty.rows[mode].err
 		}
 		ink.put(&b, cellFit(note, noteW))
-		*lines = append(*lines, b.String())
+		*lines = append(*lines, t.markRow(b.String(), info, r))
 	}
+}
+
+// markRow paints the search's matches in a drawn row that is a match.
+func (t Tree) markRow(line string, info rowInfo, row int) string {
+	if !t.rowMatches(info.n) {
+		return line
+	}
+	return t.search.bar.mark(line, row == t.cursor)
 }
 
 func (t Tree) viewRaw(lines *[]string, sty *treeStyles, w, body int) {
@@ -588,7 +628,11 @@ func (t Tree) viewRaw(lines *[]string, sty *treeStyles, w, body int) {
 		if crlf {
 			r.crlf.put(&b, `\r\n`)
 		}
-		*lines = append(*lines, b.String())
+		line := b.String()
+		if hit, cur := t.rawLineMatch(i); hit {
+			line = t.search.bar.mark(line, cur)
+		}
+		*lines = append(*lines, line)
 	}
 }
 

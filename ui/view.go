@@ -3,6 +3,7 @@ package ui
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -322,72 +323,128 @@ func (m Model) helpBar() string {
 	return ansi.Truncate(strings.Join(fitBar(items, ansi.StringWidth(sep), m.w, prioMust), sep), m.w, "…")
 }
 
-func (m Model) helpView(scroll int) string {
-	k := m.c.Keys
-	groups := []struct {
+// helpView draws F1: a title line, the key map from helpLines scrolled
+// to h.top, its search's matches marked, and the search bar when shown.
+func (m Model) helpView(h *helpScreen) string {
+	out := m.helpLines()
+	bar := h.bar
+	body := max(0, m.h-1-searchHeight(bar, m.h))
+	top := min(h.top, max(0, len(out)-body))
+	more := ""
+	if len(out)-top > body {
+		more = "  ↓ pgdn/↓ for more"
+	}
+	head := m.st.accent.Render("luascope — keys") + m.st.muted.Render("   F1 or esc closes · / search"+more)
+	matches := h.matches(out)
+	cur := -1
+	if len(matches) > 0 {
+		cur = matches[min(h.cur, len(matches)-1)]
+		bar.SetCount(min(h.cur, len(matches)-1)+1, len(matches))
+	}
+	lines := []string{head}
+	for i := top; i < min(len(out), top+body); i++ {
+		l := out[i]
+		if _, hit := slices.BinarySearch(matches, i); hit {
+			l = bar.mark(l, i == cur)
+		}
+		lines = append(lines, l)
+	}
+	if searchHeight(bar, m.h) > 0 {
+		for len(lines) < m.h-1 {
+			lines = append(lines, "")
+		}
+		lines = append(lines, bar.View(m.w))
+	}
+	return fitLines(lines, m.w, m.h)
+}
+
+// helpLines is F1's content: the global groups (KeyMap.GlobalHelp) and
+// the focused pane's bindings (its FullHelp: what applies now), as blocks
+// set side by side when they fit the width, the keys of the blocks in one
+// column padded to the same width so the descriptions line up.
+func (m Model) helpLines() []string {
+	groups := append(m.c.Keys.GlobalHelp(), HelpGroup{m.focus.String() + " pane", flatten(m.pane(m.focus).FullHelp())})
+	type block struct {
 		title string
-		b     []key.Binding
-	}{
-		{"Global", []key.Binding{k.Run, k.NextPane, k.PrevPane, k.Zoom, k.Help, k.Quit, k.History, k.Cluster, k.Functions, k.Explain, k.Batch, galleryKey, debugKey, debugSyncKey, k.Theme}},
-		{"Script & server", []key.Binding{k.Open, k.Save, k.ExternalEdit, k.Strategy, k.Protocol, k.ReadOnly, k.Stop, k.CacheCheck, k.CacheLoad, k.CacheFlush}},
-		{m.focus.String() + " pane", flatten(m.pane(m.focus).FullHelp())},
+		items []key.Help
 	}
-	// Each group is a block of lines; blocks are set side by side when
-	// they fit, so the whole map fits an 80×24 terminal.
-	var blocks [][]string
-	colW := 0
+	var blocks []block
 	for _, g := range groups {
-		lines := []string{m.st.helpSection.Render(g.title)}
-		// Keys padded to the group's widest (by cells: ←, ↑ are one), so
-		// the descriptions line up whatever the key's length.
-		keyW := 0
-		for _, b := range g.b {
-			if b.Enabled() {
-				keyW = max(keyW, ansi.StringWidth(b.Help().Key))
+		b := block{title: g.Title}
+		for _, k := range g.Bindings {
+			if k.Enabled() {
+				b.items = append(b.items, k.Help())
 			}
 		}
-		for _, b := range g.b {
-			if !b.Enabled() {
-				continue
-			}
-			h := b.Help()
-			pad := strings.Repeat(" ", keyW-ansi.StringWidth(h.Key))
-			line := m.st.helpKey.Render(h.Key+pad) + " " + m.st.helpDesc.Render(h.Desc)
-			colW = max(colW, ansi.StringWidth(line))
-			lines = append(lines, line)
+		if len(b.items) > 0 {
+			blocks = append(blocks, b)
 		}
-		blocks = append(blocks, lines)
 	}
-	colW += 2
-	cols := max(1, min(len(blocks), m.w/max(1, colW)))
+	if len(blocks) == 0 {
+		return nil
+	}
+	const gap = 2
+	// columns lays the blocks out in cols columns: each column's key
+	// width and total width.
+	columns := func(cols int) (keyW, width []int) {
+		keyW, width = make([]int, cols), make([]int, cols)
+		for i, b := range blocks {
+			for _, it := range b.items {
+				keyW[i%cols] = max(keyW[i%cols], ansi.StringWidth(it.Key))
+			}
+		}
+		for i, b := range blocks {
+			c := i % cols
+			width[c] = max(width[c], ansi.StringWidth(b.title))
+			for _, it := range b.items {
+				width[c] = max(width[c], keyW[c]+1+ansi.StringWidth(it.Desc))
+			}
+		}
+		return keyW, width
+	}
+	cols := len(blocks)
+	keyW, width := columns(cols)
+	for ; cols > 1; cols-- {
+		keyW, width = columns(cols)
+		total := gap * (cols - 1)
+		for _, w := range width {
+			total += w
+		}
+		if total <= m.w {
+			break
+		}
+	}
+	if cols == 1 {
+		keyW, width = columns(1)
+	}
 	var out []string
-	for i := 0; i < len(blocks); i += cols {
-		row := blocks[i:min(len(blocks), i+cols)]
+	for r := 0; r < len(blocks); r += cols {
+		row := blocks[r:min(len(blocks), r+cols)]
 		height := 0
 		for _, b := range row {
-			height = max(height, len(b))
+			height = max(height, len(b.items)+1)
 		}
-		for y := 0; y < height; y++ {
+		for y := range height {
 			var line strings.Builder
-			for _, b := range row {
+			for c, b := range row {
 				cell := ""
-				if y < len(b) {
-					cell = b[y]
+				switch {
+				case y == 0:
+					cell = m.st.helpSection.Render(b.title)
+				case y-1 < len(b.items):
+					it := b.items[y-1]
+					cell = m.st.helpKey.Render(it.Key+strings.Repeat(" ", keyW[c]-ansi.StringWidth(it.Key))) + " " + m.st.helpDesc.Render(it.Desc)
 				}
-				line.WriteString(cell + strings.Repeat(" ", max(0, colW-ansi.StringWidth(cell))))
+				line.WriteString(cell)
+				if c < len(row)-1 {
+					line.WriteString(strings.Repeat(" ", max(0, width[c]+gap-ansi.StringWidth(cell))))
+				}
 			}
 			out = append(out, line.String())
 		}
 		out = append(out, "")
 	}
-	// Scrolls when the map is taller than the terminal (80×24).
-	top := min(scroll, max(0, len(out)-(m.h-1)))
-	more := ""
-	if len(out)-top > m.h-1 {
-		more = "  ↓ pgdn/↓ for more"
-	}
-	head := m.st.accent.Render("luascope — keys") + m.st.muted.Render("   F1 or esc closes"+more)
-	return fitLines(append([]string{head}, out[top:]...), m.w, m.h)
+	return out
 }
 
 func flatten(groups [][]key.Binding) []key.Binding {
