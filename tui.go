@@ -187,6 +187,9 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 		}
 	}
 
+	// Before the model: the editor renders its styles into escape
+	// sequences once, when it is built, with the profile set then.
+	lipgloss.SetColorProfile(noColorProfile(os.Getenv, lipgloss.ColorProfile()))
 	target := conn.session.Target()
 	rescue := &ui.Rescue{}
 	mouse := o.mouseOn(env.cfg)
@@ -205,7 +208,6 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	// SIGQUIT, whose stack dump would land in the raw terminal. SIGTSTP
 	// suspends the program the way Bubble Tea's Suspend does (tuiSuspend).
 	suspend := newTUISuspend()
-	lipgloss.SetColorProfile(noColorProfile(os.Getenv, lipgloss.ColorProfile()))
 	p := tea.NewProgram(model, programOptions(cmd.InOrStdin(), cmd.OutOrStdout(), mouse, suspend.filter)...)
 	sigs := &tuiSignals{kill: p.Kill, rescue: rescue, sandboxed: conn.isSandbox(), debugLog: debugLog}
 	signalTaker.Store(sigs)
