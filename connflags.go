@@ -38,6 +38,10 @@ type connFlags struct {
 	sandbox               string // "", "standalone" or "cluster"
 	timeout               time.Duration
 	readOnly              bool   // set by commands that take --ro
+	// deferHandshake, set by run, lets the handshake go with the run's
+	// first command (redisx.ConnectDeferred); not on a production
+	// connection, whose question comes after the connection is known good.
+	deferHandshake bool
 	namedPassword         string // from a named connection's password_env
 	connection            string // --connection NAME from the config file
 	configPath            string // --config FILE
@@ -518,7 +522,12 @@ func (f *connFlags) connect(ctx context.Context, fs *pflag.FlagSet, stderr io.Wr
 	if f.connecting != nil && !c.isSandbox() {
 		f.connecting(t)
 	}
-	s, err := redisx.Connect(ctx, t)
+	var s *redisx.Session
+	if f.deferHandshake && !c.production {
+		s, err = redisx.ConnectDeferred(t)
+	} else {
+		s, err = redisx.Connect(ctx, t)
+	}
 	if err != nil {
 		c.close()
 		return nil, &exitError{code: exitConnection, msg: err.Error(), cause: err}
