@@ -354,7 +354,11 @@ func (s *Session) handshakeWith(ctx context.Context, args []any) reply {
 	}
 	hello := n.tap.helloReply()
 	switch {
-	case hello == nil && r.err != nil && (!n.tap.rodeOnLast() || classify.ClassifyError(r.err).Class == classify.Timeout):
+	case hello == nil && r.err != nil && n.tap.rodeOnLast() && classify.ClassifyError(r.err).Class == classify.Timeout && ctx.Err() == nil:
+		// The probe found no server either (ride.go): twice the wait.
+		return fail(fmt.Errorf("%w: no answer in %s, nor to HELLO on a second connection in %s more (--timeout sets how long to wait): %w",
+			ErrHandshakeTimeout, timeout, timeout, r.err))
+	case hello == nil && r.err != nil && !n.tap.rodeOnLast():
 		return fail(s.timeoutErr(ctx, timeout, r.err))
 	case hello == nil && r.err != nil:
 		// The command went with the handshake and the connection ended
