@@ -37,17 +37,17 @@ type connFlags struct {
 	noAuthWarning         bool
 	sandbox               string // "", "standalone" or "cluster"
 	timeout               time.Duration
-	readOnly              bool // set by commands that take --ro
+	readOnly              bool   // set by commands that take --ro
+	namedPassword         string // from a named connection's password_env
+	connection            string // --connection NAME from the config file
+	configPath            string // --config FILE
+	cfg                   *config.Config
+	resolved              redisx.Target       // the target connect tried, for error reports
+	connecting            func(redisx.Target) // called before dialling a server that is not a sandbox
 	// deferHandshake, set by run, lets the handshake go with the run's
 	// first command (redisx.ConnectDeferred); not on a production
 	// connection, whose question comes after the connection is known good.
 	deferHandshake bool
-	namedPassword  string // from a named connection's password_env
-	connection     string // --connection NAME from the config file
-	configPath     string // --config FILE
-	cfg            *config.Config
-	resolved       redisx.Target       // the target connect tried, for error reports
-	connecting     func(redisx.Target) // called before dialling a server that is not a sandbox
 }
 
 // describe is the redacted target connect tried, or the flags' intent.
