@@ -48,12 +48,13 @@ if [[ -n $old ]]; then
 fi
 if [[ -n $delay ]]; then
 	# Round trips per client: one more run of each, counted alone.
-	for who in luascope redis-cli; do
-		kill $proxy 2>/dev/null; wait $proxy 2>/dev/null || true
+	for who in "$bin" redis-cli $old; do
+		kill $proxy 2>/dev/null || true
+		wait $proxy 2>/dev/null || true
 		"$tmp/rttproxy" -listen 127.0.0.1:$port -upstream "$addr" -delay "$delay" >"$tmp/proxy.out" 2>/dev/null &
 		proxy=$!
 		sleep 0.3
-		if [[ $who == luascope ]]; then "$bin" run -h "$host" -p "$p" "$tmp/tiny.lua" >/dev/null; else redis-cli -h "$host" -p "$p" --eval "$tmp/tiny.lua" >/dev/null; fi
+		if [[ $who == redis-cli ]]; then redis-cli -h "$host" -p "$p" --eval "$tmp/tiny.lua" >/dev/null; else "$who" run -h "$host" -p "$p" "$tmp/tiny.lua" >/dev/null; fi
 		kill -INT $proxy; wait $proxy 2>/dev/null || true
 		echo "$who: $(cat "$tmp/proxy.out")"
 	done
