@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -130,6 +131,12 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 	call.Keys, call.Args = splitKeysArgs(words)
 
 	ctx := context.Background()
+	// One round trip for a warm run: the handshake goes with the script's
+	// first command, unless something must be known of the server first:
+	// a snapshot (--effects), another node (--node), or whether it is a
+	// cluster, which refuses keys in several slots before anything is sent.
+	_, multiSlot := redisx.OtherSlot(call.Keys, nil)
+	o.conn.deferHandshake = !o.effects && o.node == "" && !multiSlot
 	conn, err := env.connect(ctx)
 	if err != nil {
 		return err
@@ -142,6 +149,9 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 		protect := conn.production || conn.session.ReadOnly()
 		found := lint.Lint(call.Script.Source, lint.Options{NumKeys: len(call.Keys), ReadOnly: conn.session.ReadOnly(), Production: protect})
 		if b := lint.Blocking(found, protect); len(b) > 0 {
+			if err := conn.session.Ready(ctx); err != nil {
+				return env.connectFailed(err) // as if the handshake had come first
+			}
 			return &exitError{code: exitErrorReply, msg: fmt.Sprintf("not sent: line %d: %s", b[0].Line, b[0].Message)}
 		}
 		for _, f := range lint.Blocking(found, true) { // what would block here, had it been protected
@@ -154,6 +164,9 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 	done := sending(conn)
 	res := conn.session.Run(ctx, call, nil)
 	done()
+	if ce := (*redisx.ConnectError)(nil); errors.As(res.ClientErr, &ce) {
+		return env.connectFailed(ce) // a deferred handshake failed: nothing ran
+	}
 	markInterrupted(&res, conn.isSandbox())
 	env.record(o.noHist, ui.HistoryEntry(conn.session, conn.label(), call, res))
 	rep := redisx.NewReport(conn.session, call, res)

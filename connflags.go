@@ -44,6 +44,10 @@ type connFlags struct {
 	cfg                   *config.Config
 	resolved              redisx.Target       // the target connect tried, for error reports
 	connecting            func(redisx.Target) // called before dialling a server that is not a sandbox
+	// deferHandshake, set by run, lets the handshake go with the run's
+	// first command (redisx.ConnectDeferred); not on a production
+	// connection, whose question comes after the connection is known good.
+	deferHandshake bool
 }
 
 // describe is the redacted target connect tried, or the flags' intent.
@@ -518,7 +522,12 @@ func (f *connFlags) connect(ctx context.Context, fs *pflag.FlagSet, stderr io.Wr
 	if f.connecting != nil && !c.isSandbox() {
 		f.connecting(t)
 	}
-	s, err := redisx.Connect(ctx, t)
+	var s *redisx.Session
+	if f.deferHandshake && !c.production {
+		s, err = redisx.ConnectDeferred(t)
+	} else {
+		s, err = redisx.Connect(ctx, t)
+	}
 	if err != nil {
 		c.close()
 		return nil, &exitError{code: exitConnection, msg: err.Error(), cause: err}

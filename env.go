@@ -89,6 +89,15 @@ func (e *cliEnv) connect(ctx context.Context) (*connection, error) {
 	return conn, nil
 }
 
+// connectFailed is connect's failure for a connection whose handshake
+// failed later, with the run's first command (redisx.ConnectDeferred).
+func (e *cliEnv) connectFailed(err error) error {
+	if e.opts.failureJSON != nil {
+		_ = e.opts.failureJSON(err)
+	}
+	return &exitError{code: exitConnection, msg: err.Error(), cause: err}
+}
+
 // historyOn reports whether runs are recorded: not with --no-history
 // (off), nor when the config file says history = false.
 func (e *cliEnv) historyOn(off bool) bool { return !off && e.cfg.HistoryEnabled() }

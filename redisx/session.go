@@ -72,6 +72,9 @@ type node struct {
 	// starts concurrently. Unlike a mutex it lets a waiting caller give
 	// up when its ctx ends.
 	sem chan struct{}
+	// deferred is the session whose handshake waits for this node's
+	// first round trip (ConnectDeferred); taken by that round trip.
+	deferred atomic.Pointer[Session]
 }
 
 func newNode(t Target) (*node, error) {
@@ -106,6 +109,9 @@ type reply struct {
 // do sends one command and returns the exact reply read off the wire,
 // and writes the round trip to the --debug-log file when there is one.
 func (n *node) do(ctx context.Context, args ...any) reply {
+	if s := n.deferred.Swap(nil); s != nil {
+		return s.handshakeWith(ctx, args)
+	}
 	r := n.roundTrip(ctx, args...)
 	logRoundTrip(n.addr, args, r)
 	return r
@@ -222,6 +228,52 @@ type Session struct {
 // Connect dials the target, checks that it answers (and lets us in), and
 // learns its version, mode and protocol. Errors are *ConnectError.
 func Connect(ctx context.Context, t Target) (*Session, error) {
+	s, err := newSession(t)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.handshake(ctx); err != nil {
+		_ = s.seed.close()
+		return nil, &ConnectError{Target: t.String(), Err: err}
+	}
+	return s, nil
+}
+
+// ConnectDeferred is Connect for a caller whose first use of the session
+// is one Run, as `luascope run`'s: it sends nothing itself, and the
+// handshake goes with the run's first command, in the same write where
+// that is safe (ride.go), so a warm run is one round trip, as redis-cli's
+// is. The handshake is the same as Connect's and fails the same way: the
+// run's Result.ClientErr is then a *ConnectError, and the run's command
+// was refused, or never written (see rideSafe). Until that first round
+// trip Info is empty, and a cluster the user did not name (-c) is not
+// known: a caller that needs either first (a cross-slot check, a
+// snapshot before the run) uses Connect.
+func ConnectDeferred(t Target) (*Session, error) {
+	s, err := newSession(t)
+	if err != nil {
+		return nil, err
+	}
+	s.seed.deferred.Store(s)
+	return s, nil
+}
+
+// Ready completes a handshake that ConnectDeferred deferred, on its own
+// round trip (for a caller that ends up sending nothing, yet must report
+// a server it could not reach as Connect would). Errors are
+// *ConnectError; on any other session it does nothing.
+func (s *Session) Ready(ctx context.Context) error {
+	if s.seed.deferred.Swap(nil) == nil {
+		return nil
+	}
+	if err := s.handshake(ctx); err != nil {
+		return &ConnectError{Target: s.target.String(), Err: err}
+	}
+	return nil
+}
+
+// newSession is a session with its seed node, before any round trip.
+func newSession(t Target) (*Session, error) {
 	n, err := newNode(t)
 	if err != nil {
 		return nil, &ConnectError{Target: t.String(), Err: err}
@@ -229,10 +281,6 @@ func Connect(ctx context.Context, t Target) (*Session, error) {
 	s := &Session{target: t, seed: n, slots: map[int]string{}}
 	s.conns.nodes = map[string]*node{t.Addr: n}
 	s.ro.Store(t.ReadOnly)
-	if err := s.handshake(ctx); err != nil {
-		_ = n.close()
-		return nil, &ConnectError{Target: t.String(), Err: err}
-	}
 	return s, nil
 }
 
@@ -250,54 +298,158 @@ var ErrHandshakeTimeout = classify.ErrHandshakeTimeout
 // that check Redis versions; INFO tells the two apart.
 const valkeyCompatVersion = "7.2.4"
 
-// handshake learns what the server is in one round trip after go-redis's
-// own HELLO: HELLO again, the one command Redis lets every user send
-// (ACLs exempt it) in every state (BUSY, LOADING, a replica whose master
-// is down). PING, INFO or CLUSTER may all be denied to an application's
-// ACL user, and a denial would both block the connection and fill ACL LOG.
+// handshake learns what the server is, in one round trip: luascope's
+// HELLO, which rides on go-redis's own HELLO in one write where that is
+// safe (ride.go; with a password or a database to SELECT it is a second
+// round trip). HELLO is the one command Redis lets every user send (ACLs
+// exempt it) in every state (BUSY, LOADING, a replica whose master is
+// down). PING, INFO or CLUSTER may all be denied to an application's ACL
+// user, and a denial would both block the connection and fill ACL LOG.
 // INFO server is asked only where HELLO cannot tell (Valkey answers
 // HELLO as Redis 7.2.4; a server before 6.0 has no HELLO), and a refusal
 // only leaves the version unknown.
 func (s *Session) handshake(ctx context.Context) error {
-	timeout := s.target.Timeout
-	if timeout <= 0 {
-		timeout = DefaultHandshakeTimeout
-	}
+	timeout := s.handshakeTimeout()
 	hctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	wrap := func(err error) error {
-		if classify.ClassifyError(err).Class == classify.Timeout && ctx.Err() == nil {
-			return fmt.Errorf("%w: no answer in %s (--timeout sets how long to wait): %w", ErrHandshakeTimeout, timeout, err)
-		}
-		return err
-	}
-	n := s.seed
 	s.info = ServerInfo{Protocol: 2, Addr: s.target.Addr, Flavor: "redis", Mode: "standalone"}
 	proto := s.target.Protocol
 	if proto == 0 {
 		proto = 2
 	}
-	r := n.do(hctx, "HELLO", strconv.Itoa(proto))
+	// hctx bounds go-redis's reads (ContextTimeoutEnabled): no deadline
+	// of luascope's own is needed on the connection, and the rider is a
+	// HELLO, answered at once.
+	r := s.rideRoundTrip(hctx, s.seed, "HELLO", strconv.Itoa(proto))
 	if r.err != nil {
-		return wrap(r.err)
+		return s.timeoutErr(ctx, timeout, r.err)
 	}
-	hello := r.value != nil && s.info.applyHello(*r.value)
-	if r.value != nil && r.value.Kind == resp.Error && !hello {
-		c := classify.Classify(string(r.value.Str))
+	return s.learn(ctx, hctx, timeout, r.value)
+}
+
+// handshakeWith is the deferred handshake (ConnectDeferred): the first
+// round trip on the seed sends args, riding on go-redis's HELLO where
+// that is safe, and luascope learns the server from go-redis's HELLO
+// reply, which the tap keeps. It returns args' reply; a handshake that
+// failed (no answer in time, not let in) is a *ConnectError, as Connect's.
+func (s *Session) handshakeWith(ctx context.Context, args []any) reply {
+	timeout := s.handshakeTimeout()
+	s.info = ServerInfo{Protocol: 2, Addr: s.target.Addr, Flavor: "redis", Mode: "standalone"}
+	n := s.seed
+	// With --timeout every read has that bound, the script's included, so
+	// nothing rides: the script's round trip keeps its own read (ride.go).
+	ride := rideSafe(s.target) && s.target.Timeout == 0
+	// The run's ctx has no deadline (a script takes as long as the server
+	// lets it): the tap holds this one over the reads of HELLO's reply.
+	plan := &handshakePlan{deadline: time.Now().Add(timeout), probe: s.probe(timeout)}
+	if ride {
+		plan.ride, _ = encodeCommand(args)
+	}
+	n.tap.setPlan(plan)
+	r := n.roundTrip(ctx, args...)
+	n.tap.setPlan(nil)
+	logRoundTrip(n.addr, args, r)
+	fail := func(err error) reply {
+		return reply{err: &ConnectError{Target: s.target.String(), Err: err}, conn: r.conn, dialed: r.dialed, dur: r.dur}
+	}
+	hello := n.tap.helloReply()
+	switch {
+	case hello == nil && r.err != nil && n.tap.rodeOnLast() && classify.ClassifyError(r.err).Class == classify.Timeout && ctx.Err() == nil:
+		// The probe found no server either (ride.go): twice the wait.
+		return fail(fmt.Errorf("%w: no answer in %s, nor to HELLO on a second connection in %s more (--timeout sets how long to wait): %w",
+			ErrHandshakeTimeout, timeout, timeout, r.err))
+	case hello == nil && r.err != nil && !n.tap.rodeOnLast():
+		return fail(s.timeoutErr(ctx, timeout, r.err))
+	case hello == nil && r.err != nil:
+		// The command went with the handshake and the connection ended
+		// before any reply (interrupted, closed): it may have run, and the
+		// run says so, as any run whose connection broke.
+		s.settle(false)
+		return r
+	case hello == nil:
+		// A connection already open (should not happen: nothing else is
+		// sent before the deferred handshake): nothing to learn from.
+		hello = &resp.Value{Kind: resp.Error, Str: []byte("ERR no HELLO reply")}
+	case r.err != nil && hello.Kind == resp.Error:
+		// go-redis's handshake failed after HELLO (its AUTH retry): its
+		// error says what, as with Connect.
+		return fail(s.timeoutErr(ctx, timeout, r.err))
+	case r.err != nil:
+		// The handshake went through and the command failed (the
+		// connection dropped, the user interrupted): what HELLO said
+		// still holds; no INFO round trip on a broken connection.
+		s.settle(s.info.applyHello(*hello))
+		return r
+	}
+	hctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if err := s.learn(ctx, hctx, timeout, hello); err != nil {
+		return fail(err)
+	}
+	return r
+}
+
+// probe returns the liveness check of a ride (ride.go): does the server
+// answer HELLO on a connection of its own within timeout? Any reply, an
+// error one included (BUSY), says it is there.
+func (s *Session) probe(timeout time.Duration) func() bool {
+	return func() bool {
+		opt, err := s.target.Options()
+		if err != nil {
+			return false
+		}
+		c := newGuardedClient(opt)
+		defer c.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		err = c.Do(ctx, "HELLO").Err()
+		return err == nil || isRedisError(err)
+	}
+}
+
+// rideRoundTrip is n.do with args riding on go-redis's HELLO, should the
+// round trip open a connection and the target allow it (rideSafe): for
+// Connect's handshake, whose ctx bounds go-redis's reads.
+func (s *Session) rideRoundTrip(ctx context.Context, n *node, args ...any) reply {
+	plan := &handshakePlan{}
+	if rideSafe(s.target) {
+		plan.ride, _ = encodeCommand(args)
+	}
+	n.tap.setPlan(plan)
+	r := n.roundTrip(ctx, args...)
+	n.tap.setPlan(nil) // not used when no connection was opened
+	logRoundTrip(n.addr, args, r)
+	return r
+}
+
+// learn reads HELLO's reply (nil when none came) into s.info, and asks
+// INFO server where HELLO cannot tell. An error reply that says the user
+// was not let in fails the handshake.
+func (s *Session) learn(ctx, hctx context.Context, timeout time.Duration, v *resp.Value) error {
+	hello := v != nil && s.info.applyHello(*v)
+	if v != nil && v.Kind == resp.Error && !hello {
+		c := classify.Classify(string(v.Str))
 		if c.Class == classify.Auth {
 			// Not let in: go-redis's own HELLO…AUTH failed the same way.
-			return &replyError{msg: string(r.value.Str)}
+			return &replyError{msg: string(v.Str)}
 		}
 	}
 	if !hello || (s.info.Version == valkeyCompatVersion && s.info.Flavor == "redis") {
-		r := n.do(hctx, "INFO", "server")
+		r := s.seed.do(hctx, "INFO", "server")
 		switch {
 		case r.err != nil:
-			return wrap(r.err)
+			return s.timeoutErr(ctx, timeout, r.err)
 		case r.value != nil && r.value.Kind != resp.Error:
 			s.info.apply(string(r.value.Str))
 		}
 	}
+	s.settle(hello)
+	return nil
+}
+
+// settle fills what the handshake left open: an unknown version, and a
+// cluster told by the server or, failing that, by the user (-c).
+func (s *Session) settle(hello bool) {
 	if s.info.Version == "" {
 		s.info.Version = "unknown"
 	}
@@ -308,7 +460,26 @@ func (s *Session) handshake(ctx context.Context) error {
 		// Nothing said what the server is: -c is the user's word for it.
 		s.info.Mode = "cluster"
 	}
-	return nil
+}
+
+// handshakeTimeout is Target.Timeout, or DefaultHandshakeTimeout.
+func (s *Session) handshakeTimeout() time.Duration {
+	if s.target.Timeout > 0 {
+		return s.target.Timeout
+	}
+	return defaultHandshakeTimeout
+}
+
+// defaultHandshakeTimeout is DefaultHandshakeTimeout, shortened by tests.
+var defaultHandshakeTimeout = DefaultHandshakeTimeout
+
+// timeoutErr says that a handshake timed out, when err is a timeout the
+// caller's ctx did not cause.
+func (s *Session) timeoutErr(ctx context.Context, timeout time.Duration, err error) error {
+	if classify.ClassifyError(err).Class == classify.Timeout && ctx.Err() == nil {
+		return fmt.Errorf("%w: no answer in %s (--timeout sets how long to wait): %w", ErrHandshakeTimeout, timeout, err)
+	}
+	return err
 }
 
 // replyError is an error reply met where a Go error is expected (the

@@ -23,6 +23,11 @@ type tap struct {
 	armed bool
 	local string
 	dials int
+	// plan is for the next connection dialed (ride.go); hello is the
+	// first reply read on the newest connection, go-redis's HELLO's.
+	plan  *handshakePlan
+	hello *resp.Value
+	rode  bool // a command rode on the newest connection's HELLO
 }
 
 // tapConn is the net.Conn go-redis reads from. It does not implement
@@ -31,10 +36,23 @@ type tap struct {
 type tapConn struct {
 	guardConn // the guard checks the bytes before the tap keeps them
 	t         *tap
+	first     firstReply // the handshake (ride.go); used by go-redis's goroutine only
+}
+
+func (c *tapConn) Write(p []byte) (int, error) {
+	if n, handled, err := c.first.write(c, p); handled {
+		return n, err
+	}
+	return c.guardConn.Write(p)
 }
 
 func (c *tapConn) Read(p []byte) (int, error) {
+	c.first.beforeRead(c)
 	n, err := c.guardConn.Read(p)
+	if n == 0 && err != nil && c.first.retry(c, err) {
+		n, err = c.guardConn.Read(p)
+	}
+	c.first.afterRead(c, p[:max(n, 0)])
 	if n > 0 {
 		c.t.mu.Lock()
 		if c.t.armed {
@@ -80,11 +98,16 @@ func (h tapHook) DialHook(next redis.DialHook) redis.DialHook {
 		if err != nil {
 			return nil, err
 		}
+		tc := &tapConn{guardConn: guardConn{Conn: conn, g: resp.NewGuard(resp.DefaultLimits)}, t: h.t}
 		h.t.mu.Lock()
 		h.t.local = conn.LocalAddr().String()
 		h.t.dials++
+		h.t.hello, h.t.rode = nil, false
+		if h.t.plan != nil {
+			tc.first.plan, h.t.plan = *h.t.plan, nil
+		}
 		h.t.mu.Unlock()
-		return &tapConn{guardConn: guardConn{Conn: conn, g: resp.NewGuard(resp.DefaultLimits)}, t: h.t}, nil
+		return tc, nil
 	}
 }
 

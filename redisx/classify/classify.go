@@ -1,7 +1,6 @@
 package classify
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -51,36 +50,36 @@ type lineResult struct {
 var (
 	// trailerRe is what Redis 7.0+ and Valkey append to an error that
 	// ended a script: " script: <sha|function>, on @user_script:<line>."
-	trailerRe = regexp.MustCompile(`(?i)\s*\bscript: ([^\s,]+), on @?([A-Za-z_][\w.\-]*):(-?\d+)\.?`)
+	trailerRe = lazyRE(`(?i)\s*\bscript: ([^\s,]+), on @?([A-Za-z_][\w.\-]*):(-?\d+)\.?`)
 	// shortTrailerRe is a trailer cut short when pasted: "… script: <sha>".
-	shortTrailerRe = regexp.MustCompile(`(?i)\s*\bscript: ([0-9a-f]{40})\.?\s*$`)
+	shortTrailerRe = lazyRE(`(?i)\s*\bscript: ([0-9a-f]{40})\.?\s*$`)
 	// envelope6Re is Redis ≤ 6.2's wrapper around the same information.
-	envelope6Re = regexp.MustCompile(`(?i)^(?:ERR )?Error running script \(call to ([^)]*)\):\s*(?:@?([A-Za-z_][\w.\-]*):(-?\d+):\s*)?(.*)$`)
+	envelope6Re = lazyRE(`(?i)^(?:ERR )?Error running script \(call to ([^)]*)\):\s*(?:@?([A-Za-z_][\w.\-]*):(-?\d+):\s*)?(.*)$`)
 	// envelope7Re is the 7.x form used when the Lua error is not a table.
-	envelope7Re = regexp.MustCompile(`(?i)^(?:ERR )?Error running script ([^,\s(]+), (.*)$`)
+	envelope7Re = lazyRE(`(?i)^(?:ERR )?Error running script ([^,\s(]+), (.*)$`)
 	// luaLocRe is the location Lua itself prefixes to an error raised from
 	// a string (luaL_where): "user_script:3: attempt to call …".
-	luaLocRe = regexp.MustCompile(`(?i)^(?:ERR )?(user_script|user_function):(-?\d+):\s*(.*)$`)
+	luaLocRe = lazyRE(`(?i)^(?:ERR )?(user_script|user_function):(-?\d+):\s*(.*)$`)
 	// pushLocRe is Redis ≤ 6.2's luaPushError location: "@user_script: 1: …".
-	pushLocRe = regexp.MustCompile(`(?i)^@(user_script|user_function): ?(-?\d+): ?(.*)$`)
+	pushLocRe = lazyRE(`(?i)^@(user_script|user_function): ?(-?\d+): ?(.*)$`)
 	// anyLocRe finds a script location anywhere, for compile errors.
-	anyLocRe = regexp.MustCompile(`(?i)\buser_(?:script|function):(-?\d+):`)
+	anyLocRe = lazyRE(`(?i)\buser_(?:script|function):(-?\d+):`)
 	// shaRe and fshaRe find a script SHA named elsewhere in a text.
-	shaRe  = regexp.MustCompile(`(?i)\b(?:script: |script name is: |f_)([0-9a-f]{40})\b`)
-	isSHA  = regexp.MustCompile(`(?i)^[0-9a-f]{40}$`)
-	fshaRe = regexp.MustCompile(`(?i)^f_([0-9a-f]{40})$`)
+	shaRe  = lazyRE(`(?i)\b(?:script: |script name is: |f_)([0-9a-f]{40})\b`)
+	isSHA  = lazyRE(`(?i)^[0-9a-f]{40}$`)
+	fshaRe = lazyRE(`(?i)^f_([0-9a-f]{40})$`)
 	// logNameRe is the script name a slow-script log line names.
-	logNameRe = regexp.MustCompile(`(?i)script name is: ([^\s.]+)`)
+	logNameRe = lazyRE(`(?i)script name is: ([^\s.]+)`)
 	// commandRe finds the command an error text names: "… for 'get'
 	// command", "… in 'set' command", "unknown command 'foo'".
-	commandRe       = regexp.MustCompile(`'([A-Za-z][\w|.\-]*)' command`)
-	commandQuotedRe = regexp.MustCompile(`(?i)\bcommand '([A-Za-z][\w|.\-]*)'`)
-	unknownCmdRe    = regexp.MustCompile(`(?i)unknown command '([^']*)'`)
-	redirectRe      = regexp.MustCompile(`(?i)^(MOVED|ASK) (\d+) (\S+)$`)
-	serverLogRe     = regexp.MustCompile(`^\d+:[A-Z] \d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2}(?:\.\d+)? [.\-*#] `)
-	oldServerLogRe  = regexp.MustCompile(`^\[\d+\] \d{1,2} [A-Za-z]{3}(?: \d{4})? \d{2}:\d{2}:\d{2}(?:\.\d+)? [.\-*#] `)
-	pyExcRe         = regexp.MustCompile(`^(?:[A-Za-z_]\w*\.)*([A-Z]\w*(?:Error|Exception))(?::\s*|\(['"]|$)`)
-	numberedRe      = regexp.MustCompile(`^\d+\) `)
+	commandRe       = lazyRE(`'([A-Za-z][\w|.\-]*)' command`)
+	commandQuotedRe = lazyRE(`(?i)\bcommand '([A-Za-z][\w|.\-]*)'`)
+	unknownCmdRe    = lazyRE(`(?i)unknown command '([^']*)'`)
+	redirectRe      = lazyRE(`(?i)^(MOVED|ASK) (\d+) (\S+)$`)
+	serverLogRe     = lazyRE(`^\d+:[A-Z] \d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2}(?:\.\d+)? [.\-*#] `)
+	oldServerLogRe  = lazyRE(`^\[\d+\] \d{1,2} [A-Za-z]{3}(?: \d{4})? \d{2}:\d{2}:\d{2}(?:\.\d+)? [.\-*#] `)
+	pyExcRe         = lazyRE(`^(?:[A-Za-z_]\w*\.)*([A-Z]\w*(?:Error|Exception))(?::\s*|\(['"]|$)`)
+	numberedRe      = lazyRE(`^\d+\) `)
 )
 
 // classifyLine classifies one line of text.
@@ -269,7 +268,7 @@ func commandIn(s string) string {
 	if m := unknownCmdRe.FindStringSubmatch(s); m != nil {
 		return strings.ToLower(m[1])
 	}
-	for _, re := range []*regexp.Regexp{commandRe, commandQuotedRe} {
+	for _, re := range []*lazyRegexp{commandRe, commandQuotedRe} {
 		if m := re.FindStringSubmatch(s); m != nil {
 			return strings.ToLower(m[1])
 		}
@@ -549,7 +548,7 @@ func firstWord(have, n string) string {
 	return w
 }
 
-var commandNameRe = regexp.MustCompile(`^[a-z][a-z0-9_|.\-]*$`)
+var commandNameRe = lazyRE(`^[a-z][a-z0-9_|.\-]*$`)
 
 // atoi parses a line number or slot; anything unparsable or negative is 0.
 func atoi(s string) int {

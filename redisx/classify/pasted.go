@@ -1,13 +1,12 @@
 package classify
 
 import (
-	"regexp"
 	"strings"
 )
 
 // pythonException matches the last line of a Python traceback:
 // "redis.exceptions.ResponseError: …", "ResponseError: …".
-var pythonException = regexp.MustCompile(`^[A-Za-z_][\w.]*(Error|Exception): `)
+var pythonException = lazyRE(`^[A-Za-z_][\w.]*(Error|Exception): `)
 
 // ClassifyPasted classifies text a person pasted (`luascope explain-error`):
 // one error per line, except that a Python traceback counts once, by its
