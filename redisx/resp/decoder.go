@@ -25,13 +25,13 @@ import (
 // connection's): a blob header reserves what it announces, up to the
 // guard's MaxBulk. The zero Decoder is ready to use.
 type Decoder struct {
-	wire   []byte
-	pos    int     // wire[:pos] is framed
-	need   int     // payload bytes (CRLF included) of the current blob still to come
-	stack  []int64 // values still expected by each open aggregate
-	elems  int     // elements of all aggregates so far: the slab's size
-	done   bool    // one whole value is framed
-	err    error   // sticky
+	wire  []byte
+	pos   int     // wire[:pos] is framed
+	need  int     // payload bytes (CRLF included) of the current blob still to come
+	stack []int64 // values still expected by each open aggregate
+	elems int     // elements of all aggregates so far: the slab's size
+	done  bool    // one whole value is framed
+	err   error   // sticky
 }
 
 // decoderStart is the first buffer's size: a typical reply fits.
