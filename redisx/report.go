@@ -116,9 +116,22 @@ func toArgs(s []string) []Arg {
 }
 
 // WriteJSON writes the report as one JSON document and a newline, by the
-// rule of every --json output (resp.WriteJSON).
+// rule of every --json output (resp.WriteJSON), byte for byte. The
+// replies (the final one and each step's) are streamed into w by
+// resp.JSONStream rather than passed through encoding/json, so a large
+// reply is written once, in chunks.
 func (r Report) WriteJSON(w io.Writer) error {
-	return resp.WriteJSON(w, r)
+	var js resp.JSONStream
+	r.Reply = js.Ref(r.Reply)
+	steps := make([]ReportStep, len(r.Steps))
+	for i, st := range r.Steps {
+		st.Reply = js.Ref(st.Reply)
+		steps[i] = st
+	}
+	if r.Steps != nil {
+		r.Steps = steps
+	}
+	return js.WriteJSON(w, r)
 }
 
 // WriteText writes the report for a person: where it ran, each round
