@@ -153,3 +153,26 @@ var errTest = &timeoutErr{}
 type timeoutErr struct{}
 
 func (*timeoutErr) Error() string { return "i/o timeout " + time.Second.String() }
+
+// WriteText streams the reply (resp.WriteText) where it used to append
+// resp.Text and a newline: the same bytes.
+func TestReportTextReplyIsText(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 400 {
+		v := randomValue(rng, 4)
+		var got bytes.Buffer
+		if err := (redisx.Report{Reply: &v}).WriteText(&got, true); err != nil {
+			t.Fatal(err)
+		}
+		if want := resp.Text(v) + "\n"; got.String() != want {
+			t.Fatalf("got %q\nwant %q", got.String(), want)
+		}
+		got.Reset()
+		if err := fullReport(&v).WriteText(&got, false); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(got.String(), "\nreply\n"+resp.Text(v)+"\nexplain (Lua value → reply)\n") {
+			t.Fatalf("reply not in place: %q", got.String())
+		}
+	}
+}
