@@ -104,11 +104,14 @@ func (j *jsonWriter) value(v *Value) {
 		dst = append(dst, `,"value":`...)
 		dst = strconv.AppendInt(dst, v.Int, 10)
 	case Bulk, Status, Error, BigNumber:
-		dst = appendJSONBytes(dst, v.Str)
+		j.buf = dst
+		j.bytes(v.Str)
+		dst = j.buf
 	case Verbatim:
 		dst = append(dst, `,"format":`...)
-		dst = appendJSONString(dst, []byte(v.Format))
-		dst = appendJSONBytes(dst, v.Str)
+		j.buf = appendJSONString(dst, []byte(v.Format))
+		j.bytes(v.Str)
+		dst = j.buf
 	case Double:
 		dst = append(dst, `,"value":`...)
 		switch f := v.Float; {
@@ -176,6 +179,36 @@ func (j *jsonWriter) entries(elems []Value) {
 	j.buf = append(j.buf, ']')
 }
 
+// bytes appends appendJSONBytes(b). When streaming, a long b goes a
+// chunk at a time (cut between runes, where escaping is the same), so a
+// 100 MB bulk string is never encoded into one buffer.
+func (j *jsonWriter) bytes(b []byte) {
+	if j.w == nil || len(b) <= jsonChunk {
+		j.buf = appendJSONBytes(j.buf, b)
+		return
+	}
+	valid := utf8.Valid(b)
+	if valid {
+		j.buf = append(j.buf, `,"value":"`...)
+	} else {
+		j.buf = append(j.buf, `,"hex":"`...)
+	}
+	for len(b) > 0 && j.err == nil {
+		k := min(len(b), jsonChunk)
+		if valid {
+			if k < len(b) {
+				k = runeCut(b, k)
+			}
+			j.buf = appendJSONBody(j.buf, b[:k])
+		} else {
+			j.buf = hex.AppendEncode(j.buf, b[:k])
+		}
+		j.flush()
+		b = b[k:]
+	}
+	j.buf = append(j.buf, '"')
+}
+
 // appendJSONBytes writes ,"value":"…" for UTF-8 and ,"hex":"…" otherwise,
 // so binary payloads survive the trip exactly.
 func appendJSONBytes(dst, b []byte) []byte {
@@ -192,7 +225,11 @@ func appendJSONBytes(dst, b []byte) []byte {
 // U+FFFD (only Format can reach here unchecked); controls, DEL and the
 // code points Escape hides are written as \u escapes.
 func appendJSONString(dst, s []byte) []byte {
-	dst = append(dst, '"')
+	return append(appendJSONBody(append(dst, '"'), s), '"')
+}
+
+// appendJSONBody is appendJSONString without the quotes.
+func appendJSONBody(dst, s []byte) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -234,7 +271,7 @@ func appendJSONString(dst, s []byte) []byte {
 		start = i
 	}
 	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return dst
 }
 
 func appendUnicodeEscape(dst []byte, r rune) []byte {
