@@ -151,8 +151,8 @@ func (p *parser) value(v *Value, level int) error {
 			return err
 		}
 		// Kept as the server wrote it, digits or not: a malformed big
-		// number is still a reply, and showing it is the point (go-redis
-		// refuses it, so the tapped bytes are all there is).
+		// number is still a reply, and showing it is the point (go-redis's
+		// typed reader refuses it; luascope reads replies raw).
 		v.Kind, v.Str = BigNumber, line
 	case '$', '!', '=':
 		n, err := p.length()
