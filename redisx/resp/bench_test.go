@@ -130,6 +130,8 @@ func BenchmarkEncode1M(b *testing.B) {
 // header or scalar line, then its CRLF, and a blob's payload through
 // ReadFrom.
 func feedLines(d *Decoder, wire []byte) {
+	var br bytes.Reader
+	lr := io.LimitedReader{R: &br}
 	for len(wire) > 0 {
 		i := bytes.IndexByte(wire, '\n')
 		_, _ = d.Write(wire[:i-1])
@@ -139,7 +141,9 @@ func feedLines(d *Decoder, wire []byte) {
 		if line[0] == '$' {
 			n, _ := strconv.Atoi(string(line[1:]))
 			if n >= 0 {
-				_, _ = d.ReadFrom(&io.LimitedReader{R: bytes.NewReader(wire[:n+2]), N: int64(n + 2)})
+				br.Reset(wire[:n+2])
+				lr.N = int64(n + 2)
+				_, _ = d.ReadFrom(&lr)
 				wire = wire[n+2:]
 			}
 		}
