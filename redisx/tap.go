@@ -23,6 +23,18 @@ type tap struct {
 	dials int
 }
 
+// tapConn is the net.Conn go-redis reads a node's replies from, through
+// the guard. It does not implement syscall.Conn, so go-redis's pool
+// health check does not peek at the raw socket behind the tap's back.
+type tapConn struct {
+	guardConn // the guard checks the bytes before go-redis sees them
+	t         *tap
+}
+
+func (c *tapConn) Read(p []byte) (int, error) {
+	return c.guardConn.Read(p)
+}
+
 func (t *tap) localAddr() (string, int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -71,9 +83,7 @@ func (h tapHook) DialHook(next redis.DialHook) redis.DialHook {
 		h.t.local = conn.LocalAddr().String()
 		h.t.dials++
 		h.t.mu.Unlock()
-		// A guardConn without SyscallConn, as the tap always was: go-redis's
-		// pool health check does not peek at these connections.
-		return &guardConn{Conn: conn, g: resp.NewGuard(resp.DefaultLimits)}, nil
+		return &tapConn{guardConn: guardConn{Conn: conn, g: resp.NewGuard(resp.DefaultLimits)}, t: h.t}, nil
 	}
 }
 
