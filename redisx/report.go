@@ -1,6 +1,7 @@
 package redisx
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -116,9 +117,22 @@ func toArgs(s []string) []Arg {
 }
 
 // WriteJSON writes the report as one JSON document and a newline, by the
-// rule of every --json output (resp.WriteJSON).
+// rule of every --json output (resp.WriteJSON), byte for byte. The
+// replies (the final one and each step's) are streamed into w by
+// resp.JSONStream rather than passed through encoding/json, so a large
+// reply is written once, in chunks.
 func (r Report) WriteJSON(w io.Writer) error {
-	return resp.WriteJSON(w, r)
+	var js resp.JSONStream
+	r.Reply = js.Ref(r.Reply)
+	steps := make([]ReportStep, len(r.Steps))
+	for i, st := range r.Steps {
+		st.Reply = js.Ref(st.Reply)
+		steps[i] = st
+	}
+	if r.Steps != nil {
+		r.Steps = steps
+	}
+	return js.WriteJSON(w, r)
 }
 
 // WriteText writes the report for a person: where it ran, each round
@@ -126,13 +140,16 @@ func (r Report) WriteJSON(w io.Writer) error {
 // Everything from the server or the user is escaped: data (keys,
 // commands, replies) with resp.Escape, luascope's own lines that carry
 // such text (a redirect's address in a note, a hint) with resp.Printable.
+//
+// It streams: lines go through one 64 KiB buffer and the reply through
+// resp.WriteText, so a reply of any size is never assembled whole.
 func (r Report) WriteText(w io.Writer, quiet bool) error {
-	var b strings.Builder
+	b := bufio.NewWriterSize(w, 64<<10)
 	if !quiet {
-		fmt.Fprintf(&b, "target    %s (%s %s, %s, RESP%d)\n", resp.Printable(r.Target), resp.Printable(r.Server.Flavor),
+		fmt.Fprintf(b, "target    %s (%s %s, %s, RESP%d)\n", resp.Printable(r.Target), resp.Printable(r.Server.Flavor),
 			resp.Printable(r.Server.Version), resp.Printable(r.Server.Mode), r.Server.Protocol)
 		if r.Function != "" {
-			fmt.Fprintf(&b, "function  %s\n", resp.Escape([]byte(r.Function)))
+			fmt.Fprintf(b, "function  %s\n", resp.Escape([]byte(r.Function)))
 		} else {
 			flags := "none"
 			if r.Script.Shebang != nil {
@@ -144,38 +161,38 @@ func (r Report) WriteText(w io.Writer, quiet bool) error {
 					flags += " (unknown to Redis: " + strings.Join(r.Script.Shebang.Unknown, ",") + ")"
 				}
 			}
-			fmt.Fprintf(&b, "script    sha %s, flags %s\n", r.Script.SHA, resp.Escape([]byte(flags)))
-			fmt.Fprintf(&b, "strategy  %s%s\n", r.Strategy, map[bool]string{true: " (read-only)"}[r.ReadOnly])
+			fmt.Fprintf(b, "script    sha %s, flags %s\n", r.Script.SHA, resp.Escape([]byte(flags)))
+			fmt.Fprintf(b, "strategy  %s%s\n", r.Strategy, map[bool]string{true: " (read-only)"}[r.ReadOnly])
 			if r.SentSHA != "" {
-				fmt.Fprintf(&b, "explain   the steps send the explain wrapper of this script (sha %s); run without --explain for the plain run\n", r.SentSHA)
+				fmt.Fprintf(b, "explain   the steps send the explain wrapper of this script (sha %s); run without --explain for the plain run\n", r.SentSHA)
 			}
 		}
-		fmt.Fprintf(&b, "steps     %d round trip%s, %s\n", len(r.Steps), plural(len(r.Steps)), FormatMicros(r.Micros))
+		fmt.Fprintf(b, "steps     %d round trip%s, %s\n", len(r.Steps), plural(len(r.Steps)), FormatMicros(r.Micros))
 		for i, st := range r.Steps {
-			fmt.Fprintf(&b, "  %d. %-8s %s  %s  %s\n", i+1, st.Outcome, strings.Join(escapeAll(st.Command), " "), resp.Escape([]byte(st.Node)), FormatMicros(st.Micros))
+			fmt.Fprintf(b, "  %d. %-8s %s  %s  %s\n", i+1, st.Outcome, strings.Join(escapeAll(st.Command), " "), resp.Escape([]byte(st.Node)), FormatMicros(st.Micros))
 			if st.Note != "" {
-				fmt.Fprintf(&b, "     why: %s\n", resp.Printable(st.Note))
+				fmt.Fprintf(b, "     why: %s\n", resp.Printable(st.Note))
 			}
 			switch {
 			case st.Reply != nil:
-				fmt.Fprintf(&b, "     <- %s\n", resp.Summary(*st.Reply, 100))
+				fmt.Fprintf(b, "     <- %s\n", resp.Summary(*st.Reply, 100))
 			case st.Error != "":
-				fmt.Fprintf(&b, "     <- no reply: %s\n", resp.Escape([]byte(st.Error)))
+				fmt.Fprintf(b, "     <- no reply: %s\n", resp.Escape([]byte(st.Error)))
 			}
 		}
 		b.WriteString("reply\n")
 	}
 	if r.Reply != nil {
-		b.WriteString(resp.Text(*r.Reply))
-		if !strings.HasSuffix(b.String(), "\n") {
-			b.WriteString("\n")
+		// Text has no trailing newline; WriteText adds the one.
+		if err := resp.WriteText(b, *r.Reply); err != nil {
+			return err
 		}
 	} else {
 		b.WriteString("(no reply)\n")
 	}
 	if r.Explain != nil && !quiet {
 		b.WriteString("explain (Lua value → reply)\n")
-		writeExplain(&b, *r.Explain, "reply", 1)
+		writeExplain(b, *r.Explain, "reply", 1)
 		if len(r.Warnings) > 0 {
 			b.WriteString("warnings\n")
 			for _, w := range r.Warnings {
@@ -190,17 +207,16 @@ func (r Report) WriteText(w io.Writer, quiet bool) error {
 			if len(e.Changes) > 0 {
 				what = strings.Join(e.Changes, ", ")
 			}
-			fmt.Fprintf(&b, "  %s: %s\n", resp.Escape([]byte(e.Key)), resp.Printable(what))
+			fmt.Fprintf(b, "  %s: %s\n", resp.Escape([]byte(e.Key)), resp.Printable(what))
 			if len(e.Changes) > 0 && e.After.Exists {
-				fmt.Fprintf(&b, "      now %s, size %d, ttl %s: %s\n", resp.Printable(e.After.Type), e.After.Size, ttlText(e.After.TTLms), resp.Printable(e.After.Preview))
+				fmt.Fprintf(b, "      now %s, size %d, ttl %s: %s\n", resp.Printable(e.After.Type), e.After.Size, ttlText(e.After.TTLms), resp.Printable(e.After.Preview))
 			}
 		}
 	}
 	if r.Error != nil && !quiet {
-		writeClassification(&b, *r.Error)
+		writeClassification(b, *r.Error)
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
 }
 
 // WriteClassification writes a classified error for a person, as
@@ -215,7 +231,7 @@ func WriteClassification(w io.Writer, c classify.Classification) error {
 // writeClassification prints c. The hint and client notes quote the
 // message (a redirect's address, a command's name), so they are
 // printed with resp.Printable like the message is escaped.
-func writeClassification(b *strings.Builder, c classify.Classification) {
+func writeClassification(b io.Writer, c classify.Classification) {
 	fmt.Fprintf(b, "error\n  class     %s (source: %s)\n", resp.Printable(string(c.Class)), resp.Printable(string(c.Source)))
 	fmt.Fprintf(b, "  message   %s\n", resp.Escape([]byte(c.Message)))
 	if c.SHA != "" {
@@ -300,7 +316,7 @@ func ConnectFailureReport(target string, call Call, err error) Report {
 
 // writeExplain prints the explain tree, one line per node, children
 // indented under their parent.
-func writeExplain(b *strings.Builder, n explain.Node, path string, depth int) {
+func writeExplain(b *bufio.Writer, n explain.Node, path string, depth int) {
 	notes := make([]string, 0, len(n.Notes))
 	for _, note := range n.Notes {
 		mark := ""

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"strconv"
 	"strings"
@@ -126,76 +125,16 @@ func (n *node) roundTrip(ctx context.Context, args ...any) reply {
 	}
 	defer func() { <-n.sem }()
 	_, dialsBefore := n.tap.localAddr()
-	n.tap.arm()
 	start := time.Now()
-	err := n.client.Do(ctx, args...).Err()
+	v, err := exchange(ctx, n.client, args...)
 	dur := time.Since(start)
-	raw := n.tap.disarm()
 	local, dialsAfter := n.tap.localAddr()
-	r := reply{conn: local, dialed: dialsAfter != dialsBefore, dur: dur}
-	if err != nil && !errors.Is(err, redis.Nil) && !isRedisError(err) {
-		if readerRefused(err) {
-			// go-redis could not parse a reply that is still RESP (a
-			// malformed big number, a map with an aggregate key): the
-			// tapped bytes show what came.
-			if v, ok := lastReply(raw); ok {
-				r.value = &v
-				return r
-			}
-		}
-		r.err = err
-		if isDialError(err) {
-			// No connection was made: the last one's address would mislead.
-			r.conn = ""
-		}
-		return r
+	r := reply{value: v, err: err, conn: local, dialed: dialsAfter != dialsBefore, dur: dur}
+	if isDialError(err) {
+		// No connection was made: the last one's address would mislead.
+		r.conn = ""
 	}
-	if v, ok := lastReply(raw); ok {
-		r.value = &v
-		return r
-	}
-	if err != nil && !errors.Is(err, redis.Nil) {
-		// The tap missed the bytes (should not happen): fall back to go-redis's text.
-		v := resp.Value{Kind: resp.Error, Str: []byte(err.Error())}
-		r.value = &v
-		return r
-	}
-	r.err = fmt.Errorf("no reply decoded from %d bytes read", len(raw))
 	return r
-}
-
-// lastReply picks the reply to our command out of what the tap saw: a
-// fresh connection's handshake replies (HELLO, AUTH, SELECT) come first
-// and RESP3 push messages may arrive in between, so it is the last value
-// that is not a push.
-func lastReply(raw []byte) (resp.Value, bool) {
-	// Usually the tap holds exactly the one reply: no slice needed.
-	if v, n, err := resp.Parse(raw); err == nil && n == len(raw) && v.Kind != resp.Push {
-		return v, true
-	}
-	vals, err := resp.ParseAll(raw)
-	if err != nil && len(vals) == 0 {
-		return resp.Value{}, false
-	}
-	for i := len(vals) - 1; i >= 0; i-- {
-		if vals[i].Kind != resp.Push {
-			return vals[i], true
-		}
-	}
-	return resp.Value{}, false
-}
-
-// readerRefused reports an error of go-redis's reply parser: not the
-// network, not a deadline, not luascope's own guard refusing a header.
-func readerRefused(err error) bool {
-	var pe *resp.ProtocolError
-	var ne net.Error
-	switch {
-	case errors.As(err, &pe), errors.As(err, &ne), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
-		errors.Is(err, net.ErrClosed), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return false
-	}
-	return true
 }
 
 func isDialError(err error) bool {

@@ -2,6 +2,7 @@ package redisx
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"sync"
 	"syscall"
@@ -11,16 +12,13 @@ import (
 	"luascope/redisx/resp"
 )
 
-// tap records the bytes that go-redis reads from a connection while a
-// round trip is in flight. go-redis folds status and bulk replies into
-// the same Go string and RESP3 types into Go types; the tap keeps the
-// wire bytes so resp can decode the reply exactly. It also remembers the
-// local address of the current connection, so a trace can show that a
-// retry stayed on the same connection.
+// tap remembers the local address of a node's current connection and
+// how many times it was dialled, so a trace can show that a retry stayed
+// on the same connection and which round trip had to dial. (It used to
+// record every byte read as well; replies are now streamed into a
+// resp.Decoder by exchange, once.)
 type tap struct {
 	mu    sync.Mutex
-	buf   []byte
-	armed bool
 	local string
 	dials int
 	// plan is for the next connection dialed (ride.go); hello is the
@@ -30,11 +28,11 @@ type tap struct {
 	rode  bool // a command rode on the newest connection's HELLO
 }
 
-// tapConn is the net.Conn go-redis reads from. It does not implement
-// syscall.Conn, so go-redis's pool health check does not peek at the raw
-// socket behind the tap's back.
+// tapConn is the net.Conn go-redis reads a node's replies from, through
+// the guard. It does not implement syscall.Conn, so go-redis's pool
+// health check does not peek at the raw socket behind the tap's back.
 type tapConn struct {
-	guardConn // the guard checks the bytes before the tap keeps them
+	guardConn // the guard checks the bytes before go-redis sees them
 	t         *tap
 	first     firstReply // the handshake (ride.go); used by go-redis's goroutine only
 }
@@ -53,34 +51,7 @@ func (c *tapConn) Read(p []byte) (int, error) {
 		n, err = c.guardConn.Read(p)
 	}
 	c.first.afterRead(c, p[:max(n, 0)])
-	if n > 0 {
-		c.t.mu.Lock()
-		if c.t.armed {
-			c.t.buf = append(c.t.buf, p[:n]...)
-		}
-		c.t.mu.Unlock()
-	}
 	return n, err
-}
-
-// arm starts recording for one round trip.
-func (t *tap) arm() {
-	t.mu.Lock()
-	t.buf = nil
-	t.armed = true
-	t.mu.Unlock()
-}
-
-// disarm stops recording and hands over what was read. The decoded
-// reply points into these bytes, so the tap starts a new buffer rather
-// than reusing this one.
-func (t *tap) disarm() []byte {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.armed = false
-	b := t.buf
-	t.buf = nil
-	return b
 }
 
 func (t *tap) localAddr() (string, int) {
@@ -89,7 +60,36 @@ func (t *tap) localAddr() (string, int) {
 	return t.local, t.dials
 }
 
-// tapHook installs the tap on every connection the client dials.
+// exchange sends one command and decodes its reply exactly, wire types
+// and all, in one pass: go-redis writes the command and frames the reply
+// (DoRawWriteTo, so it builds no values of its own) and streams the bytes
+// into a resp.Decoder. Every byte has passed the connection's guard
+// first. It returns the reply, or the client-side error when none came.
+// An error of go-redis's own handshake on a fresh connection (HELLO,
+// AUTH, SELECT) is returned as the error reply it was, as the server
+// wrote it.
+func exchange(ctx context.Context, c *redis.Client, args ...any) (*resp.Value, error) {
+	var dec resp.Decoder
+	err := c.DoRawWriteTo(ctx, &dec, args...).Err()
+	if dec.Done() {
+		v, derr := dec.Value()
+		if derr != nil {
+			return nil, fmt.Errorf("decode the reply: %w", derr)
+		}
+		return &v, nil
+	}
+	switch {
+	case err == nil:
+		return nil, fmt.Errorf("no reply decoded from %d bytes read", dec.Len())
+	case isRedisError(err) && dec.Len() == 0:
+		v := resp.Value{Kind: resp.Error, Str: []byte(err.Error())}
+		return &v, nil
+	}
+	return nil, err
+}
+
+// tapHook installs the guard on every connection the client dials and
+// keeps the tap's address and count.
 type tapHook struct{ t *tap }
 
 func (h tapHook) DialHook(next redis.DialHook) redis.DialHook {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -49,6 +50,11 @@ func FuzzParse(f *testing.F) {
 		}
 		if n <= 0 || n > len(data) {
 			t.Fatalf("n = %d for %d bytes", n, len(data))
+		}
+		// So must the Decoder, whatever pieces the reply comes in.
+		dv, derr := decodeIn(data[:n], rand.New(rand.NewPCG(uint64(len(data)), 7)))
+		if derr != nil || !dv.Equal(v) {
+			t.Fatalf("Decoder gave %v, %v; Parse gave %v", dv, derr, v)
 		}
 		if rerr != nil || !rv.Equal(v) {
 			t.Fatalf("Reader gave %v, %v; Parse gave %v", rv, rerr, v)

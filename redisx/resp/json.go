@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"unicode/utf8"
@@ -29,6 +30,9 @@ import (
 // output is safe on a terminal: control characters and the code points
 // Escape hides are written as \uXXXX. It fails only on an invalid Kind.
 func (v Value) MarshalJSON() ([]byte, error) {
+	if v.Kind == refKind && string(v.Str) == refPrefix() {
+		return refJSON(&v), nil // a JSONStream's stand-in
+	}
 	enc, err := appendJSON(make([]byte, 0, jsonSize(&v)), &v)
 	if err == nil && depthAtLeast(&v, spliceDepth) {
 		// Too deep for encoding/json's check: see jsondeep.go.
@@ -51,23 +55,63 @@ func jsonSize(v *Value) int {
 }
 
 func appendJSON(dst []byte, v *Value) ([]byte, error) {
-	if !v.Kind.valid() {
-		return nil, fmt.Errorf("resp: cannot marshal %s", v.Kind)
+	j := jsonWriter{buf: dst}
+	j.value(v)
+	if j.err != nil {
+		return nil, j.err
 	}
+	return j.buf, nil
+}
+
+// jsonWriter appends the JSON of values to buf and, when w is set, hands
+// it to w in chunks (as textWriter does), so a huge reply is never held
+// whole. After an error it stops writing.
+type jsonWriter struct {
+	buf []byte
+	w   io.Writer
+	err error
+}
+
+// jsonChunk is how much a streaming jsonWriter gathers before a write.
+const jsonChunk = 64 << 10
+
+func (j *jsonWriter) flush() {
+	if j.err == nil && len(j.buf) > 0 && j.w != nil {
+		_, j.err = j.w.Write(j.buf)
+	}
+	j.buf = j.buf[:0]
+}
+
+// step flushes a full chunk when streaming and reports whether to go on.
+func (j *jsonWriter) step() bool {
+	if j.w != nil && len(j.buf) >= jsonChunk {
+		j.flush()
+	}
+	return j.err == nil
+}
+
+func (j *jsonWriter) value(v *Value) {
+	if !v.Kind.valid() {
+		j.err = fmt.Errorf("resp: cannot marshal %s", v.Kind)
+		return
+	}
+	dst := j.buf
 	dst = append(dst, `{"type":"`...)
 	dst = append(dst, kindNames[v.Kind]...)
 	dst = append(dst, '"')
-	var err error
 	switch v.Kind {
 	case Integer:
 		dst = append(dst, `,"value":`...)
 		dst = strconv.AppendInt(dst, v.Int, 10)
 	case Bulk, Status, Error, BigNumber:
-		dst = appendJSONBytes(dst, v.Str)
+		j.buf = dst
+		j.bytes(v.Str)
+		dst = j.buf
 	case Verbatim:
 		dst = append(dst, `,"format":`...)
-		dst = appendJSONString(dst, []byte(v.Format))
-		dst = appendJSONBytes(dst, v.Str)
+		j.buf = appendJSONString(dst, []byte(v.Format))
+		j.bytes(v.Str)
+		dst = j.buf
 	case Double:
 		dst = append(dst, `,"value":`...)
 		switch f := v.Float; {
@@ -82,52 +126,87 @@ func appendJSON(dst []byte, v *Value) ([]byte, error) {
 		dst = append(dst, `,"value":`...)
 		dst = strconv.AppendBool(dst, v.Bool)
 	case Array, Set, Push:
-		dst = append(dst, `,"items":[`...)
+		j.buf = append(dst, `,"items":[`...)
 		for i := range v.Elems {
 			if i > 0 {
-				dst = append(dst, ',')
+				j.buf = append(j.buf, ',')
 			}
-			if dst, err = appendJSON(dst, &v.Elems[i]); err != nil {
-				return nil, err
+			if j.value(&v.Elems[i]); !j.step() {
+				return
 			}
 		}
-		dst = append(dst, ']')
+		dst = append(j.buf, ']')
 	case Map, Attribute:
-		if dst, err = appendEntries(dst, v.Elems); err != nil {
-			return nil, err
+		j.buf = dst
+		if j.entries(v.Elems); j.err != nil {
+			return
 		}
+		dst = j.buf
 	}
 	if v.Attr != nil {
-		dst = append(dst, `,"attributes":`...)
-		if dst, err = appendJSON(dst, v.Attr); err != nil {
-			return nil, err
+		j.buf = append(dst, `,"attributes":`...)
+		if j.value(v.Attr); j.err != nil {
+			return
 		}
+		dst = j.buf
 	}
-	return append(dst, '}'), nil
+	j.buf = append(dst, '}')
 }
 
-func appendEntries(dst []byte, elems []Value) ([]byte, error) {
-	var err error
-	dst = append(dst, `,"entries":[`...)
+func (j *jsonWriter) entries(elems []Value) {
+	j.buf = append(j.buf, `,"entries":[`...)
 	for i := 0; i < len(elems); i += 2 {
 		if i > 0 {
-			dst = append(dst, ',')
+			j.buf = append(j.buf, ',')
 		}
-		dst = append(dst, `{"key":`...)
-		if dst, err = appendJSON(dst, &elems[i]); err != nil {
-			return nil, err
+		j.buf = append(j.buf, `{"key":`...)
+		if j.value(&elems[i]); j.err != nil {
+			return
 		}
-		dst = append(dst, `,"value":`...)
+		j.buf = append(j.buf, `,"value":`...)
 		if i+1 < len(elems) {
-			if dst, err = appendJSON(dst, &elems[i+1]); err != nil {
-				return nil, err
+			if j.value(&elems[i+1]); j.err != nil {
+				return
 			}
 		} else {
-			dst = append(dst, `{"type":"nil"}`...)
+			j.buf = append(j.buf, `{"type":"nil"}`...)
 		}
-		dst = append(dst, '}')
+		j.buf = append(j.buf, '}')
+		if !j.step() {
+			return
+		}
 	}
-	return append(dst, ']'), nil
+	j.buf = append(j.buf, ']')
+}
+
+// bytes appends appendJSONBytes(b). When streaming, a long b goes a
+// chunk at a time (cut between runes, where escaping is the same), so a
+// 100 MB bulk string is never encoded into one buffer.
+func (j *jsonWriter) bytes(b []byte) {
+	if j.w == nil || len(b) <= jsonChunk {
+		j.buf = appendJSONBytes(j.buf, b)
+		return
+	}
+	valid := utf8.Valid(b)
+	if valid {
+		j.buf = append(j.buf, `,"value":"`...)
+	} else {
+		j.buf = append(j.buf, `,"hex":"`...)
+	}
+	for len(b) > 0 && j.err == nil {
+		k := min(len(b), jsonChunk)
+		if valid {
+			if k < len(b) {
+				k = runeCut(b, k)
+			}
+			j.buf = appendJSONBody(j.buf, b[:k])
+		} else {
+			j.buf = hex.AppendEncode(j.buf, b[:k])
+		}
+		j.flush()
+		b = b[k:]
+	}
+	j.buf = append(j.buf, '"')
 }
 
 // appendJSONBytes writes ,"value":"…" for UTF-8 and ,"hex":"…" otherwise,
@@ -146,7 +225,11 @@ func appendJSONBytes(dst, b []byte) []byte {
 // U+FFFD (only Format can reach here unchecked); controls, DEL and the
 // code points Escape hides are written as \u escapes.
 func appendJSONString(dst, s []byte) []byte {
-	dst = append(dst, '"')
+	return append(appendJSONBody(append(dst, '"'), s), '"')
+}
+
+// appendJSONBody is appendJSONString without the quotes.
+func appendJSONBody(dst, s []byte) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -188,7 +271,7 @@ func appendJSONString(dst, s []byte) []byte {
 		start = i
 	}
 	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return dst
 }
 
 func appendUnicodeEscape(dst []byte, r rune) []byte {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -136,4 +137,73 @@ func (s *ByteString) UnmarshalJSON(b []byte) error {
 	}
 	*s = ByteString(raw)
 	return nil
+}
+
+// JSONStream writes a document as WriteJSON does, except for the replies
+// registered with Ref, which are streamed into the output by luascope's
+// own appender in chunks: encoding/json neither sees nor re-scans them
+// (it checks and compacts every MarshalJSON result, most of the time of
+// a large reply), and no copy of the whole document is ever held. The
+// output is byte for byte what WriteJSON writes for the same document.
+// The zero JSONStream is ready; use one per document.
+type JSONStream struct {
+	refs []*Value
+}
+
+// refKind marks a stand-in Value made by Ref: not a valid Kind, so it is
+// never taken for a reply.
+const refKind Kind = 0xff
+
+// Ref returns a stand-in for v to put in the document in v's place; nil
+// for nil. The stand-in only means something to this stream's WriteJSON.
+func (s *JSONStream) Ref(v *Value) *Value {
+	if v == nil {
+		return nil
+	}
+	s.refs = append(s.refs, v)
+	return &Value{Kind: refKind, Int: int64(len(s.refs) - 1), Str: []byte(refPrefix())}
+}
+
+// refPrefix is the text of a stand-in's placeholder string, before its
+// index: the per-process random nonce makes it unforgeable by any reply.
+func refPrefix() string { return splicePrefix() + "ref-" }
+
+// refJSON is a stand-in's placeholder, a JSON string.
+func refJSON(v *Value) []byte {
+	return appendJSONString(nil, strconv.AppendInt(append([]byte(nil), v.Str...), v.Int, 10))
+}
+
+// WriteJSON writes doc as one JSON document and a newline, with each
+// stand-in replaced by its reply.
+func (s *JSONStream) WriteJSON(w io.Writer, doc any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	env := unsplice(safeJSON(buf.Bytes()))
+	j := jsonWriter{w: w, buf: make([]byte, 0, jsonChunk+4<<10)}
+	if len(s.refs) > 0 {
+		marker := appendJSONString(nil, []byte(refPrefix()))
+		marker = marker[:len(marker)-1] // the opening quote and the prefix
+		for j.err == nil {
+			i := bytes.Index(env, marker)
+			if i < 0 {
+				break
+			}
+			end := bytes.IndexByte(env[i+len(marker):], '"')
+			idx, err := strconv.Atoi(string(env[i+len(marker) : i+len(marker)+max(end, 0)]))
+			if end < 0 || err != nil || idx < 0 || idx >= len(s.refs) {
+				return fmt.Errorf("resp: JSONStream: bad placeholder at %d", i)
+			}
+			j.buf = append(j.buf, env[:i]...)
+			j.value(s.refs[idx])
+			j.step()
+			env = env[i+len(marker)+end+1:]
+		}
+	}
+	j.buf = append(j.buf, env...)
+	j.flush()
+	return j.err
 }

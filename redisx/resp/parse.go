@@ -74,10 +74,15 @@ func ParseAll(b []byte) ([]Value, error) {
 // preallocated for aggregates: every element takes at least 3 bytes, so an
 // honest input never needs more than len(b)/3 in total, and a lying header
 // cannot make us allocate more than that.
+//
+// A Decoder knows the exact number of elements before parsing (slabbed):
+// every aggregate's Elems is then carved from one slab of that size.
 type parser struct {
-	b      []byte
-	pos    int
-	budget int
+	b       []byte
+	pos     int
+	budget  int
+	slab    []Value
+	slabbed bool
 }
 
 func (p *parser) errAt(off int, msg string) error {
@@ -146,8 +151,8 @@ func (p *parser) value(v *Value, level int) error {
 			return err
 		}
 		// Kept as the server wrote it, digits or not: a malformed big
-		// number is still a reply, and showing it is the point (go-redis
-		// refuses it, so the tapped bytes are all there is).
+		// number is still a reply, and showing it is the point (go-redis's
+		// typed reader refuses it; luascope reads replies raw).
 		v.Kind, v.Str = BigNumber, line
 	case '$', '!', '=':
 		n, err := p.length()
@@ -248,6 +253,16 @@ func (p *parser) value(v *Value, level int) error {
 // elems decodes n values at the given level, preallocating no more than
 // the remaining budget allows.
 func (p *parser) elems(n, level int) ([]Value, error) {
+	if p.slabbed && n <= len(p.slab) {
+		elems := p.slab[:n:n]
+		p.slab = p.slab[n:]
+		for i := range elems {
+			if err := p.value(&elems[i], level); err != nil {
+				return elems[:i+1], err
+			}
+		}
+		return elems, nil
+	}
 	c := min(n, p.budget)
 	p.budget -= c
 	elems := make([]Value, 0, c)

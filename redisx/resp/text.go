@@ -104,6 +104,31 @@ func (t *textWriter) flush() {
 
 func (t *textWriter) str(s string) { t.buf = append(t.buf, s...) }
 
+// escape appends s escaped. When streaming, a long s goes a chunk at a
+// time, so a 100 MB bulk string is never escaped into one buffer.
+func (t *textWriter) escape(s []byte) {
+	for t.w != nil && len(s) > textChunk && t.err == nil {
+		k := runeCut(s, textChunk) // textChunk < len(s)
+		t.buf = appendEscape(t.buf, s[:k])
+		t.flush()
+		s = s[k:]
+	}
+	t.buf = appendEscape(t.buf, s)
+}
+
+// runeCut is where to cut s near n bytes so that no UTF-8 sequence is
+// split: escaping is per rune, so the two halves escape to the bytes
+// the whole does. A byte that starts no sequence is never part of a
+// valid one, so any cut before it is exact.
+func runeCut(s []byte, n int) int {
+	for k := n; k > n-utf8.UTFMax && k > 0; k-- {
+		if utf8.RuneStart(s[k]) {
+			return k
+		}
+	}
+	return n
+}
+
 const spaces = "                                                                "
 
 func (t *textWriter) newline(indent int) {
@@ -128,14 +153,14 @@ func (t *textWriter) value(v *Value, indent int) {
 		t.buf = strconv.AppendInt(t.buf, v.Int, 10)
 	case Bulk:
 		t.buf = append(t.buf, '"')
-		t.buf = appendEscape(t.buf, v.Str)
+		t.escape(v.Str)
 		t.buf = append(t.buf, '"')
 	case Status:
 		t.str("(status) ")
-		t.buf = appendEscape(t.buf, v.Str)
+		t.escape(v.Str)
 	case Error:
 		t.str("(error) ")
-		t.buf = appendEscape(t.buf, v.Str)
+		t.escape(v.Str)
 	case Nil:
 		t.str("(nil)")
 	case Double:
@@ -149,11 +174,11 @@ func (t *textWriter) value(v *Value, indent int) {
 		}
 	case BigNumber:
 		t.str("(bignum) ")
-		t.buf = appendEscape(t.buf, v.Str)
+		t.escape(v.Str)
 	case Verbatim:
 		t.buf = appendVerbatimMarker(t.buf, v.Format)
 		t.buf = append(t.buf, '"')
-		t.buf = appendEscape(t.buf, v.Str)
+		t.escape(v.Str)
 		t.buf = append(t.buf, '"')
 	case Array:
 		t.items(v.Elems, ')', "(empty array)", indent)
