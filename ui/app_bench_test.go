@@ -86,3 +86,40 @@ func BenchmarkRunKey10k(b *testing.B) {
 		})
 	}
 }
+
+// bigScript is a 10 MB script (about 300,000 lines) of the kind `luascope
+// run` is measured with in docs/performance.md.
+func bigScript() string {
+	blk := "if redis.call('INCR', KEYS[1]) > tonumber(ARGV[1]) then\n  redis.call('EXPIRE', KEYS[1], 60) -- window\nend\n"
+	return "-- 10 MB script\n" + strings.Repeat(blk, 10<<20/len(blk)) + "return redis.call('GET', KEYS[1])\n"
+}
+
+// BenchmarkStartupFirstFrame10MB is BenchmarkStartupFirstFrame with a
+// 10 MB script: opening it must cost what splitting it costs, no more
+// (lexing and drawing are for the visible lines).
+func BenchmarkStartupFirstFrame10MB(b *testing.B) {
+	src := bigScript()
+	th := monoTheme(b)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		m := New(Options{Target: redisx.Target{Network: "tcp", Addr: "127.0.0.1:6379"}, Source: src, Theme: th})
+		mm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+		if len(mm.View()) == 0 {
+			b.Fatal("empty frame")
+		}
+	}
+}
+
+// BenchmarkAppKeystroke10MB is BenchmarkAppKeystroke with a 10 MB script.
+func BenchmarkAppKeystroke10MB(b *testing.B) {
+	m := New(Options{Target: redisx.Target{Network: "tcp", Addr: "127.0.0.1:6379"}, Source: bigScript(), Theme: monoTheme(b)})
+	var mm tea.Model = m
+	mm, _ = mm.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	key := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'x'}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		mm, _ = mm.Update(key)
+		_ = mm.View()
+	}
+}
