@@ -170,7 +170,7 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 		m.setStatus(fmt.Sprintf("ok: %d round trip%s, %s", len(res.Steps), map[bool]string{true: "s"}[len(res.Steps) != 1], res.Duration.Round(time.Microsecond)), false)
 	}
 	m.lastSentSHA = res.SentSHA
-	cmds := []tea.Cmd{checkCacheCmd(m.session, res.SentSHA)}
+	cmds := []tea.Cmd{checkCacheCmd(m.session, res.SentSHA), releaseMemoryCmd()}
 	if m.isCluster() {
 		cmds = append(cmds, m.refreshCluster())
 	}
