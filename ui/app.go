@@ -181,8 +181,11 @@ func New(opts Options) Model {
 }
 
 // Init checks the script cache for the opened script and starts watching.
+// The first lint waits for the first frames (lintSoon): linting 10,000
+// lines allocates ~100 MB, and its garbage collection would slow the
+// drawing of the first frame on a 2-core machine.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.checkCache(), m.lintNow()}
+	cmds := []tea.Cmd{m.checkCache(), m.lintSoon()}
 	if ex := m.opts.Example; ex != nil && m.session != nil && m.setupPlan(*ex) == setupRun {
 		cmds = append(cmds, exampleSetupCmd(m.session, *ex))
 	}
