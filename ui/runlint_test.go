@@ -117,3 +117,23 @@ func TestLintBudgetInTheEditor(t *testing.T) {
 		t.Fatalf("after the whole lint: running %v, status %q", m.running, m.status)
 	}
 }
+
+// The verdict on an older text, after ctrl+r on a newer one, says
+// nothing: the newer check is what the run waits for.
+func TestRunProtectedOlderVerdictIgnored(t *testing.T) {
+	m := protectedRun(t, "if not KEYS[1] then error('need a key') end\nreturn 1", true)
+	m, first := guardKey(m, tea.KeyMsg{Type: tea.KeyCtrlR})
+	m, _ = guardKey(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(" ")})
+	m, second := guardKey(m, tea.KeyMsg{Type: tea.KeyCtrlR})
+	if first == nil || second == nil {
+		t.Fatal("ctrl+r did not check")
+	}
+	mm, run := m.Update(first())
+	if m = mm.(Model); run != nil || m.running || strings.Contains(m.status, "changed while") {
+		t.Fatalf("older verdict: running %v, status %q", m.running, m.status)
+	}
+	mm, run = m.Update(second())
+	if !mm.(Model).running || run == nil {
+		t.Fatalf("newer verdict did not run: status %q", mm.(Model).status)
+	}
+}

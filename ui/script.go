@@ -105,7 +105,10 @@ func (m Model) updateScript(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.lintNow()
 	case lintDoneMsg:
-		if msg.run && msg.rev == m.guardRev {
+		if msg.run {
+			if msg.rev != m.guardRev {
+				return m, nil // an older check: ctrl+r was pressed again on a newer text
+			}
 			m.guardRev = 0
 		}
 		if msg.rev != m.editor.Revision() {
