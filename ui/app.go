@@ -132,6 +132,7 @@ type Model struct {
 	batching   bool           // a batch is running
 	batchCh    chan tea.Msg   // its progress and report
 	lintRev    uint64         // editor revision the findings are for
+	guardRev   uint64         // editor revision being checked before a protected run (0: none)
 	findings   []lint.Finding // the editor's lint findings
 	runOn      string         // cluster: the node keyless scripts run on ("" = seed)
 	fileMod    time.Time      // Filename's mtime when last read or written
@@ -180,8 +181,11 @@ func New(opts Options) Model {
 }
 
 // Init checks the script cache for the opened script and starts watching.
+// The first lint waits for the first frames (lintSoon): linting 10,000
+// lines allocates ~100 MB, and its garbage collection would slow the
+// drawing of the first frame on a 2-core machine.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.checkCache(), m.lintNow()}
+	cmds := []tea.Cmd{m.checkCache(), m.lintSoon()}
 	if ex := m.opts.Example; ex != nil && m.session != nil && m.setupPlan(*ex) == setupRun {
 		cmds = append(cmds, exampleSetupCmd(m.session, *ex))
 	}
@@ -202,7 +206,7 @@ func (m Model) refreshCluster() tea.Cmd {
 	if !m.isCluster() {
 		return nil
 	}
-	return tea.Batch(topologyCmd(m.session), nodeCacheCmd(m.session, redisx.SHA1(m.sentSource())))
+	return tea.Batch(topologyCmd(m.session), nodeCacheCmd(m.session, m.sentSHA()))
 }
 
 // sentSource is what a run sends: in explain mode the wrapped script,
@@ -215,11 +219,20 @@ func (m Model) sentSource() string {
 	return m.editor.Value()
 }
 
+// sentSHA is the SHA of sentSource; the plain script's comes from the
+// editor's cache (hashing 300 KB on every message adds up).
+func (m Model) sentSHA() string {
+	if m.explain && m.function == "" {
+		return redisx.SHA1(m.sentSource())
+	}
+	return m.editor.Script().SHA
+}
+
 func (m Model) checkCache() tea.Cmd {
 	if m.session == nil {
 		return nil
 	}
-	return checkCacheCmd(m.session, redisx.SHA1(m.sentSource()))
+	return checkCacheCmd(m.session, m.sentSHA())
 }
 
 // pane returns the focused pane through the shared interface.

@@ -62,16 +62,30 @@ func (m Model) startRun() (tea.Model, tea.Cmd) {
 		m.setStatus("the script is empty", true)
 		return m, nil
 	}
-	if m.function == "" {
-		protect := m.opts.Production || m.readOnly
-		found := lint.Lint(src, lint.Options{NumKeys: len(keys), ReadOnly: m.readOnly, Production: protect})
+	if protect := m.opts.Production || m.readOnly; m.function == "" && protect {
+		// The lint is the guard of protected connections (error({}) crashes
+		// Redis 7.0). The run does not lint on the UI goroutine: it takes
+		// the background lint of this very text when there is one, needs
+		// none when the text cannot hold a blocking finding, and otherwise
+		// lints in the background and runs when the verdict comes.
+		// Blocking findings do not depend on numkeys, so the background
+		// lint's are as good as a fresh one's.
+		found, ok := m.lintedNow()
+		if !ok && lint.MayBlock(src) {
+			if m.guardRev == m.editor.Revision() {
+				return m, nil // already checking; the run starts when done
+			}
+			m.guardRev = m.editor.Revision()
+			m.setStatus("checking the script before sending it to a protected connection…", false)
+			return m, guardLintCmd(src, m.editor.Revision(), m.lintOptions())
+		}
 		if b := lint.Blocking(found, protect); len(b) > 0 {
 			m.setStatus(fmt.Sprintf("not sent: line %d: %s", b[0].Line, b[0].Message), true)
 			m.editor.GotoLine(b[0].Line)
 			return m, nil
 		}
 	}
-	call := redisx.Call{Script: redisx.NewScript(src), Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly, Explain: m.explain, Effects: m.explain}
+	call := redisx.Call{Script: m.editor.Script(), Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly, Explain: m.explain, Effects: m.explain}
 	if m.function != "" {
 		call = redisx.Call{Function: m.function, Keys: keys, Args: args, ReadOnly: m.readOnly}
 	}
@@ -156,7 +170,7 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 		m.setStatus(fmt.Sprintf("ok: %d round trip%s, %s", len(res.Steps), map[bool]string{true: "s"}[len(res.Steps) != 1], res.Duration.Round(time.Microsecond)), false)
 	}
 	m.lastSentSHA = res.SentSHA
-	cmds := []tea.Cmd{checkCacheCmd(m.session, res.SentSHA)}
+	cmds := []tea.Cmd{checkCacheCmd(m.session, res.SentSHA), releaseMemoryCmd()}
 	if m.isCluster() {
 		cmds = append(cmds, m.refreshCluster())
 	}
@@ -259,7 +273,7 @@ func (m Model) updateRun(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m.finishRun(msg)
 	case cacheCheckedMsg:
-		if msg.sha != redisx.SHA1(m.sentSource()) && msg.sha != m.lastSentSHA {
+		if msg.sha != m.sentSHA() && msg.sha != m.lastSentSHA {
 			return m, nil
 		}
 		switch {

@@ -105,8 +105,22 @@ func (m Model) updateScript(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.lintNow()
 	case lintDoneMsg:
+		if msg.run {
+			if msg.rev != m.guardRev {
+				return m, nil // an older check: ctrl+r was pressed again on a newer text
+			}
+			m.guardRev = 0
+		}
 		if msg.rev != m.editor.Revision() {
+			if msg.run {
+				m.setStatus("not sent: the script changed while it was checked ("+m.c.Keys.Run.Help().Key+" runs it again)", true)
+			}
 			return m, nil
+		}
+		if lint.Skipped(msg.findings) && !lint.Skipped(m.findings) {
+			// Said once when the script grows past the budget, not after
+			// every pause in typing; the title keeps saying it.
+			m.setStatus(msg.findings[0].Message+" ("+m.c.Keys.Findings.Help().Key+": how to lint it)", false)
 		}
 		m.lintRev, m.findings = msg.rev, msg.findings
 		marks := map[int]byte{}
@@ -117,6 +131,9 @@ func (m Model) updateScript(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 		m.editor.SetLintMarks(marks)
+		if msg.run {
+			return m.startRun()
+		}
 		return m, nil
 	case JumpToLineMsg:
 		m.editor.GotoLine(msg.Line)
@@ -162,10 +179,25 @@ func (m *Model) scriptReplaced() tea.Cmd {
 	return tea.Batch(m.lintNow(), m.checkCache())
 }
 
+// lintOptions are the options of the editor's lint: the run's numkeys
+// and connection, and the budget (a script over lint.DefaultBudget gets
+// one "not linted" finding, said in the status bar and the title).
+func (m Model) lintOptions() lint.Options {
+	return lint.Options{NumKeys: m.form.NumKeys(), ReadOnly: m.readOnly, Production: m.opts.Production, MaxBytes: lint.DefaultBudget}
+}
+
 // lintNow lints the editor's script in the background.
 func (m Model) lintNow() tea.Cmd {
-	opt := lint.Options{NumKeys: m.form.NumKeys(), ReadOnly: m.readOnly, Production: m.opts.Production}
-	return lintCmd(m.editor.Value(), m.editor.Revision(), opt)
+	return lintCmd(m.editor.Value(), m.editor.Revision(), m.lintOptions())
+}
+
+// lintedNow returns the findings of the editor's current text, when a
+// complete lint of it is done (not one stopped by the budget).
+func (m Model) lintedNow() ([]lint.Finding, bool) {
+	if m.lintRev != m.editor.Revision() || lint.Skipped(m.findings) {
+		return nil, false
+	}
+	return m.findings, true
 }
 
 // lintSoon lints after a pause in typing, so a long script is not

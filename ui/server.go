@@ -4,8 +4,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-
-	"luascope/redisx"
 )
 
 // updateServer handles what the server-side panes ask of the root and
@@ -17,7 +15,7 @@ func (m Model) updateServer(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case refreshClusterMsg:
 		return m, m.refreshCluster()
 	case nodeCacheLoadedMsg:
-		if msg.sha != redisx.SHA1(m.sentSource()) {
+		if msg.sha != m.sentSHA() {
 			return m, nil // about a script that is no longer in the editor
 		}
 		if msg.err != nil {

@@ -82,6 +82,9 @@ func (m Model) paneTitle(id paneID) string {
 	switch id {
 	case paneEditor:
 		title := "Script " + sanitize(m.editor.Title())
+		if lint.Skipped(m.findings) && m.lintRev == m.editor.Revision() {
+			return title + " • not linted: over " + lint.SizeText(lint.DefaultBudget)
+		}
 		if n := len(m.findings); n > 0 && m.lintRev == m.editor.Revision() {
 			e, w := 0, 0
 			for _, f := range m.findings {

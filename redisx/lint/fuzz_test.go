@@ -13,7 +13,7 @@ func FuzzLint(f *testing.F) {
 	for _, s := range []string{
 		rateLimiter, "", "#!lua flags=no-writes,\nreturn 1", "#!lua name=lib\nredis.register_function('f', function(k, a) return k[1] end)",
 		"local x = 1\nif x then\nreturn 1\n", "return [[abc", "--[[", "return \"abc", "goto x", "::a::",
-		"local x = y\n(print)('a')", "error({})", "x = x", "function a.b:c(...) return ... end",
+		"local x = y\n(print)('a')", "error({})", "error{}", "(error)({})", "x=1;error{1}", "x = x", "function a.b:c(...) return ... end",
 		"return redis.call('MSET', 'a', 1, KEYS[1], 2)", "return KEYS[0x10]", "return 3..4", "\r\n\n\r\r",
 		"local s = 'é' .. nope", "return " + strings.Repeat("{", 2000) + strings.Repeat("}", 2000),
 		"for i, k in ipairs(KEYS) do redis.pcall('del', k, 'x' .. ARGV[i]) end", "while true do break end break",
@@ -50,6 +50,10 @@ func FuzzLint(f *testing.F) {
 		}
 		if HasBlocking(fs) && !prod && !ro {
 			t.Fatalf("blocking without production: %+v", fs)
+		}
+		// MayBlock false is a promise: the full lint would block nothing.
+		if !MayBlock(src) && len(Blocking(fs, true)) > 0 {
+			t.Fatalf("MayBlock(%q) false, but the lint blocks: %+v", src, fs)
 		}
 	})
 }

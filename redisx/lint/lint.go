@@ -60,11 +60,18 @@ type Options struct {
 	// Production: the target is a production server, so findings that
 	// can crash it become errors that luascope refuses to send.
 	Production bool
+	// MaxBytes, when positive, is the largest script Lint checks: a
+	// larger one gets the single finding CodeNotLinted (see Skipped and
+	// DefaultBudget), so that a huge script costs nothing to lint.
+	MaxBytes int
 }
 
 // Lint checks src and returns its findings sorted by line and column.
 // It never fails: a script that does not parse yields a syntax finding.
 func Lint(src string, opt Options) []Finding {
+	if opt.MaxBytes > 0 && len(src) > opt.MaxBytes {
+		return overBudget(len(src), opt)
+	}
 	l := newLinter(src, opt)
 	l.run()
 	out := l.findings

@@ -118,6 +118,9 @@ func (l *linter) syntaxFinding(err error) {
 		}
 	case "invalid multiline string":
 		msg = "invalid long string delimiter near " + near
+		if atEOF { // "[=" at the very end: the scanner reports no line
+			line, col = l.eofLine, 0
+		}
 	case "illegal hexadecimal number":
 		msg = "malformed number near " + near
 	case "Invalid '~' token", "Invalid token":

@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"luascope/redisx"
 	"luascope/themes"
 )
 
@@ -120,6 +121,11 @@ func (e *Model) SetValue(src string) {
 
 // Value is the script exactly as it will be sent to Redis.
 func (e Model) Value() string { return e.doc.value() }
+
+// Script is the text as Redis names it (source, SHA, shebang), computed
+// once per change of the text and shared with Title, so that a run and
+// every frame after it do not hash the script again.
+func (e Model) Script() redisx.Script { return e.doc.redisScript() }
 
 // Revision changes whenever the text does (an edit, undo, redo,
 // SetValue), so the root can notice an edit without comparing whole
