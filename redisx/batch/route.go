@@ -45,8 +45,10 @@ func (b *batch) refresh() {
 	if err != nil {
 		b.wmu.Lock()
 		clients := make([]*redis.Client, 0, len(b.workers))
-		for _, w := range b.workers {
-			clients = append(clients, w.client)
+		for addr := range b.workers {
+			if c, err := b.s.NodeClient(addr); err == nil {
+				clients = append(clients, c)
+			}
 		}
 		b.wmu.Unlock()
 		for _, c := range clients {
