@@ -42,6 +42,10 @@ type laneConn struct {
 	// readTimeout bounds the read of one pipeline's replies (the target's
 	// --timeout); 0 waits for ever, as the run path does.
 	readTimeout, writeTimeout time.Duration
+	// writeBy is the write deadline last set: it is moved on only when
+	// half of writeTimeout has passed, not for every pipeline (each move
+	// is a timer update in the runtime, under its locks).
+	writeBy time.Time
 	// err is the error that broke the connection; the pipelines still in
 	// flight on it end unknown without reading.
 	err       error
@@ -149,7 +153,10 @@ func (c *laneConn) close() {
 // write sends the pipeline in c.wbuf.
 func (c *laneConn) write() error {
 	if c.writeTimeout > 0 {
-		_ = c.conn.SetWriteDeadline(time.Now().Add(c.writeTimeout))
+		if now := time.Now(); c.writeBy.Sub(now) < c.writeTimeout/2 {
+			c.writeBy = now.Add(c.writeTimeout)
+			_ = c.conn.SetWriteDeadline(c.writeBy)
+		}
 	}
 	_, err := c.conn.Write(c.wbuf)
 	return err

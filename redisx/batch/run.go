@@ -50,6 +50,7 @@ type batch struct {
 	tmu         sync.RWMutex
 	topo        *redisx.Topology
 	moved       map[int]string
+	slotAddr    [redisx.SlotCount]string // route's table: moved, else the topology's owner
 	refreshedAt time.Time
 	refreshes   int
 	// noTopology: CLUSTER NODES was denied (NOPERM); routing learns from MOVED.
@@ -157,7 +158,8 @@ func Run(ctx context.Context, s *redisx.Session, script redisx.Script, input io.
 		default:
 			return nil, fmt.Errorf("batch: read the cluster topology: %w", err)
 		}
-		b.topo, b.refreshedAt = topo, time.Now()
+		b.setTopologyLocked(topo) // no other goroutine yet
+		b.refreshedAt = time.Now()
 	}
 	if b.preload && !opt.DryRun {
 		// One load before anything else, so a script that does not compile
