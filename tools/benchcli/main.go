@@ -89,7 +89,7 @@ type prog struct {
 
 // metric picks what a row compares and how.
 type metric struct {
-	what   string                // "wall", "peak RSS", "calls/s"
+	what   string                 // "wall", "peak RSS", "calls/s"
 	get    func(s sample) float64 // the figure
 	unit   func(v float64) string // prints it
 	higher bool                   // for calls/s: the ratio is luascope/ref and the goal a minimum
