@@ -36,8 +36,8 @@ type Options struct {
 	ReadOnly bool
 	// DryRun plans every line (node, slot, crossslot) and sends nothing.
 	DryRun bool
-	// Pipeline is the number of calls per round trip and node; 0 means
-	// DefaultPipeline.
+	// Pipeline is the number of calls per round trip and connection; 0
+	// means DefaultPipeline. Each connection keeps two in flight.
 	Pipeline int
 	// Connections is the number of connections (lanes) per node, each
 	// with its own pipelines in flight, taking the node's lines as they

@@ -98,8 +98,10 @@ type batch struct {
 // does not load on the seed (a redis.Error: compile, noperm…), the seed
 // or the cluster topology cannot be reached, or a sentinel was given.
 //
-// The per-node connections are the session's (Session.NodeClient): a
-// later batch reuses them, and Session.Close closes them.
+// SCRIPT LOAD and CLUSTER NODES go through the session's connections
+// (Session.NodeClient); the EVALSHA pipelines go on connections of the
+// batch's own (opt.Connections per node), closed when Run returns, or as
+// soon as the session is closed (see watchSession).
 func Run(ctx context.Context, s *redisx.Session, script redisx.Script, input io.Reader, opt Options) (*Report, error) {
 	if opt.Strategy == "" {
 		opt.Strategy = redisx.EvalshaLoad

@@ -235,9 +235,9 @@ func (w *worker) load(lines []*bline) bool {
 	return false
 }
 
-// send writes one pipeline on the lane, then, when that makes more than
-// maxInFlight pipelines unanswered, reads the replies of the oldest: the
-// server works on the new pipeline while the client reads.
+// send writes one pipeline on the lane, then, while maxInFlight
+// pipelines are unanswered, reads the replies of the oldest: the server
+// works on the new pipeline while the client reads.
 func (w *worker) send(lines []*bline) {
 	b := w.b
 	lc := w.lane

@@ -28,6 +28,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha1"
@@ -41,6 +42,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -174,6 +176,22 @@ func run() error {
 		}
 		return p
 	}
+	gen := func(name string, write func(w *bufio.Writer)) string {
+		p := filepath.Join(work, name)
+		f, err := os.Create(p)
+		if err != nil {
+			panic(err)
+		}
+		w := bufio.NewWriter(f)
+		write(w)
+		if err := w.Flush(); err != nil {
+			panic(err)
+		}
+		if err := f.Close(); err != nil {
+			panic(err)
+		}
+		return p
+	}
 	tiny := "return 1"
 	ints := file("ints.lua", "local t = {} for i = 1, 1000000 do t[i] = i end return t\n")
 	bulk := file("bulk.lua", "return string.rep('x', 100 * 1024 * 1024)\n")
@@ -200,7 +218,7 @@ func run() error {
 				metrics: []metric{rssM(1.3), wallM(0)}, rounds: *rounds})
 	}
 	if on("script") {
-		big := file("big.lua", bigScript(10<<20))
+		big := gen("big.lua", func(w *bufio.Writer) { bigScript(w, 10<<20) })
 		rows = append(rows, row{title: "10 MB script", a: prog{name: "luascope run", argv: lsRun(big)},
 			b: prog{name: "redis-cli --eval", argv: cli("--eval", big)}, metrics: []metric{wallM(2)}, rounds: *rounds})
 	}
@@ -219,7 +237,7 @@ func run() error {
 		if out, err := exec.Command(cliBin, "-p", port, "SCRIPT", "LOAD", incr).CombinedOutput(); err != nil {
 			return fmt.Errorf("script load: %v: %s", err, out)
 		}
-		calls := file("calls.txt", batchInput(*batchN))
+		calls := gen("calls.txt", func(w *bufio.Writer) { batchInput(w, *batchN) })
 		P := strconv.Itoa(*pipeline)
 		N := strconv.Itoa(*batchN)
 		lsBatch := func(p string, extra ...string) prog {
@@ -254,6 +272,14 @@ func run() error {
 		rows = append(rows, row{title: "batch on a 3-primary cluster (--cluster -c 3)", a: lsBatch(cp, "-c"), b: bench(cp, "--cluster", "-c", "3"),
 			metrics: []metric{rateM(1.0)}, rounds: *rounds})
 	}
+
+	// A child's peak RSS (ru_maxrss) is at least this process's resident
+	// size when it was started (Linux counts the address space the child
+	// leaves at exec), so this process gives back what it can first and
+	// says what is left: peaks below it are not measured.
+	runtime.GC()
+	debug.FreeOSMemory()
+	fmt.Fprintf(os.Stderr, "bench-cli: peak RSS figures are exact above this process's own %s\n", fmtMiB(float64(selfRSS())))
 
 	var results []result
 	for _, r := range rows {
@@ -373,32 +399,27 @@ func benchRate(out []byte) (float64, error) {
 	return 0, fmt.Errorf("no rate in %q", lastLines(string(out), 3))
 }
 
-// batchInput is n lines "key:N , 1", N spread over 100,000 keys written
-// as redis-benchmark writes __rand_int__ (12 digits), so both send the
-// same bytes per call.
-func batchInput(n int) string {
-	var b strings.Builder
-	b.Grow(n * 22)
+// batchInput writes n lines "key:N , 1", N spread over 100,000 keys
+// written as redis-benchmark writes __rand_int__ (12 digits), so both
+// send the same bytes per call.
+func batchInput(w *bufio.Writer, n int) {
 	x := uint32(1)
 	for i := 0; i < n; i++ {
 		x = x*1664525 + 1013904223
-		fmt.Fprintf(&b, "key:%012d , 1\n", x%100000)
+		fmt.Fprintf(w, "key:%012d , 1\n", x%100000)
 	}
-	return b.String()
 }
 
-// bigScript is a Lua script of about size bytes that Redis compiles and
-// runs quickly: one statement per line, few constants (Lua allows 2^18
-// per function).
-func bigScript(size int) string {
-	var b strings.Builder
-	b.Grow(size + 64)
-	b.WriteString("local n = 0\n")
-	for i := 0; b.Len() < size; i++ {
-		fmt.Fprintf(&b, "n = n + 1 -- step %07d\n", i)
+// bigScript writes a Lua script of about size bytes that Redis compiles
+// and runs quickly: one statement per line, few constants (Lua allows
+// 2^18 per function).
+func bigScript(w *bufio.Writer, size int) {
+	const line = len("n = n + 1 -- step 0000000\n")
+	w.WriteString("local n = 0\n")
+	for i := 0; i < size/line; i++ {
+		fmt.Fprintf(w, "n = n + 1 -- step %07d\n", i)
 	}
-	b.WriteString("return n\n")
-	return b.String()
+	w.WriteString("return n\n")
 }
 
 // rttRow measures `run` through tools/rttproxy (50 ms each way), when the
@@ -492,6 +513,21 @@ func printTable(results []result) {
 	}
 	fmt.Printf("\nratio: luascope / reference, of the medians; (paired): the median of the per-round ratios, which the verdict uses.\n")
 	fmt.Printf("%d PASS, %d MISS\n\ncommands (A is luascope, B the reference; temporary files in a private directory):\n%s\n", pass, miss, strings.Join(cmds, "\n"))
+}
+
+// selfRSS is this process's resident set now (VmRSS), 0 if unknown.
+func selfRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
 }
 
 func med(s []sample, get func(sample) float64) float64 {
