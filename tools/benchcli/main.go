@@ -286,9 +286,12 @@ func run() error {
 		fmt.Fprintf(os.Stderr, "bench-cli: %s …\n", r.title)
 		results = append(results, measure(r))
 	}
-	printTable(results)
+	failed := printTable(results)
 	if on("tui") {
 		tuiRows()
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d row(s) could not be measured (see above)", failed)
 	}
 	return nil
 }
@@ -471,7 +474,8 @@ func tuiRows() {
 	}
 }
 
-func printTable(results []result) {
+// printTable prints the rows and returns how many could not be measured.
+func printTable(results []result) (failed int) {
 	fmt.Println()
 	fmt.Printf("%-44s %-9s %-14s %-26s %-14s %-8s %s\n", "row", "metric", "luascope", "reference", "ratio (paired)", "goal", "")
 	var cmds []string
@@ -480,7 +484,7 @@ func printTable(results []result) {
 		cmds = append(cmds, fmt.Sprintf("  %s\n    A: %s\n    B: %s", r.title, shellWords(r.a.argv), shellWords(r.b.argv)))
 		if r.err != nil {
 			fmt.Printf("%-44s error: %v\n", r.title, r.err)
-			miss++
+			failed++
 			continue
 		}
 		for _, m := range r.metrics {
@@ -513,6 +517,7 @@ func printTable(results []result) {
 	}
 	fmt.Printf("\nratio: luascope / reference, of the medians; (paired): the median of the per-round ratios, which the verdict uses.\n")
 	fmt.Printf("%d PASS, %d MISS\n\ncommands (A is luascope, B the reference; temporary files in a private directory):\n%s\n", pass, miss, strings.Join(cmds, "\n"))
+	return failed
 }
 
 // selfRSS is this process's resident set now (VmRSS), 0 if unknown.
