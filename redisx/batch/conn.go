@@ -2,6 +2,7 @@ package batch
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -229,11 +230,16 @@ func readReply(br *bufio.Reader) (isErr bool, msg string, err error) {
 			if err != nil || n < 0 {
 				return false, "", errProtocol
 			}
-			p := make([]byte, n+2)
-			if _, err := io.ReadFull(br, p); err != nil {
+			// Grown as the bytes arrive, not allocated for the header's
+			// promise (which the guard bounds at 1 GiB, not at sane).
+			var p bytes.Buffer
+			if _, err := io.CopyN(&p, br, n+2); err != nil {
+				if err == io.EOF {
+					err = io.ErrUnexpectedEOF
+				}
 				return false, "", err
 			}
-			return true, string(p[:n]), nil
+			return true, string(p.Bytes()[:n]), nil
 		case '>':
 			if !top {
 				return false, "", errProtocol

@@ -1,13 +1,17 @@
 package batch
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
 
 	"luascope/redisx"
 	"luascope/redisx/fakeserver"
+	"luascope/redisx/resp"
 )
 
 // The batch reads its replies itself: a reply no real server sends (a
@@ -55,4 +59,41 @@ func TestBatchHostileReplies(t *testing.T) {
 			cancel()
 		}
 	}
+}
+
+// guardedReader feeds a resp.Guard as the lanes' connections do.
+type guardedReader struct {
+	r io.Reader
+	g *resp.Guard
+}
+
+func (g guardedReader) Read(p []byte) (int, error) {
+	if err := g.g.Err(); err != nil {
+		return 0, err
+	}
+	n, err := g.r.Read(p)
+	if n > 0 {
+		if gerr := g.g.Feed(p[:n]); gerr != nil {
+			return 0, gerr
+		}
+	}
+	return n, err
+}
+
+// FuzzBatchReadReply: any bytes behind the guard end in replies or an
+// error, without a panic, a hang or an allocation for a lie.
+func FuzzBatchReadReply(f *testing.F) {
+	for _, s := range []string{"+OK\r\n", "-ERR x\r\n", "!3\r\nabc\r\n", "*2\r\n:1\r\n$1\r\na\r\n", "|1\r\n+a\r\n+b\r\n:1\r\n",
+		">1\r\n+p\r\n-NOSCRIPT\r\n", "%1\r\n+k\r\n*-1\r\n", "$999999999999\r\n", strings.Repeat("*1\r\n", 10000)} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		br := bufio.NewReader(guardedReader{bytes.NewReader(data), resp.NewGuard(resp.DefaultLimits)})
+		for i := 0; i <= len(data); i++ {
+			if _, _, err := readReply(br); err != nil {
+				return
+			}
+		}
+		t.Fatalf("more replies than bytes in %q", data)
+	})
 }
