@@ -47,6 +47,9 @@ type laneConn struct {
 	// half of writeTimeout has passed, not for every pipeline (each move
 	// is a timer update in the runtime, under its locks).
 	writeBy time.Time
+	// lastUse is when the last pipeline's replies were read (or the lane
+	// dialled): a lane idle for longer is checked before it is written on.
+	lastUse time.Time
 	// err is the error that broke the connection; the pipelines still in
 	// flight on it end unknown without reading.
 	err       error
@@ -136,6 +139,7 @@ func (b *batch) dialLane(addr string) (*laneConn, error) {
 	if opt.ReadTimeout > 0 {
 		lc.readTimeout = opt.ReadTimeout
 	}
+	lc.lastUse = time.Now()
 	if !b.addLane(lc) {
 		lc.close()
 		return nil, fmt.Errorf("%w: %w", errHandshake, errSessionClosed)
@@ -161,6 +165,24 @@ func (c *laneConn) write() error {
 	}
 	_, err := c.conn.Write(c.wbuf)
 	return err
+}
+
+// idleCheck is how long a lane may sit unused before it is checked for a
+// close by the server (its idle `timeout`, a restart) before a write.
+const idleCheck = time.Second
+
+// closedByPeer reports whether the server closed the idle connection (or
+// sent something unasked). A pipeline written on such a connection would
+// be lost with its lines unknown though they never ran; go-redis's pool
+// makes the same check before it reuses a connection. It peeks for at
+// most a millisecond: "nothing to read" is then a timeout. (A deadline
+// already past would not even try the read.)
+func (c *laneConn) closedByPeer() bool {
+	_ = c.conn.SetReadDeadline(time.Now().Add(time.Millisecond))
+	_, err := c.br.Peek(1)
+	_ = c.conn.SetReadDeadline(time.Time{})
+	var ne net.Error
+	return !(errors.As(err, &ne) && ne.Timeout())
 }
 
 // beginRead arms the read deadline for one pipeline's replies.

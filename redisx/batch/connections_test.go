@@ -3,6 +3,7 @@ package batch
 import (
 	"context"
 	"fmt"
+	"io"
 	"reflect"
 	"strconv"
 	"strings"
@@ -156,4 +157,31 @@ func TestBatchConnectionsCluster(t *testing.T) {
 	cc := cl.Client()
 	defer cc.Close()
 	connEffects(t, func(k string) (int, error) { return cc.Get(ctx, k).Int() }, []string{"one", "many"}, one, lines)
+}
+
+// A server that closes idle connections (its `timeout`) while the input
+// pauses: the lanes notice before writing and dial again, so the lines
+// after the pause run and end ok, rather than unknown on a dead socket.
+func TestBatchIdleLaneClosedByServer(t *testing.T) {
+	srv := sandboxtest.StartT(t, "timeout 1")
+	s := batchConnect(t, srv.Network(), srv.Addr())
+	ctx := context.Background()
+	pw, watch, done := batchStart(ctx, s, batchIncr, Options{Pipeline: 8, Connections: 2})
+	if _, err := io.WriteString(pw, batchLines("idle", 0, 40)); err != nil {
+		t.Fatal(err)
+	}
+	watch.waitDone(t, 40)
+	time.Sleep(2500 * time.Millisecond) // the server's cron closes connections idle for 1s
+	if _, err := io.WriteString(pw, batchLines("idle", 40, 80)); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	r := <-done
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	batchCheckSum(t, r.rep, 80)
+	if r.rep.Outcomes[OK] != 80 {
+		t.Errorf("outcomes %v, failures %+v: want every line ok", r.rep.Outcomes, r.rep.Failures)
+	}
 }

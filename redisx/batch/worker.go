@@ -142,6 +142,10 @@ func (w *worker) run() {
 			w.unreachable(lines, w.lastErr)
 			continue
 		}
+		if w.lane != nil && len(w.flights) == 0 && time.Since(w.lane.lastUse) > idleCheck && w.lane.closedByPeer() {
+			w.lane.close()
+			w.lane = nil
+		}
 		if w.lane == nil {
 			lc, err := b.dialLane(w.addr)
 			if err != nil {
@@ -301,6 +305,7 @@ func (w *worker) land() {
 			isErr = append(isErr, e)
 			got++
 		}
+		lc.lastUse = time.Now()
 		if err != nil {
 			// The connection broke, or the guard refused a reply: nothing
 			// more can be read on it.
