@@ -4,7 +4,7 @@ BIN     := bin/luascope
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build install run test deps deps-redis vet lint unit sweep cross bench fuzz clean
+.PHONY: all build install run test deps deps-redis vet lint unit sweep cross bench bench-cli fuzz clean
 
 all: build
 
@@ -66,6 +66,13 @@ cross:
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# The CLI against redis-cli and redis-benchmark on private sandbox servers,
+# whole processes in paired rounds: each row of the performance table as a
+# ratio next to its goal, PASS or MISS (docs/performance.md). Minutes; not
+# part of `make test`. BENCH_ARGS narrows it: BENCH_ARGS="-rows batch -rounds 9".
+bench-cli: build deps-redis
+	$(GO) run ./tools/benchcli -luascope $(BIN) $(BENCH_ARGS)
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./redisx/resp/

@@ -29,6 +29,7 @@ type batchOpts struct {
 	dryRun   bool
 	json     bool
 	pipeline int
+	conns    int
 	downWait time.Duration
 	yes      bool
 }
@@ -36,7 +37,7 @@ type batchOpts struct {
 func newBatchCmd(conn *connFlags) *cobra.Command {
 	o := &batchOpts{conn: conn}
 	cmd := &cobra.Command{
-		Use:   "batch [connection flags] (FILE | -e CODE) --input LINES [--ro] [--dry-run] [--json] [--pipeline N] [--strategy S]",
+		Use:   "batch [connection flags] (FILE | -e CODE) --input LINES [--ro] [--dry-run] [--json] [--pipeline N] [--connections N] [--strategy S]",
 		Short: "Run one script over many key/argument sets, pipelined per node",
 		Long: `Run one script once per line of LINES (a file, or - for stdin), each line
 "KEY ... , ARG ..." like redis-cli --eval. Words are split on spaces; a word in
@@ -45,11 +46,13 @@ Blank lines and lines starting with # are skipped; a line that cannot be parsed
 is reported with its number.
 
 The script is loaded once per node, then sent with EVALSHA (EVALSHA_RO with
---ro) in pipelines of --pipeline calls, nodes in parallel. On a cluster each
-line goes to the primary that serves its first key's slot; lines whose keys
-span slots are reported as crossslot and not sent. Lines that got NOSCRIPT,
-MOVED or ASK did not run and are sent again; a line whose reply was lost with
-the connection is reported unknown (it may have run) and never sent again.
+--ro) in pipelines of --pipeline calls, nodes in parallel, on --connections
+connections per node (default 1), each keeping up to two pipelines in flight.
+On a cluster each line goes to the primary that serves its first key's slot;
+lines whose keys span slots are reported as crossslot and not sent. Lines that
+got NOSCRIPT, MOVED or ASK did not run and are sent again; a line whose reply
+was lost with the connection is reported unknown (it may have run) and never
+sent again.
 Ctrl-C stops sending, waits for the replies in flight and prints the report;
 a second Ctrl-C (or SIGTERM) stops waiting: those lines end unknown. An
 interrupted batch exits 128+signal (130 for Ctrl-C) after its report.
@@ -79,7 +82,8 @@ Exit status: 0 every line ok, 1 any line not ok, 2 usage, 3 connection.`,
 	fs.BoolVar(&o.ro, "ro", false, "read-only: EVALSHA_RO; the server refuses writes")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print the plan (node per line, crossslot lines) and send nothing")
 	fs.BoolVar(&o.json, "json", false, "print JSON Lines: a record per line not ok, then a summary")
-	fs.IntVar(&o.pipeline, "pipeline", batch.DefaultPipeline, "calls per round trip and node")
+	fs.IntVar(&o.pipeline, "pipeline", batch.DefaultPipeline, "calls per round trip and connection")
+	fs.IntVar(&o.conns, "connections", 1, "connections per node, each with its own pipelines in flight")
 	fs.StringVar(&o.strategy, "strategy", string(redisx.EvalshaLoad), "evalsha-load, load-first, evalsha-eval or eval")
 	fs.StringVar(&o.node, "node", "", "send keyless lines (every line, on a standalone server) to this node (host:port)")
 	fs.DurationVar(&o.downWait, "down-wait", batch.DefaultDownWait, "how long lines wait for a node that does not answer (failover, restart) before they end not_sent")
@@ -91,12 +95,20 @@ Exit status: 0 every line ok, 1 any line not ok, 2 usage, 3 connection.`,
 // when a connection breaks, without going faster.
 const maxBatchPipeline = 100000
 
+// maxBatchConnections bounds --connections: redis-benchmark's -c goes
+// further, but past a few dozen a server is saturated and more
+// connections only take file descriptors (and its maxclients).
+const maxBatchConnections = 1000
+
 func (o *batchOpts) run(cmd *cobra.Command, words []string) error {
 	if o.input == "" {
 		return usageErr("batch needs --input LINES (a file of KEY ... , ARG ... lines, or - for stdin)")
 	}
 	if o.pipeline < 1 || o.pipeline > maxBatchPipeline {
 		return usageErr("--pipeline %d: want 1 to %d", o.pipeline, maxBatchPipeline)
+	}
+	if o.conns < 1 || o.conns > maxBatchConnections {
+		return usageErr("--connections %d: want 1 to %d", o.conns, maxBatchConnections)
 	}
 	if o.downWait < 0 {
 		return usageErr("--down-wait %s: must not be negative", o.downWait)
@@ -176,7 +188,7 @@ func (o *batchOpts) run(cmd *cobra.Command, words []string) error {
 	var outMu sync.Mutex // OnResult is serialised; the progress bar is not on stdout
 	var writeErr error
 	opt := batch.Options{
-		Strategy: env.strategy, ReadOnly: o.ro, DryRun: o.dryRun, Pipeline: o.pipeline, Node: o.node, DownWait: o.downWait,
+		Strategy: env.strategy, ReadOnly: o.ro, DryRun: o.dryRun, Pipeline: o.pipeline, Connections: o.conns, Node: o.node, DownWait: o.downWait,
 	}
 	switch {
 	case o.json:

@@ -65,3 +65,26 @@ func BenchmarkBatchStandalone(b *testing.B) {
 	b.ReportMetric(rep.CallsPerSec, "calls/s")
 	b.ReportMetric(float64(b.N)/float64(rep.Latency.RoundTrips), "calls/trip")
 }
+
+// BenchmarkBatchCluster is BenchmarkBatchStandalone on the 3-primary
+// sandbox cluster: one connection per primary, lines routed by slot.
+func BenchmarkBatchCluster(b *testing.B) {
+	cl := sandboxtest.StartClusterT(b)
+	s, err := redisx.Connect(context.Background(), redisx.Target{Network: "tcp", Addr: cl.Nodes[0].Addr(), Cluster: true, Protocol: 2})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	script := redisx.NewScript("return redis.call('INCRBY', KEYS[1], ARGV[1])")
+	b.ReportAllocs()
+	b.ResetTimer()
+	rep, err := batch.Run(context.Background(), s, script, &batchBenchInput{n: b.N}, batch.Options{Pipeline: 64})
+	b.StopTimer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if rep.Outcomes[batch.OK] != b.N {
+		b.Fatalf("outcomes %v, want %d ok", rep.Outcomes, b.N)
+	}
+	b.ReportMetric(rep.CallsPerSec, "calls/s")
+}

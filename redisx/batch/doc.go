@@ -2,14 +2,17 @@
 // node: `luascope batch` and the TUI's batch overlay.
 //
 // The input is streamed: a reader goroutine parses one line at a time,
-// routes it (cluster: the primary owning its first key's slot), builds its
-// go-redis command and hands it to that node's worker in chunks of up to a
-// pipeline, through a channel of two chunks. Each worker sends up to
-// --pipeline lines per round trip on its node's go-redis connection (the
-// session's: redisx.Session.NodeClient), nodes in parallel. Only counters,
-// a fixed-size latency histogram and the first few failures are kept, so
-// memory is proportional to pipeline depth × nodes (a few pipelines per
-// node), never to the input's size.
+// routes it (cluster: the primary owning its first key's slot) and hands
+// it to that node's queue in chunks of up to a pipeline, through a
+// channel of two chunks per connection. Each node has Options.Connections
+// lanes (conn.go): a connection that go-redis dials and authenticates with
+// the session's settings, on which the lane writes pipelines of EVALSHA
+// itself, keeping two in flight (the next written before the previous
+// one's replies are read), and reads the replies itself, behind the same
+// resp.Guard as every connection, keeping only whether each is an error
+// and its text. Only counters, a fixed-size latency histogram and the
+// first few failures are kept, so memory is proportional to pipeline
+// depth × connections, never to the input's size.
 //
 // Every line ends with exactly one outcome. A line is only retried when
 // the server said it did not run (NOSCRIPT, MOVED, ASK, CLUSTERDOWN,
@@ -19,6 +22,7 @@
 // Files by concern: outcome.go and report.go are the contract (the
 // outcomes, the report and its text and JSON forms), parse.go the input
 // format, run.go the entry point, input.go the reader, route.go cluster
-// routing, worker.go the per-node workers, tally.go the bookkeeping of
+// routing, worker.go the per-node queues and their lanes, conn.go a lane's
+// connection (RESP out, replies checked in), tally.go the bookkeeping of
 // outcomes, latency.go the latency histogram.
 package batch

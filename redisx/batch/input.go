@@ -8,8 +8,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/redis/go-redis/v9"
-
 	"luascope/redisx"
 	"luascope/redisx/classify"
 )
@@ -21,7 +19,7 @@ import (
 // never leaves lines waiting in the reader.
 func (b *batch) readInput(input io.Reader) {
 	br := bufio.NewReaderSize(input, 64<<10)
-	rd := &chunker{b: b, chunks: map[*worker][]*bline{}, workers: map[string]*worker{}}
+	rd := &chunker{b: b, chunks: map[*node][]*bline{}, workers: map[string]*node{}}
 	end := func(err error) {
 		rd.flush()
 		b.mu.Lock()
@@ -65,12 +63,12 @@ func lineBuffered(br *bufio.Reader) bool {
 // (counted, owned by the workers) a chunk at a time, under one lock.
 type chunker struct {
 	b       *batch
-	chunks  map[*worker][]*bline
-	workers map[string]*worker // the reader's cache of b.workers
+	chunks  map[*node][]*bline
+	workers map[string]*node // the reader's cache of b.workers
 }
 
-// worker returns the worker of addr; errStopped once the input is closed.
-func (c *chunker) worker(addr string) (*worker, error) {
+// worker returns the queue of addr's lanes; errStopped once the input is closed.
+func (c *chunker) worker(addr string) (*node, error) {
 	if w, ok := c.workers[addr]; ok {
 		return w, nil
 	}
@@ -91,7 +89,7 @@ func (c *chunker) worker(addr string) (*worker, error) {
 var errStopped = errors.New("interrupted")
 
 // add queues a line; a full chunk goes to its worker at once.
-func (c *chunker) add(w *worker, l *bline) bool {
+func (c *chunker) add(w *node, l *bline) bool {
 	ch := append(c.chunks[w], l)
 	if len(ch) < c.b.opt.Pipeline {
 		c.chunks[w] = ch
@@ -118,7 +116,7 @@ func (c *chunker) flush() bool {
 }
 
 // send makes a chunk's lines pending and hands them to the worker.
-func (c *chunker) send(w *worker, ch []*bline) bool {
+func (c *chunker) send(w *node, ch []*bline) bool {
 	b := c.b
 	b.mu.Lock()
 	if b.inputDone {
@@ -206,7 +204,6 @@ func (b *batch) admitLine(rd *chunker, n int, text string, tooLong bool) bool {
 	if err != nil {
 		return b.settle(nil, Result{Line: n, Slot: l.slot, Node: addr, Outcome: NotSent, Class: classify.Connection, Message: err.Error()})
 	}
-	l.cmd = redis.NewCmd(b.execCtx, b.command(l)...)
 	return rd.add(w, l)
 }
 

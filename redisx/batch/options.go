@@ -36,9 +36,15 @@ type Options struct {
 	ReadOnly bool
 	// DryRun plans every line (node, slot, crossslot) and sends nothing.
 	DryRun bool
-	// Pipeline is the number of calls per round trip and node; 0 means
-	// DefaultPipeline.
+	// Pipeline is the number of calls per round trip and connection; 0
+	// means DefaultPipeline. Each connection keeps two in flight.
 	Pipeline int
+	// Connections is the number of connections (lanes) per node, each
+	// with its own pipelines in flight, taking the node's lines as they
+	// come; 0 means 1. More connections let a server that is not saturated
+	// by one client work for several, as redis-benchmark -c does; which
+	// connection carries a line changes nothing in the report.
+	Connections int
 	// Node receives the keyless lines (and, on a standalone server, every
 	// line); "" means the seed the session connected to.
 	Node string

@@ -106,7 +106,9 @@ type Report struct {
 	Command  string          `json:"command"`  // EVALSHA, EVALSHA_RO, EVAL or EVAL_RO
 	ReadOnly bool            `json:"readonly"` // EVALSHA_RO / EVAL_RO were sent
 	DryRun   bool            `json:"dry_run"`  // nothing was sent
-	Pipeline int             `json:"pipeline"` // calls per round trip and node
+	Pipeline int             `json:"pipeline"` // calls per round trip and connection
+	// Connections is the connections per node (Options.Connections).
+	Connections int `json:"connections"`
 	// Lines counts the input's calls: every line but blank ones and comments.
 	Lines int `json:"lines"`
 	// Outcomes counts the lines per outcome; every outcome is present.
@@ -164,7 +166,11 @@ func (r *Report) WriteText(w io.Writer) error {
 	if r.ReadOnly {
 		ro = " (read-only)"
 	}
-	fmt.Fprintf(&b, "script    sha %s, %s, strategy %s%s, pipeline %d\n", r.SHA, r.Command, r.Strategy, ro, r.Pipeline)
+	conns := ""
+	if r.Connections > 1 {
+		conns = fmt.Sprintf(", %d connections per node", r.Connections)
+	}
+	fmt.Fprintf(&b, "script    sha %s, %s, strategy %s%s, pipeline %d%s\n", r.SHA, r.Command, r.Strategy, ro, r.Pipeline, conns)
 	if r.DryRun {
 		b.WriteString("dry run   nothing was sent\n")
 	}

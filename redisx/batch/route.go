@@ -17,14 +17,28 @@ func (b *batch) route(l *bline) string {
 		return b.seed
 	}
 	b.tmu.RLock()
-	defer b.tmu.RUnlock()
-	if a, ok := b.moved[l.slot]; ok {
+	a := b.slotAddr[l.slot]
+	b.tmu.RUnlock()
+	if a != "" {
 		return a
 	}
-	if n, ok := b.topo.Owner(l.slot); ok {
-		return n.Addr
-	}
 	return b.seed
+}
+
+// setTopologyLocked installs a topology and rebuilds the slot table that
+// route reads for every line (a lookup, not a search of the topology):
+// a MOVED learnt since wins over the topology, as it is newer.
+func (b *batch) setTopologyLocked(topo *redisx.Topology) {
+	b.topo = topo
+	for slot := range b.slotAddr {
+		b.slotAddr[slot] = ""
+		if n, ok := topo.Owner(slot); ok {
+			b.slotAddr[slot] = n.Addr
+		}
+	}
+	for slot, addr := range b.moved {
+		b.slotAddr[slot] = addr
+	}
 }
 
 // refresh reads the cluster topology again (at most every 100ms): from
@@ -45,8 +59,10 @@ func (b *batch) refresh() {
 	if err != nil {
 		b.wmu.Lock()
 		clients := make([]*redis.Client, 0, len(b.workers))
-		for _, w := range b.workers {
-			clients = append(clients, w.client)
+		for addr := range b.workers {
+			if c, err := b.s.NodeClient(addr); err == nil {
+				clients = append(clients, c)
+			}
 		}
 		b.wmu.Unlock()
 		for _, c := range clients {
@@ -61,7 +77,7 @@ func (b *batch) refresh() {
 		}
 	}
 	if err == nil && topo != nil {
-		b.topo = topo
+		b.setTopologyLocked(topo)
 		b.refreshes++
 	}
 }
@@ -70,5 +86,6 @@ func (b *batch) refresh() {
 func (b *batch) learn(slot int, addr string) {
 	b.tmu.Lock()
 	b.moved[slot] = addr
+	b.slotAddr[slot] = addr
 	b.tmu.Unlock()
 }

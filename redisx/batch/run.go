@@ -8,8 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"luascope/redisx"
 	"luascope/redisx/classify"
 )
@@ -26,11 +24,9 @@ type bline struct {
 	useEval    bool      // evalsha-eval after NOSCRIPT
 	waitSince  time.Time // first time it could not be sent or was refused as transient
 	dispatched bool      // counted in pending
-	// cmd is the command for the next send, built by the reader (off the
-	// round trips' critical path); nil after a send, rebuilt for a retry.
-	cmd   *redis.Cmd
-	node  string    // where the reader sent it
-	words [4]string // storage for keys and args of short lines: one allocation less per line
+	asked      bool      // an ASKING went before it in the pipeline in flight
+	node       string    // where the reader sent it
+	words      [4]string // storage for keys and args of short lines: one allocation less per line
 }
 
 // batch is the state of one Run.
@@ -44,8 +40,8 @@ type batch struct {
 	preload  bool
 	evalCmd  string // EVAL or EVAL_RO
 	shaCmd   string // EVALSHA or EVALSHA_RO
-	evalHead [2]any // EVAL(_RO) and the source, boxed once
-	shaHead  [2]any // EVALSHA(_RO) and the SHA, boxed once
+	evalHead []byte // EVAL(_RO) and the source, as RESP bulk strings
+	shaHead  []byte // EVALSHA(_RO) and the SHA, as RESP bulk strings
 	ctx      context.Context
 	execCtx  context.Context // never cancelled: in-flight replies are awaited
 	start    time.Time
@@ -54,14 +50,17 @@ type batch struct {
 	tmu         sync.RWMutex
 	topo        *redisx.Topology
 	moved       map[int]string
+	slotAddr    [redisx.SlotCount]string // route's table: moved, else the topology's owner
 	refreshedAt time.Time
 	refreshes   int
 	// noTopology: CLUSTER NODES was denied (NOPERM); routing learns from MOVED.
 	noTopology bool
 
-	wmu     sync.Mutex
-	workers map[string]*worker
-	wg      sync.WaitGroup
+	wmu         sync.Mutex
+	workers     map[string]*node
+	lanes       []*laneConn // every lane dialled, for closeLanes
+	lanesClosed bool        // the session was closed: dial no more
+	wg          sync.WaitGroup
 
 	mu        sync.Mutex
 	pending   int
@@ -99,8 +98,10 @@ type batch struct {
 // does not load on the seed (a redis.Error: compile, noperm…), the seed
 // or the cluster topology cannot be reached, or a sentinel was given.
 //
-// The per-node connections are the session's (Session.NodeClient): a
-// later batch reuses them, and Session.Close closes them.
+// SCRIPT LOAD and CLUSTER NODES go through the session's connections
+// (Session.NodeClient); the EVALSHA pipelines go on connections of the
+// batch's own (opt.Connections per node), closed when Run returns, or as
+// soon as the session is closed (see watchSession).
 func Run(ctx context.Context, s *redisx.Session, script redisx.Script, input io.Reader, opt Options) (*Report, error) {
 	if opt.Strategy == "" {
 		opt.Strategy = redisx.EvalshaLoad
@@ -110,6 +111,9 @@ func Run(ctx context.Context, s *redisx.Session, script redisx.Script, input io.
 	}
 	if opt.Pipeline <= 0 {
 		opt.Pipeline = DefaultPipeline
+	}
+	if opt.Connections <= 0 {
+		opt.Connections = 1
 	}
 	if opt.DownWait <= 0 {
 		opt.DownWait = DefaultDownWait
@@ -127,7 +131,7 @@ func Run(ctx context.Context, s *redisx.Session, script redisx.Script, input io.
 	b := &batch{
 		s: s, opt: opt, script: script, target: s.Target(), cluster: info.Mode == "cluster",
 		ctx: ctx, execCtx: context.WithoutCancel(ctx), start: time.Now(),
-		moved: map[int]string{}, workers: map[string]*worker{}, done: make(chan struct{}),
+		moved: map[int]string{}, workers: map[string]*node{}, done: make(chan struct{}),
 		counts: map[Outcome]int{}, nodes: map[string]*NodeStats{}, maxFails: opt.MaxFailures,
 		evalCmd: "EVAL", shaCmd: "EVALSHA",
 	}
@@ -137,8 +141,8 @@ func Run(ctx context.Context, s *redisx.Session, script redisx.Script, input io.
 	if opt.ReadOnly {
 		b.evalCmd, b.shaCmd = "EVAL_RO", "EVALSHA_RO"
 	}
-	b.evalHead = [2]any{b.evalCmd, script.Source}
-	b.shaHead = [2]any{b.shaCmd, script.SHA}
+	b.evalHead = appendBulk(appendBulk(nil, b.evalCmd), script.Source)
+	b.shaHead = appendBulk(appendBulk(nil, b.shaCmd), script.SHA)
 	b.seed = b.target.Addr
 	if opt.Node != "" {
 		b.seed = opt.Node
@@ -156,7 +160,8 @@ func Run(ctx context.Context, s *redisx.Session, script redisx.Script, input io.
 		default:
 			return nil, fmt.Errorf("batch: read the cluster topology: %w", err)
 		}
-		b.topo, b.refreshedAt = topo, time.Now()
+		b.setTopologyLocked(topo) // no other goroutine yet
+		b.refreshedAt = time.Now()
 	}
 	if b.preload && !opt.DryRun {
 		// One load before anything else, so a script that does not compile
@@ -167,6 +172,8 @@ func Run(ctx context.Context, s *redisx.Session, script redisx.Script, input io.
 	}
 
 	stopProgress := b.progressLoop()
+	stopWatch := b.watchSession()
+	defer stopWatch()
 	go b.readInput(input)
 	go func() {
 		select {
@@ -181,12 +188,13 @@ func Run(ctx context.Context, s *redisx.Session, script redisx.Script, input io.
 	<-b.done
 	elapsed := time.Since(b.start)
 	b.wg.Wait()
+	stopWatch()
 	stopProgress()
 	return b.report(elapsed), nil
 }
 
-// loadOn sends SCRIPT LOAD to addr, on the connection that node's
-// worker will use.
+// loadOn sends SCRIPT LOAD to addr on the session's connection to the
+// node (the script cache is the node's, whichever connection loads it).
 func (b *batch) loadOn(addr string) error {
 	c, err := b.s.NodeClient(addr)
 	if err != nil {
@@ -200,6 +208,61 @@ func (b *batch) loadOn(addr string) error {
 		return fmt.Errorf("load the script on %s: the server named it %s, not %s", addr, sha, b.script.SHA)
 	}
 	return nil
+}
+
+// watchSession closes the batch's lanes when the session is closed
+// while the batch runs: the CLI does that on a second Ctrl-C (or SIGTERM)
+// and the TUI when it quits, so that reads blocked on a reply return and
+// those lines end unknown. The lanes are the batch's own connections,
+// which Session.Close does not know, and a closed session is only seen by
+// asking it for a connection, so it is asked every 50ms. The returned
+// function stops the watch.
+func (b *batch) watchSession() func() {
+	stop, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				if _, err := b.s.NodeClient(b.target.Addr); err != nil {
+					b.closeLanes()
+					return
+				}
+			}
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			close(stop)
+			<-finished
+		})
+	}
+}
+
+// addLane registers a lane for closeLanes; false when they were closed.
+func (b *batch) addLane(lc *laneConn) bool {
+	b.wmu.Lock()
+	defer b.wmu.Unlock()
+	if b.lanesClosed {
+		return false
+	}
+	b.lanes = append(b.lanes, lc)
+	return true
+}
+
+// closeLanes closes every lane and stops new ones being dialled.
+func (b *batch) closeLanes() {
+	b.wmu.Lock()
+	defer b.wmu.Unlock()
+	b.lanesClosed = true
+	for _, lc := range b.lanes {
+		lc.close()
+	}
 }
 
 // progressLoop calls OnProgress every ProgressEvery until the returned

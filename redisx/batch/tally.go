@@ -103,7 +103,7 @@ func (b *batch) report(elapsed time.Duration) *Report {
 	defer b.mu.Unlock()
 	r := &Report{
 		Target: b.target.String(), Mode: b.s.Info().Mode, SHA: b.script.SHA, Strategy: b.opt.Strategy,
-		Command: b.shaCmd, ReadOnly: b.opt.ReadOnly, DryRun: b.opt.DryRun, Pipeline: b.opt.Pipeline,
+		Command: b.shaCmd, ReadOnly: b.opt.ReadOnly, DryRun: b.opt.DryRun, Pipeline: b.opt.Pipeline, Connections: b.opt.Connections,
 		Outcomes: map[Outcome]int{}, Retried: b.retried, Redirected: b.redirect,
 		Elapsed: elapsed, Failures: b.failures, FailuresTotal: b.failTotal, Stopped: b.stopped, LastLine: b.lastLine,
 	}

@@ -3,10 +3,9 @@ package batch
 import (
 	"errors"
 	"fmt"
-	"net"
-	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -15,54 +14,30 @@ import (
 	"luascope/redisx/classify"
 )
 
-// workerFor returns (starting on first use) the worker of a node.
-func (b *batch) workerFor(addr string) (*worker, error) {
+// workerFor returns (starting on first use) the queue of a node and its
+// lanes: Options.Connections workers, each with a connection of its own,
+// taking chunks from the node's one inbox.
+func (b *batch) workerFor(addr string) (*node, error) {
 	b.wmu.Lock()
 	defer b.wmu.Unlock()
-	if w, ok := b.workers[addr]; ok {
-		return w, nil
+	if n, ok := b.workers[addr]; ok {
+		return n, nil
 	}
-	c, err := b.s.NodeClient(addr)
-	if err != nil {
-		return nil, err
+	if b.lanesClosed {
+		return nil, errSessionClosed
 	}
-	w := &worker{b: b, addr: addr, client: c, inbox: make(chan []*bline, 2), wake: make(chan struct{}, 1)}
-	b.workers[addr] = w
-	b.wg.Add(1)
-	go w.run()
-	return w, nil
+	n := &node{addr: addr, inbox: make(chan []*bline, 2*b.opt.Connections), wake: make(chan struct{}, 1)}
+	b.workers[addr] = n
+	for range b.opt.Connections {
+		b.wg.Add(1)
+		go (&worker{b: b, node: n}).run()
+	}
+	return n, nil
 }
 
-// smallInts are numkeys values boxed once: each line's command is built
-// in the hot path, and boxing a string allocates.
-var smallInts = func() (a [16]any) {
-	for i := range a {
-		a[i] = strconv.Itoa(i)
-	}
-	return a
-}()
-
-// command is the EVALSHA (or EVAL) for a line.
-func (b *batch) command(l *bline) []any {
-	args := make([]any, 0, 3+len(l.keys)+len(l.args))
-	if b.opt.Strategy == redisx.EvalOnly || l.useEval {
-		args = append(args, b.evalHead[0], b.evalHead[1])
-	} else {
-		args = append(args, b.shaHead[0], b.shaHead[1])
-	}
-	if n := len(l.keys); n < len(smallInts) {
-		args = append(args, smallInts[n])
-	} else {
-		args = append(args, strconv.Itoa(n))
-	}
-	for _, k := range l.keys {
-		args = append(args, k)
-	}
-	for _, a := range l.args {
-		args = append(args, a)
-	}
-	return args
-}
+// errSessionClosed: the session was closed during the batch (a second
+// signal, or the TUI quitting); nothing more is dialled or sent.
+var errSessionClosed = errors.New("the session was closed")
 
 // classifyReply classifies an error reply to a line's script.
 func (b *batch) classifyReply(msg string) classify.Classification {
@@ -75,51 +50,88 @@ func (b *batch) classifyReply(msg string) classify.Classification {
 	return c
 }
 
-// worker sends one node's lines, a pipeline at a time.
-type worker struct {
-	b      *batch
-	addr   string
-	client *redis.Client
-	inbox  chan []*bline // chunks from the reader, bounded
+// node is what the lanes of one node share: the reader's chunks, the
+// lines to send again, and whether the script is in its cache.
+type node struct {
+	addr  string
+	inbox chan []*bline // chunks from the reader, bounded
 
 	mu    sync.Mutex
-	retry []*bline // re-sends and lines from other workers, sent first
+	retry []*bline // re-sends and lines from other nodes, sent first
 	wake  chan struct{}
 
+	loadMu sync.Mutex
+	loaded atomic.Bool // SCRIPT LOAD done since the last NOSCRIPT or outage
+}
+
+// worker is one lane of a node: a connection of its own and a goroutine
+// that writes pipelines on it, keeping up to two in flight.
+type worker struct {
+	*node
+	b *batch
+
 	// Owned by the worker's goroutine.
-	carry     []*bline // the rest of a chunk that did not fit the last pipeline
-	loaded    bool
+	lane      *laneConn
+	flights   []*flight // written, replies not read yet; oldest first
+	carry     []*bline  // the rest of a chunk that did not fit the last pipeline
 	downSince time.Time
 	dead      bool
 	lastErr   error
 	backoff   time.Duration
 }
 
-// push hands the worker a line from another worker (or itself). The list
-// is not bounded, but it only ever holds lines that were in flight, so
-// at most a pipeline per node; a bounded channel here could deadlock two
+// flight is one pipeline written on a lane.
+type flight struct {
+	lane     *laneConn
+	lines    []*bline
+	start    time.Time
+	writeErr error // the write failed: no reply is read
+}
+
+// maxInFlight is how many pipelines a lane keeps written and unanswered:
+// two, so the server has the next pipeline while the client reads the
+// replies of the previous one, and a broken connection leaves at most
+// two pipelines' lines in doubt.
+const maxInFlight = 2
+
+// push hands the node a line from another node (or itself). The list is
+// not bounded, but it only ever holds lines that were in flight, so at
+// most a few pipelines per lane; a bounded channel here could deadlock two
 // workers handing lines to each other.
-func (w *worker) push(ls ...*bline) {
+func (n *node) push(ls ...*bline) {
 	if len(ls) == 0 {
 		return
 	}
-	w.mu.Lock()
-	w.retry = append(w.retry, ls...)
-	w.mu.Unlock()
+	n.mu.Lock()
+	n.retry = append(n.retry, ls...)
+	n.mu.Unlock()
+	n.signal()
+}
+
+func (n *node) signal() {
 	select {
-	case w.wake <- struct{}{}:
+	case n.wake <- struct{}{}:
 	default:
 	}
 }
 
 func (w *worker) run() {
 	defer w.b.wg.Done()
+	defer func() {
+		if w.lane != nil {
+			w.lane.close()
+		}
+	}()
+	b := w.b
 	for {
-		lines := w.collect()
-		if lines == nil {
+		lines, done := w.collect(len(w.flights) == 0)
+		if done {
 			return
 		}
-		b := w.b
+		if len(lines) == 0 {
+			w.land()
+			continue
+		}
 		if b.isStopped() {
 			for _, l := range lines {
 				b.finish(l, Result{Line: l.n, Slot: l.slot, Node: w.addr, Outcome: NotSent, Message: "interrupted before it was sent"})
@@ -130,12 +142,24 @@ func (w *worker) run() {
 			w.unreachable(lines, w.lastErr)
 			continue
 		}
-		if !w.loaded && b.preload {
+		if w.lane != nil && len(w.flights) == 0 && time.Since(w.lane.lastUse) > idleCheck && w.lane.closedByPeer() {
+			w.lane.close()
+			w.lane = nil
+		}
+		if w.lane == nil {
+			lc, err := b.dialLane(w.addr)
+			if err != nil {
+				w.unreachable(lines, err)
+				continue
+			}
+			w.lane = lc
+		}
+		if b.preload && !w.loaded.Load() {
 			if !w.load(lines) {
 				continue
 			}
 		}
-		w.roundTrip(lines)
+		w.send(lines)
 	}
 }
 
@@ -145,9 +169,10 @@ func (b *batch) isStopped() bool {
 	return b.stopped
 }
 
-// collect waits for lines and takes up to a pipeline's worth: re-sends
-// first, then what the reader has queued. nil means the batch is done.
-func (w *worker) collect() []*bline {
+// collect takes up to a pipeline's worth of lines: re-sends first, then
+// what the reader has queued. With wait it blocks until there are lines
+// or the batch is done; without, it returns what there is, maybe none.
+func (w *worker) collect(wait bool) (lines []*bline, done bool) {
 	n := w.b.opt.Pipeline
 	out := make([]*bline, 0, n)
 	take := func(from []*bline) []*bline {
@@ -159,7 +184,11 @@ func (w *worker) collect() []*bline {
 		w.mu.Lock()
 		rest := take(w.retry)
 		w.retry = append(w.retry[:0], rest...)
+		more := len(w.retry) > 0
 		w.mu.Unlock()
+		if more {
+			w.signal() // another lane takes the rest
+		}
 		w.carry = take(w.carry)
 	drain:
 		for len(out) < n {
@@ -170,33 +199,39 @@ func (w *worker) collect() []*bline {
 				break drain
 			}
 		}
-		if len(out) > 0 {
-			return out
+		if len(out) > 0 || !wait {
+			return out, false
 		}
 		select {
 		case ch := <-w.inbox:
 			w.carry = ch
 		case <-w.wake:
 		case <-w.b.done:
-			return nil
+			return nil, true
 		}
 	}
 }
 
-// load sends SCRIPT LOAD before the first pipeline (and after NOSCRIPT or
-// a reconnect). false means the lines were dealt with otherwise.
+// load sends SCRIPT LOAD before the node's first pipeline (and after
+// NOSCRIPT or an outage), once for all its lanes, on the session's
+// connection to the node. false means the lines were dealt with otherwise.
 func (w *worker) load(lines []*bline) bool {
+	w.loadMu.Lock()
+	defer w.loadMu.Unlock()
+	if w.loaded.Load() {
+		return true
+	}
 	b := w.b
-	err := w.client.ScriptLoad(b.execCtx, b.script.Source).Err()
+	err := b.loadOn(w.addr)
 	switch {
 	case err == nil:
-		w.loaded = true
+		w.loaded.Store(true)
 		return true
-	case isRedisError(err) && !transientError(err.Error()):
+	case isRedisError(err) && !transientError(errors.Unwrap(err).Error()):
 		c := classify.ClassifyError(err)
 		for _, l := range lines {
 			b.finish(l, Result{Line: l.n, Slot: l.slot, Node: w.addr, Outcome: Error, Class: c.Class,
-				Message: "SCRIPT LOAD failed, not sent: " + err.Error()})
+				Message: "SCRIPT LOAD failed, not sent: " + errors.Unwrap(err).Error()})
 		}
 	default:
 		w.unreachable(lines, err)
@@ -204,38 +239,87 @@ func (w *worker) load(lines []*bline) bool {
 	return false
 }
 
-// roundTrip sends one pipeline and settles or re-queues each line.
-func (w *worker) roundTrip(lines []*bline) {
+// send writes one pipeline on the lane, then, while maxInFlight
+// pipelines are unanswered, reads the replies of the oldest: the server
+// works on the new pipeline while the client reads.
+func (w *worker) send(lines []*bline) {
 	b := w.b
-	all := make([]*redis.Cmd, 0, len(lines))
-	queued := make([]redis.Cmder, 0, len(lines))
-	idx := make([]int, len(lines))
-	for i, l := range lines {
-		if l.asking {
-			a := redis.NewCmd(b.execCtx, "ASKING")
-			all, queued = append(all, a), append(queued, a)
-			l.asking = false
-		}
-		if l.cmd == nil {
-			l.cmd = redis.NewCmd(b.execCtx, b.command(l)...)
-		}
-		idx[i] = len(all)
-		all, queued = append(all, l.cmd), append(queued, l.cmd)
-		l.cmd = nil // a command is used once; a retry builds its own
+	lc := w.lane
+	buf := lc.wbuf[:0]
+	for _, l := range lines {
+		buf = b.appendCall(buf, l) // with ASKING first when l.asking
+		l.asked, l.asking = l.asking, false
 	}
-	pipe := w.client.Pipeline()
-	_ = pipe.BatchProcess(b.execCtx, queued...)
-	start := time.Now()
-	_, err := pipe.Exec(b.execCtx)
-	rt := time.Since(start)
-	got := repliedPrefix(all)
-	if got == 0 && err != nil && (isDialError(err) || isRedisError(err)) {
-		// Nothing was written: no connection, or its handshake (AUTH,
-		// HELLO, SELECT) failed. The lines did not run.
-		w.unreachable(lines, err)
-		return
+	lc.wbuf = buf
+	f := &flight{lane: lc, lines: lines, start: time.Now()}
+	if err := lc.write(); err != nil {
+		// Some of it may have reached the server: its lines are unknown.
+		// The pipelines before it may still have their replies to read.
+		f.writeErr = err
+		w.lane = nil
 	}
-	w.downSince, w.backoff = time.Time{}, 0
+	w.flights = append(w.flights, f)
+	for len(w.flights) >= maxInFlight || (len(w.flights) > 0 && w.flights[len(w.flights)-1].writeErr != nil) {
+		w.land()
+	}
+	if f.writeErr != nil {
+		lc.close()
+	}
+}
+
+// land reads the replies of the oldest pipeline in flight and settles or
+// re-queues each of its lines.
+func (w *worker) land() {
+	f := w.flights[0]
+	w.flights[0] = nil
+	w.flights = w.flights[1:]
+	b := w.b
+	lc := f.lane
+	got := 0 // lines whose reply arrived, in order
+	isErr := make([]bool, 0, len(f.lines))
+	var msgs []string // error texts, by line index where isErr
+	err := f.writeErr
+	if err == nil {
+		err = lc.err
+	}
+	if err == nil {
+		lc.beginRead()
+		for _, l := range f.lines {
+			if l.asked {
+				// ASKING's own reply: +OK, or an error the line's reply repeats.
+				if _, _, err = readReply(lc.br); err != nil {
+					break
+				}
+			}
+			var e bool
+			var msg string
+			if e, msg, err = readReply(lc.br); err != nil {
+				break
+			}
+			if e {
+				if msgs == nil {
+					msgs = make([]string, len(f.lines))
+				}
+				msgs[got] = msg
+			}
+			isErr = append(isErr, e)
+			got++
+		}
+		lc.lastUse = time.Now()
+		if err != nil {
+			// The connection broke, or the guard refused a reply: nothing
+			// more can be read on it.
+			lc.err = err
+			lc.close()
+			if w.lane == lc {
+				w.lane = nil
+			}
+		}
+	}
+	rt := time.Since(f.start)
+	if got > 0 {
+		w.downSince, w.backoff = time.Time{}, 0
+	}
 
 	var okN int
 	var noscript, transient []*bline
@@ -253,19 +337,18 @@ func (w *worker) roundTrip(lines []*bline) {
 		res.Line, res.Slot, res.Node = l.n, l.slot, w.addr
 		finalLines, final = append(finalLines, l), append(final, res)
 	}
-	for i, l := range lines {
+	for i, l := range f.lines {
 		l.attempts++
-		if idx[i] >= got {
+		if i >= got {
 			c := classify.ClassifyError(err)
 			fail(l, Result{Outcome: Unknown, Class: c.Class, Message: "no reply, the script may have run: " + errString(err)})
 			continue
 		}
-		e := all[idx[i]].Err()
-		if e == nil || errors.Is(e, redis.Nil) || !isRedisError(e) {
+		if !isErr[i] {
 			okN++
 			continue
 		}
-		msg := e.Error()
+		msg := msgs[i]
 		switch {
 		case strings.HasPrefix(msg, "NOSCRIPT"):
 			noscript = append(noscript, l)
@@ -349,7 +432,7 @@ func (w *worker) noScript(lines []*bline) {
 	if len(again) == 0 {
 		return
 	}
-	w.loaded = false
+	w.loaded.Store(false)
 	b.mu.Lock()
 	b.retried += len(again)
 	b.nodeLocked(w.addr).Retried += len(again)
@@ -382,7 +465,7 @@ func (w *worker) forward(l *bline, addr string) {
 // owner (a failover); then they end as not sent.
 func (w *worker) unreachable(lines []*bline, err error) {
 	b := w.b
-	w.loaded = false
+	w.loaded.Store(false)
 	if err != nil {
 		w.lastErr = err
 	}
@@ -481,57 +564,9 @@ func errString(err error) string {
 	return err.Error()
 }
 
-// repliedPrefix returns how many of a pipeline's commands, in order, got
-// their whole reply. go-redis reads replies in order and, when the
-// connection breaks at command i, stamps the error on every command that
-// had none, including those before i that did get a reply; those still
-// hold the value they read, while command i holds nothing or a partial
-// value ("" from a cut bulk string, a nil slice or map from a cut array).
-// A complete reply that looks like a partial one ("") is counted as not
-// arrived: its line ends unknown rather than ok, never the other way.
-func repliedPrefix(cmds []*redis.Cmd) int {
-	for i, c := range cmds {
-		err := c.Err()
-		switch {
-		case err == nil:
-			// Read without trouble; a nil value means it was never sent
-			// (go-redis does not stamp a handshake's error reply).
-			if c.Val() == nil {
-				return i
-			}
-		case isRedisError(err):
-			// An error reply or a nil reply: it arrived.
-		case !completeValue(c.Val()):
-			return i
-		}
-	}
-	return len(cmds)
-}
-
-func completeValue(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return false
-	case string:
-		return x != ""
-	case []any:
-		return x != nil
-	case map[any]any:
-		return x != nil
-	}
-	return true
-}
-
 // isRedisError reports an error reply from the server (as opposed to a
 // client-side failure), which go-redis marks with redis.Error.
 func isRedisError(err error) bool {
 	var re redis.Error
 	return errors.As(err, &re)
-}
-
-// isDialError reports a failure to open a connection: nothing was
-// written, so the lines did not run.
-func isDialError(err error) bool {
-	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
 }

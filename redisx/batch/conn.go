@@ -1,0 +1,378 @@
+package batch
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"luascope/redisx"
+	"luascope/redisx/resp"
+)
+
+// laneConn is one pipelined connection of a batch to a node, written and
+// read by luascope itself. go-redis still dials it, does TLS, AUTH/HELLO
+// and SELECT (a private client of one connection, made from the session's
+// target); after that handshake the batch writes its EVALSHA pipelines
+// straight onto the socket and reads the replies with readReply, for two
+// reasons go-redis's Pipeline cannot serve:
+//
+//   - overlap: the next pipeline is written before the previous one's
+//     replies are read, so the server never waits for the client between
+//     round trips (go-redis's Exec writes, then reads, then returns);
+//   - the batch needs only each reply's outcome (an error reply and its
+//     text, or not), so replies are checked and skipped without building
+//     values: no allocation per reply.
+//
+// Every byte read passes through a resp.Guard first, as on every other
+// connection of luascope: a header that lies about its size or nesting
+// ends the connection before anything is allocated for it.
+type laneConn struct {
+	client *redis.Client // owns the socket; Close closes it
+	conn   net.Conn
+	br     *bufio.Reader
+	wbuf   []byte
+	// readTimeout bounds the read of one pipeline's replies (the target's
+	// --timeout); 0 waits for ever, as the run path does.
+	readTimeout, writeTimeout time.Duration
+	// writeBy is the write deadline last set: it is moved on only when
+	// half of writeTimeout has passed, not for every pipeline (each move
+	// is a timer update in the runtime, under its locks).
+	writeBy time.Time
+	// lastUse is when the last pipeline's replies were read (or the lane
+	// dialled): a lane idle for longer is checked before it is written on.
+	lastUse time.Time
+	// err is the error that broke the connection; the pipelines still in
+	// flight on it end unknown without reading.
+	err       error
+	closeOnce sync.Once
+}
+
+// guardedConn feeds every byte read to a resp.Guard before the reader
+// sees it. It wraps the socket from the dial on, so go-redis's handshake
+// replies are guarded too.
+type guardedConn struct {
+	net.Conn
+	g *resp.Guard
+}
+
+func (c *guardedConn) Read(p []byte) (int, error) {
+	if err := c.g.Err(); err != nil {
+		return 0, err
+	}
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		if gerr := c.g.Feed(p[:n]); gerr != nil {
+			return 0, gerr
+		}
+	}
+	return n, err
+}
+
+// captureHook guards the connection a private client dials and remembers
+// it for the lane.
+type captureHook struct{ conn *net.Conn }
+
+func (h captureHook) DialHook(next redis.DialHook) redis.DialHook {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := next(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		gc := &guardedConn{Conn: c, g: resp.NewGuard(resp.DefaultLimits)}
+		*h.conn = gc
+		return gc, nil
+	}
+}
+
+func (captureHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return next }
+
+func (captureHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+// errHandshake marks a lane whose connection did not come up: nothing of
+// the batch was written on it.
+var errHandshake = errors.New("handshake")
+
+// dialLane opens a lane to the node at addr with the session's
+// credentials, TLS and database. The handshake ends with a HELLO of the
+// session's protocol, which every server answers whatever the user's ACL
+// rules (HELLO needs no permission) and which changes nothing on a
+// connection that already did it; an older server's error reply to it
+// proves the connection is up all the same. An error wraps errHandshake
+// and the cause: the lane was never usable, so nothing ran on it.
+func (b *batch) dialLane(addr string) (*laneConn, error) {
+	t := b.target
+	if addr != t.Addr {
+		t = t.WithAddr(addr)
+	}
+	opt, err := t.Options()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errHandshake, err)
+	}
+	var conn net.Conn
+	cl := redis.NewClient(opt)
+	cl.AddHook(captureHook{&conn})
+	ctx, cancel := context.WithTimeout(b.execCtx, opt.DialTimeout+10*time.Second)
+	defer cancel()
+	err = cl.Do(ctx, "HELLO", strconv.Itoa(opt.Protocol)).Err()
+	// go-redis keeps a connection in its pool only when the handshake
+	// worked and the reply was read; an error reply to HELLO itself (a
+	// server older than 6) leaves it there too.
+	if conn == nil || cl.PoolStats().IdleConns != 1 || (err != nil && !isRedisError(err)) {
+		_ = cl.Close()
+		if err == nil {
+			err = errors.New("the connection closed during the handshake")
+		}
+		return nil, fmt.Errorf("%w: %w", errHandshake, err)
+	}
+	lc := &laneConn{client: cl, conn: conn, br: bufio.NewReaderSize(conn, 64<<10), writeTimeout: opt.WriteTimeout}
+	if opt.ReadTimeout > 0 {
+		lc.readTimeout = opt.ReadTimeout
+	}
+	lc.lastUse = time.Now()
+	if !b.addLane(lc) {
+		lc.close()
+		return nil, fmt.Errorf("%w: %w", errHandshake, errSessionClosed)
+	}
+	return lc, nil
+}
+
+// close closes the socket: a read blocked on it returns at once.
+func (c *laneConn) close() {
+	c.closeOnce.Do(func() {
+		_ = c.conn.Close()
+		_ = c.client.Close()
+	})
+}
+
+// write sends the pipeline in c.wbuf.
+func (c *laneConn) write() error {
+	if c.writeTimeout > 0 {
+		if now := time.Now(); c.writeBy.Sub(now) < c.writeTimeout/2 {
+			c.writeBy = now.Add(c.writeTimeout)
+			_ = c.conn.SetWriteDeadline(c.writeBy)
+		}
+	}
+	_, err := c.conn.Write(c.wbuf)
+	return err
+}
+
+// idleCheck is how long a lane may sit unused before it is checked for a
+// close by the server (its idle `timeout`, a restart) before a write.
+const idleCheck = time.Second
+
+// closedByPeer reports whether the server closed the idle connection (or
+// sent something unasked). A pipeline written on such a connection would
+// be lost with its lines unknown though they never ran; go-redis's pool
+// makes the same check before it reuses a connection. It peeks for at
+// most a millisecond: "nothing to read" is then a timeout. (A deadline
+// already past would not even try the read.)
+func (c *laneConn) closedByPeer() bool {
+	_ = c.conn.SetReadDeadline(time.Now().Add(time.Millisecond))
+	_, err := c.br.Peek(1)
+	_ = c.conn.SetReadDeadline(time.Time{})
+	var ne net.Error
+	return !(errors.As(err, &ne) && ne.Timeout())
+}
+
+// beginRead arms the read deadline for one pipeline's replies.
+func (c *laneConn) beginRead() {
+	if c.readTimeout > 0 {
+		_ = c.conn.SetReadDeadline(time.Now().Add(c.readTimeout))
+	}
+}
+
+// appendBulk appends one RESP bulk string.
+func appendBulk(buf []byte, s string) []byte {
+	buf = append(buf, '$')
+	buf = strconv.AppendInt(buf, int64(len(s)), 10)
+	buf = append(buf, '\r', '\n')
+	buf = append(buf, s...)
+	return append(buf, '\r', '\n')
+}
+
+// appendCall appends a line's EVALSHA (or EVAL) command, as RESP, with an
+// ASKING before it when an ASK redirect asked for one.
+func (b *batch) appendCall(buf []byte, l *bline) []byte {
+	if l.asking {
+		buf = append(buf, "*1\r\n$6\r\nASKING\r\n"...)
+	}
+	buf = append(buf, '*')
+	buf = strconv.AppendInt(buf, int64(3+len(l.keys)+len(l.args)), 10)
+	buf = append(buf, '\r', '\n')
+	if b.opt.Strategy == redisx.EvalOnly || l.useEval {
+		buf = append(buf, b.evalHead...)
+	} else {
+		buf = append(buf, b.shaHead...)
+	}
+	buf = appendBulk(buf, strconv.Itoa(len(l.keys)))
+	for _, k := range l.keys {
+		buf = appendBulk(buf, k)
+	}
+	for _, a := range l.args {
+		buf = appendBulk(buf, a)
+	}
+	return buf
+}
+
+// errProtocol is a reply that is not RESP.
+var errProtocol = errors.New("protocol error in the reply")
+
+// readReply reads one whole reply and reports whether it is an error
+// reply and, if so, its text. Everything else (values of any type, nil,
+// nested aggregates, RESP3 attributes) is skipped without keeping it:
+// the batch only counts what ended ok. A RESP3 push message before the
+// reply is out of band and skipped. The guard under the reader has
+// already bounded every header, so skipping never allocates for a lie.
+func readReply(br *bufio.Reader) (isErr bool, msg string, err error) {
+	for top := true; ; top = false {
+		line, err := readRespLine(br)
+		if err != nil {
+			return false, "", err
+		}
+		if len(line) == 0 {
+			return false, "", errProtocol
+		}
+		typ, rest := line[0], line[1:]
+		switch typ {
+		case '-':
+			return true, string(rest), nil
+		case '!':
+			n, err := strconv.ParseInt(string(rest), 10, 64)
+			if err != nil || n < 0 {
+				return false, "", errProtocol
+			}
+			// Grown as the bytes arrive, not allocated for the header's
+			// promise (which the guard bounds at 1 GiB, not at sane).
+			var p bytes.Buffer
+			if _, err := io.CopyN(&p, br, n+2); err != nil {
+				if err == io.EOF {
+					err = io.ErrUnexpectedEOF
+				}
+				return false, "", err
+			}
+			return true, string(p.Bytes()[:n]), nil
+		case '>':
+			if !top {
+				return false, "", errProtocol
+			}
+			if err := skipAggregate(br, rest, 1); err != nil {
+				return false, "", err
+			}
+			continue // the reply follows the push
+		case '|':
+			// An attribute, then the value it annotates: skip both.
+			if err := skipAggregate(br, rest, 2); err != nil {
+				return false, "", err
+			}
+			continue
+		default:
+			return false, "", skipValue(br, typ, rest)
+		}
+	}
+}
+
+// skipValue skips the rest of a value whose header line was read.
+func skipValue(br *bufio.Reader, typ byte, rest []byte) error {
+	switch typ {
+	case '+', ':', '_', ',', '#', '(':
+		return nil
+	case '$', '=':
+		n, err := strconv.ParseInt(string(rest), 10, 64)
+		if err != nil {
+			return errProtocol
+		}
+		if n < 0 {
+			return nil // nil bulk
+		}
+		_, err = br.Discard(int(n) + 2)
+		return err
+	case '*', '~', '>':
+		return skipAggregate(br, rest, 1)
+	case '%', '|':
+		return skipAggregate(br, rest, 2)
+	case '-':
+		return nil
+	case '!':
+		n, err := strconv.ParseInt(string(rest), 10, 64)
+		if err != nil || n < 0 {
+			return errProtocol
+		}
+		_, err = br.Discard(int(n) + 2)
+		return err
+	}
+	return errProtocol
+}
+
+// skipAggregate skips an aggregate's elements (count × per, a map's
+// pairs counting two), iteratively: its nesting costs no stack.
+func skipAggregate(br *bufio.Reader, countText []byte, per int64) error {
+	n, err := strconv.ParseInt(string(countText), 10, 64)
+	if err != nil {
+		return errProtocol
+	}
+	left := max(n, 0) * per // -1 is a nil array
+	for left > 0 {
+		left--
+		line, err := readRespLine(br)
+		if err != nil {
+			return err
+		}
+		if len(line) == 0 {
+			return errProtocol
+		}
+		typ, rest := line[0], line[1:]
+		switch typ {
+		case '*', '~', '>', '%', '|':
+			k, err := strconv.ParseInt(string(rest), 10, 64)
+			if err != nil {
+				return errProtocol
+			}
+			k = max(k, 0)
+			switch typ {
+			case '%':
+				k *= 2
+			case '|':
+				k = 2*k + 1 // the attribute's pairs, then the value
+			}
+			left += k
+		default:
+			if err := skipValue(br, typ, rest); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// readRespLine returns one line without its CRLF. The slice is only valid
+// until the next read. A line longer than the reader's buffer (a long
+// status or error reply) is assembled in a new slice.
+func readRespLine(br *bufio.Reader) ([]byte, error) {
+	line, err := br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		long := append([]byte(nil), line...)
+		for err == bufio.ErrBufferFull {
+			line, err = br.ReadSlice('\n')
+			long = append(long, line...)
+		}
+		line = long
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(line) < 2 || line[len(line)-2] != '\r' {
+		return nil, errProtocol
+	}
+	return line[:len(line)-2], nil
+}
