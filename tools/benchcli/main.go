@@ -46,7 +46,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"luascope/redisx/sandbox"
@@ -355,9 +354,7 @@ func once(p prog) (sample, error) {
 	if err != nil {
 		return s, fmt.Errorf("%s: %v: %s", strings.Join(p.argv, " "), err, lastLines(stderr.String(), 3))
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		s.rss = int64(ru.Maxrss) * 1024 // kilobytes on Linux
-	}
+	s.rss = peakRSS(cmd.ProcessState)
 	if p.rate != nil {
 		r, err := p.rate(out.Bytes())
 		if err != nil {

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command ptytime measures how long terminal programs take to show
 // something, the way a person waits for it: each program runs on its own
 // pseudo-terminal, and the clock stops when a given text appears in what
