@@ -115,8 +115,6 @@ type Model struct {
 	runStart time.Time
 	runCh    chan tea.Msg
 	lastSHA  string
-	// lastSentSHA is what the last run cached (the wrapper's in explain mode).
-	lastSentSHA string
 	cache       cacheState
 
 	status    string

@@ -287,7 +287,7 @@ func TestLiveScriptExistsReports(t *testing.T) {
 	a.key(tea.KeyCtrlR)
 	a.waitFor("(integer) 1")
 	a.key(tea.KeyF2)
-	a.waitFor("the server's cache holds sha")
+	a.waitFor("cache holds the script")
 }
 
 func TestLiveProductionNoWritesScriptDoesNotAsk(t *testing.T) {

@@ -155,7 +155,6 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 	default:
 		m.setStatus(fmt.Sprintf("ok: %d round trip%s, %s", len(res.Steps), map[bool]string{true: "s"}[len(res.Steps) != 1], res.Duration.Round(time.Microsecond)), false)
 	}
-	m.lastSentSHA = res.SentSHA
 	cmds := []tea.Cmd{checkCacheCmd(m.session, res.SentSHA)}
 	if m.isCluster() {
 		cmds = append(cmds, m.refreshCluster())
@@ -164,6 +163,15 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, appendHistoryCmd(m.opts.History, HistoryEntry(m.session, m.opts.Label, msg.call, res)))
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// cacheSubject names what the cache state is about: the explain
+// wrapper is sent under its own SHA, not the script's.
+func (m Model) cacheSubject() string {
+	if m.explain && m.function == "" {
+		return "the explain wrapper's"
+	}
+	return "the script's"
 }
 
 func (m Model) adminDone(msg adminDoneMsg) (tea.Model, tea.Cmd) {
@@ -259,7 +267,9 @@ func (m Model) updateRun(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m.finishRun(msg)
 	case cacheCheckedMsg:
-		if msg.sha != redisx.SHA1(m.sentSource()) && msg.sha != m.lastSentSHA {
+		// Only the SHA the next run sends counts: the last run's (the
+		// explain wrapper's, before alt+x) says nothing about the next.
+		if msg.sha != redisx.SHA1(m.sentSource()) {
 			return m, nil
 		}
 		switch {
@@ -276,9 +286,9 @@ func (m Model) updateRun(msg tea.Msg) (tea.Model, tea.Cmd) {
 			case msg.err != nil:
 				m.setStatus("SCRIPT EXISTS: "+msg.err.Error(), true)
 			case msg.exists:
-				m.setStatus("SCRIPT EXISTS: the server's cache holds sha "+short(msg.sha), false)
+				m.setStatus("SCRIPT EXISTS: the server's cache holds "+m.cacheSubject()+" sha "+short(msg.sha), false)
 			default:
-				m.setStatus("SCRIPT EXISTS: not in the cache — the next EVALSHA gets NOSCRIPT", false)
+				m.setStatus("SCRIPT EXISTS: "+m.cacheSubject()+" sha "+short(msg.sha)+" is not in the cache — the next EVALSHA gets NOSCRIPT", false)
 			}
 		}
 		return m, nil

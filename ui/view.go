@@ -193,11 +193,17 @@ func (m Model) statusBar() string {
 		it.short = m.st.status.Render(" " + addr + " ")
 	}
 	items = append(items, it, barItem{full: m.st.status.Render(string(m.strategy) + " "), prio: prioDecor})
+	// In explain mode the cache state is the wrapper's (what the next run
+	// sends), not the script's: say so where there is room.
+	wrapper := ""
+	if m.explain && m.function == "" {
+		wrapper = "wrapper "
+	}
 	switch m.cache {
 	case cacheHeld:
-		items = append(items, barItem{full: m.st.status.Render("cached "), prio: prioDecor})
+		items = append(items, barItem{full: m.st.status.Render(wrapper + "cached "), short: m.st.status.Render("cached "), prio: prioDecor})
 	case cacheMissing:
-		items = append(items, barItem{full: m.st.status.Render("not cached "), prio: prioDecor})
+		items = append(items, barItem{full: m.st.status.Render(wrapper + "not cached "), short: m.st.status.Render("not cached "), prio: prioDecor})
 	}
 	if m.running {
 		items = append(items, barItem{full: m.st.statusMsg.Render(fmt.Sprintf(" %s running %s ", m.spin.View(), time.Since(m.runStart).Round(100*time.Millisecond))), prio: prioMust})
