@@ -131,6 +131,7 @@ type Model struct {
 	batchCh    chan tea.Msg   // its progress and report
 	lintRev    uint64         // editor revision the findings are for
 	findings   []lint.Finding // the editor's lint findings
+	lintOpt    lint.Options   // the options findings were made with
 	runOn      string         // cluster: the node keyless scripts run on ("" = seed)
 	fileMod    time.Time      // Filename's mtime when last read or written
 	cacheAsked bool           // the user pressed F2: say the answer
@@ -387,7 +388,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) updateFocused(msg tea.Msg) (tea.Model, tea.Cmd) {
-	before := m.editor.Revision()
+	before, keysBefore := m.editor.Revision(), m.form.NumKeys()
 	// The pane changes in place (it is one of m's fields).
 	_, cmd := m.pane(m.focus).Update(msg)
 	switch {
@@ -396,6 +397,9 @@ func (m Model) updateFocused(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = tea.Batch(cmd, m.lintSoon())
 	case m.focus == paneForm:
 		m.syncClusterKeys()
+		if m.form.NumKeys() != keysBefore {
+			cmd = tea.Batch(cmd, m.lintNow()) // KEYS[n] findings depend on numkeys
+		}
 	}
 	return m, cmd
 }

@@ -90,6 +90,7 @@ type (
 	lintDueMsg  struct{ rev uint64 }
 	lintDoneMsg struct {
 		rev      uint64
+		opt      lint.Options
 		findings []lint.Finding
 	}
 )
@@ -342,7 +343,7 @@ func loadLibraryCmd(s *redisx.Session, code string) tea.Cmd {
 // milliseconds).
 func lintCmd(src string, rev uint64, opt lint.Options) tea.Cmd {
 	return func() tea.Msg {
-		return lintDoneMsg{rev: rev, findings: lint.Lint(src, opt)}
+		return lintDoneMsg{rev: rev, opt: opt, findings: lint.Lint(src, opt)}
 	}
 }
 

@@ -166,7 +166,8 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		} else {
 			m.setStatus("read-only off: scripts may write", false)
 		}
-		return m, nil
+		// "a write command and the script runs read-only" comes and goes with F8.
+		return m, m.lintNow()
 	case key.Matches(km, k.Theme) && m.opts.NoColor:
 		m.setStatus("NO_COLOR is set: the mono theme stays (unset NO_COLOR for colour themes)", false)
 		return m, nil

@@ -105,10 +105,10 @@ func (m Model) updateScript(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.lintNow()
 	case lintDoneMsg:
-		if msg.rev != m.editor.Revision() {
-			return m, nil
+		if msg.rev != m.editor.Revision() || msg.opt != m.lintOptions() {
+			return m, nil // another lint, for the new text or options, is on its way
 		}
-		m.lintRev, m.findings = msg.rev, msg.findings
+		m.lintRev, m.lintOpt, m.findings = msg.rev, msg.opt, msg.findings
 		marks := map[int]byte{}
 		for _, f := range msg.findings {
 			c := map[lint.Severity]byte{lint.Error: 'E', lint.Warning: 'W', lint.Info: 'I'}[f.Severity]
@@ -164,8 +164,13 @@ func (m *Model) scriptReplaced() tea.Cmd {
 
 // lintNow lints the editor's script in the background.
 func (m Model) lintNow() tea.Cmd {
-	opt := lint.Options{NumKeys: m.form.NumKeys(), ReadOnly: m.readOnly, Production: m.opts.Production}
-	return lintCmd(m.editor.Value(), m.editor.Revision(), opt)
+	return lintCmd(m.editor.Value(), m.editor.Revision(), m.lintOptions())
+}
+
+// lintOptions is what the findings depend on besides the text: a change
+// (F8, the number of keys) makes the findings stale.
+func (m Model) lintOptions() lint.Options {
+	return lint.Options{NumKeys: m.form.NumKeys(), ReadOnly: m.readOnly, Production: m.opts.Production}
 }
 
 // lintSoon lints after a pause in typing, so a long script is not

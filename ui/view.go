@@ -82,7 +82,7 @@ func (m Model) paneTitle(id paneID) string {
 	switch id {
 	case paneEditor:
 		title := "Script " + sanitize(m.editor.Title())
-		if n := len(m.findings); n > 0 && m.lintRev == m.editor.Revision() {
+		if n := len(m.findings); n > 0 && !m.lintStale() {
 			e, w := 0, 0
 			for _, f := range m.findings {
 				switch f.Severity {
@@ -254,7 +254,7 @@ func (m Model) statusBar() string {
 // the editor is not focused, the line has none, or the findings are for
 // an older text (their lines may have moved).
 func (m Model) cursorFinding() (string, bool) {
-	if m.focus != paneEditor || m.lintRev != m.editor.Revision() {
+	if m.focus != paneEditor || m.lintStale() {
 		return "", false
 	}
 	line := m.editor.CursorLine()
