@@ -94,7 +94,7 @@ func (m Model) launch(call redisx.Call) (tea.Model, tea.Cmd) {
 	if call.Explain && call.Function == "" {
 		// The steps send the wrapper under its own SHA (each says so in
 		// its why): say how to see the script's own round trips.
-		title += " · explain (" + m.c.Keys.Explain.Help().Key + " off: plain run)"
+		title += " · explain wrapper (" + m.c.Keys.Explain.Help().Key + ": plain run)"
 	}
 	m.trace.StartRun(m.runSeq, title)
 	m.setStatus("", false)
