@@ -166,6 +166,7 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		} else {
 			m.setStatus("read-only off: scripts may write", false)
 		}
+		m.errp.SetAction(m.busyAction())
 		// "a write command and the script runs read-only" comes and goes with F8.
 		return m, m.lintNow()
 	case key.Matches(km, k.Theme) && m.opts.NoColor:

@@ -147,6 +147,7 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 		} else {
 			m.setStatus("busy: another client's script holds the server — ctrl+k sends "+m.busyKill+" (asks first), or wait and run again", true)
 		}
+		m.errp.SetAction(m.busyAction())
 	case res.Error != nil:
 		m.setStatus(fmt.Sprintf("%s error: %s", res.Error.Class, res.Error.Message), true)
 	case res.Explain != nil && len(res.Explain.Warnings()) > 0:
@@ -163,6 +164,20 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, appendHistoryCmd(m.opts.History, HistoryEntry(m.session, m.opts.Label, msg.call, res)))
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// busyAction is the Error panel's line for a BUSY reply from another
+// client's script: the status message that says it is cut at 80
+// columns and gone at the next key.
+func (m Model) busyAction() string {
+	if m.busyKill == "" {
+		return ""
+	}
+	stop := m.c.Keys.Stop.Help().Key
+	if m.readOnly {
+		return stop + " would send " + m.busyKill + ", but read-only refuses it ("+m.c.Keys.ReadOnly.Help().Key+" turns read-only off)"
+	}
+	return stop + " sends " + m.busyKill + " (asks first) to stop the other client's script"
 }
 
 // cacheSubject names what the cache state is about: the explain
