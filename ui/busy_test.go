@@ -67,3 +67,20 @@ func TestBusyOffersKill(t *testing.T) {
 		t.Fatal("the other script was not killed")
 	}
 }
+
+// While a run is in progress the help bar offers ctrl+k, not ctrl+r.
+func TestHelpBarRunningOffersStop(t *testing.T) {
+	m := sized(offlineModel(t, demoSrc, []string{"k"}, nil), 80, 24)
+	if bar := m.helpBar(); !strings.Contains(bar, "ctrl+r/F5 run") || strings.Contains(bar, "ctrl+k") {
+		t.Fatalf("idle help bar: %q", bar)
+	}
+	mm, _ := m.launch(redisx.Call{Script: redisx.NewScript(demoSrc), Keys: []string{"k"}, Strategy: redisx.EvalshaLoad})
+	m = mm.(Model)
+	if bar := m.helpBar(); !strings.Contains(bar, "ctrl+k stop") || strings.Contains(bar, "ctrl+r") {
+		t.Fatalf("help bar while running: %q", bar)
+	}
+	m = feedRun(m, fixedSteps(redisx.SHA1(demoSrc)), nil, nil)
+	if bar := m.helpBar(); !strings.Contains(bar, "ctrl+r/F5 run") {
+		t.Fatalf("help bar after the run: %q", bar)
+	}
+}

@@ -312,7 +312,13 @@ func (m Model) helpBar() string {
 		b    key.Binding
 		prio int
 	}
-	entries := []entry{{k.Run, prioInfo}, {k.NextPane, prioInfo}}
+	first := k.Run
+	if m.running {
+		// ctrl+r only says "already running" now: offer what applies.
+		first = k.Stop
+		first.SetHelp(first.Help().Key, "stop")
+	}
+	entries := []entry{{first, prioInfo}, {k.NextPane, prioInfo}}
 	for _, b := range m.pane(m.focus).ShortHelp() {
 		entries = append(entries, entry{b, prioDecor})
 	}
