@@ -115,8 +115,6 @@ type Model struct {
 	runStart time.Time
 	runCh    chan tea.Msg
 	lastSHA  string
-	// lastSentSHA is what the last run cached (the wrapper's in explain mode).
-	lastSentSHA string
 	cache       cacheState
 
 	status    string
@@ -134,6 +132,7 @@ type Model struct {
 	lintRev    uint64         // editor revision the findings are for
 	guardRev   uint64         // editor revision being checked before a protected run (0: none)
 	findings   []lint.Finding // the editor's lint findings
+	lintOpt    lint.Options   // the options findings were made with
 	runOn      string         // cluster: the node keyless scripts run on ("" = seed)
 	fileMod    time.Time      // Filename's mtime when last read or written
 	cacheAsked bool           // the user pressed F2: say the answer
@@ -402,7 +401,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) updateFocused(msg tea.Msg) (tea.Model, tea.Cmd) {
-	before := m.editor.Revision()
+	before, keysBefore := m.editor.Revision(), m.form.NumKeys()
 	// The pane changes in place (it is one of m's fields).
 	_, cmd := m.pane(m.focus).Update(msg)
 	switch {
@@ -411,6 +410,9 @@ func (m Model) updateFocused(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = tea.Batch(cmd, m.lintSoon())
 	case m.focus == paneForm:
 		m.syncClusterKeys()
+		if m.form.NumKeys() != keysBefore {
+			cmd = tea.Batch(cmd, m.lintNow()) // KEYS[n] findings depend on numkeys
+		}
 	}
 	return m, cmd
 }

@@ -96,7 +96,7 @@ func TestLiveRunShowsReplyTraceAndCache(t *testing.T) {
 	a.key(tea.KeyCtrlR)
 	a.waitFor("(integer) 1", "SCRIPT LOAD", "noscript", " cached ")
 	a.key(tea.KeyCtrlR)
-	a.waitFor("(integer) 2", "#2 evalsha-load · 1 round trip")
+	a.waitFor("(integer) 2", "#2 ok · evalsha-load · 1 round trip")
 }
 
 func TestLiveStopLongScript(t *testing.T) {
@@ -175,7 +175,7 @@ func TestLiveConnectionLostAndBack(t *testing.T) {
 	}
 	a.key(tea.KeyCtrlR)
 	// The restarted server is empty: INCR starts again at 1, after a NOSCRIPT.
-	a.waitFor("#3 evalsha-load · 3 round trips")
+	a.waitFor("#3 ok · evalsha-load · 3 round trips")
 }
 
 func TestLiveFlushThenNoScriptFallback(t *testing.T) {
@@ -187,7 +187,7 @@ func TestLiveFlushThenNoScriptFallback(t *testing.T) {
 	a.typeText("y")
 	a.waitFor("SCRIPT FLUSH: (status) OK", "not cached")
 	a.key(tea.KeyCtrlR)
-	a.waitFor("#2 evalsha-load · 3 round trips")
+	a.waitFor("#2 ok · evalsha-load · 3 round trips")
 }
 
 func TestLiveSaveAndOpen(t *testing.T) {
@@ -287,7 +287,7 @@ func TestLiveScriptExistsReports(t *testing.T) {
 	a.key(tea.KeyCtrlR)
 	a.waitFor("(integer) 1")
 	a.key(tea.KeyF2)
-	a.waitFor("the server's cache holds sha")
+	a.waitFor("cache holds the script")
 }
 
 func TestLiveProductionNoWritesScriptDoesNotAsk(t *testing.T) {

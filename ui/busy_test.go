@@ -35,6 +35,23 @@ func TestBusyOffersKill(t *testing.T) {
 	if m.busyKill != "SCRIPT KILL" || !strings.Contains(m.status, "ctrl+k sends SCRIPT KILL") {
 		t.Fatalf("after a BUSY run: busyKill %q, status %q", m.busyKill, m.status)
 	}
+	// The Error panel and its detail say it too: the status message is
+	// cut at 80 columns and gone at the next key.
+	m = sized(m, 80, 24)
+	m.setFocus(paneError)
+	m.resize()
+	if v := strings.Join(m.errp.lines(), "\n"); !strings.Contains(v, "ctrl+k sends SCRIPT KILL") {
+		t.Fatalf("the Error panel for BUSY does not name ctrl+k:\n%s", v)
+	}
+	if d := errorDetail(m.errp.Classification(), m.errp.action); !strings.Contains(d.Text(), "ctrl+k sends SCRIPT KILL") {
+		t.Fatalf("the error detail for BUSY does not name ctrl+k:\n%s", d.Text())
+	}
+	m, _ = guardKey(m, tea.KeyMsg{Type: tea.KeyF8})
+	if v := strings.Join(m.errp.lines(), "\n"); !strings.Contains(v, "read-only refuses it") {
+		t.Fatalf("read-only on: the Error panel still offers the kill:\n%s", v)
+	}
+	m, _ = guardKey(m, tea.KeyMsg{Type: tea.KeyF8})
+	m.setFocus(paneEditor)
 	m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyCtrlK})
 	if cmd != nil || m.dlg() == nil || m.dlg().yes == nil || !strings.Contains(m.dlg().body, "another client") {
 		t.Fatalf("ctrl+k: dialog %+v", m.dlg())
@@ -48,5 +65,22 @@ func TestBusyOffersKill(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("the other script was not killed")
+	}
+}
+
+// While a run is in progress the help bar offers ctrl+k, not ctrl+r.
+func TestHelpBarRunningOffersStop(t *testing.T) {
+	m := sized(offlineModel(t, demoSrc, []string{"k"}, nil), 80, 24)
+	if bar := m.helpBar(); !strings.Contains(bar, "ctrl+r/F5 run") || strings.Contains(bar, "ctrl+k") {
+		t.Fatalf("idle help bar: %q", bar)
+	}
+	mm, _ := m.launch(redisx.Call{Script: redisx.NewScript(demoSrc), Keys: []string{"k"}, Strategy: redisx.EvalshaLoad})
+	m = mm.(Model)
+	if bar := m.helpBar(); !strings.Contains(bar, "ctrl+k stop") || strings.Contains(bar, "ctrl+r") {
+		t.Fatalf("help bar while running: %q", bar)
+	}
+	m = feedRun(m, fixedSteps(redisx.SHA1(demoSrc)), nil, nil)
+	if bar := m.helpBar(); !strings.Contains(bar, "ctrl+r/F5 run") {
+		t.Fatalf("help bar after the run: %q", bar)
 	}
 }

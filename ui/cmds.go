@@ -90,6 +90,7 @@ type (
 	lintDueMsg  struct{ rev uint64 }
 	lintDoneMsg struct {
 		rev      uint64
+		opt      lint.Options
 		findings []lint.Finding
 		run      bool // a protected run waits for it (guardLintCmd)
 	}
@@ -343,7 +344,7 @@ func loadLibraryCmd(s *redisx.Session, code string) tea.Cmd {
 // takes tens of milliseconds, a megabyte half a second).
 func lintCmd(src string, rev uint64, opt lint.Options) tea.Cmd {
 	return func() tea.Msg {
-		return lintDoneMsg{rev: rev, findings: lint.Lint(src, opt)}
+		return lintDoneMsg{rev: rev, opt: opt, findings: lint.Lint(src, opt)}
 	}
 }
 
@@ -351,9 +352,12 @@ func lintCmd(src string, rev uint64, opt lint.Options) tea.Cmd {
 // a protected connection that waits for the verdict: the budget cannot
 // apply where the lint is the guard.
 func guardLintCmd(src string, rev uint64, opt lint.Options) tea.Cmd {
-	opt.MaxBytes = 0
+	whole := opt
+	whole.MaxBytes = 0
 	return func() tea.Msg {
-		return lintDoneMsg{rev: rev, findings: lint.Lint(src, opt), run: true}
+		// Recorded under the editor's options: a whole lint answers
+		// for a budgeted one too.
+		return lintDoneMsg{rev: rev, opt: opt, findings: lint.Lint(src, whole), run: true}
 	}
 }
 

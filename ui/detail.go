@@ -669,7 +669,7 @@ func historyDetail(e history.Entry) detailDoc {
 // errorDetail is a classified error with nothing cut: class, source, the
 // server's whole text, line, SHA, hint, what the class means, how client
 // libraries report it, and the docs.
-func errorDetail(e *classify.Classification) detailDoc {
+func errorDetail(e *classify.Classification, action string) detailDoc {
 	doc := detailDoc{title: "Error: " + printableText(string(e.Class)), what: "the error"}
 	doc.add("class", printableText(string(e.Class)))
 	doc.add("source", printableText(string(e.Source)))
@@ -685,6 +685,7 @@ func errorDetail(e *classify.Classification) detailDoc {
 		doc.add("redirect", "slot "+strconv.Itoa(e.Slot)+" → "+printableText(e.Addr))
 	}
 	doc.add("hint", printableParas(e.Hint))
+	doc.add("keys", printableText(action))
 	doc.add("about", printableParas(e.Class.Explain()))
 	doc.add("redis-py", printableParas(e.Clients.RedisPy))
 	doc.add("go-redis", printableParas(e.Clients.GoRedis))

@@ -480,7 +480,7 @@ func TestTraceCursorAndSearch(t *testing.T) {
 		t.Fatalf("enter opened the wrong step:\n%s", doc.Text())
 	}
 	tr = traceTestSendKeys(tr, treeTestPress(k.Top))
-	if r, i, _ := tr.selected(); r.id != 1 || i != 0 || !strings.HasPrefix(tr.View(), "#1 evalsha-load") {
+	if r, i, _ := tr.selected(); r.id != 1 || i != 0 || !strings.HasPrefix(tr.View(), "#1 ok · evalsha-load") {
 		t.Fatalf("top: #%d step %d\n%s", r.id, i, tr.View())
 	}
 	tr = traceTestSendKeys(tr, treeTestPress(k.PageDown))

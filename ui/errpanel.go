@@ -29,6 +29,9 @@ type JumpToLineMsg struct {
 type ErrPanel struct {
 	common *Common
 	err    *classify.Classification // a private copy; nil: no error
+	// action is what a key of this app does about the error (the
+	// classification's hint is shared with the CLI, which has no keys).
+	action string
 
 	width, height int
 	focused       bool
@@ -48,6 +51,7 @@ var _ Pane = (*ErrPanel)(nil)
 // so the caller may reuse c.
 func (p *ErrPanel) SetError(c *classify.Classification) {
 	p.offset = 0
+	p.action = ""
 	if c == nil {
 		p.err = nil
 		return
@@ -55,6 +59,10 @@ func (p *ErrPanel) SetError(c *classify.Classification) {
 	cp := *c
 	p.err = &cp
 }
+
+// SetAction sets the line that says which key acts on the error shown
+// ("" for none); SetError clears it.
+func (p *ErrPanel) SetAction(s string) { p.action = s }
 
 // Classification returns the error shown, nil when none.
 func (p ErrPanel) Classification() *classify.Classification { return p.err }
@@ -91,7 +99,7 @@ func (p ErrPanel) update(msg tea.Msg) (ErrPanel, tea.Cmd) {
 				return p, func() tea.Msg { return JumpToLineMsg{Line: line} }
 			}
 		case key.Matches(msg, detailKey):
-			return p, openDetail(errorDetail(p.err))
+			return p, openDetail(errorDetail(p.err, p.action))
 		case key.Matches(msg, k.Up):
 			d = -1
 		case key.Matches(msg, k.Down):
@@ -167,8 +175,9 @@ func (p ErrPanel) View() string {
 
 // errPanelCache keeps the rendered lines for one (error, width, theme).
 type errPanelCache struct {
-	err   *classify.Classification
-	w     int
+	err    *classify.Classification
+	action string
+	w      int
 	key   inkKey
 	valid bool
 	lines []string
@@ -216,11 +225,11 @@ func (p ErrPanel) lines() []string {
 	}
 	th := commonTheme(p.common)
 	k := inkKeyOf(th)
-	if c.valid && c.err == p.err && c.w == w && c.key == k {
+	if c.valid && c.err == p.err && c.action == p.action && c.w == w && c.key == k {
 		return c.lines
 	}
-	c.err, c.w, c.key, c.valid = p.err, w, k, true
-	c.lines = renderErrPanel(c.lines[:0], p.err, newErrPanelStyles(th), commonKeys(p.common), w)
+	c.err, c.action, c.w, c.key, c.valid = p.err, p.action, w, k, true
+	c.lines = renderErrPanel(c.lines[:0], p.err, p.action, newErrPanelStyles(th), commonKeys(p.common), w)
 	return c.lines
 }
 
@@ -230,7 +239,7 @@ const errLabelW = 10
 // renderErrPanel lays the classification out as labelled fields, values
 // wrapped to the width. Panes narrower than 30 cells put each label on
 // its own line.
-func renderErrPanel(out []string, e *classify.Classification, sty errPanelStyles, keys *KeyMap, w int) []string {
+func renderErrPanel(out []string, e *classify.Classification, action string, sty errPanelStyles, keys *KeyMap, w int) []string {
 	if e == nil {
 		return append(out, sty.muted.on(cellCut("No error", w)))
 	}
@@ -282,6 +291,7 @@ func renderErrPanel(out []string, e *classify.Classification, sty errPanelStyles
 	// What to do comes before the server's text: in a short pane (80×24,
 	// or the wide layout's bottom right) the hint must be on screen.
 	field("hint", printableParas(e.Hint), sty.text)
+	field("keys", printableText(action), sty.accent)
 	field("message", resp.Escape([]byte(e.Message)), sty.msg) // the server's text: every byte escaped, as the CLI prints it
 	field("sha", printableText(e.SHA), sty.text)
 	field("about", printableParas(e.Class.Explain()), sty.muted)

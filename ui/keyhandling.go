@@ -124,7 +124,10 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		} else {
 			m.setStatus("explain mode off", false)
 		}
-		return m, nil
+		// The next run sends another script (the wrapper or the plain
+		// one) under another SHA: what was cached says nothing about it.
+		m.cache = cacheUnknown
+		return m, tea.Batch(m.checkCache(), m.refreshCluster())
 	case key.Matches(km, k.Strategy) && m.running, key.Matches(km, k.Protocol) && m.running:
 		m.setStatus("wait for the run to finish (or ctrl+k) before switching", true)
 		return m, nil
@@ -163,7 +166,9 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		} else {
 			m.setStatus("read-only off: scripts may write", false)
 		}
-		return m, nil
+		m.errp.SetAction(m.busyAction())
+		// "a write command and the script runs read-only" comes and goes with F8.
+		return m, m.lintNow()
 	case key.Matches(km, k.Theme) && m.opts.NoColor:
 		m.setStatus("NO_COLOR is set: the mono theme stays (unset NO_COLOR for colour themes)", false)
 		return m, nil

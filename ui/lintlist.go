@@ -36,9 +36,11 @@ func (m Model) lintListRows() int {
 	return max(1, inner-1-1-min(4, max(0, inner-4)))
 }
 
-// lintStale reports whether the findings are for an older text than the
-// editor's (a lint is on its way).
-func (m Model) lintStale() bool { return m.lintRev != m.editor.Revision() }
+// lintStale reports whether the findings are for an older text or other
+// options than the editor's (a lint is on its way).
+func (m Model) lintStale() bool {
+	return m.lintRev != m.editor.Revision() || m.lintOpt != m.lintOptions()
+}
 
 func (l *lintList) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
 	m.status, m.statusErr = "", false

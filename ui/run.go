@@ -108,7 +108,7 @@ func (m Model) launch(call redisx.Call) (tea.Model, tea.Cmd) {
 	if call.Explain && call.Function == "" {
 		// The steps send the wrapper under its own SHA (each says so in
 		// its why): say how to see the script's own round trips.
-		title += " · explain (" + m.c.Keys.Explain.Help().Key + " off: plain run)"
+		title += " · explain wrapper (" + m.c.Keys.Explain.Help().Key + ": plain run)"
 	}
 	m.trace.StartRun(m.runSeq, title)
 	m.setStatus("", false)
@@ -161,6 +161,7 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 		} else {
 			m.setStatus("busy: another client's script holds the server — ctrl+k sends "+m.busyKill+" (asks first), or wait and run again", true)
 		}
+		m.errp.SetAction(m.busyAction())
 	case res.Error != nil:
 		m.setStatus(fmt.Sprintf("%s error: %s", res.Error.Class, res.Error.Message), true)
 	case res.Explain != nil && len(res.Explain.Warnings()) > 0:
@@ -169,7 +170,6 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 	default:
 		m.setStatus(fmt.Sprintf("ok: %d round trip%s, %s", len(res.Steps), map[bool]string{true: "s"}[len(res.Steps) != 1], res.Duration.Round(time.Microsecond)), false)
 	}
-	m.lastSentSHA = res.SentSHA
 	cmds := []tea.Cmd{checkCacheCmd(m.session, res.SentSHA), releaseMemoryCmd()}
 	if m.isCluster() {
 		cmds = append(cmds, m.refreshCluster())
@@ -178,6 +178,29 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, appendHistoryCmd(m.opts.History, HistoryEntry(m.session, m.opts.Label, msg.call, res)))
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// busyAction is the Error panel's line for a BUSY reply from another
+// client's script: the status message that says it is cut at 80
+// columns and gone at the next key.
+func (m Model) busyAction() string {
+	if m.busyKill == "" {
+		return ""
+	}
+	stop := m.c.Keys.Stop.Help().Key
+	if m.readOnly {
+		return stop + " would send " + m.busyKill + ", but read-only refuses it ("+m.c.Keys.ReadOnly.Help().Key+" turns read-only off)"
+	}
+	return stop + " sends " + m.busyKill + " (asks first) to stop the other client's script"
+}
+
+// cacheSubject names what the cache state is about: the explain
+// wrapper is sent under its own SHA, not the script's.
+func (m Model) cacheSubject() string {
+	if m.explain && m.function == "" {
+		return "the explain wrapper's"
+	}
+	return "the script's"
 }
 
 func (m Model) adminDone(msg adminDoneMsg) (tea.Model, tea.Cmd) {
@@ -273,7 +296,9 @@ func (m Model) updateRun(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m.finishRun(msg)
 	case cacheCheckedMsg:
-		if msg.sha != m.sentSHA() && msg.sha != m.lastSentSHA {
+		// Only the SHA the next run sends counts: the last run's (the
+		// explain wrapper's, before alt+x) says nothing about the next.
+		if msg.sha != m.sentSHA() {
 			return m, nil
 		}
 		switch {
@@ -290,9 +315,9 @@ func (m Model) updateRun(msg tea.Msg) (tea.Model, tea.Cmd) {
 			case msg.err != nil:
 				m.setStatus("SCRIPT EXISTS: "+msg.err.Error(), true)
 			case msg.exists:
-				m.setStatus("SCRIPT EXISTS: the server's cache holds sha "+short(msg.sha), false)
+				m.setStatus("SCRIPT EXISTS: the server's cache holds "+m.cacheSubject()+" sha "+short(msg.sha), false)
 			default:
-				m.setStatus("SCRIPT EXISTS: not in the cache — the next EVALSHA gets NOSCRIPT", false)
+				m.setStatus("SCRIPT EXISTS: "+m.cacheSubject()+" sha "+short(msg.sha)+" is not in the cache — the next EVALSHA gets NOSCRIPT", false)
 			}
 		}
 		return m, nil

@@ -111,18 +111,18 @@ func (m Model) updateScript(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			m.guardRev = 0
 		}
-		if msg.rev != m.editor.Revision() {
+		if msg.rev != m.editor.Revision() || msg.opt != m.lintOptions() {
 			if msg.run {
-				m.setStatus("not sent: the script changed while it was checked ("+m.c.Keys.Run.Help().Key+" runs it again)", true)
+				m.setStatus("not sent: the script or the connection's mode changed while it was checked ("+m.c.Keys.Run.Help().Key+" runs it again)", true)
 			}
-			return m, nil
+			return m, nil // another lint, for the new text or options, is on its way
 		}
 		if lint.Skipped(msg.findings) && !lint.Skipped(m.findings) {
 			// Said once when the script grows past the budget, not after
 			// every pause in typing; the title keeps saying it.
 			m.setStatus(msg.findings[0].Message+" ("+m.c.Keys.Findings.Help().Key+": how to lint it)", false)
 		}
-		m.lintRev, m.findings = msg.rev, msg.findings
+		m.lintRev, m.lintOpt, m.findings = msg.rev, msg.opt, msg.findings
 		marks := map[int]byte{}
 		for _, f := range msg.findings {
 			c := map[lint.Severity]byte{lint.Error: 'E', lint.Warning: 'W', lint.Info: 'I'}[f.Severity]
@@ -191,10 +191,11 @@ func (m Model) lintNow() tea.Cmd {
 	return lintCmd(m.editor.Value(), m.editor.Revision(), m.lintOptions())
 }
 
-// lintedNow returns the findings of the editor's current text, when a
-// complete lint of it is done (not one stopped by the budget).
+// lintedNow returns the findings of the editor's current text and
+// options, when a complete lint of it is done (not one stopped by the
+// budget).
 func (m Model) lintedNow() ([]lint.Finding, bool) {
-	if m.lintRev != m.editor.Revision() || lint.Skipped(m.findings) {
+	if m.lintStale() || lint.Skipped(m.findings) {
 		return nil, false
 	}
 	return m.findings, true

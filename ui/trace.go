@@ -812,11 +812,29 @@ func (t Trace) linesOf(r *traceRun) []string {
 func renderTraceRun(out []string, at []int, r *traceRun, sty *traceStyles, w, sel int, focused bool) ([]string, []int) {
 	base := len(out)
 	var b strings.Builder
-	// header: #3 evalsha-load · 3 round trips · 278µs · ok
+	// header: #3 ok · evalsha-load · 3 round trips · 278µs. The outcome
+	// comes first: a narrow pane cuts the end of the line, and the
+	// outcome is what the user looks for.
 	b.WriteString(sty.head.on("#" + strconv.Itoa(r.id)))
-	if r.title != "" {
+	switch {
+	case r.live:
+		b.WriteString(sty.muted.on(" running…"))
+	case r.verdict != "":
 		b.WriteString(" ")
+		if r.bad {
+			b.WriteString(sty.bad.on(r.verdict))
+		} else {
+			b.WriteString(sty.ok.on(r.verdict))
+		}
+	}
+	sep := " "
+	if r.live || r.verdict != "" {
+		sep = sty.muted.on(" · ")
+	}
+	if r.title != "" {
+		b.WriteString(sep)
 		b.WriteString(sty.title.on(r.title))
+		sep = sty.muted.on(" · ")
 	}
 	var info []string
 	if r.strategy != "" && !strings.Contains(r.title, r.strategy) {
@@ -827,20 +845,11 @@ func renderTraceRun(out []string, at []int, r *traceRun, sty *traceStyles, w, se
 		trips += "s"
 	}
 	info = append(info, trips)
-	if r.live {
-		info = append(info, "running…")
-	} else if r.dur != "" {
+	if !r.live && r.dur != "" {
 		info = append(info, r.dur)
 	}
-	b.WriteString(sty.muted.on(" · " + strings.Join(info, " · ")))
-	if !r.live && r.verdict != "" {
-		b.WriteString(sty.muted.on(" · "))
-		if r.bad {
-			b.WriteString(sty.bad.on(r.verdict))
-		} else {
-			b.WriteString(sty.ok.on(r.verdict))
-		}
-	}
+	b.WriteString(sep)
+	b.WriteString(sty.muted.on(strings.Join(info, " · ")))
 	out = append(out, cellCut(b.String(), w))
 
 	if r.live && len(r.steps) == 0 {

@@ -51,7 +51,7 @@ func TestTraceStepsAppearLive(t *testing.T) {
 	view := tr.View()
 	for _, want := range []string{"1. noscript EVALSHA a823594bad293c42703d93bd53e014c5a25094dd 1 rate:demo",
 		"127.0.0.1:42301 :38502", "76µs", "<- (error) NOSCRIPT No matching script. Please use EVAL.",
-		"why: new connection", "1 round trip · running…"} {
+		"why: new connection", "#1 running… · evalsha-load · 1 round trip"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("after the first step, view lacks %q:\n%s", want, view)
 		}
@@ -65,7 +65,7 @@ func TestTraceStepsAppearLive(t *testing.T) {
 	}
 	tr.FinishRun(1, redisx.Result{Strategy: redisx.EvalshaLoad, Steps: steps, Reply: steps[2].Reply, Duration: 278 * time.Microsecond})
 	view = tr.View()
-	for _, want := range []string{"#1 evalsha-load · 3 round trips · 278µs · ok", "3. ok", "1.50ms", "<- array[3]"} {
+	for _, want := range []string{"#1 ok · evalsha-load · 3 round trips · 278µs", "3. ok", "1.50ms", "<- array[3]"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("finished run lacks %q:\n%s", want, view)
 		}
@@ -98,7 +98,7 @@ func TestTraceOutcomeLabels(t *testing.T) {
 	}
 	c := classify.ClassifyError(errors.New("i/o timeout"))
 	tr.FinishRun(7, redisx.Result{Strategy: redisx.EvalOnly, ClientErr: errors.New("i/o timeout"), Error: &c})
-	if view := tr.View(); !strings.Contains(view, "· failed: timeout") {
+	if view := tr.View(); !strings.Contains(view, "#7 failed: timeout ·") {
 		t.Errorf("verdict:\n%s", view)
 	}
 	// the outcome colours: ok green, detours yellow, failures red
@@ -135,7 +135,7 @@ func TestTraceAutoFollow(t *testing.T) {
 		t.Fatalf("Bottom does not resume following:\n%s", view)
 	}
 	tr, _ = tr.update(treeTestPress(k.Top))
-	if view := tr.View(); !strings.Contains(view, "#1 eval") {
+	if view := tr.View(); !strings.Contains(view, "#1 running… · eval") {
 		t.Fatalf("top:\n%s", view)
 	}
 	// scrolling back down to the end follows again
@@ -148,7 +148,7 @@ func TestTraceAutoFollow(t *testing.T) {
 	// a new run follows even if the user had scrolled up
 	tr, _ = tr.update(treeTestPress(k.PageUp))
 	tr.StartRun(2, "eval")
-	if view := tr.View(); !strings.Contains(view, "#2 eval") || !strings.Contains(view, "waiting for the server…") {
+	if view := tr.View(); !strings.Contains(view, "#2 running… · eval") || !strings.Contains(view, "waiting for the server…") {
 		t.Fatalf("new run not shown:\n%s", view)
 	}
 }
@@ -164,7 +164,7 @@ func TestTraceKeepsLastHundredRuns(t *testing.T) {
 		t.Fatalf("runs = %d, want %d", tr.Runs(), TraceMaxRuns)
 	}
 	tr, _ = tr.update(treeTestPress(tr.common.Keys.Top))
-	if view := tr.View(); !strings.HasPrefix(view, "#51 eval") {
+	if view := tr.View(); !strings.HasPrefix(view, "#51 ok · eval") {
 		t.Fatalf("oldest kept run should be #51:\n%s", view)
 	}
 	tr, _ = tr.update(treeTestPress(tr.common.Keys.Bottom))

@@ -82,10 +82,10 @@ func (m Model) paneTitle(id paneID) string {
 	switch id {
 	case paneEditor:
 		title := "Script " + sanitize(m.editor.Title())
-		if lint.Skipped(m.findings) && m.lintRev == m.editor.Revision() {
+		if lint.Skipped(m.findings) && !m.lintStale() {
 			return title + " • not linted: over " + lint.SizeText(lint.DefaultBudget)
 		}
-		if n := len(m.findings); n > 0 && m.lintRev == m.editor.Revision() {
+		if n := len(m.findings); n > 0 && !m.lintStale() {
 			e, w := 0, 0
 			for _, f := range m.findings {
 				switch f.Severity {
@@ -196,11 +196,17 @@ func (m Model) statusBar() string {
 		it.short = m.st.status.Render(" " + addr + " ")
 	}
 	items = append(items, it, barItem{full: m.st.status.Render(string(m.strategy) + " "), prio: prioDecor})
+	// In explain mode the cache state is the wrapper's (what the next run
+	// sends), not the script's: say so where there is room.
+	wrapper := ""
+	if m.explain && m.function == "" {
+		wrapper = "wrapper "
+	}
 	switch m.cache {
 	case cacheHeld:
-		items = append(items, barItem{full: m.st.status.Render("cached "), prio: prioDecor})
+		items = append(items, barItem{full: m.st.status.Render(wrapper + "cached "), short: m.st.status.Render("cached "), prio: prioDecor})
 	case cacheMissing:
-		items = append(items, barItem{full: m.st.status.Render("not cached "), prio: prioDecor})
+		items = append(items, barItem{full: m.st.status.Render(wrapper + "not cached "), short: m.st.status.Render("not cached "), prio: prioDecor})
 	}
 	if m.running {
 		items = append(items, barItem{full: m.st.statusMsg.Render(fmt.Sprintf(" %s running %s ", m.spin.View(), time.Since(m.runStart).Round(100*time.Millisecond))), prio: prioMust})
@@ -251,7 +257,7 @@ func (m Model) statusBar() string {
 // the editor is not focused, the line has none, or the findings are for
 // an older text (their lines may have moved).
 func (m Model) cursorFinding() (string, bool) {
-	if m.focus != paneEditor || m.lintRev != m.editor.Revision() {
+	if m.focus != paneEditor || m.lintStale() {
 		return "", false
 	}
 	line := m.editor.CursorLine()
@@ -309,7 +315,13 @@ func (m Model) helpBar() string {
 		b    key.Binding
 		prio int
 	}
-	entries := []entry{{k.Run, prioInfo}, {k.NextPane, prioInfo}}
+	first := k.Run
+	if m.running {
+		// ctrl+r only says "already running" now: offer what applies.
+		first = k.Stop
+		first.SetHelp(first.Help().Key, "stop")
+	}
+	entries := []entry{{first, prioInfo}, {k.NextPane, prioInfo}}
 	for _, b := range m.pane(m.focus).ShortHelp() {
 		entries = append(entries, entry{b, prioDecor})
 	}
