@@ -177,7 +177,7 @@ func appendJSONString(dst, s []byte) []byte {
 		case r == utf8.RuneError && size == 1:
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, `\ufffd`...)
-		case hidden(r):
+		case invisible(r):
 			dst = append(dst, s[start:i]...)
 			dst = appendUnicodeEscape(dst, r)
 		default:
