@@ -15,12 +15,12 @@ func TestEscape(t *testing.T) {
 		{"é中文🙂", "é中文🙂"},
 		{"👨\u200d👩\u200d👧", `👨\u{200d}👩\u{200d}👧`}, // ZWJ glues a cluster
 		{"\u200c", "\u200c"},
-		{"👍🏽 thumbs", `👍\u{1f3fd} thumbs`},              // skin tone
+		{"👍🏽 thumbs", `👍\u{1f3fd} thumbs`}, // skin tone
 		{"🏻🏿", `\u{1f3fb}\u{1f3ff}`},
-		{"❤\ufe0f ✌\ufe0e", `❤\u{fe0f} ✌\u{fe0e}`},       // VS16, VS15
+		{"❤\ufe0f ✌\ufe0e", `❤\u{fe0f} ✌\u{fe0e}`},                   // VS16, VS15
 		{"\ufe00\U000e0100\U000e01ef", `\u{fe00}\u{e0100}\u{e01ef}`}, // other variation selectors
-		{"🇺🇸 🇦🇿", `\u{1f1fa}\u{1f1f8} \u{1f1e6}\u{1f1ff}`},      // flags
-		{"🏺🐀😀", "🏺🐀😀"},                                // neighbours of the ranges pass
+		{"🇺🇸 🇦🇿", `\u{1f1fa}\u{1f1f8} \u{1f1e6}\u{1f1ff}`},           // flags
+		{"🏺🐀😀", "🏺🐀😀"},                                               // neighbours of the ranges pass
 		{`\`, `\\`},
 		{`"`, `\"`},
 		{"\n\r\t\a\b", `\n\r\t\a\b`},
