@@ -236,7 +236,11 @@ func (m HistoryPane) View() string {
 			keys[j] = resp.Escape([]byte(k))
 		}
 		head := fmt.Sprintf("%s %s %s %s", e.Time.Local().Format("01-02 15:04:05"), short(e.SHA), outcome, strings.Join(keys, " "))
-		sub := "   " + resp.Escape([]byte(firstLine(e.Source))) + "  → " + resp.Escape([]byte(detail))
+		// The source is the user's text and the reply a summary that
+		// history stored escaped: escaped once more they would read
+		// redis.call(\"SET\") and \\x1b. Printable only escapes what is
+		// still unsafe (an error's raw control bytes).
+		sub := "   " + printableText(firstLine(e.Source)) + "  → " + printableText(detail)
 		if i == m.cursor && m.focused {
 			head = m.st.cursor.Render(head)
 		}
