@@ -579,3 +579,28 @@ func TestHistoryEscapesOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestHistoryFilterLineFits: the filter line is drawn whole at 80 and 120
+// columns, idle, typing and with a long filter: it used to be a cell
+// wider than the pane and always end in fitLines' "…".
+func TestHistoryFilterLineFits(t *testing.T) {
+	for _, w := range []int{80, 120} {
+		m := offlineModel(t, demoSrc, nil, nil)
+		m.setFocus(paneHistory)
+		m = sized(m, w, 30)
+		check := func(state string) {
+			t.Helper()
+			inner := m.hist.w
+			own := ansi.StringWidth(m.hist.filter.View())
+			line := ansi.Strip(strings.SplitN(m.hist.View(), "\n", 2)[0])
+			if own > inner || strings.HasSuffix(line, "…") {
+				t.Errorf("%d columns, %s: the input is %d cells in a pane of %d: %q", w, state, own, inner, line)
+			}
+		}
+		check("idle")
+		m = pressApp(m, searchTestType("/class:runtime")...)
+		check("typing")
+		m = pressApp(m, searchTestType(strings.Repeat("x", 130))...)
+		check("long filter")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"luascope/history"
 	"luascope/redisx/resp"
@@ -283,7 +284,12 @@ func firstLine(s string) string {
 }
 
 // SetSize sets the inner size.
-func (m *HistoryPane) SetSize(w, h int) { m.w, m.h = w, h; m.filter.Width = max(1, w-10) }
+// The filter input draws its prompt, Width cells and one more for the
+// cursor; sized to w-10 it was a cell too wide and fitLines cut it to "…".
+func (m *HistoryPane) SetSize(w, h int) {
+	m.w, m.h = w, h
+	m.filter.Width = max(1, w-ansi.StringWidth(m.filter.Prompt)-1)
+}
 
 // Focus gives the pane the keyboard ("/" filters).
 func (m *HistoryPane) Focus() { m.focused = true }
