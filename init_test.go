@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Package init budget (issue 12): every command, `luascope run` first,
@@ -23,8 +24,11 @@ const (
 	// styles alone were 1.9 MB). Unlike the clock it does not depend on
 	// the machine's load, so it is checked on every run.
 	initBytesBudget = 1 << 20
-	// initTries: the clock is checked on the best of this many runs.
-	initTries = 15
+	// initTries: the clock is checked on the best of this many runs,
+	// spread over a few seconds (a pause between tries) so that a burst
+	// of load from the packages tested alongside (-race, 2 cores) cannot
+	// cover them all; a real regression is over budget on every try.
+	initTries = 40
 )
 
 // initTrace is one process's GODEBUG=inittrace=1 report.
@@ -59,6 +63,9 @@ func TestInitBudget(t *testing.T) {
 		}
 		if best == nil || tr.clockMS < best.clockMS {
 			best = tr
+		}
+		if best.clockMS >= initClockBudget {
+			time.Sleep(100 * time.Millisecond)
 		}
 		if best.clockMS < initClockBudget {
 			t.Logf("init: %.3f ms, %d bytes, %d allocs (run %d)", best.clockMS, best.bytes, best.allocs, i+1)

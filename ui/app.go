@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
@@ -444,6 +445,20 @@ func (m *Model) applyTheme(t themes.Theme) {
 	}
 }
 
+// History keeps replies as one-line summaries of at most these runes
+// (resp.Summary), so that an entry stays one small line.
+const (
+	historyReplyRunes     = 120
+	historyStepReplyRunes = 80
+)
+
+// storedCut reports whether a summary made with resp.Summary(v, limit)
+// was cut: it ends near the limit with the "…" Summary puts at a cut
+// (a cut backs off before an escape sequence of up to 10 runes).
+func storedCut(summary string, limit int) bool {
+	return strings.Contains(summary, "…") && utf8.RuneCountInString(summary) > limit-12
+}
+
 // HistoryEntry is the history record of a run, the same for the TUI and
 // `luascope run`; the target is redacted by Target.String.
 func HistoryEntry(s *redisx.Session, label string, call redisx.Call, res redisx.Result) history.Entry {
@@ -463,14 +478,14 @@ func HistoryEntry(s *redisx.Session, label string, call redisx.Call, res redisx.
 	for _, st := range res.Steps {
 		hs := history.Step{Command: st.Command, Node: st.Node, Outcome: string(st.Outcome), Micros: st.Dur.Microseconds()}
 		if st.Reply != nil {
-			hs.Reply = resp.Summary(*st.Reply, 80)
+			hs.Reply = resp.Summary(*st.Reply, historyStepReplyRunes)
 		} else {
 			hs.Reply = st.Err
 		}
 		e.Steps = append(e.Steps, hs)
 	}
 	if res.Reply != nil {
-		e.Reply = resp.Summary(*res.Reply, 120)
+		e.Reply = resp.Summary(*res.Reply, historyReplyRunes)
 	}
 	if res.Error != nil {
 		e.ErrorClass = string(res.Error.Class)

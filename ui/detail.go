@@ -634,7 +634,7 @@ func historyDetail(e history.Entry) detailDoc {
 	} else {
 		doc.add("outcome", "ok")
 	}
-	doc.add("reply", printableText(e.Reply))
+	doc.add("reply", printableText(e.Reply)+cutNote(e.Reply, historyReplyRunes))
 	doc.add("numkeys", strconv.Itoa(len(e.Keys)))
 	for i, k := range e.Keys {
 		doc.add("KEYS["+strconv.Itoa(i+1)+"]", detailQuoted([]byte(k)))
@@ -646,22 +646,29 @@ func historyDetail(e history.Entry) detailDoc {
 		doc.add("note", "history cut this entry to its limits: the script, keys or args above are not exact")
 	}
 	for i, st := range e.Steps {
-		cmd := make([]string, len(st.Command))
-		for j, w := range st.Command {
-			cmd[j] = resp.Escape([]byte(w))
-		}
-		line := st.Outcome + " " + strings.Join(cmd, " ")
+		// As the trace's detail writes a command: a word with quotes or
+		// escapes is quoted, so it is escaped once and reads as a value.
+		line := st.Outcome + " " + commandLine(st.Command)
 		if st.Node != "" {
 			line += " · " + st.Node
 		}
 		line += " · " + humanDur(time.Duration(st.Micros)*time.Microsecond)
 		if st.Reply != "" {
-			line += "\n<- " + st.Reply
+			line += "\n<- " + st.Reply + cutNote(st.Reply, historyStepReplyRunes)
 		}
 		doc.add("step "+strconv.Itoa(i+1), printableParas(line))
 	}
 	doc.add("script", detailSource(e.Source))
 	return doc
+}
+
+// cutNote says that history stored a reply summary cut, so that the "…"
+// is not taken for the reply's own text.
+func cutNote(summary string, limit int) string {
+	if !storedCut(summary, limit) {
+		return ""
+	}
+	return " (stored cut to " + strconv.Itoa(limit) + " chars)"
 }
 
 // ---- the error panel ----

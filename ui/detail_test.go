@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"luascope/history"
 	"luascope/redisx"
@@ -533,4 +534,73 @@ func traceTestSendKeys(tr Trace, keys ...tea.KeyMsg) Trace {
 		tr, _ = tr.update(k)
 	}
 	return tr
+}
+
+// TestHistoryEscapesOnce: the list row and the detail escape a run's text
+// exactly once (history stores reply summaries already escaped), and a
+// reply history stored cut says so.
+func TestHistoryEscapesOnce(t *testing.T) {
+	src := `return redis.call("SET", KEYS[1], "v")`
+	hk := "k\x1b[31m"
+	long := resp.Value{Kind: resp.Bulk, Str: []byte(hk + strings.Repeat("x", 100))}
+	e := history.Entry{
+		Time: time.Date(2026, 5, 4, 3, 2, 1, 0, time.UTC), SHA: redisx.SHA1(src), Source: src, Keys: []string{hk},
+		Reply: resp.Summary(resp.Value{Kind: resp.Bulk, Str: []byte(hk)}, historyReplyRunes),
+		Steps: []history.Step{{Command: []string{"EVAL", src, "1", hk}, Outcome: "ok", Reply: resp.Summary(long, historyStepReplyRunes)}},
+	}
+	m := offlineModel(t, src, nil, nil)
+	m = update(m, historyLoadedMsg{entries: []history.Entry{e}})
+	m.setFocus(paneHistory)
+	m = sized(m, 120, 30)
+	list := ansi.Strip(m.hist.View())
+	for _, want := range []string{`return redis.call("SET", KEYS[1], "v")  → "k\x1b[31m"`, ` ok k\x1b[31m`} {
+		if !strings.Contains(list, want) {
+			t.Errorf("history row lacks %s:\n%s", want, list)
+		}
+	}
+	m = pressKeys(t, m, runes("i"))
+	if m.detail() == nil {
+		t.Fatal("i opened no detail")
+	}
+	text := m.detail().doc.Text()
+	for _, want := range []string{
+		`reply     "k\x1b[31m"` + "\n", // short: no note
+		`step 1    ok EVAL "return redis.call(\"SET\", KEYS[1], \"v\")" 1 "k\x1b[31m"`,
+		`(bulk, 106 bytes) (stored cut to 80 chars)`,
+		"script    " + src,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("history detail lacks %s:\n%s", want, text)
+		}
+	}
+	for _, bad := range []string{`\\x1b`, `\"SET\", KEYS[1], \"v\")  →`, "\x1b"} {
+		if strings.Contains(list+text, bad) {
+			t.Errorf("escaped twice or raw: %q in\n%s\n%s", bad, list, text)
+		}
+	}
+}
+
+// TestHistoryFilterLineFits: the filter line is drawn whole at 80 and 120
+// columns, idle, typing and with a long filter: it used to be a cell
+// wider than the pane and always end in fitLines' "…".
+func TestHistoryFilterLineFits(t *testing.T) {
+	for _, w := range []int{80, 120} {
+		m := offlineModel(t, demoSrc, nil, nil)
+		m.setFocus(paneHistory)
+		m = sized(m, w, 30)
+		check := func(state string) {
+			t.Helper()
+			inner := m.hist.w
+			own := ansi.StringWidth(m.hist.filter.View())
+			line := ansi.Strip(strings.SplitN(m.hist.View(), "\n", 2)[0])
+			if own > inner || strings.HasSuffix(line, "…") {
+				t.Errorf("%d columns, %s: the input is %d cells in a pane of %d: %q", w, state, own, inner, line)
+			}
+		}
+		check("idle")
+		m = pressApp(m, searchTestType("/class:runtime")...)
+		check("typing")
+		m = pressApp(m, searchTestType(strings.Repeat("x", 130))...)
+		check("long filter")
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"luascope/history"
 	"luascope/redisx/resp"
@@ -236,7 +237,11 @@ func (m HistoryPane) View() string {
 			keys[j] = resp.Escape([]byte(k))
 		}
 		head := fmt.Sprintf("%s %s %s %s", e.Time.Local().Format("01-02 15:04:05"), short(e.SHA), outcome, strings.Join(keys, " "))
-		sub := "   " + resp.Escape([]byte(firstLine(e.Source))) + "  → " + resp.Escape([]byte(detail))
+		// The source is the user's text and the reply a summary that
+		// history stored escaped: escaped once more they would read
+		// redis.call(\"SET\") and \\x1b. Printable only escapes what is
+		// still unsafe (an error's raw control bytes).
+		sub := "   " + printableText(firstLine(e.Source)) + "  → " + printableText(detail)
 		if i == m.cursor && m.focused {
 			head = m.st.cursor.Render(head)
 		}
@@ -279,7 +284,12 @@ func firstLine(s string) string {
 }
 
 // SetSize sets the inner size.
-func (m *HistoryPane) SetSize(w, h int) { m.w, m.h = w, h; m.filter.Width = max(1, w-10) }
+// The filter input draws its prompt, Width cells and one more for the
+// cursor; sized to w-10 it was a cell too wide and fitLines cut it to "…".
+func (m *HistoryPane) SetSize(w, h int) {
+	m.w, m.h = w, h
+	m.filter.Width = max(1, w-ansi.StringWidth(m.filter.Prompt)-1)
+}
 
 // Focus gives the pane the keyboard ("/" filters).
 func (m *HistoryPane) Focus() { m.focused = true }

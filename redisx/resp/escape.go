@@ -15,8 +15,11 @@ import (
 // characters such as the bidi overrides and isolates (U+202A–U+202E,
 // U+2066–U+2069), zero-width spaces and U+FEFF, and the line and paragraph
 // separators U+2028/U+2029. Those are written as \u{hex}, e.g. \u{202e}.
-// The joiners U+200C and U+200D pass, since emoji and several scripts need
-// them. The result is never quoted; see Quote.
+// So are the code points that glue an emoji cluster (see ClusterRune):
+// terminals such as tmux give each code point its own cells while
+// lipgloss counts the cluster once, so drawn raw they would push a row
+// past the terminal's edge. U+200C passes, since several scripts need it.
+// The result is never quoted; see Quote.
 func Escape(b []byte) string {
 	for i, c := range b {
 		if c < 0x20 || c >= 0x7f || c == '\\' || c == '"' {
@@ -37,8 +40,15 @@ func Quote(b []byte) string {
 }
 
 // hidden reports valid code points outside ASCII that Escape must not
-// write raw.
+// write raw: the invisible ones and the emoji cluster glue.
 func hidden(r rune) bool {
+	return invisible(r) || ClusterRune(r)
+}
+
+// invisible reports valid code points outside ASCII that hide or reorder
+// text. JSON output escapes only these: it is not drawn in cells, and a
+// JSON reader gets the same string either way.
+func invisible(r rune) bool {
 	if r <= 0x9f {
 		return r >= 0x80 // C1 controls
 	}
@@ -49,6 +59,29 @@ func hidden(r rune) bool {
 		return false
 	}
 	return unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
+}
+
+// ClusterRune reports the code points that join their neighbours into one
+// emoji grapheme cluster whose width depends on who measures: the zero
+// width joiner U+200D (👨‍👩‍👧), the variation selectors U+FE00–U+FE0F and
+// U+E0100–U+E01EF (❤️), the skin-tone modifiers U+1F3FB–U+1F3FF (👍🏽) and
+// the regional indicators U+1F1E6–U+1F1FF that pair into flags. lipgloss
+// measures 👍🏽 as 2 cells, tmux 3.3a draws it in 4; escaped, the parts
+// left are measured alike by both.
+func ClusterRune(r rune) bool {
+	switch {
+	case r == 0x200d:
+		return true
+	case r >= 0xfe00 && r <= 0xfe0f:
+		return true
+	case r >= 0x1f1e6 && r <= 0x1f1ff:
+		return true
+	case r >= 0x1f3fb && r <= 0x1f3ff:
+		return true
+	case r >= 0xe0100 && r <= 0xe01ef:
+		return true
+	}
+	return false
 }
 
 // appendEscape appends the escaped form of s to dst.

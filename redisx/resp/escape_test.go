@@ -3,6 +3,9 @@ package resp
 import (
 	"testing"
 	"unicode"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/mattn/go-runewidth"
 )
 
 func TestEscape(t *testing.T) {
@@ -10,8 +13,14 @@ func TestEscape(t *testing.T) {
 		{"", ""},
 		{"plain text 123", "plain text 123"},
 		{"é中文🙂", "é中文🙂"},
-		{"👨\u200d👩\u200d👧", "👨\u200d👩\u200d👧"}, // joiners pass
+		{"👨\u200d👩\u200d👧", `👨\u{200d}👩\u{200d}👧`}, // ZWJ glues a cluster
 		{"\u200c", "\u200c"},
+		{"👍🏽 thumbs", `👍\u{1f3fd} thumbs`}, // skin tone
+		{"🏻🏿", `\u{1f3fb}\u{1f3ff}`},
+		{"❤\ufe0f ✌\ufe0e", `❤\u{fe0f} ✌\u{fe0e}`},                   // VS16, VS15
+		{"\ufe00\U000e0100\U000e01ef", `\u{fe00}\u{e0100}\u{e01ef}`}, // other variation selectors
+		{"🇺🇸 🇦🇿", `\u{1f1fa}\u{1f1f8} \u{1f1e6}\u{1f1ff}`},           // flags
+		{"🏺🐀😀", "🏺🐀😀"},                                               // neighbours of the ranges pass
 		{`\`, `\\`},
 		{`"`, `\"`},
 		{"\n\r\t\a\b", `\n\r\t\a\b`},
@@ -64,8 +73,11 @@ func TestEscapeAllBytes(t *testing.T) {
 // hidden's fast path agrees with its definition for every code point.
 func TestHiddenDefinition(t *testing.T) {
 	for r := rune(0x80); r <= unicode.MaxRune; r++ {
-		want := r <= 0x9f || (unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) && r != 0x200c && r != 0x200d)
-		if hidden(r) != want {
+		inv := r <= 0x9f || (unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) && r != 0x200c && r != 0x200d)
+		if invisible(r) != inv {
+			t.Errorf("invisible(%U) = %v", r, !inv)
+		}
+		if want := inv || ClusterRune(r); hidden(r) != want {
 			t.Errorf("hidden(%U) = %v", r, !want)
 		}
 	}
@@ -74,9 +86,26 @@ func TestHiddenDefinition(t *testing.T) {
 func TestPrintable(t *testing.T) {
 	for in, want := range map[string]string{
 		`plain \q "x"`: `plain \q "x"`, "a\x1b[2Jb": `a\x1b[2Jb`, "\xff": `\xff`, "é\u202e": `é\u{202e}`, "tab\there": `tab\there`,
+		"👍🏽 \"ok\"": `👍\u{1f3fd} "ok"`, "👨\u200d👩": `👨\u{200d}👩`,
 	} {
 		if got := Printable(in); got != want {
 			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Escaped text is as wide per code point (tmux) as per grapheme cluster
+// (lipgloss), for the emoji clusters where the two disagree raw.
+func TestEscapeClusterWidth(t *testing.T) {
+	for _, s := range []string{"👍🏽 thumbs", "👨\u200d👩\u200d👧", "❤\ufe0f", "🇺🇸🇫🇷", "1\ufe0f\u20e3", "🏳\ufe0f\u200d🌈"} {
+		for _, out := range []string{Escape([]byte(s)), Printable(s)} {
+			perRune := 0
+			for _, r := range out {
+				perRune += runewidth.RuneWidth(r)
+			}
+			if g := ansi.StringWidth(out); g != perRune {
+				t.Errorf("%q → %q: %d cells as a cluster, %d per code point", s, out, g, perRune)
+			}
 		}
 	}
 }

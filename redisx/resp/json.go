@@ -260,7 +260,7 @@ func appendJSONBody(dst, s []byte) []byte {
 		case r == utf8.RuneError && size == 1:
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, `\ufffd`...)
-		case hidden(r):
+		case invisible(r):
 			dst = append(dst, s[start:i]...)
 			dst = appendUnicodeEscape(dst, r)
 		default:

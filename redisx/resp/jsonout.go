@@ -61,7 +61,7 @@ func safeJSON(b []byte) []byte {
 			continue
 		}
 		r, size := utf8.DecodeRune(b[i:])
-		if (r == utf8.RuneError && size == 1) || hidden(r) {
+		if (r == utf8.RuneError && size == 1) || invisible(r) {
 			break
 		}
 		i += size
@@ -87,7 +87,7 @@ func safeJSON(b []byte) []byte {
 		case r == utf8.RuneError && size == 1:
 			// Not from encoding/json; a Marshaler's own bytes.
 			out = append(out, `\ufffd`...)
-		case hidden(r):
+		case invisible(r):
 			out = appendUnicodeEscape(out, r)
 		default:
 			out = append(out, b[i:i+size]...)

@@ -12,6 +12,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/mattn/go-runewidth"
 	"github.com/muesli/termenv"
 
 	"luascope/redisx"
@@ -631,7 +633,7 @@ func TestEditorEscapesControlBytes(t *testing.T) {
 	if strings.ContainsRune(v, 0x1b) || strings.ContainsRune(v, 0x07) || strings.ContainsRune(v, 0x7f) || strings.ContainsRune(v, 0x202e) {
 		t.Fatalf("raw control bytes in view: %q", v)
 	}
-	for _, want := range []string{`\x1b]52;c;evil\x07`, `'\x1b[31m'\x07`, `\x7f\xff\u202e`, "2     x = 1"} {
+	for _, want := range []string{`\x1b]52;c;evil\x07`, `'\x1b[31m'\x07`, `\x7f\xff\u{202e}`, "2     x = 1"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("view lacks %q:\n%s", want, v)
 		}
@@ -824,4 +826,39 @@ func TestEditorRandomKeys(t *testing.T) {
 			t.Fatalf("line %d: incremental tokens differ from a fresh lex", i+1)
 		}
 	}
+}
+
+// Emoji clusters are drawn with their glue escaped, so a row is as wide
+// per code point (how tmux 3.3a draws 👍🏽: 4 cells) as lipgloss measures it.
+func TestEditorEscapesEmojiClusters(t *testing.T) {
+	src := "return {\"👍🏽 thumbs\", \"👨\u200d👩\u200d👧\", \"❤\ufe0f\", \"🇺🇸\", \"a\u200bb\"}"
+	for _, w := range []int{20, 40, 80} {
+		e := newTestEditor(t, src, w, 3)
+		for _, k := range []string{"", "end"} {
+			if k != "" {
+				e = press(t, e, k)
+			}
+			for i, row := range viewLines(t, e) {
+				if n := perRuneWidth(ansi.Strip(row)); n != w {
+					t.Fatalf("width %d: row %d is %d cells per code point: %q", w, i, n, row)
+				}
+			}
+		}
+	}
+	v := newTestEditor(t, src, 200, 2).View()
+	for _, want := range []string{`👍\u{1f3fd} thumbs`, `👨\u{200d}👩\u{200d}👧`, `❤\u{fe0f}`, `\u{1f1fa}\u{1f1f8}`, `a\u{200b}b`} {
+		if !strings.Contains(ansi.Strip(v), want) {
+			t.Errorf("view lacks %s:\n%s", want, v)
+		}
+	}
+}
+
+// perRuneWidth is the cells a terminal that draws each code point on its
+// own (tmux 3.3a) gives s.
+func perRuneWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		n += runewidth.RuneWidth(r)
+	}
+	return n
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"luascope/redisx/resp"
 	"luascope/themes"
 )
 
@@ -356,8 +357,10 @@ func fit(s string, w int) string {
 
 // needsEscape reports runes that must not reach the terminal as they
 // are: C0/C1 controls and DEL (a pasted ESC would be a terminal escape),
-// invalid UTF-8, and format characters such as bidi overrides that
-// would make the code on screen differ from the code Redis runs.
+// invalid UTF-8, format characters such as bidi overrides that would
+// make the code on screen differ from the code Redis runs, and the glue
+// of emoji clusters (resp.ClusterRune: 👍🏽, ❤️), which tmux draws wider
+// than the row is measured.
 func needsEscape(r rune, size int) bool {
 	switch {
 	case r == utf8.RuneError && size == 1:
@@ -371,25 +374,17 @@ func needsEscape(r rune, size int) bool {
 	case r == 0x2028 || r == 0x2029:
 		return true
 	}
-	return unicode.Is(unicode.Cf, r)
+	return unicode.Is(unicode.Cf, r) || resp.ClusterRune(r)
 }
 
-// escapeText is how an escaped rune is shown: \xNN for bytes, \uNNNN
-// for format characters.
+// escapeText is how an escaped rune is shown: \xNN for bytes, \u{hex}
+// for code points, as resp.Escape writes them in the reply tree.
 func escapeText(r rune, size int, b byte) string {
 	const hex = "0123456789abcdef"
 	if size == 1 && (r < 0x80 || r == utf8.RuneError) {
 		return string([]byte{'\\', 'x', hex[b>>4], hex[b&15]})
 	}
-	if r <= 0xffff {
-		return string([]byte{'\\', 'u', hex[r>>12&15], hex[r>>8&15], hex[r>>4&15], hex[r&15]})
-	}
-	out := []byte{'\\', 'U', '0', '0', '0', '0', '0', '0', '0', '0'}
-	for i := 9; i >= 2; i-- {
-		out[i] = hex[r&15]
-		r >>= 4
-	}
-	return string(out)
+	return `\u{` + strconv.FormatInt(int64(r), 16) + `}`
 }
 
 // runeWidth is a rune's cells, measured as lipgloss measures.
@@ -406,13 +401,7 @@ func cellWidth(r rune, size, col int) int {
 	case r == '\t':
 		return tabWidth - col%tabWidth
 	case needsEscape(r, size):
-		if size == 1 && (r < 0x80 || r == utf8.RuneError) {
-			return 4
-		}
-		if r <= 0xffff {
-			return 6
-		}
-		return 10
+		return len(escapeText(r, size, 0))
 	}
 	return runeWidth(r)
 }
