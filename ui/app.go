@@ -120,6 +120,8 @@ type Model struct {
 
 	status    string
 	statusErr bool
+	// msgs keeps every status message for the Messages key (alt+m).
+	msgs *msgLog
 
 	// overlays are the open modal layers (help, dialogs, prompts, the
 	// debugger, the gallery, a batch report), the top one getting keys.
@@ -156,7 +158,9 @@ func New(opts Options) Model {
 		aux:      paneTrace,
 		strategy: opts.Strategy, readOnly: opts.ReadOnly || opts.Target.ReadOnly, explain: opts.Explain,
 		status: opts.Notice,
+		msgs:   &msgLog{},
 	}
+	m.msgs.add(sanitize(opts.Notice), false, time.Now())
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot))
 	m.rescue = opts.Rescue
 	if m.rescue == nil {
@@ -326,6 +330,9 @@ func (m *Model) resize() {
 
 func (m *Model) setStatus(msg string, isErr bool) {
 	m.status, m.statusErr = sanitize(msg), isErr
+	if m.msgs != nil {
+		m.msgs.add(m.status, isErr, time.Now())
+	}
 }
 
 // sanitizeLines keeps at most n lines of a text, each made safe.

@@ -95,6 +95,9 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m.startDebug(ldb.ModeFork)
+	case key.Matches(km, k.Messages):
+		m.overlays.push(&detailView{doc: m.msgs.doc()})
+		return m, nil
 	case key.Matches(km, k.Findings):
 		m.overlays.push(&lintList{})
 		if m.lintStale() {

@@ -15,7 +15,7 @@ type KeyMap struct {
 	Strategy, Protocol, ReadOnly, Theme       key.Binding
 	Stop, CacheLoad, CacheFlush, CacheCheck   key.Binding
 	History, Cluster, Explain, Functions      key.Binding
-	Batch, Findings                           key.Binding
+	Batch, Findings, Messages                 key.Binding
 
 	// Movement shared by list-like panes.
 	Up, Down, PageUp, PageDown, Top, Bottom, Left, Right key.Binding
@@ -65,6 +65,7 @@ func DefaultKeyMap() *KeyMap {
 		Functions:    key.NewBinding(key.WithKeys("ctrl+b"), key.WithHelp("ctrl+b", "functions (library browser)")),
 		Batch:        key.NewBinding(key.WithKeys("alt+B"), key.WithHelp("alt+B", "batch: run over a file of KEY … , ARG … lines")),
 		Findings:     key.NewBinding(key.WithKeys("alt+l"), key.WithHelp("alt+l", "lint findings (enter jumps to one)")),
+		Messages:     key.NewBinding(key.WithKeys("alt+m"), key.WithHelp("alt+m", "messages: every status message, whole")),
 
 		Up:       key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
 		Down:     key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
@@ -113,7 +114,7 @@ type HelpGroup struct {
 func (k *KeyMap) GlobalHelp() []HelpGroup {
 	return []HelpGroup{
 		{"Global", []key.Binding{k.Run, k.NextPane, k.PrevPane, k.Zoom, k.Help, k.Quit, k.History, k.Cluster,
-			k.Functions, k.Explain, k.Findings, k.Batch, galleryKey, debugKey, debugSyncKey, k.Theme}},
+			k.Functions, k.Explain, k.Findings, k.Messages, k.Batch, galleryKey, debugKey, debugSyncKey, k.Theme}},
 		{"Script & server", []key.Binding{k.Open, k.Save, k.ExternalEdit, k.Strategy, k.Protocol, k.ReadOnly,
 			k.Stop, k.CacheCheck, k.CacheLoad, k.CacheFlush}},
 	}
