@@ -116,7 +116,7 @@ type Model struct {
 	runStart time.Time
 	runCh    chan tea.Msg
 	lastSHA  string
-	cache       cacheState
+	cache    cacheState
 
 	status    string
 	statusErr bool

@@ -178,9 +178,9 @@ type errPanelCache struct {
 	err    *classify.Classification
 	action string
 	w      int
-	key   inkKey
-	valid bool
-	lines []string
+	key    inkKey
+	valid  bool
+	lines  []string
 }
 
 type errPanelStyles struct {

@@ -189,7 +189,7 @@ func (m Model) busyAction() string {
 	}
 	stop := m.c.Keys.Stop.Help().Key
 	if m.readOnly {
-		return stop + " would send " + m.busyKill + ", but read-only refuses it ("+m.c.Keys.ReadOnly.Help().Key+" turns read-only off)"
+		return stop + " would send " + m.busyKill + ", but read-only refuses it (" + m.c.Keys.ReadOnly.Help().Key + " turns read-only off)"
 	}
 	return stop + " sends " + m.busyKill + " (asks first) to stop the other client's script"
 }
