@@ -29,7 +29,9 @@ deps-redis:
 run: build deps-redis
 	./$(BIN) --sandbox testdata/example.lua rate:demo , 5 60
 
+# gofmt first: merged branches left files unformatted once, and vet does not look.
 vet:
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt -w these files:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
 # staticcheck, pinned; `go run` fetches it through the module proxy, so
