@@ -55,3 +55,23 @@ func TestMsgLogBounded(t *testing.T) {
 		t.Fatalf("%d entries, last two %q %q", len(l.entries), l.entries[len(l.entries)-2].text, l.entries[len(l.entries)-1].text)
 	}
 }
+
+// TestHelpHomeEnd: F1 taller than the terminal goes to its end with end
+// and back with home, as every other list does.
+func TestHelpHomeEnd(t *testing.T) {
+	m := offlineModel(t, demoSrc, nil, nil)
+	m = sized(m, 80, 24)
+	h := &helpScreen{}
+	m.overlays.push(h)
+	if !strings.Contains(m.View(), "for more") {
+		t.Fatal("the help should be taller than 80x24 for this test")
+	}
+	m = pressKeys(t, m, tea.KeyMsg{Type: tea.KeyEnd})
+	if h.top == 0 || strings.Contains(m.View(), "for more") {
+		t.Fatalf("end: top %d\n%s", h.top, m.View())
+	}
+	m = pressKeys(t, m, tea.KeyMsg{Type: tea.KeyHome})
+	if h.top != 0 {
+		t.Fatalf("home: top %d", h.top)
+	}
+}

@@ -173,6 +173,10 @@ func (h *helpScreen) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
 		h.top += max(1, m.h-2)
 	case key.Matches(km, k.PageUp):
 		h.top = max(0, h.top-max(1, m.h-2))
+	case key.Matches(km, k.Top):
+		h.top = 0
+	case key.Matches(km, k.Bottom):
+		h.top = len(m.helpLines()) // clamped to the last page below
 	}
 	// No scrolling past the end: up must work at once after pgdn there.
 	h.top = min(h.top, max(0, len(m.helpLines())-max(1, m.h-1-searchHeight(h.bar, m.h))))

@@ -347,7 +347,7 @@ func (m Model) helpView(h *helpScreen) string {
 	top := min(h.top, max(0, len(out)-body))
 	more := ""
 	if len(out)-top > body {
-		more = "  ↓ pgdn/↓ for more"
+		more = " · ↓/pgdn/end for more"
 	}
 	head := m.st.accent.Render("luascope — keys") + m.st.muted.Render("   F1 or esc closes · / search"+more)
 	matches := h.matches(out)
