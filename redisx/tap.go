@@ -142,6 +142,13 @@ func (c *guardConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// GuardReads wraps c so that every byte read from it is checked by a
+// resp.Guard with resp.DefaultLimits first, as on every connection the
+// session dials: for a package (batch's lanes) that reads replies itself.
+func GuardReads(c net.Conn) net.Conn {
+	return &guardConn{Conn: c, g: resp.NewGuard(resp.DefaultLimits)}
+}
+
 // guardSysConn is a guardConn on a plain socket. Its SyscallConn lets
 // go-redis's pool health check peek at the socket (a peek consumes
 // nothing, so the guard misses no byte): without it a connection the

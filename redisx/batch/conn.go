@@ -15,7 +15,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"luascope/redisx"
-	"luascope/redisx/resp"
 )
 
 // laneConn is one pipelined connection of a batch to a node, written and
@@ -56,27 +55,6 @@ type laneConn struct {
 	closeOnce sync.Once
 }
 
-// guardedConn feeds every byte read to a resp.Guard before the reader
-// sees it. It wraps the socket from the dial on, so go-redis's handshake
-// replies are guarded too.
-type guardedConn struct {
-	net.Conn
-	g *resp.Guard
-}
-
-func (c *guardedConn) Read(p []byte) (int, error) {
-	if err := c.g.Err(); err != nil {
-		return 0, err
-	}
-	n, err := c.Conn.Read(p)
-	if n > 0 {
-		if gerr := c.g.Feed(p[:n]); gerr != nil {
-			return 0, gerr
-		}
-	}
-	return n, err
-}
-
 // captureHook guards the connection a private client dials and remembers
 // it for the lane.
 type captureHook struct{ conn *net.Conn }
@@ -87,7 +65,7 @@ func (h captureHook) DialHook(next redis.DialHook) redis.DialHook {
 		if err != nil {
 			return nil, err
 		}
-		gc := &guardedConn{Conn: c, g: resp.NewGuard(resp.DefaultLimits)}
+		gc := redisx.GuardReads(c)
 		*h.conn = gc
 		return gc, nil
 	}
