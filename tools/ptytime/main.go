@@ -169,6 +169,28 @@ var answers = []struct{ query, reply string }{
 	{"\x1b[>c", "\x1b[>41;320;0c"},
 }
 
+// replies is what a terminal answers to the queries in chunk, in the
+// order they were asked: a program that sends the background colour query
+// and then the cursor position query (termenv does, to tell whether the
+// terminal answers the first) takes an answer out of order as "no
+// colour reply", and the colour reply then reaches its input as keys.
+func replies(chunk []byte) []byte {
+	var out []byte
+	for i := 0; i < len(chunk); i++ {
+		if chunk[i] != 0x1b {
+			continue
+		}
+		for _, a := range answers {
+			if bytes.HasPrefix(chunk[i:], []byte(a.query)) {
+				out = append(out, a.reply...)
+				i += len(a.query) - 1
+				break
+			}
+		}
+	}
+	return out
+}
+
 // measure runs argv on a new pseudo-terminal and returns the time until
 // its output holds until, and, when key is set, the time from writing
 // key until the output written since holds after.
@@ -208,11 +230,7 @@ func measure(argv []string, cols, rows uint16, until, key, after string, settle,
 			now := time.Now()
 			if n > 0 {
 				chunk := buf[:n]
-				for _, a := range answers {
-					for c := bytes.Count(chunk, []byte(a.query)); c > 0; c-- {
-						_, _ = master.Write([]byte(a.reply))
-					}
-				}
+				_, _ = master.Write(replies(chunk))
 				mu.Lock()
 				if out.Len() < 64<<20 {
 					out.Write(chunk)
