@@ -3,6 +3,7 @@ module luascope
 go 1.26.8
 
 require (
+	bg.invalid/noquery v0.0.0
 	github.com/BurntSushi/toml v1.6.0
 	github.com/adrg/xdg v0.5.3
 	github.com/alecthomas/chroma/v2 v2.27.0
@@ -12,6 +13,7 @@ require (
 	github.com/charmbracelet/lipgloss v1.1.0
 	github.com/charmbracelet/x/ansi v0.11.9
 	github.com/charmbracelet/x/exp/teatest v0.0.0-20251215102626-e0db08df7383
+	github.com/creack/pty v1.1.24
 	github.com/fsnotify/fsnotify v1.10.1
 	github.com/mattn/go-runewidth v0.0.31
 	github.com/muesli/termenv v0.16.0
@@ -46,3 +48,7 @@ require (
 	go.uber.org/atomic v1.12.0 // indirect
 	golang.org/x/text v0.28.0 // indirect
 )
+
+// A module of the repository's own (themes/noquery): its import path puts
+// its init before Bubble Tea's, which would otherwise query the terminal.
+replace bg.invalid/noquery => ./themes/noquery

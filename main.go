@@ -5,6 +5,10 @@
 package main
 
 import (
+	// First, for its init: Bubble Tea's would ask the terminal for its
+	// background colour on every command (see the package).
+	_ "bg.invalid/noquery"
+
 	"errors"
 	"fmt"
 	"io"

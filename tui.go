@@ -143,6 +143,15 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	if !isTerminal(cmd.InOrStdin()) || !isTerminal(cmd.OutOrStdout()) {
 		return usageErr("the terminal UI needs a terminal; without one use 'luascope run'")
 	}
+	// Before the styles are built: they are rendered into escape
+	// sequences once, for the profile set then.
+	lipgloss.SetColorProfile(noColorProfile(os.Getenv, lipgloss.ColorProfile()))
+	look := prepareLook(cmd.OutOrStdout(), os.Getenv, theme)
+	defer look()
+	if o.conn.askpass {
+		// The password prompt reads the terminal too: not both at once.
+		look()
+	}
 	keys, args := splitKeysArgs(words)
 	switch {
 	case ex != nil && len(words) == 0:
@@ -190,9 +199,8 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 		}
 	}
 
-	// Before the model: the editor renders its styles into escape
-	// sequences once, when it is built, with the profile set then.
-	lipgloss.SetColorProfile(noColorProfile(os.Getenv, lipgloss.ColorProfile()))
+	look()
+	width, height := terminalSize(cmd.OutOrStdout())
 	target := conn.session.Target()
 	rescue := &ui.Rescue{}
 	mouse := o.mouseOn(env.cfg)
@@ -204,19 +212,35 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 		Debug: o.debug, Mouse: mouse, NoColor: os.Getenv(themes.NoColorEnv) != "",
 		Theme: theme, History: store, Watch: o.watch, Explain: o.explain || (label == "sandbox" && !o.noExplain),
 		Connect: func(t redisx.Target) (*redisx.Session, error) { return redisx.Connect(context.Background(), t) },
+		Width:   width, Height: height,
 	})
+	// The first frame is drawn before Bubble Tea's renderer would draw it
+	// (tui_start.go), once a signal would find the program to stop.
+	out, painted := cmd.OutOrStdout(), (*paintedTerm)(nil)
+	if f, ok := out.(*os.File); ok && width > 0 && height > 0 {
+		painted = &paintedTerm{File: f}
+		out = painted
+		defer painted.leave()
+	}
 	// Signals are routed into the program by stopOnSignal (tuiSignals),
 	// not handled by Bubble Tea, whose SIGTERM is a normal quit: status 0,
 	// the script lost. SIGHUP too, when an SSH connection drops, and
 	// SIGQUIT, whose stack dump would land in the raw terminal. SIGTSTP
 	// suspends the program the way Bubble Tea's Suspend does (tuiSuspend).
 	suspend := newTUISuspend()
-	p := tea.NewProgram(model, programOptions(cmd.InOrStdin(), cmd.OutOrStdout(), mouse, suspend.filter)...)
+	p := tea.NewProgram(model, programOptions(cmd.InOrStdin(), out, mouse, suspend.filter)...)
 	sigs := &tuiSignals{kill: p.Kill, rescue: rescue, sandboxed: conn.isSandbox(), debugLog: debugLog}
 	signalTaker.Store(sigs)
 	defer signalTaker.Store(nil)
 	stopSuspend := suspend.start(p.Send)
+	if painted != nil {
+		painted.paint(model.View(), width, height)
+	}
 	_, err = p.Run()
+	if painted != nil {
+		// Before anything is said on stderr: on the normal screen.
+		painted.leave()
+	}
 	stopSuspend()
 	return sigs.end(cmd.ErrOrStderr(), err)
 }

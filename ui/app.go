@@ -58,6 +58,10 @@ type Options struct {
 	// Rescue, when set, is kept current with the unsaved script and the
 	// run state, for main to use when the UI ends badly.
 	Rescue *Rescue
+	// Width and Height are the terminal's size when the caller knows it
+	// before the program starts: the first View is then the whole frame,
+	// instead of an empty one until Bubble Tea's first WindowSizeMsg.
+	Width, Height int
 	// Example, when set, is a gallery example to open with its keys and
 	// args; its setup runs at start on a sandbox, after a yes elsewhere,
 	// never on production or read-only connections.
@@ -142,6 +146,15 @@ type Model struct {
 	rescue     *Rescue        // shared with main: never nil
 }
 
+// Prepare builds ahead, on any goroutine, the part of New's work that
+// depends only on the theme and the terminal (the editor's styles, ~2 ms
+// of rendering): the terminal UI calls it while it connects, once the
+// colour profile and the background are settled, so that the first frame
+// does not wait for it. New works the same without it.
+func Prepare(t themes.Theme) {
+	editor.NewStyles(t)
+}
+
 // New builds the app. It does no I/O: Init starts what must happen first.
 func New(opts Options) Model {
 	if opts.Strategy == "" {
@@ -177,6 +190,10 @@ func New(opts Options) Model {
 	}
 	m.syncClusterKeys()
 	m.editor.Focus()
+	if opts.Width > 0 && opts.Height > 0 {
+		m.w, m.h = opts.Width, opts.Height
+		m.resize()
+	}
 	if ex := opts.Example; ex != nil && m.session != nil && m.setupPlan(*ex) != setupRun {
 		// Asking or saying why not is state; Init starts what runs unasked.
 		m, _ = m.offerExampleSetup(*ex)

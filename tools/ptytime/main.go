@@ -33,7 +33,9 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/creack/pty"
+
+	"luascope/tools/ptyterm"
 )
 
 type cmdList []string
@@ -131,64 +133,16 @@ func slicesMax(d []time.Duration) time.Duration {
 
 // openPTY returns a pseudo-terminal's master and its terminal.
 func openPTY(cols, rows uint16) (master, tty *os.File, err error) {
-	master, err = os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY|syscall.O_CLOEXEC, 0)
+	master, tty, err = pty.Open()
 	if err != nil {
 		return nil, nil, err
 	}
-	fd := int(master.Fd())
-	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		master.Close()
-		return nil, nil, fmt.Errorf("unlock pty: %w", err)
-	}
-	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
-	if err != nil {
-		master.Close()
-		return nil, nil, fmt.Errorf("pty number: %w", err)
-	}
-	tty, err = os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		master.Close()
-		return nil, nil, err
-	}
-	if err := unix.IoctlSetWinsize(int(tty.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: rows, Col: cols}); err != nil {
+	if err := pty.Setsize(master, &pty.Winsize{Rows: rows, Cols: cols}); err != nil {
 		master.Close()
 		tty.Close()
 		return nil, nil, fmt.Errorf("window size: %w", err)
 	}
 	return master, tty, nil
-}
-
-// answers are the replies of a terminal to the queries programs send at
-// start: cursor position, foreground and background colour, primary
-// and secondary device attributes.
-var answers = []struct{ query, reply string }{
-	{"\x1b[6n", "\x1b[1;1R"},
-	{"\x1b]11;?", "\x1b]11;rgb:0000/0000/0000\x1b\\"},
-	{"\x1b]10;?", "\x1b]10;rgb:ffff/ffff/ffff\x1b\\"},
-	{"\x1b[c", "\x1b[?62;22c"},
-	{"\x1b[>c", "\x1b[>41;320;0c"},
-}
-
-// replies is what a terminal answers to the queries in chunk, in the
-// order they were asked: a program that sends the background colour query
-// and then the cursor position query (termenv does, to tell whether the
-// terminal answers the first) takes an answer out of order as "no
-// colour reply", and the colour reply then reaches its input as keys.
-func replies(chunk []byte) []byte {
-	var out []byte
-	for i := 0; i < len(chunk); i++ {
-		if chunk[i] != 0x1b {
-			continue
-		}
-		for _, a := range answers {
-			if bytes.HasPrefix(chunk[i:], []byte(a.query)) {
-				out = append(out, a.reply...)
-				i += len(a.query) - 1
-				break
-			}
-		}
-	}
-	return out
 }
 
 // measure runs argv on a new pseudo-terminal and returns the time until
@@ -230,7 +184,7 @@ func measure(argv []string, cols, rows uint16, until, key, after string, settle,
 			now := time.Now()
 			if n > 0 {
 				chunk := buf[:n]
-				_, _ = master.Write(replies(chunk))
+				_, _ = master.Write(ptyterm.Replies(chunk, ptyterm.Dark))
 				mu.Lock()
 				if out.Len() < 64<<20 {
 					out.Write(chunk)

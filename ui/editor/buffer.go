@@ -64,14 +64,15 @@ func newDoc(src string) *doc {
 // setText replaces everything; nothing is lexed until drawn.
 func (d *doc) setText(src string) {
 	d.lines = make([]docLine, strings.Count(src, "\n")+1)
+	rest := src
 	for i := range d.lines {
-		line, rest, _ := strings.Cut(src, "\n")
-		d.lines[i].text, src = line, rest
+		d.lines[i].text, rest, _ = strings.Cut(rest, "\n")
 	}
 	d.frontier = 0
 	d.rev++
-	d.valRev = 0 // value() joins again on demand
-	d.val, d.scriptOK = "", false
+	// The lines are src cut at its newlines: src is their join already,
+	// which spares value() copying a 10 MB script before the first frame.
+	d.val, d.valRev, d.scriptOK = src, d.rev, false
 }
 
 func (d *doc) lineCount() int { return len(d.lines) }

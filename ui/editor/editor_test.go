@@ -862,3 +862,22 @@ func perRuneWidth(s string) int {
 	}
 	return n
 }
+
+// The value right after SetValue is the source itself (no join, and no
+// change): CRLF, a trailing newline, invalid UTF-8 and NULs included.
+func TestEditorSetValueIsTheSource(t *testing.T) {
+	for _, src := range []string{"", "\n", "a\r\nb\r\n", "return 1\n\n", "\xff\x00\n\x1b[31m", strings.Repeat("x\n", 1000)} {
+		e := newTestEditor(t, "old text", 40, 5)
+		e.SetValue(src)
+		if got := e.Value(); got != src {
+			t.Errorf("Value after SetValue(%q) = %q", src, got)
+		}
+		if got, want := e.Script().SHA, redisx.SHA1(src); got != want {
+			t.Errorf("SHA of %q = %s, want %s", src, got, want)
+		}
+		e = typeText(e, "z")
+		if got := e.Value(); got != "z"+src {
+			t.Errorf("after typing: %q, want %q", got, "z"+src)
+		}
+	}
+}

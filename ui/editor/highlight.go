@@ -2,9 +2,11 @@ package editor
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"luascope/themes"
 )
@@ -60,9 +62,37 @@ type Styles struct {
 // the theme's colours onto the overlays and the gutter. It may ask the
 // terminal for its background colour (for the chroma style), so it is
 // called before the program starts or on a theme switch, never in View.
+//
+// The result is kept per theme, colour profile and background: building
+// it costs ~2 ms of lipgloss rendering, which the terminal UI does ahead,
+// while it connects (see tui.go), and a theme switch back costs nothing.
 func NewStyles(t themes.Theme) *Styles {
+	k := stylesKey{t, lipgloss.ColorProfile(), lipgloss.HasDarkBackground()}
+	v, ok := builtStyles.Load(k)
+	if !ok {
+		v, _ = builtStyles.LoadOrStore(k, buildStyles(t, k.dark))
+	}
+	// A copy: the render cache stamps its own generation on it.
+	s := *v.(*Styles)
+	return &s
+}
+
+// builtStyles is NewStyles' cache: stylesKey → *Styles, never modified.
+var builtStyles sync.Map
+
+// stylesKey is what a Styles depends on besides nothing else: the theme,
+// the colour profile its sequences are rendered for, and whether the
+// background is dark (the chroma style of an adaptive theme).
+type stylesKey struct {
+	theme   themes.Theme
+	profile termenv.Profile
+	dark    bool
+}
+
+// buildStyles renders every style NewStyles returns.
+func buildStyles(t themes.Theme, dark bool) *Styles {
 	s := &Styles{theme: t}
-	cs := t.ChromaStyle(lipgloss.HasDarkBackground())
+	cs := t.ChromaStyle(dark)
 	for k := tok(0); k < tokCount; k++ {
 		base := tokenStyle(t, cs, k)
 		s.tok[k][ovNone] = ansiSeqOf(base)

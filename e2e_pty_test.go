@@ -1,0 +1,193 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/creack/pty"
+
+	"luascope/tools/ptyterm"
+)
+
+// ptyRun is a program on a pseudo-terminal whose terminal side answers
+// the queries a terminal answers (tools/ptyterm) and keeps every byte
+// the program wrote: what tmux's capture-pane cannot show — the queries
+// sent, the escape sequences and their order.
+type ptyRun struct {
+	t      *testing.T
+	master *os.File
+	mu     sync.Mutex
+	out    bytes.Buffer
+	done   chan error
+}
+
+func startPTY(t *testing.T, background string, env []string, argv ...string) *ptyRun {
+	t.Helper()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), append([]string{"TERM=xterm-256color", "COLORTERM=", "NO_COLOR=", "TMUX="}, env...)...)
+	master, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 100, Rows: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &ptyRun{t: t, master: master, done: make(chan error, 1)}
+	go func() {
+		buf := make([]byte, 64<<10)
+		for {
+			n, err := master.Read(buf)
+			if n > 0 {
+				r.mu.Lock()
+				r.out.Write(buf[:n])
+				r.mu.Unlock()
+				_, _ = master.Write(ptyterm.Replies(buf[:n], background))
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() { r.done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		master.Close()
+	})
+	return r
+}
+
+// output is everything written so far.
+func (r *ptyRun) output() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.out.String()
+}
+
+// waitFor waits until the output holds want and returns it.
+func (r *ptyRun) waitFor(want string) string {
+	r.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if out := r.output(); strings.Contains(out, want) {
+			return out
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	r.t.Fatalf("the output never held %q:\n%q", want, r.output())
+	return ""
+}
+
+// waitForText is waitFor on the output without its escape sequences.
+func (r *ptyRun) waitForText(want string) string {
+	r.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if out := r.output(); strings.Contains(ansi.Strip(out), want) {
+			return out
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	r.t.Fatalf("the output never showed %q:\n%q", want, ansi.Strip(r.output()))
+	return ""
+}
+
+// wait waits for the program to end.
+func (r *ptyRun) wait() error {
+	r.t.Helper()
+	select {
+	case err := <-r.done:
+		return err
+	case <-time.After(20 * time.Second):
+		r.t.Fatalf("the program did not end; output:\n%q", r.output())
+		return nil
+	}
+}
+
+// Bubble Tea v1's init asks the terminal for its background colour
+// whenever stdout is one: a terminal round trip (over SSH a network one)
+// before every command. Package noquery stops it; only the terminal UI
+// asks, once.
+func TestNoTerminalQueryOutsideTheUI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	for _, args := range [][]string{{"version"}, {"keyslot", "user:{42}"}, {"run", "--help"}} {
+		r := startPTY(t, ptyterm.Dark, nil, append([]string{bin}, args...)...)
+		if err := r.wait(); err != nil {
+			t.Fatalf("luascope %s: %v\n%q", args, err, r.output())
+		}
+		out := r.output()
+		for _, q := range []string{"\x1b]11;?", "\x1b[6n"} {
+			if strings.Contains(out, q) {
+				t.Errorf("luascope %s asked the terminal %q:\n%q", strings.Join(args, " "), q, out)
+			}
+		}
+	}
+}
+
+// The terminal UI asks for the background once, while it connects; draws
+// its first frame itself, before Bubble Tea's renderer would (without
+// Bubble Tea's erase blanking it); takes no answer as typing; and leaves
+// the alternate screen on the way out.
+func TestTUIFirstFrameOnAPTY(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	bin := buildBinary(t)
+	frames := map[string]string{}
+	for _, bg := range []string{ptyterm.Dark, ptyterm.Light} {
+		dir := t.TempDir()
+		script := filepath.Join(dir, "first.lua")
+		if err := os.WriteFile(script, []byte("-- pty-first-line\nreturn 1\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		env := []string{"XDG_STATE_HOME=" + dir + "/state", "XDG_CONFIG_HOME=" + dir + "/config", "REDIS_URL="}
+		r := startPTY(t, bg, env, bin, "--sandbox", script)
+		out := r.waitFor("pty-first-line")
+		if n := strings.Count(out, "\x1b]11;?"); n != 1 {
+			t.Errorf("background asked %d times, want once", n)
+		}
+		// The frame comes before Bubble Tea enters the alternate screen
+		// (its second ?1049h), and no erase comes between.
+		enter := "\x1b[?1049h"
+		first := strings.Index(out, enter)
+		if first < 0 || !strings.Contains(out[first:], "pty-first-line") {
+			t.Fatalf("no frame on the alternate screen:\n%q", out)
+		}
+		if second := strings.Index(out[first+len(enter):], enter); second >= 0 && !strings.Contains(out[first:first+len(enter)+second], "pty-first-line") {
+			t.Errorf("the first frame came after Bubble Tea's start:\n%q", out)
+		}
+		r.waitFor("\x1b[?2004h") // Bubble Tea runs: bracketed paste is on
+		time.Sleep(300 * time.Millisecond)
+		if strings.Contains(r.output(), "\x1b[2J") {
+			t.Errorf("the first frame was erased:\n%q", r.output())
+		}
+		frames[bg] = out[first:strings.Index(out, "pty-first-line")]
+		// A key is the user's, and the only one: no answer was typed.
+		_, _ = r.master.Write([]byte("Z"))
+		out = r.waitForText("Z-- pty-first-line")
+		if strings.Contains(ansi.Strip(out), "rgb:") {
+			t.Errorf("a terminal answer reached the screen:\n%q", out)
+		}
+		_, _ = r.master.Write([]byte{0x03}) // ctrl+c: unsaved changes → asks
+		r.waitFor("unsaved")
+		_, _ = r.master.Write([]byte("y"))
+		if err := r.wait(); err != nil {
+			t.Fatalf("exit: %v", err)
+		}
+		out = r.output()
+		if strings.LastIndex(out, "\x1b[?1049l") < strings.LastIndex(out, enter) {
+			t.Errorf("left on the alternate screen:\n%q", out[max(0, len(out)-400):])
+		}
+	}
+	if frames[ptyterm.Dark] == frames[ptyterm.Light] {
+		t.Error("the same colours on a dark and a light background: the answer did not reach the theme")
+	}
+}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"io"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"golang.org/x/term"
+
+	"luascope/themes"
+	"luascope/ui"
+)
+
+// The terminal UI's start is on the path to its first frame, which the
+// performance issue measures against vim: the terminal's background colour
+// is asked while the server is dialled, the size is known before the model
+// is built, and the first frame is drawn as soon as the model exists,
+// before Bubble Tea's renderer, which writes only on its ticks (every 8 ms
+// at 120 FPS), would.
+
+// prepareLook settles how the UI will look while the caller connects:
+// it asks the terminal for its background colour (the auto theme and
+// the chroma styles depend on it; one round trip to the terminal, over
+// SSH a network one) and builds the theme's styles for it (ui.Prepare),
+// on another goroutine. The returned func waits for both; it must run
+// before anything is drawn and before Bubble Tea takes the terminal,
+// whose input reader would otherwise get the answer as keys, and on every
+// way out (termenv puts the terminal back as it was only once the answer
+// is read). The colour profile must be set before. Package noquery kept
+// Bubble Tea's init from asking earlier, for every command.
+func prepareLook(out io.Writer, getenv func(string) string, theme themes.Theme) (wait func()) {
+	ask := out == io.Writer(os.Stdout) && term.IsTerminal(int(os.Stdout.Fd())) && getenv(themes.NoColorEnv) == ""
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if ask {
+			lipgloss.SetHasDarkBackground(lipgloss.DefaultRenderer().Output().HasDarkBackground())
+		}
+		ui.Prepare(theme)
+	}()
+	return func() { <-done }
+}
+
+// terminalSize is out's size when out is a terminal, else zeros (the UI
+// then waits for Bubble Tea's first WindowSizeMsg, as before).
+func terminalSize(out io.Writer) (w, h int) {
+	f, ok := out.(*os.File)
+	if !ok {
+		return 0, 0
+	}
+	w, h, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0, 0
+	}
+	return w, h
+}
+
+// paintedTerm is the terminal after luascope drew the first frame itself
+// (paint), handed to Bubble Tea as its output. Bubble Tea's start enters
+// the alternate screen and erases it, then draws on its first tick: the
+// erase would blank the frame already shown for those milliseconds, so
+// the one erase that comes with entering is dropped — the renderer's
+// first flush rewrites every line whole, and erases below the last.
+// It also remembers whether the alternate screen is on, so that a start
+// that fails after the paint does not leave the user on it (leave).
+type paintedTerm struct {
+	*os.File // Read, Fd and Close for Bubble Tea's terminal handling
+
+	mu        sync.Mutex
+	dropErase bool // the next write of a lone erase is the start's
+	alt       bool // the alternate screen is on, as last written
+}
+
+// paint enters the alternate screen and draws frame as Bubble Tea's first
+// flush would (lines cut to width, each erased to its end, the rest of the
+// screen erased), with the cursor hidden.
+func (t *paintedTerm) paint(frame string, w, h int) {
+	lines := strings.Split(frame, "\n")
+	if len(lines) > h {
+		lines = lines[len(lines)-h:]
+	}
+	var b strings.Builder
+	b.WriteString(ansi.SetAltScreenSaveCursorMode + ansi.HideCursor + ansi.CursorHomePosition)
+	for i, line := range lines {
+		line = ansi.Truncate(line, w, "")
+		b.WriteString(line)
+		if ansi.StringWidth(line) < w {
+			b.WriteString(ansi.EraseLineRight)
+		}
+		if i < len(lines)-1 {
+			b.WriteString("\r\n")
+		}
+	}
+	b.WriteString(ansi.EraseScreenBelow)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.dropErase, t.alt = true, true
+	_, _ = t.File.WriteString(b.String())
+}
+
+// Write passes p to the terminal but for the start's erase.
+func (t *paintedTerm) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := string(p)
+	if t.dropErase && s == ansi.EraseEntireScreen {
+		t.dropErase = false
+		return len(p), nil
+	}
+	if strings.Contains(s, ansi.ResetAltScreenSaveCursorMode) {
+		t.alt = false
+	}
+	if strings.Contains(s, ansi.SetAltScreenSaveCursorMode) {
+		t.alt = true
+	}
+	if len(s) > len(ansi.CursorHomePosition) && strings.HasPrefix(s, ansi.CursorHomePosition) {
+		// A frame was drawn: a later erase (ctrl+l) is the user's.
+		t.dropErase = false
+	}
+	return t.File.Write(p)
+}
+
+// WriteString is Write: without it the embedded file's WriteString would
+// take io.WriteString's writes past the filter.
+func (t *paintedTerm) WriteString(s string) (int, error) { return t.Write([]byte(s)) }
+
+// leave returns to the normal screen with the cursor shown when the
+// program ended on the alternate screen (it failed to start after the
+// paint, or stopped without restoring the terminal).
+func (t *paintedTerm) leave() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.alt {
+		_, _ = t.File.WriteString(ansi.ResetAltScreenSaveCursorMode + ansi.ShowCursor)
+		t.alt = false
+	}
+}

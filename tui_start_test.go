@@ -1,0 +1,69 @@
+package main
+
+import (
+	"io"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// pipeTerm is a paintedTerm writing into a pipe, and a func returning
+// everything written once the pipe is closed.
+func pipeTerm(t *testing.T) (*paintedTerm, func() string) {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		b, _ := io.ReadAll(r)
+		got <- string(b)
+	}()
+	return &paintedTerm{File: w}, func() string { w.Close(); return <-got }
+}
+
+// Bubble Tea's start after the paint: its erase on entering the
+// alternate screen is dropped, once; a later erase (ctrl+l) and the
+// rest pass untouched, and a normal end leaves nothing to undo.
+func TestPaintedTermDropsTheStartErase(t *testing.T) {
+	pt, written := pipeTerm(t)
+	pt.paint("a\nb", 10, 5)
+	for _, s := range []string{ansi.HideCursor, ansi.SetAltScreenSaveCursorMode, ansi.EraseEntireScreen, ansi.CursorHomePosition} {
+		_, _ = io.WriteString(pt, s)
+	}
+	_, _ = pt.Write([]byte(ansi.CursorHomePosition + "\ra\x1b[K\r\nb"))
+	_, _ = pt.WriteString(ansi.EraseEntireScreen) // the user's ctrl+l
+	_, _ = pt.WriteString(ansi.ResetAltScreenSaveCursorMode + ansi.ShowCursor)
+	pt.leave()
+	out := written()
+	if n := strings.Count(out, ansi.EraseEntireScreen); n != 1 {
+		t.Errorf("%d erases passed, want 1 (the user's): %q", n, out)
+	}
+	if !strings.HasPrefix(out, ansi.SetAltScreenSaveCursorMode+ansi.HideCursor+ansi.CursorHomePosition+"a"+ansi.EraseLineRight+"\r\nb") {
+		t.Errorf("paint wrote %q", out)
+	}
+	if strings.Count(out, ansi.ResetAltScreenSaveCursorMode) != 1 {
+		t.Errorf("leave left the alternate screen again after the program did: %q", out)
+	}
+}
+
+// A start that fails after the paint (Bubble Tea never ran, or ended
+// without restoring) must not leave the user on the alternate screen
+// with no cursor.
+func TestPaintedTermLeaves(t *testing.T) {
+	pt, written := pipeTerm(t)
+	pt.paint(strings.Repeat("wide line\n", 9)+"wide line", 4, 3)
+	pt.leave()
+	pt.leave()
+	out := written()
+	if !strings.HasSuffix(out, ansi.ResetAltScreenSaveCursorMode+ansi.ShowCursor) || strings.Count(out, ansi.ResetAltScreenSaveCursorMode) != 1 {
+		t.Errorf("leave wrote %q", out)
+	}
+	// Cut to the size: the last 3 rows, 4 columns each.
+	if strings.Contains(out, "wide line") || strings.Count(out, "wide") != 3 {
+		t.Errorf("not cut to 4x3: %q", out)
+	}
+}
