@@ -161,3 +161,36 @@ func TestExplainLabelsTheWrapper(t *testing.T) {
 		t.Errorf("the plain fallback is labelled a wrapper: %q", last.Note)
 	}
 }
+
+// Past the 20,000-value budget the wrapper counts items instead of
+// describing each: the explanation of a 60,000-element reply (array, set
+// and map) keeps at most 20,000 nodes and says how many more there are,
+// and a lossy value inside the budget is still found.
+func TestExplainBudgetCountsTheRest(t *testing.T) {
+	srv := startServer(t)
+	ctx := context.Background()
+	s := connect(t, srv, func(tg *redisx.Target) { tg.Protocol = 3 })
+	for _, src := range []string{
+		"local t = {1.5} for i = 2, 60000 do t[i] = i end return t",
+		"local m = {} m[1.5] = true for i = 2, 30000 do m['k' .. i] = true end return {set=m}",
+		"local m = {} for i = 1, 30000 do m['k' .. i] = i end m.k1 = 1.5 return {map=m}",
+	} {
+		res := s.Run(ctx, redisx.Call{Script: redisx.NewScript(src), Explain: true}, nil)
+		if res.Error != nil || res.Explain == nil {
+			t.Fatalf("%s: %+v", src, res.Error)
+		}
+		n := res.Explain
+		if len(n.Items) > 20000 || n.Cut == 0 || len(n.Items)+n.Cut != len(res.Reply.Elems) {
+			t.Errorf("%s: %d described + %d cut, reply has %d", src, len(n.Items), n.Cut, len(res.Reply.Elems))
+		}
+		warn := strings.Join(n.Warnings(), "\n")
+		if !strings.Contains(warn, "stops after 20,000 values") {
+			t.Errorf("%s: warnings do not say the explanation stops:\n%s", src, warn)
+		}
+		var text strings.Builder
+		call := redisx.Call{Script: redisx.NewScript(src), Explain: true}
+		if err := redisx.NewReport(s, call, res).WriteText(&text, false); err != nil || !strings.Contains(text.String(), "more not described") {
+			t.Errorf("%s: the text report does not count the rest:\n%.2000s", src, text.String())
+		}
+	}
+}

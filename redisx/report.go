@@ -334,4 +334,7 @@ func writeExplain(b *bufio.Writer, n explain.Node, path string, depth int) {
 		}
 		writeExplain(b, c, fmt.Sprintf("%s[%d]", path, i+1), depth+1)
 	}
+	if n.Cut > 0 {
+		fmt.Fprintf(b, "%s… %d more not described (the explanation stops after 20,000 values)\n", strings.Repeat("  ", depth+1), n.Cut)
+	}
 }

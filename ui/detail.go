@@ -20,6 +20,7 @@ import (
 
 	"luascope/history"
 	"luascope/redisx/classify"
+	"luascope/redisx/explain"
 	"luascope/redisx/resp"
 	"luascope/ui/editor"
 )
@@ -379,6 +380,8 @@ func (t Tree) detailDoc() detailDoc {
 			}
 			doc.add(mark, printableParas(note.Text))
 		}
+	} else if t.explain != nil && n.kind != nodeAttr {
+		doc.add("lua value", explain.Undescribed)
 	}
 	return doc
 }

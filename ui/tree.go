@@ -75,7 +75,11 @@ func (t *Tree) SetExplain(n *explain.Node) {
 func (t Tree) explainNote(v *resp.Value) (string, bool) {
 	n, ok := t.explain[v]
 	if !ok {
-		return "", false
+		if t.explain == nil || v == t.reply {
+			return "", false
+		}
+		// Past the explanation's budget: no node is kept per element.
+		return "← " + explain.Undescribed, false
 	}
 	text, lossy := "← "+n.Lua, false
 	for _, note := range n.Notes {

@@ -55,6 +55,10 @@ type Lua struct {
 	Lost    int             `json:"lost,omitempty"`
 	Dropped int             `json:"dropped,omitempty"`
 	Names   json.RawMessage `json:"names,omitempty"`
+	// Cut counts the items past the description budget (array elements,
+	// set members, map pairs), which the wrapper counts but does not
+	// describe.
+	Cut int `json:"c,omitempty"`
 }
 
 // list decodes a cjson array, which cjson writes as {} when empty.
@@ -103,7 +107,16 @@ type Node struct {
 	Lua   string `json:"lua"`
 	Notes []Note `json:"notes,omitempty"`
 	Items []Node `json:"items,omitempty"`
+	// Cut is how many of the reply's elements after Items are not
+	// described (the explanation stops after 20,000 values): one number
+	// rather than a node each, which for a 1,000,000-element reply was
+	// 64 MB of identical nodes.
+	Cut int `json:"cut,omitempty"`
 }
+
+// Undescribed is the Lua description of a reply node the explanation
+// does not reach: past the 20,000-value budget or 64 levels deep.
+const Undescribed = cutLua
 
 // Warnings returns the lossy notes of the tree, one line per kind of
 // loss: the first place it happened and how many more there are, so a
@@ -118,7 +131,7 @@ func (n Node) Warnings() []string {
 	cut := false
 	var walk func(n Node, path string)
 	walk = func(n Node, path string) {
-		if n.Lua == cutLua {
+		if n.Lua == cutLua || n.Cut > 0 {
 			cut = true
 		}
 		for _, note := range n.Notes {
@@ -259,6 +272,7 @@ func annotateTable(v resp.Value, d Lua, proto int) Node {
 				n.Items = append(n.Items, Annotate(v.Elems[2*i], p[0], proto), Annotate(v.Elems[2*i+1], p[1], proto))
 			}
 		}
+		n.Cut = cutAfter(v, n.Items, d.Cut)
 		return n
 	case "set":
 		items, _ := list[Lua](d.Items)
@@ -273,6 +287,7 @@ func annotateTable(v resp.Value, d Lua, proto int) Node {
 				n.Items = append(n.Items, Annotate(v.Elems[i], it, proto))
 			}
 		}
+		n.Cut = cutAfter(v, n.Items, d.Cut)
 		return n
 	default:
 		items, _ := list[Lua](d.Items)
@@ -298,6 +313,17 @@ func annotateTable(v resp.Value, d Lua, proto int) Node {
 				n.Items = append(n.Items, Annotate(v.Elems[i], it, proto))
 			}
 		}
+		n.Cut = cutAfter(v, n.Items, d.Cut)
 	}
 	return n
+}
+
+// cutAfter is how many of v's elements after the described ones the
+// wrapper counted but did not describe (cut items; a map's pairs are two
+// elements each), bounded by what the reply has.
+func cutAfter(v resp.Value, described []Node, cut int) int {
+	if cut <= 0 {
+		return 0
+	}
+	return max(0, len(v.Elems)-len(described))
 }

@@ -18,18 +18,27 @@ local function __lsx_d(v, depth)
   if type(rawget(v, 'big_number')) == 'string' then d.s = 'big_number' return d end
   if type(rawget(v, 'map')) == 'table' then
     d.s = 'map' d.i = {}
-    for k, x in pairs(rawget(v, 'map')) do d.i[#d.i+1] = {__lsx_d(k, depth+1), __lsx_d(x, depth+1)} end
+    for k, x in pairs(rawget(v, 'map')) do
+      if __lsx_n < 20000 then d.i[#d.i+1] = {__lsx_d(k, depth+1), __lsx_d(x, depth+1)} else d.c = (d.c or 0) + 1 end
+    end
     return d
   end
   if type(rawget(v, 'set')) == 'table' then
     d.s = 'set' d.i = {}
-    for k in pairs(rawget(v, 'set')) do d.i[#d.i+1] = __lsx_d(k, depth+1) end
+    for k in pairs(rawget(v, 'set')) do
+      if __lsx_n < 20000 then d.i[#d.i+1] = __lsx_d(k, depth+1) else d.c = (d.c or 0) + 1 end
+    end
     return d
   end
   if type(rawget(v, 'verbatim_string')) == 'table' then d.s = 'verbatim' return d end
   d.s = 'array' d.i = {}
   local j = 1
-  while rawget(v, j) ~= nil do d.i[j] = __lsx_d(rawget(v, j), depth+1) j = j + 1 end
+  -- Past the budget, items are counted, not described: a description
+  -- each would cost the server a table per element and the client a node.
+  while rawget(v, j) ~= nil do
+    if __lsx_n < 20000 then d.i[j] = __lsx_d(rawget(v, j), depth+1) else d.c = (d.c or 0) + 1 end
+    j = j + 1
+  end
   local lost, dropped, names = 0, 0, {}
   for k in pairs(v) do
     if type(k) == 'number' then
