@@ -294,8 +294,11 @@ func (s *Session) handshakeWith(ctx context.Context, args []any) reply {
 	hello := n.tap.helloReply()
 	switch {
 	case hello == nil && r.err != nil && n.tap.rodeOnLast() && classify.ClassifyError(r.err).Class == classify.Timeout && ctx.Err() == nil:
-		// The probe found no server either (ride.go): twice the wait.
-		return fail(fmt.Errorf("%w: no answer in %s, nor to HELLO on a second connection in %s more (--timeout sets how long to wait): %w",
+		// The probe found no server either (ride.go): twice the wait. A
+		// hung server and one blocked by a script past a busy-reply-
+		// threshold longer than the wait look the same from here, and the
+		// command went with the handshake: say both.
+		return fail(fmt.Errorf("%w: no answer in %s, nor to HELLO on a second connection in %s more: the server is hung, or blocked by a script running longer than its busy-reply-threshold — the command was sent with the handshake and may be running (--timeout sets how long to wait): %w",
 			ErrHandshakeTimeout, timeout, timeout, r.err))
 	case hello == nil && r.err != nil && !n.tap.rodeOnLast():
 		return fail(s.timeoutErr(ctx, timeout, r.err))
