@@ -146,7 +146,7 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	// Before the styles are built: they are rendered into escape
 	// sequences once, for the profile set then.
 	lipgloss.SetColorProfile(noColorProfile(os.Getenv, lipgloss.ColorProfile()))
-	look := prepareLook(cmd.OutOrStdout(), os.Getenv, theme)
+	look := prepareUI(cmd.OutOrStdout(), os.Getenv, theme, src)
 	defer look()
 	if o.conn.askpass {
 		// The password prompt reads the terminal too: not both at once.

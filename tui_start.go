@@ -21,17 +21,18 @@ import (
 // before Bubble Tea's renderer, which writes only on its ticks (every 8 ms
 // at 120 FPS), would.
 
-// prepareLook settles how the UI will look while the caller connects:
-// it asks the terminal for its background colour (the auto theme and
-// the chroma styles depend on it; one round trip to the terminal, over
-// SSH a network one) and builds the theme's styles for it (ui.Prepare),
-// on another goroutine. The returned func waits for both; it must run
-// before anything is drawn and before Bubble Tea takes the terminal,
-// whose input reader would otherwise get the answer as keys, and on every
-// way out (termenv puts the terminal back as it was only once the answer
-// is read). The colour profile must be set before. Package noquery kept
-// Bubble Tea's init from asking earlier, for every command.
-func prepareLook(out io.Writer, getenv func(string) string, theme themes.Theme) (wait func()) {
+// prepareUI does, on another goroutine while the caller connects, what
+// the first frame needs and the server does not: it asks the terminal for
+// its background colour (the auto theme and the chroma styles depend on
+// it; one round trip to the terminal, over SSH a network one), then builds
+// the theme's styles for it and hashes the script (ui.Prepare). The
+// returned func waits for all of it; it must run before anything is drawn
+// and before Bubble Tea takes the terminal, whose input reader would
+// otherwise get the answer as keys, and on every way out (termenv puts the
+// terminal back as it was only once the answer is read). The colour
+// profile must be set before. Package noquery kept Bubble Tea's init from
+// asking earlier, for every command.
+func prepareUI(out io.Writer, getenv func(string) string, theme themes.Theme, src string) (wait func()) {
 	ask := out == io.Writer(os.Stdout) && term.IsTerminal(int(os.Stdout.Fd())) && getenv(themes.NoColorEnv) == ""
 	done := make(chan struct{})
 	go func() {
@@ -39,7 +40,7 @@ func prepareLook(out io.Writer, getenv func(string) string, theme themes.Theme) 
 		if ask {
 			lipgloss.SetHasDarkBackground(lipgloss.DefaultRenderer().Output().HasDarkBackground())
 		}
-		ui.Prepare(theme)
+		ui.Prepare(theme, src)
 	}()
 	return func() { <-done }
 }

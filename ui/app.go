@@ -146,13 +146,15 @@ type Model struct {
 	rescue     *Rescue        // shared with main: never nil
 }
 
-// Prepare builds ahead, on any goroutine, the part of New's work that
-// depends only on the theme and the terminal (the editor's styles, ~2 ms
-// of rendering): the terminal UI calls it while it connects, once the
-// colour profile and the background are settled, so that the first frame
-// does not wait for it. New works the same without it.
-func Prepare(t themes.Theme) {
+// Prepare builds ahead, on any goroutine, the part of New's and the first
+// View's work that needs no server: the editor's styles for theme t (~2 ms
+// of rendering) and the SHA of the script src (the title shows it): the
+// terminal UI calls it while it connects, once the colour profile and the
+// background are settled, so that the first frame does not wait for them.
+// New works the same without it.
+func Prepare(t themes.Theme, src string) {
 	editor.NewStyles(t)
+	editor.PrepareScript(src)
 }
 
 // New builds the app. It does no I/O: Init starts what must happen first.

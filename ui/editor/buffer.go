@@ -3,6 +3,7 @@ package editor
 import (
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"luascope/redisx"
 )
@@ -118,9 +119,27 @@ func (d *doc) value() string {
 func (d *doc) redisScript() redisx.Script {
 	src := d.value()
 	if !d.scriptOK {
-		d.script, d.scriptOK = redisx.NewScript(src), true
+		if p := preparedScript.Load(); p != nil && p.Source == src {
+			d.script = *p
+		} else {
+			d.script = redisx.NewScript(src)
+		}
+		d.scriptOK = true
 	}
 	return d.script
+}
+
+// preparedScript is a script hashed ahead by PrepareScript, taken by the
+// first document with the same text.
+var preparedScript atomic.Pointer[redisx.Script]
+
+// PrepareScript hashes src ahead, on any goroutine, for the first editor
+// whose text is src: the terminal UI hashes the script it opens while it
+// connects, so that the first frame's title (the SHA) does not wait for
+// hashing a large script.
+func PrepareScript(src string) {
+	sc := redisx.NewScript(src)
+	preparedScript.Store(&sc)
 }
 
 // slice returns the text between from and to (from <= to).

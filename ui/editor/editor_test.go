@@ -881,3 +881,21 @@ func TestEditorSetValueIsTheSource(t *testing.T) {
 		}
 	}
 }
+
+// A script prepared ahead is used only for the same text: another text
+// (an edit, another file) is hashed as usual.
+func TestPrepareScriptOnlyForTheSameText(t *testing.T) {
+	PrepareScript("return 'prepared'")
+	e := newTestEditor(t, "return 'prepared'", 40, 5)
+	if got := e.Script().SHA; got != redisx.SHA1("return 'prepared'") {
+		t.Fatalf("prepared SHA %s", got)
+	}
+	e = typeText(e, "x")
+	if got := e.Script().SHA; got != redisx.SHA1("xreturn 'prepared'") {
+		t.Fatalf("after an edit the SHA is %s", got)
+	}
+	other := newTestEditor(t, "return 'other'", 40, 5)
+	if got := other.Script(); got.SHA != redisx.SHA1("return 'other'") || got.Source != "return 'other'" {
+		t.Fatalf("another text got %+v", got)
+	}
+}
