@@ -132,6 +132,9 @@ func stopOnSignal() {
 			interruptCall(c, sig, ch)
 			return
 		}
+		if restore := restoreScreen.Load(); restore != nil {
+			(*restore)() // the preview left the terminal on the alternate screen
+		}
 		fmt.Fprintln(os.Stderr, interruptedLine(sig, goesOn || inFlight.Load() > 0))
 		sandbox.StopAll()
 		os.Exit(signalExitCode(sig))

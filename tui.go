@@ -171,20 +171,59 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 		debugLog = f
 	}
 
-	// The UI draws only once connected, and a server that does not answer
-	// holds the handshake for up to its deadline: say what it waits for
-	// (redacted), on the normal screen, where it stays as a record.
+	// A server that does not answer holds the handshake for up to its
+	// deadline: say what it waits for (redacted), on the normal screen,
+	// where it stays as a record. Then, while the handshake goes on, the
+	// script is drawn (preview, tui_start.go): the first frame does not wait
+	// for the server.
+	dialing := make(chan redisx.Target, 1)
 	o.conn.connecting = func(t redisx.Target) {
 		wait := t.Timeout
 		if wait <= 0 {
 			wait = redisx.DefaultHandshakeTimeout
 		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "luascope: connecting to %s (gives up after %s)…\n", printable(t.String()), wait)
+		select {
+		case dialing <- t:
+		default:
+		}
 	}
-	conn, err := env.connect(context.Background())
-	if err != nil {
-		return err
+	type connected struct {
+		conn *connection
+		err  error
 	}
+	done := make(chan connected, 1)
+	go func() {
+		c, err := env.connect(context.Background())
+		done <- connected{c, err}
+	}()
+	var painted *paintedTerm // the terminal once luascope drew on it
+	defer func() {
+		if painted != nil {
+			painted.leave()
+		}
+	}()
+	var res connected
+	select {
+	case res = <-done:
+	case t := <-dialing:
+		look()
+		if f, ok := cmd.OutOrStdout().(*os.File); ok {
+			if w, h := terminalSize(f); w > 0 && h > 0 {
+				painted = newPaintedTerm(f)
+				painted.paint(previewFrame(ui.Options{
+					Source: src, Filename: filename, FileModTime: mod, Keys: keys, Args: args, Example: ex,
+					Target: t, ReadOnly: t.ReadOnly, Label: t.Label, Theme: theme,
+					NoColor: os.Getenv(themes.NoColorEnv) != "", Width: w, Height: h,
+				}), w, h)
+			}
+		}
+		res = <-done
+	}
+	if res.err != nil {
+		return res.err
+	}
+	conn := res.conn
 	defer conn.close()
 	label, production := conn.label(), conn.production
 
@@ -215,12 +254,14 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 		Width:   width, Height: height,
 	})
 	// The first frame is drawn before Bubble Tea's renderer would draw it
-	// (tui_start.go), once a signal would find the program to stop.
-	out, painted := cmd.OutOrStdout(), (*paintedTerm)(nil)
+	// (tui_start.go), once a signal would find the program to stop, unless
+	// the preview drew it while connecting.
+	out, first := cmd.OutOrStdout(), painted == nil
 	if f, ok := out.(*os.File); ok && width > 0 && height > 0 {
-		painted = &paintedTerm{File: f}
+		if painted == nil {
+			painted = newPaintedTerm(f)
+		}
 		out = painted
-		defer painted.leave()
 	}
 	// Signals are routed into the program by stopOnSignal (tuiSignals),
 	// not handled by Bubble Tea, whose SIGTERM is a normal quit: status 0,
@@ -233,7 +274,7 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	signalTaker.Store(sigs)
 	defer signalTaker.Store(nil)
 	stopSuspend := suspend.start(p.Send)
-	if painted != nil {
+	if painted != nil && first {
 		painted.paint(model.View(), width, height)
 	}
 	_, err = p.Run()

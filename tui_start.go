@@ -1,15 +1,18 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"golang.org/x/term"
 
+	"luascope/redisx"
 	"luascope/themes"
 	"luascope/ui"
 )
@@ -73,6 +76,35 @@ type paintedTerm struct {
 	mu        sync.Mutex
 	dropErase bool // the next write of a lone erase is the start's
 	alt       bool // the alternate screen is on, as last written
+}
+
+// newPaintedTerm wraps f; until it is painted, it passes every write.
+// While it is on the alternate screen a signal that ends the process
+// before the UI runs (the UI's own signal handling starts with it) first
+// takes the user back to the normal screen (restoreScreen).
+func newPaintedTerm(f *os.File) *paintedTerm {
+	t := &paintedTerm{File: f}
+	leave := t.leave
+	restoreScreen.Store(&leave)
+	return t
+}
+
+// restoreScreen is what the signal handler calls before it exits the
+// process while no UI takes the signal (signals.go).
+var restoreScreen atomic.Pointer[func()]
+
+// previewFrame is the first frame drawn while the connection is being
+// made: the script in the editor, and the status bar saying where it
+// connects. The model is built without a session, only to be drawn; the
+// program proper starts with a new one once connected, and its first
+// frame replaces this one.
+func previewFrame(opts ui.Options) string {
+	wait := opts.Target.Timeout
+	if wait <= 0 {
+		wait = redisx.DefaultHandshakeTimeout
+	}
+	opts.Notice = fmt.Sprintf("connecting to %s (gives up after %s)…", opts.Target.String(), wait)
+	return ui.New(opts).View()
 }
 
 // paint enters the alternate screen and draws frame as Bubble Tea's first
