@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/creack/pty"
 
+	"luascope/redisx/fakeserver"
 	"luascope/tools/ptyterm"
 )
 
@@ -189,5 +191,43 @@ func TestTUIFirstFrameOnAPTY(t *testing.T) {
 	}
 	if frames[ptyterm.Dark] == frames[ptyterm.Light] {
 		t.Error("the same colours on a dark and a light background: the answer did not reach the theme")
+	}
+}
+
+// A server that accepts and never answers: the script is on the screen
+// at once, with where it connects, while the handshake waits; when it
+// gives up, the error is said on the normal screen (exit 3) and nothing
+// is left on the alternate one.
+func TestTUIPreviewWhileConnecting(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	bin := buildBinary(t)
+	silent, err := fakeserver.Start(nil, fakeserver.Silent())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	dir := t.TempDir()
+	script := filepath.Join(dir, "slow.lua")
+	if err := os.WriteFile(script, []byte("-- pty-preview-line\nreturn 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"XDG_STATE_HOME=" + dir + "/state", "XDG_CONFIG_HOME=" + dir + "/config", "REDIS_URL="}
+	r := startPTY(t, ptyterm.Dark, env, bin, "-u", "redis://"+silent.Addr(), "--timeout", "2s", script)
+	r.waitForText("pty-preview-line")
+	r.waitForText("connecting to redis://" + silent.Addr())
+	err = r.wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
+		t.Fatalf("exit %v, want status 3", err)
+	}
+	out := r.output()
+	last := strings.LastIndex(out, "\x1b[?1049l")
+	if last < 0 || last < strings.LastIndex(out, "\x1b[?1049h") {
+		t.Fatalf("left on the alternate screen:\n%q", out)
+	}
+	if after := ansi.Strip(out[last:]); !strings.Contains(after, "luascope:") || !strings.Contains(strings.ToLower(after), "timeout") && !strings.Contains(after, "no answer") {
+		t.Errorf("the error is not on the normal screen after the preview:\n%q", after)
 	}
 }
