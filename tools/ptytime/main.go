@@ -53,6 +53,7 @@ func main() {
 	after := flag.String("after", "", "the reaction to -key is there when the output written after the key holds this text")
 	settle := flag.Duration("settle", 700*time.Millisecond, "wait after the first frame before the key")
 	timeout := flag.Duration("timeout", 20*time.Second, "give up on a round after this long")
+	flag.DurationVar(&replyDelay, "reply-delay", 0, "answer terminal queries after this long, as a terminal at the other end of an SSH link does (its round trip)")
 	flag.Parse()
 	if len(cmds) == 0 || *until == "" || (*keys != "") != (*after != "") {
 		flag.Usage()
@@ -145,6 +146,9 @@ func openPTY(cols, rows uint16) (master, tty *os.File, err error) {
 	return master, tty, nil
 }
 
+// replyDelay is -reply-delay.
+var replyDelay time.Duration
+
 // measure runs argv on a new pseudo-terminal and returns the time until
 // its output holds until, and, when key is set, the time from writing
 // key until the output written since holds after.
@@ -184,7 +188,13 @@ func measure(argv []string, cols, rows uint16, until, key, after string, settle,
 			now := time.Now()
 			if n > 0 {
 				chunk := buf[:n]
-				_, _ = master.Write(ptyterm.Replies(chunk, ptyterm.Dark))
+				if r := ptyterm.Replies(chunk, ptyterm.Dark); len(r) > 0 {
+					if replyDelay > 0 {
+						time.AfterFunc(replyDelay, func() { _, _ = master.Write(r) })
+					} else {
+						_, _ = master.Write(r)
+					}
+				}
 				mu.Lock()
 				if out.Len() < 64<<20 {
 					out.Write(chunk)
