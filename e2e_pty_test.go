@@ -3,112 +3,75 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/creack/pty"
 
 	"luascope/redisx/fakeserver"
 	"luascope/tools/ptyterm"
 )
 
-// ptyRun is a program on a pseudo-terminal whose terminal side answers
-// the queries a terminal answers (tools/ptyterm) and keeps every byte
-// the program wrote: what tmux's capture-pane cannot show — the queries
-// sent, the escape sequences and their order.
+// ptyRun is a program on a pseudo-terminal (tools/ptyterm): what tmux's
+// capture-pane cannot show — the queries sent, the escape sequences and
+// their order.
 type ptyRun struct {
-	t      *testing.T
-	master *os.File
-	mu     sync.Mutex
-	out    bytes.Buffer
-	done   chan error
+	t *testing.T
+	*ptyterm.Session
 }
 
 func startPTY(t *testing.T, background string, env []string, argv ...string) *ptyRun {
 	t.Helper()
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = append(os.Environ(), append([]string{"TERM=xterm-256color", "COLORTERM=", "NO_COLOR=", "TMUX="}, env...)...)
-	master, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 100, Rows: 30})
+	s, err := ptyterm.Start(argv, ptyterm.Options{Cols: 100, Rows: 30, Background: background,
+		Env: append([]string{"COLORTERM=", "NO_COLOR=", "TMUX="}, env...)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &ptyRun{t: t, master: master, done: make(chan error, 1)}
-	go func() {
-		buf := make([]byte, 64<<10)
-		for {
-			n, err := master.Read(buf)
-			if n > 0 {
-				r.mu.Lock()
-				r.out.Write(buf[:n])
-				r.mu.Unlock()
-				_, _ = master.Write(ptyterm.Replies(buf[:n], background))
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	go func() { r.done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		master.Close()
-	})
-	return r
+	t.Cleanup(s.Close)
+	return &ptyRun{t: t, Session: s}
 }
 
 // output is everything written so far.
-func (r *ptyRun) output() string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.out.String()
-}
+func (r *ptyRun) output() string { return r.Output() }
 
 // waitFor waits until the output holds want and returns it.
 func (r *ptyRun) waitFor(want string) string {
 	r.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		if out := r.output(); strings.Contains(out, want) {
-			return out
-		}
-		time.Sleep(20 * time.Millisecond)
+	if _, err := r.WaitFor(0, want, 20*time.Second); err != nil {
+		r.t.Fatalf("%v:\n%q", err, r.Output())
 	}
-	r.t.Fatalf("the output never held %q:\n%q", want, r.output())
-	return ""
+	return r.Output()
 }
 
 // waitForText is waitFor on the output without its escape sequences.
 func (r *ptyRun) waitForText(want string) string {
 	r.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		if out := r.output(); strings.Contains(ansi.Strip(out), want) {
-			return out
+	match := func(b []byte) int {
+		if strings.Contains(ansi.Strip(string(b)), want) {
+			return len(b)
 		}
-		time.Sleep(20 * time.Millisecond)
+		return -1
 	}
-	r.t.Fatalf("the output never showed %q:\n%q", want, ansi.Strip(r.output()))
-	return ""
+	if _, err := r.WaitMatch(0, match, strconv.Quote(want), 20*time.Second); err != nil {
+		r.t.Fatalf("%v:\n%q", err, ansi.Strip(r.Output()))
+	}
+	return r.Output()
 }
 
 // wait waits for the program to end.
 func (r *ptyRun) wait() error {
 	r.t.Helper()
-	select {
-	case err := <-r.done:
-		return err
-	case <-time.After(20 * time.Second):
-		r.t.Fatalf("the program did not end; output:\n%q", r.output())
-		return nil
+	err := r.Wait(20 * time.Second)
+	if err != nil && strings.Contains(err.Error(), "did not end") {
+		r.t.Fatalf("%v; output:\n%q", err, r.Output())
 	}
+	return err
 }
 
 // Bubble Tea v1's init asks the terminal for its background colour
@@ -173,14 +136,14 @@ func TestTUIFirstFrameOnAPTY(t *testing.T) {
 		}
 		frames[bg] = out[first:strings.Index(out, "pty-first-line")]
 		// A key is the user's, and the only one: no answer was typed.
-		_, _ = r.master.Write([]byte("Z"))
+		_ = r.Write([]byte("Z"))
 		out = r.waitForText("Z-- pty-first-line")
 		if strings.Contains(ansi.Strip(out), "rgb:") {
 			t.Errorf("a terminal answer reached the screen:\n%q", out)
 		}
-		_, _ = r.master.Write([]byte{0x03}) // ctrl+c: unsaved changes → asks
+		_ = r.Write([]byte{0x03}) // ctrl+c: unsaved changes → asks
 		r.waitFor("unsaved")
-		_, _ = r.master.Write([]byte("y"))
+		_ = r.Write([]byte("y"))
 		if err := r.wait(); err != nil {
 			t.Fatalf("exit: %v", err)
 		}

@@ -20,20 +20,13 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"time"
-
-	"github.com/creack/pty"
 
 	"luascope/tools/ptyterm"
 )
@@ -132,20 +125,6 @@ func slicesMax(d []time.Duration) time.Duration {
 	return m
 }
 
-// openPTY returns a pseudo-terminal's master and its terminal.
-func openPTY(cols, rows uint16) (master, tty *os.File, err error) {
-	master, tty, err = pty.Open()
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := pty.Setsize(master, &pty.Winsize{Rows: rows, Cols: cols}); err != nil {
-		master.Close()
-		tty.Close()
-		return nil, nil, fmt.Errorf("window size: %w", err)
-	}
-	return master, tty, nil
-}
-
 // replyDelay is -reply-delay.
 var replyDelay time.Duration
 
@@ -153,88 +132,27 @@ var replyDelay time.Duration
 // its output holds until, and, when key is set, the time from writing
 // key until the output written since holds after.
 func measure(argv []string, cols, rows uint16, until, key, after string, settle, timeout time.Duration) (time.Duration, time.Duration, error) {
-	master, tty, err := openPTY(cols, rows)
+	s, err := ptyterm.Start(argv, ptyterm.Options{Cols: cols, Rows: rows, ReplyDelay: replyDelay})
 	if err != nil {
 		return 0, 0, err
 	}
-	defer master.Close()
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "COLUMNS=", "LINES=")
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-
-	var (
-		mu      sync.Mutex
-		out     bytes.Buffer // everything written, for the first frame
-		since   = -1         // out's length when the key was written
-		seen    = make(chan time.Time, 1)
-		reacted = make(chan time.Time, 1)
-	)
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		tty.Close()
-		return 0, 0, err
-	}
-	tty.Close()
-	defer func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		_ = cmd.Wait()
-	}()
-	go func() {
-		buf := make([]byte, 64<<10)
-		gotFirst, gotKey := false, false
-		for {
-			n, err := master.Read(buf)
-			now := time.Now()
-			if n > 0 {
-				chunk := buf[:n]
-				if r := ptyterm.Replies(chunk, ptyterm.Dark); len(r) > 0 {
-					if replyDelay > 0 {
-						time.AfterFunc(replyDelay, func() { _, _ = master.Write(r) })
-					} else {
-						_, _ = master.Write(r)
-					}
-				}
-				mu.Lock()
-				if out.Len() < 64<<20 {
-					out.Write(chunk)
-				}
-				if !gotFirst && bytes.Contains(out.Bytes(), []byte(until)) {
-					gotFirst = true
-					seen <- now
-				}
-				if !gotKey && since >= 0 && bytes.Contains(out.Bytes()[since:], []byte(after)) {
-					gotKey = true
-					reacted <- now
-				}
-				mu.Unlock()
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	var firstAt time.Time
-	select {
-	case firstAt = <-seen:
-	case <-time.After(timeout):
-		return 0, 0, errors.New("the first frame never showed " + strconv.Quote(until))
+	defer s.Close()
+	firstAt, err := s.WaitFor(0, until, timeout)
+	if err != nil {
+		return 0, 0, fmt.Errorf("first frame: %w", err)
 	}
 	if key == "" {
-		return firstAt.Sub(start), 0, nil
+		return firstAt.Sub(s.Started), 0, nil
 	}
 	time.Sleep(settle)
-	mu.Lock()
-	since = out.Len()
-	mu.Unlock()
+	since := s.Len()
 	keyAt := time.Now()
-	if _, err := master.Write([]byte(key)); err != nil {
+	if err := s.Write([]byte(key)); err != nil {
 		return 0, 0, err
 	}
-	select {
-	case at := <-reacted:
-		return firstAt.Sub(start), at.Sub(keyAt), nil
-	case <-time.After(timeout):
-		return 0, 0, errors.New("no reaction to the key showed " + strconv.Quote(after))
+	at, err := s.WaitFor(since, after, timeout)
+	if err != nil {
+		return 0, 0, fmt.Errorf("reaction to the key: %w", err)
 	}
+	return firstAt.Sub(s.Started), at.Sub(keyAt), nil
 }
