@@ -287,7 +287,10 @@ func run() error {
 	}
 	failed := printTable(results)
 	if on("tui") {
-		tuiRows()
+		if err := tuiRows(bin, port, work); err != nil {
+			fmt.Printf("TUI rows: %v\n", err)
+			failed++
+		}
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d row(s) could not be measured (see above)", failed)
@@ -458,17 +461,6 @@ func rttRow(work, upstream, bin, code string) (row, func(), error) {
 	_, p, _ := net.SplitHostPort(addr)
 	return row{title: "`run` over a 100 ms RTT link", a: prog{name: "luascope run", argv: []string{bin, "run", "-p", p, "-e", code}},
 		b: prog{name: "redis-cli EVAL", argv: []string{cliBin, "-p", p, "EVAL", code, "0"}}, metrics: []metric{wallM(1.25)}, rounds: *rounds}, stop, nil
-}
-
-// tuiRows names the TUI rows, which a terminal is needed to time.
-func tuiRows() {
-	fmt.Println()
-	if _, err := os.Stat("tools/ptytime"); err == nil {
-		fmt.Println("TUI rows (ctrl+r to first reaction, start to first frame, RSS with a 1M-element reply): measured with")
-		fmt.Println("tools/ptytime on a pseudo-terminal, not here; the commands and figures are in docs/performance.md.")
-	} else {
-		fmt.Println("TUI rows: not measured here (they need a terminal: tools/ptytime, when the tree has it; see docs/performance.md).")
-	}
 }
 
 // printTable prints the rows and returns how many could not be measured.
