@@ -143,21 +143,25 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	if !isTerminal(cmd.InOrStdin()) || !isTerminal(cmd.OutOrStdout()) {
 		return usageErr("the terminal UI needs a terminal; without one use 'luascope run'")
 	}
-	// Before the styles are built: they are rendered into escape
-	// sequences once, for the profile set then.
-	lipgloss.SetColorProfile(noColorProfile(os.Getenv, lipgloss.ColorProfile()))
-	look := prepareUI(cmd.OutOrStdout(), os.Getenv, theme, src)
-	defer look()
-	if o.conn.askpass {
-		// The password prompt reads the terminal too: not both at once.
-		look()
-	}
 	keys, args := splitKeysArgs(words)
 	switch {
 	case ex != nil && len(words) == 0:
 		keys, args = ex.Keys, ex.Args
 	case filename == "" && len(words) == 0:
 		keys, args = []string{"rate:{demo}"}, []string{"5", "60"}
+	}
+	// Before the styles are built: they are rendered into escape
+	// sequences once, for the profile set then.
+	lipgloss.SetColorProfile(noColorProfile(os.Getenv, lipgloss.ColorProfile()))
+	width, height := terminalSize(cmd.OutOrStdout())
+	look := prepareUI(cmd.OutOrStdout(), os.Getenv, ui.Options{
+		Source: src, Filename: filename, FileModTime: mod, Keys: keys, Args: args, Example: ex,
+		Theme: theme, NoColor: os.Getenv(themes.NoColorEnv) != "", Width: width, Height: height,
+	})
+	defer look.wait()
+	if o.conn.askpass {
+		// The password prompt reads the terminal too: not both at once.
+		look.wait()
 	}
 
 	var debugLog io.Writer // where SIGQUIT's goroutine dump goes, when anywhere
@@ -207,16 +211,10 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	select {
 	case res = <-done:
 	case t := <-dialing:
-		look()
-		if f, ok := cmd.OutOrStdout().(*os.File); ok {
-			if w, h := terminalSize(f); w > 0 && h > 0 {
-				painted = newPaintedTerm(f)
-				painted.paint(previewFrame(ui.Options{
-					Source: src, Filename: filename, FileModTime: mod, Keys: keys, Args: args, Example: ex,
-					Target: t, ReadOnly: t.ReadOnly, Label: t.Label, Theme: theme,
-					NoColor: os.Getenv(themes.NoColorEnv) != "", Width: w, Height: h,
-				}), w, h)
-			}
+		look.wait()
+		if f, ok := cmd.OutOrStdout().(*os.File); ok && look.preview != nil {
+			painted = newPaintedTerm(f)
+			painted.paint(previewFrame(*look.preview, t), width, height)
 		}
 		res = <-done
 	}
@@ -238,8 +236,8 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 		}
 	}
 
-	look()
-	width, height := terminalSize(cmd.OutOrStdout())
+	look.wait()
+	width, height = terminalSize(cmd.OutOrStdout())
 	target := conn.session.Target()
 	rescue := &ui.Rescue{}
 	mouse := o.mouseOn(env.cfg)

@@ -24,29 +24,44 @@ import (
 // before Bubble Tea's renderer, which writes only on its ticks (every 8 ms
 // at 120 FPS), would.
 
+// uiPrep is what prepareUI does beside the connection.
+type uiPrep struct {
+	done chan struct{}
+	// preview is the model of the first frame, built without a session
+	// (previewFrame); nil when the terminal's size is not known.
+	preview *ui.Model
+}
+
 // prepareUI does, on another goroutine while the caller connects, what
 // the first frame needs and the server does not: it asks the terminal for
 // its background colour (the auto theme and the chroma styles depend on
-// it; one round trip to the terminal, over SSH a network one), then builds
-// the theme's styles for it and hashes the script (ui.Prepare). The
-// returned func waits for all of it; it must run before anything is drawn
-// and before Bubble Tea takes the terminal, whose input reader would
-// otherwise get the answer as keys, and on every way out (termenv puts the
-// terminal back as it was only once the answer is read). The colour
-// profile must be set before. Package noquery kept Bubble Tea's init from
-// asking earlier, for every command.
-func prepareUI(out io.Writer, getenv func(string) string, theme themes.Theme, src string) (wait func()) {
+// it; one round trip to the terminal, over SSH a network one), builds the
+// theme's styles for it and hashes the script (ui.Prepare), and builds the
+// preview's model from opts. wait waits for all of it; it must run before
+// anything is drawn and before Bubble Tea takes the terminal, whose input
+// reader would otherwise get the answer as keys, and on every way out
+// (termenv puts the terminal back as it was only once the answer is
+// read). The colour profile must be set before. Package noquery kept
+// Bubble Tea's init from asking earlier, for every command.
+func prepareUI(out io.Writer, getenv func(string) string, opts ui.Options) *uiPrep {
 	ask := out == io.Writer(os.Stdout) && term.IsTerminal(int(os.Stdout.Fd())) && getenv(themes.NoColorEnv) == ""
-	done := make(chan struct{})
+	p := &uiPrep{done: make(chan struct{})}
 	go func() {
-		defer close(done)
+		defer close(p.done)
 		if ask {
 			lipgloss.SetHasDarkBackground(lipgloss.DefaultRenderer().Output().HasDarkBackground())
 		}
-		ui.Prepare(theme, src)
+		ui.Prepare(opts.Theme, opts.Source)
+		if opts.Width > 0 && opts.Height > 0 {
+			m := ui.New(opts)
+			p.preview = &m
+		}
 	}()
-	return func() { <-done }
+	return p
 }
+
+// wait waits for prepareUI's work; it may be called any number of times.
+func (p *uiPrep) wait() { <-p.done }
 
 // terminalSize is out's size when out is a terminal, else zeros (the UI
 // then waits for Bubble Tea's first WindowSizeMsg, as before).
@@ -93,18 +108,17 @@ func newPaintedTerm(f *os.File) *paintedTerm {
 // process while no UI takes the signal (signals.go).
 var restoreScreen atomic.Pointer[func()]
 
-// previewFrame is the first frame drawn while the connection is being
-// made: the script in the editor, and the status bar saying where it
-// connects. The model is built without a session, only to be drawn; the
-// program proper starts with a new one once connected, and its first
-// frame replaces this one.
-func previewFrame(opts ui.Options) string {
-	wait := opts.Target.Timeout
+// previewFrame is the first frame drawn while the connection to t is
+// being made: the script in the editor, and the status bar saying where
+// it connects. The model has no session, it is only drawn; the program
+// proper starts with a new one once connected, and its first frame
+// replaces this one.
+func previewFrame(m ui.Model, t redisx.Target) string {
+	wait := t.Timeout
 	if wait <= 0 {
 		wait = redisx.DefaultHandshakeTimeout
 	}
-	opts.Notice = fmt.Sprintf("connecting to %s (gives up after %s)…", opts.Target.String(), wait)
-	return ui.New(opts).View()
+	return m.Connecting(t, fmt.Sprintf("connecting to %s (gives up after %s)…", t.String(), wait)).View()
 }
 
 // paint enters the alternate screen and draws frame as Bubble Tea's first

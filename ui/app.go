@@ -157,6 +157,18 @@ func Prepare(t themes.Theme, src string) {
 	editor.PrepareScript(src)
 }
 
+// Connecting is the model drawn while the connection to t is being made
+// (the terminal UI's first frame, before the handshake is done): t's
+// address, label and read-only badge in the status bar, with notice. A
+// model without a session is only for drawing.
+func (m Model) Connecting(t redisx.Target, notice string) Model {
+	m.target = t
+	m.opts.Label = t.Label
+	m.readOnly = m.readOnly || t.ReadOnly
+	m.status = notice
+	return m
+}
+
 // New builds the app. It does no I/O: Init starts what must happen first.
 func New(opts Options) Model {
 	if opts.Strategy == "" {
