@@ -225,11 +225,18 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	defer conn.close()
 	label, production := conn.label(), conn.production
 
+	notice := cmp.Or(newFile, conn.notice)
 	var store *history.Store
 	if env.historyOn(o.noHistory) {
 		if p, err := history.DefaultPath(); err == nil {
 			if s, err := history.Open(p, history.Options{}); err == nil {
 				store = s
+			} else if painted != nil {
+				// The preview is on the screen: stderr would write over it.
+				if notice != "" {
+					notice += "; "
+				}
+				notice += "history disabled: " + err.Error()
 			} else {
 				fmt.Fprintf(cmd.ErrOrStderr(), "luascope: history disabled: %v\n", err)
 			}
@@ -243,7 +250,7 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	mouse := o.mouseOn(env.cfg)
 	model := ui.New(ui.Options{
 		Rescue:  rescue,
-		Session: conn.session, Target: target, Notice: cmp.Or(newFile, conn.notice), Example: ex,
+		Session: conn.session, Target: target, Notice: notice, Example: ex,
 		Source: src, Filename: filename, FileModTime: mod, Keys: keys, Args: args,
 		Strategy: env.strategy, ReadOnly: conn.session.ReadOnly(), Production: production, Label: label, Sandbox: conn.isSandbox(),
 		Debug: o.debug, Mouse: mouse, NoColor: os.Getenv(themes.NoColorEnv) != "",
