@@ -180,16 +180,20 @@ func (s *Session) Write(b []byte) error {
 	return err
 }
 
-// Wait waits for the program to end and returns Cmd.Wait's error.
+// Wait waits for the program to end, and for the last of its output to
+// be read, and returns Cmd.Wait's error.
 func (s *Session) Wait(timeout time.Duration) error {
 	select {
 	case <-s.done:
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		return s.err
 	case <-time.After(timeout):
 		return errors.New("the program did not end within " + timeout.String())
 	}
+	// The terminal's side reads on after the exit until the end of the
+	// output (EIO once no process holds the terminal open).
+	_, _ = s.WaitMatch(0, func([]byte) int { return -1 }, "the end of the output", 2*time.Second)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
 }
 
 // Close kills the program's process group, if it still runs, and closes
