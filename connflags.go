@@ -44,6 +44,7 @@ type connFlags struct {
 	cfg                   *config.Config
 	resolved              redisx.Target       // the target connect tried, for error reports
 	connecting            func(redisx.Target) // called before dialling a server that is not a sandbox
+	startingSandbox       func(cluster bool)  // called before starting a sandbox (server or cluster)
 	// deferHandshake, set by run, lets the handshake go with the run's
 	// first command (redisx.ConnectDeferred); not on a production
 	// connection, whose question comes after the connection is known good.
@@ -488,6 +489,9 @@ func (f *connFlags) connect(ctx context.Context, fs *pflag.FlagSet, stderr io.Wr
 		c.notice = "no server at " + defaultAddr + " and none named: using a private sandbox redis-server"
 	}
 	if f.sandbox == "cluster" {
+		if f.startingSandbox != nil {
+			f.startingSandbox(true)
+		}
 		cl, err := sandbox.StartCluster(ctx, sandbox.ClusterOptions{})
 		if err != nil {
 			if errors.Is(err, sandbox.ErrNoServer) {
@@ -502,6 +506,9 @@ func (f *connFlags) connect(ctx context.Context, fs *pflag.FlagSet, stderr io.Wr
 		useSandbox = false
 	}
 	if useSandbox {
+		if f.startingSandbox != nil {
+			f.startingSandbox(false)
+		}
 		srv, err := sandbox.Start(ctx, sandbox.Options{UnixSocket: false})
 		if err != nil {
 			if errors.Is(err, sandbox.ErrNoServer) {

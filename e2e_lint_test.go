@@ -44,6 +44,7 @@ func TestTUILintEndToEnd(t *testing.T) {
 	s.keys("M-l")
 	s.waitFor("Lint findings: 1", "1:1", "hint: declare it local")
 	s.keys("Escape")
+	s.waitGone("Lint findings")
 	s.keys("C-c")
 	s.waitFor("EXITED:0")
 }

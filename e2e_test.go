@@ -58,6 +58,21 @@ func (s *tmuxSession) screen() string { return s.run("capture-pane", "-p", "-t",
 
 // waitFor polls the screen until every want is on it (a person reading
 // the screen), and fails with the last screen after a generous deadline.
+// waitGone waits until the screen no longer shows text: keys sent right
+// after a key that closes something could otherwise reach the program in
+// one read with it (esc then ctrl+c reads as alt+ctrl+c).
+func (s *tmuxSession) waitGone(text string) {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if !strings.Contains(s.screen(), text) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.t.Fatalf("screen still shows %q:\n%s", text, s.screen())
+}
+
 func (s *tmuxSession) waitFor(want ...string) string {
 	s.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)

@@ -180,17 +180,27 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	// where it stays as a record. Then, while the handshake goes on, the
 	// script is drawn (preview, tui_start.go): the first frame does not wait
 	// for the server.
-	dialing := make(chan redisx.Target, 1)
+	dialing := make(chan previewState, 1)
+	preview := func(p previewState) {
+		select {
+		case dialing <- p:
+		default:
+		}
+	}
 	o.conn.connecting = func(t redisx.Target) {
 		wait := t.Timeout
 		if wait <= 0 {
 			wait = redisx.DefaultHandshakeTimeout
 		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "luascope: connecting to %s (gives up after %s)…\n", printable(t.String()), wait)
-		select {
-		case dialing <- t:
-		default:
+		preview(previewState{t, fmt.Sprintf("connecting to %s (gives up after %s)…", t.String(), wait)})
+	}
+	o.conn.startingSandbox = func(cluster bool) {
+		what := "starting a private redis-server (the sandbox)…"
+		if cluster {
+			what = "starting a private cluster: 3 primaries and 3 replicas (the sandbox)…"
 		}
+		preview(previewState{redisx.Target{Label: "sandbox"}, what})
 	}
 	type connected struct {
 		conn *connection
@@ -210,11 +220,11 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	var res connected
 	select {
 	case res = <-done:
-	case t := <-dialing:
+	case p := <-dialing:
 		look.wait()
 		if f, ok := cmd.OutOrStdout().(*os.File); ok && look.preview != nil {
-			painted = newPaintedTerm(f)
-			painted.paint(previewFrame(*look.preview, t), width, height)
+			painted = newPaintedTerm(f, stdinFile(cmd))
+			painted.paint(look.preview.Connecting(p.target, p.notice).View(), width, height)
 		}
 		res = <-done
 	}
@@ -264,7 +274,7 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	out, first := cmd.OutOrStdout(), painted == nil
 	if f, ok := out.(*os.File); ok && width > 0 && height > 0 {
 		if painted == nil {
-			painted = newPaintedTerm(f)
+			painted = newPaintedTerm(f, stdinFile(cmd))
 		}
 		out = painted
 	}
@@ -282,6 +292,9 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	if painted != nil && first {
 		painted.paint(model.View(), width, height)
 	}
+	if painted != nil {
+		painted.handOver()
+	}
 	_, err = p.Run()
 	if painted != nil {
 		// Before anything is said on stderr: on the normal screen.
@@ -289,6 +302,12 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	}
 	stopSuspend()
 	return sigs.end(cmd.ErrOrStderr(), err)
+}
+
+// stdinFile is the command's input when it is a file (the terminal), else nil.
+func stdinFile(cmd *cobra.Command) *os.File {
+	f, _ := cmd.InOrStdin().(*os.File)
+	return f
 }
 
 // isTerminal reports whether f is a terminal the UI can draw on.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -88,17 +87,19 @@ func terminalSize(out io.Writer) (w, h int) {
 type paintedTerm struct {
 	*os.File // Read, Fd and Close for Bubble Tea's terminal handling
 
+	in        *os.File // the terminal's input, whose keys wait while the preview shows
 	mu        sync.Mutex
-	dropErase bool // the next write of a lone erase is the start's
-	alt       bool // the alternate screen is on, as last written
+	dropErase bool   // the next write of a lone erase is the start's
+	alt       bool   // the alternate screen is on, as last written
+	release   func() // gives the held input back its state (holdKeys); nil when not held
 }
 
 // newPaintedTerm wraps f; until it is painted, it passes every write.
 // While it is on the alternate screen a signal that ends the process
 // before the UI runs (the UI's own signal handling starts with it) first
 // takes the user back to the normal screen (restoreScreen).
-func newPaintedTerm(f *os.File) *paintedTerm {
-	t := &paintedTerm{File: f}
+func newPaintedTerm(f, in *os.File) *paintedTerm {
+	t := &paintedTerm{File: f, in: in}
 	leave := t.leave
 	restoreScreen.Store(&leave)
 	return t
@@ -108,17 +109,14 @@ func newPaintedTerm(f *os.File) *paintedTerm {
 // process while no UI takes the signal (signals.go).
 var restoreScreen atomic.Pointer[func()]
 
-// previewFrame is the first frame drawn while the connection to t is
-// being made: the script in the editor, and the status bar saying where
-// it connects. The model has no session, it is only drawn; the program
-// proper starts with a new one once connected, and its first frame
-// replaces this one.
-func previewFrame(m ui.Model, t redisx.Target) string {
-	wait := t.Timeout
-	if wait <= 0 {
-		wait = redisx.DefaultHandshakeTimeout
-	}
-	return m.Connecting(t, fmt.Sprintf("connecting to %s (gives up after %s)…", t.String(), wait)).View()
+// previewState is what the first frame says while the connection is
+// being made (dialling, or starting the sandbox): the target as far as it
+// is known, and the status. The preview's model has no session, it is
+// only drawn; the program proper starts with a new one once connected,
+// and its first frame replaces this one.
+type previewState struct {
+	target redisx.Target
+	notice string
 }
 
 // paint enters the alternate screen and draws frame as Bubble Tea's first
@@ -145,7 +143,22 @@ func (t *paintedTerm) paint(frame string, w, h int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.dropErase, t.alt = true, true
+	if t.release == nil && t.in != nil {
+		// What the user types now goes to the UI once it runs.
+		t.release = holdKeys(t.in)
+	}
 	_, _ = t.File.WriteString(b.String())
+}
+
+// handOver gives the terminal's input its own state back, just before
+// Bubble Tea takes the terminal (it keeps the state it finds, to restore).
+func (t *paintedTerm) handOver() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.release != nil {
+		t.release()
+		t.release = nil
+	}
 }
 
 // Write passes p to the terminal but for the start's erase.
@@ -176,10 +189,15 @@ func (t *paintedTerm) WriteString(s string) (int, error) { return t.Write([]byte
 
 // leave returns to the normal screen with the cursor shown when the
 // program ended on the alternate screen (it failed to start after the
-// paint, or stopped without restoring the terminal).
+// paint, or stopped without restoring the terminal), and gives held keys
+// back to the terminal's own handling.
 func (t *paintedTerm) leave() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.release != nil {
+		t.release()
+		t.release = nil
+	}
 	if t.alt {
 		_, _ = t.File.WriteString(ansi.ResetAltScreenSaveCursorMode + ansi.ShowCursor)
 		t.alt = false

@@ -170,12 +170,15 @@ func TestExplainBudgetCountsTheRest(t *testing.T) {
 	srv := startServer(t)
 	ctx := context.Background()
 	s := connect(t, srv, func(tg *redisx.Target) { tg.Protocol = 3 })
-	for _, src := range []string{
-		"local t = {1.5} for i = 2, 60000 do t[i] = i end return t",
-		"local m = {} m[1.5] = true for i = 2, 30000 do m['k' .. i] = true end return {set=m}",
-		"local m = {} for i = 1, 30000 do m['k' .. i] = i end m.k1 = 1.5 return {map=m}",
+	for src, size := range map[string]string{
+		"local t = {1.5} for i = 2, 60000 do t[i] = i end return t":                            "array part of 60000",
+		"local m = {} m[1.5] = true for i = 2, 30000 do m['k' .. i] = true end return {set=m}": "with 30000 members",
+		"local m = {} for i = 1, 30000 do m['k' .. i] = i end m.k1 = 1.5 return {map=m}":       "with 30000 pairs",
 	} {
 		res := s.Run(ctx, redisx.Call{Script: redisx.NewScript(src), Explain: true}, nil)
+		if res.Explain != nil && !strings.Contains(res.Explain.Lua, size) {
+			t.Errorf("%s: the table is described as %q, want %q (counted ones included)", src, res.Explain.Lua, size)
+		}
 		if res.Error != nil || res.Explain == nil {
 			t.Fatalf("%s: %+v", src, res.Error)
 		}

@@ -261,7 +261,7 @@ func annotateTable(v resp.Value, d Lua, proto int) Node {
 		}
 	case "map":
 		pairs, _ := list[[2]Lua](d.Items)
-		n.Lua = fmt.Sprintf("table {map=…} with %d pairs", len(pairs))
+		n.Lua = fmt.Sprintf("table {map=…} with %d pairs", len(pairs)+d.Cut)
 		if v.Kind == resp.Map {
 			add(false, "{map=…} → RESP3 map")
 		} else {
@@ -276,7 +276,7 @@ func annotateTable(v resp.Value, d Lua, proto int) Node {
 		return n
 	case "set":
 		items, _ := list[Lua](d.Items)
-		n.Lua = fmt.Sprintf("table {set=…} with %d members", len(items))
+		n.Lua = fmt.Sprintf("table {set=…} with %d members", len(items)+d.Cut)
 		if v.Kind == resp.Set {
 			add(false, "{set=…} → RESP3 set")
 		} else {
@@ -292,7 +292,7 @@ func annotateTable(v resp.Value, d Lua, proto int) Node {
 	default:
 		items, _ := list[Lua](d.Items)
 		names, _ := list[string](d.Names)
-		n.Lua = fmt.Sprintf("table, array part of %d", len(items))
+		n.Lua = fmt.Sprintf("table, array part of %d", len(items)+d.Cut)
 		add(false, "table → array")
 		if d.Lost > 0 {
 			add(true, "array cut at the first nil: %d element(s) after it were lost", d.Lost)
