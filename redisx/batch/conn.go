@@ -179,28 +179,29 @@ func appendBulk(buf []byte, s string) []byte {
 	return append(buf, '\r', '\n')
 }
 
+// appendBulkBytes is appendBulk of a byte slice.
+func appendBulkBytes(buf []byte, s []byte) []byte {
+	buf = append(buf, '$')
+	buf = strconv.AppendInt(buf, int64(len(s)), 10)
+	buf = append(buf, '\r', '\n')
+	buf = append(buf, s...)
+	return append(buf, '\r', '\n')
+}
+
 // appendCall appends a line's EVALSHA (or EVAL) command, as RESP, with an
-// ASKING before it when an ASK redirect asked for one.
+// ASKING before it when an ASK redirect asked for one: the reader encoded
+// all but the head (see bline.cmd).
 func (b *batch) appendCall(buf []byte, l *bline) []byte {
 	if l.asking {
 		buf = append(buf, "*1\r\n$6\r\nASKING\r\n"...)
 	}
-	buf = append(buf, '*')
-	buf = strconv.AppendInt(buf, int64(3+len(l.keys)+len(l.args)), 10)
-	buf = append(buf, '\r', '\n')
+	head := b.shaHead
 	if b.opt.Strategy == redisx.EvalOnly || l.useEval {
-		buf = append(buf, b.evalHead...)
-	} else {
-		buf = append(buf, b.shaHead...)
+		head = b.evalHead
 	}
-	buf = appendBulk(buf, strconv.Itoa(len(l.keys)))
-	for _, k := range l.keys {
-		buf = appendBulk(buf, k)
-	}
-	for _, a := range l.args {
-		buf = appendBulk(buf, a)
-	}
-	return buf
+	buf = append(buf, l.cmd[:l.hdr]...)
+	buf = append(buf, head...)
+	return append(buf, l.cmd[l.hdr:]...)
 }
 
 // errProtocol is a reply that is not RESP.

@@ -12,21 +12,40 @@ import (
 	"luascope/redisx/classify"
 )
 
-// bline is one call on its way through the batch.
+// bline is one call on its way through the batch. It lives in its
+// chunk's lines (never moved: workers hold pointers to it), and its call
+// is already RESP, encoded once by the reader into the chunk's buffer.
 type bline struct {
 	n          int
-	keys, args []string
 	slot       int
-	attempts   int
-	noscripts  int
-	redirects  int
+	attempts   int32
+	noscripts  int32
+	redirects  int32
+	hdr        int32     // length of the "*N\r\n" that begins cmd; the head goes after it
 	asking     bool      // send ASKING first (an ASK redirect)
 	useEval    bool      // evalsha-eval after NOSCRIPT
-	waitSince  time.Time // first time it could not be sent or was refused as transient
 	dispatched bool      // counted in pending
 	asked      bool      // an ASKING went before it in the pipeline in flight
+	waitSince  time.Time // first time it could not be sent or was refused as transient
 	node       string    // where the reader sent it
-	words      [4]string // storage for keys and args of short lines: one allocation less per line
+	// cmd is the call as the reader encoded it, but for its head: "*N\r\n"
+	// then numkeys, the keys and the arguments as RESP bulk strings. send
+	// writes cmd[:hdr], the head (EVALSHA and the SHA, or EVAL and the
+	// source: chosen at send time, and not copied into every chunk) and
+	// cmd[hdr:].
+	cmd []byte
+}
+
+// chunk is a batch of lines the reader hands to one node at once (one
+// channel operation and two allocations per chunk, not per line).
+type chunk struct {
+	// lines has the capacity of a pipeline and never grows past it, so
+	// pointers to its elements stay valid.
+	lines []bline
+	// buf holds the lines' calls back to back; each line's cmd is a slice
+	// of it, set when the chunk is handed over.
+	buf  []byte
+	ends []int32 // where each line's call ends in buf, until the hand-over
 }
 
 // batch is the state of one Run.
@@ -42,15 +61,23 @@ type batch struct {
 	shaCmd   string // EVALSHA or EVALSHA_RO
 	evalHead []byte // EVAL(_RO) and the source, as RESP bulk strings
 	shaHead  []byte // EVALSHA(_RO) and the SHA, as RESP bulk strings
+	// crossOK: the script's shebang allows keys in different slots.
+	crossOK  bool
 	ctx      context.Context
 	execCtx  context.Context // never cancelled: in-flight replies are awaited
 	start    time.Time
 	maxFails int
 
-	tmu         sync.RWMutex
-	topo        *redisx.Topology
-	moved       map[int]string
-	slotAddr    [redisx.SlotCount]string // route's table: moved, else the topology's owner
+	tmu   sync.RWMutex
+	topo  *redisx.Topology
+	moved map[int]string
+	// slotNode is route's table: for each slot, the index in addrs of the
+	// node a MOVED named, else the topology's owner; 0 (addrs[0] is "")
+	// when neither is known. Two bytes a slot, so the 16,384 slots stay
+	// in the CPU's cache while the reader routes every line.
+	slotNode    [redisx.SlotCount]uint16
+	addrs       []string       // node addresses by index; append-only
+	addrIdx     map[string]int // index of each address in addrs
 	refreshedAt time.Time
 	refreshes   int
 	// noTopology: CLUSTER NODES was denied (NOPERM); routing learns from MOVED.
@@ -134,6 +161,7 @@ func Run(ctx context.Context, s *redisx.Session, script redisx.Script, input io.
 		moved: map[int]string{}, workers: map[string]*node{}, done: make(chan struct{}),
 		counts: map[Outcome]int{}, nodes: map[string]*NodeStats{}, maxFails: opt.MaxFailures,
 		evalCmd: "EVAL", shaCmd: "EVALSHA",
+		addrs: []string{""}, addrIdx: map[string]int{"": 0},
 	}
 	if b.maxFails == 0 {
 		b.maxFails = 20
@@ -143,6 +171,7 @@ func Run(ctx context.Context, s *redisx.Session, script redisx.Script, input io.
 	}
 	b.evalHead = appendBulk(appendBulk(nil, b.evalCmd), script.Source)
 	b.shaHead = appendBulk(appendBulk(nil, b.shaCmd), script.SHA)
+	b.crossOK = script.Shebang.HasFlag("allow-cross-slot-keys")
 	b.seed = b.target.Addr
 	if opt.Node != "" {
 		b.seed = opt.Node

@@ -46,7 +46,7 @@ func (b *batch) finish(l *bline, res Result) {
 // finishLocked records a line's final outcome (not ok; see okLocked).
 func (b *batch) finishLocked(l *bline, res Result) {
 	if l != nil {
-		res.Attempts = l.attempts
+		res.Attempts = int(l.attempts)
 		if l.dispatched {
 			b.pending--
 			defer b.checkDoneLocked()
