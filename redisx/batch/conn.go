@@ -181,27 +181,39 @@ func appendBulk(buf []byte, s string) []byte {
 
 // appendBulkBytes is appendBulk of a byte slice.
 func appendBulkBytes(buf []byte, s []byte) []byte {
-	buf = append(buf, '$')
-	buf = strconv.AppendInt(buf, int64(len(s)), 10)
-	buf = append(buf, '\r', '\n')
+	buf = appendHeader(buf, '$', len(s))
 	buf = append(buf, s...)
 	return append(buf, '\r', '\n')
 }
 
+// appendHeader appends a RESP header line, "$12\r\n" or "*5\r\n", with
+// the usual one- and two-digit numbers written without strconv (the
+// reader writes a few per line).
+func appendHeader(buf []byte, typ byte, n int) []byte {
+	switch {
+	case n >= 0 && n < 10:
+		return append(buf, typ, byte('0'+n), '\r', '\n')
+	case n >= 10 && n < 100:
+		return append(buf, typ, byte('0'+n/10), byte('0'+n%10), '\r', '\n')
+	}
+	buf = append(buf, typ)
+	buf = strconv.AppendInt(buf, int64(n), 10)
+	return append(buf, '\r', '\n')
+}
+
 // appendCall appends a line's EVALSHA (or EVAL) command, as RESP, with an
-// ASKING before it when an ASK redirect asked for one: the reader encoded
-// all but the head (see bline.cmd).
+// ASKING before it when an ASK redirect asked for one. The reader encoded
+// it as EVALSHA (bline.cmd); EVAL replaces the head.
 func (b *batch) appendCall(buf []byte, l *bline) []byte {
 	if l.asking {
 		buf = append(buf, "*1\r\n$6\r\nASKING\r\n"...)
 	}
-	head := b.shaHead
 	if b.opt.Strategy == redisx.EvalOnly || l.useEval {
-		head = b.evalHead
+		buf = append(buf, l.cmd[:l.hdr]...)
+		buf = append(buf, b.evalHead...)
+		return append(buf, l.cmd[int(l.hdr)+len(b.shaHead):]...)
 	}
-	buf = append(buf, l.cmd[:l.hdr]...)
-	buf = append(buf, head...)
-	return append(buf, l.cmd[l.hdr:]...)
+	return append(buf, l.cmd...)
 }
 
 // errProtocol is a reply that is not RESP.

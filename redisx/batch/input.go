@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"luascope/redisx"
@@ -31,11 +32,18 @@ func (b *batch) readInput(input io.Reader) {
 		b.mu.Unlock()
 	}
 	var long []byte
+	// buffered counts the whole lines known to be in br's buffer, so that
+	// the buffer is searched for newlines once per fill, not once a line.
+	buffered := 0
 	for n := 1; ; n++ {
-		if !lineBuffered(br) && !rd.flush() {
-			return
+		if buffered == 0 {
+			buffered = linesBuffered(br)
+			if buffered == 0 && !rd.flush() {
+				return
+			}
 		}
 		text, tooLong, err := readLine(br, &long)
+		buffered = max(buffered-1, 0)
 		if err != nil && len(text) == 0 && !tooLong {
 			end(err)
 			return
@@ -54,11 +62,11 @@ func (b *batch) readInput(input io.Reader) {
 	}
 }
 
-// lineBuffered reports whether a whole line is already buffered, so that
-// reading it cannot block.
-func lineBuffered(br *bufio.Reader) bool {
+// linesBuffered counts the whole lines already buffered: reading them
+// cannot block.
+func linesBuffered(br *bufio.Reader) int {
 	p, _ := br.Peek(br.Buffered())
-	return bytes.IndexByte(p, '\n') >= 0
+	return bytes.Count(p, []byte{'\n'})
 }
 
 // chunker collects the reader's lines per node, in chunks indexed by the
@@ -66,13 +74,17 @@ func lineBuffered(br *bufio.Reader) bool {
 // costs no map lookup. Lines become pending (counted, owned by the
 // workers) a chunk at a time, under one lock.
 type chunker struct {
-	b       *batch
-	open    []*chunk         // the chunk being filled, by node index
-	nodes   []*node          // the reader's cache of b.workers, by node index
-	addrs   []string         // and of the nodes' addresses
-	used    []int            // node indices with an open chunk, for flush
-	words   [][]byte         // the current line's words (reused)
-	workers map[string]*node // by address: the seed and a node may share one
+	b     *batch
+	open  []*chunk // the chunk being filled, by node index
+	nodes []*node  // the reader's cache of b.workers, by node index
+	addrs []string // and of the nodes' addresses
+	used  []int    // node indices with an open chunk, for flush
+	words [][]byte // the current line's words (reused)
+	// The reader's copy of the slot table's runs (batch.runStart), as of
+	// batch.routeGen == gen.
+	runStart, runNode []uint16
+	gen               uint64
+	workers           map[string]*node // by address: the seed and a node may share one
 }
 
 // node makes sure the reader has the queue of the node at index idx
@@ -112,6 +124,34 @@ func (c *chunker) node(idx int) (string, error) {
 
 var errStopped = errors.New("interrupted")
 
+// routeIdx is batch.routeIdx on the reader's copy of the slot runs: a
+// binary search in a few cache lines and, while the table does not
+// change, an atomic load for a lock.
+func (c *chunker) routeIdx(slot int) int {
+	b := c.b
+	if !b.cluster || slot < 0 {
+		return 0
+	}
+	if b.routeGen.Load() != c.gen {
+		b.tmu.RLock()
+		c.runStart = append(c.runStart[:0], b.runStart...)
+		c.runNode = append(c.runNode[:0], b.runNode...)
+		c.gen = b.routeGen.Load()
+		b.tmu.RUnlock()
+	}
+	// The last run starting at or before slot (runStart[0] is 0).
+	lo, hi := 0, len(c.runStart)
+	for hi-lo > 1 {
+		mid := int(uint(lo+hi) >> 1)
+		if int(c.runStart[mid]) <= slot {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return int(c.runNode[lo])
+}
+
 // add encodes a line's call into the open chunk of node idx; a full
 // chunk goes to its worker at once.
 func (c *chunker) add(idx int, l bline, words [][]byte, sep int) bool {
@@ -119,17 +159,25 @@ func (c *chunker) add(idx int, l bline, words [][]byte, sep int) bool {
 	ch := c.open[idx]
 	if ch == nil {
 		ch = &chunk{lines: make([]bline, 0, b.opt.Pipeline), ends: make([]int32, 0, b.opt.Pipeline)}
-		ch.buf = make([]byte, 0, b.opt.Pipeline*48)
+		ch.buf = make([]byte, 0, b.opt.Pipeline*(len(b.shaHead)+48))
 		c.open[idx] = ch
 		c.used = append(c.used, idx)
 	}
-	buf := ch.buf
-	buf = append(buf, '*')
-	buf = strconv.AppendInt(buf, int64(3+len(words)), 10)
-	buf = append(buf, '\r', '\n')
-	l.hdr = int32(len(buf) - len(ch.buf))
-	var num [20]byte
-	buf = appendBulkBytes(buf, strconv.AppendInt(num[:0], int64(sep), 10))
+	need := 8 + len(b.shaHead) + 8
+	for _, w := range words {
+		need += len(w) + 8
+	}
+	buf := slices.Grow(ch.buf, need)
+	start := len(buf)
+	buf = appendHeader(buf, '*', 3+len(words))
+	l.hdr = int32(len(buf) - start)
+	buf = append(buf, b.shaHead...)
+	if sep < 10 {
+		buf = append(buf, '$', '1', '\r', '\n', byte('0'+sep), '\r', '\n')
+	} else {
+		var num [20]byte
+		buf = appendBulkBytes(buf, strconv.AppendInt(num[:0], int64(sep), 10))
+	}
 	for _, w := range words {
 		buf = appendBulkBytes(buf, w)
 	}
@@ -170,7 +218,9 @@ func (c *chunker) send(w *node, ch *chunk) bool {
 	b := c.b
 	start := int32(0)
 	for i := range ch.lines {
-		ch.lines[i].cmd = ch.buf[start:ch.ends[i]:ch.ends[i]]
+		// Not capped: send finds a line's call right after the one
+		// before it (capacity left) and writes them in one copy.
+		ch.lines[i].cmd = ch.buf[start:ch.ends[i]]
 		start = ch.ends[i]
 	}
 	ch.ends = nil
@@ -257,7 +307,7 @@ func (b *batch) admitLine(rd *chunker, n int, text []byte, tooLong bool) bool {
 			}
 		}
 	}
-	idx := b.routeIdx(slot)
+	idx := rd.routeIdx(slot)
 	if b.opt.DryRun {
 		res.Outcome, res.Node, res.Slot = Skipped, b.addrOf(idx), slot
 		return b.settle(nil, res)

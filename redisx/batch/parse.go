@@ -119,6 +119,9 @@ func readLine(br *bufio.Reader, long *[]byte) (line []byte, tooLong bool, err er
 	}
 }
 
+// isBlank marks the bytes that separate words: space and tab.
+var isBlank = [256]bool{' ': true, '\t': true}
+
 // splitWords is parseWords on the bytes of a line, for the reader: a line
 // without a double quote (the usual case) is split where it lies, with
 // no allocation; one with quotes goes through parseWords. The words are
@@ -131,18 +134,22 @@ func splitWords(line []byte, words [][]byte) (_ [][]byte, sep int, call bool, er
 		}
 		return words, sep, call, err
 	}
-	line = bytes.TrimRight(line, "\r\n")
+	n := len(line)
+	for n > 0 && (line[n-1] == '\n' || line[n-1] == '\r') {
+		n--
+	}
+	line = line[:n]
 	sep = -1
 	for i := 0; i < len(line); {
-		if c := line[i]; c == ' ' || c == '\t' {
+		if isBlank[line[i]] {
 			i++
 			continue
 		}
 		if len(words) == 0 && sep < 0 && line[i] == '#' {
 			return nil, 0, false, nil // a comment
 		}
-		j := i
-		for j < len(line) && line[j] != ' ' && line[j] != '\t' {
+		j := i + 1
+		for j < len(line) && !isBlank[line[j]] {
 			j++
 		}
 		if j == i+1 && line[i] == ',' && sep < 0 {

@@ -67,6 +67,19 @@ func (b *batch) setTopologyLocked(topo *redisx.Topology) {
 	for slot, addr := range b.moved {
 		b.slotNode[slot] = b.nodeIdxLocked(addr)
 	}
+	b.slotsChangedLocked()
+}
+
+// slotsChangedLocked rebuilds the runs of slotNode and tells the reader.
+func (b *batch) slotsChangedLocked() {
+	b.runStart, b.runNode = b.runStart[:0], b.runNode[:0]
+	for slot, i := range b.slotNode {
+		if slot == 0 || i != b.slotNode[slot-1] {
+			b.runStart = append(b.runStart, uint16(slot))
+			b.runNode = append(b.runNode, i)
+		}
+	}
+	b.routeGen.Add(1)
 }
 
 // refresh reads the cluster topology again (at most every 100ms): from
@@ -114,6 +127,9 @@ func (b *batch) refresh() {
 func (b *batch) learn(slot int, addr string) {
 	b.tmu.Lock()
 	b.moved[slot] = addr
-	b.slotNode[slot] = b.nodeIdxLocked(addr)
+	if i := b.nodeIdxLocked(addr); b.slotNode[slot] != i {
+		b.slotNode[slot] = i
+		b.slotsChangedLocked() // once per slot that moves, not per MOVED
+	}
 	b.tmu.Unlock()
 }

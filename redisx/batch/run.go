@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"luascope/redisx"
@@ -21,18 +22,19 @@ type bline struct {
 	attempts   int32
 	noscripts  int32
 	redirects  int32
-	hdr        int32     // length of the "*N\r\n" that begins cmd; the head goes after it
+	hdr        int32     // length of the "*N\r\n" that begins cmd; the head follows it
 	asking     bool      // send ASKING first (an ASK redirect)
 	useEval    bool      // evalsha-eval after NOSCRIPT
 	dispatched bool      // counted in pending
 	asked      bool      // an ASKING went before it in the pipeline in flight
 	waitSince  time.Time // first time it could not be sent or was refused as transient
 	node       string    // where the reader sent it
-	// cmd is the call as the reader encoded it, but for its head: "*N\r\n"
-	// then numkeys, the keys and the arguments as RESP bulk strings. send
-	// writes cmd[:hdr], the head (EVALSHA and the SHA, or EVAL and the
-	// source: chosen at send time, and not copied into every chunk) and
-	// cmd[hdr:].
+	// cmd is the call as the reader encoded it, EVALSHA: "*N\r\n", the
+	// batch's shaHead, then numkeys, the keys and the arguments as RESP
+	// bulk strings. Lines that follow each other in a chunk follow each
+	// other in its buffer, so send copies a run of them at once. EVAL (the
+	// eval strategy, NOSCRIPT under evalsha-eval) replaces the head at send
+	// time, so the source is never copied into a chunk.
 	cmd []byte
 }
 
@@ -73,13 +75,20 @@ type batch struct {
 	moved map[int]string
 	// slotNode is route's table: for each slot, the index in addrs of the
 	// node a MOVED named, else the topology's owner; 0 (addrs[0] is "")
-	// when neither is known. Two bytes a slot, so the 16,384 slots stay
-	// in the CPU's cache while the reader routes every line.
-	slotNode    [redisx.SlotCount]uint16
-	addrs       []string       // node addresses by index; append-only
-	addrIdx     map[string]int // index of each address in addrs
-	refreshedAt time.Time
-	refreshes   int
+	// when neither is known.
+	slotNode [redisx.SlotCount]uint16
+	addrs    []string       // node addresses by index; append-only
+	addrIdx  map[string]int // index of each address in addrs
+	// runStart and runNode are slotNode as runs of slots with the same
+	// node (run i starts at slot runStart[i]): a cluster has a few, which
+	// the reader copies and searches in a cache line or two, where a
+	// lookup in slotNode itself missed the CPU's cache for most lines
+	// (the servers sharing the cores evict it). routeGen counts their
+	// changes (written under tmu), so the reader knows when to copy them.
+	runStart, runNode []uint16
+	routeGen          atomic.Uint64
+	refreshedAt       time.Time
+	refreshes         int
 	// noTopology: CLUSTER NODES was denied (NOPERM); routing learns from MOVED.
 	noTopology bool
 

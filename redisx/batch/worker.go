@@ -259,11 +259,26 @@ func (w *worker) send(lines []*bline) {
 	lc := w.lane
 	buf := lc.wbuf[:0]
 	asked := false
+	evalOnly := b.opt.Strategy == redisx.EvalOnly
+	// run is the calls of consecutive lines that lie one after the other
+	// in a chunk's buffer (the usual pipeline is a whole chunk): copied at
+	// once.
+	var run []byte
 	for _, l := range lines {
-		buf = b.appendCall(buf, l) // with ASKING first when l.asking
+		if l.asking || l.useEval || evalOnly {
+			buf = append(buf, run...)
+			run = nil
+			buf = b.appendCall(buf, l) // with ASKING first when l.asking
+		} else if n := len(run); n > 0 && cap(run)-n >= len(l.cmd) && &run[:n+1][n] == &l.cmd[0] {
+			run = run[:n+len(l.cmd)]
+		} else {
+			buf = append(buf, run...)
+			run = l.cmd
+		}
 		l.asked, l.asking = l.asking, false
 		asked = asked || l.asked
 	}
+	buf = append(buf, run...)
 	lc.wbuf = buf
 	f := &flight{lane: lc, lines: lines, start: time.Now(), asked: asked}
 	if err := lc.write(); err != nil {
