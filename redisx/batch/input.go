@@ -158,8 +158,7 @@ func (c *chunker) add(idx int, l bline, words [][]byte, sep int) bool {
 	b := c.b
 	ch := c.open[idx]
 	if ch == nil {
-		ch = &chunk{lines: make([]bline, 0, b.opt.Pipeline), ends: make([]int32, 0, b.opt.Pipeline)}
-		ch.buf = make([]byte, 0, b.opt.Pipeline*(len(b.shaHead)+48))
+		ch = b.newChunk()
 		c.open[idx] = ch
 		c.used = append(c.used, idx)
 	}
@@ -182,6 +181,7 @@ func (c *chunker) add(idx int, l bline, words [][]byte, sep int) bool {
 		buf = appendBulkBytes(buf, w)
 	}
 	ch.buf = buf
+	l.ch = ch
 	ch.lines = append(ch.lines, l)
 	ch.ends = append(ch.ends, int32(len(buf)))
 	if len(ch.lines) < cap(ch.lines) {
@@ -223,7 +223,6 @@ func (c *chunker) send(w *node, ch *chunk) bool {
 		ch.lines[i].cmd = ch.buf[start:ch.ends[i]]
 		start = ch.ends[i]
 	}
-	ch.ends = nil
 	b.mu.Lock()
 	if b.inputDone {
 		c.abandonLocked(ch)
@@ -233,6 +232,7 @@ func (c *chunker) send(w *node, ch *chunk) bool {
 	for i := range ch.lines {
 		ch.lines[i].dispatched = true
 	}
+	ch.live.Store(int32(len(ch.lines)))
 	b.pending += len(ch.lines)
 	b.read += len(ch.lines)
 	b.lastLine = max(b.lastLine, ch.lines[len(ch.lines)-1].n)

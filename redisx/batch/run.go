@@ -29,6 +29,7 @@ type bline struct {
 	asked      bool      // an ASKING went before it in the pipeline in flight
 	waitSince  time.Time // first time it could not be sent or was refused as transient
 	node       string    // where the reader sent it
+	ch         *chunk    // the chunk it lives in
 	// cmd is the call as the reader encoded it, EVALSHA: "*N\r\n", the
 	// batch's shaHead, then numkeys, the keys and the arguments as RESP
 	// bulk strings. Lines that follow each other in a chunk follow each
@@ -38,8 +39,11 @@ type bline struct {
 	cmd []byte
 }
 
-// chunk is a batch of lines the reader hands to one node at once (one
-// channel operation and two allocations per chunk, not per line).
+// chunk is a batch of lines the reader hands to one node at once: one
+// channel operation per chunk, not per line. Chunks are recycled (see
+// batch.chunks) once every line in them has its outcome, so the reader
+// allocates nothing per line and the garbage collector has next to
+// nothing to do.
 type chunk struct {
 	// lines has the capacity of a pipeline and never grows past it, so
 	// pointers to its elements stay valid.
@@ -48,19 +52,26 @@ type chunk struct {
 	// of it, set when the chunk is handed over.
 	buf  []byte
 	ends []int32 // where each line's call ends in buf, until the hand-over
+	// live counts the lines handed over without an outcome yet; the last
+	// one to get its outcome puts the chunk back in the pool.
+	live atomic.Int32
 }
 
 // batch is the state of one Run.
 type batch struct {
-	s        *redisx.Session
-	opt      Options
-	script   redisx.Script
-	target   redisx.Target
-	cluster  bool
-	seed     string // keyless lines (and standalone) go here
-	preload  bool
-	evalCmd  string // EVAL or EVAL_RO
-	shaCmd   string // EVALSHA or EVALSHA_RO
+	s       *redisx.Session
+	opt     Options
+	script  redisx.Script
+	target  redisx.Target
+	cluster bool
+	seed    string // keyless lines (and standalone) go here
+	preload bool
+	evalCmd string // EVAL or EVAL_RO
+	shaCmd  string // EVALSHA or EVALSHA_RO
+	// chunks recycles the reader's chunks: a chunk goes back when its
+	// last line has its outcome (settled), and nothing holds a pointer to
+	// its lines any more (outcomes are copied into Results).
+	chunks   sync.Pool
 	evalHead []byte // EVAL(_RO) and the source, as RESP bulk strings
 	shaHead  []byte // EVALSHA(_RO) and the SHA, as RESP bulk strings
 	// crossOK: the script's shebang allows keys in different slots.

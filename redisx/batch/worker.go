@@ -90,6 +90,12 @@ type flight struct {
 	writeErr error // the write failed: no reply is read
 }
 
+// errReply is the error reply to the i-th line of a pipeline.
+type errReply struct {
+	i   int
+	msg string
+}
+
 // maxInFlight is how many pipelines a lane keeps written and unanswered:
 // two, so the server has the next pipeline while the client reads the
 // replies of the previous one, and a broken connection leaves at most
@@ -307,10 +313,6 @@ func (w *worker) land() {
 	got := 0 // lines whose reply arrived, in order
 	// The error replies, by line index: most pipelines have none, and
 	// then no line is looked at again.
-	type errReply struct {
-		i   int
-		msg string
-	}
 	var errs []errReply
 	err := f.writeErr
 	if err == nil {
@@ -440,6 +442,28 @@ func (w *worker) land() {
 	if len(transient) > 0 {
 		w.wait(transient, nil)
 	}
+	w.settleOK(f.lines[:got], errs)
+}
+
+// settleOK tells the chunks of a pipeline's lines that ended ok (those
+// answered, but for the error replies at errs) that they have their
+// outcome, a run of lines from one chunk at a time. The lines must not be
+// used after: their chunk may be reused.
+func (w *worker) settleOK(answered []*bline, errs []errReply) {
+	var ch *chunk
+	n := 0
+	for i, l := range answered {
+		if len(errs) > 0 && errs[0].i == i {
+			errs = errs[1:]
+			continue
+		}
+		if l.ch != ch {
+			w.b.settled(ch, n)
+			ch, n = l.ch, 0
+		}
+		n++
+	}
+	w.b.settled(ch, n)
 }
 
 // noScript re-queues lines that got NOSCRIPT: the script did not run.
