@@ -1,0 +1,125 @@
+package batch
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"luascope/redisx"
+)
+
+// splitWordsCases are lines for the reader's splitWords, which must read
+// every line as ParseLine does.
+var splitWordsCases = []string{
+	"", "   \t", "\r", "\r\n", "# comment , x", "  # indented comment", "\t#c",
+	"k1 , 5", "k1 k2\t,  a b\r", "k1 k2", ", a", ",", ",,", ", ,", "k , a , b", "k,a , b",
+	"a\tb\t,\tc", "k\r , 1", "k , 1\r\r", "  k  ,  1  ", "#", "k # , 1", "\x00 , \xff",
+	`"a key" , "x,y" ","`, `"bin\x00\xff" , "line\nbreak" "q\"uote" "back\\slash"`,
+	`k , "unterminated`, `"a"b , 1`, `"bad\q" , 1`, `k#1 a\x00`, `{tag}a {tag}b , 1`,
+}
+
+// TestBatchSplitWords: the reader's splitter gives ParseLine's keys,
+// arguments and verdicts, on the cases above and on random lines of the
+// characters that matter.
+func TestBatchSplitWords(t *testing.T) {
+	lines := append([]string(nil), splitWordsCases...)
+	r := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte{' ', '\t', ',', '#', '"', '\\', '\r', 'k', 'x', '1'}
+	for range 5000 {
+		b := make([]byte, r.IntN(12))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		lines = append(lines, string(b))
+	}
+	for _, line := range lines {
+		keys, args, call, err := ParseLine(line)
+		words, sep, call2, err2 := splitWords([]byte(line), nil)
+		if call != call2 || (err == nil) != (err2 == nil) || err != nil && err.Error() != err2.Error() {
+			t.Fatalf("%q: splitWords call %v err %v, ParseLine call %v err %v", line, call2, err2, call, err)
+		}
+		if !call || err != nil {
+			continue
+		}
+		var keys2, args2 []string
+		for _, w := range words[:sep] {
+			keys2 = append(keys2, string(w))
+		}
+		for _, w := range words[sep:] {
+			args2 = append(args2, string(w))
+		}
+		if fmt.Sprintf("%q", keys2) != fmt.Sprintf("%q", nonNil(keys)) || fmt.Sprintf("%q", args2) != fmt.Sprintf("%q", nonNil(args)) {
+			t.Fatalf("%q: splitWords keys %q args %q, ParseLine %q %q", line, keys2, args2, keys, args)
+		}
+	}
+}
+
+func nonNil(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// TestBatchReadLine: lines come back without their newline, a line
+// longer than the reader's buffer whole, a line longer than MaxLine as
+// tooLong (and the next line intact), the last line without a newline
+// with io.EOF.
+func TestBatchReadLine(t *testing.T) {
+	long := strings.Repeat("k", 100<<10)
+	huge := strings.Repeat("x", MaxLine+10)
+	in := "a , 1\n" + long + " , 2\n" + huge + "\n" + huge + "y\nb , 3\nlast"
+	br := bufio.NewReaderSize(strings.NewReader(in), 64<<10)
+	var buf []byte
+	type got struct {
+		line    string
+		tooLong bool
+		err     error
+	}
+	want := []got{{"a , 1", false, nil}, {long + " , 2", false, nil}, {"", true, nil}, {"", true, nil}, {"b , 3", false, nil}, {"last", false, io.EOF}, {"", false, io.EOF}}
+	for i, w := range want {
+		line, tooLong, err := readLine(br, &buf)
+		if string(line) != w.line || tooLong != w.tooLong || err != w.err {
+			t.Fatalf("line %d: %.20q (%d bytes) tooLong %v err %v; want %.20q tooLong %v err %v", i+1, line, len(line), tooLong, err, w.line, w.tooLong, w.err)
+		}
+	}
+	n, err := CountCalls(strings.NewReader(in))
+	if err != nil || n != 6 {
+		t.Fatalf("CountCalls = %d, %v; want 6 (the lines too long count: they end invalid)", n, err)
+	}
+}
+
+// TestBatchRouteRuns: the reader's copy of the slot table (runs searched
+// by binary search) routes every slot as route does, and follows a
+// MOVED the batch learns.
+func TestBatchRouteRuns(t *testing.T) {
+	b := &batch{cluster: true, seed: "seed:1", moved: map[int]string{}, addrs: []string{""}, addrIdx: map[string]int{"": 0}}
+	topo := &redisx.Topology{}
+	b.setTopologyLocked(topo) // nothing known: every slot goes to the seed
+	rd := &chunker{b: b}
+	check := func(when string) {
+		t.Helper()
+		for slot := -1; slot < redisx.SlotCount; slot++ {
+			l := &bline{slot: slot}
+			if got, want := b.addrOf(rd.routeIdx(slot)), b.route(l); got != want {
+				t.Fatalf("%s: slot %d routed to %q, route says %q", when, slot, got, want)
+			}
+		}
+	}
+	check("empty")
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range 200 {
+		slot := r.IntN(redisx.SlotCount)
+		b.learn(slot, fmt.Sprintf("n%d:1", r.IntN(5)))
+		if i%20 == 0 {
+			check(fmt.Sprintf("after %d MOVED", i+1))
+		}
+	}
+	check("at the end")
+	if got := b.addrOf(rd.routeIdx(0)); got != b.route(&bline{slot: 0}) {
+		t.Fatalf("slot 0: %q", got)
+	}
+}
