@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 
-	"luascope/redisx"
 	"luascope/redisx/classify"
 )
 
@@ -293,12 +292,10 @@ func (b *batch) admitLine(rd *chunker, n int, text []byte, tooLong bool) bool {
 	}
 	slot := -1
 	if keys := words[:sep]; b.cluster && len(keys) > 0 {
-		// string(k) of a key that does not escape KeySlot is copied on
-		// the stack (up to 32 bytes), not allocated.
-		slot = redisx.KeySlot(string(keys[0]))
+		slot = keySlot(keys[0])
 		if len(keys) > 1 && !b.crossOK {
 			for j, k := range keys[1:] {
-				if other := redisx.KeySlot(string(k)); other != slot {
+				if other := keySlot(k); other != slot {
 					res.Slot, res.Outcome, res.Class = slot, CrossSlot, classify.CrossSlot
 					res.Message = fmt.Sprintf("keys in slots %d (%s) and %d (%s): a script's keys must share a slot (a {hash tag} does it); not sent",
 						slot, keys[0], other, keys[j+1])

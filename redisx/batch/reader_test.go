@@ -123,3 +123,30 @@ func TestBatchRouteRuns(t *testing.T) {
 		t.Fatalf("slot 0: %q", got)
 	}
 }
+
+// TestBatchKeySlot: the reader's slicing-by-8 key slot is redisx.KeySlot,
+// hash tags included, for keys of every length up to 40 bytes.
+func TestBatchKeySlot(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	keys := []string{"", "a", "{", "}", "{}", "{}x", "a{b}c", "{a}{b}", "x{}{y}", "key:{tag}:000000012345", "123456789", "key:000000068748"}
+	alphabet := []byte("ab{}\x00\xff:")
+	for range 20000 {
+		b := make([]byte, r.IntN(41))
+		for i := range b {
+			if r.IntN(4) == 0 {
+				b[i] = alphabet[r.IntN(len(alphabet))]
+			} else {
+				b[i] = byte(r.IntN(256))
+			}
+		}
+		keys = append(keys, string(b))
+	}
+	for _, k := range keys {
+		if got, want := keySlot([]byte(k)), redisx.KeySlot(k); got != want {
+			t.Fatalf("keySlot(%q) = %d, redisx.KeySlot says %d", k, got, want)
+		}
+	}
+	if keySlot([]byte("123456789")) != 0x31C3%redisx.SlotCount {
+		t.Fatal("the XModem check value of 123456789 is 0x31C3")
+	}
+}

@@ -75,6 +75,7 @@ type worker struct {
 	flights   []*flight // written, replies not read yet; oldest first
 	carry     *chunk    // a chunk whose lines from carryAt on did not fit the last pipeline
 	carryAt   int
+	spare     [][]*bline // line lists of landed pipelines, for collect to reuse
 	downSince time.Time
 	dead      bool
 	lastErr   error
@@ -182,7 +183,12 @@ func (b *batch) isStopped() bool {
 // or the batch is done; without, it returns what there is, maybe none.
 func (w *worker) collect(wait bool) (lines []*bline, done bool) {
 	n := w.b.opt.Pipeline
-	out := make([]*bline, 0, n)
+	var out []*bline
+	if k := len(w.spare); k > 0 {
+		out, w.spare = w.spare[k-1], w.spare[:k-1]
+	} else {
+		out = make([]*bline, 0, n)
+	}
 	take := func(from []*bline) []*bline {
 		k := min(n-len(out), len(from))
 		out = append(out, from[:k]...)
@@ -443,6 +449,7 @@ func (w *worker) land() {
 		w.wait(transient, nil)
 	}
 	w.settleOK(f.lines[:got], errs)
+	w.spare = append(w.spare, f.lines[:0])
 }
 
 // settleOK tells the chunks of a pipeline's lines that ended ok (those
