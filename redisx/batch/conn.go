@@ -65,7 +65,7 @@ func (h captureHook) DialHook(next redis.DialHook) redis.DialHook {
 		if err != nil {
 			return nil, err
 		}
-		gc := redisx.GuardReads(c)
+		gc := redisx.GuardReads(rawSocket(c))
 		*h.conn = gc
 		return gc, nil
 	}
