@@ -2,6 +2,7 @@ package batch
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -148,5 +149,106 @@ func TestBatchKeySlot(t *testing.T) {
 	}
 	if keySlot([]byte("123456789")) != 0x31C3%redisx.SlotCount {
 		t.Fatal("the XModem check value of 123456789 is 0x31C3")
+	}
+}
+
+// refCall is a call's RESP as the batch wrote it before the reader
+// encoded calls itself: ASKING first when asked, then head (EVALSHA or
+// EVAL with its argument), numkeys, the keys and the arguments.
+func refCall(asking bool, cmd, arg string, keys, args []string) string {
+	var b strings.Builder
+	if asking {
+		b.WriteString("*1\r\n$6\r\nASKING\r\n")
+	}
+	bulk := func(s string) { fmt.Fprintf(&b, "$%d\r\n%s\r\n", len(s), s) }
+	fmt.Fprintf(&b, "*%d\r\n", 3+len(keys)+len(args))
+	bulk(cmd)
+	bulk(arg)
+	bulk(fmt.Sprint(len(keys)))
+	for _, k := range keys {
+		bulk(k)
+	}
+	for _, a := range args {
+		bulk(a)
+	}
+	return b.String()
+}
+
+// TestBatchEncoding: the bytes of a pipeline are each line's keys and
+// arguments byte for byte, whatever the number of words and their
+// lengths (one- to several-digit headers), in chunks split and mixed as
+// lanes take them, with EVAL after NOSCRIPT, ASKING after ASK, and under
+// the eval strategy.
+func TestBatchEncoding(t *testing.T) {
+	script := redisx.NewScript("return 1")
+	r := rand.New(rand.NewPCG(7, 8))
+	var lines []string
+	for range 300 {
+		var words []string
+		for range r.IntN(14) {
+			n := []int{0, 1, 9, 10, 99, 100, 1000}[r.IntN(7)]
+			w := make([]byte, n)
+			for i := range w {
+				w[i] = "ab{}\x00\xff\"\\"[r.IntN(8)]
+			}
+			words = append(words, fmt.Sprintf("%q", w))
+		}
+		if r.IntN(3) > 0 {
+			at := r.IntN(len(words) + 1)
+			words = append(words[:at], append([]string{","}, words[at:]...)...)
+		}
+		if len(words) == 0 {
+			words = []string{"k"}
+		}
+		lines = append(lines, strings.Join(words, " "))
+	}
+	for _, strategy := range []redisx.Strategy{redisx.EvalshaLoad, redisx.EvalOnly} {
+		b := &batch{opt: Options{Pipeline: 7, Strategy: strategy}}
+		b.evalHead = appendBulk(appendBulk(nil, "EVAL"), script.Source)
+		b.shaHead = appendBulk(appendBulk(nil, "EVALSHA"), script.SHA)
+		rd := &chunker{b: b, open: []*chunk{nil}, nodes: []*node{{inbox: make(chan *chunk, 100)}}, addrs: []string{"n"}}
+		b.done, b.ctx = make(chan struct{}), context.Background()
+		var ls []*bline
+		var want []string
+		for i, text := range lines {
+			keys, args, _, err := ParseLine(text)
+			if err != nil {
+				t.Fatalf("%q: %v", text, err)
+			}
+			words, sep, _, _ := splitWords([]byte(text), nil)
+			if !rd.add(0, bline{n: i + 1}, words, sep) {
+				t.Fatal("add refused")
+			}
+			asking, useEval := r.IntN(10) == 0, r.IntN(10) == 0
+			cmd, arg := "EVALSHA", script.SHA
+			if useEval || strategy == redisx.EvalOnly {
+				cmd, arg = "EVAL", script.Source
+			}
+			want = append(want, refCall(asking, cmd, arg, keys, args))
+			ls = append(ls, &bline{asking: asking, useEval: useEval}) // flags, set below
+		}
+		rd.flush()
+		close(rd.nodes[0].inbox)
+		i := 0
+		for ch := range rd.nodes[0].inbox {
+			for j := range ch.lines {
+				ch.lines[j].asking, ch.lines[j].useEval = ls[i].asking, ls[i].useEval
+				ls[i] = &ch.lines[j]
+				i++
+			}
+		}
+		// Pipelines of 1 to 20 lines, across chunk boundaries.
+		for at := 0; at < len(ls); {
+			k := min(1+r.IntN(20), len(ls)-at)
+			asking := false
+			for _, l := range ls[at : at+k] {
+				asking = asking || l.asking
+			}
+			got, asked := b.appendPipeline(nil, ls[at:at+k])
+			if w := strings.Join(want[at:at+k], ""); string(got) != w || asked != asking {
+				t.Fatalf("%s, lines %d..%d: asked %v (want %v)\n got %q\nwant %q", strategy, at+1, at+k, asked, asking, got, w)
+			}
+			at += k
+		}
 	}
 }

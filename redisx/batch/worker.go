@@ -269,12 +269,30 @@ func (w *worker) load(lines []*bline) bool {
 func (w *worker) send(lines []*bline) {
 	b := w.b
 	lc := w.lane
-	buf := lc.wbuf[:0]
-	asked := false
+	var asked bool
+	lc.wbuf, asked = b.appendPipeline(lc.wbuf[:0], lines)
+	f := &flight{lane: lc, lines: lines, start: time.Now(), asked: asked}
+	if err := lc.write(); err != nil {
+		// Some of it may have reached the server: its lines are unknown.
+		// The pipelines before it may still have their replies to read.
+		f.writeErr = err
+		w.lane = nil
+	}
+	w.flights = append(w.flights, f)
+	for len(w.flights) >= maxInFlight || (len(w.flights) > 0 && w.flights[len(w.flights)-1].writeErr != nil) {
+		w.land()
+	}
+	if f.writeErr != nil {
+		lc.close()
+	}
+}
+
+// appendPipeline appends the calls of a pipeline's lines and reports
+// whether an ASKING went before any. The calls of consecutive lines that
+// lie one after the other in a chunk's buffer (the usual pipeline is a
+// whole chunk) are copied at once.
+func (b *batch) appendPipeline(buf []byte, lines []*bline) (_ []byte, asked bool) {
 	evalOnly := b.opt.Strategy == redisx.EvalOnly
-	// run is the calls of consecutive lines that lie one after the other
-	// in a chunk's buffer (the usual pipeline is a whole chunk): copied at
-	// once.
 	var run []byte
 	for _, l := range lines {
 		if l.asking || l.useEval || evalOnly {
@@ -290,22 +308,7 @@ func (w *worker) send(lines []*bline) {
 		l.asked, l.asking = l.asking, false
 		asked = asked || l.asked
 	}
-	buf = append(buf, run...)
-	lc.wbuf = buf
-	f := &flight{lane: lc, lines: lines, start: time.Now(), asked: asked}
-	if err := lc.write(); err != nil {
-		// Some of it may have reached the server: its lines are unknown.
-		// The pipelines before it may still have their replies to read.
-		f.writeErr = err
-		w.lane = nil
-	}
-	w.flights = append(w.flights, f)
-	for len(w.flights) >= maxInFlight || (len(w.flights) > 0 && w.flights[len(w.flights)-1].writeErr != nil) {
-		w.land()
-	}
-	if f.writeErr != nil {
-		lc.close()
-	}
+	return append(buf, run...), asked
 }
 
 // land reads the replies of the oldest pipeline in flight and settles or
