@@ -77,6 +77,10 @@ func (captureHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 	return next
 }
 
+// handshakeGrace is how long a lane's handshake may take beyond the
+// dial timeout; a variable for the tests.
+var handshakeGrace = 10 * time.Second
+
 // errHandshake marks a lane whose connection did not come up: nothing of
 // the batch was written on it.
 var errHandshake = errors.New("handshake")
@@ -100,7 +104,7 @@ func (b *batch) dialLane(addr string) (*laneConn, error) {
 	var conn net.Conn
 	cl := redis.NewClient(opt)
 	cl.AddHook(captureHook{&conn})
-	ctx, cancel := context.WithTimeout(b.execCtx, opt.DialTimeout+10*time.Second)
+	ctx, cancel := context.WithTimeout(b.execCtx, opt.DialTimeout+handshakeGrace)
 	defer cancel()
 	err = cl.Do(ctx, "HELLO", strconv.Itoa(opt.Protocol)).Err()
 	// go-redis keeps a connection in its pool only when the handshake
@@ -111,6 +115,14 @@ func (b *batch) dialLane(addr string) (*laneConn, error) {
 		if err == nil {
 			err = errors.New("the connection closed during the handshake")
 		}
+		return nil, fmt.Errorf("%w: %w", errHandshake, err)
+	}
+	// go-redis left the handshake's deadline (this ctx's, DialTimeout +
+	// handshakeGrace from now) on the socket: a lane still reading
+	// replies then would fail with "i/o timeout" and its lines end
+	// unknown, in any batch longer than that. The lane sets its own.
+	if err := conn.SetDeadline(time.Time{}); err != nil {
+		_ = cl.Close()
 		return nil, fmt.Errorf("%w: %w", errHandshake, err)
 	}
 	lc := &laneConn{client: cl, conn: conn, br: bufio.NewReaderSize(conn, 64<<10), writeTimeout: opt.WriteTimeout}
