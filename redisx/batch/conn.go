@@ -65,7 +65,7 @@ func (h captureHook) DialHook(next redis.DialHook) redis.DialHook {
 		if err != nil {
 			return nil, err
 		}
-		gc := redisx.GuardReads(c)
+		gc := redisx.GuardReads(rawSocket(c))
 		*h.conn = gc
 		return gc, nil
 	}
@@ -76,6 +76,10 @@ func (captureHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook { retur
 func (captureHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return next
 }
+
+// handshakeGrace is how long a lane's handshake may take beyond the
+// dial timeout; a variable for the tests.
+var handshakeGrace = 10 * time.Second
 
 // errHandshake marks a lane whose connection did not come up: nothing of
 // the batch was written on it.
@@ -100,7 +104,7 @@ func (b *batch) dialLane(addr string) (*laneConn, error) {
 	var conn net.Conn
 	cl := redis.NewClient(opt)
 	cl.AddHook(captureHook{&conn})
-	ctx, cancel := context.WithTimeout(b.execCtx, opt.DialTimeout+10*time.Second)
+	ctx, cancel := context.WithTimeout(b.execCtx, opt.DialTimeout+handshakeGrace)
 	defer cancel()
 	err = cl.Do(ctx, "HELLO", strconv.Itoa(opt.Protocol)).Err()
 	// go-redis keeps a connection in its pool only when the handshake
@@ -111,6 +115,14 @@ func (b *batch) dialLane(addr string) (*laneConn, error) {
 		if err == nil {
 			err = errors.New("the connection closed during the handshake")
 		}
+		return nil, fmt.Errorf("%w: %w", errHandshake, err)
+	}
+	// go-redis left the handshake's deadline (this ctx's, DialTimeout +
+	// handshakeGrace from now) on the socket: a lane still reading
+	// replies then would fail with "i/o timeout" and its lines end
+	// unknown, in any batch longer than that. The lane sets its own.
+	if err := conn.SetDeadline(time.Time{}); err != nil {
+		_ = cl.Close()
 		return nil, fmt.Errorf("%w: %w", errHandshake, err)
 	}
 	lc := &laneConn{client: cl, conn: conn, br: bufio.NewReaderSize(conn, 64<<10), writeTimeout: opt.WriteTimeout}
@@ -179,28 +191,41 @@ func appendBulk(buf []byte, s string) []byte {
 	return append(buf, '\r', '\n')
 }
 
+// appendBulkBytes is appendBulk of a byte slice.
+func appendBulkBytes(buf []byte, s []byte) []byte {
+	buf = appendHeader(buf, '$', len(s))
+	buf = append(buf, s...)
+	return append(buf, '\r', '\n')
+}
+
+// appendHeader appends a RESP header line, "$12\r\n" or "*5\r\n", with
+// the usual one- and two-digit numbers written without strconv (the
+// reader writes a few per line).
+func appendHeader(buf []byte, typ byte, n int) []byte {
+	switch {
+	case n >= 0 && n < 10:
+		return append(buf, typ, byte('0'+n), '\r', '\n')
+	case n >= 10 && n < 100:
+		return append(buf, typ, byte('0'+n/10), byte('0'+n%10), '\r', '\n')
+	}
+	buf = append(buf, typ)
+	buf = strconv.AppendInt(buf, int64(n), 10)
+	return append(buf, '\r', '\n')
+}
+
 // appendCall appends a line's EVALSHA (or EVAL) command, as RESP, with an
-// ASKING before it when an ASK redirect asked for one.
+// ASKING before it when an ASK redirect asked for one. The reader encoded
+// it as EVALSHA (bline.cmd); EVAL replaces the head.
 func (b *batch) appendCall(buf []byte, l *bline) []byte {
 	if l.asking {
 		buf = append(buf, "*1\r\n$6\r\nASKING\r\n"...)
 	}
-	buf = append(buf, '*')
-	buf = strconv.AppendInt(buf, int64(3+len(l.keys)+len(l.args)), 10)
-	buf = append(buf, '\r', '\n')
 	if b.opt.Strategy == redisx.EvalOnly || l.useEval {
+		buf = append(buf, l.cmd[:l.hdr]...)
 		buf = append(buf, b.evalHead...)
-	} else {
-		buf = append(buf, b.shaHead...)
+		return append(buf, l.cmd[int(l.hdr)+len(b.shaHead):]...)
 	}
-	buf = appendBulk(buf, strconv.Itoa(len(l.keys)))
-	for _, k := range l.keys {
-		buf = appendBulk(buf, k)
-	}
-	for _, a := range l.args {
-		buf = appendBulk(buf, a)
-	}
-	return buf
+	return append(buf, l.cmd...)
 }
 
 // errProtocol is a reply that is not RESP.

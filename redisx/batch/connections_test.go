@@ -185,3 +185,38 @@ func TestBatchIdleLaneClosedByServer(t *testing.T) {
 		t.Errorf("outcomes %v, failures %+v: want every line ok", r.rep.Outcomes, r.rep.Failures)
 	}
 }
+
+// A lane still reading replies after its handshake's deadline (dial
+// timeout + handshakeGrace, 15s by default) must not time out: go-redis
+// leaves that deadline on the socket, and every batch longer than it
+// used to end its last lines unknown ("i/o timeout"). The input pauses
+// for less than the idle check, so nothing else moves the deadline.
+func TestBatchLaneOutlivesHandshakeDeadline(t *testing.T) {
+	srv := sandboxtest.StartT(t)
+	s, err := redisx.Connect(context.Background(), redisx.Target{Network: srv.Network(), Addr: srv.Addr(), Protocol: 2, DialTimeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	old := handshakeGrace
+	handshakeGrace = 200 * time.Millisecond // the handshake's deadline: 300ms after the dial
+	defer func() { handshakeGrace = old }()
+	ctx := context.Background()
+	pw, watch, done := batchStart(ctx, s, batchIncr, Options{Pipeline: 8})
+	for i := range 4 {
+		if _, err := io.WriteString(pw, batchLines("hs", 20*i, 20*(i+1))); err != nil {
+			t.Fatal(err)
+		}
+		watch.waitDone(t, 20*(i+1))
+		time.Sleep(250 * time.Millisecond) // under idleCheck: the lane is not checked, nor its deadline moved
+	}
+	pw.Close()
+	r := <-done
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	batchCheckSum(t, r.rep, 80)
+	if r.rep.Outcomes[OK] != 80 {
+		t.Errorf("outcomes %v, failures %+v: want every line ok", r.rep.Outcomes, r.rep.Failures)
+	}
+}

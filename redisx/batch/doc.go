@@ -2,9 +2,11 @@
 // node: `luascope batch` and the TUI's batch overlay.
 //
 // The input is streamed: a reader goroutine parses one line at a time,
-// routes it (cluster: the primary owning its first key's slot) and hands
-// it to that node's queue in chunks of up to a pipeline, through a
-// channel of two chunks per connection. Each node has Options.Connections
+// routes it (cluster: the primary owning its first key's slot), encodes
+// its call as RESP into a chunk of that node's and hands the node chunks
+// of up to a pipeline, through a channel of two chunks per connection;
+// chunks are recycled once their lines have their outcomes, so a call
+// costs no allocation. Each node has Options.Connections
 // lanes (conn.go): a connection that go-redis dials and authenticates with
 // the session's settings, on which the lane writes pipelines of EVALSHA
 // itself, keeping two in flight (the next written before the previous
@@ -22,7 +24,8 @@
 // Files by concern: outcome.go and report.go are the contract (the
 // outcomes, the report and its text and JSON forms), parse.go the input
 // format, run.go the entry point, input.go the reader, route.go cluster
-// routing, worker.go the per-node queues and their lanes, conn.go a lane's
-// connection (RESP out, replies checked in), tally.go the bookkeeping of
+// routing, slot.go key slots, worker.go the per-node queues and their
+// lanes, conn.go a lane's connection (RESP out, replies checked in),
+// rawconn_linux.go its socket calls, tally.go the bookkeeping of
 // outcomes, latency.go the latency histogram.
 package batch

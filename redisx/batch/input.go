@@ -6,20 +6,21 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
+	"slices"
+	"strconv"
 
-	"luascope/redisx"
 	"luascope/redisx/classify"
 )
 
 // readInput parses, routes and dispatches the input, one line at a time.
 // Lines travel to the workers in chunks of up to a pipeline's depth (one
-// channel operation per chunk, not per line); a partial chunk is sent
-// whenever the next read might wait for more input, so a slow producer
-// never leaves lines waiting in the reader.
+// channel operation per chunk, not per line), each line's call already
+// encoded as RESP in its chunk; a partial chunk is sent whenever the next
+// read might wait for more input, so a slow producer never leaves lines
+// waiting in the reader.
 func (b *batch) readInput(input io.Reader) {
 	br := bufio.NewReaderSize(input, 64<<10)
-	rd := &chunker{b: b, chunks: map[*node][]*bline{}, workers: map[string]*node{}}
+	rd := &chunker{b: b, workers: map[string]*node{}}
 	end := func(err error) {
 		rd.flush()
 		b.mu.Lock()
@@ -29,17 +30,25 @@ func (b *batch) readInput(input io.Reader) {
 		b.endInputLocked()
 		b.mu.Unlock()
 	}
+	var long []byte
+	// buffered counts the whole lines known to be in br's buffer, so that
+	// the buffer is searched for newlines once per fill, not once a line.
+	buffered := 0
 	for n := 1; ; n++ {
-		if !lineBuffered(br) && !rd.flush() {
-			return
+		if buffered == 0 {
+			buffered = linesBuffered(br)
+			if buffered == 0 && !rd.flush() {
+				return
+			}
 		}
-		text, tooLong, err := readLine(br)
-		if err != nil && text == "" && !tooLong {
+		text, tooLong, err := readLine(br, &long)
+		buffered = max(buffered-1, 0)
+		if err != nil && len(text) == 0 && !tooLong {
 			end(err)
 			return
 		}
 		if n == 1 {
-			text = strings.TrimPrefix(text, "\ufeff")
+			text = bytes.TrimPrefix(text, []byte("\ufeff"))
 		}
 		if !b.admitLine(rd, n, text, tooLong) {
 			rd.drop()
@@ -52,51 +61,133 @@ func (b *batch) readInput(input io.Reader) {
 	}
 }
 
-// lineBuffered reports whether a whole line is already buffered, so that
-// reading it cannot block.
-func lineBuffered(br *bufio.Reader) bool {
+// linesBuffered counts the whole lines already buffered: reading them
+// cannot block.
+func linesBuffered(br *bufio.Reader) int {
 	p, _ := br.Peek(br.Buffered())
-	return bytes.IndexByte(p, '\n') >= 0
+	return bytes.Count(p, []byte{'\n'})
 }
 
-// chunker collects the reader's lines per worker. Lines become pending
-// (counted, owned by the workers) a chunk at a time, under one lock.
+// chunker collects the reader's lines per node, in chunks indexed by the
+// node's index in batch.addrs (the slot table's values), so that a line
+// costs no map lookup. Lines become pending (counted, owned by the
+// workers) a chunk at a time, under one lock.
 type chunker struct {
-	b       *batch
-	chunks  map[*node][]*bline
-	workers map[string]*node // the reader's cache of b.workers
+	b     *batch
+	open  []*chunk // the chunk being filled, by node index
+	nodes []*node  // the reader's cache of b.workers, by node index
+	addrs []string // and of the nodes' addresses
+	used  []int    // node indices with an open chunk, for flush
+	words [][]byte // the current line's words (reused)
+	// The reader's copy of the slot table's runs (batch.runStart), as of
+	// batch.routeGen == gen.
+	runStart, runNode []uint16
+	gen               uint64
+	workers           map[string]*node // by address: the seed and a node may share one
 }
 
-// worker returns the queue of addr's lanes; errStopped once the input is closed.
-func (c *chunker) worker(addr string) (*node, error) {
-	if w, ok := c.workers[addr]; ok {
-		return w, nil
+// node makes sure the reader has the queue of the node at index idx
+// and returns the node's address; errStopped once the input is closed.
+// An index's address never changes (batch.addrs is append-only), so both
+// are cached by index.
+func (c *chunker) node(idx int) (string, error) {
+	if idx < len(c.nodes) && c.nodes[idx] != nil {
+		return c.addrs[idx], nil
 	}
 	b := c.b
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.inputDone {
-		// Interrupted: no new worker may start once Run waits for them.
-		return nil, errStopped
-	}
-	w, err := b.workerFor(addr)
-	if err == nil {
+	addr := b.addrOf(idx)
+	w, ok := c.workers[addr]
+	if !ok {
+		b.mu.Lock()
+		if b.inputDone {
+			// Interrupted: no new worker may start once Run waits for them.
+			b.mu.Unlock()
+			return addr, errStopped
+		}
+		var err error
+		w, err = b.workerFor(addr)
+		b.mu.Unlock()
+		if err != nil {
+			return addr, err
+		}
 		c.workers[addr] = w
 	}
-	return w, err
+	for len(c.nodes) <= idx {
+		c.nodes = append(c.nodes, nil)
+		c.addrs = append(c.addrs, "")
+		c.open = append(c.open, nil)
+	}
+	c.nodes[idx], c.addrs[idx] = w, addr
+	return addr, nil
 }
 
 var errStopped = errors.New("interrupted")
 
-// add queues a line; a full chunk goes to its worker at once.
-func (c *chunker) add(w *node, l *bline) bool {
-	ch := append(c.chunks[w], l)
-	if len(ch) < c.b.opt.Pipeline {
-		c.chunks[w] = ch
+// routeIdx is batch.routeIdx on the reader's copy of the slot runs: a
+// binary search in a few cache lines and, while the table does not
+// change, an atomic load for a lock.
+func (c *chunker) routeIdx(slot int) int {
+	b := c.b
+	if !b.cluster || slot < 0 {
+		return 0
+	}
+	if b.routeGen.Load() != c.gen {
+		b.tmu.RLock()
+		c.runStart = append(c.runStart[:0], b.runStart...)
+		c.runNode = append(c.runNode[:0], b.runNode...)
+		c.gen = b.routeGen.Load()
+		b.tmu.RUnlock()
+	}
+	// The last run starting at or before slot (runStart[0] is 0).
+	lo, hi := 0, len(c.runStart)
+	for hi-lo > 1 {
+		mid := int(uint(lo+hi) >> 1)
+		if int(c.runStart[mid]) <= slot {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return int(c.runNode[lo])
+}
+
+// add encodes a line's call into the open chunk of node idx; a full
+// chunk goes to its worker at once.
+func (c *chunker) add(idx int, l bline, words [][]byte, sep int) bool {
+	b := c.b
+	ch := c.open[idx]
+	if ch == nil {
+		ch = b.newChunk()
+		c.open[idx] = ch
+		c.used = append(c.used, idx)
+	}
+	need := 8 + len(b.shaHead) + 8
+	for _, w := range words {
+		need += len(w) + 8
+	}
+	buf := slices.Grow(ch.buf, need)
+	start := len(buf)
+	buf = appendHeader(buf, '*', 3+len(words))
+	l.hdr = int32(len(buf) - start)
+	buf = append(buf, b.shaHead...)
+	if sep < 10 {
+		buf = append(buf, '$', '1', '\r', '\n', byte('0'+sep), '\r', '\n')
+	} else {
+		var num [20]byte
+		buf = appendBulkBytes(buf, strconv.AppendInt(num[:0], int64(sep), 10))
+	}
+	for _, w := range words {
+		buf = appendBulkBytes(buf, w)
+	}
+	ch.buf = buf
+	l.ch = ch
+	ch.lines = append(ch.lines, l)
+	ch.ends = append(ch.ends, int32(len(buf)))
+	if len(ch.lines) < cap(ch.lines) {
 		return true
 	}
-	delete(c.chunks, w)
-	if !c.send(w, ch) {
+	c.open[idx] = nil
+	if !c.send(c.nodes[idx], ch) {
 		c.drop()
 		return false
 	}
@@ -105,9 +196,15 @@ func (c *chunker) add(w *node, l *bline) bool {
 
 // flush sends every partial chunk; false when interrupted.
 func (c *chunker) flush() bool {
-	for w, ch := range c.chunks {
-		delete(c.chunks, w)
-		if !c.send(w, ch) {
+	for len(c.used) > 0 {
+		idx := c.used[len(c.used)-1]
+		c.used = c.used[:len(c.used)-1]
+		ch := c.open[idx]
+		if ch == nil {
+			continue // sent when it filled up
+		}
+		c.open[idx] = nil
+		if !c.send(c.nodes[idx], ch) {
 			c.drop()
 			return false
 		}
@@ -116,26 +213,35 @@ func (c *chunker) flush() bool {
 }
 
 // send makes a chunk's lines pending and hands them to the worker.
-func (c *chunker) send(w *node, ch []*bline) bool {
+func (c *chunker) send(w *node, ch *chunk) bool {
 	b := c.b
+	start := int32(0)
+	for i := range ch.lines {
+		// Not capped: send finds a line's call right after the one
+		// before it (capacity left) and writes them in one copy.
+		ch.lines[i].cmd = ch.buf[start:ch.ends[i]]
+		start = ch.ends[i]
+	}
 	b.mu.Lock()
 	if b.inputDone {
 		c.abandonLocked(ch)
 		b.mu.Unlock()
 		return false
 	}
-	for _, l := range ch {
-		l.dispatched = true
+	for i := range ch.lines {
+		ch.lines[i].dispatched = true
 	}
-	b.pending += len(ch)
-	b.read += len(ch)
-	b.lastLine = max(b.lastLine, ch[len(ch)-1].n)
+	ch.live.Store(int32(len(ch.lines)))
+	b.pending += len(ch.lines)
+	b.read += len(ch.lines)
+	b.lastLine = max(b.lastLine, ch.lines[len(ch.lines)-1].n)
 	b.mu.Unlock()
 	select {
 	case w.inbox <- ch:
 		return true
 	case <-b.ctx.Done():
-		for _, l := range ch {
+		for i := range ch.lines {
+			l := &ch.lines[i]
 			b.finish(l, Result{Line: l.n, Slot: l.slot, Node: l.node, Outcome: NotSent, Message: "interrupted before it was sent"})
 		}
 		return false
@@ -147,17 +253,21 @@ func (c *chunker) drop() {
 	b := c.b
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for w, ch := range c.chunks {
-		delete(c.chunks, w)
-		c.abandonLocked(ch)
+	for _, idx := range c.used {
+		if ch := c.open[idx]; ch != nil {
+			c.open[idx] = nil
+			c.abandonLocked(ch)
+		}
 	}
+	c.used = c.used[:0]
 }
 
 // abandonLocked counts lines that were read but never handed over as
 // not sent (interrupted).
-func (c *chunker) abandonLocked(ch []*bline) {
+func (c *chunker) abandonLocked(ch *chunk) {
 	b := c.b
-	for _, l := range ch {
+	for i := range ch.lines {
+		l := &ch.lines[i]
 		b.read++
 		b.lastLine = max(b.lastLine, l.n)
 		b.finishLocked(l, Result{Line: l.n, Slot: l.slot, Node: l.node, Outcome: NotSent, Message: "interrupted before it was sent"})
@@ -165,14 +275,14 @@ func (c *chunker) abandonLocked(ch []*bline) {
 }
 
 // admitLine handles one input line; false means stop reading.
-func (b *batch) admitLine(rd *chunker, n int, text string, tooLong bool) bool {
+func (b *batch) admitLine(rd *chunker, n int, text []byte, tooLong bool) bool {
 	res := Result{Line: n, Slot: -1}
 	if tooLong {
 		res.Outcome, res.Message = Invalid, fmt.Sprintf("longer than %d bytes", MaxLine)
 		return b.settle(nil, res)
 	}
-	l := &bline{n: n, slot: -1}
-	words, sep, call, err := parseWords(text, l.words[:0])
+	words, sep, call, err := splitWords(text, rd.words[:0])
+	rd.words = words[:0]
 	if !call {
 		return true
 	}
@@ -180,31 +290,33 @@ func (b *batch) admitLine(rd *chunker, n int, text string, tooLong bool) bool {
 		res.Outcome, res.Message = Invalid, err.Error()
 		return b.settle(nil, res)
 	}
-	l.keys, l.args = words[:sep], words[sep:]
-	keys := l.keys
-	if b.cluster && len(keys) > 0 {
-		l.slot = redisx.KeySlot(keys[0])
-		if j, bad := redisx.OtherSlot(keys, b.script.Shebang); bad {
-			res.Slot, res.Outcome, res.Class = l.slot, CrossSlot, classify.CrossSlot
-			res.Message = fmt.Sprintf("keys in slots %d (%s) and %d (%s): a script's keys must share a slot (a {hash tag} does it); not sent",
-				l.slot, keys[0], redisx.KeySlot(keys[j]), keys[j])
-			return b.settle(nil, res)
+	slot := -1
+	if keys := words[:sep]; b.cluster && len(keys) > 0 {
+		slot = keySlot(keys[0])
+		if len(keys) > 1 && !b.crossOK {
+			for j, k := range keys[1:] {
+				if other := keySlot(k); other != slot {
+					res.Slot, res.Outcome, res.Class = slot, CrossSlot, classify.CrossSlot
+					res.Message = fmt.Sprintf("keys in slots %d (%s) and %d (%s): a script's keys must share a slot (a {hash tag} does it); not sent",
+						slot, keys[0], other, keys[j+1])
+					return b.settle(nil, res)
+				}
+			}
 		}
 	}
-	addr := b.route(l)
+	idx := rd.routeIdx(slot)
 	if b.opt.DryRun {
-		res.Outcome, res.Node, res.Slot = Skipped, addr, l.slot
+		res.Outcome, res.Node, res.Slot = Skipped, b.addrOf(idx), slot
 		return b.settle(nil, res)
 	}
-	l.node = addr
-	w, err := rd.worker(addr)
+	addr, err := rd.node(idx)
 	if err == errStopped {
 		return false
 	}
 	if err != nil {
-		return b.settle(nil, Result{Line: n, Slot: l.slot, Node: addr, Outcome: NotSent, Class: classify.Connection, Message: err.Error()})
+		return b.settle(nil, Result{Line: n, Slot: slot, Node: addr, Outcome: NotSent, Class: classify.Connection, Message: err.Error()})
 	}
-	return rd.add(w, l)
+	return rd.add(idx, bline{n: n, slot: slot, node: addr}, words, sep)
 }
 
 // settle records the outcome of a line decided before sending; false

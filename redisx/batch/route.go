@@ -10,19 +10,47 @@ import (
 	"luascope/redisx"
 )
 
+// route picks the node for a line: the seed (or Node) on a standalone
 // server and for keyless lines; on a cluster, the node a MOVED named for
 // the slot, else the topology's owner, else the seed.
 func (b *batch) route(l *bline) string {
-	if !b.cluster || l.slot < 0 {
+	return b.addrOf(b.routeIdx(l.slot))
+}
+
+// routeIdx is route as an index in addrs, 0 for the seed: the reader
+// keeps its chunks and nodes by index, so routing a line costs a table
+// read, not a string hash.
+func (b *batch) routeIdx(slot int) int {
+	if !b.cluster || slot < 0 {
+		return 0
+	}
+	b.tmu.RLock()
+	i := b.slotNode[slot]
+	b.tmu.RUnlock()
+	return int(i)
+}
+
+// addrOf is the address of node index i; index 0 is the seed.
+func (b *batch) addrOf(i int) string {
+	if i == 0 {
 		return b.seed
 	}
 	b.tmu.RLock()
-	a := b.slotAddr[l.slot]
-	b.tmu.RUnlock()
-	if a != "" {
-		return a
+	defer b.tmu.RUnlock()
+	return b.addrs[i]
+}
+
+// nodeIdxLocked is the index of addr in addrs, added on first use.
+func (b *batch) nodeIdxLocked(addr string) uint16 {
+	if i, ok := b.addrIdx[addr]; ok {
+		return uint16(i)
 	}
-	return b.seed
+	if len(b.addrs) > 1<<16-1 {
+		return 0 // more nodes than a cluster can have: fall back on the seed
+	}
+	b.addrs = append(b.addrs, addr)
+	b.addrIdx[addr] = len(b.addrs) - 1
+	return uint16(len(b.addrs) - 1)
 }
 
 // setTopologyLocked installs a topology and rebuilds the slot table that
@@ -30,15 +58,28 @@ func (b *batch) route(l *bline) string {
 // a MOVED learnt since wins over the topology, as it is newer.
 func (b *batch) setTopologyLocked(topo *redisx.Topology) {
 	b.topo = topo
-	for slot := range b.slotAddr {
-		b.slotAddr[slot] = ""
+	for slot := range b.slotNode {
+		b.slotNode[slot] = 0
 		if n, ok := topo.Owner(slot); ok {
-			b.slotAddr[slot] = n.Addr
+			b.slotNode[slot] = b.nodeIdxLocked(n.Addr)
 		}
 	}
 	for slot, addr := range b.moved {
-		b.slotAddr[slot] = addr
+		b.slotNode[slot] = b.nodeIdxLocked(addr)
 	}
+	b.slotsChangedLocked()
+}
+
+// slotsChangedLocked rebuilds the runs of slotNode and tells the reader.
+func (b *batch) slotsChangedLocked() {
+	b.runStart, b.runNode = b.runStart[:0], b.runNode[:0]
+	for slot, i := range b.slotNode {
+		if slot == 0 || i != b.slotNode[slot-1] {
+			b.runStart = append(b.runStart, uint16(slot))
+			b.runNode = append(b.runNode, i)
+		}
+	}
+	b.routeGen.Add(1)
 }
 
 // refresh reads the cluster topology again (at most every 100ms): from
@@ -86,6 +127,9 @@ func (b *batch) refresh() {
 func (b *batch) learn(slot int, addr string) {
 	b.tmu.Lock()
 	b.moved[slot] = addr
-	b.slotAddr[slot] = addr
+	if i := b.nodeIdxLocked(addr); b.slotNode[slot] != i {
+		b.slotNode[slot] = i
+		b.slotsChangedLocked() // once per slot that moves, not per MOVED
+	}
 	b.tmu.Unlock()
 }

@@ -6,53 +6,100 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"luascope/redisx"
 	"luascope/redisx/classify"
 )
 
-// bline is one call on its way through the batch.
+// bline is one call on its way through the batch. It lives in its
+// chunk's lines (never moved: workers hold pointers to it), and its call
+// is already RESP, encoded once by the reader into the chunk's buffer.
 type bline struct {
 	n          int
-	keys, args []string
 	slot       int
-	attempts   int
-	noscripts  int
-	redirects  int
+	attempts   int32
+	noscripts  int32
+	redirects  int32
+	hdr        int32     // length of the "*N\r\n" that begins cmd; the head follows it
 	asking     bool      // send ASKING first (an ASK redirect)
 	useEval    bool      // evalsha-eval after NOSCRIPT
-	waitSince  time.Time // first time it could not be sent or was refused as transient
 	dispatched bool      // counted in pending
 	asked      bool      // an ASKING went before it in the pipeline in flight
+	waitSince  time.Time // first time it could not be sent or was refused as transient
 	node       string    // where the reader sent it
-	words      [4]string // storage for keys and args of short lines: one allocation less per line
+	ch         *chunk    // the chunk it lives in
+	// cmd is the call as the reader encoded it, EVALSHA: "*N\r\n", the
+	// batch's shaHead, then numkeys, the keys and the arguments as RESP
+	// bulk strings. Lines that follow each other in a chunk follow each
+	// other in its buffer, so send copies a run of them at once. EVAL (the
+	// eval strategy, NOSCRIPT under evalsha-eval) replaces the head at send
+	// time, so the source is never copied into a chunk.
+	cmd []byte
+}
+
+// chunk is a batch of lines the reader hands to one node at once: one
+// channel operation per chunk, not per line. Chunks are recycled (see
+// batch.chunks) once every line in them has its outcome, so the reader
+// allocates nothing per line and the garbage collector has next to
+// nothing to do.
+type chunk struct {
+	// lines has the capacity of a pipeline and never grows past it, so
+	// pointers to its elements stay valid.
+	lines []bline
+	// buf holds the lines' calls back to back; each line's cmd is a slice
+	// of it, set when the chunk is handed over.
+	buf  []byte
+	ends []int32 // where each line's call ends in buf, until the hand-over
+	// live counts the lines handed over without an outcome yet; the last
+	// one to get its outcome puts the chunk back in the pool.
+	live atomic.Int32
 }
 
 // batch is the state of one Run.
 type batch struct {
-	s        *redisx.Session
-	opt      Options
-	script   redisx.Script
-	target   redisx.Target
-	cluster  bool
-	seed     string // keyless lines (and standalone) go here
-	preload  bool
-	evalCmd  string // EVAL or EVAL_RO
-	shaCmd   string // EVALSHA or EVALSHA_RO
+	s       *redisx.Session
+	opt     Options
+	script  redisx.Script
+	target  redisx.Target
+	cluster bool
+	seed    string // keyless lines (and standalone) go here
+	preload bool
+	evalCmd string // EVAL or EVAL_RO
+	shaCmd  string // EVALSHA or EVALSHA_RO
+	// chunks recycles the reader's chunks: a chunk goes back when its
+	// last line has its outcome (settled), and nothing holds a pointer to
+	// its lines any more (outcomes are copied into Results).
+	chunks   sync.Pool
 	evalHead []byte // EVAL(_RO) and the source, as RESP bulk strings
 	shaHead  []byte // EVALSHA(_RO) and the SHA, as RESP bulk strings
+	// crossOK: the script's shebang allows keys in different slots.
+	crossOK  bool
 	ctx      context.Context
 	execCtx  context.Context // never cancelled: in-flight replies are awaited
 	start    time.Time
 	maxFails int
 
-	tmu         sync.RWMutex
-	topo        *redisx.Topology
-	moved       map[int]string
-	slotAddr    [redisx.SlotCount]string // route's table: moved, else the topology's owner
-	refreshedAt time.Time
-	refreshes   int
+	tmu   sync.RWMutex
+	topo  *redisx.Topology
+	moved map[int]string
+	// slotNode is route's table: for each slot, the index in addrs of the
+	// node a MOVED named, else the topology's owner; 0 (addrs[0] is "")
+	// when neither is known.
+	slotNode [redisx.SlotCount]uint16
+	addrs    []string       // node addresses by index; append-only
+	addrIdx  map[string]int // index of each address in addrs
+	// runStart and runNode are slotNode as runs of slots with the same
+	// node (run i starts at slot runStart[i]): a cluster has a few, which
+	// the reader copies and searches in a cache line or two, where a
+	// lookup in slotNode itself missed the CPU's cache for most lines
+	// (the servers sharing the cores evict it). routeGen counts their
+	// changes (written under tmu), so the reader knows when to copy them.
+	runStart, runNode []uint16
+	routeGen          atomic.Uint64
+	refreshedAt       time.Time
+	refreshes         int
 	// noTopology: CLUSTER NODES was denied (NOPERM); routing learns from MOVED.
 	noTopology bool
 
@@ -134,6 +181,7 @@ func Run(ctx context.Context, s *redisx.Session, script redisx.Script, input io.
 		moved: map[int]string{}, workers: map[string]*node{}, done: make(chan struct{}),
 		counts: map[Outcome]int{}, nodes: map[string]*NodeStats{}, maxFails: opt.MaxFailures,
 		evalCmd: "EVAL", shaCmd: "EVALSHA",
+		addrs: []string{""}, addrIdx: map[string]int{"": 0},
 	}
 	if b.maxFails == 0 {
 		b.maxFails = 20
@@ -143,6 +191,7 @@ func Run(ctx context.Context, s *redisx.Session, script redisx.Script, input io.
 	}
 	b.evalHead = appendBulk(appendBulk(nil, b.evalCmd), script.Source)
 	b.shaHead = appendBulk(appendBulk(nil, b.shaCmd), script.SHA)
+	b.crossOK = script.Shebang.HasFlag("allow-cross-slot-keys")
 	b.seed = b.target.Addr
 	if opt.Node != "" {
 		b.seed = opt.Node

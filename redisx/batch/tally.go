@@ -46,10 +46,11 @@ func (b *batch) finish(l *bline, res Result) {
 // finishLocked records a line's final outcome (not ok; see okLocked).
 func (b *batch) finishLocked(l *bline, res Result) {
 	if l != nil {
-		res.Attempts = l.attempts
+		res.Attempts = int(l.attempts)
 		if l.dispatched {
 			b.pending--
 			defer b.checkDoneLocked()
+			defer b.settled(l.ch, 1) // after the last use of l
 		}
 	}
 	b.counts[res.Outcome]++
@@ -83,6 +84,25 @@ func (b *batch) finishLocked(l *bline, res Result) {
 	if b.opt.OnResult != nil {
 		b.opt.OnResult(res)
 	}
+}
+
+// settled records that n lines of ch have their outcome: the chunk goes
+// back to the pool with its last one. Its lines must not be used after.
+func (b *batch) settled(ch *chunk, n int) {
+	if ch != nil && n > 0 && ch.live.Add(int32(-n)) == 0 {
+		b.chunks.Put(ch)
+	}
+}
+
+// newChunk takes a chunk from the pool, or makes one.
+func (b *batch) newChunk() *chunk {
+	if ch, ok := b.chunks.Get().(*chunk); ok {
+		// The old lines are overwritten as new ones are appended.
+		ch.lines, ch.buf, ch.ends = ch.lines[:0], ch.buf[:0], ch.ends[:0]
+		return ch
+	}
+	p := b.opt.Pipeline
+	return &chunk{lines: make([]bline, 0, p), ends: make([]int32, 0, p), buf: make([]byte, 0, p*(len(b.shaHead)+48))}
 }
 
 func (b *batch) nodeLocked(addr string) *NodeStats {

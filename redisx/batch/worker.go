@@ -26,7 +26,7 @@ func (b *batch) workerFor(addr string) (*node, error) {
 	if b.lanesClosed {
 		return nil, errSessionClosed
 	}
-	n := &node{addr: addr, inbox: make(chan []*bline, 2*b.opt.Connections), wake: make(chan struct{}, 1)}
+	n := &node{addr: addr, inbox: make(chan *chunk, 2*b.opt.Connections), wake: make(chan struct{}, 1)}
 	b.workers[addr] = n
 	for range b.opt.Connections {
 		b.wg.Add(1)
@@ -54,7 +54,7 @@ func (b *batch) classifyReply(msg string) classify.Classification {
 // lines to send again, and whether the script is in its cache.
 type node struct {
 	addr  string
-	inbox chan []*bline // chunks from the reader, bounded
+	inbox chan *chunk // chunks from the reader, bounded
 
 	mu    sync.Mutex
 	retry []*bline // re-sends and lines from other nodes, sent first
@@ -73,7 +73,9 @@ type worker struct {
 	// Owned by the worker's goroutine.
 	lane      *laneConn
 	flights   []*flight // written, replies not read yet; oldest first
-	carry     []*bline  // the rest of a chunk that did not fit the last pipeline
+	carry     *chunk    // a chunk whose lines from carryAt on did not fit the last pipeline
+	carryAt   int
+	spare     [][]*bline // line lists of landed pipelines, for collect to reuse
 	downSince time.Time
 	dead      bool
 	lastErr   error
@@ -85,7 +87,14 @@ type flight struct {
 	lane     *laneConn
 	lines    []*bline
 	start    time.Time
+	asked    bool  // an ASKING went before some line
 	writeErr error // the write failed: no reply is read
+}
+
+// errReply is the error reply to the i-th line of a pipeline.
+type errReply struct {
+	i   int
+	msg string
 }
 
 // maxInFlight is how many pipelines a lane keeps written and unanswered:
@@ -174,11 +183,25 @@ func (b *batch) isStopped() bool {
 // or the batch is done; without, it returns what there is, maybe none.
 func (w *worker) collect(wait bool) (lines []*bline, done bool) {
 	n := w.b.opt.Pipeline
-	out := make([]*bline, 0, n)
+	var out []*bline
+	if k := len(w.spare); k > 0 {
+		out, w.spare = w.spare[k-1], w.spare[:k-1]
+	} else {
+		out = make([]*bline, 0, n)
+	}
 	take := func(from []*bline) []*bline {
 		k := min(n-len(out), len(from))
 		out = append(out, from[:k]...)
 		return from[k:]
+	}
+	takeCarry := func() {
+		for ch := w.carry; ch != nil && len(out) < n; {
+			out = append(out, &ch.lines[w.carryAt])
+			if w.carryAt++; w.carryAt == len(ch.lines) {
+				w.carry, w.carryAt = nil, 0
+				break
+			}
+		}
 	}
 	for {
 		w.mu.Lock()
@@ -189,12 +212,13 @@ func (w *worker) collect(wait bool) (lines []*bline, done bool) {
 		if more {
 			w.signal() // another lane takes the rest
 		}
-		w.carry = take(w.carry)
+		takeCarry()
 	drain:
 		for len(out) < n {
 			select {
 			case ch := <-w.inbox:
-				w.carry = take(ch)
+				w.carry, w.carryAt = ch, 0
+				takeCarry()
 			default:
 				break drain
 			}
@@ -204,7 +228,7 @@ func (w *worker) collect(wait bool) (lines []*bline, done bool) {
 		}
 		select {
 		case ch := <-w.inbox:
-			w.carry = ch
+			w.carry, w.carryAt = ch, 0
 		case <-w.wake:
 		case <-w.b.done:
 			return nil, true
@@ -245,13 +269,9 @@ func (w *worker) load(lines []*bline) bool {
 func (w *worker) send(lines []*bline) {
 	b := w.b
 	lc := w.lane
-	buf := lc.wbuf[:0]
-	for _, l := range lines {
-		buf = b.appendCall(buf, l) // with ASKING first when l.asking
-		l.asked, l.asking = l.asking, false
-	}
-	lc.wbuf = buf
-	f := &flight{lane: lc, lines: lines, start: time.Now()}
+	var asked bool
+	lc.wbuf, asked = b.appendPipeline(lc.wbuf[:0], lines)
+	f := &flight{lane: lc, lines: lines, start: time.Now(), asked: asked}
 	if err := lc.write(); err != nil {
 		// Some of it may have reached the server: its lines are unknown.
 		// The pipelines before it may still have their replies to read.
@@ -267,6 +287,30 @@ func (w *worker) send(lines []*bline) {
 	}
 }
 
+// appendPipeline appends the calls of a pipeline's lines and reports
+// whether an ASKING went before any. The calls of consecutive lines that
+// lie one after the other in a chunk's buffer (the usual pipeline is a
+// whole chunk) are copied at once.
+func (b *batch) appendPipeline(buf []byte, lines []*bline) (_ []byte, asked bool) {
+	evalOnly := b.opt.Strategy == redisx.EvalOnly
+	var run []byte
+	for _, l := range lines {
+		if l.asking || l.useEval || evalOnly {
+			buf = append(buf, run...)
+			run = nil
+			buf = b.appendCall(buf, l) // with ASKING first when l.asking
+		} else if n := len(run); n > 0 && cap(run)-n >= len(l.cmd) && &run[:n+1][n] == &l.cmd[0] {
+			run = run[:n+len(l.cmd)]
+		} else {
+			buf = append(buf, run...)
+			run = l.cmd
+		}
+		l.asked, l.asking = l.asking, false
+		asked = asked || l.asked
+	}
+	return append(buf, run...), asked
+}
+
 // land reads the replies of the oldest pipeline in flight and settles or
 // re-queues each of its lines.
 func (w *worker) land() {
@@ -276,8 +320,9 @@ func (w *worker) land() {
 	b := w.b
 	lc := f.lane
 	got := 0 // lines whose reply arrived, in order
-	isErr := make([]bool, 0, len(f.lines))
-	var msgs []string // error texts, by line index where isErr
+	// The error replies, by line index: most pipelines have none, and
+	// then no line is looked at again.
+	var errs []errReply
 	err := f.writeErr
 	if err == nil {
 		err = lc.err
@@ -285,7 +330,7 @@ func (w *worker) land() {
 	if err == nil {
 		lc.beginRead()
 		for _, l := range f.lines {
-			if l.asked {
+			if f.asked && l.asked {
 				// ASKING's own reply: +OK, or an error the line's reply repeats.
 				if _, _, err = readReply(lc.br); err != nil {
 					break
@@ -297,12 +342,8 @@ func (w *worker) land() {
 				break
 			}
 			if e {
-				if msgs == nil {
-					msgs = make([]string, len(f.lines))
-				}
-				msgs[got] = msg
+				errs = append(errs, errReply{got, msg})
 			}
-			isErr = append(isErr, e)
 			got++
 		}
 		lc.lastUse = time.Now()
@@ -321,7 +362,7 @@ func (w *worker) land() {
 		w.downSince, w.backoff = time.Time{}, 0
 	}
 
-	var okN int
+	okN := got - len(errs)
 	var noscript, transient []*bline
 	type redirect struct {
 		l    *bline
@@ -337,18 +378,12 @@ func (w *worker) land() {
 		res.Line, res.Slot, res.Node = l.n, l.slot, w.addr
 		finalLines, final = append(finalLines, l), append(final, res)
 	}
-	for i, l := range f.lines {
+	// Only the lines that did not end ok count this attempt: Attempts is
+	// reported for the others alone.
+	for _, e := range errs {
+		l := f.lines[e.i]
 		l.attempts++
-		if i >= got {
-			c := classify.ClassifyError(err)
-			fail(l, Result{Outcome: Unknown, Class: c.Class, Message: "no reply, the script may have run: " + errString(err)})
-			continue
-		}
-		if !isErr[i] {
-			okN++
-			continue
-		}
-		msg := msgs[i]
+		msg := e.msg
 		switch {
 		case strings.HasPrefix(msg, "NOSCRIPT"):
 			noscript = append(noscript, l)
@@ -366,6 +401,11 @@ func (w *worker) land() {
 			c := b.classifyReply(msg)
 			fail(l, Result{Outcome: Error, Class: c.Class, Message: msg})
 		}
+	}
+	for _, l := range f.lines[got:] {
+		l.attempts++
+		c := classify.ClassifyError(err)
+		fail(l, Result{Outcome: Unknown, Class: c.Class, Message: "no reply, the script may have run: " + errString(err)})
 	}
 	b.mu.Lock()
 	if got > 0 {
@@ -411,6 +451,29 @@ func (w *worker) land() {
 	if len(transient) > 0 {
 		w.wait(transient, nil)
 	}
+	w.settleOK(f.lines[:got], errs)
+	w.spare = append(w.spare, f.lines[:0])
+}
+
+// settleOK tells the chunks of a pipeline's lines that ended ok (those
+// answered, but for the error replies at errs) that they have their
+// outcome, a run of lines from one chunk at a time. The lines must not be
+// used after: their chunk may be reused.
+func (w *worker) settleOK(answered []*bline, errs []errReply) {
+	var ch *chunk
+	n := 0
+	for i, l := range answered {
+		if len(errs) > 0 && errs[0].i == i {
+			errs = errs[1:]
+			continue
+		}
+		if l.ch != ch {
+			w.b.settled(ch, n)
+			ch, n = l.ch, 0
+		}
+		n++
+	}
+	w.b.settled(ch, n)
 }
 
 // noScript re-queues lines that got NOSCRIPT: the script did not run.

@@ -6,6 +6,7 @@
 //
 //	go run ./tools/benchcli -luascope bin/luascope            # every row
 //	go run ./tools/benchcli -luascope bin/luascope -rows batch -rounds 9
+//	go run ./tools/benchcli -luascope bin/luascope -rows batch-cluster -rounds 9
 //
 // Every row runs the two programs in turns, round after round (A B, then
 // B A, so that neither always runs on a cache the other warmed), after
@@ -54,7 +55,7 @@ import (
 var (
 	luascope  = flag.String("luascope", "bin/luascope", "the luascope binary to measure")
 	rounds    = flag.Int("rounds", 5, "paired rounds per row (the tiny-script rows run 4× as many)")
-	rowsFlag  = flag.String("rows", "all", "comma-separated groups: run, reply, script, batch, rtt, tui")
+	rowsFlag  = flag.String("rows", "all", "comma-separated groups: run, reply, script, batch, batch-cluster (only the cluster row of batch), rtt, tui")
 	batchN    = flag.Int("calls", 1000000, "calls per batch run")
 	pipeline  = flag.Int("pipeline", 64, "calls per round trip, luascope --pipeline and redis-benchmark -P")
 	manyConns = flag.Int("connections", 50, "connections of the many-connections batch row")
@@ -231,7 +232,7 @@ func run() error {
 		}
 	}
 	var cluster *sandbox.Cluster
-	if on("batch") {
+	if on("batch") || on("batch-cluster") {
 		sha := sha1Hex(incr)
 		if out, err := exec.Command(cliBin, "-p", port, "SCRIPT", "LOAD", incr).CombinedOutput(); err != nil {
 			return fmt.Errorf("script load: %v: %s", err, out)
@@ -251,11 +252,13 @@ func run() error {
 			}
 			return prog{name: "redis-benchmark", argv: append(argv, "EVALSHA", sha, "1", key, "1"), rate: benchRate}
 		}
-		rows = append(rows, row{title: "batch, one connection (-c 1)", a: lsBatch(port), b: bench(port, "-c", "1"),
-			metrics: []metric{rateM(1.0)}, rounds: *rounds})
-		c := strconv.Itoa(*manyConns)
-		rows = append(rows, row{title: "batch, " + c + " connections (-c " + c + ")", a: lsBatch(port, "--connections", c),
-			b: bench(port, "-c", c), metrics: []metric{rateM(1.0)}, rounds: *rounds})
+		if on("batch") {
+			rows = append(rows, row{title: "batch, one connection (-c 1)", a: lsBatch(port), b: bench(port, "-c", "1"),
+				metrics: []metric{rateM(1.0)}, rounds: *rounds})
+			c := strconv.Itoa(*manyConns)
+			rows = append(rows, row{title: "batch, " + c + " connections (-c " + c + ")", a: lsBatch(port, "--connections", c),
+				b: bench(port, "-c", c), metrics: []metric{rateM(1.0)}, rounds: *rounds})
+		}
 
 		cluster, err = sandbox.StartCluster(ctx, sandbox.ClusterOptions{ReplicasPerPrimary: -1})
 		if err != nil {
