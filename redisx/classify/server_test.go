@@ -14,6 +14,7 @@ import (
 
 	"luascope/redisx/classify"
 	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // These tests produce every class they can for real, against private
@@ -381,9 +382,7 @@ func TestRealTimeoutAndConnection(t *testing.T) {
 		o.MinRetryBackoff, o.MaxRetryBackoff = time.Millisecond, time.Millisecond
 	})
 	defer retrying.Close()
-	counted := "redis.call('incr', KEYS[1]) local s = redis.call('TIME') " +
-		"while true do local n = redis.call('TIME') " +
-		"if (n[1] - s[1]) * 1000000 + (n[2] - s[2]) > 400000 then break end end return 1"
+	counted := "redis.call('incr', KEYS[1]) " + sandboxtest.SpinLua(400*time.Millisecond) + " return 1"
 	c := expect(t, "retried read timeout", retrying.Do(ctx, "EVAL", counted, 1, "runs").Err(),
 		want{class: classify.Timeout, source: classify.SourceClient})
 	patient := client(t, srv, func(o *redis.Options) { o.ReadTimeout = 5 * time.Second })
@@ -393,9 +392,7 @@ func TestRealTimeoutAndConnection(t *testing.T) {
 	}
 
 	impatient := client(t, srv, func(o *redis.Options) { o.ReadTimeout = 100 * time.Millisecond })
-	oneSecond := "local s = redis.call('TIME') " +
-		"while true do local n = redis.call('TIME') " +
-		"if (n[1] - s[1]) * 1000000 + (n[2] - s[2]) > 1000000 then break end end return 1"
+	oneSecond := sandboxtest.SpinLua(time.Second) + " return 1"
 	expect(t, "read timeout on a 1 s script", impatient.Do(ctx, "EVAL", oneSecond, 0).Err(),
 		want{class: classify.Timeout, source: classify.SourceClient})
 

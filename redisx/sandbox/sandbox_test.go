@@ -207,6 +207,7 @@ func TestKillRestart(t *testing.T) {
 
 func TestFindBinaryMissing(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
+	t.Setenv(EnvBinary, "") // make test-servers sets it
 	_, err := FindBinary()
 	if !errors.Is(err, ErrNoServer) {
 		t.Fatalf("FindBinary = %v, want ErrNoServer", err)
