@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // spyServer writes a wrapper that records its use and then execs the
@@ -95,5 +96,34 @@ func TestServerBin(t *testing.T) {
 	out, errOut, code = cli(t, "", "run", "--sandbox", "-e", "return 1")
 	if code != exitConnection || !strings.Contains(errOut, sandbox.EnvBinary) {
 		t.Errorf("run --sandbox with %s=%s: exit %d\n%s%s", sandbox.EnvBinary, missing, code, out, errOut)
+	}
+}
+
+// TestDoubleTextPerServer: a Lua number returned as {double=…} is
+// formatted by the server, and Redis 7.0 prints 17 significant digits
+// where Redis 8.0 and Valkey 8.1 print the shortest text that reads back
+// the same. luascope shows the server's own text, so what a caller gets
+// differs by server, and the test says so for each.
+func TestDoubleTextPerServer(t *testing.T) {
+	t.Parallel()
+	srv := startSandbox(t)
+	want, ok := sandboxtest.PerServer(srv, map[string]string{"redis 7.0": "3.8999999999999999", "redis 8.0": "3.9", "valkey 8.1": "3.9"})
+	// RESP2: the double arrives as a bulk string, as the server wrote it.
+	rep := runJSON(t, srv, nil, "return {double=3.9}")
+	got, _ := rep["reply"].(map[string]any)["value"].(string)
+	// RESP3: a double, whose text the plain output shows.
+	out, errOut, code := cli(t, "", "run", "-q", "-3", "--no-history", "-u", srv.URL(), "-e", "return {double=3.9}")
+	if code != exitOK {
+		t.Fatalf("run -3: exit %d: %s%s", code, out, errOut)
+	}
+	if !ok {
+		t.Logf("no text recorded for %s: RESP2 %q, RESP3 %q", srv.Describe(), got, out)
+		return
+	}
+	if got != want {
+		t.Errorf("RESP2 {double=3.9} on %s = %q, want %q", srv.Describe(), got, want)
+	}
+	if strings.TrimSpace(out) != "(double) "+want {
+		t.Errorf("RESP3 {double=3.9} on %s prints %q, want %q", srv.Describe(), out, "(double) "+want)
 	}
 }
