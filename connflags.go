@@ -76,7 +76,7 @@ func (f *connFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVarP(&f.resp3, "resp3", "3", false, "speak RESP3 (HELLO 3)")
 	fs.BoolVar(&f.askpass, "askpass", false, "prompt for the password without echo")
 	fs.BoolVar(&f.noAuthWarning, "no-auth-warning", false, "do not warn about -a on the command line")
-	fs.StringVar(&f.sandbox, "sandbox", "", "start a private redis-server (from PATH) for this session and stop it on exit; --sandbox=cluster starts a 6-node cluster")
+	fs.StringVar(&f.sandbox, "sandbox", "", "start a private redis-server (from PATH, or --server-bin) for this session and stop it on exit; --sandbox=cluster starts a 6-node cluster")
 	fs.Lookup("sandbox").NoOptDefVal = "standalone"
 	fs.StringVar(&f.serverBin, "server-bin", "", "the redis-server or valkey-server binary the sandbox starts (a path or a name on PATH; env LUASCOPE_REDIS_SERVER); implies --sandbox")
 	fs.DurationVar(&f.timeout, "timeout", 0, "give up waiting for one reply after this long (e.g. 30s); default: a run waits as long as the server lets it, the handshake gives up after 5s")
