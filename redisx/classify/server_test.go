@@ -374,12 +374,13 @@ func TestRealTimeoutAndConnection(t *testing.T) {
 	srv := startServer(t)
 	ctx := context.Background()
 	// The go-redis note says a read timeout is retried, so the script may
-	// run twice. The retry needs a new connection, whose handshake waits
-	// for the first run to end (400 ms) within its own 250 ms timeout;
-	// then it sends the script again.
+	// run twice. The retry waits 2 s (its backoff), by when the first run
+	// (400 ms) has ended even where the spin counts CPU time on a loaded
+	// machine (sandboxtest.SpinLua), then sends the script again on a new
+	// connection, and times out again.
 	retrying := srv.Client(func(o *redis.Options) {
 		o.ReadTimeout, o.MaxRetries = 250*time.Millisecond, 1
-		o.MinRetryBackoff, o.MaxRetryBackoff = time.Millisecond, time.Millisecond
+		o.MinRetryBackoff, o.MaxRetryBackoff = 2*time.Second, 2*time.Second
 	})
 	defer retrying.Close()
 	counted := "redis.call('incr', KEYS[1]) " + sandboxtest.SpinLua(400*time.Millisecond) + " return 1"
@@ -402,7 +403,11 @@ func TestRealTimeoutAndConnection(t *testing.T) {
 	expect(t, "context deadline on a 1 s script", ctxClient.Do(deadline, "EVAL", oneSecond, 0).Err(),
 		want{class: classify.Timeout, source: classify.SourceClient})
 
-	r := client(t, srv, func(o *redis.Options) { o.DialerRetries, o.DialerRetryTimeout = 1, time.Millisecond })
+	// Patient: its PING waits behind the scripts above, which a loaded
+	// machine may stretch to seconds.
+	r := client(t, srv, func(o *redis.Options) {
+		o.DialerRetries, o.DialerRetryTimeout, o.ReadTimeout = 1, time.Millisecond, 20*time.Second
+	})
 	if err := r.Ping(ctx).Err(); err != nil {
 		t.Fatal(err)
 	}
