@@ -77,8 +77,7 @@ func TestRealServerTexts(t *testing.T) {
 		{"an unknown engine", eval(admin, "#!x\nreturn 1"),
 			texts("ERR Unexpected engine in script shebang: #!x", "ERR Unexpected engine in script shebang: #!x", "ERR Could not find scripting engine 'x'"),
 			want{class: classify.Compile, source: classify.SourceCompiler}},
-		// Redis 7.2 reworded the ACL errors (Valkey forked after): 7.0 is
-		// the odd one out.
+		// Redis 8.0 and Valkey 8.1 word the ACL errors alike, 7.0 otherwise.
 		{"SET without permission", lim.Set(ctx, "allowed:a", "v", 0).Err(),
 			texts("NOPERM this user has no permissions to run the 'set' command", "NOPERM User limited has no permissions to run the 'set' command",
 				"NOPERM User limited has no permissions to run the 'set' command"),
