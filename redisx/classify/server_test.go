@@ -374,16 +374,17 @@ func TestRealTimeoutAndConnection(t *testing.T) {
 	srv := startServer(t)
 	ctx := context.Background()
 	// The go-redis note says a read timeout is retried, so the script may
-	// run twice. The retry waits 2 s (its backoff), by when the first run
-	// (400 ms) has ended even where the spin counts CPU time on a loaded
-	// machine (sandboxtest.SpinLua), then sends the script again on a new
-	// connection, and times out again.
+	// run twice. The retry waits 5 s (its backoff), by when the first run
+	// (300 ms) has ended even where the spin counts CPU time on a loaded
+	// machine (sandboxtest.SpinLua: a 2-core machine at load 7 stretches
+	// it past 2 s), then sends the script again on a new connection, and
+	// times out again.
 	retrying := srv.Client(func(o *redis.Options) {
 		o.ReadTimeout, o.MaxRetries = 250*time.Millisecond, 1
-		o.MinRetryBackoff, o.MaxRetryBackoff = 2*time.Second, 2*time.Second
+		o.MinRetryBackoff, o.MaxRetryBackoff = 5*time.Second, 5*time.Second
 	})
 	defer retrying.Close()
-	counted := "redis.call('incr', KEYS[1]) " + sandboxtest.SpinLua(400*time.Millisecond) + " return 1"
+	counted := "redis.call('incr', KEYS[1]) " + sandboxtest.SpinLua(300*time.Millisecond) + " return 1"
 	c := expect(t, "retried read timeout", retrying.Do(ctx, "EVAL", counted, 1, "runs").Err(),
 		want{class: classify.Timeout, source: classify.SourceClient})
 	patient := client(t, srv, func(o *redis.Options) { o.ReadTimeout = 5 * time.Second })
