@@ -4,7 +4,7 @@ BIN     := bin/luascope
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build install run test deps deps-redis vet lint unit sweep cross bench bench-cli fuzz clean
+.PHONY: all build install run test deps deps-redis deps-servers servers test-servers vet lint unit sweep cross bench bench-cli fuzz clean
 
 all: build
 
@@ -24,6 +24,26 @@ deps:
 # Installs only redis-server: what `make run` needs.
 deps-redis:
 	@bash .ci/deps.sh redis
+
+# Installs what tools/servers.sh needs (apt-get, dpkg-deb, the Debian
+# archive keyring), not the servers themselves.
+deps-servers:
+	@bash .ci/deps.sh servers
+
+# Unpacks Redis 8.0.2 and Valkey 8.1.1 (Debian trixie packages) into
+# private roots under the user cache dir and prints their wrappers, for
+# --server-bin or LUASCOPE_REDIS_SERVER (docs/servers.md). Cached: the
+# second run touches no network.
+servers: deps-servers
+	@tools/servers.sh
+
+# Every test once per server: the redis-server on PATH (7.0.15 here), Redis
+# 8.0.2 and Valkey 8.1.1, each through LUASCOPE_REDIS_SERVER; a summary per
+# server. Not part of `make test`, which needs only the server on PATH.
+# TEST_SERVERS="valkey-8.1.1" picks servers, TEST_SERVERS_FLAGS="-race"
+# adds flags, TEST_SERVERS_PKGS="./redisx/..." narrows the packages.
+test-servers: deps deps-servers
+	@tools/test-servers.sh
 
 # Opens the TUI on a private sandbox redis-server with an example script.
 run: build deps-redis

@@ -105,7 +105,8 @@ func TestExamplesRun(t *testing.T) {
 			}
 			out, errOut, code := cli(t, "", args...)
 			want := exitOK
-			if strings.HasPrefix(e.Expected(proto), `{"type":"error"`) {
+			expected := e.ExpectedOn(srv.Describe(), proto)
+			if strings.HasPrefix(expected, `{"type":"error"`) {
 				want = exitErrorReply
 			}
 			if code != want {
@@ -123,8 +124,8 @@ func TestExamplesRun(t *testing.T) {
 			if rep.Server.Protocol != proto {
 				t.Errorf("%s: ran with RESP%d, want %d", e.Name, rep.Server.Protocol, proto)
 			}
-			if exampleCanonicalReply(string(rep.Reply)) != exampleCanonicalReply(e.Expected(proto)) {
-				t.Errorf("%s RESP%d:\n got %s\nwant %s", e.Name, proto, rep.Reply, e.Expected(proto))
+			if exampleCanonicalReply(string(rep.Reply)) != exampleCanonicalReply(expected) {
+				t.Errorf("%s RESP%d on %s:\n got %s\nwant %s", e.Name, proto, srv.Describe(), rep.Reply, expected)
 			}
 			if rep.Error != nil && rep.Error.Class != "script" && rep.Error.Class != "command" {
 				t.Errorf("%s: error class %s: an example's error is on purpose (script) or a command's", e.Name, rep.Error.Class)

@@ -36,6 +36,7 @@ type connFlags struct {
 	askpass               bool
 	noAuthWarning         bool
 	sandbox               string // "", "standalone" or "cluster"
+	serverBin             string // --server-bin: the binary a sandbox starts
 	timeout               time.Duration
 	readOnly              bool   // set by commands that take --ro
 	namedPassword         string // from a named connection's password_env
@@ -76,8 +77,9 @@ func (f *connFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVarP(&f.resp3, "resp3", "3", false, "speak RESP3 (HELLO 3)")
 	fs.BoolVar(&f.askpass, "askpass", false, "prompt for the password without echo")
 	fs.BoolVar(&f.noAuthWarning, "no-auth-warning", false, "do not warn about -a on the command line")
-	fs.StringVar(&f.sandbox, "sandbox", "", "start a private redis-server (from PATH) for this session and stop it on exit; --sandbox=cluster starts a 6-node cluster")
+	fs.StringVar(&f.sandbox, "sandbox", "", "start a private redis-server (from PATH, or --server-bin) for this session and stop it on exit; --sandbox=cluster starts a 6-node cluster")
 	fs.Lookup("sandbox").NoOptDefVal = "standalone"
+	fs.StringVar(&f.serverBin, "server-bin", "", "the redis-server or valkey-server binary the sandbox starts (a path or a name on PATH; env LUASCOPE_REDIS_SERVER); implies --sandbox")
 	fs.DurationVar(&f.timeout, "timeout", 0, "give up waiting for one reply after this long (e.g. 30s); default: a run waits as long as the server lets it, the handshake gives up after 5s")
 	fs.StringVar(&f.connection, "connection", "", "use the named connection from the config file")
 	fs.StringVar(&f.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/luascope/config.toml)")
@@ -115,7 +117,7 @@ func (f *connFlags) loadConfig() (config.Config, error) {
 
 // explicit reports whether the user named a server in any way.
 func (f *connFlags) explicit(fs *pflag.FlagSet) bool {
-	for _, name := range []string{"url", "host", "port", "sandbox"} {
+	for _, name := range []string{"url", "host", "port", "sandbox", "server-bin"} {
 		if fs.Changed(name) {
 			return true
 		}
@@ -456,6 +458,10 @@ func (c *connection) close() {
 func (f *connFlags) connect(ctx context.Context, fs *pflag.FlagSet, stderr io.Writer) (*connection, error) {
 	c := &connection{}
 	label := ""
+	bin, err := f.sandboxBinary(fs)
+	if err != nil {
+		return nil, err
+	}
 	if f.connection != "" {
 		cfg, err := f.loadConfig()
 		if err != nil {
@@ -486,13 +492,13 @@ func (f *connFlags) connect(ctx context.Context, fs *pflag.FlagSet, stderr io.Wr
 	useSandbox := f.sandbox != ""
 	if !useSandbox && !f.explicit(fs) && !answers(defaultAddr) {
 		useSandbox = true
-		c.notice = "no server at " + defaultAddr + " and none named: using a private sandbox redis-server"
+		c.notice = "no server at " + defaultAddr + " and none named: using a private sandbox"
 	}
 	if f.sandbox == "cluster" {
 		if f.startingSandbox != nil {
 			f.startingSandbox(true)
 		}
-		cl, err := sandbox.StartCluster(ctx, sandbox.ClusterOptions{})
+		cl, err := sandbox.StartCluster(ctx, sandbox.ClusterOptions{Options: sandbox.Options{Binary: bin}})
 		if err != nil {
 			if errors.Is(err, sandbox.ErrNoServer) {
 				return nil, &exitError{code: exitConnection, msg: err.Error()}
@@ -509,7 +515,7 @@ func (f *connFlags) connect(ctx context.Context, fs *pflag.FlagSet, stderr io.Wr
 		if f.startingSandbox != nil {
 			f.startingSandbox(false)
 		}
-		srv, err := sandbox.Start(ctx, sandbox.Options{UnixSocket: false})
+		srv, err := sandbox.Start(ctx, sandbox.Options{Binary: bin})
 		if err != nil {
 			if errors.Is(err, sandbox.ErrNoServer) {
 				return nil, &exitError{code: exitConnection, msg: err.Error()}
@@ -517,10 +523,11 @@ func (f *connFlags) connect(ctx context.Context, fs *pflag.FlagSet, stderr io.Wr
 			return nil, &exitError{code: exitConnection, msg: "start sandbox: " + err.Error()}
 		}
 		c.sandbox = srv
+		what := srv.Flavor() + "-server " + srv.Version() + " at " + srv.Addr() + " (stopped on exit)"
 		if c.notice == "" {
-			c.notice = "sandbox redis-server " + srv.Version() + " at " + srv.Addr() + " (stopped on exit)"
+			c.notice = "sandbox " + what
 		} else {
-			c.notice += " " + srv.Version() + " at " + srv.Addr() + " (stopped on exit)"
+			c.notice += " " + what
 		}
 		t.Network, t.Addr, t.Label = srv.Network(), srv.Addr(), "sandbox"
 		t.Username, t.Password, t.DB, t.TLS = "", "", 0, redisx.TLSOptions{}
@@ -541,6 +548,29 @@ func (f *connFlags) connect(ctx context.Context, fs *pflag.FlagSet, stderr io.Wr
 	}
 	c.session = s
 	return c, nil
+}
+
+// sandboxBinary checks --server-bin: it names the binary a sandbox starts
+// and so asks for one (--sandbox, unless --sandbox=cluster), which a
+// server named otherwise contradicts. "" leaves the choice to the sandbox
+// ($LUASCOPE_REDIS_SERVER, else PATH).
+func (f *connFlags) sandboxBinary(fs *pflag.FlagSet) (string, error) {
+	if !fs.Changed("server-bin") {
+		return "", nil
+	}
+	for _, name := range []string{"url", "host", "port", "connection"} {
+		if fs.Changed(name) {
+			return "", usageErr("--server-bin starts a private sandbox server: it does not go with --%s", name)
+		}
+	}
+	bin, err := sandbox.LookBinary(f.serverBin)
+	if err != nil {
+		return "", usageErr("--server-bin: %v", err)
+	}
+	if f.sandbox == "" {
+		f.sandbox = "standalone"
+	}
+	return bin, nil
 }
 
 // defaultAddr is where a command with no server named connects, as

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -33,9 +34,9 @@ func buildCrashBinary(t *testing.T) string {
 	return bin
 }
 
-// descendants are the processes under pid named comm, found through
-// /proc/PID/task/TID/children.
-func descendants(pid int, comm string) []int {
+// descendants are the processes under pid named one of comms, found
+// through /proc/PID/task/TID/children.
+func descendants(pid int, comms ...string) []int {
 	var out []int
 	tasks, _ := filepath.Glob("/proc/" + strconv.Itoa(pid) + "/task/*/children")
 	for _, f := range tasks {
@@ -45,14 +46,19 @@ func descendants(pid int, comm string) []int {
 			if err != nil {
 				continue
 			}
-			if c, _ := os.ReadFile("/proc/" + field + "/comm"); strings.TrimSpace(string(c)) == comm {
+			if c, _ := os.ReadFile("/proc/" + field + "/comm"); slices.Contains(comms, strings.TrimSpace(string(c))) {
 				out = append(out, child)
 			}
-			out = append(out, descendants(child, comm)...)
+			out = append(out, descendants(child, comms...)...)
 		}
 	}
 	return out
 }
+
+// serverComms are the names a sandbox server's process has: Redis's or
+// Valkey's, whichever $LUASCOPE_REDIS_SERVER names (tools/servers.sh runs
+// each through a loader named after it for this reason).
+var serverComms = []string{"redis-server", "valkey-server"}
 
 // alive reports whether pid runs (a zombie, waiting for a parent that
 // does not reap it, has stopped).
@@ -100,7 +106,7 @@ func startRescueTUI(t *testing.T, bin string, w, h int) (s *tmuxSession, state s
 	if pid == 0 {
 		t.Fatal("no luascope process in the pane")
 	}
-	servers = descendants(pid, "redis-server")
+	servers = descendants(pid, serverComms...)
 	if len(servers) == 0 {
 		t.Fatal("no sandbox server under luascope")
 	}

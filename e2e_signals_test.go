@@ -195,13 +195,13 @@ func TestCLIQuitDumpsAndStopsSandbox(t *testing.T) {
 	}
 	var servers []int
 	for deadline := time.Now().Add(10 * time.Second); len(servers) == 0 && time.Now().Before(deadline); {
-		servers = descendants(cmd.Process.Pid, "redis-server")
+		servers = descendants(cmd.Process.Pid, serverComms...)
 		time.Sleep(50 * time.Millisecond)
 	}
 	if len(servers) == 0 {
 		t.Fatal("no sandbox server under luascope")
 	}
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(errb.String(), "sandbox redis-server"); {
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(errb.String(), "(stopped on exit)"); {
 		if time.Now().After(deadline) {
 			t.Fatalf("the run never started: %s", errb.String())
 		}

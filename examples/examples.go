@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -36,6 +37,14 @@ type Example struct {
 	// sends after Setup, as the JSON reply node of `luascope run --json`.
 	// A protocol without an entry expects the same as 2 (see Expected).
 	Expect map[int]string
+	// ExpectOn holds the replies of servers that answer otherwise than
+	// Expect says (which is what Redis 7.0 answers), keyed by a prefix of
+	// the server's "flavor version", e.g. "valkey" or "redis 8.": Valkey
+	// 8.1 walks a Lua table in another order, so a map flattened for a
+	// RESP2 caller comes out in another order. The longest matching key
+	// wins; a protocol it lacks falls back to Expected. Filled in only
+	// from live runs on that server (make test-servers).
+	ExpectOn map[string]map[int]string
 	// Tags group examples: conversion, errors, resp3, pattern, cluster.
 	Tags []string
 }
@@ -59,6 +68,25 @@ func (e Example) Expected(proto int) string {
 		return v
 	}
 	return e.Expect[2]
+}
+
+// ExpectedOn is Expected for a given server, named "flavor version" as
+// redisx.ServerInfo has them ("redis 7.0.15", "valkey 8.1.1"): the
+// ExpectOn entry whose key is the longest prefix of server, else
+// Expected.
+func (e Example) ExpectedOn(server string, proto int) string {
+	best := ""
+	for k := range e.ExpectOn {
+		if strings.HasPrefix(server, k) && len(k) > len(best) {
+			if _, ok := e.ExpectOn[k][proto]; ok {
+				best = k
+			}
+		}
+	}
+	if best != "" {
+		return e.ExpectOn[best][proto]
+	}
+	return e.Expected(proto)
 }
 
 // HasTag reports whether the example carries tag.
@@ -111,11 +139,14 @@ func (e Example) clone() Example {
 		setup[i] = slices.Clone(c)
 	}
 	e.Setup = setup
-	exp := make(map[int]string, len(e.Expect))
-	for k, v := range e.Expect {
-		exp[k] = v
+	e.Expect = maps.Clone(e.Expect)
+	if e.ExpectOn != nil {
+		on := make(map[string]map[int]string, len(e.ExpectOn))
+		for k, v := range e.ExpectOn {
+			on[k] = maps.Clone(v)
+		}
+		e.ExpectOn = on
 	}
-	e.Expect = exp
 	return e
 }
 
@@ -146,11 +177,21 @@ func loaded() []Example {
 			e.Source = string(b)
 			sum := sha1.Sum(b)
 			sha := hex.EncodeToString(sum[:])
-			exp := make(map[int]string, len(e.Expect))
-			for k, v := range e.Expect {
-				exp[k] = strings.ReplaceAll(v, shaPlaceholder, sha)
+			fill := func(m map[int]string) map[int]string {
+				out := make(map[int]string, len(m))
+				for k, v := range m {
+					out[k] = strings.ReplaceAll(v, shaPlaceholder, sha)
+				}
+				return out
 			}
-			e.Expect = exp
+			e.Expect = fill(e.Expect)
+			if e.ExpectOn != nil {
+				on := make(map[string]map[int]string, len(e.ExpectOn))
+				for k, v := range e.ExpectOn {
+					on[k] = fill(v)
+				}
+				e.ExpectOn = on
+			}
 			gallery[i] = e
 		}
 	})

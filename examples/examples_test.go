@@ -104,6 +104,20 @@ func TestCatalog(t *testing.T) {
 			if e.Expect[3] != "" && e.Expect[3] == e.Expect[2] {
 				t.Errorf("Expect[3] repeats Expect[2]: leave it out")
 			}
+			for server, byProto := range e.ExpectOn {
+				if !strings.HasPrefix(server, "redis ") && !strings.HasPrefix(server, "valkey") {
+					t.Errorf("ExpectOn[%q]: a key is a prefix of \"redis 8.0.2\" or \"valkey 8.1.1\"", server)
+				}
+				for proto, want := range byProto {
+					var v any
+					if proto != 2 && proto != 3 || json.Unmarshal([]byte(want), &v) != nil {
+						t.Errorf("ExpectOn[%q][%d]: want protocol 2 or 3 and a JSON reply node", server, proto)
+					}
+					if want == e.Expected(proto) {
+						t.Errorf("ExpectOn[%q][%d] repeats Expected(%d): leave it out", server, proto, proto)
+					}
+				}
+			}
 		})
 	}
 	for _, tag := range examples.Tags {
@@ -207,6 +221,33 @@ func TestExpectedFallsBackToRESP2(t *testing.T) {
 	}
 }
 
+func TestExpectedOn(t *testing.T) {
+	e := examples.Example{
+		Expect: map[int]string{2: "r2", 3: "r3"},
+		ExpectOn: map[string]map[int]string{
+			"valkey":     {2: "v2"},
+			"valkey 9.":  {2: "v9", 3: "v9-3"},
+			"redis 8.":   {3: "r8-3"},
+			"redis 8.0.": {2: "r80"},
+		},
+	}
+	for _, c := range []struct {
+		server string
+		proto  int
+		want   string
+	}{
+		{"redis 7.0.15", 2, "r2"}, {"redis 7.0.15", 3, "r3"},
+		{"redis 8.0.2", 2, "r80"}, {"redis 8.0.2", 3, "r8-3"}, {"redis 8.2.1", 2, "r2"},
+		{"valkey 8.1.1", 2, "v2"}, {"valkey 8.1.1", 3, "r3"},
+		{"valkey 9.0.0", 2, "v9"}, {"valkey 9.0.0", 3, "v9-3"},
+		{"", 2, "r2"},
+	} {
+		if got := e.ExpectedOn(c.server, c.proto); got != c.want {
+			t.Errorf("ExpectedOn(%q, %d) = %q, want %q", c.server, c.proto, got, c.want)
+		}
+	}
+}
+
 // TestRepliesOnRealServer runs every example on a real redis-server, for a
 // RESP2 and a RESP3 caller, after its setup on an empty key space, through
 // the runner `luascope run` uses, plain and in explain mode, and compares
@@ -248,7 +289,7 @@ func TestRepliesOnRealServer(t *testing.T) {
 						t.Fatal("no reply")
 					}
 					got := replyJSON(t, *res.Reply)
-					want := e.Expected(proto)
+					want := e.ExpectedOn(srv.Describe(), proto)
 					if explain {
 						// The wrapper has its own SHA, which Redis names in error({err=…}) replies.
 						got = strings.ReplaceAll(got, res.SentSHA, res.SHA)

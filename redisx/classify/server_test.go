@@ -14,6 +14,7 @@ import (
 
 	"luascope/redisx/classify"
 	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // These tests produce every class they can for real, against private
@@ -373,17 +374,17 @@ func TestRealTimeoutAndConnection(t *testing.T) {
 	srv := startServer(t)
 	ctx := context.Background()
 	// The go-redis note says a read timeout is retried, so the script may
-	// run twice. The retry needs a new connection, whose handshake waits
-	// for the first run to end (400 ms) within its own 250 ms timeout;
-	// then it sends the script again.
+	// run twice. The retry waits 5 s (its backoff), by when the first run
+	// (300 ms) has ended even where the spin counts CPU time on a loaded
+	// machine (sandboxtest.SpinLua: a 2-core machine at load 7 stretches
+	// it past 2 s), then sends the script again on a new connection, and
+	// times out again.
 	retrying := srv.Client(func(o *redis.Options) {
 		o.ReadTimeout, o.MaxRetries = 250*time.Millisecond, 1
-		o.MinRetryBackoff, o.MaxRetryBackoff = time.Millisecond, time.Millisecond
+		o.MinRetryBackoff, o.MaxRetryBackoff = 5*time.Second, 5*time.Second
 	})
 	defer retrying.Close()
-	counted := "redis.call('incr', KEYS[1]) local s = redis.call('TIME') " +
-		"while true do local n = redis.call('TIME') " +
-		"if (n[1] - s[1]) * 1000000 + (n[2] - s[2]) > 400000 then break end end return 1"
+	counted := "redis.call('incr', KEYS[1]) " + sandboxtest.SpinLua(300*time.Millisecond) + " return 1"
 	c := expect(t, "retried read timeout", retrying.Do(ctx, "EVAL", counted, 1, "runs").Err(),
 		want{class: classify.Timeout, source: classify.SourceClient})
 	patient := client(t, srv, func(o *redis.Options) { o.ReadTimeout = 5 * time.Second })
@@ -393,9 +394,7 @@ func TestRealTimeoutAndConnection(t *testing.T) {
 	}
 
 	impatient := client(t, srv, func(o *redis.Options) { o.ReadTimeout = 100 * time.Millisecond })
-	oneSecond := "local s = redis.call('TIME') " +
-		"while true do local n = redis.call('TIME') " +
-		"if (n[1] - s[1]) * 1000000 + (n[2] - s[2]) > 1000000 then break end end return 1"
+	oneSecond := sandboxtest.SpinLua(time.Second) + " return 1"
 	expect(t, "read timeout on a 1 s script", impatient.Do(ctx, "EVAL", oneSecond, 0).Err(),
 		want{class: classify.Timeout, source: classify.SourceClient})
 
@@ -405,7 +404,11 @@ func TestRealTimeoutAndConnection(t *testing.T) {
 	expect(t, "context deadline on a 1 s script", ctxClient.Do(deadline, "EVAL", oneSecond, 0).Err(),
 		want{class: classify.Timeout, source: classify.SourceClient})
 
-	r := client(t, srv, func(o *redis.Options) { o.DialerRetries, o.DialerRetryTimeout = 1, time.Millisecond })
+	// Patient: its PING waits behind the scripts above, which a loaded
+	// machine may stretch to seconds.
+	r := client(t, srv, func(o *redis.Options) {
+		o.DialerRetries, o.DialerRetryTimeout, o.ReadTimeout = 1, time.Millisecond, 20*time.Second
+	})
 	if err := r.Ping(ctx).Err(); err != nil {
 		t.Fatal(err)
 	}

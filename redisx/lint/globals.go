@@ -35,6 +35,16 @@ var builtins = set("xpcall tostring setmetatable next assert tonumber rawequal c
 	"rawset pcall type _G select unpack gcinfo pairs rawget loadstring ipairs _VERSION load error " +
 	"__redis__err__handler")
 
+// valkeyGlobals exist only on Valkey (8.0+, checked on 8.1.1): server is
+// its name for the redis table, and its error handler is renamed to
+// match. On Redis reading them raises "Script attempted to access
+// nonexistent global variable".
+var valkeyGlobals = set("server __server__err__handler")
+
+// valkeyFields are the fields Valkey adds to the redis (and server)
+// table; they are nil on Redis.
+var valkeyFields = set("SERVER_NAME VALKEY_VERSION VALKEY_VERSION_NUM")
+
 // deprecatedGlobals were in Redis's allow list but are gone from patched
 // servers (the 2025 Lua sandbox fixes; Debian's 7.0.15-1~deb12u10 build,
 // for one, has none of them).
@@ -76,6 +86,7 @@ const (
 	gOS                    // os: 7.2+ only, clock only
 	gDeprecated            // getfenv/setfenv/newproxy
 	gDenied                // print, dofile…
+	gValkey                // server…: Valkey only
 )
 
 func classifyGlobal(name string, mode lookupMode) globalKind {
@@ -95,6 +106,8 @@ func classifyGlobal(name string, mode lookupMode) globalKind {
 		return gDeprecated
 	case deniedGlobals[name] != "":
 		return gDenied
+	case valkeyGlobals[name]:
+		return gValkey
 	}
 	return gUnknown
 }

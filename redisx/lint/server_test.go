@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
+	"luascope/redisx/sandbox"
 	"luascope/redisx/sandbox/sandboxtest"
 )
 
@@ -178,19 +181,28 @@ func TestGlobalsMatchRedis(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range names {
-		switch classifyGlobal(n, modeEval) {
-		case gUnknown, gDenied, gDeprecated:
-			t.Errorf("the server has global %q; luascope would report it", n)
-		}
-	}
+	// Valkey adds its own globals and redis fields; Redis has none of them.
+	valkey := srv.Is(sandbox.Valkey, "")
 	has := map[string]bool{}
 	for _, n := range names {
 		has[n] = true
+		switch classifyGlobal(n, modeEval) {
+		case gUnknown, gDenied, gDeprecated:
+			t.Errorf("%s has global %q; luascope would report it", srv.Describe(), n)
+		case gValkey:
+			if !valkey {
+				t.Errorf("%s has global %q, which luascope says only Valkey has", srv.Describe(), n)
+			}
+		}
 	}
 	for n := range builtins {
 		if !has[n] {
-			t.Errorf("luascope allows %q; the server has no such global", n)
+			t.Errorf("luascope allows %q; %s has no such global", n, srv.Describe())
+		}
+	}
+	for n := range valkeyGlobals {
+		if has[n] != valkey {
+			t.Errorf("%s: global %q present %v; luascope says only Valkey has it", srv.Describe(), n, has[n])
 		}
 	}
 	for lib, fields := range libFields {
@@ -206,6 +218,11 @@ func TestGlobalsMatchRedis(t *testing.T) {
 			continue
 		}
 		want := strings.Fields(fields)
+		if lib == "redis" && valkey {
+			for f := range valkeyFields {
+				want = append(want, f)
+			}
+		}
 		sort.Strings(want)
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("%s fields:\n server   %v\n luascope %v", lib, got, want)
@@ -237,13 +254,64 @@ func TestCommandTableMatchesServer(t *testing.T) {
 			write = write || f == "write"
 			noscript = noscript || f == "noscript"
 		}
+		if scriptableOnNewer[name] {
+			// noscript on Redis 7.0 only; a server nobody recorded is
+			// not held to either.
+			if refuses, ok := sandboxtest.PerServer(srv, map[string]bool{"redis 7.0": true, "redis 8.0": false, "valkey 8.1": false}); ok {
+				spec.noscript = refuses
+			} else {
+				t.Logf("%s: noscript=%v on %s", name, noscript, srv.Describe())
+				spec.noscript = noscript
+			}
+		}
 		if write != spec.write || noscript != spec.noscript || int(ci.FirstKeyPos) != spec.first ||
 			int(ci.LastKeyPos) != spec.last || int(ci.StepCount) != spec.step {
-			t.Errorf("%s: server write=%v noscript=%v keys %d..%d/%d; luascope %+v",
-				name, write, noscript, ci.FirstKeyPos, ci.LastKeyPos, ci.StepCount, spec)
+			t.Errorf("%s: %s write=%v noscript=%v keys %d..%d/%d; luascope %+v",
+				name, srv.Describe(), write, noscript, ci.FirstKeyPos, ci.LastKeyPos, ci.StepCount, spec)
 		}
 	}
 	if len(info) > len(commands) {
 		t.Logf("the server has %d commands, luascope's table %d", len(info), len(commands))
+	}
+}
+
+// TestServerDependentFindings runs the scripts whose fate depends on the
+// server and checks, on whichever server this run uses, what that server
+// does with each (stated per server), and that the linter warns (never
+// errs) about all of them: it cannot know which server will run the
+// script, and each works on one of them.
+func TestServerDependentFindings(t *testing.T) {
+	srv := sandboxtest.StartT(t)
+	rdb := srv.Client()
+	defer rdb.Close()
+	ctx := context.Background()
+	for _, c := range []struct {
+		src, code string
+		fails     map[string]bool // per server: does the script fail?
+	}{
+		// Valkey's own name for the redis table.
+		{"return server.call('PING')", CodeGlobalRead, map[string]bool{"redis": true, "valkey 8.1": false}},
+		{"return redis.VALKEY_VERSION or redis.error_reply('nil')", CodeUnknownField, map[string]bool{"redis": true, "valkey 8.1": false}},
+		// Redis 7.0 refuses blocking commands in scripts; newer servers
+		// run them without blocking (an empty list: a nil reply).
+		{"return redis.call('BLPOP', KEYS[1], 0)", CodeNoscriptCommand, map[string]bool{"redis 7.0": true, "redis 8.0": false, "valkey 8.1": false}},
+	} {
+		err := rdb.Eval(ctx, c.src, []string{"empty-list"}).Err()
+		failed := err != nil && err != redis.Nil
+		if want, ok := sandboxtest.PerServer(srv, c.fails); !ok {
+			t.Logf("%q on %s (not recorded): %v", c.src, srv.Describe(), err)
+		} else if failed != want {
+			t.Errorf("%q on %s: error %v; recorded: fails=%v", c.src, srv.Describe(), err, want)
+		}
+		var f *Finding
+		fs := Lint(c.src, Options{NumKeys: 1})
+		for i := range fs {
+			if fs[i].Code == c.code {
+				f = &fs[i]
+			}
+		}
+		if f == nil || f.Severity != Warning {
+			t.Errorf("%q: want a %s warning, got %+v", c.src, c.code, fs)
+		}
 	}
 }

@@ -590,6 +590,10 @@ func (l *linter) walkIndex(e *ast.AttrGetExpr, sc *scope) int {
 				msg = "redis.register_function only exists while FUNCTION LOAD runs a library (#!lua name=…)"
 				hint = "start the file with #!lua name=mylib and load it with FUNCTION LOAD"
 			}
+			if obj.Value == "redis" && valkeyFields[key.Value] {
+				msg = fmt.Sprintf("redis.%s exists only on Valkey: it is nil on Redis", key.Value)
+				hint = "for a script that runs on both, read redis.REDIS_VERSION (Valkey keeps it at 7.2.4) or test the field for nil"
+			}
 			l.add(line, col, Warning, CodeUnknownField, msg, hint)
 		}
 	case gOS:
@@ -726,7 +730,12 @@ func (l *linter) checkRedisCall(e *ast.FuncCallExpr, sc *scope, argCols []int) {
 			fmt.Sprintf("%s needs Redis %s or newer (older servers: \"Unknown Redis command called from script\")", upper, spec.since),
 			"check the server version (INFO server)")
 	}
-	if spec.noscript {
+	if spec.noscript && scriptableOnNewer[name] {
+		// Not an error everywhere: which server runs the script decides.
+		l.add(line, col, Warning, CodeNoscriptCommand,
+			fmt.Sprintf("%s may not be called from a script on Redis 7.0 (\"This Redis command is not allowed from script\"); Redis 8.0 and Valkey 8.1 run it without blocking", upper),
+			"a script cannot wait: use the non-blocking form (LPOP for BLPOP), which every server runs the same")
+	} else if spec.noscript {
 		l.add(line, col, Error, CodeNoscriptCommand,
 			fmt.Sprintf("%s may not be called from a script (Redis: \"This Redis command is not allowed from script\")", upper),
 			"blocking, transaction, pub/sub and script commands cannot run inside a script: use the non-blocking form (LPOP for BLPOP)")
@@ -920,5 +929,13 @@ func (l *linter) checkGlobalRead(name string, line, col int) {
 		l.add(line, col, Warning, CodeGlobalRead,
 			"os exists only from Redis 7.2, and then with os.clock alone (7.0: \"Script attempted to access nonexistent global variable 'os'\")",
 			"use os.clock() directly, on Redis 7.2+")
+	case gValkey:
+		msg := fmt.Sprintf("'%s' exists only on Valkey: Redis raises \"Script attempted to access nonexistent global variable '%s'\"", name, name)
+		hint := "do not use Valkey's internal error handler"
+		if name == "server" {
+			msg = "server is Valkey's name for the redis table (Valkey 8+): Redis raises \"Script attempted to access nonexistent global variable 'server'\""
+			hint = "write redis.call, redis.pcall…: both servers have the redis table"
+		}
+		l.add(line, col, Warning, CodeGlobalRead, msg, hint)
 	}
 }

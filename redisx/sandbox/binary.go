@@ -2,6 +2,9 @@ package sandbox
 
 import (
 	"errors"
+	"fmt"
+	"io/fs"
+	"os"
 	"os/exec"
 )
 
@@ -15,13 +18,49 @@ var ErrNoServer = errors.New("redis-server not found on PATH: install it (Debian
 // user who asked for a sandbox sees, so it says what to do instead.
 var ErrUnsupported = errors.New("the sandbox needs a Unix system; name a server with -h/-p or -u")
 
-// FindBinary returns the server to run when Options.Binary is empty:
-// redis-server on PATH, else valkey-server (same flags and protocol).
+// EnvBinary names the environment variable that picks the server binary
+// every sandbox starts (a path, or a name on PATH): how the same tests
+// run on Redis 7.0, Redis 8.0 and Valkey 8.1 (make test-servers), and how
+// a user's luascope --sandbox runs on the server they will deploy.
+const EnvBinary = "LUASCOPE_REDIS_SERVER"
+
+// FindBinary returns the server to run when Options.Binary is empty: the
+// one $LUASCOPE_REDIS_SERVER names when it is set, else redis-server on
+// PATH, else valkey-server (same flags and protocol). A variable that
+// names nothing runnable is an error rather than a quiet fallback to
+// PATH: a test run meant for Valkey must not pass on Redis.
 func FindBinary() (string, error) {
+	if v := os.Getenv(EnvBinary); v != "" {
+		p, err := LookBinary(v)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", EnvBinary, err)
+		}
+		return p, nil
+	}
 	for _, name := range []string{"redis-server", "valkey-server"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p, nil
 		}
 	}
 	return "", ErrNoServer
+}
+
+// LookBinary resolves a server binary a user named (--server-bin,
+// $LUASCOPE_REDIS_SERVER): a path to an executable file (a wrapper
+// script from tools/servers.sh is one), or a bare name found on PATH.
+func LookBinary(name string) (string, error) {
+	p, err := exec.LookPath(name)
+	if err != nil {
+		// exec's and os's wrappings repeat the name.
+		var ee *exec.Error
+		if errors.As(err, &ee) {
+			err = ee.Err
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return "", fmt.Errorf("server binary %q: %w", name, err)
+	}
+	return p, nil
 }

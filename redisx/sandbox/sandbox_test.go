@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -127,7 +128,8 @@ func TestBadDirective(t *testing.T) {
 	if !errors.As(err, &se) || !errors.Is(err, errExited) {
 		t.Fatalf("error %T %v, want *StartError exited", err, err)
 	}
-	for _, want := range []string{"start redis-server on 127.0.0.1:", "exited", "no-such-directive"} {
+	bin, _ := FindBinary() // redis-server, or $LUASCOPE_REDIS_SERVER's wrapper
+	for _, want := range []string{"start " + filepath.Base(bin) + " on 127.0.0.1:", "exited", "no-such-directive"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not contain %q", err, want)
 		}
@@ -207,6 +209,7 @@ func TestKillRestart(t *testing.T) {
 
 func TestFindBinaryMissing(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
+	t.Setenv(EnvBinary, "") // make test-servers sets it
 	_, err := FindBinary()
 	if !errors.Is(err, ErrNoServer) {
 		t.Fatalf("FindBinary = %v, want ErrNoServer", err)

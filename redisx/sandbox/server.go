@@ -63,6 +63,7 @@ type Server struct {
 	done    chan struct{} // closed when cmd has been reaped
 	pid     int
 	version string
+	flavor  string
 	stopped bool
 }
 
@@ -273,7 +274,7 @@ func (s *Server) launch(ctx context.Context) error {
 		}
 		if ready {
 			if s.version == "" {
-				s.version = binaryVersion(s.bin)
+				s.flavor, s.version = binaryVersion(s.bin)
 			}
 			s.log("sandbox: %s %s (pid %d) ready on %s in %v", s.name, s.version, s.pid, s.addr, time.Since(begin).Round(time.Millisecond))
 			return nil
@@ -309,9 +310,9 @@ func (s *Server) probe(ctx context.Context) (ready, foreign bool) {
 	if pid := infoField(info, "process_id"); pid != "" && pid != strconv.Itoa(s.pid) {
 		return false, true
 	}
-	s.version = infoField(info, "valkey_version")
+	s.flavor, s.version = Valkey, infoField(info, "valkey_version")
 	if s.version == "" {
-		s.version = infoField(info, "redis_version")
+		s.flavor, s.version = Redis, infoField(info, "redis_version")
 	}
 	return true, false
 }
@@ -398,6 +399,15 @@ func (s *Server) Version() string {
 	return s.version
 }
 
+// Flavor is Redis or Valkey: whose version Version is. Valkey 8.1 and
+// Redis 8.0 word many errors differently, so a test that expects a text
+// says which server says it.
+func (s *Server) Flavor() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.flavor
+}
+
 // procID is the process id of the latest start; it stays set after the
 // process exits so tests can check that it is gone.
 func (s *Server) procID() int {
@@ -476,17 +486,30 @@ func (s *Server) logTail(n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// binaryVersion reads the version from "redis-server --version" for a
+// binaryVersion reads the flavor and version from "redis-server
+// --version" ("Redis server v=7.0.15 …", "Valkey server v=8.1.1 …") for a
 // server whose ACL rules keep INFO from us.
-func binaryVersion(bin string) string {
+func binaryVersion(bin string) (flavor, version string) {
 	out, err := exec.Command(bin, "--version").Output()
 	if err != nil {
-		return ""
+		return "", ""
 	}
-	for _, f := range strings.Fields(string(out)) {
+	return parseVersionLine(string(out))
+}
+
+// parseVersionLine is binaryVersion's parsing, apart so a test can feed
+// it each server's line.
+func parseVersionLine(line string) (flavor, version string) {
+	fields := strings.Fields(line)
+	for _, f := range fields {
 		if v, ok := strings.CutPrefix(f, "v="); ok {
-			return v
+			version = v
+			break
 		}
 	}
-	return ""
+	flavor = Redis
+	if len(fields) > 0 && strings.EqualFold(fields[0], "valkey") {
+		flavor = Valkey
+	}
+	return flavor, version
 }

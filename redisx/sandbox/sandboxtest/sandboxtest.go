@@ -7,6 +7,7 @@ package sandboxtest
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,4 +44,24 @@ func StartClusterT(tb testing.TB) *sandbox.Cluster {
 	}
 	tb.Cleanup(func() { _ = cl.Stop() })
 	return cl
+}
+
+// PerServer picks srv's entry of byServer, whose keys are prefixes of
+// srv.Describe() ("redis 7.0", "redis 8.", "valkey 8.1"): the longest
+// matching key wins. A test whose expectation differs between servers
+// states each one this way rather than skipping on the others. ok is
+// false on a server nobody has recorded (a Redis 7.2 on someone's PATH):
+// the test then checks only what holds on every server and logs what
+// this one said, so that `make test` stays green there.
+func PerServer[T any](srv *sandbox.Server, byServer map[string]T) (v T, ok bool) {
+	best, d := "", srv.Describe()
+	for k := range byServer {
+		if strings.HasPrefix(d, k) && (!ok || len(k) > len(best)) {
+			best, ok = k, true
+		}
+	}
+	if ok {
+		v = byServer[best]
+	}
+	return v, ok
 }
