@@ -424,9 +424,7 @@ func TestBatchStandalone(t *testing.T) {
 
 	t.Run("interrupt: in-flight replies awaited, the rest not sent", func(t *testing.T) {
 		// 5ms per call: the batch is still going when it is interrupted.
-		slow := redisx.NewScript("local t = redis.call('TIME') local s = t[1]*1000000+t[2] " +
-			"repeat t = redis.call('TIME') until t[1]*1000000+t[2] > s + 5000 " +
-			"return redis.call('INCR', KEYS[1])")
+		slow := redisx.NewScript(sandboxtest.SpinLua(5*time.Millisecond) + " return redis.call('INCR', KEYS[1])")
 		ictx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		watch, done := batchStartOn(ictx, s, slow, strings.NewReader(batchLines("i", 0, 400)), Options{Pipeline: 4})
@@ -469,9 +467,7 @@ func TestBatchConnectionLost(t *testing.T) {
 	s := batchConnect(t, srv.Network(), srv.Addr())
 	ctx := context.Background()
 	// 30ms per call, so the kill lands inside a pipeline.
-	slow := redisx.NewScript("local t = redis.call('TIME') local s = t[1]*1000000+t[2] " +
-		"repeat t = redis.call('TIME') until t[1]*1000000+t[2] > s + 30000 " +
-		"return redis.call('INCR', KEYS[1])")
+	slow := redisx.NewScript(sandboxtest.SpinLua(30*time.Millisecond) + " return redis.call('INCR', KEYS[1])")
 	watch, done := batchStartOn(ctx, s, slow, strings.NewReader(batchLines("c", 0, 40)), Options{Pipeline: 8, DownWait: 300 * time.Millisecond})
 	watch.waitDone(t, 8)
 	time.Sleep(60 * time.Millisecond) // into the second pipeline's 240ms
@@ -692,9 +688,7 @@ func TestBatchCluster(t *testing.T) {
 		}
 		// 5ms per call and 8 calls per pipeline: the victim's worker is
 		// nearly always waiting for a pipeline's replies when it dies.
-		slow := redisx.NewScript("local t = redis.call('TIME') local s = t[1]*1000000+t[2] " +
-			"repeat t = redis.call('TIME') until t[1]*1000000+t[2] > s + 5000 " +
-			"return redis.call('INCRBY', KEYS[1], ARGV[1])")
+		slow := redisx.NewScript(sandboxtest.SpinLua(5*time.Millisecond) + " return redis.call('INCRBY', KEYS[1], ARGV[1])")
 		const total = 1200
 		watch, done := batchStartOn(ctx, s, slow, strings.NewReader(batchLines("fo", 1, total+1)),
 			Options{Pipeline: 8, DownWait: 60 * time.Second, MaxFailures: total})
