@@ -51,7 +51,11 @@ for i in "${!names[@]}"; do
   bad=$(grep -E '^--- FAIL: |^FAIL[[:space:]]+[^[:space:]]' "$log" |
     sed -E 's/^--- FAIL: ([^ ]+).*/\1/; s/^FAIL[[:space:]]+([^[:space:]]+).*/[\1]/' | tr '\n' ' ' || true)
   line="$version: $status, $oks packages ok, ${took}s"
-  [ "$status" = PASS ] || line="$line; failed: $bad(log: $log)"
+  if [ "$status" != PASS ]; then
+    line="$line; failed: $bad(log: $log)"
+    # CI shows only this output: each failure's own lines, not just its name.
+    grep -E -A40 '^--- FAIL: |^panic: ' "$log" | head -300 >&2 || tail -50 "$log" >&2
+  fi
   echo "test-servers: $line" >&2
   summary+=("$line")
 done

@@ -118,12 +118,37 @@ func (m Model) Update(msg tea.Msg) (next tea.Model, cmd tea.Cmd) {
 	if crashTest != nil {
 		test = crashTest(msg)
 	}
-	next, cmd = m.update(msg)
+	if k, ok := msg.(tea.KeyMsg); ok && k.Type == tea.KeyRunes && len(k.Runes) > 1 && !k.Paste && !k.Alt {
+		next, cmd = m.updateEach(k)
+	} else {
+		next, cmd = m.update(msg)
+	}
 	if nm, ok := next.(Model); ok {
 		nm.rescue.keep(&nm.editor.Model, nm.running || nm.batching)
 		next = nm
 	}
 	return next, catchPanics(tea.Batch(cmd, test))
+}
+
+// updateEach takes keys that came in one read as the keys they are, one
+// at a time: Bubble Tea v1 gives the printable characters of one read as
+// a single message, so "/" and the query typed quickly after it (over SSH
+// they often travel in one packet) would reach the pane as one key named
+// "/item-7777", which no binding matches, and the search never opens.
+// A paste comes as a paste (bracketed) and is not split.
+func (m Model) updateEach(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	var next tea.Model = m
+	var cmds []tea.Cmd
+	for _, r := range k.Runes {
+		nm, ok := next.(Model)
+		if !ok {
+			break
+		}
+		var cmd tea.Cmd
+		next, cmd = nm.update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		cmds = append(cmds, cmd)
+	}
+	return next, tea.Batch(cmds...)
 }
 
 // View draws the frame (view). A panic there is recorded and passed on:

@@ -457,3 +457,25 @@ func TestTreeSearchNarrowingAgrees(t *testing.T) {
 		t.Errorf("only %d matches in all rounds: the test compares empty lists", found)
 	}
 }
+
+// Keys that came in one read ("/" and the query typed right after it, one
+// SSH packet) are the keys they are: the search opens and gets the query,
+// in the Result pane and in the Trace.
+func TestSearchKeysInOneRead(t *testing.T) {
+	m := offlineModel(t, demoSrc, detailTestKeys, detailTestArgs)
+	st := detailTestSteps(demoSrc)
+	m = feedRun(m, st, st[2].Reply, nil)
+	m = sized(m, 120, 40)
+	m.setFocus(paneResult)
+	m = pressKeys(t, m, runes("/integer"), keyEnter)
+	if q := m.tree.search.bar.Query(); q != "integer" || m.tree.search.bar.Typing() {
+		t.Fatalf("result search: query %q typing %v, want \"integer\" entered", q, m.tree.search.bar.Typing())
+	}
+	// In the editor the same keys are text, whole.
+	m.setFocus(paneEditor)
+	before := m.editor.Value()
+	m = pressKeys(t, m, runes("xyz"))
+	if got := m.editor.Value(); got != "xyz"+before {
+		t.Errorf("typed %q in one read: the script became %q", "xyz", got[:min(len(got), 20)])
+	}
+}
