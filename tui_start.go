@@ -128,7 +128,7 @@ func (t *paintedTerm) paint(frame string, w, h int) {
 		lines = lines[len(lines)-h:]
 	}
 	var b strings.Builder
-	b.WriteString(ansi.SetAltScreenSaveCursorMode + ansi.HideCursor + ansi.CursorHomePosition)
+	b.WriteString(ansi.SetModeAltScreenSaveCursor + ansi.HideCursor + ansi.CursorHomePosition)
 	for i, line := range lines {
 		line = ansi.Truncate(line, w, "")
 		b.WriteString(line)
@@ -170,10 +170,10 @@ func (t *paintedTerm) Write(p []byte) (int, error) {
 		t.dropErase = false
 		return len(p), nil
 	}
-	if strings.Contains(s, ansi.ResetAltScreenSaveCursorMode) {
+	if strings.Contains(s, ansi.ResetModeAltScreenSaveCursor) {
 		t.alt = false
 	}
-	if strings.Contains(s, ansi.SetAltScreenSaveCursorMode) {
+	if strings.Contains(s, ansi.SetModeAltScreenSaveCursor) {
 		t.alt = true
 	}
 	if len(s) > len(ansi.CursorHomePosition) && strings.HasPrefix(s, ansi.CursorHomePosition) {
@@ -199,7 +199,7 @@ func (t *paintedTerm) leave() {
 		t.release = nil
 	}
 	if t.alt {
-		_, _ = t.File.WriteString(ansi.ResetAltScreenSaveCursorMode + ansi.ShowCursor)
+		_, _ = t.File.WriteString(ansi.ResetModeAltScreenSaveCursor + ansi.ShowCursor)
 		t.alt = false
 	}
 }

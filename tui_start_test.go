@@ -31,21 +31,21 @@ func pipeTerm(t *testing.T) (*paintedTerm, func() string) {
 func TestPaintedTermDropsTheStartErase(t *testing.T) {
 	pt, written := pipeTerm(t)
 	pt.paint("a\nb", 10, 5)
-	for _, s := range []string{ansi.HideCursor, ansi.SetAltScreenSaveCursorMode, ansi.EraseEntireScreen, ansi.CursorHomePosition} {
+	for _, s := range []string{ansi.HideCursor, ansi.SetModeAltScreenSaveCursor, ansi.EraseEntireScreen, ansi.CursorHomePosition} {
 		_, _ = io.WriteString(pt, s)
 	}
 	_, _ = pt.Write([]byte(ansi.CursorHomePosition + "\ra\x1b[K\r\nb"))
 	_, _ = pt.WriteString(ansi.EraseEntireScreen) // the user's ctrl+l
-	_, _ = pt.WriteString(ansi.ResetAltScreenSaveCursorMode + ansi.ShowCursor)
+	_, _ = pt.WriteString(ansi.ResetModeAltScreenSaveCursor + ansi.ShowCursor)
 	pt.leave()
 	out := written()
 	if n := strings.Count(out, ansi.EraseEntireScreen); n != 1 {
 		t.Errorf("%d erases passed, want 1 (the user's): %q", n, out)
 	}
-	if !strings.HasPrefix(out, ansi.SetAltScreenSaveCursorMode+ansi.HideCursor+ansi.CursorHomePosition+"a"+ansi.EraseLineRight+"\r\nb") {
+	if !strings.HasPrefix(out, ansi.SetModeAltScreenSaveCursor+ansi.HideCursor+ansi.CursorHomePosition+"a"+ansi.EraseLineRight+"\r\nb") {
 		t.Errorf("paint wrote %q", out)
 	}
-	if strings.Count(out, ansi.ResetAltScreenSaveCursorMode) != 1 {
+	if strings.Count(out, ansi.ResetModeAltScreenSaveCursor) != 1 {
 		t.Errorf("leave left the alternate screen again after the program did: %q", out)
 	}
 }
@@ -59,7 +59,7 @@ func TestPaintedTermLeaves(t *testing.T) {
 	pt.leave()
 	pt.leave()
 	out := written()
-	if !strings.HasSuffix(out, ansi.ResetAltScreenSaveCursorMode+ansi.ShowCursor) || strings.Count(out, ansi.ResetAltScreenSaveCursorMode) != 1 {
+	if !strings.HasSuffix(out, ansi.ResetModeAltScreenSaveCursor+ansi.ShowCursor) || strings.Count(out, ansi.ResetModeAltScreenSaveCursor) != 1 {
 		t.Errorf("leave wrote %q", out)
 	}
 	// Cut to the size: the last 3 rows, 4 columns each.
