@@ -222,12 +222,14 @@ func TestCompareSetupQuoting(t *testing.T) {
 	}
 }
 
-// otherServer is a server binary besides the system's redis-server: the
-// Redis 8.0.2 wrapper that tools/servers.sh builds, or the one named by
-// LUASCOPE_COMPARE_SERVER (make test-servers can point it anywhere).
-func otherServer(t *testing.T) string {
+// otherServer is a server binary besides the system's redis-server, as
+// tools/servers.sh puts it under the cache directory (name is
+// "redis-server-8.0.2" or "valkey-server-8.1.1"), or the one the
+// environment variable env names (make test-servers can point it
+// anywhere). Without it the test is skipped, saying why.
+func otherServer(t *testing.T, env, name string) string {
 	t.Helper()
-	if p := os.Getenv("LUASCOPE_COMPARE_SERVER"); p != "" {
+	if p := os.Getenv(env); p != "" {
 		return p
 	}
 	cache := os.Getenv("XDG_CACHE_HOME")
@@ -235,9 +237,9 @@ func otherServer(t *testing.T) string {
 		home, _ := os.UserHomeDir()
 		cache = filepath.Join(home, ".cache")
 	}
-	p := filepath.Join(cache, "luascope", "servers", "bin", "redis-server-8.0.2")
+	p := filepath.Join(cache, "luascope", "servers", "bin", name)
 	if _, err := exec.LookPath(p); err != nil {
-		t.Skipf("not run: no Redis 8.0.2 at %s (tools/servers.sh installs it; or set LUASCOPE_COMPARE_SERVER)", p)
+		t.Skipf("not run: no %s at %s (tools/servers.sh installs it; or set %s)", name, p, env)
 	}
 	return p
 }
@@ -245,7 +247,7 @@ func otherServer(t *testing.T) string {
 // The issue's own example: {double=3.9} on RESP3 is 3.8999999999999999
 // on Redis 7.0 and 3.9 on 8.0, and compare says so, at the reply.
 func TestCompareDoubleAcrossVersions(t *testing.T) {
-	other := otherServer(t)
+	other := otherServer(t, "LUASCOPE_COMPARE_REDIS8", "redis-server-8.0.2")
 	out, errOut, code := cli(t, "", "compare", "--json", "-3", "-e", "return {double=3.9}", "--server-bin", "redis-server", "--server-bin", other)
 	doc := compareJSON(t, out)
 	if code != exitErrorReply || len(doc.Differences) != 1 {
@@ -254,7 +256,7 @@ func TestCompareDoubleAcrossVersions(t *testing.T) {
 	d := doc.Differences[0]
 	a, b := doc.Servers[0], doc.Servers[1]
 	if a.Name == b.Name {
-		t.Fatalf("both servers are %s: LUASCOPE_COMPARE_SERVER must be another version", a.Name)
+		t.Fatalf("both servers are %s: LUASCOPE_COMPARE_REDIS8 must be another version", a.Name)
 	}
 	if d.Path != "reply" || !strings.HasPrefix(d.Values[a.Name], "(double) ") || !strings.HasPrefix(d.Values[b.Name], "(double) ") {
 		t.Errorf("difference %+v", d)
@@ -272,5 +274,23 @@ func TestCompareDoubleAcrossVersions(t *testing.T) {
 	}
 	if a.Binary == b.Binary {
 		t.Errorf("binaries %q %q", a.Binary, b.Binary)
+	}
+}
+
+// Valkey words NOSCRIPT differently: the first step differs, nothing
+// else (the script's reply and the retry agree).
+func TestCompareNoScriptTextOnValkey(t *testing.T) {
+	valkey := otherServer(t, "LUASCOPE_COMPARE_VALKEY", "valkey-server-8.1.1")
+	out, errOut, code := cli(t, "", "compare", "-e", "return 1", "--server-bin", "redis-server", "--server-bin", valkey)
+	if code != exitErrorReply {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, out, errOut)
+	}
+	i := strings.Index(out, "differences (")
+	if i < 0 {
+		t.Fatalf("no differences section:\n%s", out)
+	}
+	diffs := out[i:]
+	if !strings.HasPrefix(diffs, "differences (1)\n  step 1\n") || !strings.Contains(diffs, "valkey ") || !strings.Contains(diffs, "<- (error) NOSCRIPT ") {
+		t.Errorf("want only step 1, NOSCRIPT's text:\n%s", diffs)
 	}
 }
