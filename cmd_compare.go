@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -196,6 +198,11 @@ func (o *compareOpts) plan(env *cliEnv) ([]*compareServer, error) {
 			path, err = sandbox.FindBinary()
 		} else {
 			path, err = exec.LookPath(b)
+		}
+		if err == nil {
+			// The report names it absolute: "./redis-server" says little
+			// in a saved document.
+			path, err = filepath.Abs(path)
 		}
 		if err != nil {
 			return nil, &exitError{code: exitConnection, msg: fmt.Sprintf("--server-bin %s: %v", b, err)}
@@ -392,13 +399,24 @@ type compareDocServer struct {
 	Report     redisx.Report `json:"report"`
 }
 
+// writeCompareJSON writes the document as Report.WriteJSON writes a run's:
+// the replies streamed in (resp.JSONStream), never through encoding/json.
 func writeCompareJSON(w io.Writer, servers []*compareServer, diffs []compare.Difference) error {
 	doc := compareDoc{Differences: diffs, Agree: len(diffs) == 0}
 	if doc.Differences == nil {
 		doc.Differences = []compare.Difference{}
 	}
+	var js resp.JSONStream
 	for _, s := range servers {
-		doc.Servers = append(doc.Servers, compareDocServer{Name: s.name, Binary: s.binary, Connection: s.connection, Report: s.report})
+		rep := s.report
+		rep.Reply = js.Ref(rep.Reply)
+		if rep.Steps != nil {
+			rep.Steps = slices.Clone(rep.Steps)
+			for i := range rep.Steps {
+				rep.Steps[i].Reply = js.Ref(rep.Steps[i].Reply)
+			}
+		}
+		doc.Servers = append(doc.Servers, compareDocServer{Name: s.name, Binary: s.binary, Connection: s.connection, Report: rep})
 	}
-	return writeJSON(w, doc)
+	return js.WriteJSON(w, doc)
 }

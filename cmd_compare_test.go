@@ -294,3 +294,24 @@ func TestCompareNoScriptTextOnValkey(t *testing.T) {
 		t.Errorf("want only step 1, NOSCRIPT's text:\n%s", diffs)
 	}
 }
+
+// --ro holds for the script, not for the setup: the sandboxes are
+// prepared, then the script runs as EVALSHA_RO and cannot write.
+func TestCompareReadOnlyRunAfterSetup(t *testing.T) {
+	out, errOut, code := cli(t, "", "compare", "--json", "--ro", "--server-bin", "redis-server", "--server-bin", "redis-server",
+		"--setup", "SET k v", "-e", "redis.call('set', KEYS[1], 'w')", "k")
+	doc := compareJSON(t, out)
+	if code != exitOK || !*doc.Agree {
+		t.Fatalf("exit %d %s\n%s", code, errOut, out)
+	}
+	for _, s := range doc.Servers {
+		if !s.Report.ReadOnly || s.Report.Steps[0].Command[0] != "EVALSHA_RO" {
+			t.Errorf("%s: %+v", s.Name, s.Report)
+		}
+	}
+	out, _, _ = cli(t, "", "compare", "--ro", "--server-bin", "redis-server", "--server-bin", "redis-server",
+		"--setup", "SET k v", "-e", "redis.call('set', KEYS[1], 'w')", "k")
+	if !strings.Contains(out, "class     write_denied") {
+		t.Errorf("the script's write was not refused:\n%s", out)
+	}
+}
