@@ -99,38 +99,9 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 		return err
 	}
 	call = redisx.Call{Strategy: env.strategy, ReadOnly: o.ro, Function: o.function, Node: o.node, Explain: o.explain, Effects: o.effects}
-	// -e '' is a script, an empty one, which Redis runs (it returns nil):
-	// only no -e at all means no script was given.
-	hasCode := cmd.Flags().Changed("code")
-	if words, err = evalFileWords(cmd, o.evalFile, words, o.function != ""); err != nil {
+	if err := readCall(cmd, &call, o.code, o.evalFile, o.library, words); err != nil {
 		return err
 	}
-	switch {
-	case o.function != "":
-		if hasCode {
-			return usageErr("--function and -e do not go together")
-		}
-		if o.library != "" {
-			// Capped like a script: a library is one.
-			src, err := readScript(o.library, cmd.InOrStdin())
-			if err != nil {
-				return usageErr("--library: %v", err)
-			}
-			call.Library = src
-		}
-	case hasCode:
-		call.Script = redisx.NewScript(o.code)
-	case len(words) > 0 && words[0] != ",":
-		src, err := readScript(words[0], cmd.InOrStdin())
-		if err != nil {
-			return usageErr("%v", err)
-		}
-		call.Script = redisx.NewScript(src)
-		words = words[1:]
-	default:
-		return usageErr("%v", errNoScript)
-	}
-	call.Keys, call.Args = splitKeysArgs(words)
 
 	ctx := context.Background()
 	// One round trip for a warm run: the handshake goes with the script's
@@ -222,4 +193,45 @@ func runWrites(call redisx.Call, conn *connection) string {
 		return ""
 	}
 	return "this script may write (--ro runs it read-only)"
+}
+
+// readCall fills call's script (or --library), keys and args from the
+// words and the -e/--eval flags of cmd, as run and compare take them;
+// call.Function is already set when it calls a function. Its errors are
+// usage errors.
+func readCall(cmd *cobra.Command, call *redisx.Call, code, evalFile, library string, words []string) error {
+	// -e '' is a script, an empty one, which Redis runs (it returns nil):
+	// only no -e at all means no script was given.
+	hasCode := cmd.Flags().Changed("code")
+	words, err := evalFileWords(cmd, evalFile, words, call.Function != "")
+	if err != nil {
+		return err
+	}
+	switch {
+	case call.Function != "":
+		if hasCode {
+			return usageErr("--function and -e do not go together")
+		}
+		if library != "" {
+			// Capped like a script: a library is one.
+			src, err := readScript(library, cmd.InOrStdin())
+			if err != nil {
+				return usageErr("--library: %v", err)
+			}
+			call.Library = src
+		}
+	case hasCode:
+		call.Script = redisx.NewScript(code)
+	case len(words) > 0 && words[0] != ",":
+		src, err := readScript(words[0], cmd.InOrStdin())
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		call.Script = redisx.NewScript(src)
+		words = words[1:]
+	default:
+		return usageErr("%v", errNoScript)
+	}
+	call.Keys, call.Args = splitKeysArgs(words)
+	return nil
 }

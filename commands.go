@@ -62,6 +62,7 @@ and r sends only commands the server's COMMAND INFO flags readonly.`,
 	root.AddCommand(newBatchCmd(conn))
 	root.AddCommand(newExamplesCmd(conn))
 	root.AddCommand(newLintCmd())
+	root.AddCommand(newCompareCmd(conn))
 	return root
 }
 

@@ -1,0 +1,386 @@
+package compare
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"luascope/redisx"
+	"luascope/redisx/classify"
+	"luascope/redisx/resp"
+)
+
+// Run is one server's run of the script: the name the differences use
+// for it (unique among the runs, e.g. "redis 7.0.15") and its report.
+type Run struct {
+	Name   string
+	Report redisx.Report
+}
+
+// Difference is one place where the runs disagree. Values holds each
+// run's value there by run name, on one line and escaped; a run that has
+// nothing there (a shorter array, no error, one step fewer) says Absent.
+type Difference struct {
+	Path   string            `json:"path"`
+	Values map[string]string `json:"values"`
+}
+
+// Absent is the value of a run that has nothing at a difference's path.
+const Absent = "(absent)"
+
+// maxValue bounds one value's text: a difference is read on one line,
+// and the whole value is in each run's report.
+const maxValue = 200
+
+// Compare returns where runs differ, in the order of a report: the reply
+// (depth first), the error, the steps, the effects, the explain warnings.
+// Fewer than two runs cannot differ. Timings, addresses and connection
+// names are not compared: they differ on every run.
+func Compare(runs []Run) []Difference {
+	if len(runs) < 2 {
+		return nil
+	}
+	c := &comparer{runs: runs}
+	replies := make([]*resp.Value, len(runs))
+	for i, r := range runs {
+		replies[i] = r.Report.Reply
+	}
+	if !allErrors(replies) {
+		// An error reply of every run is compared as error.class and
+		// error.text below, not a second time here.
+		c.reply("reply", replies)
+	}
+	c.errors()
+	c.steps()
+	c.effects()
+	c.warnings()
+	return c.diffs
+}
+
+type comparer struct {
+	runs  []Run
+	diffs []Difference
+}
+
+// add records a difference when the values are not all the same.
+func (c *comparer) add(path string, values []string) {
+	for _, v := range values[1:] {
+		if v != values[0] {
+			d := Difference{Path: path, Values: make(map[string]string, len(values))}
+			for i, r := range c.runs {
+				d.Values[r.Name] = values[i]
+			}
+			c.diffs = append(c.diffs, d)
+			return
+		}
+	}
+}
+
+// reply compares the nodes at one path of each run's reply (nil: the run
+// has none there). It descends only while every run has an aggregate of
+// the same kind; otherwise the nodes are compared whole, as one value.
+func (c *comparer) reply(path string, vs []*resp.Value) {
+	if descend(vs) {
+		c.attrs(path, vs)
+		if vs[0].Kind == resp.Map || vs[0].Kind == resp.Attribute {
+			c.pairs(path, vs)
+			return
+		}
+		n := 0
+		for _, v := range vs {
+			n = max(n, len(v.Elems))
+		}
+		for i := range n {
+			kids := make([]*resp.Value, len(vs))
+			for j, v := range vs {
+				if i < len(v.Elems) {
+					kids[j] = &v.Elems[i]
+				}
+			}
+			c.reply(path+"["+strconv.Itoa(i+1)+"]", kids)
+		}
+		return
+	}
+	if same(vs) {
+		return
+	}
+	values := make([]string, len(vs))
+	for i, v := range vs {
+		values[i] = Describe(v)
+	}
+	c.add(path, values)
+}
+
+// allErrors reports whether every run's reply is an error reply.
+func allErrors(vs []*resp.Value) bool {
+	for _, v := range vs {
+		if v == nil || v.Kind != resp.Error {
+			return false
+		}
+	}
+	return true
+}
+
+// descend reports whether every run has an aggregate of one kind at a
+// path, so the children are compared rather than the nodes.
+func descend(vs []*resp.Value) bool {
+	for _, v := range vs {
+		if v == nil || !v.IsAggregate() || v.Kind != vs[0].Kind {
+			return false
+		}
+	}
+	return true
+}
+
+// same reports whether all the nodes are the same reply on the wire.
+func same(vs []*resp.Value) bool {
+	for _, v := range vs[1:] {
+		if (v == nil) != (vs[0] == nil) || (v != nil && !v.Equal(*vs[0])) {
+			return false
+		}
+	}
+	return true
+}
+
+// attrs compares the attributes that came before aggregates (RESP3).
+func (c *comparer) attrs(path string, vs []*resp.Value) {
+	as := make([]*resp.Value, len(vs))
+	some := false
+	for i, v := range vs {
+		as[i] = v.Attr
+		some = some || v.Attr != nil
+	}
+	if some {
+		c.reply(path+".attr", as)
+	}
+}
+
+// pairs compares maps by key, not by position: a path names a key
+// (reply{"double"}), and a key one run lacks is a difference of its own.
+func (c *comparer) pairs(path string, vs []*resp.Value) {
+	var order []string
+	keys := map[string]*resp.Value{}
+	byRun := make([]map[string]*resp.Value, len(vs))
+	for i, v := range vs {
+		byRun[i] = map[string]*resp.Value{}
+		for j := 0; j+1 < len(v.Elems); j += 2 {
+			k := keyID(&v.Elems[j])
+			if _, seen := keys[k]; !seen {
+				keys[k] = &v.Elems[j]
+				order = append(order, k)
+			}
+			if _, dup := byRun[i][k]; !dup {
+				byRun[i][k] = &v.Elems[j+1]
+			}
+		}
+	}
+	for _, k := range order {
+		kids := make([]*resp.Value, len(vs))
+		for i := range vs {
+			kids[i] = byRun[i][k]
+		}
+		c.reply(path+"{"+keyLabel(keys[k])+"}", kids)
+	}
+}
+
+// keyID identifies a map key by kind and wire bytes.
+func keyID(k *resp.Value) string {
+	switch k.Kind {
+	case resp.Integer:
+		return "i" + strconv.FormatInt(k.Int, 10)
+	case resp.Bulk, resp.Status, resp.Verbatim, resp.BigNumber, resp.Double:
+		return k.Kind.String() + ":" + string(k.Str)
+	}
+	return k.Kind.String() + ":" + resp.Summary(*k, 0)
+}
+
+// keyLabel is a key as a path shows it: a string quoted and escaped.
+func keyLabel(k *resp.Value) string {
+	switch k.Kind {
+	case resp.Bulk, resp.Status, resp.Verbatim:
+		return resp.Quote(k.Str)
+	case resp.Integer:
+		return strconv.FormatInt(k.Int, 10)
+	}
+	return resp.Summary(*k, 40)
+}
+
+// Describe renders one reply node on one line with its wire type, so
+// that a bulk string and a double that print alike still read apart:
+// (bulk) "3.9", (double) 3.9, (nil $-1), array[3]. nil is Absent.
+func Describe(v *resp.Value) string {
+	if v == nil {
+		return Absent
+	}
+	switch v.Kind {
+	case resp.Bulk:
+		return "(bulk) " + resp.Summary(*v, maxValue-7)
+	case resp.Nil:
+		switch v.NilWire {
+		case '$':
+			return "(nil $-1)"
+		case '*':
+			return "(nil *-1)"
+		}
+		return "(nil _)"
+	case resp.Error:
+		if v.BulkError {
+			return "(blob error) " + strings.TrimPrefix(resp.Summary(*v, maxValue), "(error) ")
+		}
+	}
+	s := resp.Summary(*v, maxValue)
+	if v.Attr != nil {
+		s += " with attribute " + resp.Summary(*v.Attr, 40)
+	}
+	return s
+}
+
+// errors compares the classified errors: whether there is one, then its
+// class and its text.
+func (c *comparer) errors() {
+	errs := make([]*classify.Classification, len(c.runs))
+	some, all := false, true
+	for i, r := range c.runs {
+		errs[i] = r.Report.Error
+		some = some || errs[i] != nil
+		all = all && errs[i] != nil
+	}
+	if !some {
+		return
+	}
+	if !all {
+		values := make([]string, len(errs))
+		for i, e := range errs {
+			values[i] = "(no error)"
+			if e != nil {
+				values[i] = resp.Printable(string(e.Class)) + ": " + cutLine(resp.Escape([]byte(e.Message)))
+			}
+		}
+		c.add("error", values)
+		return
+	}
+	classes := make([]string, len(errs))
+	texts := make([]string, len(errs))
+	for i, e := range errs {
+		classes[i] = resp.Printable(string(e.Class))
+		texts[i] = cutLine(resp.Escape([]byte(e.Message)))
+	}
+	c.add("error.class", classes)
+	c.add("error.text", texts)
+}
+
+// steps compares the round trips one by one: outcome, command and, for a
+// step that failed or that a strategy handled (NOSCRIPT, whose wording
+// differs between servers; a redirect), what it got. Other replies are
+// the run's reply or its error, compared above.
+func (c *comparer) steps() {
+	n := 0
+	for _, r := range c.runs {
+		n = max(n, len(r.Report.Steps))
+	}
+	for i := range n {
+		values := make([]string, len(c.runs))
+		for j, r := range c.runs {
+			values[j] = Absent
+			if i < len(r.Report.Steps) {
+				values[j] = describeStep(r.Report.Steps[i])
+			}
+		}
+		c.add("step "+strconv.Itoa(i+1), values)
+	}
+}
+
+// describeStep is one round trip on one line, without its node, time or
+// connection (which differ between any two servers).
+func describeStep(st redisx.ReportStep) string {
+	args := make([]string, len(st.Command))
+	for i, a := range st.Command {
+		args[i] = resp.Escape([]byte(a))
+	}
+	s := string(st.Outcome) + " " + strings.Join(args, " ")
+	switch {
+	case st.Error != "":
+		s += " <- no reply: " + resp.Escape([]byte(st.Error))
+	case st.Reply != nil && st.Reply.Kind == resp.Error && st.Outcome != redisx.OutcomeError:
+		s += " <- " + Describe(st.Reply)
+	}
+	return cutLine(s)
+}
+
+// effects compares each key's change (--effects): what changed, and the
+// key after the run (type, size, preview, whether it expires).
+func (c *comparer) effects() {
+	var order []string
+	byRun := make([]map[string]redisx.Effect, len(c.runs))
+	seen := map[string]bool{}
+	for i, r := range c.runs {
+		byRun[i] = map[string]redisx.Effect{}
+		for _, e := range r.Report.Effects {
+			byRun[i][e.Key] = e
+			if !seen[e.Key] {
+				seen[e.Key] = true
+				order = append(order, e.Key)
+			}
+		}
+	}
+	for _, k := range order {
+		values := make([]string, len(c.runs))
+		for i := range c.runs {
+			e, ok := byRun[i][k]
+			values[i] = Absent
+			if ok {
+				values[i] = describeEffect(e)
+			}
+		}
+		c.add("key "+resp.Escape([]byte(k)), values)
+	}
+}
+
+// describeEffect is one key's effect on one line. The TTL counts only as
+// none, gone or set: its milliseconds tick between two runs.
+func describeEffect(e redisx.Effect) string {
+	what := "unchanged"
+	if len(e.Changes) > 0 {
+		what = strings.Join(e.Changes, ", ")
+	}
+	a := e.After
+	var after string
+	switch {
+	case a.Err != "":
+		after = "unreadable: " + a.Err
+	case !a.Exists:
+		after = "missing"
+	default:
+		ttl := "no ttl"
+		if a.TTLms >= 0 {
+			ttl = "expires"
+		}
+		after = fmt.Sprintf("%s, size %d, %s: %s", a.Type, a.Size, ttl, a.Preview)
+	}
+	return cutLine(resp.Printable(what + "; now " + after))
+}
+
+// warnings compares --explain's lossy-conversion warnings as one list.
+func (c *comparer) warnings() {
+	values := make([]string, len(c.runs))
+	some := false
+	for i, r := range c.runs {
+		values[i] = "(none)"
+		if len(r.Report.Warnings) > 0 {
+			some = true
+			values[i] = cutLine(resp.Printable(strings.Join(r.Report.Warnings, "; ")))
+		}
+	}
+	if some {
+		c.add("explain warnings", values)
+	}
+}
+
+// cutLine bounds an already escaped line to maxValue runes.
+func cutLine(s string) string {
+	r := []rune(s)
+	if len(r) <= maxValue {
+		return s
+	}
+	return string(r[:maxValue-1]) + "…"
+}
