@@ -233,4 +233,50 @@ var table = []Example{
 		Expect: map[int]string{2: `{"type":"array","items":[{"type":"integer","value":2},{"type":"integer","value":2000}]}`},
 		Tags:   []string{TagPattern, TagCluster},
 	},
+	// Server versions: the same script, another answer (luascope compare).
+	{
+		Name:  "double-text",
+		Title: "{double=3.9}: 3.8999999999999999 on Redis 7.0, 3.9 on Redis 8 and Valkey",
+		Lesson: "A RESP2 caller gets {double=x} as a bulk string of the server's own text for the number: 3.8999999999999999 from Redis 7.0, 3.9 from Redis 8.0 and Valkey 8.1 (a RESP3 caller gets a double from all three). " +
+			"Code that compares that string, or a test recorded on one server, breaks after an upgrade. " +
+			"Parse it as a number, or send the text you mean with string.format.",
+		Keys:   []string{"price:item:1"},
+		Setup:  [][]string{{"DEL", "price:item:1"}, {"SET", "price:item:1", "3.9"}},
+		Expect: map[int]string{2: `{"type":"bulk","value":"3.8999999999999999"}`, 3: `{"type":"double","value":3.9}`},
+		ExpectOn: map[string]map[int]string{
+			"redis 8.": {2: `{"type":"bulk","value":"3.9"}`},
+			"valkey":   {2: `{"type":"bulk","value":"3.9"}`},
+		},
+		Tags: []string{TagServers, TagConversion},
+	},
+	{
+		Name:  "error-text-differs",
+		Title: "Error texts are the server's: Redis and Valkey word them differently",
+		Lesson: "An unknown command in a script fails with \"ERR Unknown Redis command called from script\" on Redis and \"ERR Unknown command called from script\" on Valkey 8, and Valkey's NOSCRIPT drops \"Please use EVAL.\" (see the trace of a first run). " +
+			"Code that matches whole error texts works on one server and not on the other. " +
+			"Match the error code, the first word (ERR, NOSCRIPT, WRONGTYPE), as luascope's classes do.",
+		Keys:   []string{"session:42"},
+		Setup:  [][]string{{"DEL", "session:42"}},
+		Expect: map[int]string{2: `{"type":"bulk","value":"ERR Unknown Redis command called from script"}`},
+		ExpectOn: map[string]map[int]string{
+			"valkey": {2: `{"type":"bulk","value":"ERR Unknown command called from script"}`, 3: `{"type":"bulk","value":"ERR Unknown command called from script"}`},
+		},
+		Tags: []string{TagServers, TagErrors},
+	},
+	{
+		Name:  "frozen-time",
+		Title: "TIME stands still inside a script on Redis 8 and Valkey 8",
+		Lesson: "On Redis 7.0 TIME inside a script reads the clock; on Redis 8.0 and Valkey 8.1 it returns the time the script started, on every call (until the script runs past busy-reply-threshold). " +
+			"A duration or a rate measured with TIME inside a script is 0 there. " +
+			"Measure time outside the script, or pass it in ARGV.",
+		Keys:   []string{"work:sum"},
+		Args:   []string{"2000000"},
+		Setup:  [][]string{{"DEL", "work:sum"}},
+		Expect: map[int]string{2: `{"type":"bulk","value":"moved"}`},
+		ExpectOn: map[string]map[int]string{
+			"redis 8.": {2: `{"type":"bulk","value":"frozen"}`, 3: `{"type":"bulk","value":"frozen"}`},
+			"valkey":   {2: `{"type":"bulk","value":"frozen"}`, 3: `{"type":"bulk","value":"frozen"}`},
+		},
+		Tags: []string{TagServers},
+	},
 }

@@ -56,10 +56,11 @@ const (
 	TagRESP3      = "resp3"      // redis.setresp(3) and the RESP3 reply types
 	TagPattern    = "pattern"    // a script people run in production
 	TagCluster    = "cluster"    // several keys kept in one slot with hash tags
+	TagServers    = "servers"    // answers that differ between Redis and Valkey versions
 )
 
 // Tags lists every tag, in the order lists show them.
-var Tags = []string{TagConversion, TagErrors, TagRESP3, TagPattern, TagCluster}
+var Tags = []string{TagConversion, TagErrors, TagRESP3, TagPattern, TagCluster, TagServers}
 
 // Expected is the JSON reply node a caller speaking protocol proto should
 // get: Expect[proto], or Expect[2] when the reply does not differ.
