@@ -155,6 +155,11 @@ func (t *paintedTerm) paint(frame string, w, h int) {
 func (t *paintedTerm) handOver() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.releaseKeys()
+}
+
+// releaseKeys gives held keys back (t.mu held).
+func (t *paintedTerm) releaseKeys() {
 	if t.release != nil {
 		t.release()
 		t.release = nil
@@ -194,10 +199,7 @@ func (t *paintedTerm) WriteString(s string) (int, error) { return t.Write([]byte
 func (t *paintedTerm) leave() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.release != nil {
-		t.release()
-		t.release = nil
-	}
+	t.releaseKeys()
 	if t.alt {
 		_, _ = t.File.WriteString(ansi.ResetModeAltScreenSaveCursor + ansi.ShowCursor)
 		t.alt = false

@@ -176,14 +176,7 @@ func TestBatchIdleLaneClosedByServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	pw.Close()
-	r := <-done
-	if r.err != nil {
-		t.Fatal(r.err)
-	}
-	batchCheckSum(t, r.rep, 80)
-	if r.rep.Outcomes[OK] != 80 {
-		t.Errorf("outcomes %v, failures %+v: want every line ok", r.rep.Outcomes, r.rep.Failures)
-	}
+	batchAllOK(t, done, 80)
 }
 
 // A lane still reading replies after its handshake's deadline (dial
@@ -211,12 +204,19 @@ func TestBatchLaneOutlivesHandshakeDeadline(t *testing.T) {
 		time.Sleep(250 * time.Millisecond) // under idleCheck: the lane is not checked, nor its deadline moved
 	}
 	pw.Close()
+	batchAllOK(t, done, 80)
+}
+
+// batchAllOK waits for the batch's report and checks that all n lines
+// ended ok.
+func batchAllOK(t *testing.T, done <-chan batchRun, n int) {
+	t.Helper()
 	r := <-done
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	batchCheckSum(t, r.rep, 80)
-	if r.rep.Outcomes[OK] != 80 {
+	batchCheckSum(t, r.rep, n)
+	if r.rep.Outcomes[OK] != n {
 		t.Errorf("outcomes %v, failures %+v: want every line ok", r.rep.Outcomes, r.rep.Failures)
 	}
 }

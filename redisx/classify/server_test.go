@@ -334,16 +334,23 @@ func TestRealReplica(t *testing.T) {
 		want{class: classify.MasterDown, source: classify.SourceRedisCall, line: 2})
 }
 
+// limitedUser creates the ACL user "limited" on srv (keys allowed:*, EVAL,
+// EVALSHA, GET and PUBLISH; not SET) and returns a client of it.
+func limitedUser(t *testing.T, srv *sandbox.Server) *redis.Client {
+	t.Helper()
+	if err := client(t, srv).Do(context.Background(), "ACL", "SETUSER", "limited", "on", ">pw", "~allowed:*", "resetchannels",
+		"+@connection", "+eval", "+evalsha", "+get", "+publish", "-set").Err(); err != nil {
+		t.Fatal(err)
+	}
+	return client(t, srv, func(o *redis.Options) { o.Username, o.Password = "limited", "pw" })
+}
+
 func TestRealACLAndAuth(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
 	admin := client(t, srv)
 	ctx := context.Background()
-	if err := admin.Do(ctx, "ACL", "SETUSER", "limited", "on", ">pw", "~allowed:*", "resetchannels",
-		"+@connection", "+eval", "+evalsha", "+get", "+publish", "-set").Err(); err != nil {
-		t.Fatal(err)
-	}
-	lim := client(t, srv, func(o *redis.Options) { o.Username, o.Password = "limited", "pw" })
+	lim := limitedUser(t, srv)
 	expect(t, "SET without permission", lim.Set(ctx, "allowed:a", "v", 0).Err(),
 		want{class: classify.NoPerm, source: classify.SourceACL, prefix: "NOPERM"})
 	expect(t, "script SET without permission", lim.Do(ctx, "EVAL", "return redis.call('set', 'allowed:a', 'v')", 0).Err(),

@@ -35,11 +35,7 @@ func TestRealServerTexts(t *testing.T) {
 	srv := startServer(t)
 	admin := client(t, srv)
 	ctx := context.Background()
-	if err := admin.Do(ctx, "ACL", "SETUSER", "limited", "on", ">pw", "~allowed:*", "resetchannels",
-		"+@connection", "+eval", "+evalsha", "+get", "+publish", "-set").Err(); err != nil {
-		t.Fatal(err)
-	}
-	lim := client(t, srv, func(o *redis.Options) { o.Username, o.Password = "limited", "pw" })
+	lim := limitedUser(t, srv)
 	eval := func(c *redis.Client, src string) error { return c.Do(ctx, "EVAL", src, 0).Err() }
 	const (
 		unknownCmd = "return redis.call('nosuchcommand')"
