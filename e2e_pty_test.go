@@ -26,10 +26,13 @@ type ptyRun struct {
 	*ptyterm.Session
 }
 
+// startPTY runs argv on a pseudo-terminal as a user's terminal: no CI
+// (termenv takes a set CI for "not a terminal" and asks nothing), no
+// NO_COLOR, not inside tmux.
 func startPTY(t *testing.T, background string, env []string, argv ...string) *ptyRun {
 	t.Helper()
 	s, err := ptyterm.Start(argv, ptyterm.Options{Cols: 100, Rows: 30, Background: background,
-		Env: append([]string{"COLORTERM=", "NO_COLOR=", "TMUX="}, env...)})
+		Env: append([]string{"COLORTERM=", "NO_COLOR=", "TMUX=", "CI="}, env...)})
 	if err != nil {
 		t.Fatal(err)
 	}
