@@ -116,7 +116,7 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 	}
 	defer conn.close()
 	if call.Function == "" && lint.MayBlock(call.Script.Source) {
-		// error() with a table without err crashes Redis 7.0.15: refused on
+		// error() with a table without err crashes the server: refused on
 		// read-only and production connections (lint.Blocking, as the TUI
 		// does), a warning elsewhere. A script without the word "error"
 		// cannot hold one: no lint. Elsewhere a script over the budget is
@@ -129,7 +129,7 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 		}
 		found := lint.Lint(call.Script.Source, opt)
 		if lint.Skipped(found) {
-			fmt.Fprintf(cmd.ErrOrStderr(), "luascope: note: %s, so error({…}) (crashes Redis 7.0) was not looked for; %s\n", found[0].Message, found[0].Hint)
+			fmt.Fprintf(cmd.ErrOrStderr(), "luascope: note: %s, so error({…}) (crashes the server) was not looked for; %s\n", found[0].Message, found[0].Hint)
 		}
 		if b := lint.Blocking(found, protect); len(b) > 0 {
 			if err := conn.session.Ready(ctx); err != nil {

@@ -197,3 +197,36 @@ func TestTUIPreviewWhileConnecting(t *testing.T) {
 		t.Errorf("the error is not on the normal screen after the preview:\n%q", after)
 	}
 }
+
+// Keys typed while the UI connects are for the UI: when the connection
+// fails they are dropped, not left for the shell, which would run them as
+// a command line (the reviewer's `touch /tmp/LEAKED`).
+func TestTUIKeysTypedWhileConnectingNotLeftForTheShell(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	bin := buildBinary(t)
+	silent, err := fakeserver.Start(nil, fakeserver.Silent())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	dir := t.TempDir()
+	script := filepath.Join(dir, "typed.lua")
+	if err := os.WriteFile(script, []byte("-- pty-typed-line\nreturn 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"XDG_STATE_HOME=" + dir + "/state", "XDG_CONFIG_HOME=" + dir + "/config", "REDIS_URL="}
+	// After luascope ends, read whatever is waiting, as an interactive
+	// shell's line editor would (byte by byte, Enter as \r included).
+	shell := bin + " -u redis://" + silent.Addr() + " --timeout 2s " + script +
+		`; stty -icanon -echo min 0 time 5; got=$(dd bs=256 count=1 2>/dev/null | tr -d '\r\n'); stty sane; echo "SHELL-GOT[$got]"`
+	r := startPTY(t, ptyterm.Dark, env, "sh", "-c", shell)
+	r.waitForText("pty-typed-line")
+	_ = r.Write([]byte("echo LEAKED\r"))
+	r.waitFor("SHELL-GOT[")
+	_ = r.wait()
+	if out := ansi.Strip(r.output()); !strings.Contains(out, "SHELL-GOT[]") {
+		t.Errorf("the keys typed while connecting reached the shell:\n%s", out[max(0, len(out)-300):])
+	}
+}

@@ -15,20 +15,27 @@ import (
 // ctrl+\ still signal (ISIG), so a connection that hangs can be left at
 // once. The returned func puts the terminal back as it was; it must run
 // before Bubble Tea takes the terminal (it saves the state it finds, to
-// put back at its exit and around a suspend). Where in is no terminal,
-// nothing is done.
-func holdKeys(in *os.File) (restore func()) {
+// put back at its exit and around a suspend). With discard, the keys
+// still waiting are dropped first: the UI never ran (the connection
+// failed), and what was typed for the editor must not reach the shell as
+// a command line. Where in is no terminal, nothing is done.
+func holdKeys(in *os.File) (restore func(discard bool)) {
 	fd := int(in.Fd())
 	old, err := unix.IoctlGetTermios(fd, ioctlGetTermios)
 	if err != nil {
-		return func() {}
+		return func(bool) {}
 	}
 	held := *old
 	held.Lflag &^= unix.ECHO | unix.ICANON | unix.IEXTEN
 	held.Iflag &^= unix.ICRNL | unix.IXON
 	held.Cc[unix.VMIN], held.Cc[unix.VTIME] = 1, 0
 	if err := unix.IoctlSetTermios(fd, ioctlSetTermios, &held); err != nil {
-		return func() {}
+		return func(bool) {}
 	}
-	return func() { _ = unix.IoctlSetTermios(fd, ioctlSetTermios, old) }
+	return func(discard bool) {
+		if discard {
+			_ = flushInput(fd)
+		}
+		_ = unix.IoctlSetTermios(fd, ioctlSetTermios, old)
+	}
 }

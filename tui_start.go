@@ -89,9 +89,9 @@ type paintedTerm struct {
 
 	in        *os.File // the terminal's input, whose keys wait while the preview shows
 	mu        sync.Mutex
-	dropErase bool   // the next write of a lone erase is the start's
-	alt       bool   // the alternate screen is on, as last written
-	release   func() // gives the held input back its state (holdKeys); nil when not held
+	dropErase bool               // the next write of a lone erase is the start's
+	alt       bool               // the alternate screen is on, as last written
+	release   func(discard bool) // gives the held input back its state (holdKeys); nil when not held
 }
 
 // newPaintedTerm wraps f; until it is painted, it passes every write.
@@ -155,13 +155,14 @@ func (t *paintedTerm) paint(frame string, w, h int) {
 func (t *paintedTerm) handOver() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.releaseKeys()
+	t.releaseKeys(false)
 }
 
-// releaseKeys gives held keys back (t.mu held).
-func (t *paintedTerm) releaseKeys() {
+// releaseKeys gives the terminal's input its state back (t.mu held),
+// dropping the keys typed meanwhile when discard is set.
+func (t *paintedTerm) releaseKeys(discard bool) {
 	if t.release != nil {
-		t.release()
+		t.release(discard)
 		t.release = nil
 	}
 }
@@ -194,12 +195,14 @@ func (t *paintedTerm) WriteString(s string) (int, error) { return t.Write([]byte
 
 // leave returns to the normal screen with the cursor shown when the
 // program ended on the alternate screen (it failed to start after the
-// paint, or stopped without restoring the terminal), and gives held keys
-// back to the terminal's own handling.
+// paint, or stopped without restoring the terminal), and drops the keys
+// still held for the UI: typed for the editor, not for the shell.
 func (t *paintedTerm) leave() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.releaseKeys()
+	// Still held: the UI never took the keys typed for it; they are not
+	// for the shell that comes back.
+	t.releaseKeys(true)
 	if t.alt {
 		_, _ = t.File.WriteString(ansi.ResetModeAltScreenSaveCursor + ansi.ShowCursor)
 		t.alt = false

@@ -79,7 +79,7 @@ var table = []Example{
 		Title: "error({err=…}) stops the script, but earlier writes stay",
 		Lesson: "error({err='…'}) aborts the script from any depth with that error reply (Redis appends the script's SHA and line). " +
 			"Scripts are atomic, not transactional: the INCR that ran before the error is not undone, so validate first and write last. " +
-			"Never error() a table without an err field: it crashes Redis 7.0 servers.",
+			"Never error() a table without an err field: it crashes the server (Redis 7.0.15, 8.0.2 and Valkey 8.1.1 as Debian builds them).",
 		Keys:   []string{"account:{7}:audit", "account:{7}:balance"},
 		Args:   []string{"50"},
 		Setup:  [][]string{{"DEL", "account:{7}:audit", "account:{7}:balance"}, {"SET", "account:{7}:balance", "30"}},
@@ -237,7 +237,7 @@ var table = []Example{
 	{
 		Name:  "double-text",
 		Title: "{double=3.9}: 3.8999999999999999 on Redis 7.0, 3.9 on Redis 8 and Valkey",
-		Lesson: "A RESP2 caller gets {double=x} as a bulk string of the server's own text for the number: 3.8999999999999999 from Redis 7.0, 3.9 from Redis 8.0 and Valkey 8.1 (a RESP3 caller gets a double from all three). " +
+		Lesson: "A RESP2 caller gets {double=x} as a bulk string of the server's own text for the number: 3.8999999999999999 from Redis 7.0, 3.9 from Redis 8.0 and Valkey 8.1 (a RESP3 caller gets a double, whose text on the wire differs the same way). " +
 			"Code that compares that string, or a test recorded on one server, breaks after an upgrade. " +
 			"Parse it as a number, or send the text you mean with string.format.",
 		Keys:   []string{"price:item:1"},

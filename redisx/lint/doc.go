@@ -12,7 +12,7 @@
 //   - keys that do not come from KEYS, KEYS indexes beyond numkeys;
 //   - shebang flags Redis rejects, write commands in no-writes or EVAL_RO
 //     scripts, commands scripts may not call;
-//   - error() with a table that has no err field, which crashes Redis 7.0
+//   - error() with a table that has no err field, which crashes the server (Redis 7.0.15, 8.0.2, Valkey 8.1.1)
 //     servers.
 //
 // Findings are advice: Redis stays the judge. The few that must stop a

@@ -33,7 +33,7 @@ const (
 	CodeROWrite           = "ro-write"           // a write command run with EVAL_RO
 	CodeNoscriptCommand   = "noscript-command"   // a command scripts may not call (MULTI, BLPOP…)
 	CodeUnknownCommand    = "unknown-command"    // a command Redis 7.0 does not know
-	CodeErrorTableNoErr   = "error-table-no-err" // error({...}) without an err field: crashes Redis 7.0
+	CodeErrorTableNoErr   = "error-table-no-err" // error({...}) without an err field: crashes the server
 	CodeTooDeep           = "too-deep"           // nesting beyond what luascope analyses
 )
 
@@ -94,7 +94,7 @@ func Format(f Finding) string {
 
 // Blocking returns the findings that must stop luascope from sending the
 // script to a production or read-only connection: error() with a table
-// without err, which crashes Redis 7.0 servers. Syntax errors are not
+// without err, which crashes the server (Redis 7.0.15, 8.0.2 and Valkey 8.1.1 as built by Debian). Syntax errors are not
 // blocking: the server refuses to compile the script and says why.
 func Blocking(findings []Finding, production bool) []Finding {
 	if !production {

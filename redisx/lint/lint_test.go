@@ -269,7 +269,7 @@ func TestLintErrorTable(t *testing.T) {
 	}
 	p := Lint("error({})", Options{NumKeys: -1, Production: true})
 	if p[0].Severity != Error || !strings.Contains(p[0].Message, "refuses to send") ||
-		!strings.Contains(p[0].Message, "crashes Redis 7.0.15 servers") {
+		!strings.Contains(p[0].Message, "crashes the server") {
 		t.Errorf("production finding = %+v", p[0])
 	}
 	if !HasBlocking(p) || HasBlocking(dev) {

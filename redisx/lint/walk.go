@@ -787,7 +787,7 @@ func (l *linter) checkErrorCall(e *ast.FuncCallExpr, sc *scope, col int) {
 		return
 	}
 	sev := Warning
-	msg := "error() with a table without an err field crashes Redis 7.0.15 servers (segfault, seen in testing); use error({err='…'}) or redis.error_reply('…')"
+	msg := "error() with a table without an err field crashes the server (a segfault on Redis 7.0.15, 8.0.2 and Valkey 8.1.1 as Debian builds them, seen in testing); use error({err='…'}) or redis.error_reply('…')"
 	if l.opt.Production || l.opt.ReadOnly {
 		sev = Error
 		msg += "; luascope refuses to send this script to a production or read-only connection"
