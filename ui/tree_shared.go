@@ -7,6 +7,7 @@ package ui
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -246,15 +247,16 @@ func clampOff(off, total, h int) int {
 }
 
 // fallbackKeys serves panes built with a nil Common or one without keys
-// (tests, previews), so they never dereference nil.
-var fallbackKeys = DefaultKeyMap()
+// (tests, previews), so they never dereference nil. Built on first use:
+// at init it was most of the package's init time, for every command.
+var fallbackKeys = sync.OnceValue(DefaultKeyMap)
 
 // commonKeys is c's key map, or the defaults.
 func commonKeys(c *Common) *KeyMap {
 	if c != nil && c.Keys != nil {
 		return c.Keys
 	}
-	return fallbackKeys
+	return fallbackKeys()
 }
 
 // commonTheme is c's theme, or the zero theme (terminal colours).

@@ -716,7 +716,7 @@ func (l *linter) checkRedisCall(e *ast.FuncCallExpr, sc *scope, argCols []int) {
 	col := argCols[0]
 	name := strings.ToLower(cmdExpr.Value)
 	upper := strings.ToUpper(cmdExpr.Value)
-	spec, known := commands[name]
+	spec, known := commands()[name]
 	if !known {
 		if !strings.ContainsAny(name, ".|") {
 			l.add(line, col, Warning, CodeUnknownCommand,
