@@ -42,10 +42,11 @@ type initTrace struct {
 // TestInitBudget runs the built binary (`luascope version`, which does
 // nothing but init and print) with GODEBUG=inittrace=1 and checks the
 // total init allocations on every run, deterministic, and the total
-// init clock on the best of initTries runs. The clock needs the best
-// run, not one run: on a loaded 2-core machine one run can be
-// descheduled for milliseconds, while load only ever adds time, so the
-// minimum is what the code costs. A regression like runewidth's (10x
+// init clock on the best of initTries runs, or the sum of each package's
+// fastest init (after a few runs). The clock needs the best run, not
+// one run: on a loaded 2-core machine one run can be descheduled for
+// milliseconds, while load only ever adds time, so the minimum is what
+// the code costs. A regression like runewidth's (10x
 // the budget, no allocations) fails on every run whatever the load.
 func TestInitBudget(t *testing.T) {
 	if testing.Short() {
@@ -53,6 +54,11 @@ func TestInitBudget(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	var best *initTrace
+	// Each package's fastest init over the runs: load lands on some
+	// package in every run of a busy or slow machine, rarely on the same
+	// one, so their sum is what the code costs, steadier than the best
+	// run's total; a real regression is slow in every run.
+	fastest := map[string]float64{}
 	for i := 0; i < initTries; i++ {
 		tr, err := traceInit(bin)
 		if err != nil {
@@ -64,15 +70,39 @@ func TestInitBudget(t *testing.T) {
 		if best == nil || tr.clockMS < best.clockMS {
 			best = tr
 		}
-		if best.clockMS >= initClockBudget {
-			time.Sleep(100 * time.Millisecond)
+		for pkg, c := range tr.perPackage() {
+			if old, ok := fastest[pkg]; !ok || c < old {
+				fastest[pkg] = c
+			}
 		}
-		if best.clockMS < initClockBudget {
-			t.Logf("init: %.3f ms, %d bytes, %d allocs (run %d)", best.clockMS, best.bytes, best.allocs, i+1)
+		sum := 0.0
+		for _, c := range fastest {
+			sum += c
+		}
+		if best.clockMS < initClockBudget || (i >= 4 && sum < initClockBudget) {
+			t.Logf("init: %.3f ms at best, %.3f ms as the sum of each package's fastest, %d bytes, %d allocs (run %d)",
+				best.clockMS, sum, best.bytes, best.allocs, i+1)
 			return
 		}
+		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("init takes %.3f ms at best of %d runs, budget %.1f ms:\n%s", best.clockMS, initTries, initClockBudget, best.top(10))
+	sum := 0.0
+	for _, c := range fastest {
+		sum += c
+	}
+	t.Fatalf("init takes %.3f ms at best of %d runs (each package's fastest: %.3f ms), budget %.1f ms:\n%s",
+		best.clockMS, initTries, sum, initClockBudget, best.top(10))
+}
+
+// perPackage is each package's init clock in this run.
+func (tr *initTrace) perPackage() map[string]float64 {
+	m := make(map[string]float64, len(tr.lines))
+	for _, l := range tr.lines {
+		f := strings.Fields(l)
+		c, _ := strconv.ParseFloat(f[4], 64)
+		m[f[1]] += c
+	}
+	return m
 }
 
 // traceInit runs `bin version` once and sums its inittrace lines:

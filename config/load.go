@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/BurntSushi/toml"
@@ -90,7 +91,7 @@ func readCapped(path string) ([]byte, error) {
 
 // lineInMessage finds the line the toml package puts in type errors,
 // which are not ParseErrors.
-var lineInMessage = regexp.MustCompile(`^toml: line (\d+)( \(last key "[^"]*"\))?: `)
+var lineInMessage = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^toml: line (\d+)( \(last key "[^"]*"\))?: `) })
 
 // decodeError turns the toml package's errors into path:line: message
 // without quoting the offending source line, which may hold a secret.
@@ -104,7 +105,7 @@ func decodeError(path string, err error) error {
 		return &Error{Path: path, Line: pe.Position.Line, Msg: msg}
 	}
 	msg := err.Error()
-	if m := lineInMessage.FindStringSubmatch(msg); m != nil {
+	if m := lineInMessage().FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		rest := msg[len(m[0]):]
 		if m[2] != "" {
@@ -190,7 +191,7 @@ func distance(a, b string) int {
 }
 
 // envName is a portable environment variable name.
-var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var envName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 // validate checks values the TOML types cannot: names from fixed lists and
 // URLs that must not carry a password. Messages never quote a value that
@@ -213,7 +214,7 @@ func (c Config) validate() []string {
 		} else if msg := checkURL(conn); msg != "" {
 			msgs = append(msgs, where+".url: "+msg)
 		}
-		if conn.PasswordEnv != "" && !envName.MatchString(conn.PasswordEnv) {
+		if conn.PasswordEnv != "" && !envName().MatchString(conn.PasswordEnv) {
 			msgs = append(msgs, where+".password_env: must name an environment variable (like PROD_REDIS_PASSWORD), not hold the password itself")
 		}
 	}

@@ -3,6 +3,7 @@ package history
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 const mask = "***"
@@ -35,17 +36,17 @@ func redactTarget(s string) string {
 }
 
 // queryPassword matches a password given as a URL parameter.
-var queryPassword = regexp.MustCompile(`(?i)([?&](?:password|pass|pwd)=)[^&#]*`)
+var queryPassword = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)([?&](?:password|pass|pwd)=)[^&#]*`) })
 
 func redactQuery(s string) string {
 	if !strings.Contains(s, "=") {
 		return s
 	}
-	return queryPassword.ReplaceAllString(s, "${1}"+mask)
+	return queryPassword().ReplaceAllString(s, "${1}"+mask)
 }
 
 // urlPassword matches user:password@ after a scheme inside free text.
-var urlPassword = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*):[^@\s]+@`)
+var urlPassword = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*):[^@\s]+@`) })
 
 // redactText masks URL passwords inside free text (an error message may
 // quote the URL it failed to dial).
@@ -53,6 +54,6 @@ func redactText(s string) string {
 	if !strings.Contains(s, "://") {
 		return s
 	}
-	s = urlPassword.ReplaceAllString(s, "${1}:"+mask+"@")
+	s = urlPassword().ReplaceAllString(s, "${1}:"+mask+"@")
 	return redactQuery(s)
 }

@@ -124,20 +124,22 @@ func readOnlyAllowed(args []any) bool {
 	case "COMMAND":
 		return sub != ""
 	}
-	return readOnlyCommands[cmd]
+	return readOnlyCommands()[cmd]
 }
 
 // readOnlyCommands are single-word commands that only read.
-var readOnlyCommands = map[string]bool{
-	"PING": true, "ECHO": true, "INFO": true, "TIME": true, "ROLE": true, "DBSIZE": true,
-	"TYPE": true, "EXISTS": true, "TTL": true, "PTTL": true,
-	"GET": true, "MGET": true, "STRLEN": true, "GETRANGE": true,
-	"LLEN": true, "LRANGE": true, "LINDEX": true,
-	"HLEN": true, "HGET": true, "HMGET": true, "HGETALL": true, "HSCAN": true,
-	"SCARD": true, "SISMEMBER": true, "SMEMBERS": true, "SSCAN": true,
-	"ZCARD": true, "ZSCORE": true, "ZRANGE": true, "ZSCAN": true,
-	"XLEN": true, "XRANGE": true, "XREVRANGE": true,
-}
+var readOnlyCommands = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"PING": true, "ECHO": true, "INFO": true, "TIME": true, "ROLE": true, "DBSIZE": true,
+		"TYPE": true, "EXISTS": true, "TTL": true, "PTTL": true,
+		"GET": true, "MGET": true, "STRLEN": true, "GETRANGE": true,
+		"LLEN": true, "LRANGE": true, "LINDEX": true,
+		"HLEN": true, "HGET": true, "HMGET": true, "HGETALL": true, "HSCAN": true,
+		"SCARD": true, "SISMEMBER": true, "SMEMBERS": true, "SSCAN": true,
+		"ZCARD": true, "ZSCORE": true, "ZRANGE": true, "ZSCAN": true,
+		"XLEN": true, "XRANGE": true, "XREVRANGE": true,
+	}
+})
 
 func upper(s string) string {
 	b := []byte(s)

@@ -1,47 +1,56 @@
 package classify
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // canonicalCodes is the code a class's errors carry, used when the text
 // at hand lost it (typed in lower case, or copied from redis-py).
-var canonicalCodes = map[Class]string{
-	NoScript: "NOSCRIPT", Busy: "BUSY", Unkillable: "UNKILLABLE", OOM: "OOM", ReadOnly: "READONLY",
-	NoPerm: "NOPERM", CrossSlot: "CROSSSLOT", Moved: "MOVED", Ask: "ASK", TryAgain: "TRYAGAIN",
-	ClusterDown: "CLUSTERDOWN", MasterDown: "MASTERDOWN", Loading: "LOADING",
-}
+var canonicalCodes = sync.OnceValue(func() map[Class]string {
+	return map[Class]string{
+		NoScript: "NOSCRIPT", Busy: "BUSY", Unkillable: "UNKILLABLE", OOM: "OOM", ReadOnly: "READONLY",
+		NoPerm: "NOPERM", CrossSlot: "CROSSSLOT", Moved: "MOVED", Ask: "ASK", TryAgain: "TRYAGAIN",
+		ClusterDown: "CLUSTERDOWN", MasterDown: "MASTERDOWN", Loading: "LOADING",
+	}
+})
 
 func effectiveCode(c Classification) string {
 	if c.Prefix != "" {
 		return c.Prefix
 	}
-	return canonicalCodes[c.Class]
+	return canonicalCodes()[c.Class]
 }
 
 // pyErrClasses is redis-py's EXCEPTION_CLASSES["ERR"]: ERR texts mapped to
 // a class by exact match of the text after "ERR " (redis/_parsers/base.py).
-var pyErrClasses = map[string]string{
-	"max number of clients reached":                                                               "ConnectionError",
-	"invalid password":                                                                            "AuthenticationError",
-	"wrong number of arguments for 'auth' command":                                                "AuthenticationWrongNumberOfArgsError",
-	"wrong number of arguments for 'AUTH' command":                                                "AuthenticationWrongNumberOfArgsError",
-	"Error loading the extension. Please check the server logs.":                                  "ModuleError",
-	"Error unloading module: no such module with that name":                                       "ModuleError",
-	"Error unloading module: operation not possible.":                                             "ModuleError",
-	"Error unloading module: the module exports one or more module-side data types, can't unload": "ModuleError",
-	"AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?": "AuthenticationError",
-	"Client sent AUTH, but no password is set": "AuthenticationError",
-	"problem with LDAP service":                "ExternalAuthProviderError",
-}
+var pyErrClasses = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"max number of clients reached":                                                               "ConnectionError",
+		"invalid password":                                                                            "AuthenticationError",
+		"wrong number of arguments for 'auth' command":                                                "AuthenticationWrongNumberOfArgsError",
+		"wrong number of arguments for 'AUTH' command":                                                "AuthenticationWrongNumberOfArgsError",
+		"Error loading the extension. Please check the server logs.":                                  "ModuleError",
+		"Error unloading module: no such module with that name":                                       "ModuleError",
+		"Error unloading module: operation not possible.":                                             "ModuleError",
+		"Error unloading module: the module exports one or more module-side data types, can't unload": "ModuleError",
+		"AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?": "AuthenticationError",
+		"Client sent AUTH, but no password is set": "AuthenticationError",
+		"problem with LDAP service":                "ExternalAuthProviderError",
+	}
+})
 
 // pyCodeClasses is the rest of redis-py's EXCEPTION_CLASSES: codes mapped
 // to a class, the code then dropped from the message.
-var pyCodeClasses = map[string]string{
-	"OOM": "OutOfMemoryError", "WRONGPASS": "AuthenticationError", "EXECABORT": "ExecAbortError",
-	"LOADING": "BusyLoadingError", "NOSCRIPT": "NoScriptError", "READONLY": "ReadOnlyError",
-	"NOAUTH": "AuthenticationError", "NOPERM": "NoPermissionError", "ASK": "AskError",
-	"TRYAGAIN": "TryAgainError", "MOVED": "MovedError", "CLUSTERDOWN": "ClusterDownError",
-	"CROSSSLOT": "ClusterCrossSlotError", "MASTERDOWN": "MasterDownError",
-}
+var pyCodeClasses = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"OOM": "OutOfMemoryError", "WRONGPASS": "AuthenticationError", "EXECABORT": "ExecAbortError",
+		"LOADING": "BusyLoadingError", "NOSCRIPT": "NoScriptError", "READONLY": "ReadOnlyError",
+		"NOAUTH": "AuthenticationError", "NOPERM": "NoPermissionError", "ASK": "AskError",
+		"TRYAGAIN": "TryAgainError", "MOVED": "MovedError", "CLUSTERDOWN": "ClusterDownError",
+		"CROSSSLOT": "ClusterCrossSlotError", "MASTERDOWN": "MasterDownError",
+	}
+})
 
 // pyException is the redis-py exception class for a reply, found the way
 // redis-py's parse_error finds it: by the first word, then for ERR by the
@@ -52,12 +61,12 @@ func pyException(code, msg string) string {
 		if hasWordPrefix(rest, "ERR") {
 			rest = strings.TrimSpace(rest[3:])
 		}
-		if cls, ok := pyErrClasses[rest]; ok {
+		if cls, ok := pyErrClasses()[rest]; ok {
 			return cls
 		}
 		return "ResponseError"
 	}
-	if cls, ok := pyCodeClasses[code]; ok {
+	if cls, ok := pyCodeClasses()[code]; ok {
 		return cls
 	}
 	return "ResponseError"
