@@ -357,7 +357,7 @@ func TestLiveBatch(t *testing.T) {
 func TestLiveGallery(t *testing.T) {
 	a := startLive(t, func(o *Options) { o.Source = "" })
 	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'g'}, Alt: true})
-	a.waitFor("Examples", "enter loads it")
+	a.waitFor("Examples", "enter: load")
 	for i := 0; i < 40; i++ {
 		a.key(tea.KeyDown)
 	}

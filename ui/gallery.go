@@ -137,6 +137,14 @@ func (g *gallery) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
 		g.cursor = max(0, g.cursor-1)
 	case key.Matches(km, m.c.Keys.Down):
 		g.cursor = min(len(g.all)-1, g.cursor+1)
+	case key.Matches(km, m.c.Keys.PageUp):
+		g.cursor = max(0, g.cursor-galleryRows(m.h))
+	case key.Matches(km, m.c.Keys.PageDown):
+		g.cursor = min(len(g.all)-1, g.cursor+galleryRows(m.h))
+	case key.Matches(km, m.c.Keys.Top):
+		g.cursor = 0
+	case key.Matches(km, m.c.Keys.Bottom):
+		g.cursor = len(g.all) - 1
 	case km.Type == tea.KeyEnter:
 		if m.editor.Modified() {
 			m.setStatus("the script has unsaved changes: save (ctrl+s) or undo them first", true)
@@ -161,12 +169,16 @@ func (g *gallery) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
 	return m, nil
 }
 
+// galleryRows is how many examples the gallery lists at once on a
+// terminal h rows high (a page, for pgup and pgdn).
+func galleryRows(h int) int { return max(3, max(6, h-6)/2) }
+
 func (m Model) galleryView(g *gallery) string {
 	w := min(m.w-4, 96)
 	h := max(6, m.h-6)
 	var lines []string
-	lines = append(lines, m.st.dialogTitle.Render("Examples")+m.st.muted.Render("  ↑/↓ choose • enter loads it with its keys, args and setup • esc"))
-	listH := max(3, h/2)
+	lines = append(lines, m.st.dialogTitle.Render("Examples")+m.st.muted.Render("  ↑↓ pgup pgdn home end • enter: load with keys, args, setup • esc"))
+	listH := galleryRows(m.h)
 	top := max(0, min(g.cursor-listH/2, len(g.all)-listH))
 	for i := top; i < len(g.all) && i < top+listH; i++ {
 		e := g.all[i]

@@ -479,3 +479,28 @@ func TestSearchKeysInOneRead(t *testing.T) {
 		t.Errorf("typed %q in one read: the script became %q", "xyz", got[:min(len(got), 20)])
 	}
 }
+
+// The gallery moves by a page and to either end, as the other lists do.
+func TestGalleryPagesAndEnds(t *testing.T) {
+	m := sized(offlineModel(t, demoSrc, nil, nil), 80, 24)
+	m = pressKeys(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("g"), Alt: true})
+	g := m.gallery()
+	if g == nil {
+		t.Fatal("alt+g opened no gallery")
+	}
+	last := len(g.all) - 1
+	for _, c := range []struct {
+		k    tea.KeyMsg
+		want int
+	}{
+		{tea.KeyMsg{Type: tea.KeyEnd}, last},
+		{tea.KeyMsg{Type: tea.KeyHome}, 0},
+		{tea.KeyMsg{Type: tea.KeyPgDown}, galleryRows(24)},
+		{tea.KeyMsg{Type: tea.KeyPgUp}, 0},
+	} {
+		m = pressKeys(t, m, c.k)
+		if got := m.gallery().cursor; got != c.want {
+			t.Errorf("after %s the cursor is on %d, want %d", c.k, got, c.want)
+		}
+	}
+}
