@@ -160,6 +160,26 @@ func TestTUIFirstFrameOnAPTY(t *testing.T) {
 	}
 }
 
+// silentSetup builds luascope, starts a server that accepts and never
+// answers, and writes a script whose first line is the comment mark:
+// the binary, the server's address, the script and an environment with
+// private XDG directories.
+func silentSetup(t *testing.T, mark string) (bin, addr, script string, env []string) {
+	t.Helper()
+	bin = buildBinary(t)
+	silent, err := fakeserver.Start(nil, fakeserver.Silent())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { silent.Close() })
+	dir := t.TempDir()
+	script = filepath.Join(dir, "slow.lua")
+	if err := os.WriteFile(script, []byte("-- "+mark+"\nreturn 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return bin, silent.Addr(), script, []string{"XDG_STATE_HOME=" + dir + "/state", "XDG_CONFIG_HOME=" + dir + "/config", "REDIS_URL="}
+}
+
 // A server that accepts and never answers: the script is on the screen
 // at once, with where it connects, while the handshake waits; when it
 // gives up, the error is said on the normal screen (exit 3) and nothing
@@ -168,22 +188,11 @@ func TestTUIPreviewWhileConnecting(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
-	bin := buildBinary(t)
-	silent, err := fakeserver.Start(nil, fakeserver.Silent())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer silent.Close()
-	dir := t.TempDir()
-	script := filepath.Join(dir, "slow.lua")
-	if err := os.WriteFile(script, []byte("-- pty-preview-line\nreturn 1\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	env := []string{"XDG_STATE_HOME=" + dir + "/state", "XDG_CONFIG_HOME=" + dir + "/config", "REDIS_URL="}
-	r := startPTY(t, ptyterm.Dark, env, bin, "-u", "redis://"+silent.Addr(), "--timeout", "2s", script)
+	bin, addr, script, env := silentSetup(t, "pty-preview-line")
+	r := startPTY(t, ptyterm.Dark, env, bin, "-u", "redis://"+addr, "--timeout", "2s", script)
 	r.waitForText("pty-preview-line")
-	r.waitForText("connecting to redis://" + silent.Addr())
-	err = r.wait()
+	r.waitForText("connecting to redis://" + addr)
+	err := r.wait()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
 		t.Fatalf("exit %v, want status 3", err)
@@ -205,21 +214,10 @@ func TestTUIKeysTypedWhileConnectingNotLeftForTheShell(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
-	bin := buildBinary(t)
-	silent, err := fakeserver.Start(nil, fakeserver.Silent())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer silent.Close()
-	dir := t.TempDir()
-	script := filepath.Join(dir, "typed.lua")
-	if err := os.WriteFile(script, []byte("-- pty-typed-line\nreturn 1\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	env := []string{"XDG_STATE_HOME=" + dir + "/state", "XDG_CONFIG_HOME=" + dir + "/config", "REDIS_URL="}
+	bin, addr, script, env := silentSetup(t, "pty-typed-line")
 	// After luascope ends, read whatever is waiting, as an interactive
 	// shell's line editor would (byte by byte, Enter as \r included).
-	shell := bin + " -u redis://" + silent.Addr() + " --timeout 2s " + script +
+	shell := bin + " -u redis://" + addr + " --timeout 2s " + script +
 		`; stty -icanon -echo min 0 time 5; got=$(dd bs=256 count=1 2>/dev/null | tr -d '\r\n'); stty sane; echo "SHELL-GOT[$got]"`
 	r := startPTY(t, ptyterm.Dark, env, "sh", "-c", shell)
 	r.waitForText("pty-typed-line")
