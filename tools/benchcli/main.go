@@ -514,17 +514,27 @@ func printTable(results []result) (failed int) {
 
 // selfRSS is this process's resident set now (VmRSS), 0 if unknown.
 func selfRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
+	v, _ := procStatus("self", "VmRSS")
+	return v["VmRSS"]
+}
+
+// procStatus reads the named memory fields (VmRSS, VmHWM…) of process pid
+// ("self" for this one) from /proc/PID/status, in bytes.
+func procStatus(pid string, names ...string) (map[string]int64, error) {
+	b, err := os.ReadFile("/proc/" + pid + "/status")
 	if err != nil {
-		return 0
+		return nil, err
 	}
+	out := map[string]int64{}
 	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb * 1024
+		for _, name := range names {
+			if rest, ok := strings.CutPrefix(line, name+":"); ok {
+				kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+				out[name] = kb * 1024
+			}
 		}
 	}
-	return 0
+	return out, nil
 }
 
 func med(s []sample, get func(sample) float64) float64 {

@@ -173,17 +173,10 @@ func ptyRSS(argv []string, timeout time.Duration) (rss, hwm int64, err error) {
 		return 0, 0, err
 	}
 	time.Sleep(3 * time.Second)
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.Cmd.Process.Pid))
+	v, err := procStatus(strconv.Itoa(s.Cmd.Process.Pid), "VmRSS", "VmHWM")
 	if err != nil {
 		return 0, 0, err
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		for name, dst := range map[string]*int64{"VmRSS:": &rss, "VmHWM:": &hwm} {
-			if rest, ok := strings.CutPrefix(line, name); ok {
-				kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-				*dst = kb * 1024
-			}
-		}
-	}
+	rss, hwm = v["VmRSS"], v["VmHWM"]
 	return rss, hwm, nil
 }
