@@ -27,7 +27,7 @@ import (
 type uiPrep struct {
 	done chan struct{}
 	// preview is the model of the first frame, built without a session
-	// (previewFrame); nil when the terminal's size is not known.
+	// (drawn with Model.Connecting); nil when the terminal's size is not known.
 	preview *ui.Model
 }
 
