@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"luascope/examples"
 	"luascope/history"
 	"luascope/redisx"
+	"luascope/redisx/sandbox"
 	"luascope/themes"
 	"luascope/ui"
 )
@@ -267,6 +269,7 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 		Theme: theme, History: store, Watch: o.watch, Explain: o.explain || (label == "sandbox" && !o.noExplain),
 		Connect: func(t redisx.Target) (*redisx.Session, error) { return redisx.Connect(context.Background(), t) },
 		Width:   width, Height: height,
+		CompareServers: compareServers(env.cfg, o.conn.serverBin),
 	})
 	// The first frame is drawn before Bubble Tea's renderer would draw it
 	// (tui_start.go), once a signal would find the program to stop, unless
@@ -364,4 +367,46 @@ func noColorProfile(getenv func(string) string, p termenv.Profile) termenv.Profi
 		return termenv.ANSI
 	}
 	return p
+}
+
+// compareServers is the binaries of the Compare view (alt+v): the
+// config's compare_servers (~/ expanded), else, with --server-bin, that
+// binary first and then what the machine has; nil lets the view look when
+// it opens (sandbox.Discover).
+func compareServers(cfg config.Config, serverBin string) []string {
+	if len(cfg.CompareServers) > 0 {
+		out := make([]string, len(cfg.CompareServers))
+		home, _ := os.UserHomeDir()
+		for i, b := range cfg.CompareServers {
+			if rest, ok := strings.CutPrefix(b, "~/"); ok && home != "" {
+				b = filepath.Join(home, rest)
+			}
+			out[i] = b
+		}
+		return out
+	}
+	if serverBin == "" {
+		return nil
+	}
+	first, err := sandbox.LookBinary(serverBin)
+	if err != nil {
+		return nil
+	}
+	if abs, err := filepath.Abs(first); err == nil {
+		first = abs
+	}
+	out := []string{first}
+	for _, b := range sandbox.Discover() {
+		if !sameFile(b, first) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// sameFile reports whether two paths name one file (a symlink to it, say).
+func sameFile(a, b string) bool {
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }

@@ -21,8 +21,14 @@ type Config struct {
 	// Mouse makes the terminal UI take the mouse (clicks, the wheel), as
 	// --mouse does; off by default, since it takes text selection away
 	// from the terminal.
-	Mouse       bool                  `toml:"mouse"`
-	Connections map[string]Connection `toml:"connections"`
+	Mouse bool `toml:"mouse"`
+	// CompareServers are the server binaries the terminal UI's Compare
+	// view (alt+v) runs the script on, each in a fresh sandbox: paths
+	// (~/ is the home directory) or names on PATH. Empty: every server
+	// the machine has (redis-server and valkey-server on PATH, and those
+	// tools/servers.sh installed).
+	CompareServers []string              `toml:"compare_servers"`
+	Connections    map[string]Connection `toml:"connections"`
 }
 
 // Connection is a named server from [connections.NAME], chosen with

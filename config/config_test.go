@@ -125,7 +125,7 @@ x = 1
 		"unknown key them (did you mean theme?)",
 		"unknown key connections.prod.readonyl (did you mean readonly?)",
 		"unknown key connections.prod.extra (keys: url, user, label, password_env, readonly, cluster, production)",
-		"unknown key colors (keys: theme, strategy, history, mouse, connections)",
+		"unknown key colors (keys: theme, strategy, history, mouse, compare_servers, connections)",
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)

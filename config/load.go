@@ -117,7 +117,7 @@ func decodeError(path string, err error) error {
 }
 
 var (
-	topKeys  = []string{"theme", "strategy", "history", "mouse", "connections"}
+	topKeys  = []string{"theme", "strategy", "history", "mouse", "compare_servers", "connections"}
 	connKeys = []string{"url", "user", "label", "password_env", "readonly", "cluster", "production"}
 )
 
@@ -205,6 +205,11 @@ func (c Config) validate() []string {
 	}
 	if c.Strategy != "" && !slices.Contains(strategies, c.Strategy) {
 		msgs = append(msgs, fmt.Sprintf("strategy: unknown strategy %q (strategies: %s)", c.Strategy, strings.Join(strategies, ", ")))
+	}
+	for i, b := range c.CompareServers {
+		if strings.TrimSpace(b) == "" {
+			msgs = append(msgs, fmt.Sprintf("compare_servers[%d]: empty; name a server binary (a path, or redis-server / valkey-server on PATH)", i+1))
+		}
 	}
 	for _, name := range c.ConnectionNames() {
 		conn := c.Connections[name]

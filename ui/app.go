@@ -70,6 +70,10 @@ type Options struct {
 	// clicks focus and select, the wheel scrolls (see mouse.go). Off, the
 	// terminal keeps its own text selection.
 	Mouse bool
+	// CompareServers are the server binaries the Compare view (alt+v)
+	// starts a sandbox of each (the config's compare_servers); none:
+	// every one sandbox.Discover finds on this machine.
+	CompareServers []string
 }
 
 // cacheState is what the app knows about the current SHA on the server.
@@ -144,6 +148,9 @@ type Model struct {
 	fileMod    time.Time      // Filename's mtime when last read or written
 	cacheAsked bool           // the user pressed F2: say the answer
 	rescue     *Rescue        // shared with main: never nil
+	// example is the gallery example last opened (or --example), whose
+	// setup the Compare view runs on each sandbox; nil after ctrl+o.
+	example *examples.Example
 }
 
 // Prepare builds ahead, on any goroutine, the part of New's and the first
@@ -203,6 +210,7 @@ func New(opts Options) Model {
 		m.form.SetCluster(m.session.Info().Mode == "cluster")
 	}
 	m.syncClusterKeys()
+	m.example = opts.Example
 	m.editor.Focus()
 	if opts.Width > 0 && opts.Height > 0 {
 		m.w, m.h = opts.Width, opts.Height
@@ -434,6 +442,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.updateServer(msg)
 	case debugStartedMsg, debugEventMsg, debugVarsMsg:
 		return m.updateDebugger(msg)
+	case compareStartedMsg, compareServerMsg, compareFinishedMsg:
+		return m.updateCompare(msg)
 	}
 	// Anything else (cursor blinks, pane-internal messages) goes to the focused pane.
 	return m.updateFocused(msg)

@@ -151,6 +151,7 @@ func (g *gallery) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
 			return m, nil
 		}
 		ex := g.all[g.cursor]
+		m.example = &ex
 		m.overlays.remove(g)
 		m.editor.SetValue(ex.Source)
 		m.editor.SetFilename("")

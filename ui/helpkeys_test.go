@@ -63,7 +63,11 @@ type helpLocal struct {
 
 func helpLocals() map[string]helpLocal {
 	return map[string]helpLocal{
-		"galleryKey":     {b: galleryKey, global: true},
+		"galleryKey": {b: galleryKey, global: true},
+		"compareKey": {b: compareKey, global: true},
+		// The Compare view shows its keys in its own title line.
+		"compareDiffsKey": {b: compareDiffsKey}, "compareAgainKey": {b: compareAgainKey},
+		"compareOpenKey": {b: compareOpenKey}, "compareRunKey": {b: compareRunKey},
 		"debugKey":       {b: debugKey, global: true},
 		"debugSyncKey":   {b: debugSyncKey, global: true},
 		"loadKey":        {b: loadKey, panes: []paneID{paneHistory}},

@@ -43,6 +43,7 @@ func keysDocLists() []keysDocList {
 		{"Functions pane (ctrl+b)", []key.Binding{fnEnter, fnLoad, fnScript, fnRefresh}},
 		{"File prompts (ctrl+o, ctrl+s save as, alt+B batch)", []key.Binding{completeKey}},
 		{"Examples gallery and step debugger: opening them", []key.Binding{galleryKey, debugKey, debugSyncKey}},
+		{"Compare view (alt+v): the script on several servers; ↑↓ pgup pgdn home end move, esc closes", []key.Binding{compareKey, compareDiffsKey, compareAgainKey, compareOpenKey, compareRunKey}},
 		{"Step debugger (F9)", []key.Binding{dbgStep, dbgContinue, dbgBreak, dbgPrint, dbgEval, dbgRedis, dbgMaxLen, dbgAbort, dbgLeave}},
 	}
 }

@@ -25,6 +25,7 @@ func (m Model) updateScript(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.editor.SetFilename(msg.path)
 		m.editor.MarkSaved()
 		m.fileMod = msg.mod
+		m.example = nil // another script: the example's data is not its setup
 		m.setFocus(paneEditor)
 		m.setStatus("opened "+msg.path, false)
 		return m, m.scriptReplaced()

@@ -486,6 +486,18 @@ func sweepStates(t *testing.T, ctx context.Context, s *redisx.Session, tg redisx
 	dd.overlays.push(newConfirm("Quit", "The script has unsaved changes. Quit anyway?", nil))
 	states["debugger-dialog"] = dd
 
+	// The Compare view: a finished comparison whose rows scroll, the
+	// selected one shown whole below; one still running; one that could
+	// not start (notes only).
+	cmp := base(sweepLongScript)
+	cmp.opts.Sandbox, cmp.opts.CompareServers = true, []string{"redis-server", "redis-server"}
+	states["compare-rows"] = pressApp(openCompareNow(t, cmp), tea.KeyMsg{Type: tea.KeyDown}, tea.KeyMsg{Type: tea.KeyDown})
+	cmpRun, _ := cmp.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("v"), Alt: true})
+	states["compare-running"] = cmpRun.(Model)
+	cmpNo := base(sweepLongScript)
+	cmpNo.opts.CompareServers = []string{"redis-server"}
+	states["compare-notes"] = openCompareNow(t, cmpNo)
+
 	running := ok
 	running.running = true
 	running.runStart = time.Now().Add(-90 * time.Second)

@@ -41,8 +41,40 @@ func Compare(runs []Run) []Difference {
 		return nil
 	}
 	c := &comparer{runs: runs}
-	replies := make([]*resp.Value, len(runs))
-	for i, r := range runs {
+	c.walk()
+	return c.diffs
+}
+
+// Row is one line of a side-by-side table of the runs: a path (as a
+// Difference names it), each run's value there in the order of the runs
+// (escaped, on one line), and whether they differ.
+type Row struct {
+	Path    string
+	Values  []string
+	Differs bool
+}
+
+// Table is every path of the runs side by side, the ones where they agree
+// too, in the order of Compare; the terminal UI's Compare view draws it
+// and highlights the rows that differ. It keeps at most maxRows rows
+// (maxRows <= 0: no bound): past it, rows where the runs agree are
+// counted in dropped instead, and rows that differ are kept up to
+// maxRows more, so that a huge reply costs a bounded table and still
+// shows its first differences. Differences counts every differing path,
+// kept or not. A single run is a table without differences.
+func Table(runs []Run, maxRows int) (rows []Row, dropped, differences int) {
+	if len(runs) == 0 {
+		return nil, 0, 0
+	}
+	c := &comparer{runs: runs, table: true, maxRows: maxRows}
+	c.walk()
+	return c.rows, c.dropped, c.ndiff
+}
+
+// walk compares everything, in report order.
+func (c *comparer) walk() {
+	replies := make([]*resp.Value, len(c.runs))
+	for i, r := range c.runs {
 		replies[i] = r.Report.Reply
 	}
 	if !allErrors(replies) {
@@ -54,26 +86,57 @@ func Compare(runs []Run) []Difference {
 	c.steps()
 	c.effects()
 	c.warnings()
-	return c.diffs
 }
 
 type comparer struct {
 	runs  []Run
 	diffs []Difference
+
+	// A table (Table) keeps every row, not only the differences.
+	table   bool
+	maxRows int
+	rows    []Row
+	dropped int
+	ndiff   int
+	shadow  int // > 0: inside a shape difference (inside), not counted
 }
 
-// add records a difference when the values are not all the same.
+// add records a row: a difference when the values are not all the same;
+// a table keeps the others too.
 func (c *comparer) add(path string, values []string) {
+	differs := false
 	for _, v := range values[1:] {
 		if v != values[0] {
-			d := Difference{Path: path, Values: make(map[string]string, len(values))}
-			for i, r := range c.runs {
-				d.Values[r.Name] = values[i]
-			}
-			c.diffs = append(c.diffs, d)
-			return
+			differs = true
+			break
 		}
 	}
+	if c.table {
+		if differs && c.shadow == 0 {
+			c.ndiff++
+		}
+		kept := len(c.rows)
+		if c.maxRows > 0 && (kept >= 2*c.maxRows || (kept >= c.maxRows && !differs)) {
+			c.dropped++
+			return
+		}
+		c.rows = append(c.rows, Row{Path: path, Values: values, Differs: differs})
+		return
+	}
+	if !differs {
+		return
+	}
+	d := Difference{Path: path, Values: make(map[string]string, len(values))}
+	for i, r := range c.runs {
+		d.Values[r.Name] = values[i]
+	}
+	c.diffs = append(c.diffs, d)
+}
+
+// full reports whether a table has no room left, so the walk of a huge
+// reply stops describing nodes nobody will see (they are still counted).
+func (c *comparer) full() bool {
+	return c.table && c.maxRows > 0 && len(c.rows) >= 2*c.maxRows
 }
 
 // reply compares the nodes at one path of each run's reply (nil: the run
@@ -90,6 +153,15 @@ func (c *comparer) reply(path string, vs []*resp.Value) {
 		for _, v := range vs {
 			n = max(n, len(v.Elems))
 		}
+		if n == 0 && c.table {
+			// An empty aggregate has no children to list: it is a row.
+			values := make([]string, len(vs))
+			for i, v := range vs {
+				values[i] = Describe(v)
+			}
+			c.add(path, values)
+			return
+		}
 		for i := range n {
 			kids := make([]*resp.Value, len(vs))
 			for j, v := range vs {
@@ -102,6 +174,25 @@ func (c *comparer) reply(path string, vs []*resp.Value) {
 		return
 	}
 	if same(vs) {
+		if c.table {
+			if c.maxRows > 0 && len(c.rows) >= c.maxRows {
+				c.dropped++ // no room for rows that agree
+				return
+			}
+			v := Describe(vs[0])
+			values := make([]string, len(vs))
+			for i := range values {
+				values[i] = v
+			}
+			c.add(path, values)
+		}
+		return
+	}
+	if c.full() {
+		c.dropped++
+		if c.shadow == 0 {
+			c.ndiff++
+		}
 		return
 	}
 	values := make([]string, len(vs))
@@ -109,6 +200,53 @@ func (c *comparer) reply(path string, vs []*resp.Value) {
 		values[i] = Describe(v)
 	}
 	c.add(path, values)
+	if c.table {
+		c.inside(path, vs)
+	}
+}
+
+// inside lists, for a table, the children of the aggregates at a path
+// where the runs disagree on shape (an array against an error): each
+// run's elements in rows of their own, the others absent, so the table
+// shows what the aggregate held. They differ, but are not counted as
+// differences: the path above is the one.
+func (c *comparer) inside(path string, vs []*resp.Value) {
+	n, kind := 0, resp.Kind(0)
+	for _, v := range vs {
+		if v != nil && v.IsAggregate() && len(v.Elems) > n {
+			n, kind = len(v.Elems), v.Kind
+		}
+	}
+	if n == 0 {
+		return
+	}
+	c.shadow++
+	defer func() { c.shadow-- }()
+	step := 1
+	if kind == resp.Map || kind == resp.Attribute {
+		step = 2
+	}
+	for i := 0; i < n; i += step {
+		kids := make([]*resp.Value, len(vs))
+		for j, v := range vs {
+			if v != nil && v.IsAggregate() && v.Kind == kind && i < len(v.Elems) {
+				kids[j] = &v.Elems[i]
+				if step == 2 && i+1 < len(v.Elems) {
+					kids[j] = &v.Elems[i+1]
+				}
+			}
+		}
+		p := path + "[" + strconv.Itoa(i+1) + "]"
+		if step == 2 {
+			for _, v := range vs {
+				if v != nil && v.Kind == kind && i < len(v.Elems) {
+					p = path + "{" + keyLabel(&v.Elems[i]) + "}"
+					break
+				}
+			}
+		}
+		c.reply(p, kids)
+	}
 }
 
 // allErrors reports whether every run's reply is an error reply.

@@ -224,3 +224,62 @@ func TestFewerThanTwoRuns(t *testing.T) {
 		t.Fatal(d)
 	}
 }
+
+// A table lists every path, the ones that agree too, in the order
+// Compare reports, and marks the ones that differ.
+func TestTableListsAgreeingRows(t *testing.T) {
+	a, b := sandboxtest.StartT(t), sandboxtest.StartT(t)
+	ctx := context.Background()
+	ca, cb := a.Client(), b.Client()
+	defer ca.Close()
+	defer cb.Close()
+	ca.Set(ctx, "k", "1", 0)
+	cb.Set(ctx, "k", "2", 0)
+	call := evalOnly(script("return {1, redis.call('get', KEYS[1]), {}, 'same'}", "k"))
+	runs := []compare.Run{{"a", run(t, a, 2, call)}, {"b", run(t, b, 2, call)}}
+	rows, dropped, diffs := compare.Table(runs, 0)
+	var got []string
+	for _, r := range rows {
+		mark := " "
+		if r.Differs {
+			mark = "≠"
+		}
+		got = append(got, mark+" "+r.Path+" "+strings.Join(r.Values, " | "))
+	}
+	want := []string{
+		"  reply[1] (integer) 1 | (integer) 1",
+		`≠ reply[2] (bulk) "1" | (bulk) "2"`,
+		"  reply[3] array[0] | array[0]",
+		`  reply[4] (bulk) "same" | (bulk) "same"`,
+	}
+	if dropped != 0 || diffs != 1 || len(got) < len(want) || strings.Join(got[:len(want)], "\n") != strings.Join(want, "\n") {
+		t.Fatalf("dropped %d, differences %d, rows:\n%s", dropped, diffs, strings.Join(got, "\n"))
+	}
+	// Then the one step, which agrees.
+	if last := rows[len(rows)-1]; last.Path != "step 1" || last.Differs || !strings.HasPrefix(last.Values[0], "ok EVAL ") {
+		t.Errorf("last row %+v", last)
+	}
+	if n := len(compare.Compare(runs)); n != diffs {
+		t.Errorf("Compare finds %d differences, Table %d", n, diffs)
+	}
+}
+
+// A huge reply makes a bounded table: rows that agree stop at the bound,
+// the first differences past it are still kept, and all are counted.
+func TestTableBound(t *testing.T) {
+	a, b := sandboxtest.StartT(t), sandboxtest.StartT(t)
+	src := "local t = {} for i = 1, 5000 do t[i] = i end if redis.call('exists', 'odd') == 1 then for i = 4001, 5000 do t[i] = -i end end return t"
+	b.Client().Set(context.Background(), "odd", "1", 0)
+	call := evalOnly(script(src))
+	runs := []compare.Run{{"a", run(t, a, 2, call)}, {"b", run(t, b, 2, call)}}
+	rows, dropped, diffs := compare.Table(runs, 300)
+	if diffs != 1000 {
+		t.Errorf("differences %d, want 1000", diffs)
+	}
+	if len(rows) != 600 || dropped != 5001-600 {
+		t.Errorf("%d rows, %d dropped; want 600 and %d", len(rows), dropped, 5001-600)
+	}
+	if r := rows[300]; r.Path != "reply[4001]" || !r.Differs {
+		t.Errorf("row 300 is %+v, want the first difference", r)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 )
 
 // ErrNoServer is returned when neither redis-server nor valkey-server is on
@@ -63,4 +64,72 @@ func LookBinary(name string) (string, error) {
 		return "", fmt.Errorf("server binary %q: %w", name, err)
 	}
 	return p, nil
+}
+
+// EnvServersDir names the directory tools/servers.sh installs servers
+// under (its bin/ holds one wrapper per server); the default is
+// ${XDG_CACHE_HOME:-~/.cache}/luascope/servers, as the script has it.
+const EnvServersDir = "LUASCOPE_SERVERS_DIR"
+
+// ServersDir is the directory of tools/servers.sh's servers (EnvServersDir),
+// "" when no home directory is known.
+func ServersDir() string {
+	if d := os.Getenv(EnvServersDir); d != "" {
+		return d
+	}
+	cache := os.Getenv("XDG_CACHE_HOME")
+	if cache == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		cache = filepath.Join(home, ".cache")
+	}
+	return filepath.Join(cache, "luascope", "servers")
+}
+
+// Discover lists the server binaries this machine has, for comparing a
+// script across them when the user named none: $LUASCOPE_REDIS_SERVER,
+// redis-server and valkey-server on PATH, then every wrapper
+// tools/servers.sh installed (ServersDir()/bin, in name order). Each is
+// an absolute path, listed once even when reached twice (a symlink, or
+// the variable naming a PATH entry). Nothing is started: a listed binary
+// may still fail to run, which the sandbox then reports.
+func Discover() []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(p string) {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return
+		}
+		id := abs
+		if r, err := filepath.EvalSymlinks(abs); err == nil {
+			id = r
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, abs)
+		}
+	}
+	if v := os.Getenv(EnvBinary); v != "" {
+		if p, err := LookBinary(v); err == nil {
+			add(p)
+		}
+	}
+	for _, name := range []string{"redis-server", "valkey-server"} {
+		if p, err := exec.LookPath(name); err == nil {
+			add(p)
+		}
+	}
+	if d := ServersDir(); d != "" {
+		entries, _ := os.ReadDir(filepath.Join(d, "bin"))
+		for _, e := range entries {
+			p := filepath.Join(d, "bin", e.Name())
+			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
+				add(p)
+			}
+		}
+	}
+	return out
 }

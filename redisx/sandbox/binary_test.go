@@ -121,3 +121,44 @@ func TestIs(t *testing.T) {
 		}
 	}
 }
+
+// TestDiscover is not parallel: it sets the environment.
+func TestDiscover(t *testing.T) {
+	pathDir, servers := t.TempDir(), t.TempDir()
+	redis := fakeServer(t, pathDir, "redis-server")
+	bin := filepath.Join(servers, "bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	v8 := fakeServer(t, bin, "valkey-server-8.1.1")
+	r8 := fakeServer(t, bin, "redis-server-8.0.2")
+	// Not servers: a file that is not executable, a directory, and a
+	// symlink to the PATH one (listed once).
+	if err := os.WriteFile(filepath.Join(bin, "README"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(bin, "lib"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(redis, filepath.Join(bin, "same-as-path")); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", pathDir)
+	t.Setenv(EnvServersDir, servers)
+	t.Setenv(EnvBinary, "")
+	want := []string{redis, r8, v8}
+	if got := Discover(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Discover() = %q, want %q", got, want)
+	}
+	// The variable comes first, once.
+	t.Setenv(EnvBinary, v8)
+	want = []string{v8, redis, r8}
+	if got := Discover(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Discover() with %s = %q, want %q", EnvBinary, got, want)
+	}
+	t.Setenv(EnvServersDir, "")
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	if got := ServersDir(); !strings.HasSuffix(got, filepath.Join("luascope", "servers")) {
+		t.Errorf("ServersDir() = %q", got)
+	}
+}

@@ -1,0 +1,216 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"luascope/examples"
+	"luascope/redisx"
+	"luascope/redisx/sandbox/sandboxtest"
+)
+
+// renamedServer is a server binary that differs from redis-server on
+// PATH by one fact a script can see: DBSIZE is renamed away, so a script
+// calling it gets an error there. A real difference between two servers
+// on a machine that has only one version.
+func renamedServer(t testing.TB) string {
+	t.Helper()
+	real, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Skip("no redis-server on PATH")
+	}
+	p := filepath.Join(t.TempDir(), "redis-server-no-dbsize")
+	body := "#!/bin/sh\nexec " + real + " \"$@\" --rename-command DBSIZE \"\"\n"
+	if err := os.WriteFile(p, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// drain feeds cmd's message to m and the commands that follow, until
+// none is left: a comparison's started, per-server and finished messages,
+// as the program would deliver them.
+func drain(t testing.TB, m Model, cmd tea.Cmd) Model {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the comparison did not finish")
+		}
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		msg := c()
+		if b, ok := msg.(tea.BatchMsg); ok {
+			queue = append(queue, b...)
+			continue
+		}
+		if msg == nil {
+			continue
+		}
+		mm, next := m.Update(msg)
+		m = mm.(Model)
+		queue = append(queue, next)
+	}
+	return m
+}
+
+// compareModel is the app on a real server with the Compare view's
+// servers set, the script src in the editor.
+func compareModel(t testing.TB, src string, servers []string, mod func(*Options)) Model {
+	t.Helper()
+	srv := sandboxtest.StartT(t)
+	tg := redisx.Target{Network: srv.Network(), Addr: srv.Addr(), Protocol: 2}
+	s, err := redisx.Connect(context.Background(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	opts := Options{Session: s, Target: tg, Theme: monoTheme(t), Label: "sandbox", Sandbox: true, Source: src, CompareServers: servers}
+	if mod != nil {
+		mod(&opts)
+	}
+	m := New(opts)
+	return update(m, tea.WindowSizeMsg{Width: 120, Height: 30})
+}
+
+// openCompareNow presses alt+v and runs the comparison to its end.
+func openCompareNow(t testing.TB, m Model) Model {
+	t.Helper()
+	mm, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("v"), Alt: true})
+	return drain(t, mm.(Model), cmd)
+}
+
+func TestCompareViewHighlightsDifferences(t *testing.T) {
+	src := "local n = redis.pcall('dbsize') if type(n) == 'table' then n = 'renamed' end return {n, 'same'}"
+	m := compareModel(t, src, []string{"redis-server", renamedServer(t)}, nil)
+	m.strategy = redisx.EvalOnly // one step per server: the rows are the reply's
+	m = openCompareNow(t, m)
+	v, ok := topOf[*compareView](m.overlays)
+	if !ok {
+		t.Fatal("alt+v opened no Compare view")
+	}
+	if v.running || len(v.doneServers()) != 2 {
+		t.Fatalf("running %v, servers %+v", v.running, v.servers)
+	}
+	frame := ansi.Strip(m.View())
+	for _, want := range []string{"Compare · 2 servers · 1 difference ", "1 redis ", "2 redis ", "redis-server-no-dbsize", "≠ reply[1]", "  reply[2]", "(integer) 0", `(bulk) "renamed"`} {
+		if !strings.Contains(frame, want) {
+			t.Errorf("the frame lacks %q:\n%s", want, frame)
+		}
+	}
+	var paths []string
+	for _, r := range v.rows {
+		if r.Differs {
+			paths = append(paths, r.Path)
+		}
+	}
+	if strings.Join(paths, ",") != "reply[1]" {
+		t.Errorf("differing rows %v, want reply[1] only", paths)
+	}
+
+	// d lists only the differing rows; again, all.
+	m = pressApp(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("d")})
+	if frame := ansi.Strip(m.View()); strings.Contains(frame, "  reply[2]") {
+		t.Errorf("d kept an agreeing row:\n%s", frame)
+	}
+	m = pressApp(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("d")})
+	// enter opens the selected row whole; 2 the second server's run.
+	m = pressApp(m, tea.KeyMsg{Type: tea.KeyEnter})
+	d, ok := topOf[*detailView](m.overlays)
+	if !ok || !strings.Contains(d.doc.Text(), "the servers differ") {
+		t.Fatalf("enter: %+v", d)
+	}
+	m = pressApp(m, tea.KeyMsg{Type: tea.KeyEsc})
+	m = pressApp(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("2")})
+	d, ok = topOf[*detailView](m.overlays)
+	if !ok || !strings.Contains(d.doc.Text(), "EVAL ") || !strings.Contains(d.doc.Text(), "redis-server-no-dbsize") {
+		t.Fatalf("2: %q", d.doc.Text())
+	}
+	m = pressApp(m, tea.KeyMsg{Type: tea.KeyEsc}, tea.KeyMsg{Type: tea.KeyEsc})
+	if _, ok := topOf[*compareView](m.overlays); ok {
+		t.Error("esc left the Compare view open")
+	}
+}
+
+// The same binary twice agrees with itself; the example's setup runs on
+// each sandbox first, so a script reading its data sees the same on both.
+func TestCompareViewAgreesAndRunsExampleSetup(t *testing.T) {
+	ex, err := examples.Get("average-rating")
+	if err != nil || len(ex.Setup) == 0 {
+		t.Fatalf("example average-rating: %v, setup %v", err, ex.Setup)
+	}
+	m := compareModel(t, ex.Source, []string{"redis-server", "redis-server"}, func(o *Options) {
+		o.Example, o.Keys, o.Args = &ex, ex.Keys, ex.Args
+	})
+	m = openCompareNow(t, m)
+	v, _ := topOf[*compareView](m.overlays)
+	frame := ansi.Strip(m.View())
+	if v.diffs != 0 || !strings.Contains(frame, "they agree") || !strings.Contains(frame, "setup") {
+		t.Errorf("%d differences:\n%s", v.diffs, frame)
+	}
+	// The setup's data reached the script: the reply is not empty.
+	if len(v.rows) < 2 || strings.Contains(v.rows[0].Values[0], "empty") {
+		t.Errorf("rows %+v", v.rows)
+	}
+}
+
+// The current connection takes part only when read-only; production and
+// writable connections are left out, saying why; fewer than two servers
+// compare nothing, saying how to get more.
+func TestCompareViewConnectionRules(t *testing.T) {
+	src := "return redis.call('ping')"
+	m := compareModel(t, src, []string{"redis-server"}, func(o *Options) { o.Sandbox, o.ReadOnly = false, true })
+	m = openCompareNow(t, m)
+	v, _ := topOf[*compareView](m.overlays)
+	if len(v.servers) != 2 || v.servers[1].bin != "" || v.servers[1].state != compareDone || !strings.HasPrefix(v.servers[1].name, "this connection (redis ") {
+		t.Fatalf("servers %+v", v.servers)
+	}
+	if rep := v.servers[0].report; !rep.ReadOnly {
+		t.Errorf("the sandbox's run was not read-only, as the connection's: %+v", rep)
+	}
+
+	m = compareModel(t, src, []string{"redis-server"}, func(o *Options) { o.Sandbox = false })
+	m = openCompareNow(t, m)
+	v, _ = topOf[*compareView](m.overlays)
+	frame := ansi.Strip(m.View())
+	if len(v.servers) != 0 || !strings.Contains(frame, "the script may write there") || !strings.Contains(frame, "1 server found") {
+		t.Errorf("writable connection:\n%s", frame)
+	}
+
+	m = compareModel(t, src, []string{"redis-server", "redis-server"}, func(o *Options) { o.Sandbox, o.Production, o.ReadOnly = false, true, true })
+	m = openCompareNow(t, m)
+	v, _ = topOf[*compareView](m.overlays)
+	if frame := ansi.Strip(m.View()); len(v.servers) != 2 || !strings.Contains(frame, "labelled production") {
+		t.Errorf("production:\n%s", frame)
+	}
+}
+
+// A binary that is no server fails on its line; the others still run.
+func TestCompareViewServerFails(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "not-a-server")
+	if err := os.WriteFile(bad, []byte("#!/bin/sh\necho 'no redis here \033[31m' >&2\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	m := compareModel(t, "return 1", []string{"redis-server", bad}, nil)
+	m = openCompareNow(t, m)
+	v, _ := topOf[*compareView](m.overlays)
+	frame := m.View()
+	if v.servers[1].state != compareFailed || !strings.Contains(ansi.Strip(frame), "failed:") {
+		t.Errorf("servers %+v\n%s", v.servers, frame)
+	}
+	if strings.Contains(frame, "\033[31m") {
+		t.Error("the server's output reached the terminal raw")
+	}
+}
