@@ -63,6 +63,7 @@ and r sends only commands the server's COMMAND INFO flags readonly.`,
 	root.AddCommand(newExamplesCmd(conn))
 	root.AddCommand(newLintCmd())
 	root.AddCommand(newCompareCmd(conn))
+	root.AddCommand(newTestCmd(conn))
 	return root
 }
 

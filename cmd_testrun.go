@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"runtime"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"luascope/redisx/resp"
+	"luascope/redisx/sandbox"
+	"luascope/redisx/suite"
+)
+
+type testOpts struct {
+	conn   *connFlags
+	update bool
+	run    string
+	json   bool
+	junit  string
+	bins   []string
+	jobs   int
+}
+
+// newTestCmd is `luascope test`: unit tests for scripts and functions,
+// run on private real servers (redisx/suite, docs/testing.md).
+func newTestCmd(conn *connFlags) *cobra.Command {
+	o := &testOpts{conn: conn}
+	cmd := &cobra.Command{
+		Use:   "test [PATH...] [--update] [--run REGEX] [--json] [--junit FILE] [--server-bin PATH]... [-j N]",
+		Short: "Run the *.test.toml tests of scripts and functions on private real servers",
+		Long: `Run unit tests of Redis Lua scripts and Functions, written in *.test.toml
+files (found under each PATH, default .), on private sandbox servers: real
+redis-server (or valkey-server) processes on loopback, never a mock. Each
+case starts on an empty server (FLUSHALL, SCRIPT FLUSH, FUNCTION FLUSH),
+runs its setup commands, calls the script (or FCALLs the function), and
+checks the reply as luascope run prints it (types included), the error
+class, and the keys' state after the run.
+
+Each case prints a line as go test -v does (ok, FAIL, ERROR, skip); a
+failure shows where the expected and actual replies part (the path of the
+first difference, with types), the round trips and the classified error.
+
+Exit status: 0 every case passed, 1 a case failed or could not run,
+2 usage or a test file that does not read, 3 no server could be started.`,
+		Example: `  luascope test                          # every *.test.toml under .
+  luascope test tests/ --run 'limit'     # cases whose "file: name" matches
+  luascope test --update tests/limit.test.toml   # write actual replies into expect
+  luascope test --junit report.xml --server-bin redis-server --server-bin valkey-server`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return o.runTests(cmd, args) },
+	}
+	fs := cmd.Flags()
+	fs.BoolVar(&o.update, "update", false, "write each failing or empty case's actual reply into its expect (snapshot), keeping the file's layout")
+	fs.StringVar(&o.run, "run", "", "run only the cases whose \"FILE: NAME\" matches this regular expression")
+	fs.BoolVar(&o.json, "json", false, "print one JSON document (docs/testing.md)")
+	fs.StringVar(&o.junit, "junit", "", "also write a JUnit XML report to FILE, for CI systems")
+	fs.StringArrayVar(&o.bins, "server-bin", nil, "run the suite on a sandbox of this server binary (repeatable: once per server)")
+	fs.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "cases run at once per server, each worker on its own sandbox")
+	return cmd
+}
+
+// testRefused are the root's connection flags: tests run on private
+// sandboxes, never on a server the user names (they empty it).
+var testRefused = []string{"url", "host", "port", "pass", "user", "db", "tls", "cacert", "cert", "key", "sni", "insecure", "cluster", "askpass", "sandbox", "connection", "resp3"}
+
+func (o *testOpts) runTests(cmd *cobra.Command, paths []string) error {
+	for _, name := range testRefused {
+		if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
+			return usageErr("luascope test runs on private sandboxes it empties between cases, not on --%s (a test file says resp = 3 or cluster = true)", name)
+		}
+	}
+	if o.jobs < 1 || o.jobs > 64 {
+		return usageErr("-j %d: 1 to 64", o.jobs)
+	}
+	var filter *regexp.Regexp
+	if o.run != "" {
+		re, err := regexp.Compile(o.run)
+		if err != nil {
+			return usageErr("--run: %v", err)
+		}
+		filter = re
+	}
+	var bins []string
+	for _, b := range o.bins {
+		p, err := sandbox.LookBinary(b)
+		if err != nil {
+			return &exitError{code: exitConnection, msg: "--server-bin: " + err.Error()}
+		}
+		bins = append(bins, p)
+	}
+	if len(bins) == 0 {
+		if _, err := sandbox.FindBinary(); err != nil {
+			return &exitError{code: exitConnection, msg: err.Error()}
+		}
+	}
+	names, err := suite.Discover(paths)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if len(names) == 0 {
+		where := strings.Join(paths, " ")
+		if where == "" {
+			where = "."
+		}
+		return usageErr("no test files (*%s) under %s", suite.Ext, where)
+	}
+	var files []*suite.File
+	var problems []string
+	for _, n := range names {
+		f, err := suite.Load(n)
+		if err != nil {
+			problems = append(problems, resp.Printable(err.Error()))
+			continue
+		}
+		files = append(files, f)
+	}
+	if len(problems) > 0 {
+		return &exitError{code: exitUsage, msg: strings.Join(problems, "\n")}
+	}
+	out := cmd.OutOrStdout()
+	if o.json {
+		out = io.Discard
+	}
+	ctx := context.Background()
+	server := ""
+	results := suite.Run(ctx, files, suite.Options{Binaries: bins, Jobs: o.jobs, Filter: filter, Timeout: o.conn.timeout}, func(name string, r suite.CaseResult) {
+		if name != server {
+			server = name
+			fmt.Fprintf(out, "=== %s\n", resp.Printable(name))
+		}
+		io.WriteString(out, suite.CaseLine(r))
+	})
+	counts := suite.Count(results)
+	started := false
+	for _, s := range results {
+		if s.Err != "" && len(s.Cases) > 0 && allErrors(s.Cases) {
+			fmt.Fprintf(cmd.ErrOrStderr(), "luascope: %s: %s\n", resp.Printable(s.Binary), resp.Printable(s.Err))
+		} else {
+			started = true
+		}
+		if !o.json {
+			sc := suite.Count([]suite.ServerResult{s})
+			fmt.Fprintf(out, "--- %s: %s\n", resp.Printable(s.Name), suite.Summary(sc))
+		}
+	}
+	if o.json {
+		if err := suite.WriteJSON(cmd.OutOrStdout(), results); err != nil {
+			return &exitError{code: exitUsage, msg: "write output: " + err.Error()}
+		}
+	} else if len(results) > 1 {
+		fmt.Fprintln(out, suite.Summary(counts))
+	}
+	if o.junit != "" {
+		f, err := os.Create(o.junit)
+		if err != nil {
+			return usageErr("--junit: %v", err)
+		}
+		err = suite.WriteJUnit(f, results)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return usageErr("--junit: %v", err)
+		}
+	}
+	if o.update {
+		if err := o.writeUpdates(cmd, files, results); err != nil {
+			return err
+		}
+	}
+	switch {
+	case !started && counts.Errors > 0:
+		return &exitError{code: exitConnection}
+	case counts.Failed > 0 || counts.Errors > 0:
+		return &exitError{code: exitErrorReply}
+	}
+	return nil
+}
+
+func allErrors(cases []suite.CaseResult) bool {
+	for _, c := range cases {
+		if c.Outcome != suite.Error {
+			return false
+		}
+	}
+	return true
+}
+
+// writeUpdates writes the actual replies of the cases that failed only on
+// their expect (or had none) into the files, from the first server's run.
+func (o *testOpts) writeUpdates(cmd *cobra.Command, files []*suite.File, results []suite.ServerResult) error {
+	if len(results) == 0 {
+		return nil
+	}
+	byFile := map[string]map[int]string{}
+	for _, r := range results[0].Cases {
+		if r.Report == nil || r.Report.Reply == nil || (r.Outcome != suite.Fail && r.Outcome != suite.Pass) {
+			continue
+		}
+		for _, f := range files {
+			if f.Path != r.File {
+				continue
+			}
+			for ci, c := range f.Cases {
+				// Failing cases, and empty ones (no expect yet) even when
+				// their keys_after hold.
+				if c.Name == r.Case && c.ExpectError == "" && (r.Outcome == suite.Fail || !c.HasExpect) {
+					if byFile[f.Path] == nil {
+						byFile[f.Path] = map[int]string{}
+					}
+					byFile[f.Path][ci] = r.Actual
+				}
+			}
+		}
+	}
+	n := 0
+	for path, cases := range byFile {
+		if err := suite.Update(path, cases); err != nil {
+			return &exitError{code: exitUsage, msg: resp.Printable(err.Error())}
+		}
+		n += len(cases)
+		fmt.Fprintf(cmd.ErrOrStderr(), "luascope: updated %d case(s) in %s\n", len(cases), resp.Printable(path))
+	}
+	if n == 0 {
+		fmt.Fprintln(cmd.ErrOrStderr(), "luascope: --update: nothing to update")
+	}
+	return nil
+}

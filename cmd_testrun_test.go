@@ -1,0 +1,82 @@
+package main
+
+import (
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// luascope's own test files: every gallery example has one
+// (examples/scripts/*.test.toml), and they pass on the server the tests
+// run on (make test-servers runs them on Redis 8.0 and Valkey 8.1 too,
+// where expect_on says what those servers answer).
+func TestExampleTestFilesPass(t *testing.T) {
+	out, errOut, code := cli(t, "", "test", "-j", "2", "examples/scripts")
+	if code != exitOK || strings.Contains(out, "FAIL") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	matches, _ := filepath.Glob("examples/scripts/*.lua")
+	tests, _ := filepath.Glob("examples/scripts/*.test.toml")
+	if len(tests) != len(matches) {
+		t.Errorf("%d scripts, %d test files: each gallery script has its tests", len(matches), len(tests))
+	}
+	if !strings.Contains(out, " passed, 0 failed") {
+		t.Errorf("no summary:\n%s", out)
+	}
+}
+
+func TestTestCommandExitStatusesAndReports(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write("s.lua", "return tonumber(ARGV[1]) + 1")
+	good := write("good.test.toml", "script = \"s.lua\"\n[[case]]\nname = \"adds one\"\nargs = [\"1\"]\nexpect = \"(integer) 2\"\n")
+	if out, errOut, code := cli(t, "", "test", good); code != exitOK || !strings.Contains(out, "ok    ") {
+		t.Errorf("a passing file: exit %d\n%s%s", code, out, errOut)
+	}
+	bad := write("bad.test.toml", "script = \"s.lua\"\n[[case]]\nname = \"wrong\"\nargs = [\"1\"]\nexpect = \"(integer) 3\"\n")
+	junit := filepath.Join(dir, "report.xml")
+	out, errOut, code := cli(t, "", "test", "--junit", junit, dir)
+	if code != exitErrorReply || !strings.Contains(out, "FAIL  "+bad+": wrong") || !strings.Contains(out, "at reply: expected (integer) 3, got (integer) 2") || !strings.Contains(out, "1 passed, 1 failed") {
+		t.Errorf("a failing case: exit %d\n%s%s", code, out, errOut)
+	}
+	x, err := os.ReadFile(junit)
+	var doc struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+	}
+	if err != nil || xml.Unmarshal(x, &doc) != nil || doc.Tests != 2 || doc.Failures != 1 {
+		t.Errorf("junit %+v %v:\n%s", doc, err, x)
+	}
+	if out, _, code := cli(t, "", "test", "--run", "adds", "--json", dir); code != exitOK || !strings.Contains(out, `"passed": 1`) || strings.Contains(out, "wrong") {
+		t.Errorf("--run and --json: exit %d\n%s", code, out)
+	}
+	// --update writes the actual reply; then the file passes.
+	if _, errOut, _ := cli(t, "", "test", "--update", bad); !strings.Contains(errOut, "updated 1 case") {
+		t.Errorf("--update: %s", errOut)
+	}
+	if out, errOut, code := cli(t, "", "test", bad); code != exitOK {
+		t.Errorf("after --update: exit %d\n%s%s", code, out, errOut)
+	}
+	// Usage: a file that does not read, no files, a flag naming a server.
+	broken := write("broken.test.toml", "script = \"s.lua\"\n[[case]]\nname = 1\n")
+	if _, errOut, code := cli(t, "", "test", broken); code != exitUsage || !strings.Contains(errOut, "broken.test.toml") {
+		t.Errorf("a broken file: exit %d %s", code, errOut)
+	}
+	if _, errOut, code := cli(t, "", "test", t.TempDir()); code != exitUsage || !strings.Contains(errOut, "no test files") {
+		t.Errorf("no files: exit %d %s", code, errOut)
+	}
+	if _, errOut, code := cli(t, "", "test", "-p", "6379", good); code != exitUsage || !strings.Contains(errOut, "private sandboxes") {
+		t.Errorf("-p: exit %d %s", code, errOut)
+	}
+	if _, errOut, code := cli(t, "", "test", "--server-bin", filepath.Join(dir, "nope"), good); code != exitConnection {
+		t.Errorf("a missing server: exit %d %s", code, errOut)
+	}
+}

@@ -1,0 +1,647 @@
+package suite
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"luascope/examples"
+	"luascope/redisx"
+	"luascope/redisx/compare"
+	"luascope/redisx/resp"
+	"luascope/redisx/sandbox"
+)
+
+// Outcome is what became of a case.
+type Outcome string
+
+// The outcomes: passed, failed (an expectation did not hold), skipped
+// (skip = "why", or --run left it out is not reported at all), and error
+// (the case could not run: a setup command failed, a server went away).
+const (
+	Pass  Outcome = "pass"
+	Fail  Outcome = "fail"
+	Skip  Outcome = "skip"
+	Error Outcome = "error"
+)
+
+// CaseResult is one case's run on one server.
+type CaseResult struct {
+	File     string        `json:"file"`
+	Case     string        `json:"case"`
+	Outcome  Outcome       `json:"outcome"`
+	Duration time.Duration `json:"-"`
+	// Failures say what did not hold, one per line, escaped.
+	Failures []string `json:"failures,omitempty"`
+	// Actual is the last reply as `luascope run` prints it (what --update
+	// writes into expect); "" when no reply came.
+	Actual string `json:"actual,omitempty"`
+	// Report is the last run's report (steps, reply, error, effects).
+	Report *redisx.Report `json:"report,omitempty"`
+
+	fileIndex, caseIndex int
+}
+
+// ServerResult is a whole suite's run on one server.
+type ServerResult struct {
+	Name   string       `json:"name"`   // "redis 7.0.15"
+	Binary string       `json:"binary"` // the sandbox's binary
+	Cases  []CaseResult `json:"cases"`
+	// Err is why the server could not run the suite (it did not start).
+	Err string `json:"error,omitempty"`
+}
+
+// Counts are a run's totals.
+type Counts struct {
+	Passed, Failed, Skipped, Errors int
+}
+
+// Count totals the cases of the results.
+func Count(results []ServerResult) Counts {
+	var c Counts
+	for _, s := range results {
+		for _, r := range s.Cases {
+			switch r.Outcome {
+			case Pass:
+				c.Passed++
+			case Fail:
+				c.Failed++
+			case Skip:
+				c.Skipped++
+			case Error:
+				c.Errors++
+			}
+		}
+	}
+	return c
+}
+
+// Options control a run.
+type Options struct {
+	// Binaries are the servers, each its own run of the suite; empty is
+	// one run on the sandbox's default server (sandbox.FindBinary).
+	Binaries []string
+	// Jobs is how many cases run at once per server, each worker on its
+	// own sandbox; 0 means 1.
+	Jobs int
+	// Filter keeps the cases whose "file: name" it matches; nil keeps all.
+	Filter *regexp.Regexp
+	// Timeout bounds each command; 0 means 10s.
+	Timeout time.Duration
+}
+
+// job is one case to run.
+type job struct {
+	fi, ci int
+}
+
+// Run runs the cases of files on each server, Jobs at a time per server,
+// each case on an emptied server (FLUSHALL, SCRIPT FLUSH, FUNCTION
+// FLUSH). done is called with each result in file and case order, as soon
+// as it and every one before it are known (as go test -v prints), from
+// one goroutine at a time; it may be nil.
+func Run(ctx context.Context, files []*File, opt Options, done func(server string, r CaseResult)) []ServerResult {
+	bins := opt.Binaries
+	if len(bins) == 0 {
+		bins = []string{""}
+	}
+	if opt.Jobs <= 0 {
+		opt.Jobs = 1
+	}
+	if opt.Timeout <= 0 {
+		opt.Timeout = 10 * time.Second
+	}
+	var jobs []job
+	for fi, f := range files {
+		for ci, c := range f.Cases {
+			if opt.Filter == nil || opt.Filter.MatchString(f.Path+": "+c.Name) {
+				jobs = append(jobs, job{fi, ci})
+			}
+		}
+	}
+	var out []ServerResult
+	var mu sync.Mutex // done is called by one goroutine at a time
+	for _, bin := range bins {
+		sr := ServerResult{Binary: bin}
+		results := make([]CaseResult, len(jobs))
+		ready := make([]bool, len(jobs))
+		next := 0
+		publish := func(i int, r CaseResult) {
+			mu.Lock()
+			defer mu.Unlock()
+			results[i], ready[i] = r, true
+			for next < len(jobs) && ready[next] {
+				if done != nil {
+					done(sr.Name, results[next])
+				}
+				next++
+			}
+		}
+		queue := make(chan int)
+		var wg sync.WaitGroup
+		var nameOnce sync.Once
+		var startErr error
+		var errOnce sync.Once
+		for range min(opt.Jobs, max(1, len(jobs))) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				w := &worker{bin: bin, timeout: opt.Timeout}
+				defer w.close()
+				for i := range queue {
+					j := jobs[i]
+					r := w.run(ctx, files[j.fi], j.fi, j.ci)
+					if w.name != "" {
+						nameOnce.Do(func() {
+							mu.Lock()
+							sr.Name = w.name
+							mu.Unlock()
+						})
+					}
+					if w.startErr != nil {
+						errOnce.Do(func() { startErr = w.startErr })
+					}
+					publish(i, r)
+				}
+			}()
+		}
+		for i := range jobs {
+			select {
+			case queue <- i:
+			case <-ctx.Done():
+			}
+			if ctx.Err() != nil {
+				break
+			}
+		}
+		close(queue)
+		wg.Wait()
+		if startErr != nil {
+			sr.Err = startErr.Error()
+		}
+		if sr.Name == "" {
+			sr.Name = bin
+		}
+		for i, ok := range ready {
+			if ok {
+				sr.Cases = append(sr.Cases, results[i])
+			}
+		}
+		out = append(out, sr)
+	}
+	return out
+}
+
+// worker is one sandbox (started when first needed) and its sessions.
+type worker struct {
+	bin      string
+	timeout  time.Duration
+	srv      *sandbox.Server
+	cl       *sandbox.Cluster
+	sessions map[[2]int]*redisx.Session // {cluster, protocol}
+	name     string
+	startErr error
+}
+
+func (w *worker) close() {
+	for _, s := range w.sessions {
+		_ = s.Close()
+	}
+	if w.srv != nil {
+		_ = w.srv.Stop()
+	}
+	if w.cl != nil {
+		_ = w.cl.Stop()
+	}
+}
+
+// session is the worker's session for a file: standalone or cluster,
+// RESP2 or RESP3, started and connected the first time.
+func (w *worker) session(ctx context.Context, f *File) (*redisx.Session, error) {
+	if w.sessions == nil {
+		w.sessions = map[[2]int]*redisx.Session{}
+	}
+	key := [2]int{0, f.RESP}
+	if f.Cluster {
+		key[0] = 1
+	}
+	if s := w.sessions[key]; s != nil {
+		return s, nil
+	}
+	t := redisx.Target{Protocol: f.RESP, Label: "sandbox", Timeout: w.timeout}
+	if f.Cluster {
+		if w.cl == nil {
+			cl, err := sandbox.StartCluster(ctx, sandbox.ClusterOptions{Options: sandbox.Options{Binary: w.bin}, ReplicasPerPrimary: -1})
+			if err != nil {
+				return nil, err
+			}
+			w.cl = cl
+		}
+		t.Network, t.Addr, t.Cluster = "tcp", w.cl.Addrs()[0], true
+	} else {
+		if w.srv == nil {
+			srv, err := sandbox.Start(ctx, sandbox.Options{Binary: w.bin})
+			if err != nil {
+				return nil, err
+			}
+			w.srv = srv
+		}
+		t.Network, t.Addr = w.srv.Network(), w.srv.Addr()
+	}
+	s, err := redisx.Connect(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	w.sessions[key] = s
+	if w.name == "" {
+		info := s.Info()
+		w.name = info.Flavor + " " + info.Version
+	}
+	return s, nil
+}
+
+// flush empties the server(s) of the file's kind: data, scripts, functions.
+func (w *worker) flush(ctx context.Context, f *File) error {
+	cmds := [][]any{{"FLUSHALL"}, {"SCRIPT", "FLUSH"}, {"FUNCTION", "FLUSH"}}
+	do := func(c *redis.Client) error {
+		for _, cmd := range cmds {
+			if err := c.Do(ctx, cmd...).Err(); err != nil && !(cmd[0] == "FUNCTION" && strings.Contains(err.Error(), "unknown command")) {
+				return fmt.Errorf("%s: %w", fmt.Sprint(cmd...), err)
+			}
+		}
+		return nil
+	}
+	if f.Cluster {
+		c := w.cl.Client()
+		defer c.Close()
+		return c.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error { return do(n) })
+	}
+	c := w.srv.Client()
+	defer c.Close()
+	return do(c)
+}
+
+// run runs one case and checks it.
+func (w *worker) run(ctx context.Context, f *File, fi, ci int) (r CaseResult) {
+	c := f.Cases[ci]
+	r = CaseResult{File: f.Path, Case: c.Name, fileIndex: fi, caseIndex: ci}
+	start := time.Now()
+	defer func() { r.Duration = time.Since(start) }()
+	if c.Skip != "" {
+		r.Outcome, r.Failures = Skip, []string{c.Skip}
+		return r
+	}
+	fail := func(o Outcome, format string, args ...any) CaseResult {
+		r.Outcome = o
+		r.Failures = append(r.Failures, resp.Printable(fmt.Sprintf(format, args...)))
+		return r
+	}
+	s, err := w.session(ctx, f)
+	if err != nil {
+		if w.startErr == nil {
+			w.startErr = err
+		}
+		return fail(Error, "server: %v", err)
+	}
+	if err := w.flush(ctx, f); err != nil {
+		return fail(Error, "emptying the server: %v", err)
+	}
+	for _, cmd := range append(slices.Clone(f.Setup), c.Setup...) {
+		v, _, err := examples.SetupCommand(ctx, s, cmd)
+		if err == nil && v.Kind == resp.Error {
+			err = fmt.Errorf("%s", v.Str)
+		}
+		if err != nil {
+			return fail(Error, "setup %s: %v", plainWords(cmd), err)
+		}
+	}
+	if f.Library != "" {
+		if err := w.loadLibrary(ctx, f); err != nil {
+			return fail(Error, "FUNCTION LOAD %s: %v", f.Library, err)
+		}
+	}
+	nilWire := byte('$')
+	if f.RESP == 3 {
+		nilWire = '_'
+	}
+	var last redisx.Report
+	for i, call := range c.Calls {
+		rc := redisx.Call{Keys: call.Keys, Args: call.Args, Explain: c.Explain}
+		if f.Library != "" {
+			rc.Function = f.Function
+		} else {
+			rc.Script, rc.Strategy = redisx.NewScript(f.Source), redisx.EvalshaLoad
+		}
+		res := s.Run(ctx, rc, nil)
+		last = redisx.NewReport(s, rc, res)
+		if res.ClientErr != nil {
+			r.Report = &last
+			return fail(Error, "call %d: no reply: %v", i+1, res.ClientErr)
+		}
+		if i < len(c.Replies) && strings.TrimSpace(c.Replies[i]) != "" {
+			want, _ := ParseText(c.Replies[i], nilWire)
+			if d := diffReply(want, res.Reply); d != nil {
+				r.Outcome = Fail
+				r.Failures = append(r.Failures, fmt.Sprintf("call %d: reply differs", i+1))
+				r.Failures = append(r.Failures, indent(d, "  ")...)
+			}
+		}
+	}
+	r.Report = &last
+	if last.Reply != nil {
+		r.Actual = resp.Text(*last.Reply)
+	}
+	checked := len(c.Replies) > 0 || len(c.KeysAfter) > 0
+	switch {
+	case c.ExpectError != "":
+		checked = true
+		switch e := last.Error; {
+		case e == nil:
+			fail(Fail, "expected a %s error; got a reply: %s", c.ExpectError, oneLine(r.Actual))
+		case e.Class != c.ExpectError:
+			fail(Fail, "expected a %s error; got a %s error: %s", c.ExpectError, e.Class, e.Message)
+		case c.ExpectMessage != "" && !strings.Contains(e.Message, c.ExpectMessage):
+			fail(Fail, "the %s error's message lacks %q: %s", e.Class, c.ExpectMessage, e.Message)
+		}
+	case last.Error != nil && !c.HasExpect:
+		checked = true
+		fail(Fail, "unexpected %s error: %s", last.Error.Class, last.Error.Message)
+		if last.Error.Hint != "" {
+			fail(Fail, "hint: %s", last.Error.Hint)
+		}
+	}
+	if c.HasExpect {
+		checked = true
+		want, best := c.Expect, ""
+		for prefix, v := range c.ExpectOn {
+			if strings.HasPrefix(w.name, prefix) && len(prefix) > len(best) {
+				want, best = v, prefix
+			}
+		}
+		if d := diffReply(want, last.Reply); d != nil {
+			if best != "" {
+				d = append([]string{fmt.Sprintf("(the expect_on %q reply, for %s)", best, w.name)}, d...)
+			}
+			r.Outcome = Fail
+			r.Failures = append(r.Failures, d...)
+		}
+	}
+	if !checked {
+		fail(Fail, "nothing to check: no expect, expect_error, replies or keys_after (luascope test --update writes the reply into expect)")
+	}
+	for _, k := range c.KeysAfter {
+		for _, msg := range checkKey(ctx, s, k) {
+			fail(Fail, "key %s: %s", resp.Quote([]byte(k.Key)), msg)
+		}
+	}
+	if c.Explain {
+		for _, wng := range last.Warnings {
+			allowed := false
+			for _, a := range c.AllowLossy {
+				allowed = allowed || strings.Contains(wng, a)
+			}
+			if !allowed {
+				fail(Fail, "lossy conversion: %s (allow_lossy = [\"…\"] lists the ones this case expects)", wng)
+			}
+		}
+	}
+	if r.Outcome == "" {
+		r.Outcome = Pass
+	}
+	return r
+}
+
+// loadLibrary loads the file's library on every primary.
+func (w *worker) loadLibrary(ctx context.Context, f *File) error {
+	load := func(c *redis.Client) error {
+		return c.Do(ctx, "FUNCTION", "LOAD", "REPLACE", f.LibrarySource).Err()
+	}
+	if f.Cluster {
+		c := w.cl.Client()
+		defer c.Close()
+		return c.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error { return load(n) })
+	}
+	c := w.srv.Client()
+	defer c.Close()
+	return load(c)
+}
+
+// diffReply compares an expected reply with the actual one, node by node
+// with wire types (redisx/compare), and says where they part: nil when
+// they are the same as `luascope run` prints them.
+func diffReply(want resp.Value, got *resp.Value) []string {
+	gotText := "(no reply)"
+	if got != nil {
+		gotText = resp.Text(*got)
+	}
+	wantText := resp.Text(want)
+	if gotText == wantText {
+		return nil
+	}
+	runs := []compare.Run{{Name: "expected", Report: redisx.Report{Reply: &want}}, {Name: "actual", Report: redisx.Report{Reply: got}}}
+	var out []string
+	for i, d := range compare.Compare(runs) {
+		if i == 3 {
+			out = append(out, "…")
+			break
+		}
+		out = append(out, fmt.Sprintf("at %s: expected %s, got %s", d.Path, d.Values["expected"], d.Values["actual"]))
+	}
+	if len(out) == 0 {
+		out = append(out, "the replies print differently")
+	}
+	out = append(out, "expected:")
+	out = append(out, indent(strings.Split(resp.Printable(wantText), "\n"), "  ")...)
+	out = append(out, "actual:")
+	out = append(out, indent(strings.Split(resp.Printable(gotText), "\n"), "  ")...)
+	return out
+}
+
+// checkKey reads a key's state and says what differs from k.
+func checkKey(ctx context.Context, s *redisx.Session, k KeyState) []string {
+	do := func(args ...string) (*resp.Value, error) {
+		v, _, err := examples.SetupCommand(ctx, s, args)
+		if err == nil && v.Kind == resp.Error {
+			err = fmt.Errorf("%s", v.Str)
+		}
+		return v, err
+	}
+	tv, err := do("TYPE", k.Key)
+	if err != nil {
+		return []string{"TYPE: " + err.Error()}
+	}
+	typ := string(tv.Str)
+	exists := typ != "none"
+	var msgs []string
+	if k.Exists != nil && *k.Exists != exists {
+		if exists {
+			return []string{"exists (a " + typ + "), expected it not to"}
+		}
+		return []string{"does not exist"}
+	}
+	if !exists {
+		if k.Type != "" || k.Value != nil || k.Members != nil || k.Fields != nil || k.HasTTL {
+			return []string{"does not exist"}
+		}
+		return nil
+	}
+	if k.Type != "" && k.Type != typ {
+		return []string{fmt.Sprintf("is a %s, expected a %s", typ, k.Type)}
+	}
+	if k.HasTTL {
+		pv, err := do("PTTL", k.Key)
+		if err != nil {
+			msgs = append(msgs, "PTTL: "+err.Error())
+		} else {
+			ttl := time.Duration(pv.Int) * time.Millisecond
+			switch {
+			case k.None && pv.Int >= 0:
+				msgs = append(msgs, fmt.Sprintf("expires in %s, expected no ttl", ttl))
+			case !k.None && pv.Int < 0:
+				msgs = append(msgs, fmt.Sprintf("has no ttl, expected %s", ttlWant(k)))
+			case !k.None:
+				// "60s" allows the second that may pass between the run
+				// and this check; a range is taken as written.
+				lo := k.MinTTL
+				if k.MinTTL == k.MaxTTL {
+					lo -= time.Second
+				}
+				if ttl < lo || ttl > k.MaxTTL {
+					msgs = append(msgs, fmt.Sprintf("ttl %s, expected %s", ttl, ttlWant(k)))
+				}
+			}
+		}
+	}
+	switch {
+	case k.Value != nil:
+		if typ != "string" {
+			return append(msgs, "value = \"…\" is for strings; this is a "+typ)
+		}
+		v, err := do("GET", k.Key)
+		if err != nil {
+			return append(msgs, "GET: "+err.Error())
+		}
+		if string(v.Str) != *k.Value {
+			msgs = append(msgs, fmt.Sprintf("value %s, expected %s", resp.Quote(v.Str), resp.Quote([]byte(*k.Value))))
+		}
+	case k.Members != nil:
+		var v *resp.Value
+		switch typ {
+		case "list":
+			v, err = do("LRANGE", k.Key, "0", "-1")
+		case "set":
+			v, err = do("SMEMBERS", k.Key)
+		case "zset":
+			v, err = do("ZRANGE", k.Key, "0", "-1")
+		default:
+			return append(msgs, "value = [ … ] is for lists, sets and sorted sets; this is a "+typ)
+		}
+		if err != nil {
+			return append(msgs, err.Error())
+		}
+		got := make([]string, len(v.Elems))
+		for i, e := range v.Elems {
+			got[i] = string(e.Str)
+		}
+		want := slices.Clone(k.Members)
+		if typ == "set" {
+			sort.Strings(got)
+			sort.Strings(want)
+		}
+		if !slices.Equal(got, want) {
+			msgs = append(msgs, fmt.Sprintf("members %s, expected %s", quoteWords(got), quoteWords(want)))
+		}
+	case k.Fields != nil:
+		if typ != "hash" {
+			return append(msgs, "value = { … } is for hashes; this is a "+typ)
+		}
+		v, err := do("HGETALL", k.Key)
+		if err != nil {
+			return append(msgs, "HGETALL: "+err.Error())
+		}
+		got := map[string]string{}
+		for i := 0; i+1 < len(v.Elems); i += 2 {
+			got[string(v.Elems[i].Str)] = string(v.Elems[i+1].Str)
+		}
+		if !mapsEqual(got, k.Fields) {
+			msgs = append(msgs, fmt.Sprintf("fields %s, expected %s", fieldsText(got), fieldsText(k.Fields)))
+		}
+	}
+	return msgs
+}
+
+func ttlWant(k KeyState) string {
+	if k.MinTTL == k.MaxTTL {
+		return k.MinTTL.String()
+	}
+	return k.MinTTL.String() + ".." + k.MaxTTL.String()
+}
+
+func mapsEqual(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+func fieldsText(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = resp.Quote([]byte(k)) + "=" + resp.Quote([]byte(m[k]))
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+func quoteWords(ws []string) string {
+	q := make([]string, len(ws))
+	for i, w := range ws {
+		q[i] = resp.Quote([]byte(w))
+	}
+	return "[" + strings.Join(q, " ") + "]"
+}
+
+// plainWords is a command as one types it: words escaped, quoted only
+// when they hold a space or are empty.
+func plainWords(ws []string) string {
+	q := make([]string, len(ws))
+	for i, w := range ws {
+		q[i] = resp.Escape([]byte(w))
+		if w == "" || strings.ContainsRune(w, ' ') {
+			q[i] = resp.Quote([]byte(w))
+		}
+	}
+	return strings.Join(q, " ")
+}
+
+func indent(lines []string, pre string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = pre + l
+	}
+	return out
+}
+
+func oneLine(s string) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if r := []rune(s); len(r) > 120 {
+		return string(r[:119]) + "…"
+	}
+	return s
+}
