@@ -24,6 +24,8 @@ type testOpts struct {
 	junit  string
 	bins   []string
 	jobs   int
+	init   string
+	watch  bool
 }
 
 // newTestCmd is `luascope test`: unit tests for scripts and functions,
@@ -61,6 +63,8 @@ Exit status: 0 every case passed, 1 a case failed or could not run,
 	fs.StringVar(&o.junit, "junit", "", "also write a JUnit XML report to FILE, for CI systems")
 	fs.StringArrayVar(&o.bins, "server-bin", nil, "run the suite on a sandbox of this server binary (repeatable: once per server)")
 	fs.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "cases run at once per server, each worker on its own sandbox")
+	fs.StringVar(&o.init, "init", "", "write a starter test file for the script `FILE.lua` (FILE.test.toml): one case with the keys and args of its last run in history, its expect filled in from a run on a sandbox")
+	fs.BoolVar(&o.watch, "watch", false, "run again whenever a test file, script or library changes (ctrl+c stops)")
 	return cmd
 }
 
@@ -77,6 +81,23 @@ func (o *testOpts) runTests(cmd *cobra.Command, paths []string) error {
 	if o.jobs < 1 || o.jobs > 64 {
 		return usageErr("-j %d: 1 to 64", o.jobs)
 	}
+	if o.init != "" {
+		if len(paths) > 0 || o.update || o.watch || o.json {
+			return usageErr("--init FILE.lua writes one test file: no paths, --update, --watch or --json with it")
+		}
+		return o.initFile(cmd)
+	}
+	if o.watch {
+		if o.update || o.json || o.junit != "" {
+			return usageErr("--watch prints each run: not with --update, --json or --junit")
+		}
+		return o.watchTests(cmd, paths)
+	}
+	return o.runOnce(cmd, paths)
+}
+
+// runOnce is one run of the suite under paths, with its reports.
+func (o *testOpts) runOnce(cmd *cobra.Command, paths []string) error {
 	var filter *regexp.Regexp
 	if o.run != "" {
 		re, err := regexp.Compile(o.run)
@@ -210,6 +231,10 @@ func (o *testOpts) writeUpdates(cmd *cobra.Command, files []*suite.File, results
 				// Failing cases, and empty ones (no expect yet) even when
 				// their keys_after hold.
 				if c.Name == r.Case && c.ExpectError == "" && (r.Outcome == suite.Fail || !c.HasExpect) {
+					if suite.NamesScript(r.Actual) {
+						fmt.Fprintf(cmd.ErrOrStderr(), "luascope: --update: %s: %s: not written: the error names the script's SHA, which changes with every edit; write expect_error = %q (and expect_message) instead\n", resp.Printable(f.Path), resp.Printable(c.Name), r.Report.Error.Class)
+						continue
+					}
 					if byFile[f.Path] == nil {
 						byFile[f.Path] = map[int]string{}
 					}
