@@ -93,13 +93,13 @@ func TestServerFactsMessages(t *testing.T) {
 
 func TestParseServer(t *testing.T) {
 	for in, want := range map[string]Server{
-		"redis-7.0":      {"redis", "7.0.0"},
-		"valkey-8.1":     {"valkey", "8.1.0"},
+		"redis-7.0":      {"redis", "7.0"},
+		"valkey-8.1":     {"valkey", "8.1"},
 		"7.4.0":          {"redis", "7.4.0"},
 		"Redis 7.0.15":   {"redis", "7.0.15"},
 		"valkey:8.1.1":   {"valkey", "8.1.1"},
-		"redis-v8.2":     {"redis", "8.2.0"},
-		"8.0.2-rc1":      {"redis", "8.0.2"},
+		"redis-v8.2":     {"redis", "8.2"},
+		"8.0.2-rc1":      {"redis", "8.0.2-rc1"},
 		" valkey 7.2.4 ": {"valkey", "7.2.4"},
 	} {
 		got, err := ParseServer(in)

@@ -60,7 +60,8 @@ var oldest = [2]version{0x060000, 0x070200}
 // ParseServer reads a target server as the CLI's --server takes it:
 // "redis-7.0", "valkey-8.1", "redis 7.4.2", or a bare version ("7.4.0",
 // taken as Redis). A missing patch is 0. Versions older than lint knows
-// (Redis 6.0, Valkey 7.2) are refused, as is anything else.
+// (Redis 6.0, Valkey 7.2) are refused, as is anything else. The
+// version is kept as written ("7.0"), as findings show it.
 func ParseServer(s string) (Server, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
 	flavor, ver := "redis", t
@@ -79,7 +80,7 @@ func ParseServer(s string) (Server, error) {
 	if v < oldest[f] {
 		return Server{}, fmt.Errorf("server %q: lint knows %s from %s on", s, flavorTitle[f], oldest[f])
 	}
-	return Server{Flavor: flavor, Version: v.String()}, nil
+	return Server{Flavor: flavor, Version: ver}, nil
 }
 
 // version is a server version packed as major<<16 | minor<<8 | patch,
