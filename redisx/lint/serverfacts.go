@@ -39,6 +39,13 @@ var globalSince = map[string][2]version{
 	"__server__err__handler": {never, 0x080100},
 }
 
+// globalHint says what to use instead of each of globalSince.
+var globalHint = map[string]string{
+	"os":                     "time with redis.call('TIME'), which every server has, or run on a newer server",
+	"server":                 "write redis.call, redis.pcall…: every server has the redis table",
+	"__server__err__handler": "do not use the server's internal error handler",
+}
+
 // target returns the flavor index and version of Options.Server.
 func (l *linter) target() (int, version, bool) { return l.opt.Server.parse() }
 
@@ -149,6 +156,6 @@ func (l *linter) checkGlobalVersion(name string, line, col int) bool {
 	}
 	l.add(line, col, Warning, CodeGlobalVersion,
 		fmt.Sprintf("%s raises \"Script attempted to access nonexistent global variable '%s'\"", lack(l.opt.Server, name, s), name),
-		"use what every target has (redis.call('TIME') for time, the redis table for server), or run on a newer server")
+		globalHint[name])
 	return true
 }
