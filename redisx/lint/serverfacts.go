@@ -39,6 +39,8 @@ var globalSince = map[string][2]version{
 	"__server__err__handler": {never, 0x080100},
 }
 
+func (l *linter) known() bool { _, _, ok := l.target(); return ok }
+
 // globalHint says what to use instead of each of globalSince.
 var globalHint = map[string]string{
 	"os":                     "time with redis.call('TIME'), which every server has, or run on a newer server",
@@ -46,8 +48,15 @@ var globalHint = map[string]string{
 	"__server__err__handler": "do not use the server's internal error handler",
 }
 
-// target returns the flavor index and version of Options.Server.
-func (l *linter) target() (int, version, bool) { return l.opt.Server.parse() }
+// target returns the flavor index and version of Options.Server,
+// parsed once per lint (it is asked at every redis.call and global).
+func (l *linter) target() (int, version, bool) {
+	if !l.srvParsed {
+		l.srvF, l.srvV, l.srvOK = l.opt.Server.parse()
+		l.srvParsed = true
+	}
+	return l.srvF, l.srvV, l.srvOK
+}
 
 // checkCommandVersion reports a redis.call of a command, or of a
 // subcommand, that the target lacks, and option tokens it lacks. It
@@ -55,7 +64,7 @@ func (l *linter) target() (int, version, bool) { return l.opt.Server.parse() }
 // says the target has it (then the Redis 7.0 rules about the command's
 // existence do not apply).
 func (l *linter) checkCommandVersion(e *ast.FuncCallExpr, argCols []int, name string, line, col int) (reported, has bool) {
-	if !l.opt.Server.Known() {
+	if !l.known() {
 		return false, false
 	}
 	upper := strings.ToUpper(name)
@@ -117,7 +126,7 @@ func commandHint(target Server, s [2]version) string {
 // checkFieldVersion judges lib.field by the target's version. It returns
 // whether the target decided (then the version-blind rules stay quiet).
 func (l *linter) checkFieldVersion(lib, field string, line, col int) bool {
-	if lib != "redis" || !l.opt.Server.Known() {
+	if lib != "redis" || !l.known() {
 		return false
 	}
 	s, ok := fieldSince[field]
@@ -140,7 +149,7 @@ func (l *linter) checkFieldVersion(lib, field string, line, col int) bool {
 // checkGlobalVersion judges a read of a global by the target's version,
 // like checkFieldVersion.
 func (l *linter) checkGlobalVersion(name string, line, col int) bool {
-	if !l.opt.Server.Known() {
+	if !l.known() {
 		return false
 	}
 	s, ok := globalSince[name]

@@ -157,17 +157,6 @@ func lack(target Server, what string, s [2]version) string {
 	return fmt.Sprintf("%s is new in %s %s: this server (%s)", what, flavorTitle[f], s[f], target)
 }
 
-// knownOn reports whether the since table says target has the command
-// (for the unknown-command rule, which otherwise judges by Redis 7.0).
-func knownOn(target Server, name string) bool {
-	f, v, ok := target.parse()
-	if !ok {
-		return false
-	}
-	c, found := since()[name]
-	return found && c.since[f] <= v
-}
-
 // unknownCommandText is what the target's server says when a script
 // calls a command it does not have (checked on 7.0.15, 8.0.2, 8.1.1).
 func unknownCommandText(target Server) string {

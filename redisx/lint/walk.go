@@ -79,6 +79,10 @@ type linter struct {
 	// caught counts the pcall/xpcall function literals being walked: an
 	// error raised in them is caught as a value and cannot crash the server.
 	caught int
+	// The target server (Options.Server), parsed on first use.
+	srvParsed, srvOK bool
+	srvF             int
+	srvV             version
 }
 
 func newLinter(src string, opt Options) *linter {
@@ -732,7 +736,7 @@ func (l *linter) checkRedisCall(e *ast.FuncCallExpr, sc *scope, argCols []int) {
 		}
 		return
 	}
-	if spec.since != "" && !l.opt.Server.Known() {
+	if spec.since != "" && !l.known() {
 		// A known target gets command-version, or nothing, instead.
 		l.add(line, col, Info, CodeUnknownCommand,
 			fmt.Sprintf("%s needs Redis %s or newer (older servers: \"Unknown Redis command called from script\")", upper, spec.since),

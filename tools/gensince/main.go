@@ -311,6 +311,22 @@ func readDocs(d *flavorData, spec string) error {
 	return nil
 }
 
+// finish sets the horizon of a flavor read from checkouts alone: the
+// newest version its descriptions name.
+func (d *flavorData) finish() {
+	if d.horizon != 0 {
+		return
+	}
+	for _, v := range d.cmds {
+		d.horizon = max(d.horizon, v)
+	}
+	for _, toks := range d.tokens {
+		for _, v := range toks {
+			d.horizon = max(d.horizon, v)
+		}
+	}
+}
+
 type multiFlag []string
 
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
@@ -343,6 +359,8 @@ func main() {
 	for _, s := range valkeyDocs {
 		fail(readDocs(valkey, s))
 	}
+	redis.finish()
+	valkey.finish()
 	if len(redis.cmds) == 0 || len(valkey.cmds) == 0 {
 		fail(fmt.Errorf("need sources for both Redis and Valkey"))
 	}
