@@ -3,6 +3,7 @@ package lint
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/yuin/gopher-lua/ast"
 )
@@ -64,19 +65,20 @@ func (l *linter) target() (int, version, bool) {
 // says the target has it (then the Redis 7.0 rules about the command's
 // existence do not apply).
 func (l *linter) checkCommandVersion(e *ast.FuncCallExpr, argCols []int, name string, line, col int) (reported, has bool) {
-	if !l.known() {
+	f, v, ok := l.target()
+	if !ok {
 		return false, false
 	}
-	upper := strings.ToUpper(name)
 	table := since()
 	c, found := table[name]
+	what := cmdName{name: name}
 	first := 1 // the first argument after the command (and subcommand)
-	if len(e.Args) > 1 {
+	if len(e.Args) > 1 && containers()[name] && (!found || !lacks(f, v, c.since)) {
+		// The container is there (or unknown): judge the subcommand.
 		if sub, ok := e.Args[1].(*ast.StringExpr); ok {
-			full := name + "|" + strings.ToLower(sub.Value)
-			if sc, ok := table[full]; ok && (!found || lack(l.opt.Server, "", c.since) == "") {
-				// The container is there (or unknown): judge the subcommand.
-				name, upper, c, found, first = full, upper+" "+strings.ToUpper(sub.Value), sc, true, 2
+			if sc, ok := table[name+"|"+strings.ToLower(sub.Value)]; ok {
+				what.sub = sub.Value
+				c, found, first = sc, true, 2
 				line, col = lineOf(sub, line), argCols[1]
 			}
 		}
@@ -84,14 +86,13 @@ func (l *linter) checkCommandVersion(e *ast.FuncCallExpr, argCols []int, name st
 	if !found {
 		return false, false
 	}
-	if why := lack(l.opt.Server, upper, c.since); why != "" {
+	if lacks(f, v, c.since) {
 		l.add(line, col, Warning, CodeCommandVersion,
-			fmt.Sprintf("%s replies %q", why, unknownCommandText(l.opt.Server)), commandHint(l.opt.Server, c.since))
+			fmt.Sprintf("%s replies %q", lackMsg(l.opt.Server, f, what.String(), c.since), unknownCommandText(l.opt.Server)),
+			commandHint(f, c.since))
 		return true, false
 	}
-	f, v, _ := l.target()
-	has = c.since[f] <= v
-	if !has {
+	if c.since[f] > v {
 		return false, false // past the table's horizon: cannot tell
 	}
 	for i := first + c.lead; i < len(e.Args); i++ {
@@ -99,14 +100,14 @@ func (l *linter) checkCommandVersion(e *ast.FuncCallExpr, argCols []int, name st
 		if !ok {
 			continue
 		}
-		tok := strings.ToUpper(s.Value)
 		for _, t := range c.tokens {
-			if t.token != tok {
+			if !strings.EqualFold(t.token, s.Value) {
 				continue
 			}
-			if why := lack(l.opt.Server, upper+" … "+tok, t.since); why != "" {
+			if lacks(f, v, t.since) {
 				l.add(lineOf(s, line), argCols[i], Warning, CodeArgVersion,
-					why+" does not know the option: the call fails (\"ERR syntax error\" or a wrong-number-of-arguments error)",
+					lackMsg(l.opt.Server, f, what.String()+" … "+t.token, t.since)+
+						" does not know the option: the call fails (\"ERR syntax error\" or a wrong-number-of-arguments error)",
 					"leave the option out on this server, or test the version in the script (redis.REDIS_VERSION_NUM, Redis 7.0+) before using it")
 			}
 			break
@@ -115,8 +116,31 @@ func (l *linter) checkCommandVersion(e *ast.FuncCallExpr, argCols []int, name st
 	return false, true
 }
 
-func commandHint(target Server, s [2]version) string {
-	f, _, _ := target.parse()
+// cmdName is a command as messages show it, "CLIENT NO-TOUCH", built
+// only when a finding needs it.
+type cmdName struct{ name, sub string }
+
+func (c cmdName) String() string {
+	if c.sub == "" {
+		return strings.ToUpper(c.name)
+	}
+	return strings.ToUpper(c.name + " " + c.sub)
+}
+
+// containers are the commands with subcommands in the since table
+// (CLIENT for "client|no-touch"), so that only their calls build a
+// subcommand key.
+var containers = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for name := range since() {
+		if c, _, ok := strings.Cut(name, "|"); ok {
+			m[c] = true
+		}
+	}
+	return m
+})
+
+func commandHint(f int, s [2]version) string {
 	if s[f] == never {
 		return fmt.Sprintf("this is a %s command: on %s, do it with the commands both have, or send the script only to %s", flavorTitle[1-f], flavorTitle[f], flavorTitle[1-f])
 	}
@@ -141,7 +165,7 @@ func (l *linter) checkFieldVersion(lib, field string, line, col int) bool {
 		return false // the version-blind rule says it (only on Valkey)
 	}
 	l.add(line, col, Warning, CodeGlobalVersion,
-		lack(l.opt.Server, "redis."+field, s)+" has no such field: it is nil there",
+		lackMsg(l.opt.Server, f, "redis."+field, s)+" has no such field: it is nil there",
 		"fine if the script tests it for nil first; otherwise run on a newer server")
 	return true
 }
@@ -164,7 +188,7 @@ func (l *linter) checkGlobalVersion(name string, line, col int) bool {
 		return false
 	}
 	l.add(line, col, Warning, CodeGlobalVersion,
-		fmt.Sprintf("%s raises \"Script attempted to access nonexistent global variable '%s'\"", lack(l.opt.Server, name, s), name),
+		fmt.Sprintf("%s raises \"Script attempted to access nonexistent global variable '%s'\"", lackMsg(l.opt.Server, f, name, s), name),
 		globalHint[name])
 	return true
 }

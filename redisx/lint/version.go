@@ -136,25 +136,26 @@ type tokenSince struct {
 // since is the generated table (since_gen.go), built on first use.
 var since = sync.OnceValue(sinceTable)
 
-// lack says why target lacks something that appeared in since (per
-// flavor), or "" when it has it or lint cannot tell: a version past
-// the table's horizon may have gained what an older one lacked.
-func lack(target Server, what string, s [2]version) string {
-	f, v, ok := target.parse()
-	if !ok || s[f] <= v {
-		return ""
-	}
+// lacks reports whether a server of flavor f and version v lacks what
+// appeared in since s (per flavor). It is false where lint cannot tell:
+// a version past the table's horizon may have gained what its flavor
+// lacked.
+func lacks(f int, v version, s [2]version) bool {
+	return s[f] > v && (s[f] != never || v <= sinceHorizon[f])
+}
+
+// lackMsg says why target (flavor f, version v) lacks what, which
+// appeared in since s: "HEXPIRE is new in Redis 7.4.0: this server
+// (redis 7.0)".
+func lackMsg(target Server, f int, what string, s [2]version) string {
 	other := 1 - f
-	if s[f] == never {
-		if v > sinceHorizon[f] {
-			return ""
-		}
-		if s[other] != never {
-			return fmt.Sprintf("%s is not in %s (%s has it since %s): this server (%s)", what, flavorTitle[f], flavorTitle[other], s[other], target)
-		}
-		return fmt.Sprintf("%s is not in %s: this server (%s)", what, flavorTitle[f], target)
+	switch {
+	case s[f] != never:
+		return fmt.Sprintf("%s is new in %s %s: this server (%s)", what, flavorTitle[f], s[f], target)
+	case s[other] != never:
+		return fmt.Sprintf("%s is not in %s (%s has it since %s): this server (%s)", what, flavorTitle[f], flavorTitle[other], s[other], target)
 	}
-	return fmt.Sprintf("%s is new in %s %s: this server (%s)", what, flavorTitle[f], s[f], target)
+	return fmt.Sprintf("%s is not in %s: this server (%s)", what, flavorTitle[f], target)
 }
 
 // unknownCommandText is what the target's server says when a script
