@@ -15,6 +15,7 @@ type lintOpts struct {
 	numkeys int
 	ro      bool
 	json    bool
+	server  string
 }
 
 // lintJSON is one finding in `lint --json`: the lint.Finding fields plus
@@ -32,7 +33,7 @@ type lintJSON struct {
 func newLintCmd() *cobra.Command {
 	o := &lintOpts{}
 	cmd := &cobra.Command{
-		Use:   "lint [--numkeys N] [--ro] [--json] FILE...",
+		Use:   "lint [--numkeys N] [--ro] [--server VERSION] [--json] FILE...",
 		Short: "Check scripts for what Redis would refuse, without a server",
 		Long: `Check Lua scripts before sending them: syntax errors on the line Redis
 reports, global variables (Redis refuses to create them and to read missing
@@ -41,12 +42,18 @@ beyond --numkeys, shebang flags Redis rejects, write commands in no-writes
 or --ro scripts, and error() with a table without an err field (it crashes
 Redis 7.0 servers). No server is needed. FILE may be - for stdin.
 
+--server names the server the script is for (redis-7.0, valkey-8.1,
+7.4.0): then lint also reports what that version lacks, a command (HEXPIRE
+before Redis 7.4), an option (SET … GET before 6.2) or a global
+(redis.REDIS_VERSION before 7.0), as warnings.
+
 Prints file:line:col: severity: message [code], one finding a line, with a
 hint below; --json prints one JSON array per file.
 
 Exit status: 0 no errors (warnings allowed), 1 an error finding, 2 usage.`,
 		Example: `  luascope lint script.lua
   luascope lint --numkeys 1 --ro report.lua
+  luascope lint --server redis-7.0 expire-fields.lua
   git diff --name-only -- '*.lua' | xargs luascope lint --json | jq '.[] | select(.severity == "error")'`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args) },
@@ -55,6 +62,7 @@ Exit status: 0 no errors (warnings allowed), 1 an error finding, 2 usage.`,
 	fs.IntVar(&o.numkeys, "numkeys", -1, "the numkeys the script is called with (-1: unknown); KEYS[n] beyond it is reported")
 	fs.BoolVar(&o.ro, "ro", false, "the script runs with EVAL_RO/EVALSHA_RO: any write command is an error")
 	fs.BoolVar(&o.json, "json", false, "print one JSON array of findings per file")
+	fs.StringVar(&o.server, "server", "", "the target server, e.g. redis-7.0, valkey-8.1, 7.4.0: report what that version lacks (empty: unknown)")
 	return cmd
 }
 
@@ -64,6 +72,13 @@ func (o *lintOpts) run(cmd *cobra.Command, files []string) error {
 	}
 	if o.numkeys < -1 {
 		return usageErr("--numkeys must be 0 or more (or -1 for unknown), not %d", o.numkeys)
+	}
+	var target lint.Server
+	if o.server != "" {
+		var err error
+		if target, err = lint.ParseServer(o.server); err != nil {
+			return usageErr("--server: %v", err)
+		}
 	}
 	// Read everything first: a missing file is a usage error, reported
 	// before any output.
@@ -84,7 +99,7 @@ func (o *lintOpts) run(cmd *cobra.Command, files []string) error {
 	}
 	out := cmd.OutOrStdout()
 	failed := false
-	opt := lint.Options{NumKeys: o.numkeys, ReadOnly: o.ro}
+	opt := lint.Options{NumKeys: o.numkeys, ReadOnly: o.ro, Server: target}
 	for i, f := range files {
 		name := f
 		if f == "-" {

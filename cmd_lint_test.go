@@ -108,6 +108,8 @@ func TestLintCLIUsage(t *testing.T) {
 		{"lint", "--numkeys", "-2", "-"},
 		{"lint", "--numkeys", "x", "-"},
 		{"lint", "-", "-"},
+		{"lint", "--server", "keydb-6.3", "-"},
+		{"lint", "--server", "redis-5.0", "-"},
 	} {
 		if _, errOut, code := cli(t, "return 1", args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want 2\n%s", args, code, errOut)
@@ -120,5 +122,33 @@ func TestLintCLIEscapes(t *testing.T) {
 	out, _, _ := cli(t, "return redis.call('GET', '\x1b[2Jboom')", "lint", "-")
 	if strings.ContainsRune(out, 0x1b) || !strings.Contains(out, `\x1b[2Jboom`) {
 		t.Errorf("escape reached the output: %q", out)
+	}
+}
+
+func TestLintCLIServer(t *testing.T) {
+	src := "redis.call('HEXPIRE', KEYS[1], 10, 'FIELDS', 1, ARGV[1])\nreturn redis.call('SET', KEYS[1], ARGV[1], 'GET')\n"
+	// Without --server: only the version-blind Info about HEXPIRE.
+	out, _, code := cli(t, src, "lint", "-")
+	if code != exitOK || strings.Contains(out, "-version]") || !strings.Contains(out, "[unknown-command]") {
+		t.Errorf("no --server: exit %d\n%s", code, out)
+	}
+	// Redis 6.0 lacks both; warnings exit 0.
+	out, _, code = cli(t, src, "lint", "--server", "redis-6.0", "-")
+	want := "<stdin>:1:12: warning: HEXPIRE is new in Redis 7.4.0: this server (redis 6.0) replies \"ERR Unknown Redis command called from script\" [command-version]\n" +
+		"    hint: run it on Redis 7.4.0 or newer, or test the version in the script (redis.REDIS_VERSION_NUM, Redis 7.0+) and take another path\n" +
+		"<stdin>:2:44: warning: SET … GET is new in Redis 6.2.0: this server (redis 6.0) does not know the option: the call fails (\"ERR syntax error\" or a wrong-number-of-arguments error) [arg-version]\n" +
+		"    hint: leave the option out on this server, or test the version in the script (redis.REDIS_VERSION_NUM, Redis 7.0+) before using it\n"
+	if code != exitOK || out != want {
+		t.Errorf("--server redis-6.0: exit %d\n%s\nwant:\n%s", code, out, want)
+	}
+	// Redis 7.4 has both: silent. Valkey 8.1 lacks HEXPIRE (and says it its way).
+	if out, _, code := cli(t, src, "lint", "--server", "7.4.0", "-"); code != exitOK || out != "" {
+		t.Errorf("--server 7.4.0: exit %d\n%s", code, out)
+	}
+	out, _, _ = cli(t, src, "lint", "--json", "--server", "valkey-8.1", "-")
+	var doc []lintJSON
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc) != 1 || doc[0].Code != "command-version" ||
+		!strings.Contains(doc[0].Message, "HEXPIRE is not in Valkey (Redis has it since 7.4.0): this server (valkey 8.1) replies \"ERR Unknown command called from script\"") {
+		t.Errorf("--server valkey-8.1 --json: %v\n%s", err, out)
 	}
 }

@@ -123,7 +123,8 @@ func (o *runOpts) run(cmd *cobra.Command, words []string) error {
 		// not linted (seconds for 10 MB), and the user is told; where the
 		// lint is the guard, the whole script is linted.
 		protect := conn.production || conn.session.ReadOnly()
-		opt := lint.Options{NumKeys: len(call.Keys), ReadOnly: conn.session.ReadOnly(), Production: protect, MaxBytes: lint.DefaultBudget}
+		opt := lint.Options{NumKeys: len(call.Keys), ReadOnly: conn.session.ReadOnly(), Production: protect, MaxBytes: lint.DefaultBudget,
+			Server: lint.Server{Flavor: conn.session.Info().Flavor, Version: conn.session.Info().Version}}
 		if protect {
 			opt.MaxBytes = 0
 		}

@@ -181,10 +181,14 @@ func (m *Model) scriptReplaced() tea.Cmd {
 }
 
 // lintOptions are the options of the editor's lint: the run's numkeys
-// and connection, and the budget (a script over lint.DefaultBudget gets
+// and connection (its server too), and the budget (a script over lint.DefaultBudget gets
 // one "not linted" finding, said in the status bar and the title).
 func (m Model) lintOptions() lint.Options {
-	return lint.Options{NumKeys: m.form.NumKeys(), ReadOnly: m.readOnly, Production: m.opts.Production, MaxBytes: lint.DefaultBudget}
+	opt := lint.Options{NumKeys: m.form.NumKeys(), ReadOnly: m.readOnly, Production: m.opts.Production, MaxBytes: lint.DefaultBudget}
+	if m.session != nil { // lint then says what this server's version lacks
+		opt.Server = lint.Server{Flavor: m.session.Info().Flavor, Version: m.session.Info().Version}
+	}
+	return opt
 }
 
 // lintNow lints the editor's script in the background.

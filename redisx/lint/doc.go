@@ -12,6 +12,10 @@
 //   - keys that do not come from KEYS, KEYS indexes beyond numkeys;
 //   - shebang flags Redis rejects, write commands in no-writes or EVAL_RO
 //     scripts, commands scripts may not call;
+//   - with Options.Server (the target's flavor and version): commands,
+//     option tokens and globals that version lacks, from a table
+//     generated from the servers' own command descriptions
+//     (tools/gensince, since_gen.go);
 //   - error() with a table that has no err field, which crashes the server (Redis 7.0.15, 8.0.2, Valkey 8.1.1)
 //     servers.
 //

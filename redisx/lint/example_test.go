@@ -30,3 +30,18 @@ func ExampleBlocking() {
 	// Output:
 	// error error-table-no-err true
 }
+
+func ExampleParseServer() {
+	// The TUI fills Options.Server from the session (redisx.Session.Info);
+	// the CLI from --server.
+	target, err := lint.ParseServer("redis-7.0")
+	if err != nil {
+		panic(err)
+	}
+	src := "return redis.call('HEXPIRE', KEYS[1], 60, 'FIELDS', 1, ARGV[1])"
+	for _, f := range lint.Lint(src, lint.Options{NumKeys: 1, Server: target}) {
+		fmt.Println(lint.Format(f))
+	}
+	// Output:
+	// 1:19: warning: HEXPIRE is new in Redis 7.4.0: this server (redis 7.0) replies "ERR Unknown Redis command called from script" [command-version]
+}

@@ -35,6 +35,9 @@ const (
 	CodeUnknownCommand    = "unknown-command"    // a command Redis 7.0 does not know
 	CodeErrorTableNoErr   = "error-table-no-err" // error({...}) without an err field: crashes the server
 	CodeTooDeep           = "too-deep"           // nesting beyond what luascope analyses
+	CodeCommandVersion    = "command-version"    // a command the target server (Options.Server) lacks
+	CodeArgVersion        = "arg-version"        // an option token (SET … GET) the target server lacks
+	CodeGlobalVersion     = "global-version"     // a global or field the target server lacks (redis.REDIS_VERSION on 6.2)
 )
 
 // Finding is one problem in a script. Line and Col are 1-based; Col
@@ -64,6 +67,12 @@ type Options struct {
 	// larger one gets the single finding CodeNotLinted (see Skipped and
 	// DefaultBudget), so that a huge script costs nothing to lint.
 	MaxBytes int
+	// Server is the server the script will run on, when known (from
+	// redisx.Session.Info or lint --server): then lint reports what
+	// that version lacks (CodeCommandVersion, CodeArgVersion,
+	// CodeGlobalVersion) and stops judging by Redis 7.0 alone. The
+	// zero value is an unknown server.
+	Server Server
 }
 
 // Lint checks src and returns its findings sorted by line and column.

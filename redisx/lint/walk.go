@@ -79,6 +79,10 @@ type linter struct {
 	// caught counts the pcall/xpcall function literals being walked: an
 	// error raised in them is caught as a value and cannot crash the server.
 	caught int
+	// The target server (Options.Server), parsed on first use.
+	srvParsed, srvOK bool
+	srvF             int
+	srvV             version
 }
 
 func newLinter(src string, opt Options) *linter {
@@ -583,6 +587,9 @@ func (l *linter) walkIndex(e *ast.AttrGetExpr, sc *scope) int {
 	col := l.claim(line, parse.TIdent, obj.Value)
 	switch classifyGlobal(obj.Value, l.mode) {
 	case gLib:
+		if l.checkFieldVersion(obj.Value, key.Value, line, col) {
+			break
+		}
 		if !hasField(obj.Value, key.Value, l.mode) {
 			msg := fmt.Sprintf("%s.%s is nil in Redis (no such field)", obj.Value, key.Value)
 			hint := "check the spelling; Redis 7.0's " + obj.Value + " has: " + libFields[obj.Value]
@@ -597,6 +604,9 @@ func (l *linter) walkIndex(e *ast.AttrGetExpr, sc *scope) int {
 			l.add(line, col, Warning, CodeUnknownField, msg, hint)
 		}
 	case gOS:
+		if key.Value == "clock" && l.checkGlobalVersion("os", line, col) {
+			break
+		}
 		if key.Value == "clock" {
 			l.add(line, col, Info, CodeGlobalRead, "os.clock needs Redis 7.2 or newer (Redis 7.0 has no os table)",
 				"on 7.0, time with redis.call('TIME') instead")
@@ -717,15 +727,17 @@ func (l *linter) checkRedisCall(e *ast.FuncCallExpr, sc *scope, argCols []int) {
 	name := strings.ToLower(cmdExpr.Value)
 	upper := strings.ToUpper(cmdExpr.Value)
 	spec, known := commands()[name]
+	missing, onTarget := l.checkCommandVersion(e, argCols, name, line, col)
 	if !known {
-		if !strings.ContainsAny(name, ".|") {
+		if !missing && !onTarget && !strings.ContainsAny(name, ".|") {
 			l.add(line, col, Warning, CodeUnknownCommand,
 				fmt.Sprintf("Redis 7.0 has no command %s: the call fails with \"Unknown Redis command called from script\"", quote(cmdExpr.Value)),
 				"check the spelling; a module's command is fine where the module is loaded")
 		}
 		return
 	}
-	if spec.since != "" {
+	if spec.since != "" && !l.known() {
+		// A known target gets command-version, or nothing, instead.
 		l.add(line, col, Info, CodeUnknownCommand,
 			fmt.Sprintf("%s needs Redis %s or newer (older servers: \"Unknown Redis command called from script\")", upper, spec.since),
 			"check the server version (INFO server)")
@@ -908,6 +920,9 @@ func (l *linter) fieldWrite(line, col int, table string, key ast.Expr) {
 func (l *linter) checkGlobalRead(name string, line, col int) {
 	if l.written[name] {
 		return // the assignment already failed; one finding per mistake
+	}
+	if l.checkGlobalVersion(name, line, col) {
+		return
 	}
 	switch classifyGlobal(name, l.mode) {
 	case gUnknown:
