@@ -444,6 +444,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.updateDebugger(msg)
 	case compareStartedMsg, compareServerMsg, compareFinishedMsg:
 		return m.updateCompare(msg)
+	case testsFinishedMsg:
+		return m.updateTests(msg)
 	}
 	// Anything else (cursor blinks, pane-internal messages) goes to the focused pane.
 	return m.updateFocused(msg)

@@ -65,6 +65,7 @@ func helpLocals() map[string]helpLocal {
 	return map[string]helpLocal{
 		"galleryKey": {b: galleryKey, global: true},
 		"compareKey": {b: compareKey, global: true},
+		"testsKey":   {b: testsKey, global: true},
 		// The Compare view shows its keys in its own title line.
 		"compareDiffsKey": {b: compareDiffsKey}, "compareAgainKey": {b: compareAgainKey},
 		"compareOpenKey": {b: compareOpenKey}, "compareRunKey": {b: compareRunKey},

@@ -106,6 +106,8 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(km, compareKey):
 		return m.openCompare()
+	case key.Matches(km, testsKey):
+		return m.openTests()
 	case key.Matches(km, galleryKey):
 		m.overlays.push(&gallery{all: examples.All()})
 		return m, nil

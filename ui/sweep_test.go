@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -497,6 +498,27 @@ func sweepStates(t *testing.T, ctx context.Context, s *redisx.Session, tg redisx
 	cmpNo := base(sweepLongScript)
 	cmpNo.opts.CompareServers = []string{"redis-server"}
 	states["compare-notes"] = openCompareNow(t, cmpNo)
+
+	// The Tests view: cases listed with a failure's diff below; and the
+	// note of a script without test files.
+	tdir := t.TempDir()
+	tscript := filepath.Join(tdir, "limit.lua")
+	if err := os.WriteFile(tscript, []byte(sweepLongScript), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var tcases strings.Builder
+	tcases.WriteString("script = \"limit.lua\"\n")
+	for i := range 30 {
+		fmt.Fprintf(&tcases, "[[case]]\nname = \"case %d with a rather long name that a narrow terminal cuts\"\nkeys = [\"rate:{demo}\"]\nargs = [\"5\", \"60\"]\nexpect = \"(integer) %d\"\n", i, i)
+	}
+	if err := os.WriteFile(filepath.Join(tdir, "limit.test.toml"), []byte(tcases.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tst := base(sweepLongScript)
+	tst.editor.SetFilename(tscript)
+	tm, tcmd := tst.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("t"), Alt: true})
+	states["tests-results"] = drain(t, tm.(Model), tcmd)
+	states["tests-notes"] = pressApp(base(sweepLongScript), tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("t"), Alt: true})
 
 	running := ok
 	running.running = true

@@ -1,0 +1,281 @@
+package ui
+
+// The Tests view (alt+t): the *.test.toml files of the script in the
+// editor (luascope test, docs/testing.md), run on private sandboxes with
+// the editor's text — saved or not — and each case's outcome listed, the
+// selected one's failure (the typed diff, the steps, the error) below.
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"luascope/redisx/suite"
+)
+
+// testsKey opens (and closes) the Tests view; inside, compareAgainKey
+// (ctrl+r) runs the tests again and compareOpenKey shows a case whole.
+var testsKey = key.NewBinding(key.WithKeys("alt+t"), key.WithHelp("alt+t", "tests: run the script's *.test.toml"))
+
+// testsView is the Tests layer.
+type testsView struct {
+	seq     int
+	files   []string
+	notes   []string
+	running bool
+	cancel  context.CancelFunc
+	server  string
+	results []suite.CaseResult
+	cursor  int
+	top     int
+}
+
+type testsFinishedMsg struct {
+	seq     int
+	server  string
+	results []suite.CaseResult
+	err     string
+}
+
+var testsSeq int
+
+func (v *testsView) fullScreen() bool { return true }
+
+func (v *testsView) draw(m Model, _ string) string { return m.testsViewText(v) }
+
+// scriptTests lists the test files of the script at path: those in its
+// directory (and a tests/ directory beside it) whose script is that file.
+func scriptTests(path string) []string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil
+	}
+	dir := filepath.Dir(abs)
+	var out []string
+	for _, d := range []string{dir, filepath.Join(dir, "tests"), filepath.Join(dir, "test")} {
+		names, err := suite.Discover([]string{d})
+		if err != nil {
+			continue
+		}
+		for _, n := range names {
+			if filepath.Dir(n) != d {
+				continue // Discover walks down; only these directories
+			}
+			f, err := suite.Load(n)
+			if err != nil {
+				// A broken file of this script still belongs here: its
+				// error is the first thing to fix.
+				if strings.HasPrefix(filepath.Base(n), strings.TrimSuffix(filepath.Base(abs), ".lua")) {
+					out = append(out, n)
+				}
+				continue
+			}
+			if s, err := filepath.Abs(f.Script); err == nil && s == abs {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// openTests opens the Tests view and runs the tests.
+func (m Model) openTests() (Model, tea.Cmd) {
+	if v, ok := topOf[*testsView](m.overlays); ok {
+		m.overlays.remove(v)
+	}
+	v := &testsView{}
+	m.overlays.push(v)
+	return m.startTests(v)
+}
+
+func (m Model) startTests(v *testsView) (Model, tea.Cmd) {
+	if v.cancel != nil {
+		v.cancel()
+	}
+	testsSeq++
+	*v = testsView{seq: testsSeq}
+	name := m.editor.Filename()
+	if name == "" {
+		v.notes = append(v.notes, "the script has no file: its tests are the *.test.toml files beside it that name it (luascope test --init FILE.lua writes one); save it first (ctrl+s)")
+		return m, nil
+	}
+	v.files = scriptTests(name)
+	if len(v.files) == 0 {
+		v.notes = append(v.notes, "no test file names "+sanitize(filepath.Base(name))+" in its directory (or tests/ beside it): luascope test --init "+sanitize(name)+" writes one (docs/testing.md)")
+		return m, nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	v.cancel, v.running = cancel, true
+	return m, testsCmd(ctx, v.seq, v.files, name, m.editor.Value(), m.opts.CompareServers)
+}
+
+// testsCmd loads the files, puts the editor's text in place of the
+// script's file, and runs them on a sandbox.
+func testsCmd(ctx context.Context, seq int, files []string, script, src string, bins []string) tea.Cmd {
+	return func() (msg tea.Msg) {
+		out := testsFinishedMsg{seq: seq}
+		abs, _ := filepath.Abs(script)
+		var loaded []*suite.File
+		var problems []string
+		for _, n := range files {
+			f, err := suite.Load(n)
+			if err != nil {
+				problems = append(problems, err.Error())
+				continue
+			}
+			if s, err := filepath.Abs(f.Script); err == nil && s == abs {
+				f.Source = src // the editor's text, saved or not
+			}
+			loaded = append(loaded, f)
+		}
+		if len(problems) > 0 {
+			out.err = strings.Join(problems, "\n")
+		}
+		var opt suite.Options
+		if len(bins) > 0 {
+			// The Compare view's first server: the one the user named.
+			opt.Binaries = bins[:1]
+		}
+		opt.Jobs = 2
+		res := suite.Run(ctx, loaded, opt, nil)
+		if len(res) > 0 {
+			out.server, out.results = res[0].Name, res[0].Cases
+			if res[0].Err != "" && out.err == "" && len(res[0].Cases) > 0 && res[0].Cases[0].Outcome == suite.Error {
+				out.err = res[0].Err
+			}
+		}
+		return out
+	}
+}
+
+func (m Model) updateTests(msg testsFinishedMsg) (tea.Model, tea.Cmd) {
+	v, ok := topOf[*testsView](m.overlays)
+	if !ok || msg.seq != v.seq {
+		return m, nil
+	}
+	v.running, v.cancel = false, nil
+	v.server, v.results = msg.server, msg.results
+	if msg.err != "" {
+		for _, l := range strings.Split(msg.err, "\n") {
+			v.notes = append(v.notes, sanitize(l))
+		}
+	}
+	// Start on the first case that did not pass.
+	for i, r := range v.results {
+		if r.Outcome == suite.Fail || r.Outcome == suite.Error {
+			v.cursor = i
+			break
+		}
+	}
+	return m, nil
+}
+
+func (v *testsView) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
+	k := m.c.Keys
+	n := len(v.results)
+	page := max(1, m.h/2)
+	switch {
+	case km.Type == tea.KeyEsc || key.Matches(km, testsKey, k.Quit):
+		if v.cancel != nil {
+			v.cancel()
+		}
+		m.overlays.remove(v)
+		return m, nil
+	case key.Matches(km, compareAgainKey):
+		return m.startTests(v)
+	case key.Matches(km, k.Up):
+		v.cursor--
+	case key.Matches(km, k.Down):
+		v.cursor++
+	case key.Matches(km, k.PageUp):
+		v.cursor -= page
+	case key.Matches(km, k.PageDown):
+		v.cursor += page
+	case key.Matches(km, k.Top):
+		v.cursor = 0
+	case key.Matches(km, k.Bottom):
+		v.cursor = n - 1
+	case key.Matches(km, compareOpenKey):
+		if v.cursor < n {
+			r := v.results[v.cursor]
+			d := detailDoc{title: "Test: " + sanitize(r.Case), what: "the case"}
+			d.add("", strings.TrimRight(suite.CaseLine(r), "\n"))
+			if r.Actual != "" {
+				d.add("reply", r.Actual)
+			}
+			m.overlays.push(&detailView{doc: d})
+		}
+	}
+	v.cursor = max(0, min(v.cursor, n-1))
+	return m, nil
+}
+
+// testsViewText draws the head, the cases (only those on screen), and
+// the selected case's failure below.
+func (m Model) testsViewText(v *testsView) string {
+	w, h := m.w, m.h
+	c := suite.Count([]suite.ServerResult{{Cases: v.results}})
+	title := "Tests"
+	switch {
+	case v.running:
+		title += fmt.Sprintf(" · running %d file(s)…", len(v.files))
+	case len(v.results) > 0:
+		title += " · " + sanitize(v.server) + " · " + suite.Summary(c)
+	}
+	lines := []string{m.st.dialogTitle.Render(title) + m.st.muted.Render("  ↑↓ • enter: the case whole • ctrl+r: again • esc")}
+	for _, f := range v.files {
+		rel := f
+		if wd, err := os.Getwd(); err == nil {
+			if r, err := filepath.Rel(wd, f); err == nil && !strings.HasPrefix(r, "..") {
+				rel = r
+			}
+		}
+		lines = append(lines, m.st.muted.Render(sanitize(rel)))
+	}
+	for _, n := range v.notes {
+		lines = append(lines, m.st.warn.Render(n))
+	}
+	if len(v.results) > 0 && len(lines) < h-1 {
+		listH := max(1, min(len(v.results), (h-len(lines))/2))
+		if v.cursor < v.top {
+			v.top = v.cursor
+		}
+		if v.cursor >= v.top+listH {
+			v.top = v.cursor - listH + 1
+		}
+		v.top = max(0, min(v.top, len(v.results)-listH))
+		for i := v.top; i < len(v.results) && i < v.top+listH; i++ {
+			r := v.results[i]
+			word := map[suite.Outcome]string{suite.Pass: "ok   ", suite.Fail: "FAIL ", suite.Skip: "skip ", suite.Error: "ERROR"}[r.Outcome]
+			line := ansi.Truncate(fmt.Sprintf("%s %s: %s", word, sanitize(filepath.Base(r.File)), sanitize(r.Case)), w-2, "…")
+			switch {
+			case i == v.cursor:
+				line = m.st.accent.Reverse(true).Render("▶ " + line)
+			case r.Outcome == suite.Fail || r.Outcome == suite.Error:
+				line = "  " + m.st.errText.Bold(true).Render(line)
+			case r.Outcome == suite.Pass:
+				line = "  " + m.st.ok.Render(line)
+			default:
+				line = "  " + m.st.muted.Render(line)
+			}
+			lines = append(lines, line)
+		}
+		if v.cursor < len(v.results) && len(lines) < h-1 {
+			lines = append(lines, m.st.muted.Render(strings.Repeat("─", w)))
+			detail := strings.Split(strings.TrimRight(suite.CaseLine(v.results[v.cursor]), "\n"), "\n")
+			for _, l := range detail {
+				if len(lines) >= h {
+					break
+				}
+				lines = append(lines, sanitize(l))
+			}
+		}
+	}
+	return fitLines(lines, w, h)
+}
