@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"luascope/redisx"
 	"luascope/redisx/resp"
 	"luascope/redisx/sandbox"
 	"luascope/redisx/suite"
@@ -26,6 +27,8 @@ type testOpts struct {
 	jobs   int
 	init   string
 	watch  bool
+	target string
+	flush  bool
 }
 
 // newTestCmd is `luascope test`: unit tests for scripts and functions,
@@ -64,6 +67,8 @@ Exit status: 0 every case passed, 1 a case failed or could not run,
 	fs.StringArrayVar(&o.bins, "server-bin", nil, "run the suite on a sandbox of this server binary (repeatable: once per server)")
 	fs.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "cases run at once per server, each worker on its own sandbox")
 	fs.StringVar(&o.init, "init", "", "write a starter test file for the script `FILE.lua` (FILE.test.toml): one case with the keys and args of its last run in history, its expect filled in from a run on a sandbox")
+	fs.StringVar(&o.target, "target", "", "run on this server (redis://host:port) instead of private sandboxes; it is emptied between cases, so --allow-flush must say that is fine")
+	fs.BoolVar(&o.flush, "allow-flush", false, "let --target's server be emptied (FLUSHALL, SCRIPT FLUSH, FUNCTION FLUSH) before every case")
 	fs.BoolVar(&o.watch, "watch", false, "run again whenever a test file, script or library changes (ctrl+c stops)")
 	return cmd
 }
@@ -80,6 +85,14 @@ func (o *testOpts) runTests(cmd *cobra.Command, paths []string) error {
 	}
 	if o.jobs < 1 || o.jobs > 64 {
 		return usageErr("-j %d: 1 to 64", o.jobs)
+	}
+	switch {
+	case o.target == "" && o.flush:
+		return usageErr("--allow-flush goes with --target URL")
+	case o.target != "" && !o.flush:
+		return usageErr("--target %s: luascope test empties the server before every case (FLUSHALL, SCRIPT FLUSH, FUNCTION FLUSH); add --allow-flush if that server's data may go, or leave --target out to run on private sandboxes", redisx.RedactURL(o.target))
+	case o.target != "" && len(o.bins) > 0:
+		return usageErr("--target and --server-bin: one or the other")
 	}
 	if o.init != "" {
 		if len(paths) > 0 || o.update || o.watch || o.json {
@@ -106,6 +119,15 @@ func (o *testOpts) runOnce(cmd *cobra.Command, paths []string) error {
 		}
 		filter = re
 	}
+	var target *redisx.Target
+	if o.target != "" {
+		t, err := redisx.ParseURL(o.target)
+		if err != nil {
+			return usageErr("--target: %v", err)
+		}
+		t.Timeout = o.conn.timeout
+		target = &t
+	}
 	var bins []string
 	for _, b := range o.bins {
 		p, err := sandbox.LookBinary(b)
@@ -114,7 +136,7 @@ func (o *testOpts) runOnce(cmd *cobra.Command, paths []string) error {
 		}
 		bins = append(bins, p)
 	}
-	if len(bins) == 0 {
+	if len(bins) == 0 && target == nil {
 		if _, err := sandbox.FindBinary(); err != nil {
 			return &exitError{code: exitConnection, msg: err.Error()}
 		}
@@ -149,7 +171,7 @@ func (o *testOpts) runOnce(cmd *cobra.Command, paths []string) error {
 	}
 	ctx := context.Background()
 	server := ""
-	results := suite.Run(ctx, files, suite.Options{Binaries: bins, Jobs: o.jobs, Filter: filter, Timeout: o.conn.timeout}, func(name string, r suite.CaseResult) {
+	results := suite.Run(ctx, files, suite.Options{Binaries: bins, Jobs: o.jobs, Filter: filter, Timeout: o.conn.timeout, Target: target}, func(name string, r suite.CaseResult) {
 		if name != server {
 			server = name
 			fmt.Fprintf(out, "=== %s\n", resp.Printable(name))

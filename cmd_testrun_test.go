@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/xml"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // luascope's own test files: every gallery example has one
@@ -78,5 +81,34 @@ func TestTestCommandExitStatusesAndReports(t *testing.T) {
 	}
 	if _, errOut, code := cli(t, "", "test", "--server-bin", filepath.Join(dir, "nope"), good); code != exitConnection {
 		t.Errorf("a missing server: exit %d %s", code, errOut)
+	}
+}
+
+// --target runs on a server the user names, only with --allow-flush:
+// every case empties it.
+func TestTestCommandTarget(t *testing.T) {
+	srv := sandboxtest.StartT(t)
+	c := srv.Client()
+	defer c.Close()
+	ctx := context.Background()
+	c.Set(ctx, "precious", "1", 0)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "s.lua"), []byte("return redis.call('DBSIZE')"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "s.test.toml"), []byte("script = \"s.lua\"\n[[case]]\nname = \"empty\"\nexpect = \"(integer) 0\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := cli(t, "", "test", "--target", srv.URL(), dir); code != exitUsage || !strings.Contains(errOut, "--allow-flush") {
+		t.Fatalf("without --allow-flush: exit %d %s", code, errOut)
+	}
+	if n, _ := c.Exists(ctx, "precious").Result(); n != 1 {
+		t.Fatal("refused, yet the server was emptied")
+	}
+	if out, errOut, code := cli(t, "", "test", "--target", srv.URL(), "--allow-flush", dir); code != exitOK || !strings.Contains(out, "ok    ") {
+		t.Fatalf("with --allow-flush: exit %d\n%s%s", code, out, errOut)
+	}
+	if n, _ := c.Exists(ctx, "precious").Result(); n != 0 {
+		t.Error("--allow-flush: the server was not emptied before the case")
 	}
 }

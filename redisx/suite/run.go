@@ -95,6 +95,10 @@ type Options struct {
 	Filter *regexp.Regexp
 	// Timeout bounds each command; 0 means 10s.
 	Timeout time.Duration
+	// Target, when set, is a server the user named (luascope test
+	// --target URL --allow-flush) to run on instead of sandboxes: one
+	// worker, emptied between cases like a sandbox. Binaries are ignored.
+	Target *redisx.Target
 }
 
 // job is one case to run.
@@ -109,8 +113,11 @@ type job struct {
 // one goroutine at a time; it may be nil.
 func Run(ctx context.Context, files []*File, opt Options, done func(server string, r CaseResult)) []ServerResult {
 	bins := opt.Binaries
-	if len(bins) == 0 {
+	if len(bins) == 0 || opt.Target != nil {
 		bins = []string{""}
+	}
+	if opt.Target != nil {
+		opt.Jobs = 1 // one server: cases emptying it must not overlap
 	}
 	if opt.Jobs <= 0 {
 		opt.Jobs = 1
@@ -153,7 +160,7 @@ func Run(ctx context.Context, files []*File, opt Options, done func(server strin
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				w := &worker{bin: bin, timeout: opt.Timeout}
+				w := &worker{bin: bin, timeout: opt.Timeout, target: opt.Target}
 				defer w.close()
 				for i := range queue {
 					j := jobs[i]
@@ -208,6 +215,7 @@ type worker struct {
 	sessions map[[2]int]*redisx.Session // {cluster, protocol}
 	name     string
 	startErr error
+	target   *redisx.Target // a named server instead of sandboxes
 }
 
 func (w *worker) close() {
@@ -236,7 +244,16 @@ func (w *worker) session(ctx context.Context, f *File) (*redisx.Session, error) 
 		return s, nil
 	}
 	t := redisx.Target{Protocol: f.RESP, Label: "sandbox", Timeout: w.timeout}
-	if f.Cluster {
+	switch {
+	case w.target != nil && f.Cluster:
+		return nil, fmt.Errorf("cluster = true files run on a sandbox cluster, not on --target")
+	case w.target != nil:
+		t = *w.target
+		t.Protocol = f.RESP
+		if t.Timeout <= 0 {
+			t.Timeout = w.timeout
+		}
+	case f.Cluster:
 		if w.cl == nil {
 			cl, err := sandbox.StartCluster(ctx, sandbox.ClusterOptions{Options: sandbox.Options{Binary: w.bin}, ReplicasPerPrimary: -1})
 			if err != nil {
@@ -245,7 +262,7 @@ func (w *worker) session(ctx context.Context, f *File) (*redisx.Session, error) 
 			w.cl = cl
 		}
 		t.Network, t.Addr, t.Cluster = "tcp", w.cl.Addrs()[0], true
-	} else {
+	default:
 		if w.srv == nil {
 			srv, err := sandbox.Start(ctx, sandbox.Options{Binary: w.bin})
 			if err != nil {
@@ -283,9 +300,25 @@ func (w *worker) flush(ctx context.Context, f *File) error {
 		defer c.Close()
 		return c.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error { return do(n) })
 	}
-	c := w.srv.Client()
+	c, err := w.client()
+	if err != nil {
+		return err
+	}
 	defer c.Close()
 	return do(c)
+}
+
+// client is a go-redis client of the worker's standalone server (the
+// sandbox, or --target) for emptying it and loading libraries.
+func (w *worker) client() (*redis.Client, error) {
+	if w.target != nil {
+		o, err := w.target.Options()
+		if err != nil {
+			return nil, err
+		}
+		return redis.NewClient(o), nil
+	}
+	return w.srv.Client(), nil
 }
 
 // run runs one case and checks it.
@@ -428,7 +461,10 @@ func (w *worker) loadLibrary(ctx context.Context, f *File) error {
 		defer c.Close()
 		return c.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error { return load(n) })
 	}
-	c := w.srv.Client()
+	c, err := w.client()
+	if err != nil {
+		return err
+	}
 	defer c.Close()
 	return load(c)
 }
