@@ -39,6 +39,13 @@ func CaseLine(r CaseResult) string {
 			}
 			fmt.Fprintf(&b, "        %d. %-8s %s\n", i+1, st.Outcome, line)
 		}
+		for _, e := range rep.Effects {
+			what := "unchanged"
+			if len(e.Changes) > 0 {
+				what = strings.Join(e.Changes, ", ")
+			}
+			fmt.Fprintf(&b, "      key %s: %s\n", resp.Quote([]byte(e.Key)), resp.Printable(what))
+		}
 		if e := rep.Error; e != nil {
 			fmt.Fprintf(&b, "      error: %s: %s\n", e.Class, resp.Printable(e.Message))
 			if e.Line > 0 {

@@ -366,7 +366,8 @@ func (w *worker) run(ctx context.Context, f *File, fi, ci int) (r CaseResult) {
 	}
 	var last redisx.Report
 	for i, call := range c.Calls {
-		rc := redisx.Call{Keys: call.Keys, Args: call.Args, Explain: c.Explain}
+		// Effects: a failure shows what the last call did to each key.
+		rc := redisx.Call{Keys: call.Keys, Args: call.Args, Explain: c.Explain, Effects: i == len(c.Calls)-1}
 		if f.Library != "" {
 			rc.Function = f.Function
 		} else {
@@ -494,9 +495,9 @@ func diffReply(want resp.Value, got *resp.Value) []string {
 		out = append(out, "the replies print differently")
 	}
 	out = append(out, "expected:")
-	out = append(out, indent(strings.Split(resp.Printable(wantText), "\n"), "  ")...)
+	out = append(out, indent(printableLines(wantText), "  ")...)
 	out = append(out, "actual:")
-	out = append(out, indent(strings.Split(resp.Printable(gotText), "\n"), "  ")...)
+	out = append(out, indent(printableLines(gotText), "  ")...)
 	return out
 }
 
@@ -691,4 +692,14 @@ var shaInError = regexp.MustCompile(`script: [0-9a-f]{40}`)
 // would break at the script's next edit).
 func NamesScript(text string) bool {
 	return strings.HasPrefix(text, "(error) ") && shaInError.MatchString(text)
+}
+
+// printableLines splits a reply's text into lines, each safe to print
+// (a reply's own text has its bytes escaped already; this is the guard).
+func printableLines(text string) []string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = resp.Printable(l)
+	}
+	return lines
 }
