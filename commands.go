@@ -34,8 +34,9 @@ func newRootCmd() *cobra.Command {
 	tui.register(root.Flags())
 	root.RunE = tui.runTUI
 	dataWords(root)
+	var library, function string
 	debug := &cobra.Command{
-		Use:   "debug [connection flags] FILE [KEY ...] [, ARG ...]",
+		Use:   "debug [connection flags] (FILE | --library LIB.lua --function NAME) [KEY ...] [, ARG ...]",
 		Short: "Open the terminal UI in Redis's Lua debugger (LDB) on FILE",
 		Long: `Open the terminal UI straight in the step debugger: SCRIPT DEBUG YES (forked:
 a copy of the server, changes rolled back). s/n step, c continue, b breakpoint,
@@ -44,14 +45,36 @@ UI starts SCRIPT DEBUG SYNC instead, after a typed confirmation.
 
 Read-only (--ro, or readonly = true on the connection) debugs forked only:
 SYNC is refused, the script runs as EVAL_RO so the server refuses its writes,
-and r sends only commands the server's COMMAND INFO flags readonly.`,
-		Args: cobra.MinimumNArgs(1),
+and r sends only commands the server's COMMAND INFO flags readonly.
+
+--library LIB.lua --function NAME debugs a Redis Function, which LDB cannot
+step into: the library becomes a script that defines its code, registers
+nothing, and calls NAME's callback with the KEYS and ARGV given; its lines
+keep the library's numbers (the #!lua line excepted). Limits: the library's
+top-level code runs on every call, flags are not enforced (no-writes: debug
+read-only), and FCALL from inside runs the server's loaded copy.`,
+		Example: `  luascope debug limit.lua rate:1 , 5 60
+  luascope debug --library stock.lua --function take stock:1 , 3`,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			tui.debug = true
+			switch {
+			case library != "" && function == "":
+				return usageErr("--library needs --function NAME: the function to debug")
+			case library == "" && function != "":
+				return usageErr("--function goes with --library LIB.lua: the library that registers it")
+			case library != "":
+				tui.function = function
+				args = append([]string{library}, args...)
+			case len(args) == 0:
+				return usageErr("debug needs a FILE (or --library LIB.lua --function NAME)")
+			}
 			return tui.runTUI(cmd, args)
 		},
 	}
 	tui.register(debug.Flags())
+	debug.Flags().StringVar(&library, "library", "", "debug a function of this Functions library (#!lua name=…) instead of a script")
+	debug.Flags().StringVar(&function, "function", "", "the function of --library to debug, called with the KEYS and ARGV given")
 	dataWords(debug)
 	root.AddCommand(debug)
 	// cobra would give help the shorthand -h, which redis-cli users know as the host.

@@ -40,6 +40,7 @@ type tuiOpts struct {
 	example   string
 	evalFile  string // --eval FILE: redis-cli's spelling of the FILE word
 	debug     bool   // luascope debug: open in the debugger
+	function  string // luascope debug --function: the function to debug
 	mouse     bool
 	noMouse   bool
 }
@@ -270,6 +271,7 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 		Connect: func(t redisx.Target) (*redisx.Session, error) { return redisx.Connect(context.Background(), t) },
 		Width:   width, Height: height,
 		CompareServers: compareServers(env.cfg, o.conn.serverBin),
+		Function:       o.function,
 	})
 	// The first frame is drawn before Bubble Tea's renderer would draw it
 	// (tui_start.go), once a signal would find the program to stop, unless

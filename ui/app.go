@@ -74,6 +74,10 @@ type Options struct {
 	// starts a sandbox of each (the config's compare_servers); none:
 	// every one sandbox.Discover finds on this machine.
 	CompareServers []string
+	// Function starts in function mode: ctrl+r calls FCALL Function and
+	// F9 debugs it in the library the editor holds (luascope debug
+	// --library FILE --function NAME).
+	Function string
 }
 
 // cacheState is what the app knows about the current SHA on the server.
@@ -211,6 +215,7 @@ func New(opts Options) Model {
 	}
 	m.syncClusterKeys()
 	m.example = opts.Example
+	m.function = opts.Function
 	m.editor.Focus()
 	if opts.Width > 0 && opts.Height > 0 {
 		m.w, m.h = opts.Width, opts.Height

@@ -76,6 +76,10 @@ type debugState struct {
 	top      int
 	starting bool
 	st       debugStyles // built when the debugger opens and on a theme switch
+	// library is the library's lines when a function is debugged
+	// (ldb.LibraryScript), function its name; nil for a script.
+	library  []string
+	function string
 }
 
 type debugStyles struct {
@@ -493,7 +497,18 @@ func (m Model) updateDebugger(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		d.s = msg.s
-		d.source = msg.s.Source()
+		src := msg.s.Source()
+		if d.library != nil && len(src) >= 2 {
+			// A function's library run as a script: show the library's
+			// own first line, and say what the added last line does.
+			src[0] = d.library[0] + "   -- luascope: defines the library, registers nothing"
+			last := len(src) - 1
+			for last > 1 && strings.TrimSpace(src[last]) == "" {
+				last--
+			}
+			src[last] = "-- luascope: calls " + d.function + "(KEYS, ARGV), as FCALL " + d.function + " would"
+		}
+		d.source = src
 		d.apply(msg.ev)
 		m.setStatus("debugging: s step • c continue • b breakpoint • p print • e eval • r redis • a abort • esc leave", false)
 		return m.debugSettled(msg.ev)

@@ -221,3 +221,16 @@ func (p FunctionsPane) ShortHelp() []key.Binding { return []key.Binding{fnEnter,
 func (p FunctionsPane) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{p.c.Keys.Up, p.c.Keys.Down, fnEnter, fnLoad, fnScript, fnRefresh}}
 }
+
+// libraryOf is the code of the library that holds function fn, from the
+// last FUNCTION LIST WITHCODE; "" when not known.
+func (p FunctionsPane) libraryOf(fn string) string {
+	for _, l := range p.libs {
+		for _, f := range l.Functions {
+			if f.Name == fn {
+				return l.Code
+			}
+		}
+	}
+	return ""
+}

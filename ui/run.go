@@ -248,9 +248,33 @@ func (m Model) startDebug(mode ldb.Mode) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	src := m.editor.Value()
-	m.overlays.push(&debugState{mode: mode, starting: true, breaks: map[int]bool{}, source: strings.Split(src, "\n"), cursor: 1, st: newDebugStyles(m.c)})
-	m.setStatus("starting the debugger (SCRIPT DEBUG "+strings.ToUpper(string(mode))+")…", false)
-	return m, debugStartCmd(m.session, mode, src, keys, args)
+	script, what := src, "the script"
+	if m.function != "" {
+		// A function: the debugger runs its library as a script with the
+		// same line numbers (ldb.LibraryScript). The library is the
+		// editor's when it holds one, else the server's copy.
+		lib := src
+		if !ldb.IsLibrary(lib) {
+			lib = m.fns.libraryOf(m.function)
+		}
+		if lib == "" {
+			m.setStatus("F9 on function "+m.function+": open its library in the editor (ctrl+b, enter on the library) or load the library list (ctrl+b) first", true)
+			return m, nil
+		}
+		s, err := ldb.LibraryScript(lib, m.function)
+		if err != nil {
+			m.setStatus("F9: "+err.Error(), true)
+			return m, nil
+		}
+		src, script, what = lib, s, "function "+m.function+" (its library as a script)"
+	}
+	d := &debugState{mode: mode, starting: true, breaks: map[int]bool{}, source: strings.Split(src, "\n"), cursor: 1, st: newDebugStyles(m.c)}
+	if script != src {
+		d.library, d.function = d.source, m.function
+	}
+	m.overlays.push(d)
+	m.setStatus("starting the debugger on "+what+" (SCRIPT DEBUG "+strings.ToUpper(string(mode))+")…", false)
+	return m, debugStartCmd(m.session, mode, script, keys, args)
 }
 
 // debugSettled follows an event: fresh locals after a stop, the final
