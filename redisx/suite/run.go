@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
@@ -146,7 +147,12 @@ func Run(ctx context.Context, files []*File, opt Options, done func(server strin
 			results[i], ready[i] = r, true
 			for next < len(jobs) && ready[next] {
 				if done != nil {
-					done(sr.Name, results[next])
+					name := sr.Name
+					if name == "" {
+						// Not started (yet): the binary says which.
+						name = cmp.Or(bin, "the sandbox's server")
+					}
+					done(name, results[next])
 				}
 				next++
 			}
@@ -242,6 +248,11 @@ func (w *worker) session(ctx context.Context, f *File) (*redisx.Session, error) 
 	}
 	if s := w.sessions[key]; s != nil {
 		return s, nil
+	}
+	if w.startErr != nil {
+		// A server that did not start once will not for the next case:
+		// every case of this worker reports the same, at once.
+		return nil, w.startErr
 	}
 	t := redisx.Target{Protocol: f.RESP, Label: "sandbox", Timeout: w.timeout}
 	switch {
