@@ -35,6 +35,8 @@ type compareOpts struct {
 	evalFile    string
 	explain     bool
 	effects     bool
+	function    string
+	library     string
 }
 
 func newCompareCmd(conn *connFlags) *cobra.Command {
@@ -78,6 +80,8 @@ could not be started or reached.`,
 	fs.StringVarP(&o.code, "code", "e", "", "the script's code, instead of a FILE")
 	fs.StringVar(&o.evalFile, "eval", "", "FILE, as redis-cli --eval takes it")
 	fs.BoolVar(&o.effects, "effects", false, "snapshot each key before and after the run, and compare what changed")
+	fs.StringVar(&o.function, "function", "", "call this Redis Function with FCALL instead of running a script")
+	fs.StringVar(&o.library, "library", "", "with --function: FUNCTION LOAD REPLACE this library on each sandbox first (a named connection must have it loaded)")
 	fs.BoolVar(&o.explain, "explain", false, "explain how the Lua value became the reply, and compare the lossy-conversion warnings")
 	dataWords(cmd)
 	return cmd
@@ -111,8 +115,11 @@ func (o *compareOpts) run(cmd *cobra.Command, words []string) error {
 	if err != nil {
 		return err
 	}
-	call := redisx.Call{Strategy: env.strategy, ReadOnly: o.ro, Explain: o.explain, Effects: o.effects}
-	if err := readCall(cmd, &call, o.code, o.evalFile, "", words); err != nil {
+	if o.library != "" && o.function == "" {
+		return usageErr("--library goes with --function NAME: the function to call")
+	}
+	call := redisx.Call{Strategy: env.strategy, ReadOnly: o.ro, Explain: o.explain, Effects: o.effects, Function: o.function}
+	if err := readCall(cmd, &call, o.code, o.evalFile, o.library, words); err != nil {
 		return err
 	}
 	setup, err := parseSetup(o.setup)
@@ -132,7 +139,7 @@ func (o *compareOpts) run(cmd *cobra.Command, words []string) error {
 	if len(o.conns) > 0 && len(setup) > 0 {
 		fmt.Fprintln(cmd.ErrOrStderr(), "luascope: note: --setup runs on the sandboxes only, not on the named connections")
 	}
-	if len(o.conns) > 0 && lint.MayBlock(call.Script.Source) {
+	if len(o.conns) > 0 && call.Function == "" && lint.MayBlock(call.Script.Source) {
 		// What run refuses on a protected connection (error({…}) crashes
 		// Redis 7.0), compare refuses before anything is started.
 		found := lint.Lint(call.Script.Source, lint.Options{NumKeys: len(call.Keys), ReadOnly: true, Production: true})
@@ -158,7 +165,11 @@ func (o *compareOpts) run(cmd *cobra.Command, words []string) error {
 	runs := make([]compare.Run, 0, len(servers))
 	for _, s := range servers {
 		done := sending(s.conn)
-		res := s.conn.session.Run(ctx, call, nil)
+		c := call
+		if s.connection != "" {
+			c.Library = "" // loaded there already: compare writes nothing but the run
+		}
+		res := s.conn.session.Run(ctx, c, nil)
 		done()
 		markInterrupted(&res, s.conn.isSandbox())
 		s.report = redisx.NewReport(s.conn.session, call, res)

@@ -315,3 +315,19 @@ func TestCompareReadOnlyRunAfterSetup(t *testing.T) {
 		t.Errorf("the script's write was not refused:\n%s", out)
 	}
 }
+
+// --function with --library: each sandbox loads the library, then FCALL.
+func TestCompareFunction(t *testing.T) {
+	lib := filepath.Join(t.TempDir(), "lib.lua")
+	if err := os.WriteFile(lib, []byte("#!lua name=t\nredis.register_function('f', function(keys, args) return args[1] .. '!' end)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := cli(t, "", "compare", "--json", "--function", "f", "--library", lib, "--server-bin", "redis-server", "--server-bin", "redis-server", ",", "hi")
+	doc := compareJSON(t, out)
+	if code != exitOK || !*doc.Agree || len(doc.Servers) != 2 || doc.Servers[0].Report.Reply["value"] != "hi!" {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if _, errOut, code := cli(t, "", "compare", "--library", lib, "--server-bin", "redis-server", "--server-bin", "redis-server"); code != exitUsage || !strings.Contains(errOut, "--function") {
+		t.Errorf("--library alone: exit %d %s", code, errOut)
+	}
+}

@@ -24,6 +24,7 @@ import (
 	"luascope/examples"
 	"luascope/redisx"
 	"luascope/redisx/compare"
+	"luascope/redisx/ldb"
 	"luascope/redisx/lint"
 	"luascope/redisx/sandbox"
 )
@@ -136,14 +137,25 @@ func (m Model) startCompare(v *compareView) (Model, tea.Cmd) {
 	case err != nil:
 		v.notes = append(v.notes, sanitize(err.Error()))
 		return m, nil
-	case m.function != "":
-		v.notes = append(v.notes, "the Compare view runs the editor's script; FCALL of a library's function is not compared yet (ctrl+b, s: back to the script)")
-		return m, nil
-	case strings.TrimSpace(src) == "":
+	case m.function == "" && strings.TrimSpace(src) == "":
 		v.notes = append(v.notes, "the script is empty")
 		return m, nil
 	}
 	call := redisx.Call{Script: m.editor.Script(), Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly, Explain: m.explain, Effects: m.explain}
+	if m.function != "" {
+		// FCALL: each sandbox loads the library first — the editor's
+		// when it holds one, else the server's copy.
+		lib := src
+		if !ldb.IsLibrary(lib) {
+			lib = m.fns.libraryOf(m.function)
+		}
+		if lib == "" {
+			v.notes = append(v.notes, "function "+sanitize(m.function)+": its library is neither in the editor nor in the Functions pane's list (ctrl+b loads it): the sandboxes would not have it")
+			return m, nil
+		}
+		call = redisx.Call{Function: m.function, Library: lib, Keys: keys, Args: args, ReadOnly: m.readOnly, Effects: m.explain}
+		v.notes = append(v.notes, "FCALL "+sanitize(m.function)+": each sandbox loads the library first (FUNCTION LOAD REPLACE)")
+	}
 	for _, b := range m.compareBinaries() {
 		v.servers = append(v.servers, compareServer{bin: b, name: filepath.Base(b)})
 	}
@@ -248,7 +260,7 @@ func compareOne(ctx context.Context, s compareServer, current *redisx.Session, c
 		}
 		// As on the connection ctrl+r runs on: read-only there, here.
 		sess.SetReadOnly(call.ReadOnly)
-	} else if lint.MayBlock(call.Script.Source) {
+	} else if call.Function == "" && lint.MayBlock(call.Script.Source) {
 		// The guard of protected connections, as ctrl+r applies it: a
 		// script that crashes the server (error({})) is not sent there.
 		found := lint.Lint(call.Script.Source, lint.Options{NumKeys: len(call.Keys), ReadOnly: true, Production: true})
@@ -261,6 +273,9 @@ func compareOne(ctx context.Context, s compareServer, current *redisx.Session, c
 		s.name = info.Flavor + " " + info.Version
 	} else {
 		s.name = "this connection (" + info.Flavor + " " + info.Version + ")"
+	}
+	if s.bin == "" {
+		call.Library = "" // the connection has its own copy: nothing is loaded there
 	}
 	res := sess.Run(ctx, call, nil)
 	if errors.Is(ctx.Err(), context.Canceled) {

@@ -214,3 +214,16 @@ func TestCompareViewServerFails(t *testing.T) {
 		t.Error("the server's output reached the terminal raw")
 	}
 }
+
+// A picked function is compared too: each sandbox loads the editor's
+// library, then FCALLs it.
+func TestCompareViewFunction(t *testing.T) {
+	lib := "#!lua name=t\nredis.register_function('f', function(keys, args) local n = redis.pcall('dbsize') if type(n) == 'table' then n = 'renamed' end return n end)\n"
+	m := compareModel(t, lib, []string{"redis-server", renamedServer(t)}, func(o *Options) { o.Function = "f" })
+	m = openCompareNow(t, m)
+	v, _ := topOf[*compareView](m.overlays)
+	frame := ansi.Strip(m.View())
+	if v.diffs != 1 || !strings.Contains(frame, "FCALL f") || !strings.Contains(frame, `(bulk) "renamed"`) {
+		t.Errorf("%d differences:\n%s", v.diffs, frame)
+	}
+}
