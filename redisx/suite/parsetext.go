@@ -325,12 +325,3 @@ func parseDouble(s string) (float64, error) {
 	}
 	return strconv.ParseFloat(s, 64)
 }
-
-func decimalWidth(n int) int {
-	w := 1
-	for n >= 10 {
-		n /= 10
-		w++
-	}
-	return w
-}
