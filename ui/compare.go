@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -102,8 +103,8 @@ type (
 )
 
 // compareSeq numbers comparisons, so that a closed view's late results
-// are dropped; only the UI goroutine touches it.
-var compareSeq int
+// are dropped. Atomic: several programs (tests) may run in one process.
+var compareSeq atomic.Int64
 
 // compareBinaries is the servers the view compares: the ones the options
 // name (the config's compare_servers), else every one Discover finds.
@@ -129,8 +130,7 @@ func (m Model) startCompare(v *compareView) (Model, tea.Cmd) {
 	if v.cancel != nil {
 		v.cancel()
 	}
-	compareSeq++
-	*v = compareView{seq: compareSeq, onlyDiffs: v.onlyDiffs}
+	*v = compareView{seq: int(compareSeq.Add(1)), onlyDiffs: v.onlyDiffs}
 	keys, args, err := m.form.Values()
 	src := m.editor.Value()
 	switch {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -43,7 +44,8 @@ type testsFinishedMsg struct {
 	err     string
 }
 
-var testsSeq int
+// testsSeq numbers test runs, as compareSeq numbers comparisons.
+var testsSeq atomic.Int64
 
 func (v *testsView) fullScreen() bool { return true }
 
@@ -98,8 +100,7 @@ func (m Model) startTests(v *testsView) (Model, tea.Cmd) {
 	if v.cancel != nil {
 		v.cancel()
 	}
-	testsSeq++
-	*v = testsView{seq: testsSeq}
+	*v = testsView{seq: int(testsSeq.Add(1))}
 	name := m.editor.Filename()
 	if name == "" {
 		v.notes = append(v.notes, "the script has no file: its tests are the *.test.toml files beside it that name it (luascope test --init FILE.lua writes one); save it first (ctrl+s)")

@@ -70,3 +70,24 @@ func TestParseTextErrors(t *testing.T) {
 		}
 	}
 }
+
+// Any text reads without a panic, and what reads writes back the same.
+func FuzzParseText(f *testing.F) {
+	for _, s := range []string{"(integer) 1", "1) \"a\"\n2) 1# \"k\" => (nil)", " 1) (empty array)\n 2) |attr 1# \"x\" => (boolean) true\n    3", "(verbatim txt) \"a\\nb\"", "1~ (double) inf"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := ParseText(s, '$')
+		if err != nil {
+			return
+		}
+		text := resp.Text(v)
+		w, err := ParseText(text, '$')
+		if err != nil {
+			t.Fatalf("%q read as %q, which does not read: %v", s, text, err)
+		}
+		if back := resp.Text(w); back != text {
+			t.Fatalf("%q → %q → %q", s, text, back)
+		}
+	})
+}
