@@ -707,7 +707,10 @@ func (l *linter) isGlobal(e ast.Expr, name string, sc *scope) bool {
 
 func (l *linter) isRedisCall(e *ast.FuncCallExpr, sc *scope) bool {
 	f, ok := e.Func.(*ast.AttrGetExpr)
-	if !ok || !l.isGlobal(f.Object, "redis", sc) {
+	// server is Valkey's name for the redis table: server.call is a
+	// redis.call, checked the same (on Redis the global-version and
+	// valkey rules say server does not exist).
+	if !ok || !(l.isGlobal(f.Object, "redis", sc) || l.isGlobal(f.Object, "server", sc)) {
 		return false
 	}
 	k, ok := f.Key.(*ast.StringExpr)
