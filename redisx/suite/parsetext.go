@@ -252,7 +252,10 @@ func (p *textParser) scalar(stop int) (resp.Value, error) {
 		if end < 0 {
 			return resp.Value{}, p.errorf("expected (verbatim FMT) \"text\"")
 		}
-		format := r[len("(verbatim "):end]
+		format, err := redisx.Unescape(r[len("(verbatim "):end])
+		if err != nil {
+			return resp.Value{}, p.errorf("(verbatim FMT): %v", err)
+		}
 		s, n, err := quoted(r[end+2:])
 		if err != nil {
 			return resp.Value{}, p.errorf("%v", err)
