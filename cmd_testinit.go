@@ -19,14 +19,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"luascope/history"
+	"luascope/redisx/ldb"
 
 	"luascope/redisx/resp"
 	"luascope/redisx/suite"
 )
 
 var (
-	keysIndex = regexp.MustCompile(`KEYS\s*\[\s*(\d+)\s*\]`)
-	argvIndex = regexp.MustCompile(`ARGV\s*\[\s*(\d+)\s*\]`)
+	keysIndex = regexp.MustCompile(`(?:KEYS|keys)\s*\[\s*(\d+)\s*\]`)
+	argvIndex = regexp.MustCompile(`(?:ARGV|args)\s*\[\s*(\d+)\s*\]`)
 )
 
 // initFile is `luascope test --init FILE.lua`: a starter test file beside
@@ -35,6 +36,9 @@ var (
 // KEYS[n] and ARGV[n] the script reads; then the case is run on a
 // sandbox and its reply written into expect, for the user to check.
 func (o *testOpts) initFile(cmd *cobra.Command) error {
+	if strings.HasSuffix(o.init, suite.Ext) {
+		return usageErr("--init takes the script (FILE.lua) and writes FILE%s beside it", suite.Ext)
+	}
 	src, err := os.ReadFile(o.init)
 	if err != nil {
 		return usageErr("--init: %v", err)
@@ -48,8 +52,20 @@ func (o *testOpts) initFile(cmd *cobra.Command) error {
 	keys, args, from := initCall(string(src))
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Tests of %s, started by luascope test --init on %s (docs/testing.md).\n", filepath.Base(o.init), time.Now().Format("2006-01-02"))
-	fmt.Fprintf(&b, "script = %s\n\n[[case]]\nname = %s\n", tomlString(filepath.Base(o.init)), tomlString("first case"))
-	fmt.Fprintf(&b, "# %s\n", from)
+	if ldb.IsLibrary(string(src)) {
+		// A Functions library: the case calls its first function.
+		fn := firstFunction(string(src))
+		if fn == "" {
+			return usageErr("--init %s: a library, but no redis.register_function('name', …) found in it", printable(o.init))
+		}
+		fmt.Fprintf(&b, "library = %s\nfunction = %s   # the function each case calls with FCALL\n", tomlString(filepath.Base(o.init)), tomlString(fn))
+	} else {
+		fmt.Fprintf(&b, "script = %s\n", tomlString(filepath.Base(o.init)))
+	}
+	fmt.Fprintf(&b, "\n[[case]]\nname = %s\n", tomlString("first case"))
+	if from != "" {
+		fmt.Fprintf(&b, "# %s\n", from)
+	}
 	b.WriteString("# setup = [[\"SET\", \"some:key\", \"value\"]]   # Redis commands before the case\n")
 	fmt.Fprintf(&b, "keys = %s\nargs = %s\n", tomlList(keys), tomlList(args))
 	b.WriteString("# [case.keys_after]\n# \"some:key\" = { type = \"string\", value = \"1\", ttl = \"55s..60s\" }\n")
@@ -112,7 +128,22 @@ func initCall(src string) (keys, args []string, from string) {
 	for i := 1; i <= n(argvIndex); i++ {
 		args = append(args, fmt.Sprintf("arg%d", i))
 	}
+	if len(keys)+len(args) == 0 {
+		return nil, nil, ""
+	}
 	return keys, args, "placeholders for the KEYS and ARGV the script reads: put real values here"
+}
+
+// registered finds the functions a library registers, in both forms.
+var registered = regexp.MustCompile(`register_function\s*\(?\s*['"]([A-Za-z0-9_]+)['"]|function_name\s*=\s*['"]([A-Za-z0-9_]+)['"]`)
+
+// firstFunction is the first function src registers, "" for none.
+func firstFunction(src string) string {
+	m := registered.FindStringSubmatch(src)
+	if m == nil {
+		return ""
+	}
+	return m[1] + m[2]
 }
 
 // tomlString writes s as a TOML basic string (TOML has no \x escape).

@@ -80,7 +80,14 @@ var testRefused = []string{"url", "host", "port", "pass", "user", "db", "tls", "
 func (o *testOpts) runTests(cmd *cobra.Command, paths []string) error {
 	for _, name := range testRefused {
 		if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
-			return usageErr("luascope test runs on private sandboxes it empties between cases, not on --%s (a test file says resp = 3 or cluster = true)", name)
+			why := ""
+			switch name {
+			case "resp3":
+				why = " (a test file says resp = 3)"
+			case "cluster":
+				why = " (a test file says cluster = true)"
+			}
+			return usageErr("luascope test runs on private sandboxes it empties between cases, not on --%s%s; --target URL --allow-flush names a server to run on", name, why)
 		}
 	}
 	if o.jobs < 1 || o.jobs > 64 {
@@ -157,13 +164,24 @@ func (o *testOpts) runOnce(cmd *cobra.Command, paths []string) error {
 	for _, n := range names {
 		f, err := suite.Load(n)
 		if err != nil {
-			problems = append(problems, resp.Printable(err.Error()))
+			problems = append(problems, printable(err.Error()))
 			continue
 		}
 		files = append(files, f)
 	}
 	if len(problems) > 0 {
 		return &exitError{code: exitUsage, msg: strings.Join(problems, "\n")}
+	}
+	var junit *os.File
+	if o.junit != "" {
+		// Before the run: a path that cannot be written must not hide
+		// the run's own outcome behind a late usage error.
+		f, err := os.Create(o.junit)
+		if err != nil {
+			return usageErr("--junit: %v", err)
+		}
+		defer f.Close()
+		junit = f
 	}
 	out := cmd.OutOrStdout()
 	if o.json {
@@ -179,6 +197,10 @@ func (o *testOpts) runOnce(cmd *cobra.Command, paths []string) error {
 		io.WriteString(out, suite.CaseLine(r))
 	})
 	counts := suite.Count(results)
+	if total := counts.Passed + counts.Failed + counts.Errors + counts.Skipped; total == 0 && filter != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "luascope: no case matches --run %s\n", resp.Printable(o.run))
+		return nil
+	}
 	started := false
 	for _, s := range results {
 		if s.Err != "" && len(s.Cases) > 0 && allErrors(s.Cases) {
@@ -198,13 +220,9 @@ func (o *testOpts) runOnce(cmd *cobra.Command, paths []string) error {
 	} else if len(results) > 1 {
 		fmt.Fprintln(out, suite.Summary(counts))
 	}
-	if o.junit != "" {
-		f, err := os.Create(o.junit)
-		if err != nil {
-			return usageErr("--junit: %v", err)
-		}
-		err = suite.WriteJUnit(f, results)
-		if cerr := f.Close(); err == nil {
+	if junit != nil {
+		err := suite.WriteJUnit(junit, results)
+		if cerr := junit.Close(); err == nil {
 			err = cerr
 		}
 		if err != nil {
@@ -252,7 +270,11 @@ func (o *testOpts) writeUpdates(cmd *cobra.Command, files []*suite.File, results
 			for ci, c := range f.Cases {
 				// Failing cases, and empty ones (no expect yet) even when
 				// their keys_after hold.
-				if c.Name == r.Case && c.ExpectError == "" && (r.Outcome == suite.Fail || !c.HasExpect) {
+				if c.Name == r.Case && len(c.Replies) > 0 && r.Outcome == suite.Fail {
+					fmt.Fprintf(cmd.ErrOrStderr(), "luascope: --update: %s: %s: not written: the case checks replies, which --update does not rewrite; fix them by hand from the output above\n", resp.Printable(f.Path), resp.Printable(c.Name))
+					continue
+				}
+				if c.Name == r.Case && c.ExpectError == "" && len(c.Replies) == 0 && (r.Outcome == suite.Fail || !c.HasExpect) {
 					if suite.NamesScript(r.Actual) {
 						fmt.Fprintf(cmd.ErrOrStderr(), "luascope: --update: %s: %s: not written: the error names the script's SHA, which changes with every edit; write expect_error = %q (and expect_message) instead\n", resp.Printable(f.Path), resp.Printable(c.Name), r.Report.Error.Class)
 						continue
@@ -262,6 +284,15 @@ func (o *testOpts) writeUpdates(cmd *cobra.Command, files []*suite.File, results
 					}
 					byFile[f.Path][ci] = r.Actual
 				}
+			}
+		}
+	}
+	// A case that fails only on another server is a difference between
+	// servers, which expect_on records: --update writes only the first's.
+	for _, s := range results[1:] {
+		for _, r := range s.Cases {
+			if r.Outcome == suite.Fail && r.Report != nil && r.Report.Reply != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "luascope: --update: %s: %s fails on %s: --update writes the first server's reply only; record this server's under [case.expect_on] (docs/testing.md)\n", resp.Printable(r.File), resp.Printable(r.Case), resp.Printable(s.Name))
 			}
 		}
 	}

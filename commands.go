@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"luascope/redisx/ldb"
 	"luascope/redisx/resp"
 )
 
@@ -64,6 +65,13 @@ read-only), and FCALL from inside runs the server's loaded copy.`,
 			case library == "" && function != "":
 				return usageErr("--function goes with --library LIB.lua: the library that registers it")
 			case library != "":
+				src, err := os.ReadFile(library)
+				if err != nil {
+					return usageErr("--library: %v", err)
+				}
+				if !ldb.IsLibrary(string(src)) {
+					return usageErr("--library %s: not a Functions library (its first line must be #!lua name=NAME); debug a script with luascope debug FILE", printable(library))
+				}
 				tui.function = function
 				args = append([]string{library}, args...)
 			case len(args) == 0:

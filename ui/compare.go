@@ -470,7 +470,10 @@ func (m Model) compareHead(v *compareView) []string {
 		lines = append(lines, fmt.Sprintf("%d %s  %s  %s", i+1, m.st.accent.Render(sanitize(s.name)), m.st.muted.Render(sanitize(where)), state))
 	}
 	for _, n := range v.notes {
-		lines = append(lines, m.st.warn.Render(n))
+		// Wrapped: a note is a sentence, cut it would lose its advice.
+		for _, l := range wrap(n, max(10, m.w)) {
+			lines = append(lines, m.st.warn.Render(l))
+		}
 	}
 	return lines
 }
@@ -503,10 +506,11 @@ func (m Model) compareViewText(v *compareView) string {
 			if room > 1 {
 				lines = append(lines, m.st.muted.Render(strings.Repeat("─", w)))
 				room--
+				// Whole, wrapped to the width (a value is at most 200 runes).
 				detail := []string{m.st.accent.Render(sanitize(r.Path))}
 				for i, val := range r.Values {
 					if i < len(done) {
-						detail = append(detail, fmt.Sprintf("%d %s", done[i]+1, val))
+						detail = append(detail, wrap(fmt.Sprintf("%d %s", done[i]+1, val), max(10, w))...)
 					}
 				}
 				if len(detail) > room {

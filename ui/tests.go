@@ -78,8 +78,11 @@ func scriptTests(path string) []string {
 				}
 				continue
 			}
-			if s, err := filepath.Abs(f.Script); err == nil && s == abs {
-				out = append(out, n)
+			for _, p := range []string{f.Script, f.Library} {
+				if s, err := filepath.Abs(p); p != "" && err == nil && s == abs {
+					out = append(out, n)
+					break
+				}
 			}
 		}
 	}
@@ -130,8 +133,11 @@ func testsCmd(ctx context.Context, seq int, files []string, script, src string, 
 				problems = append(problems, err.Error())
 				continue
 			}
-			if s, err := filepath.Abs(f.Script); err == nil && s == abs {
+			if s, err := filepath.Abs(f.Script); f.Script != "" && err == nil && s == abs {
 				f.Source = src // the editor's text, saved or not
+			}
+			if s, err := filepath.Abs(f.Library); f.Library != "" && err == nil && s == abs {
+				f.LibrarySource = src
 			}
 			loaded = append(loaded, f)
 		}
@@ -240,7 +246,9 @@ func (m Model) testsViewText(v *testsView) string {
 		lines = append(lines, m.st.muted.Render(sanitize(rel)))
 	}
 	for _, n := range v.notes {
-		lines = append(lines, m.st.warn.Render(n))
+		for _, l := range wrap(n, max(10, w)) {
+			lines = append(lines, m.st.warn.Render(l))
+		}
 	}
 	if len(v.results) > 0 && len(lines) < h-1 {
 		listH := max(1, min(len(v.results), (h-len(lines))/2))

@@ -145,6 +145,15 @@ func (c *comparer) full() bool {
 func (c *comparer) reply(path string, vs []*resp.Value) {
 	if descend(vs) {
 		c.attrs(path, vs)
+		if c.table && (vs[0].Kind == resp.Map || vs[0].Kind == resp.Attribute) && allEmpty(vs) {
+			// An empty map has no pairs to list: it is a row.
+			values := make([]string, len(vs))
+			for i, v := range vs {
+				values[i] = Describe(v)
+			}
+			c.add(path, values)
+			return
+		}
 		if vs[0].Kind == resp.Map || vs[0].Kind == resp.Attribute {
 			c.pairs(path, vs)
 			return
@@ -247,6 +256,16 @@ func (c *comparer) inside(path string, vs []*resp.Value) {
 		}
 		c.reply(p, kids)
 	}
+}
+
+// allEmpty reports whether every aggregate has no elements.
+func allEmpty(vs []*resp.Value) bool {
+	for _, v := range vs {
+		if len(v.Elems) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // allErrors reports whether every run's reply is an error reply.

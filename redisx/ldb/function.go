@@ -40,9 +40,10 @@ func IsLibrary(src string) bool {
 // What it cannot reproduce: the library is run once per call (a
 // library's top-level code runs at FUNCTION LOAD on the server); a
 // function's flags are recorded, not enforced (no-writes: debug on a
-// read-only connection, where the script runs as EVAL_RO); server.call,
-// Valkey's name for redis.call, reaches the real table; and a function
-// that calls another through FCALL runs the server's loaded copy.
+// read-only connection, where the script runs as EVAL_RO); and a function
+// that calls another through FCALL runs the server's loaded copy. server,
+// Valkey's name for redis, is the same local table (so a Valkey library's
+// server.register_function works).
 func LibraryScript(library, fn string) (string, error) {
 	first, rest, _ := strings.Cut(library, "\n")
 	m := libraryShebang.FindStringSubmatch(strings.TrimRight(first, "\r"))
@@ -56,7 +57,7 @@ func LibraryScript(library, fn string) (string, error) {
 		"local redis = setmetatable({register_function = function(a, b) " +
 		"local name, cb if type(a) == 'table' then name, cb = a.function_name, a.callback else name, cb = a, b end " +
 		"if type(name) ~= 'string' or type(cb) ~= 'function' then error('redis.register_function needs a name and a callback', 2) end " +
-		"__lsx_fns[name] = cb __lsx_names[#__lsx_names + 1] = name end}, {__index = __lsx_real}) " +
+		"__lsx_fns[name] = cb __lsx_names[#__lsx_names + 1] = name end}, {__index = __lsx_real}) local server = redis " +
 		"-- luascope: library " + strings.ReplaceAll(m[1], "\n", " ") + " as a script, to debug " + strings.ReplaceAll(fn, "\n", " ") + " (FUNCTION LOAD's #! line is EVAL's error)"
 	epilogue := "local __lsx_f = __lsx_fns['" + fn + "'] " +
 		"if not __lsx_f then return __lsx_real.error_reply('ERR luascope: the library registers no function " + fn + " (it registers: ' .. table.concat(__lsx_names, ', ') .. ')') end " +

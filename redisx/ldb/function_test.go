@@ -84,3 +84,18 @@ func TestLibraryScriptSteps(t *testing.T) {
 	ev = must(t)(s.Continue(ctx))
 	wantFinal(t, ev, resp.Integer, "-2")
 }
+
+// A library written with Valkey's name, server.register_function, is
+// debugged on any server: server is the same local table.
+func TestLibraryScriptServerAlias(t *testing.T) {
+	srv := sandboxtest.StartT(t)
+	c := srv.Client()
+	defer c.Close()
+	src, err := LibraryScript("#!lua name=v\nserver.register_function('f', function(keys, args) return server.call('PING') end)\n", "f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.Eval(context.Background(), src, nil).Result(); err != nil || got != "PONG" {
+		t.Errorf("%v %v", got, err)
+	}
+}

@@ -107,7 +107,7 @@ type rawCase struct {
 	Setup         [][]any           `toml:"setup"`
 	Keys          []any             `toml:"keys"`
 	Args          []any             `toml:"args"`
-	Repeat        int               `toml:"repeat"`
+	Repeat        *int              `toml:"repeat"`
 	Calls         []rawCall         `toml:"calls"`
 	Expect        *string           `toml:"expect"`
 	ExpectOn      map[string]string `toml:"expect_on"`
@@ -117,7 +117,7 @@ type rawCase struct {
 	KeysAfter     map[string]rawKey `toml:"keys_after"`
 	AllowLossy    []string          `toml:"allow_lossy"`
 	Explain       *bool             `toml:"explain"`
-	Skip          string            `toml:"skip"`
+	Skip          *string           `toml:"skip"`
 }
 
 type rawCall struct {
@@ -138,6 +138,9 @@ const maxFileSize = 16 << 20
 // Load reads and checks a test file and the script or library it names.
 // Every problem is reported at once, each naming the case.
 func Load(path string) (*File, error) {
+	if !strings.HasSuffix(path, Ext) {
+		return nil, fmt.Errorf("%s: not a test file: test files end in %s (a script is named in one with script = \"…\")", path, Ext)
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -155,8 +158,15 @@ func Load(path string) (*File, error) {
 		if len(k) > 0 && k[0] == "setup" {
 			continue // read by hand: a list, or a table with commands
 		}
-		if len(k) >= 2 && k[0] == "case" && (k[1] == "keys_after" || k[len(k)-1] == "hex") {
-			continue // read from the any values: their errors are words' and readKeyState's
+		if len(k) >= 2 && k[0] == "case" && k[len(k)-1] == "hex" {
+			continue // {hex = "…"} is read from the any values, by words
+		}
+		if len(k) >= 4 && k[0] == "case" && k[1] == "keys_after" && k[3] == "value" {
+			continue // a hash's fields: any names
+		}
+		if len(k) == 4 && k[0] == "case" && k[1] == "keys_after" {
+			problems = append(problems, fmt.Sprintf("keys_after %s: unknown field %s (fields: exists, type, value, ttl)", strconv.Quote(k[2]), k[3]))
+			continue
 		}
 		problems = append(problems, fmt.Sprintf("unknown key %s", k))
 	}
@@ -227,7 +237,13 @@ func Load(path string) (*File, error) {
 
 func readCase(rc rawCase, f *File) (Case, []string) {
 	var msgs []string
-	c := Case{Name: rc.Name, ExpectMessage: rc.ExpectMessage, AllowLossy: rc.AllowLossy, Explain: f.Explain, Skip: rc.Skip, Replies: rc.Replies}
+	c := Case{Name: rc.Name, ExpectMessage: rc.ExpectMessage, AllowLossy: rc.AllowLossy, Explain: f.Explain, Replies: rc.Replies}
+	if rc.Skip != nil {
+		c.Skip = strings.TrimSpace(*rc.Skip)
+		if c.Skip == "" {
+			msgs = append(msgs, "skip = \"\": say why the case is skipped (skip = \"the reason\")")
+		}
+	}
 	if c.Name == "" {
 		msgs = append(msgs, "no name")
 	}
@@ -244,13 +260,14 @@ func readCase(rc rawCase, f *File) (Case, []string) {
 	}
 	keys, err1 := words(rc.Keys)
 	args, err2 := words(rc.Args)
-	for _, err := range []error{err1, err2} {
-		if err != nil {
-			msgs = append(msgs, err.Error())
-		}
+	if err1 != nil {
+		msgs = append(msgs, "keys: "+err1.Error())
+	}
+	if err2 != nil {
+		msgs = append(msgs, "args: "+err2.Error())
 	}
 	switch {
-	case len(rc.Calls) > 0 && (len(rc.Keys) > 0 || len(rc.Args) > 0 || rc.Repeat > 0):
+	case len(rc.Calls) > 0 && (len(rc.Keys) > 0 || len(rc.Args) > 0 || rc.Repeat != nil):
 		msgs = append(msgs, "calls, or keys/args/repeat: not both")
 	case len(rc.Calls) > 0:
 		for i, rcall := range rc.Calls {
@@ -262,10 +279,13 @@ func readCase(rc rawCase, f *File) (Case, []string) {
 			c.Calls = append(c.Calls, Call{Keys: k, Args: a})
 		}
 	default:
-		n := max(1, rc.Repeat)
-		if rc.Repeat < 0 || rc.Repeat > 100000 {
-			msgs = append(msgs, fmt.Sprintf("repeat = %d: 1 to 100000", rc.Repeat))
-			n = 1
+		n := 1
+		if rc.Repeat != nil {
+			n = *rc.Repeat
+			if n < 1 || n > 100000 {
+				msgs = append(msgs, fmt.Sprintf("repeat = %d: 1 to 100000", n))
+				n = 1
+			}
 		}
 		for range n {
 			c.Calls = append(c.Calls, Call{Keys: keys, Args: args})
@@ -306,6 +326,9 @@ func readCase(rc rawCase, f *File) (Case, []string) {
 	}
 	if len(rc.ExpectOn) > 0 && rc.Expect == nil {
 		msgs = append(msgs, "expect_on without expect: expect is the reply of the other servers")
+	}
+	if rc.ExpectError != "" && rc.Expect != nil {
+		msgs = append(msgs, "expect and expect_error: one or the other (an error reply can be an expect of (error) …)")
 	}
 	if rc.ExpectError != "" {
 		c.ExpectError = classify.Class(rc.ExpectError)
@@ -466,6 +489,9 @@ func readKeyState(key string, rk rawKey) (KeyState, error) {
 	}
 	if st.Exists != nil && !*st.Exists && (st.Type != "" || rk.Value != nil || st.HasTTL) {
 		return st, fmt.Errorf("exists = false with type, value or ttl")
+	}
+	if st.Exists == nil && st.Type == "" && rk.Value == nil && !st.HasTTL {
+		return st, fmt.Errorf("checks nothing: give exists, type, value or ttl")
 	}
 	return st, nil
 }

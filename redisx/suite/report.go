@@ -160,7 +160,9 @@ func WriteJUnit(w io.Writer, results []ServerResult) error {
 				doc.Suites = append(doc.Suites, junitSuite{Name: resp.Printable(r.File) + " (" + resp.Printable(s.Name) + ")"})
 			}
 			su := &doc.Suites[i]
-			jc := junitCase{Name: resp.Printable(r.Case), Classname: resp.Printable(strings.TrimSuffix(r.File, Ext)), Time: fmt.Sprintf("%.3f", r.Duration.Seconds())}
+			// The server is in the class name: with --server-bin twice, the
+			// same case on two servers stays two test cases for a CI report.
+			jc := junitCase{Name: resp.Printable(r.Case), Classname: resp.Printable(strings.TrimSuffix(r.File, Ext) + " (" + s.Name + ")"), Time: fmt.Sprintf("%.3f", r.Duration.Seconds())}
 			text := strings.TrimPrefix(CaseLine(r), "")
 			msg := ""
 			if len(r.Failures) > 0 {

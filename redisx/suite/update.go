@@ -3,6 +3,7 @@ package suite
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 )
@@ -25,9 +26,18 @@ var expectKey = regexp.MustCompile(`^(\s*)expect\s*=\s*`)
 // multi-line string (”'), which takes backslashes and quotes as they are
 // (a reply's escapes, \n and \", must stay as written).
 func Update(path string, actual map[int]string) error {
+	// A symlinked test file is updated where it lives, the link kept.
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
+	}
+	// Lines added keep the file's line ends.
+	nl := "\n"
+	if strings.Contains(string(data), "\r\n") {
+		nl = "\r\n"
 	}
 	lines := strings.SplitAfter(string(data), "\n")
 	var headers []int
@@ -49,7 +59,7 @@ func Update(path string, actual map[int]string) error {
 		if ci+1 < len(headers) {
 			end = headers[ci+1]
 		}
-		value, err := literal(text)
+		value, err := literal(strings.ReplaceAll(text, "\n", nl), nl)
 		if err != nil {
 			return fmt.Errorf("%s: case %d: %w", path, ci+1, err)
 		}
@@ -67,7 +77,7 @@ func Update(path string, actual map[int]string) error {
 			if err != nil {
 				return fmt.Errorf("%s: line %d: %w", path, i+1, err)
 			}
-			edits = append(edits, edit{i, last + 1, m[1] + "expect = " + value + "\n"})
+			edits = append(edits, edit{i, last + 1, m[1] + "expect = " + value + nl})
 			done = true
 		}
 		if !done {
@@ -83,7 +93,7 @@ func Update(path string, actual map[int]string) error {
 					at = i + 1
 				}
 			}
-			edits = append(edits, edit{at, at, "expect = " + value + "\n"})
+			edits = append(edits, edit{at, at, "expect = " + value + nl})
 		}
 	}
 	// Apply from the bottom so earlier line numbers hold.
@@ -102,7 +112,8 @@ func Update(path string, actual map[int]string) error {
 	if err != nil {
 		return err
 	}
-	tmp := path + ".luascope-update"
+	// Beside the file, hidden, and a test file's name, so Load reads it.
+	tmp := filepath.Join(filepath.Dir(path), ".luascope-update-"+filepath.Base(path))
 	if err := os.WriteFile(tmp, []byte(out), st.Mode().Perm()); err != nil {
 		return err
 	}
@@ -115,12 +126,12 @@ func Update(path string, actual map[int]string) error {
 
 // literal is text as a TOML literal multi-line string; a text holding
 // ”' cannot be one, and gets a basic string with its escapes doubled.
-func literal(text string) (string, error) {
+func literal(text, nl string) (string, error) {
 	if !strings.Contains(text, "'''") && !strings.HasSuffix(text, "'") {
-		return "'''\n" + text + "\n'''", nil
+		return "'''" + nl + text + nl + "'''", nil
 	}
 	r := strings.NewReplacer(`\`, `\\`, `"""`, `\"\"\"`)
-	return "\"\"\"\n" + r.Replace(text) + "\n\"\"\"", nil
+	return "\"\"\"" + nl + r.Replace(text) + nl + "\"\"\"", nil
 }
 
 // valueEnd is the last line of the value that starts on line i at column
