@@ -26,7 +26,7 @@ func (b *batch) workerFor(addr string) (*node, error) {
 	if b.lanesClosed {
 		return nil, errSessionClosed
 	}
-	n := &node{addr: addr, inbox: make(chan *chunk, 2*b.opt.Connections+2*inboxSlack), wake: make(chan struct{}, 1)}
+	n := &node{addr: addr, inbox: make(chan *chunk, 2*b.opt.Connections+4*inboxSlack), wake: make(chan struct{}, 1)}
 	b.budget.Add(int32(2*b.opt.Connections + inboxSlack))
 	b.workers[addr] = n
 	for range b.opt.Connections {
@@ -42,7 +42,7 @@ func (b *batch) workerFor(addr string) (*node, error) {
 // and the other nodes get nothing more until that node takes a chunk: on
 // a cluster whose servers share the cores, the node the scheduler ran
 // least at that moment set the pace of all of them. With two chunks per
-// lane, 14–25% of the pipelines left their server with nothing queued
+// lane, 14–32% of the pipelines left their server with nothing queued
 // behind them (1M calls, 3 primaries on 2 busy cores); with one budget
 // for all nodes, most of which one node's queue may take, 8 chunks of
 // slack per node left 3–15%, 24 left 1–4%, so 24 it is: the others run
