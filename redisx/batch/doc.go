@@ -4,7 +4,9 @@
 // The input is streamed: a reader goroutine parses one line at a time,
 // routes it (cluster: the primary owning its first key's slot), encodes
 // its call as RESP into a chunk of that node's and hands the node chunks
-// of up to a pipeline, through a channel of two chunks per connection;
+// of up to a pipeline, through queues under one budget of two chunks per
+// connection and two dozen per node (so that a node that falls behind
+// does not hold back the others);
 // chunks are recycled once their lines have their outcomes, so a call
 // costs no allocation. Each node has Options.Connections
 // lanes (conn.go): a connection that go-redis dials and authenticates with

@@ -222,6 +222,7 @@ func (c *chunker) send(w *node, ch *chunk) bool {
 		ch.lines[i].cmd = ch.buf[start:ch.ends[i]]
 		start = ch.ends[i]
 	}
+	b.waitSpace()
 	b.mu.Lock()
 	if b.inputDone {
 		c.abandonLocked(ch)
@@ -236,15 +237,41 @@ func (c *chunker) send(w *node, ch *chunk) bool {
 	b.read += len(ch.lines)
 	b.lastLine = max(b.lastLine, ch.lines[len(ch.lines)-1].n)
 	b.mu.Unlock()
+	b.queued.Add(1)
 	select {
 	case w.inbox <- ch:
 		return true
 	case <-b.ctx.Done():
+		b.queued.Add(-1)
 		for i := range ch.lines {
 			l := &ch.lines[i]
 			b.finish(l, Result{Line: l.n, Slot: l.slot, Node: l.node, Outcome: NotSent, Message: "interrupted before it was sent"})
 		}
 		return false
+	}
+}
+
+// waitSpace waits until the nodes' queues are under their budget, or the
+// batch is interrupted (send then finds the input ended).
+func (b *batch) waitSpace() {
+	for b.queued.Load() >= b.budget.Load() {
+		select {
+		case <-b.space:
+		case <-b.ctx.Done():
+			return
+		}
+	}
+}
+
+// dequeued counts a chunk a worker took from its node's queue, and wakes
+// the reader when there is room for a few more: one wake-up of the reader
+// per few chunks, not one per chunk.
+func (b *batch) dequeued() {
+	if b.queued.Add(-1) <= b.budget.Load()-inboxSlack/2 {
+		select {
+		case b.space <- struct{}{}:
+		default:
+		}
 	}
 }
 

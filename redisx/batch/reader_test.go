@@ -208,6 +208,7 @@ func TestBatchEncoding(t *testing.T) {
 		b.shaHead = appendBulk(appendBulk(nil, "EVALSHA"), script.SHA)
 		rd := &chunker{b: b, open: []*chunk{nil}, nodes: []*node{{inbox: make(chan *chunk, 100)}}, addrs: []string{"n"}}
 		b.done, b.ctx = make(chan struct{}), context.Background()
+		b.budget.Store(100) // the node's queue above, which workerFor would have counted
 		var ls []*bline
 		var want []string
 		for i, text := range lines {

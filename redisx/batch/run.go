@@ -103,6 +103,13 @@ type batch struct {
 	// noTopology: CLUSTER NODES was denied (NOPERM); routing learns from MOVED.
 	noTopology bool
 
+	// queued counts the chunks in the nodes' inboxes, which the reader
+	// keeps under budget (the sum of each node's share, see inboxSlack);
+	// a worker taking a chunk signals space once there is room for a few,
+	// so the reader is woken once per few chunks, not for each.
+	queued, budget atomic.Int32
+	space          chan struct{}
+
 	wmu         sync.Mutex
 	workers     map[string]*node
 	lanes       []*laneConn // every lane dialled, for closeLanes
@@ -181,7 +188,7 @@ func Run(ctx context.Context, s *redisx.Session, script redisx.Script, input io.
 		moved: map[int]string{}, workers: map[string]*node{}, done: make(chan struct{}),
 		counts: map[Outcome]int{}, nodes: map[string]*NodeStats{}, maxFails: opt.MaxFailures,
 		evalCmd: "EVAL", shaCmd: "EVALSHA",
-		addrs: []string{""}, addrIdx: map[string]int{"": 0},
+		addrs: []string{""}, addrIdx: map[string]int{"": 0}, space: make(chan struct{}, 1),
 	}
 	if b.maxFails == 0 {
 		b.maxFails = 20

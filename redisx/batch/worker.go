@@ -26,7 +26,8 @@ func (b *batch) workerFor(addr string) (*node, error) {
 	if b.lanesClosed {
 		return nil, errSessionClosed
 	}
-	n := &node{addr: addr, inbox: make(chan *chunk, 2*b.opt.Connections), wake: make(chan struct{}, 1)}
+	n := &node{addr: addr, inbox: make(chan *chunk, 2*b.opt.Connections+4*inboxSlack), wake: make(chan struct{}, 1)}
+	b.budget.Add(int32(2*b.opt.Connections + inboxSlack))
 	b.workers[addr] = n
 	for range b.opt.Connections {
 		b.wg.Add(1)
@@ -34,6 +35,22 @@ func (b *batch) workerFor(addr string) (*node, error) {
 	}
 	return n, nil
 }
+
+// inboxSlack is how many chunks each node adds to the batch's queue
+// budget beyond two per lane (see batch.queued). The reader routes lines
+// in input order, so when it may queue no more for one node it waits,
+// and the other nodes get nothing more until that node takes a chunk: on
+// a cluster whose servers share the cores, the node the scheduler ran
+// least at that moment set the pace of all of them. With two chunks per
+// lane, 14–32% of the pipelines left their server with nothing queued
+// behind them (1M calls, 3 primaries on 2 busy cores); with one budget
+// for all nodes, most of which one node's queue may take, 8 chunks of
+// slack per node left 3–15%, 24 left 1–4%, so 24 it is: the others run
+// ahead by tens of pipelines (milliseconds of a server's work, about
+// 13 KB a chunk at --pipeline 64) while one falls behind. redis-benchmark
+// --cluster, whose connections make up their own calls, never waits for
+// the slowest node at all.
+const inboxSlack = 24
 
 // errSessionClosed: the session was closed during the batch (a second
 // signal, or the TUI quitting); nothing more is dialled or sent.
@@ -217,6 +234,7 @@ func (w *worker) collect(wait bool) (lines []*bline, done bool) {
 		for len(out) < n {
 			select {
 			case ch := <-w.inbox:
+				w.b.dequeued()
 				w.carry, w.carryAt = ch, 0
 				takeCarry()
 			default:
@@ -228,6 +246,7 @@ func (w *worker) collect(wait bool) (lines []*bline, done bool) {
 		}
 		select {
 		case ch := <-w.inbox:
+			w.b.dequeued()
 			w.carry, w.carryAt = ch, 0
 		case <-w.wake:
 		case <-w.b.done:
