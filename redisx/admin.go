@@ -112,7 +112,7 @@ func readOnlyAllowed(args []any) bool {
 	}
 	switch cmd, sub = upper(cmd), upper(sub); cmd {
 	case "SCRIPT":
-		return sub == "EXISTS" || sub == "LOAD"
+		return sub == "EXISTS" || sub == "LOAD" || sub == "SHOW"
 	case "FUNCTION":
 		return sub == "LIST" || sub == "STATS" || sub == "DUMP"
 	case "CLUSTER":
