@@ -64,6 +64,8 @@ and r sends only commands the server's COMMAND INFO flags readonly.`,
 	root.AddCommand(newLintCmd())
 	root.AddCommand(newCompareCmd(conn))
 	root.AddCommand(newTestCmd(conn))
+	root.AddCommand(newFunctionsCmd(conn))
+	root.AddCommand(newCacheCmd(conn))
 	return root
 }
 
