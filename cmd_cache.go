@@ -164,6 +164,7 @@ func (o *cacheOpts) runStats(ctx context.Context, cmd *cobra.Command, s *redisx.
 	if err != nil {
 		return &exitError{code: errCode(err), msg: err.Error(), cause: err}
 	}
+	stats = primaryFirst(stats, func(st redisx.ScriptCacheStats) redisx.ClusterNode { return st.Node })
 	nodes := make([]redisx.ClusterNode, len(stats))
 	for i, st := range stats {
 		nodes[i] = st.Node

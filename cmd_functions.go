@@ -96,6 +96,7 @@ func (o *functionsOpts) run(cmd *cobra.Command) error {
 	if err != nil {
 		return &exitError{code: errCode(err), msg: err.Error(), cause: err}
 	}
+	nodes = primaryFirst(nodes, func(n redisx.NodeFunctions) redisx.ClusterNode { return n.Node })
 	doc := functionsJSON{Target: s.Target().String(), Nodes: []functionsNodeJSON{}, Drift: redisx.FindDrift(nodes)}
 	if doc.Drift == nil {
 		doc.Drift = []redisx.Drift{}
@@ -115,8 +116,12 @@ func (o *functionsOpts) run(cmd *cobra.Command) error {
 			code = max(code, errCode(n.Err))
 		}
 		for _, l := range n.Libraries {
-			j.Libraries = append(j.Libraries, libraryJSON{Name: l.Name, Engine: l.Engine, SHA: redisx.LibraryHash(l), Functions: l.Functions})
+			// FUNCTION LIST's order is the server's hash table's: sorted,
+			// two nodes' rows compare at a glance.
+			fs := slices.SortedFunc(slices.Values(l.Functions), func(a, b redisx.LibraryFunction) int { return strings.Compare(a.Name, b.Name) })
+			j.Libraries = append(j.Libraries, libraryJSON{Name: l.Name, Engine: l.Engine, SHA: redisx.LibraryHash(l), Functions: fs})
 		}
+		slices.SortFunc(j.Libraries, func(a, b libraryJSON) int { return strings.Compare(a.Name, b.Name) })
 		doc.Nodes = append(doc.Nodes, j)
 	}
 	doc.InSync = code == exitOK && len(doc.Drift) == 0
@@ -153,17 +158,17 @@ func functionsText(doc functionsJSON) string {
 			libs[l.Name] = true
 		}
 	}
-	plural := func(n int, word string) string {
+	plural := func(n int, one, many string) string {
 		if n == 1 {
-			return fmt.Sprintf("%d %s", n, word)
+			return fmt.Sprintf("%d %s", n, one)
 		}
-		return fmt.Sprintf("%d %ss", n, word)
+		return fmt.Sprintf("%d %s", n, many)
 	}
 	state := "in sync"
 	if len(doc.Drift) > 0 {
-		state = plural(len(doc.Drift), "drift")
+		state = plural(len(doc.Drift), "drift", "drifts")
 	}
-	fmt.Fprintf(&b, "functions  %s, %s: %s\n", plural(len(doc.Nodes), "node"), plural(len(libs), "library"), state)
+	fmt.Fprintf(&b, "functions  %s, %s: %s\n", plural(len(doc.Nodes), "node", "nodes"), plural(len(libs), "library", "libraries"), state)
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NODE\tROLE\tLIBRARY\tENGINE\tCODE\tFUNCTIONS")
 	for _, n := range doc.Nodes {
@@ -222,7 +227,11 @@ func driftLine(d redisx.Drift) string {
 	}
 	switch d.Kind {
 	case redisx.DriftMissing:
-		return fmt.Sprintf("library %s missing on primary %s (other primaries have it)", name, strings.Join(nodes, ", "))
+		word := "primary"
+		if len(nodes) > 1 {
+			word = "primaries"
+		}
+		return fmt.Sprintf("library %s missing on %s %s (other primaries have it)", name, word, strings.Join(nodes, ", "))
 	case redisx.DriftCode:
 		return fmt.Sprintf("library %s has different code on the primaries: %s", name, hashesText(d.Hashes))
 	case redisx.DriftReplicaMissing:
@@ -251,4 +260,29 @@ func hashesText(h map[string][]string) string {
 		parts[i] = shortHash(k) + " on " + strings.Join(addrs, ", ")
 	}
 	return strings.Join(parts, "; ")
+}
+
+// primaryFirst orders nodes as a person reads a cluster: each primary
+// (by address), then its replicas, then anything whose primary is not
+// listed.
+func primaryFirst[T any](nodes []T, node func(T) redisx.ClusterNode) []T {
+	out := make([]T, 0, len(nodes))
+	placed := make([]bool, len(nodes))
+	for i, p := range nodes {
+		if node(p).Role != "primary" {
+			continue
+		}
+		out, placed[i] = append(out, p), true
+		for j, r := range nodes {
+			if !placed[j] && node(r).Role == "replica" && node(p).ID != "" && node(r).PrimaryID == node(p).ID {
+				out, placed[j] = append(out, r), true
+			}
+		}
+	}
+	for i, n := range nodes {
+		if !placed[i] {
+			out = append(out, n)
+		}
+	}
+	return out
 }
