@@ -488,12 +488,22 @@ func historyForSHA(env *cliEnv, sha string, doc *cacheSHAJSON) *shaHistoryJSON {
 func cacheSHAText(doc cacheSHAJSON) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "sha %s\n", doc.SHA)
+	// Nodes that say the same are one line: six "not supported" lines
+	// for a cluster of Redis servers say nothing six does not.
+	var order []string
+	same := map[string][]string{}
 	for _, s := range doc.Servers {
-		line := "  SCRIPT SHOW on " + esc(s.Node) + ": " + s.Status
+		what := s.Status
 		if s.Error != nil {
-			line += " (" + string(s.Error.Class) + ") " + esc(s.Error.Message)
+			what += " (" + string(s.Error.Class) + ") " + esc(s.Error.Message)
 		}
-		b.WriteString(line + "\n")
+		if _, seen := same[what]; !seen {
+			order = append(order, what)
+		}
+		same[what] = append(same[what], esc(s.Node))
+	}
+	for _, what := range order {
+		fmt.Fprintf(&b, "  SCRIPT SHOW on %s: %s\n", strings.Join(same[what], ", "), what)
 	}
 	if h := doc.History; h != nil {
 		switch {

@@ -179,6 +179,13 @@ func TestCacheSHA(t *testing.T) {
 			!strings.Contains(out, "  "+src) || !strings.Contains(out, "a different script") {
 			t.Errorf("exit %d\n%s%s", code, out, errOut)
 		}
+		// What is printed of a source is escaped: a file (or a server)
+		// cannot move the cursor or recolour the terminal.
+		hostile := "return '\x1b[2J\x1b]0;pwned\x07'"
+		out, _, code = cli(t, "", "cache", "-u", srv.URL(), "--sha", redisx.SHA1(hostile), writeScript(t, hostile))
+		if code != exitOK || strings.ContainsAny(out, "\x1b\x07") || !strings.Contains(out, `\x1b[2J`) {
+			t.Errorf("hostile source: exit %d %q", code, out)
+		}
 		unknown := redisx.SHA1("never sent " + src)
 		out, _, code = cli(t, "", "cache", "-u", srv.URL(), "--sha", unknown)
 		if code != exitErrorReply || !strings.Contains(out, "source unknown") || !strings.Contains(out, "history: no run with this SHA") {
