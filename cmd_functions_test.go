@@ -140,6 +140,29 @@ func TestFunctionsDriftCLI(t *testing.T) {
 			t.Errorf("no %q in:\n%s", want, out)
 		}
 	}
+
+	// A node that cannot answer is an error of its own (exit 3), not a
+	// node "missing" the libraries; the others are still compared.
+	dead := cl.Nodes[5]
+	if err := dead.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code = cli(t, "", "functions", "-u", u, "--check", "--json", "--timeout", "2s")
+	if code != exitConnection {
+		t.Errorf("a dead replica: exit %d, want 3\n%s%s", code, out, errOut)
+	}
+	doc = functionsDoc{}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err, out)
+	}
+	if len(doc.Drift) != 2 || doc.InSync {
+		t.Errorf("drift with a dead replica: %+v", doc.Drift)
+	}
+	for _, n := range doc.Nodes {
+		if (n.Node == dead.Addr()) != (n.Error != nil) {
+			t.Errorf("node %s: error %v", n.Node, n.Error)
+		}
+	}
 }
 
 // TestLoadLibraryGuards: FUNCTION LOAD changes data, so a read-only
