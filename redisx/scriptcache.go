@@ -135,11 +135,3 @@ type NodeScripts struct {
 	Cached []bool
 	Err    error
 }
-
-// ScriptShow asks the node at addr for the source of sha with SCRIPT SHOW
-// (Valkey 8.0+). The reply is returned as it came: the source (a bulk
-// string), NOSCRIPT when the cache lacks it, or the "unknown subcommand"
-// error of a server without SCRIPT SHOW (Redis 7 and 8).
-func (s *Session) ScriptShow(ctx context.Context, addr, sha string) (*resp.Value, error) {
-	return s.OnNode(ctx, addr, "SCRIPT", "SHOW", sha)
-}
