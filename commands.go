@@ -95,6 +95,8 @@ read-only), and FCALL from inside runs the server's loaded copy.`,
 	root.AddCommand(newLintCmd())
 	root.AddCommand(newCompareCmd(conn))
 	root.AddCommand(newTestCmd(conn))
+	root.AddCommand(newFunctionsCmd(conn))
+	root.AddCommand(newCacheCmd(conn))
 	return root
 }
 

@@ -100,7 +100,7 @@ var ErrReadOnlyAdmin = errors.New("refused in read-only mode: this would change 
 // topology questions, the effects snapshot's reads), not a list of
 // writes: a command nobody thought about is refused, not let through.
 // SCRIPT LOAD is allowed because it changes no data and EVAL_RO caches
-// the script anyway.
+// the script anyway; SCRIPT SHOW (Valkey 8) only reads the cache.
 func readOnlyAllowed(args []any) bool {
 	if len(args) == 0 {
 		return false
@@ -112,7 +112,7 @@ func readOnlyAllowed(args []any) bool {
 	}
 	switch cmd, sub = upper(cmd), upper(sub); cmd {
 	case "SCRIPT":
-		return sub == "EXISTS" || sub == "LOAD"
+		return sub == "EXISTS" || sub == "LOAD" || sub == "SHOW"
 	case "FUNCTION":
 		return sub == "LIST" || sub == "STATS" || sub == "DUMP"
 	case "CLUSTER":
