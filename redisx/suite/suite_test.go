@@ -318,3 +318,93 @@ expect = "(integer) 2"
 		t.Errorf("json: %v\n%s", err, b.String())
 	}
 }
+
+// One case cannot spoil the next: a script that crashes the server
+// (error({}) segfaults Redis 7.0, 8.0 and Valkey 8.1), a setup that shuts
+// it down, a CONFIG SET — the next case still starts on a working, empty,
+// default server. And an error given as the last of replies is expected.
+func TestCasesDoNotSpoilEachOther(t *testing.T) {
+	dir := write(t, map[string]string{
+		"s.lua": "if ARGV[1] == 'crash' then error({}) end if ARGV[1] == 'err' then return redis.error_reply('ERR nope') end return redis.call('SET', KEYS[1], 'v')",
+		"s.test.toml": `
+script = "s.lua"
+[[case]]
+name = "crashes the server"
+keys = ["k"]
+args = ["crash"]
+expect_error = "connection"
+[[case]]
+name = "after the crash"
+keys = ["k"]
+args = ["ok"]
+expect = "(status) OK"
+[[case]]
+name = "shuts it down"
+setup = [["SHUTDOWN", "NOSAVE"]]
+keys = ["k"]
+expect = "(status) OK"
+[[case]]
+name = "after the shutdown"
+keys = ["k"]
+expect = "(status) OK"
+[[case]]
+name = "no memory"
+setup = [["CONFIG", "SET", "maxmemory", "1"]]
+keys = ["k"]
+expect_error = "oom"
+[[case]]
+name = "memory again"
+calls = [{keys = ["k"], args = ["x"]}, {keys = ["k"], args = ["crash"]}]
+replies = ["(status) OK", ""]
+expect_error = "connection"
+[[case]]
+name = "an error as the last reply"
+calls = [{keys = ["k"], args = ["x"]}, {keys = ["k"], args = ["err"]}]
+replies = ["(status) OK", "(error) ERR nope"]
+`})
+	f := load(t, filepath.Join(dir, "s.test.toml"))
+	sandboxtest.StartT(t).Stop()
+	res := Run(context.Background(), []*File{f}, Options{Jobs: 1}, nil)
+	got := byName(res[0].Cases)
+	for name, want := range map[string]Outcome{"after the crash": Pass, "shuts it down": Error, "after the shutdown": Pass, "no memory": Pass, "memory again": Pass, "an error as the last reply": Pass} {
+		if got[name].Outcome != want {
+			t.Errorf("%s: %s, want %s\n%s", name, got[name].Outcome, want, CaseLine(got[name]))
+		}
+	}
+}
+
+func TestKeysAfterFieldsAreChecked(t *testing.T) {
+	dir := write(t, map[string]string{"s.lua": "return 1", "s.test.toml": `
+script = "s.lua"
+[[case]]
+name = "typo"
+expect = "(integer) 1"
+[case.keys_after]
+"r" = { value = "1", tll = "10s" }
+"q" = {}
+"h" = { value = { f = "1" } }
+`})
+	_, err := Load(filepath.Join(dir, "s.test.toml"))
+	if err == nil || !strings.Contains(err.Error(), `keys_after "r": unknown field tll`) || !strings.Contains(err.Error(), `keys_after "q": checks nothing`) || strings.Contains(err.Error(), `"h"`) {
+		t.Errorf("%v", err)
+	}
+}
+
+// --update keeps CRLF line ends and writes a symlinked file where it lives.
+func TestUpdateCRLFAndSymlink(t *testing.T) {
+	dir := write(t, map[string]string{"s.lua": "return 1", "real.test.toml": "script = \"s.lua\"\r\n[[case]]\r\nname = \"a\"\r\n"})
+	link := filepath.Join(dir, "link.test.toml")
+	if err := os.Symlink(filepath.Join(dir, "real.test.toml"), link); err != nil {
+		t.Fatal(err)
+	}
+	if err := Update(link, map[int]string{0: "(integer) 1"}); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Error("the link is no longer a link")
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "real.test.toml"))
+	if s := string(b); !strings.Contains(s, "expect = '''\r\n(integer) 1\r\n'''\r\n") || strings.Count(s, "\n") != strings.Count(s, "\r\n") {
+		t.Errorf("%q", s)
+	}
+}
