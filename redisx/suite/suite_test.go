@@ -408,3 +408,17 @@ func TestUpdateCRLFAndSymlink(t *testing.T) {
 		t.Errorf("%q", s)
 	}
 }
+
+// explain = true fails a case on a lossy conversion it does not allow.
+func TestExplainLossy(t *testing.T) {
+	dir := write(t, map[string]string{"l.lua": "return {3.83, 'a'}", "l.test.toml": "script = \"l.lua\"\nexplain = true\n" +
+		"[[case]]\nname = \"lossy\"\nexpect = \"1) (integer) 3\\n2) \\\"a\\\"\"\n" +
+		"[[case]]\nname = \"allowed\"\nallow_lossy = [\"reply[1]\"]\nexpect = \"1) (integer) 3\\n2) \\\"a\\\"\"\n"})
+	got := byName(runOne(t, load(t, filepath.Join(dir, "l.test.toml"))))
+	if r := got["lossy"]; r.Outcome != Fail || !strings.Contains(CaseLine(r), "lossy conversion: reply[1]: number → integer") {
+		t.Errorf("lossy:\n%s", CaseLine(r))
+	}
+	if r := got["allowed"]; r.Outcome != Pass {
+		t.Errorf("allowed:\n%s", CaseLine(r))
+	}
+}
