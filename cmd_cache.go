@@ -181,27 +181,11 @@ func (o *cacheOpts) runStats(ctx context.Context, cmd *cobra.Command, s *redisx.
 			code = max(code, errCode(st.Err))
 		} else {
 			j.ScriptCacheStats = st
-			doc.Warnings = append(doc.Warnings, cacheWarnings(*st, o.warnAt)...)
+			doc.Warnings = append(doc.Warnings, st.Warnings(o.warnAt)...)
 		}
 		doc.Nodes = append(doc.Nodes, j)
 	}
 	return o.writeOut(cmd, doc, func() string { return cacheText(doc) }, code)
-}
-
-// cacheWarnings says what is wrong with one node's cache, if anything.
-func cacheWarnings(st redisx.ScriptCacheStats, warnAt int64) []string {
-	var out []string
-	if st.EvictedScripts > 0 {
-		out = append(out, fmt.Sprintf("%s: %d scripts evicted from the cache: EVALSHA of an evicted script fails with NOSCRIPT; "+
-			"scripts sent with EVAL are evicted first, so the cache is full of one-off scripts (values written into the body?)",
-			st.Node.Addr, st.EvictedScripts))
-	}
-	if warnAt > 0 && st.CachedScripts >= warnAt {
-		out = append(out, fmt.Sprintf("%s: %d cached scripts look generated (EVAL with values written into the body): "+
-			"pass values as KEYS and ARGV so one script serves every call; SCRIPT FLUSH frees them",
-			st.Node.Addr, st.CachedScripts))
-	}
-	return out
 }
 
 // bytesText is a byte count as INFO's _human fields write it: 336B,

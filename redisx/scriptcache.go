@@ -135,3 +135,22 @@ type NodeScripts struct {
 	Cached []bool
 	Err    error
 }
+
+// Warnings says what is wrong with the node's cache, if anything: scripts
+// evicted (Redis 8 drops EVAL-sent scripts from a full cache), or warnAt
+// cached scripts or more (> 0), the mark of scripts generated with values
+// written into their text. Shared by luascope cache and the terminal UI.
+func (st ScriptCacheStats) Warnings(warnAt int64) []string {
+	var out []string
+	if st.EvictedScripts > 0 {
+		out = append(out, fmt.Sprintf("%s: %d scripts evicted from the cache: EVALSHA of an evicted script fails with NOSCRIPT; "+
+			"scripts sent with EVAL are evicted first, so the cache is full of one-off scripts (values written into the body?)",
+			st.Node.Addr, st.EvictedScripts))
+	}
+	if warnAt > 0 && st.CachedScripts >= warnAt {
+		out = append(out, fmt.Sprintf("%s: %d cached scripts look generated (EVAL with values written into the body): "+
+			"pass values as KEYS and ARGV so one script serves every call; SCRIPT FLUSH frees them",
+			st.Node.Addr, st.CachedScripts))
+	}
+	return out
+}

@@ -451,6 +451,14 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.updateCompare(msg)
 	case testsFinishedMsg:
 		return m.updateTests(msg)
+	case healthLoadedMsg:
+		if msg.err != nil {
+			m.setStatus("script cache and Functions: "+msg.err.Error(), true)
+			return m, nil
+		}
+		m.setStatus("", false)
+		m.overlays.push(&detailView{doc: healthDoc(msg)})
+		return m, nil
 	}
 	// Anything else (cursor blinks, pane-internal messages) goes to the focused pane.
 	return m.updateFocused(msg)

@@ -66,6 +66,7 @@ func helpLocals() map[string]helpLocal {
 		"galleryKey": {b: galleryKey, global: true},
 		"compareKey": {b: compareKey, global: true},
 		"testsKey":   {b: testsKey, global: true},
+		"healthKey":  {b: healthKey, global: true},
 		// The Compare view shows its keys in its own title line.
 		"compareDiffsKey": {b: compareDiffsKey}, "compareAgainKey": {b: compareAgainKey},
 		"compareOpenKey": {b: compareOpenKey}, "compareRunKey": {b: compareRunKey},

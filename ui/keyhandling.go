@@ -108,6 +108,8 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.openCompare()
 	case key.Matches(km, testsKey):
 		return m.openTests()
+	case key.Matches(km, healthKey):
+		return m.openHealth()
 	case key.Matches(km, galleryKey):
 		m.overlays.push(&gallery{all: examples.All()})
 		return m, nil

@@ -114,7 +114,7 @@ type HelpGroup struct {
 func (k *KeyMap) GlobalHelp() []HelpGroup {
 	return []HelpGroup{
 		{"Global", []key.Binding{k.Run, k.NextPane, k.PrevPane, k.Zoom, k.Help, k.Quit, k.History, k.Cluster,
-			k.Functions, k.Explain, k.Findings, k.Messages, k.Batch, compareKey, testsKey, galleryKey, debugKey, debugSyncKey, k.Theme}},
+			k.Functions, k.Explain, k.Findings, k.Messages, k.Batch, compareKey, testsKey, healthKey, galleryKey, debugKey, debugSyncKey, k.Theme}},
 		{"Script & server", []key.Binding{k.Open, k.Save, k.ExternalEdit, k.Strategy, k.Protocol, k.ReadOnly,
 			k.Stop, k.CacheCheck, k.CacheLoad, k.CacheFlush}},
 	}

@@ -21,7 +21,7 @@ func TestNoGlobalKeyShadowsPaneKey(t *testing.T) {
 		"Strategy": k.Strategy, "Protocol": k.Protocol, "ReadOnly": k.ReadOnly, "Theme": k.Theme,
 		"Stop": k.Stop, "CacheLoad": k.CacheLoad, "CacheFlush": k.CacheFlush, "CacheCheck": k.CacheCheck,
 		"History": k.History, "Cluster": k.Cluster, "Explain": k.Explain, "Functions": k.Functions,
-		"Batch": k.Batch, "compare": compareKey, "tests": testsKey, "gallery": galleryKey, "debug": debugKey, "debug sync": debugSyncKey,
+		"Batch": k.Batch, "compare": compareKey, "tests": testsKey, "health": healthKey, "gallery": galleryKey, "debug": debugKey, "debug sync": debugSyncKey,
 	}
 	// Every pane's bindings, by pane. The help and the list movement keys
 	// (Up, Down …) are pane bindings too: each list pane reads them.

@@ -45,6 +45,7 @@ func keysDocLists() []keysDocList {
 		{"Examples gallery and step debugger: opening them", []key.Binding{galleryKey, debugKey, debugSyncKey}},
 		{"Compare view (alt+v): the script on several servers; ↑↓ pgup pgdn home end move, esc closes", []key.Binding{compareKey, compareDiffsKey, compareAgainKey, compareOpenKey, compareRunKey}},
 		{"Tests view (alt+t): the script's *.test.toml on a sandbox; ↑↓ move, enter shows a case, ctrl+r again, esc closes", []key.Binding{testsKey}},
+		{"Script cache and Functions on every node (alt+k): a report in the detail view; drift between nodes flagged", []key.Binding{healthKey}},
 		{"Step debugger (F9)", []key.Binding{dbgStep, dbgContinue, dbgBreak, dbgPrint, dbgEval, dbgRedis, dbgMaxLen, dbgAbort, dbgLeave}},
 	}
 }
