@@ -64,6 +64,7 @@ and r sends only commands the server's COMMAND INFO flags readonly.`,
 	root.AddCommand(newLintCmd())
 	root.AddCommand(newCompareCmd(conn))
 	root.AddCommand(newTestCmd(conn))
+	root.AddCommand(newSlowlogCmd(conn))
 	return root
 }
 
