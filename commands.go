@@ -65,6 +65,7 @@ and r sends only commands the server's COMMAND INFO flags readonly.`,
 	root.AddCommand(newCompareCmd(conn))
 	root.AddCommand(newTestCmd(conn))
 	root.AddCommand(newSlowlogCmd(conn))
+	root.AddCommand(newBusyCmd(conn))
 	return root
 }
 
