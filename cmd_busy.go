@@ -372,11 +372,7 @@ func writeBusyText(w io.Writer, doc busyJSON) error {
 		}
 		if n.Busy() {
 			if n.Source != nil {
-				fmt.Fprintf(&b, "  source: %s", n.Source.From)
-				if n.Source.Detail != "" {
-					fmt.Fprintf(&b, " (%s)", n.Source.Detail)
-				}
-				fmt.Fprintf(&b, ": %s\n", n.Source.FirstLine)
+				b.WriteString("  " + describeSource(n.Source) + "\n")
 			} else if n.Kind == incident.Function {
 				b.WriteString("  source: unknown (give the library file as an argument)\n")
 			}
@@ -406,14 +402,10 @@ func writeBusyText(w io.Writer, doc busyJSON) error {
 				what = "script (SHA unknown: the log cut its body)"
 			}
 			fmt.Fprintf(&b, "  the slow log has it: %s, ran %s", what, fmtUS(e.DurationUS))
-			if e.Source != nil {
-				fmt.Fprintf(&b, "; source: %s", e.Source.From)
-				if e.Source.Detail != "" {
-					fmt.Fprintf(&b, " (%s)", e.Source.Detail)
-				}
-				fmt.Fprintf(&b, ": %s", e.Source.FirstLine)
-			}
 			b.WriteString("\n")
+			if e.Source != nil {
+				b.WriteString("  " + describeSource(e.Source) + "\n")
+			}
 		}
 	}
 	if c := doc.Config; c != nil {

@@ -209,14 +209,7 @@ func writeSlowlogText(w io.Writer, doc slowlogJSON) error {
 		case s == nil:
 			b.WriteString("  source: unknown (give the script file as an argument, or run it once with luascope)\n")
 		default:
-			fmt.Fprintf(&b, "  source: %s", s.From)
-			if s.Detail != "" {
-				fmt.Fprintf(&b, " (%s)", s.Detail)
-			}
-			if s.PrefixMatch {
-				b.WriteString(", matched by the body's first 128 bytes")
-			}
-			fmt.Fprintf(&b, ": %s\n", s.FirstLine)
+			b.WriteString("  " + describeSource(s) + "\n")
 		}
 		for _, e := range g.Entries {
 			fmt.Fprintf(&b, "  #%d  %s  %s  %s  keys [%s]  args [%s]", e.ID, e.Time.Local().Format("2006-01-02 15:04:05"),
@@ -326,4 +319,17 @@ func allNodes(ctx context.Context, s *redisx.Session) ([]string, error) {
 		out = append(out, n.Addr)
 	}
 	return out, nil
+}
+
+// describeSource is a source's line: where it was found and its first
+// line (already escaped).
+func describeSource(s *sourceJSON) string {
+	line := "source: " + s.From
+	if s.Detail != "" {
+		line += " (" + s.Detail + ")"
+	}
+	if s.PrefixMatch {
+		line += ", matched by the body's first 128 bytes (the log keeps no more)"
+	}
+	return line + ": " + s.FirstLine
 }
