@@ -161,6 +161,7 @@ func Summarize(entries []SlowEntry, r *Resolver) Summary {
 	for _, k := range order {
 		g := byKey[k]
 		g.Count = len(g.Entries)
+		slices.Sort(g.Commands)
 		ds := make([]time.Duration, len(g.Entries))
 		for i, e := range g.Entries {
 			ds[i] = e.Duration
