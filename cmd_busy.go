@@ -183,7 +183,16 @@ func (o *busyOpts) run(cmd *cobra.Command, files []string) error {
 		}
 		code = killCode
 	}
-	doc.Config = readThreshold(ctx, s, addrs[0])
+	if len(addrs) > 0 {
+		at := addrs[0] // the threshold of the node that was busy, if any
+		for _, n := range doc.Nodes {
+			if n.Busy() {
+				at = n.Node
+				break
+			}
+		}
+		doc.Config = readThreshold(ctx, s, at)
+	}
 	doc.Advice = advice(doc)
 	if err := o.emit(cmd, doc); err != nil {
 		return err

@@ -201,3 +201,49 @@ func mustCLI(t *testing.T, code int, args ...string) string {
 	}
 	return out
 }
+
+// An ACL user denied FUNCTION STATS and CONFIG: PING's BUSY still says
+// a script runs, and the threshold is said to be denied, not guessed.
+func TestBusyRestrictedUser(t *testing.T) {
+	srv := startSandbox(t, "busy-reply-threshold 100")
+	sandboxtest.ACLUser(t, srv, "ops", "pw", "~*", "+@all", "-function|stats", "-config")
+	u := "redis://ops:pw@" + srv.Addr()
+	out, errOut, code := cli(t, "", "busy", "-u", u)
+	if code != exitOK || !strings.Contains(out, "nothing is running") || !strings.Contains(out, "denied to this ACL user") {
+		t.Fatalf("idle: exit %d\n%s%s", code, out, errOut)
+	}
+	done := holdServer(t, srv, "EVAL", sandboxtest.SpinLua(30*time.Second), "0")
+	doc := busyDoc(t, mustCLI(t, exitOK, "busy", "--json", "--kill", "--yes", "-u", u))
+	if n := doc.Nodes[0]; n.Kind != "script" || n.Kill != "SCRIPT KILL" || n.KillResult == nil || n.KillResult.Outcome != "killed" {
+		t.Fatalf("restricted user: %+v", n)
+	}
+	<-done
+}
+
+// In a cluster every node is asked: a busy primary is found from another
+// node; connected to the busy node itself, which cannot list the others
+// while busy, busy says so and asks that node.
+func TestBusyCluster(t *testing.T) {
+	cl := sandboxtest.StartClusterT(t)
+	busy := cl.Nodes[1]
+	c := busy.Client()
+	if err := c.ConfigSet(context.Background(), "busy-reply-threshold", "100").Err(); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.Close()
+	done := holdServer(t, busy, "EVAL", sandboxtest.SpinLua(30*time.Second), "0")
+	doc := busyDoc(t, mustCLI(t, exitErrorReply, "busy", "--json", "-c", "-u", cl.Nodes[0].URL()))
+	if len(doc.Nodes) != len(cl.Nodes) {
+		t.Fatalf("nodes asked: %+v", doc.Nodes)
+	}
+	for _, n := range doc.Nodes {
+		if want := map[bool]string{true: "script", false: "idle"}[n.Node == busy.Addr()]; string(n.Kind) != want {
+			t.Errorf("%s: kind %s, want %s", n.Node, n.Kind, want)
+		}
+	}
+	out, errOut, code := cli(t, "", "busy", "--kill", "--yes", "-c", "-u", busy.URL())
+	if code != exitOK || !strings.Contains(errOut, "only it is asked") || !strings.Contains(out, "SCRIPT KILL: killed") {
+		t.Fatalf("connected to the busy node: exit %d\n%s%s", code, out, errOut)
+	}
+	<-done
+}
