@@ -282,7 +282,7 @@ func endedEntry(ctx context.Context, s *redisx.Session, addr string, kind incide
 		if !ok || (c.Function != "") != (kind == incident.Function) || e.Time.Before(killed) {
 			continue
 		}
-		return &endedJSON{SHA: c.SHA, Function: esc(c.Function), DurationUS: e.Duration.Microseconds(), Source: sourceOf(res.Resolve(c))}
+		return &endedJSON{SHA: esc(c.SHA), Function: esc(c.Function), DurationUS: e.Duration.Microseconds(), Source: sourceOf(res.Resolve(c))}
 	}
 	return nil
 }

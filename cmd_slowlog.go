@@ -161,7 +161,7 @@ func (o *slowlogOpts) run(cmd *cobra.Command, files []string) error {
 }
 
 func groupJSON(g incident.Group) slowGroupJSON {
-	j := slowGroupJSON{Kind: string(g.Kind), SHA: g.SHA, Function: esc(g.Function), Commands: g.Commands,
+	j := slowGroupJSON{Kind: string(g.Kind), SHA: esc(g.SHA), Function: esc(g.Function), Commands: g.Commands,
 		Count: g.Count, MaxUS: g.Max.Microseconds(), P50US: g.P50.Microseconds()}
 	if g.Source != nil {
 		j.Source = &sourceJSON{From: g.Source.From, Detail: esc(g.Source.Detail), PrefixMatch: g.Source.Prefix,

@@ -53,6 +53,9 @@ func TestSlowlogGroupsScripts(t *testing.T) {
 	must(c.Do(ctx, "FCALL_RO", "echo", "0", "hi").Err())
 	must(c.Do(ctx, "FCALL", "echo", "0", "hi").Err())
 	must(c.Set(ctx, "plain", "1", 0).Err())
+	// A hostile "SHA" (NOSCRIPT, but logged all the same) and client name.
+	_ = c.Do(ctx, "CLIENT", "SETNAME", "name\u202e").Err()
+	_ = c.Do(ctx, "EVALSHA", "\x1b]0;pwned\x07\x1b[2J", "0").Err()
 
 	out, errOut, code := cli(t, "", "slowlog", "--json", "-u", srv.URL(), file, libFile)
 	if code != exitOK {
@@ -89,14 +92,14 @@ func TestSlowlogGroupsScripts(t *testing.T) {
 		cut.Entries[0].Args[0] != `fallback\x00` {
 		t.Errorf("cut body group: %+v", cut)
 	}
-	if doc.Other == 0 || doc.Total != doc.Other+4+1+2 {
+	if doc.Other == 0 || doc.Total != doc.Other+4+1+2+1 {
 		t.Errorf("total %d other %d", doc.Total, doc.Other)
 	}
 	// The text says the same, escaped.
 	out, errOut, code = cli(t, "", "slowlog", "-u", srv.URL(), file, libFile)
 	if code != exitOK || !strings.Contains(out, "script "+shaShort+"  EVAL/EVALSHA  4 calls") ||
 		!strings.Contains(out, "function echo") || !strings.Contains(out, "other commands not listed") ||
-		strings.Contains(out, "\x1b") || !strings.Contains(out, "matched by the body's first 128 bytes") {
+		strings.ContainsAny(out, "\x1b\x07\u202e") || !strings.Contains(out, `script \x1b]0;pwned`) || !strings.Contains(out, "matched by the body's first 128 bytes") {
 		t.Fatalf("text: exit %d\n%s%s", code, out, errOut)
 	}
 	// Read-only connections may read the slow log.
