@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"cmp"
 	"regexp"
 	"slices"
 	"strings"
@@ -168,11 +169,18 @@ func Summarize(entries []SlowEntry, r *Resolver) Summary {
 		}
 		slices.Sort(ds)
 		g.Max, g.P50 = ds[len(ds)-1], ds[(len(ds)-1)/2]
-		slices.SortStableFunc(g.Entries, func(a, b Entry) int {
+		// A total order (time, node, id), so an unstable sort is
+		// deterministic: a stable one moves these large values
+		// O(n log² n) times: twice as slow on a 10,000-entry log
+		// (BenchmarkSummarize).
+		slices.SortFunc(g.Entries, func(a, b Entry) int {
 			if c := b.Time.Compare(a.Time); c != 0 {
 				return c
 			}
-			return strings.Compare(a.Node, b.Node)
+			if c := strings.Compare(a.Node, b.Node); c != 0 {
+				return c
+			}
+			return cmp.Compare(b.ID, a.ID)
 		})
 		sum.Groups = append(sum.Groups, *g)
 	}
