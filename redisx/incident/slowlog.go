@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"luascope/redisx"
@@ -104,14 +105,16 @@ type Call struct {
 // SLOWLOG_ENTRY_MAX_STRING).
 const maxLoggedBytes = 128
 
+// The log's marks of what it cut, compiled on first use: luascope's
+// start-up budget has no room for regexps that most commands never use.
 var (
-	moreBytes = regexp.MustCompile(`\.\.\. \(\d+ more bytes\)$`)
-	moreArgs  = regexp.MustCompile(`^\.\.\. \(\d+ more arguments\)$`)
+	moreBytes = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\.\.\. \(\d+ more bytes\)$`) })
+	moreArgs  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\.\.\. \(\d+ more arguments\)$`) })
 )
 
 // cutWord reports whether the log shortened w, and returns the part kept.
 func cutWord(w string) (string, bool) {
-	if len(w) > maxLoggedBytes && moreBytes.MatchString(w[maxLoggedBytes:]) {
+	if len(w) > maxLoggedBytes && moreBytes().MatchString(w[maxLoggedBytes:]) {
 		return w[:maxLoggedBytes], true
 	}
 	return w, false
@@ -129,7 +132,7 @@ func ScriptCall(words []string) (Call, bool) {
 		return Call{}, false
 	}
 	rest := words
-	if n := len(rest); n > 0 && moreArgs.MatchString(rest[n-1]) {
+	if n := len(rest); n > 0 && moreArgs().MatchString(rest[n-1]) {
 		c.Cut, rest = true, rest[:n-1]
 	}
 	first, cut := cutWord(rest[1])

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"luascope/redisx"
@@ -42,7 +43,9 @@ type Resolver struct {
 // registered finds the names a library registers, in both forms:
 // redis.register_function('name', f) and
 // redis.register_function{function_name='name', …}.
-var registered = regexp.MustCompile(`register_function\s*\(?\s*(?:\{[^}]*?function_name\s*=\s*)?['"]([^'"]+)['"]`)
+var registered = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`register_function\s*\(?\s*(?:\{[^}]*?function_name\s*=\s*)?['"]([^'"]+)['"]`)
+})
 
 // NewResolver indexes known. A file that is a library (#!lua name=…)
 // answers for every function it registers.
@@ -54,7 +57,7 @@ func NewResolver(known []Known) *Resolver {
 		}
 		r.known = append(r.known, k)
 		if k.Function == "" && strings.HasPrefix(k.Text, "#!lua") {
-			for _, m := range registered.FindAllStringSubmatch(k.Text, -1) {
+			for _, m := range registered().FindAllStringSubmatch(k.Text, -1) {
 				lib := k
 				lib.Function = m[1]
 				r.known = append(r.known, lib)
