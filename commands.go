@@ -97,6 +97,8 @@ read-only), and FCALL from inside runs the server's loaded copy.`,
 	root.AddCommand(newTestCmd(conn))
 	root.AddCommand(newFunctionsCmd(conn))
 	root.AddCommand(newCacheCmd(conn))
+	root.AddCommand(newSlowlogCmd(conn))
+	root.AddCommand(newBusyCmd(conn))
 	return root
 }
 

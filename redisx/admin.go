@@ -123,6 +123,10 @@ func readOnlyAllowed(args []any) bool {
 		return false
 	case "COMMAND":
 		return sub != ""
+	case "SLOWLOG":
+		return sub == "GET" || sub == "LEN"
+	case "CONFIG":
+		return sub == "GET"
 	}
 	return readOnlyCommands()[cmd]
 }
