@@ -124,6 +124,7 @@ type Model struct {
 	// BUSY: another client's script holds the server, and ctrl+k offers
 	// the kill the BUSY text names.
 	busyKill string
+	busyWhat string // what the busy node runs, printable (busyProbed)
 	runSeq   int
 	runStart time.Time
 	runCh    chan tea.Msg
@@ -451,6 +452,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.updateCompare(msg)
 	case testsFinishedMsg:
 		return m.updateTests(msg)
+	case busyProbedMsg:
+		return m.busyProbed(msg)
 	case healthLoadedMsg:
 		if msg.err != nil {
 			m.setStatus("script cache and Functions: "+msg.err.Error(), true)

@@ -40,14 +40,15 @@ func TestBusyOffersKill(t *testing.T) {
 	m = sized(m, 80, 24)
 	m.setFocus(paneError)
 	m.resize()
-	if v := strings.Join(m.errp.lines(), "\n"); !strings.Contains(v, "ctrl+k sends SCRIPT KILL") {
+	if v := strings.Join(strings.Fields(strings.Join(m.errp.lines(), " ")), " "); !strings.Contains(v, "ctrl+k sends SCRIPT KILL") {
 		t.Fatalf("the Error panel for BUSY does not name ctrl+k:\n%s", v)
 	}
 	if d := errorDetail(m.errp.Classification(), m.errp.action); !strings.Contains(d.Text(), "ctrl+k sends SCRIPT KILL") {
 		t.Fatalf("the error detail for BUSY does not name ctrl+k:\n%s", d.Text())
 	}
 	m, _ = guardKey(m, tea.KeyMsg{Type: tea.KeyF8})
-	if v := strings.Join(m.errp.lines(), "\n"); !strings.Contains(v, "read-only refuses it") {
+	// Words, not lines: the panel wraps the action at its width.
+	if v := strings.Join(strings.Fields(strings.Join(m.errp.lines(), " ")), " "); !strings.Contains(v, "read-only refuses it") {
 		t.Fatalf("read-only on: the Error panel still offers the kill:\n%s", v)
 	}
 	m, _ = guardKey(m, tea.KeyMsg{Type: tea.KeyF8})
@@ -83,4 +84,37 @@ func TestHelpBarRunningOffersStop(t *testing.T) {
 	if bar := m.helpBar(); !strings.Contains(bar, "ctrl+r/F5 run") {
 		t.Fatalf("help bar after the run: %q", bar)
 	}
+}
+
+// A function holds the server: the kill offered is FUNCTION KILL, chosen
+// from what FUNCTION STATS says runs, and the Error panel names it.
+func TestBusyNamesTheRunningFunction(t *testing.T) {
+	srv := sandboxtest.StartT(t, "busy-reply-threshold 100")
+	c := srv.Client()
+	defer c.Close()
+	ctx := context.Background()
+	lib := "#!lua name=slow\nredis.register_function{function_name='spin', callback=function() local t = redis.call('time') local s = tonumber(t[1]) while tonumber(redis.call('time')[1]) < s + 10 do end return 1 end, flags={'no-writes'}}"
+	if err := c.Do(ctx, "FUNCTION", "LOAD", lib).Err(); err != nil {
+		t.Fatal(err)
+	}
+	other := make(chan error, 1)
+	go func() { other <- c.Do(context.Background(), "FCALL", "spin", "0").Err() }()
+	time.Sleep(400 * time.Millisecond)
+	tg := redisx.Target{Network: srv.Network(), Addr: srv.Addr(), Protocol: 2}
+	s, err := redisx.Connect(ctx, tg)
+	if err != nil {
+		t.Fatalf("connect to a BUSY server: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	m := New(Options{Session: s, Target: tg, Theme: monoTheme(t), Source: "return 1"})
+	m, cmd := guardKey(m, tea.KeyMsg{Type: tea.KeyCtrlR})
+	m = runCmds(t, m, cmd, 6)
+	if m.busyKill != "FUNCTION KILL" || !strings.Contains(m.busyWhat, "function spin (FCALL spin 0)") {
+		t.Fatalf("busyKill %q, busyWhat %q", m.busyKill, m.busyWhat)
+	}
+	if !strings.Contains(m.errp.action, "Running: function spin") {
+		t.Errorf("the Error panel's action: %q", m.errp.action)
+	}
+	_ = c.Do(ctx, "FUNCTION", "KILL").Err()
+	<-other
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 
 	"luascope/redisx"
 	"luascope/redisx/classify"
+	"luascope/redisx/incident"
 	"luascope/redisx/ldb"
 	"luascope/redisx/lint"
 	"luascope/redisx/resp"
@@ -149,7 +151,8 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 		}
 		m.resize()
 	}
-	m.busyKill = ""
+	m.busyKill, m.busyWhat = "", ""
+	var probe tea.Cmd
 	switch {
 	case res.Error != nil && res.Error.Class == classify.Busy:
 		m.busyKill = "SCRIPT KILL"
@@ -162,6 +165,11 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 			m.setStatus("busy: another client's script holds the server — ctrl+k sends "+m.busyKill+" (asks first), or wait and run again", true)
 		}
 		m.errp.SetAction(m.busyAction())
+		addr := m.target.Addr
+		if n := len(res.Steps); n > 0 && res.Steps[n-1].Node != "" {
+			addr = res.Steps[n-1].Node
+		}
+		probe = busyProbeCmd(m.session, addr)
 	case res.Error != nil:
 		m.setStatus(fmt.Sprintf("%s error: %s", res.Error.Class, res.Error.Message), true)
 	case res.Explain != nil && len(res.Explain.Warnings()) > 0:
@@ -170,7 +178,7 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 	default:
 		m.setStatus(fmt.Sprintf("ok: %d round trip%s, %s", len(res.Steps), map[bool]string{true: "s"}[len(res.Steps) != 1], res.Duration.Round(time.Microsecond)), false)
 	}
-	cmds := []tea.Cmd{checkCacheCmd(m.session, res.SentSHA), releaseMemoryCmd()}
+	cmds := []tea.Cmd{checkCacheCmd(m.session, res.SentSHA), releaseMemoryCmd(), probe}
 	if m.isCluster() {
 		cmds = append(cmds, m.refreshCluster())
 	}
@@ -188,10 +196,67 @@ func (m Model) busyAction() string {
 		return ""
 	}
 	stop := m.c.Keys.Stop.Help().Key
-	if m.readOnly {
-		return stop + " would send " + m.busyKill + ", but read-only refuses it (" + m.c.Keys.ReadOnly.Help().Key + " turns read-only off)"
+	what := ""
+	if m.busyWhat != "" {
+		what = "Running: " + m.busyWhat + ". "
 	}
-	return stop + " sends " + m.busyKill + " (asks first) to stop the other client's script"
+	if m.readOnly {
+		return what + stop + " would send " + m.busyKill + ", but read-only refuses it (" + m.c.Keys.ReadOnly.Help().Key + " turns read-only off)"
+	}
+	return what + stop + " sends " + m.busyKill + " (asks first) to stop the other client's script; luascope busy says the same from a shell (docs/busy.md)"
+}
+
+// busyProbedMsg is what a BUSY server says it runs (incident.Probe).
+type busyProbedMsg struct {
+	r   incident.Running
+	err error
+}
+
+// busyProbeCmd asks the busy node what it runs, with the commands a BUSY
+// server still answers (FUNCTION STATS), so the kill offered is chosen
+// from what runs, not from the BUSY text's wording.
+func busyProbeCmd(s *redisx.Session, addr string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		r, err := incident.Probe(ctx, s, addr)
+		return busyProbedMsg{r, err}
+	}
+}
+
+// busyProbed takes the probe's answer while the BUSY result is current.
+func (m Model) busyProbed(msg busyProbedMsg) (tea.Model, tea.Cmd) {
+	if m.busyKill == "" || msg.err != nil || !msg.r.Busy() {
+		return m, nil
+	}
+	r := msg.r
+	what := string(r.Kind)
+	if r.Name != "" {
+		what += " " + sanitize(r.Name)
+	}
+	if len(r.Command) > 0 {
+		words := make([]string, len(r.Command))
+		for i, w := range r.Command {
+			words[i] = resp.Escape([]byte(w))
+		}
+		what += " (" + strings.Join(words, " ") + ")"
+	}
+	if r.DurationMS > 0 {
+		what += fmt.Sprintf(", running for %s", (time.Duration(r.DurationMS) * time.Millisecond).String())
+	}
+	if r.Kill != "" {
+		m.busyKill = r.Kill
+	}
+	m.busyWhat = cutRunes(what, 300)
+	m.errp.SetAction(m.busyAction())
+	return m, nil
+}
+
+func cutRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }
 
 // cacheSubject names what the cache state is about: the explain
