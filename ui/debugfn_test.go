@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
 	"luascope/redisx"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 const stockLibrary = "#!lua name=stock\nlocal function take(keys, args)\n  local left = redis.call('DECRBY', keys[1], args[1])\n  return left\nend\nredis.register_function('take', take)\n"
@@ -47,5 +50,25 @@ func TestDebugAFunction(t *testing.T) {
 	mm, _ := m.startDebug("fork")
 	if m = mm.(Model); !strings.Contains(m.status, "open its library") || m.dbg() != nil {
 		t.Errorf("status %q", m.status)
+	}
+}
+
+// On a cluster the function is debugged on the node of its first key.
+func TestDebugAFunctionOnACluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a cluster")
+	}
+	cl := sandboxtest.StartClusterT(t)
+	tg := redisx.Target{Network: "tcp", Addr: cl.Nodes[0].Addr(), Protocol: 2, Cluster: true}
+	s, err := redisx.Connect(context.Background(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	m := New(Options{Session: s, Target: tg, Theme: monoTheme(t), Source: stockLibrary, Function: "take", Keys: []string{"stock:{7}"}, Args: []string{"2"}})
+	m = update(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	m, _ = startDebugNow(t, m)
+	if d := m.dbg(); d == nil || d.line != 5 || d.library == nil {
+		t.Fatalf("debugger on a cluster: %v", d != nil)
 	}
 }
