@@ -144,3 +144,46 @@ func parentOf(pid, me int) int {
 	}
 	return ppid
 }
+
+// previewSuspend makes a SIGTSTP that comes while the preview holds the
+// terminal (luascope painted the first frame, Bubble Tea has not started:
+// the server is still being dialled or the sandbox started) do what it
+// does in the UI: the terminal back to the shell (normal screen, cooked
+// mode), the process stopped, and on fg the frame and the held keys back.
+// Left to the default action, the job would stop on the alternate screen
+// with the terminal raw. stop ends it when Bubble Tea takes the terminal
+// (tuiSuspend then takes SIGTSTP) or the start fails.
+func previewSuspend(t *paintedTerm) (stop func()) {
+	if signal.Ignored(syscall.SIGTSTP) {
+		return func() {}
+	}
+	ch := make(chan os.Signal, 1)
+	quit := make(chan struct{})
+	signal.Notify(ch, syscall.SIGTSTP)
+	go func() {
+		for {
+			select {
+			case <-ch:
+				if !continuable() {
+					continue // nobody could fg it: the kernel would drop it too
+				}
+				if t.suspend() {
+					// SIGSTOP returns before every thread has stopped: the
+					// frame is drawn again only once fg sends SIGCONT.
+					cont := make(chan os.Signal, 1)
+					signal.Notify(cont, syscall.SIGCONT)
+					_ = syscall.Kill(os.Getpid(), syscall.SIGSTOP)
+					<-cont
+					signal.Stop(cont)
+					t.resume()
+				}
+			case <-quit:
+				return
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(quit)
+	}
+}

@@ -92,6 +92,9 @@ type paintedTerm struct {
 	dropErase bool               // the next write of a lone erase is the start's
 	alt       bool               // the alternate screen is on, as last written
 	release   func(discard bool) // gives the held input back its state (holdKeys); nil when not held
+	frame     string             // the last paint, to draw again after a suspend
+	handed    bool               // Bubble Tea has the terminal (or the start ended)
+	stopTSTP  func()             // ends previewSuspend; nil before the first paint
 }
 
 // newPaintedTerm wraps f; until it is painted, it passes every write.
@@ -147,7 +150,50 @@ func (t *paintedTerm) paint(frame string, w, h int) {
 		// What the user types now goes to the UI once it runs.
 		t.release = holdKeys(t.in)
 	}
-	_, _ = t.File.WriteString(b.String())
+	t.frame = b.String()
+	if t.stopTSTP == nil && !t.handed {
+		t.stopTSTP = previewSuspend(t)
+	}
+	_, _ = t.File.WriteString(t.frame)
+}
+
+// suspend gives the shell its terminal back before a SIGTSTP stops the
+// process during the preview; false when Bubble Tea has it already.
+func (t *paintedTerm) suspend() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.handed {
+		return false
+	}
+	t.releaseKeys(false)
+	if t.alt {
+		_, _ = t.File.WriteString(ansi.ResetModeAltScreenSaveCursor + ansi.ShowCursor)
+	}
+	return true
+}
+
+// resume draws the preview again after fg and holds the keys again.
+func (t *paintedTerm) resume() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.handed {
+		return
+	}
+	if t.in != nil {
+		t.release = holdKeys(t.in)
+	}
+	if t.alt {
+		_, _ = t.File.WriteString(t.frame)
+	}
+}
+
+// endPreview stops taking SIGTSTP for the preview (t.mu held).
+func (t *paintedTerm) endPreview() {
+	t.handed = true
+	if t.stopTSTP != nil {
+		t.stopTSTP()
+		t.stopTSTP = nil
+	}
 }
 
 // handOver gives the terminal's input its own state back, just before
@@ -155,6 +201,7 @@ func (t *paintedTerm) paint(frame string, w, h int) {
 func (t *paintedTerm) handOver() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.endPreview()
 	t.releaseKeys(false)
 }
 
@@ -200,6 +247,7 @@ func (t *paintedTerm) WriteString(s string) (int, error) { return t.Write([]byte
 func (t *paintedTerm) leave() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.endPreview()
 	// Still held: the UI never took the keys typed for it; they are not
 	// for the shell that comes back.
 	t.releaseKeys(true)
