@@ -230,17 +230,7 @@ func (o *busyOpts) guardKill(cmd *cobra.Command, conn *connection, doc busyJSON)
 }
 
 func (o *busyOpts) emit(cmd *cobra.Command, doc busyJSON) error {
-	out := cmd.OutOrStdout()
-	var err error
-	if o.json {
-		err = writeJSON(out, doc)
-	} else {
-		err = writeBusyText(out, doc)
-	}
-	if err != nil {
-		return &exitError{code: exitUsage, msg: "write output: " + err.Error()}
-	}
-	return nil
+	return writeDoc(cmd, o.json, doc, func(w io.Writer) error { return writeBusyText(w, doc) }, exitOK)
 }
 
 func escRunning(r incident.Running) incident.Running {

@@ -117,20 +117,10 @@ func (o *cacheOpts) run(cmd *cobra.Command, files []string) error {
 
 // writeOut writes the JSON document or the text, and the exit status.
 func (o *cacheOpts) writeOut(cmd *cobra.Command, doc any, text func() string, code int) error {
-	out := cmd.OutOrStdout()
-	var err error
-	if o.json {
-		err = writeJSON(out, doc)
-	} else {
-		_, err = io.WriteString(out, text())
-	}
-	if err != nil {
-		return &exitError{code: exitUsage, msg: "write output: " + err.Error()}
-	}
-	if code != exitOK {
-		return &exitError{code: code}
-	}
-	return nil
+	return writeDoc(cmd, o.json, doc, func(w io.Writer) error {
+		_, err := io.WriteString(w, text())
+		return err
+	}, code)
 }
 
 // cacheJSON is the --json document of `luascope cache`. A figure the

@@ -128,19 +128,10 @@ func (o *functionsOpts) run(cmd *cobra.Command) error {
 	if o.check && len(doc.Drift) > 0 {
 		code = max(code, exitErrorReply)
 	}
-	out := cmd.OutOrStdout()
-	if o.json {
-		err = writeJSON(out, doc)
-	} else {
-		_, err = io.WriteString(out, functionsText(doc))
-	}
-	if err != nil {
-		return &exitError{code: exitUsage, msg: "write output: " + err.Error()}
-	}
-	if code != exitOK {
-		return &exitError{code: code}
-	}
-	return nil
+	return writeDoc(cmd, o.json, doc, func(w io.Writer) error {
+		_, err := io.WriteString(w, functionsText(doc))
+		return err
+	}, code)
 }
 
 // shortHash is the 7-digit form of a code hash, as git shows commits:

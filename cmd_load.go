@@ -141,19 +141,7 @@ func (o *loadOpts) run(cmd *cobra.Command, file string) error {
 		}
 		doc.Nodes = append(doc.Nodes, n)
 	}
-	out := cmd.OutOrStdout()
-	if o.json {
-		err = writeJSON(out, doc)
-	} else {
-		err = writeLoadText(out, doc)
-	}
-	if err != nil {
-		return &exitError{code: exitUsage, msg: "write output: " + err.Error()}
-	}
-	if code != exitOK {
-		return &exitError{code: code}
-	}
-	return nil
+	return writeDoc(cmd, o.json, doc, func(w io.Writer) error { return writeLoadText(w, doc) }, code)
 }
 
 func writeLoadText(w io.Writer, doc loadJSON) error {

@@ -145,19 +145,7 @@ func (o *slowlogOpts) run(cmd *cobra.Command, files []string) error {
 	for _, g := range sum.Groups {
 		doc.Groups = append(doc.Groups, groupJSON(g))
 	}
-	out := cmd.OutOrStdout()
-	if o.json {
-		err = writeJSON(out, doc)
-	} else {
-		err = writeSlowlogText(out, doc)
-	}
-	if err != nil {
-		return &exitError{code: exitUsage, msg: "write output: " + err.Error()}
-	}
-	if code != exitOK {
-		return &exitError{code: code}
-	}
-	return nil
+	return writeDoc(cmd, o.json, doc, func(w io.Writer) error { return writeSlowlogText(w, doc) }, code)
 }
 
 func groupJSON(g incident.Group) slowGroupJSON {

@@ -146,3 +146,23 @@ func readScript(path string, stdin io.Reader) (string, error) {
 	}
 	return string(b), nil
 }
+
+// writeDoc prints a command's result, its JSON document or its text, and
+// turns the command's exit status into the error main reads: the ending
+// every command with --json shares.
+func writeDoc(cmd *cobra.Command, asJSON bool, doc any, text func(io.Writer) error, code int) error {
+	out := cmd.OutOrStdout()
+	var err error
+	if asJSON {
+		err = writeJSON(out, doc)
+	} else {
+		err = text(out)
+	}
+	if err != nil {
+		return &exitError{code: exitUsage, msg: "write output: " + err.Error()}
+	}
+	if code != exitOK {
+		return &exitError{code: code}
+	}
+	return nil
+}

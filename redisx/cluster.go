@@ -231,7 +231,12 @@ func (s *Session) functionsByNode(ctx context.Context) ([]NodeFunctions, error) 
 	if err != nil {
 		return nil, err
 	}
-	replies := s.OnAll(ctx, addrsOf(nodes), "FUNCTION", "LIST")
+	return functionLists(nodes, s.OnAll(ctx, addrsOf(nodes), "FUNCTION", "LIST")), nil
+}
+
+// functionLists reads each node's FUNCTION LIST reply (one per node, in
+// order); a node's error or unreadable reply is its own Err.
+func functionLists(nodes []ClusterNode, replies []NodeReply) []NodeFunctions {
 	out := make([]NodeFunctions, len(nodes))
 	for i, r := range replies {
 		out[i].Node = nodes[i]
@@ -245,7 +250,7 @@ func (s *Session) functionsByNode(ctx context.Context) ([]NodeFunctions, error) 
 		}
 		out[i].Libraries = libs
 	}
-	return out, nil
+	return out
 }
 
 // parseFunctionList reads FUNCTION LIST's reply: over RESP2 an array of

@@ -2,7 +2,6 @@ package redisx
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"sort"
 )
@@ -18,21 +17,7 @@ func (s *Session) LibrariesByNode(ctx context.Context) ([]NodeFunctions, error) 
 	if err != nil {
 		return nil, err
 	}
-	replies := s.OnAll(ctx, addrsOf(nodes), "FUNCTION", "LIST", "WITHCODE")
-	out := make([]NodeFunctions, len(nodes))
-	for i, r := range replies {
-		out[i].Node = nodes[i]
-		if out[i].Err = replyErr(r, "FUNCTION LIST"); out[i].Err != nil {
-			continue
-		}
-		libs, err := parseFunctionList(*r.Reply)
-		if err != nil {
-			out[i].Err = fmt.Errorf("FUNCTION LIST on %s: %w", r.Addr, err)
-			continue
-		}
-		out[i].Libraries = libs
-	}
-	return out, nil
+	return functionLists(nodes, s.OnAll(ctx, addrsOf(nodes), "FUNCTION", "LIST", "WITHCODE")), nil
 }
 
 // LibraryHash is the SHA1 of a library's code as FUNCTION LIST WITHCODE
