@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -26,8 +27,8 @@ import (
 )
 
 var (
-	keysIndex = regexp.MustCompile(`(?:KEYS|keys)\s*\[\s*(\d+)\s*\]`)
-	argvIndex = regexp.MustCompile(`(?:ARGV|args)\s*\[\s*(\d+)\s*\]`)
+	keysIndex = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:KEYS|keys)\s*\[\s*(\d+)\s*\]`) })
+	argvIndex = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:ARGV|args)\s*\[\s*(\d+)\s*\]`) })
 )
 
 // initFile is `luascope test --init FILE.lua`: a starter test file beside
@@ -122,10 +123,10 @@ func initCall(src string) (keys, args []string, from string) {
 		}
 		return m
 	}
-	for i := 1; i <= n(keysIndex); i++ {
+	for i := 1; i <= n(keysIndex()); i++ {
 		keys = append(keys, fmt.Sprintf("key%d", i))
 	}
-	for i := 1; i <= n(argvIndex); i++ {
+	for i := 1; i <= n(argvIndex()); i++ {
 		args = append(args, fmt.Sprintf("arg%d", i))
 	}
 	if len(keys)+len(args) == 0 {
@@ -135,11 +136,13 @@ func initCall(src string) (keys, args []string, from string) {
 }
 
 // registered finds the functions a library registers, in both forms.
-var registered = regexp.MustCompile(`register_function\s*\(?\s*['"]([A-Za-z0-9_]+)['"]|function_name\s*=\s*['"]([A-Za-z0-9_]+)['"]`)
+var registered = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`register_function\s*\(?\s*['"]([A-Za-z0-9_]+)['"]|function_name\s*=\s*['"]([A-Za-z0-9_]+)['"]`)
+})
 
 // firstFunction is the first function src registers, "" for none.
 func firstFunction(src string) string {
-	m := registered.FindStringSubmatch(src)
+	m := registered().FindStringSubmatch(src)
 	if m == nil {
 		return ""
 	}

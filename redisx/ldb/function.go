@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Redis's debugger (SCRIPT DEBUG) steps through EVAL scripts only: "the
@@ -14,16 +15,16 @@ import (
 // chosen function's callback with KEYS and ARGV.
 
 // libraryShebang is a library's first line: "#!lua name=mylib".
-var libraryShebang = regexp.MustCompile(`^#!lua\b.*\bname=(\S+)`)
+var libraryShebang = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^#!lua\b.*\bname=(\S+)`) })
 
 // functionName is what Redis accepts as a function's name.
-var functionName = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+var functionName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_]+$`) })
 
 // IsLibrary reports whether src is a Redis Functions library (its first
 // line is "#!lua name=…"), as FUNCTION LOAD requires.
 func IsLibrary(src string) bool {
 	first, _, _ := strings.Cut(src, "\n")
-	return libraryShebang.MatchString(strings.TrimRight(first, "\r"))
+	return libraryShebang().MatchString(strings.TrimRight(first, "\r"))
 }
 
 // LibraryScript turns a Functions library into an EVAL script that runs
@@ -46,11 +47,11 @@ func IsLibrary(src string) bool {
 // server.register_function works).
 func LibraryScript(library, fn string) (string, error) {
 	first, rest, _ := strings.Cut(library, "\n")
-	m := libraryShebang.FindStringSubmatch(strings.TrimRight(first, "\r"))
+	m := libraryShebang().FindStringSubmatch(strings.TrimRight(first, "\r"))
 	if m == nil {
 		return "", fmt.Errorf("not a library: its first line must be #!lua name=NAME (FUNCTION LOAD's rule)")
 	}
-	if !functionName.MatchString(fn) {
+	if !functionName().MatchString(fn) {
 		return "", fmt.Errorf("function %q: a function's name is letters, digits and underscores (FUNCTION LOAD's rule)", fn)
 	}
 	prologue := "local __lsx_fns, __lsx_names, __lsx_real = {}, {}, redis " +

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -428,7 +429,7 @@ func setupCommands(v any) ([][]string, error) {
 
 var keyTypes = []string{"string", "list", "set", "zset", "hash", "stream"}
 
-var ttlRange = regexp.MustCompile(`^\s*([^.\s]+)\s*\.\.\s*([^.\s]+)\s*$`)
+var ttlRange = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*([^.\s]+)\s*\.\.\s*([^.\s]+)\s*$`) })
 
 func readKeyState(key string, rk rawKey) (KeyState, error) {
 	k, err := redisx.Unescape(key)
@@ -471,8 +472,8 @@ func readKeyState(key string, rk rawKey) (KeyState, error) {
 		switch t := strings.TrimSpace(rk.TTL); {
 		case t == "none":
 			st.None = true
-		case ttlRange.MatchString(t):
-			m := ttlRange.FindStringSubmatch(t)
+		case ttlRange().MatchString(t):
+			m := ttlRange().FindStringSubmatch(t)
 			if st.MinTTL, err = time.ParseDuration(m[1]); err == nil {
 				st.MaxTTL, err = time.ParseDuration(m[2])
 			}

@@ -755,13 +755,13 @@ func oneLine(s string) string {
 
 // shaInError is the part servers add to errors raised in a script: the
 // script's SHA, which changes with every edit of the script.
-var shaInError = regexp.MustCompile(`script: [0-9a-f]{40}`)
+var shaInError = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`script: [0-9a-f]{40}`) })
 
 // NamesScript reports whether a reply text is an error that names the
 // script's SHA, so that --update does not snapshot it (an expect of it
 // would break at the script's next edit).
 func NamesScript(text string) bool {
-	return strings.HasPrefix(text, "(error) ") && shaInError.MatchString(text)
+	return strings.HasPrefix(text, "(error) ") && shaInError().MatchString(text)
 }
 
 // printableLines splits a reply's text into lines, each safe to print

@@ -6,17 +6,18 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // caseHeader is a [[case]] line (with spaces or a comment after it).
-var caseHeader = regexp.MustCompile(`^\s*\[\[\s*case\s*\]\]\s*(#.*)?$`)
+var caseHeader = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*\[\[\s*case\s*\]\]\s*(#.*)?$`) })
 
 // subTable is a [case.keys_after] line or another table header: keys
 // written after it belong to it, so an expect is never inserted there.
-var tableHeader = regexp.MustCompile(`^\s*\[`)
+var tableHeader = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*\[`) })
 
 // expectKey is the start of an expect = … line.
-var expectKey = regexp.MustCompile(`^(\s*)expect\s*=\s*`)
+var expectKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\s*)expect\s*=\s*`) })
 
 // Update writes actual replies into the expect of cases of the file at
 // path (by index), keeping everything else of the file as it is: the
@@ -42,7 +43,7 @@ func Update(path string, actual map[int]string) error {
 	lines := strings.SplitAfter(string(data), "\n")
 	var headers []int
 	for i, l := range lines {
-		if caseHeader.MatchString(strings.TrimRight(l, "\r\n")) {
+		if caseHeader().MatchString(strings.TrimRight(l, "\r\n")) {
 			headers = append(headers, i)
 		}
 	}
@@ -66,10 +67,10 @@ func Update(path string, actual map[int]string) error {
 		done := false
 		for i := start + 1; i < end && !done; i++ {
 			l := lines[i]
-			if tableHeader.MatchString(l) {
+			if tableHeader().MatchString(l) {
 				break
 			}
-			m := expectKey.FindStringSubmatch(l)
+			m := expectKey().FindStringSubmatch(l)
 			if m == nil {
 				continue
 			}
@@ -86,7 +87,7 @@ func Update(path string, actual map[int]string) error {
 			at := start + 1
 			for i := start + 1; i < end; i++ {
 				t := strings.TrimSpace(lines[i])
-				if tableHeader.MatchString(lines[i]) {
+				if tableHeader().MatchString(lines[i]) {
 					break
 				}
 				if t != "" && !strings.HasPrefix(t, "#") {
