@@ -174,7 +174,7 @@ func TestCompareViewConnectionRules(t *testing.T) {
 	m := compareModel(t, src, []string{"redis-server"}, func(o *Options) { o.Sandbox, o.ReadOnly = false, true })
 	m = openCompareNow(t, m)
 	v, _ := topOf[*compareView](m.overlays)
-	if len(v.servers) != 2 || v.servers[1].bin != "" || v.servers[1].state != compareDone || !strings.HasPrefix(v.servers[1].name, "this connection (redis ") {
+	if len(v.servers) != 2 || v.servers[1].bin != "" || v.servers[1].state != compareDone || !strings.HasPrefix(v.servers[1].name, "this connection (") {
 		t.Fatalf("servers %+v", v.servers)
 	}
 	if rep := v.servers[0].report; !rep.ReadOnly {
