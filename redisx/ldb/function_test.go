@@ -29,7 +29,12 @@ func TestLibraryScriptRuns(t *testing.T) {
 	defer c.Close()
 	ctx := context.Background()
 	c.Set(ctx, "s", "10", 0)
-	for fn, want := range map[string]any{"take": int64(7), "peek": "7"} {
+	// In order: take changes the key that peek then reads.
+	for _, tc := range []struct {
+		fn   string
+		want any
+	}{{"take", int64(7)}, {"peek", "7"}} {
+		fn, want := tc.fn, tc.want
 		src, err := LibraryScript(library, fn)
 		if err != nil {
 			t.Fatal(err)
