@@ -372,9 +372,8 @@ func noColorProfile(getenv func(string) string, p termenv.Profile) termenv.Profi
 }
 
 // compareServers is the binaries of the Compare view (alt+v): the
-// config's compare_servers (~/ expanded), else, with --server-bin, that
-// binary first and then what the machine has; nil lets the view look when
-// it opens (sandbox.Discover).
+// config's compare_servers (~/ expanded), else what the machine has
+// (sandbox.Discover), with --server-bin's binary first.
 func compareServers(cfg config.Config, serverBin string) []string {
 	if len(cfg.CompareServers) > 0 {
 		out := make([]string, len(cfg.CompareServers))
@@ -388,11 +387,11 @@ func compareServers(cfg config.Config, serverBin string) []string {
 		return out
 	}
 	if serverBin == "" {
-		return nil
+		return sandbox.Discover()
 	}
 	first, err := sandbox.LookBinary(serverBin)
 	if err != nil {
-		return nil
+		return sandbox.Discover()
 	}
 	if abs, err := filepath.Abs(first); err == nil {
 		first = abs

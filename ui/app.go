@@ -71,8 +71,9 @@ type Options struct {
 	// terminal keeps its own text selection.
 	Mouse bool
 	// CompareServers are the server binaries the Compare view (alt+v)
-	// starts a sandbox of each (the config's compare_servers); none:
-	// every one sandbox.Discover finds on this machine.
+	// starts a sandbox of each: the config's compare_servers, else what
+	// sandbox.Discover found when the program started (main looks, so
+	// that no key does file-system work on the UI goroutine).
 	CompareServers []string
 	// Function starts in function mode: ctrl+r calls FCALL Function and
 	// F9 debugs it in the library the editor holds (luascope debug

@@ -106,15 +106,6 @@ type (
 // are dropped. Atomic: several programs (tests) may run in one process.
 var compareSeq atomic.Int64
 
-// compareBinaries is the servers the view compares: the ones the options
-// name (the config's compare_servers), else every one Discover finds.
-func (m Model) compareBinaries() []string {
-	if len(m.opts.CompareServers) > 0 {
-		return m.opts.CompareServers
-	}
-	return sandbox.Discover()
-}
-
 // openCompare builds the call as ctrl+r would and starts the comparison.
 func (m Model) openCompare() (Model, tea.Cmd) {
 	if c, ok := topOf[*compareView](m.overlays); ok {
@@ -156,7 +147,7 @@ func (m Model) startCompare(v *compareView) (Model, tea.Cmd) {
 		call = redisx.Call{Function: m.function, Library: lib, Keys: keys, Args: args, ReadOnly: m.readOnly, Effects: m.explain}
 		v.notes = append(v.notes, "FCALL "+sanitize(m.function)+": each sandbox loads the library first (FUNCTION LOAD REPLACE)")
 	}
-	for _, b := range m.compareBinaries() {
+	for _, b := range m.opts.CompareServers {
 		v.servers = append(v.servers, compareServer{bin: b, name: filepath.Base(b)})
 	}
 	// The current connection takes part only when the script cannot

@@ -39,8 +39,10 @@ type testsView struct {
 
 type testsFinishedMsg struct {
 	seq     int
+	files   []string // the test files found, as shown (relative to the working directory)
 	server  string
 	results []suite.CaseResult
+	notes   []string // printable
 	err     string
 }
 
@@ -109,21 +111,29 @@ func (m Model) startTests(v *testsView) (Model, tea.Cmd) {
 		v.notes = append(v.notes, "the script has no file: its tests are the *.test.toml files beside it that name it (luascope test --init FILE.lua writes one); save it first (ctrl+s)")
 		return m, nil
 	}
-	v.files = scriptTests(name)
-	if len(v.files) == 0 {
-		v.notes = append(v.notes, "no test file names "+sanitize(filepath.Base(name))+" in its directory (or tests/ beside it): luascope test --init "+sanitize(name)+" writes one (docs/testing.md)")
-		return m, nil
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	v.cancel, v.running = cancel, true
-	return m, testsCmd(ctx, v.seq, v.files, name, m.editor.Value(), m.opts.CompareServers)
+	return m, testsCmd(ctx, v.seq, name, m.editor.Value(), m.opts.CompareServers)
 }
 
-// testsCmd loads the files, puts the editor's text in place of the
-// script's file, and runs them on a sandbox.
-func testsCmd(ctx context.Context, seq int, files []string, script, src string, bins []string) tea.Cmd {
+// testsCmd finds the script's test files, loads them, puts the editor's
+// text in place of the script's file, and runs them on a sandbox: all of
+// it off the UI goroutine (the finding reads directories and files).
+func testsCmd(ctx context.Context, seq int, script, src string, bins []string) tea.Cmd {
 	return func() (msg tea.Msg) {
 		out := testsFinishedMsg{seq: seq}
+		files := scriptTests(script)
+		wd, _ := os.Getwd()
+		for _, f := range files {
+			if r, err := filepath.Rel(wd, f); wd != "" && err == nil && !strings.HasPrefix(r, "..") {
+				f = r
+			}
+			out.files = append(out.files, sanitize(f))
+		}
+		if len(files) == 0 {
+			out.notes = append(out.notes, "no test file names "+sanitize(filepath.Base(script))+" in its directory (or tests/ beside it): luascope test --init "+sanitize(script)+" writes one (docs/testing.md)")
+			return out
+		}
 		abs, _ := filepath.Abs(script)
 		var loaded []*suite.File
 		var problems []string
@@ -167,7 +177,8 @@ func (m Model) updateTests(msg testsFinishedMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	v.running, v.cancel = false, nil
-	v.server, v.results = msg.server, msg.results
+	v.files, v.server, v.results = msg.files, msg.server, msg.results
+	v.notes = append(v.notes, msg.notes...)
 	if msg.err != "" {
 		for _, l := range strings.Split(msg.err, "\n") {
 			v.notes = append(v.notes, sanitize(l))
@@ -231,19 +242,13 @@ func (m Model) testsViewText(v *testsView) string {
 	title := "Tests"
 	switch {
 	case v.running:
-		title += fmt.Sprintf(" · running %d file(s)…", len(v.files))
+		title += " · running…"
 	case len(v.results) > 0:
 		title += " · " + sanitize(v.server) + " · " + suite.Summary(c)
 	}
 	lines := []string{m.st.dialogTitle.Render(title) + m.st.muted.Render("  ↑↓ • enter: the case whole • ctrl+r: again • esc")}
 	for _, f := range v.files {
-		rel := f
-		if wd, err := os.Getwd(); err == nil {
-			if r, err := filepath.Rel(wd, f); err == nil && !strings.HasPrefix(r, "..") {
-				rel = r
-			}
-		}
-		lines = append(lines, m.st.muted.Render(sanitize(rel)))
+		lines = append(lines, m.st.muted.Render(f))
 	}
 	for _, n := range v.notes {
 		for _, l := range wrap(n, max(10, w)) {
