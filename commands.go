@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -135,6 +136,9 @@ func readScript(path string, stdin io.Reader) (string, error) {
 			return "", fmt.Errorf("read script: %w", err)
 		}
 		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			return readRegular(f, path, st.Size())
+		}
 		r = f
 	}
 	b, err := io.ReadAll(io.LimitReader(r, maxScript+1))
@@ -145,6 +149,26 @@ func readScript(path string, stdin io.Reader) (string, error) {
 		return "", fmt.Errorf("script %s is larger than %d MiB", path, maxScript>>20)
 	}
 	return string(b), nil
+}
+
+// readRegular reads a regular file of the given size in one buffer of
+// that size, not io.ReadAll's doubling ones (eleven of them and as many
+// copies for a 500 KB script, on the terminal UI's way to its first
+// frame), and keeps it as the string without another copy. A file that
+// grows meanwhile is read to maxScript+1 as before.
+func readRegular(f *os.File, path string, size int64) (string, error) {
+	if size > maxScript {
+		return "", fmt.Errorf("script %s is larger than %d MiB", path, maxScript>>20)
+	}
+	var b strings.Builder
+	b.Grow(int(size) + 1) // +1: the read that finds the end fills nothing
+	if _, err := io.Copy(&b, io.LimitReader(f, maxScript+1)); err != nil {
+		return "", fmt.Errorf("read script %s: %w", path, err)
+	}
+	if b.Len() > maxScript {
+		return "", fmt.Errorf("script %s is larger than %d MiB", path, maxScript>>20)
+	}
+	return b.String(), nil
 }
 
 // writeDoc prints a command's result, its JSON document or its text, and

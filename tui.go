@@ -87,6 +87,8 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	if o.mouse && o.noMouse {
 		return usageErr("--mouse and --no-mouse do not go together")
 	}
+	resumeGC := pauseGC()
+	defer resumeGC()
 	words, err := checkDataWords(cmd, words)
 	if err != nil {
 		return err
@@ -105,6 +107,18 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 		return usageErr("--theme: %v", err)
 	}
 	theme = themes.FromEnv(theme.Name, os.Getenv)
+	// Before the styles are built: they are rendered into escape
+	// sequences once, for the profile set then. Then the styles are
+	// built (and the terminal asked for its background) while the script
+	// is read and the server dialled (tui_start.go); with no terminal
+	// there is no UI to prepare, and the usage error comes below.
+	var look *uiPrep
+	width, height := terminalSize(cmd.OutOrStdout())
+	if isTerminal(cmd.InOrStdin()) && isTerminal(cmd.OutOrStdout()) {
+		lipgloss.SetColorProfile(noColorProfile(os.Getenv, lipgloss.ColorProfile()))
+		look = prepareUI(cmd.OutOrStdout(), os.Getenv, theme)
+	}
+	defer look.wait()
 
 	var src, filename, newFile string
 	var mod time.Time
@@ -153,15 +167,10 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	case filename == "" && len(words) == 0:
 		keys, args = []string{"rate:{demo}"}, []string{"5", "60"}
 	}
-	// Before the styles are built: they are rendered into escape
-	// sequences once, for the profile set then.
-	lipgloss.SetColorProfile(noColorProfile(os.Getenv, lipgloss.ColorProfile()))
-	width, height := terminalSize(cmd.OutOrStdout())
-	look := prepareUI(cmd.OutOrStdout(), os.Getenv, ui.Options{
+	look.build(ui.Options{
 		Source: src, Filename: filename, FileModTime: mod, Keys: keys, Args: args, Example: ex,
 		Theme: theme, NoColor: os.Getenv(themes.NoColorEnv) != "", Width: width, Height: height,
 	})
-	defer look.wait()
 	if o.conn.askpass {
 		// The password prompt reads the terminal too: not both at once.
 		look.wait()
@@ -225,10 +234,11 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	case res = <-done:
 	case p := <-dialing:
 		look.wait()
-		if f, ok := cmd.OutOrStdout().(*os.File); ok && look.preview != nil {
+		if f, ok := cmd.OutOrStdout().(*os.File); ok && look != nil && look.preview != nil {
 			painted = newPaintedTerm(f, stdinFile(cmd))
 			painted.paint(look.preview.Connecting(p.target, p.notice).View(), width, height)
 		}
+		resumeGC()
 		res = <-done
 	}
 	if res.err != nil {
@@ -297,6 +307,7 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	if painted != nil && first {
 		painted.paint(model.View(), width, height)
 	}
+	resumeGC()
 	if painted != nil {
 		painted.handOver()
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +15,7 @@ import (
 	"luascope/redisx"
 	"luascope/themes"
 	"luascope/ui"
+	"luascope/ui/editor"
 )
 
 // The terminal UI's start is on the path to its first frame, which the
@@ -23,44 +25,107 @@ import (
 // before Bubble Tea's renderer, which writes only on its ticks (every 8 ms
 // at 120 FPS), would.
 
-// uiPrep is what prepareUI does beside the connection.
+// uiPrep is what prepareUI does beside the script's reading and the
+// connection. A nil *uiPrep does nothing (no terminal: no UI to prepare).
 type uiPrep struct {
 	done chan struct{}
+	// opts is the preview's options, sent once by build; closed by wait
+	// when build was never called (the command ended before).
+	opts      chan ui.Options
+	closeOnce sync.Once
 	// preview is the model of the first frame, built without a session
 	// (drawn with Model.Connecting); nil when the terminal's size is not known.
 	preview *ui.Model
 }
 
-// prepareUI does, on another goroutine while the caller connects, what
-// the first frame needs and the server does not: it asks the terminal for
-// its background colour (the auto theme and the chroma styles depend on
-// it; one round trip to the terminal, over SSH a network one), builds the
-// theme's styles for it and hashes the script (ui.Prepare), and builds the
-// preview's model from opts. wait waits for all of it; it must run before
+// prepareUI starts, on other goroutines, what the first frame needs and
+// the server does not, as soon as the theme is known: while the caller
+// still reads the script and connects, it asks the terminal for its
+// background colour (the auto theme and the chroma styles depend on it;
+// one round trip to the terminal, over SSH a network one) and builds the
+// theme's styles for it (ui.PrepareTheme, ~1-2 ms of lipgloss rendering);
+// then, once build gives it the script, it hashes the script (for the
+// title, on a goroutine of its own: the two cores share the work) and
+// builds the preview's model. wait waits for all of it; it must run before
 // anything is drawn and before Bubble Tea takes the terminal, whose input
 // reader would otherwise get the answer as keys, and on every way out
 // (termenv puts the terminal back as it was only once the answer is
 // read). The colour profile must be set before. Package noquery kept
 // Bubble Tea's init from asking earlier, for every command.
-func prepareUI(out io.Writer, getenv func(string) string, opts ui.Options) *uiPrep {
+func prepareUI(out io.Writer, getenv func(string) string, theme themes.Theme) *uiPrep {
 	ask := out == io.Writer(os.Stdout) && term.IsTerminal(int(os.Stdout.Fd())) && getenv(themes.NoColorEnv) == ""
-	p := &uiPrep{done: make(chan struct{})}
+	p := &uiPrep{done: make(chan struct{}), opts: make(chan ui.Options, 1)}
 	go func() {
 		defer close(p.done)
 		if ask {
 			lipgloss.SetHasDarkBackground(lipgloss.DefaultRenderer().Output().HasDarkBackground())
 		}
-		ui.Prepare(opts.Theme, opts.Source)
+		ui.PrepareTheme(theme)
+		opts, ok := <-p.opts
+		if !ok {
+			return
+		}
+		hashed := make(chan struct{})
+		go func() {
+			defer close(hashed)
+			editor.PrepareScript(opts.Source)
+		}()
 		if opts.Width > 0 && opts.Height > 0 {
 			m := ui.New(opts)
 			p.preview = &m
 		}
+		<-hashed
 	}()
 	return p
 }
 
+// build gives prepareUI the preview's options (the script read, the form's
+// keys and args); it is called at most once, before wait.
+func (p *uiPrep) build(opts ui.Options) {
+	if p == nil {
+		return
+	}
+	p.closeOnce.Do(func() {
+		p.opts <- opts
+		close(p.opts)
+	})
+}
+
 // wait waits for prepareUI's work; it may be called any number of times.
-func (p *uiPrep) wait() { <-p.done }
+// Called before build, it ends the work without a preview.
+func (p *uiPrep) wait() {
+	if p == nil {
+		return
+	}
+	p.closeOnce.Do(func() { close(p.opts) })
+	<-p.done
+}
+
+// startMemoryLimit bounds the heap while pauseGC holds the collector off:
+// past it the runtime collects anyway. The start of a 10 MB script (the
+// largest the UI opens) stays well under it.
+const startMemoryLimit = 512 << 20
+
+// pauseGC holds the garbage collector off until the first frame is on the
+// screen, and returns what turns it back on as it was (called once or
+// more). The start allocates a few MB (the script, its lines, the styles,
+// the first frame), which with the runtime's 4 MB first goal meant two
+// collections on the way to the first frame, their marking taking a core
+// of the two from the work the frame waits for. What the start leaves is
+// collected at the next cycle as usual. A memory limit set lower
+// (GOMEMLIMIT) is kept.
+func pauseGC() (resume func()) {
+	oldPercent := debug.SetGCPercent(-1)
+	oldLimit := debug.SetMemoryLimit(-1)
+	debug.SetMemoryLimit(min(oldLimit, startMemoryLimit))
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			debug.SetMemoryLimit(oldLimit)
+			debug.SetGCPercent(oldPercent)
+		})
+	}
+}
 
 // terminalSize is out's size when out is a terminal, else zeros (the UI
 // then waits for Bubble Tea's first WindowSizeMsg, as before).

@@ -159,15 +159,16 @@ type Model struct {
 	example *examples.Example
 }
 
-// Prepare builds ahead, on any goroutine, the part of New's and the first
-// View's work that needs no server: the editor's styles for theme t (~2 ms
-// of rendering) and the SHA of the script src (the title shows it): the
-// terminal UI calls it while it connects, once the colour profile and the
-// background are settled, so that the first frame does not wait for them.
-// New works the same without it.
-func Prepare(t themes.Theme, src string) {
+// PrepareTheme builds ahead, on any goroutine, the part of New's work
+// that depends only on the theme: the editor's styles for t (~1-2 ms of
+// lipgloss rendering, kept per theme, profile and background). The
+// terminal UI calls it while it reads the script and connects, once the
+// colour profile and the background are settled, so that the first frame
+// does not wait for it; with editor.PrepareScript (the SHA the title
+// shows) that is all of the first frame's work that needs no server. New
+// works the same without it.
+func PrepareTheme(t themes.Theme) {
 	editor.NewStyles(t)
-	editor.PrepareScript(src)
 }
 
 // Connecting is the model drawn while the connection to t is being made

@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"luascope/themes"
+	"luascope/themes/termcolor"
 	"luascope/ui/editor"
 )
 
@@ -17,12 +18,11 @@ type Common struct {
 	Keys  *KeyMap
 }
 
-// color resolves an adaptive theme colour for lipgloss.
+// color resolves an adaptive theme colour for lipgloss, converted once
+// for the colour profile (termcolor: lipgloss would convert it on every
+// Render).
 func color(c themes.Color) lipgloss.TerminalColor {
-	if c.Light == "" && c.Dark == "" {
-		return lipgloss.NoColor{}
-	}
-	return lipgloss.AdaptiveColor{Light: c.Light, Dark: c.Dark}
+	return termcolor.Of(c)
 }
 
 // Pane is the shape every pane shares (soft-serve's component): it is

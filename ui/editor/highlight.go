@@ -9,6 +9,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"luascope/themes"
+	"luascope/themes/termcolor"
 )
 
 // ansiSeq is a style as the escape sequences that open and close it. The
@@ -156,7 +157,7 @@ func tokenStyle(t themes.Theme, cs *chroma.Style, k tok) lipgloss.Style {
 	}
 	e := cs.Get(tokChroma[k])
 	if e.Colour.IsSet() {
-		st = st.Foreground(lipgloss.Color(e.Colour.String()))
+		st = st.Foreground(termcolor.Hex(e.Colour.String()))
 	} else {
 		// A style that leaves a token to the terminal's colour (github's
 		// names) gets the theme's text colour, whose contrast is tested,

@@ -4,13 +4,12 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"luascope/themes"
+	"luascope/themes/termcolor"
 )
 
 // color resolves an adaptive theme colour for lipgloss; an unset colour
-// is no colour, so that a theme can leave the terminal's own in place.
+// is no colour, so that a theme can leave the terminal's own in place;
+// converted once for the colour profile (termcolor).
 func color(c themes.Color) lipgloss.TerminalColor {
-	if c.Light == "" && c.Dark == "" {
-		return lipgloss.NoColor{}
-	}
-	return lipgloss.AdaptiveColor{Light: c.Light, Dark: c.Dark}
+	return termcolor.Of(c)
 }
