@@ -89,6 +89,7 @@ func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
 	}
 	resumeGC := pauseGC()
 	defer resumeGC()
+	growStack() // this goroutine draws the first frame: see growStack
 	words, err := checkDataWords(cmd, words)
 	if err != nil {
 		return err

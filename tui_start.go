@@ -57,10 +57,19 @@ func prepareUI(out io.Writer, getenv func(string) string, theme themes.Theme) *u
 	p := &uiPrep{done: make(chan struct{}), opts: make(chan ui.Options, 1)}
 	go func() {
 		defer close(p.done)
+		growStack()
 		if ask {
 			lipgloss.SetHasDarkBackground(lipgloss.DefaultRenderer().Output().HasDarkBackground())
 		}
-		ui.PrepareTheme(theme)
+		// The styles on one core, the script's SHA and the preview's
+		// model on the other: New waits for the editor's styles only
+		// when it gets to the editor (ui.PrepareTheme, editor.NewStyles).
+		styled := make(chan struct{})
+		go func() {
+			defer close(styled)
+			ui.PrepareTheme(theme)
+		}()
+		defer func() { <-styled }()
 		opts, ok := <-p.opts
 		if !ok {
 			return
@@ -126,6 +135,26 @@ func pauseGC() (resume func()) {
 		})
 	}
 }
+
+// growStack grows the calling goroutine's stack to 256 KB in one step.
+// The UI's model is a ~60 KB value that Bubble Tea's value-receiver
+// methods (New, Update, View) copy onto the stack, several deep, so the
+// goroutines that build and draw the first frame grew their 8 KB stacks
+// by doubling, each step a copy of the whole stack (~0.4 ms of a cold
+// start, measured); one step from a shallow stack copies almost nothing.
+// The collector may shrink it again later, when it no longer matters.
+//
+//go:noinline
+func growStack() byte {
+	var pad [256 << 10]byte
+	pad[len(pad)-1] = 1
+	return touchStack(pad[:])
+}
+
+// touchStack keeps growStack's array from being optimised away.
+//
+//go:noinline
+func touchStack(b []byte) byte { return b[0] + b[len(b)-1] }
 
 // terminalSize is out's size when out is a terminal, else zeros (the UI
 // then waits for Bubble Tea's first WindowSizeMsg, as before).
@@ -198,9 +227,14 @@ func (t *paintedTerm) paint(frame string, w, h int) {
 	var b strings.Builder
 	b.WriteString(ansi.SetModeAltScreenSaveCursor + ansi.HideCursor + ansi.CursorHomePosition)
 	for i, line := range lines {
-		line = ansi.Truncate(line, w, "")
+		// The model draws lines of the width it was given: measured once,
+		// cut only when the terminal is narrower (resized meanwhile).
+		lw := ansi.StringWidth(line)
+		if lw > w {
+			line, lw = ansi.Truncate(line, w, ""), w
+		}
 		b.WriteString(line)
-		if ansi.StringWidth(line) < w {
+		if lw < w {
 			b.WriteString(ansi.EraseLineRight)
 		}
 		if i < len(lines)-1 {

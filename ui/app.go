@@ -192,7 +192,7 @@ func New(opts Options) Model {
 	m := Model{
 		c: c, st: newAppStyles(opts.Theme), opts: opts,
 		session: opts.Session, target: opts.Target,
-		editor: editorPane{editor.New(c.Theme)}, form: NewForm(c), tree: NewTree(c), trace: NewTrace(c), errp: NewErrPanel(c),
+		form: NewForm(c), tree: NewTree(c), trace: NewTrace(c), errp: NewErrPanel(c),
 		hist:     NewHistoryPane(c),
 		clus:     NewClusterPane(c),
 		fns:      NewFunctionsPane(c),
@@ -207,6 +207,9 @@ func New(opts Options) Model {
 	if m.rescue == nil {
 		m.rescue = &Rescue{}
 	}
+	// The editor last of the panes: its styles may still be in the making
+	// on another goroutine at start (tui_start.go), which it waits for.
+	m.editor = editorPane{editor.New(c.Theme)}
 	m.editor.SetValue(opts.Source)
 	m.editor.SetFilename(opts.Filename)
 	m.fileMod = opts.FileModTime

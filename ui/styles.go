@@ -27,6 +27,10 @@ type appStyles struct {
 	placeholder          lipgloss.Style
 	borderChars          lipgloss.Border
 	mono                 bool
+	// boxInk is border and title as sequences, [0] unfocused, [1]
+	// focused: box draws every pane's frame on every frame, and a
+	// lipgloss Render per edge was most of a cold first frame's boxes.
+	boxInk [2]struct{ border, title ink }
 }
 
 func newAppStyles(t themes.Theme) appStyles {
@@ -64,6 +68,8 @@ func newAppStyles(t themes.Theme) appStyles {
 		helpSection: lipgloss.NewStyle().Bold(true).Underline(true),
 		placeholder: placeholderStyle(t),
 	}
+	s.boxInk[0].border, s.boxInk[0].title = inkOf(s.border), inkOf(s.title)
+	s.boxInk[1].border, s.boxInk[1].title = inkOf(s.borderFocus), inkOf(s.titleFocus)
 	if t.Mono {
 		// Without colour, badges and focus must still be visible.
 		s.badgeProd = lipgloss.NewStyle().Reverse(true).Bold(true).Padding(0, 1)
@@ -92,10 +98,11 @@ func (s appStyles) box(title, content string, w, h int, focused bool) string {
 	if w < 2 || h < 2 {
 		return ""
 	}
-	bs, ts := s.border, s.title
+	bi := s.boxInk[0]
 	if focused {
-		bs, ts = s.borderFocus, s.titleFocus
+		bi = s.boxInk[1]
 	}
+	bs, ts := bi.border, bi.title
 	b := s.borderChars
 	innerW := w - 2
 	t := " " + title + " "
@@ -107,10 +114,10 @@ func (s appStyles) box(title, content string, w, h int, focused bool) string {
 	}
 	fill := innerW - 1 - ansi.StringWidth(t)
 	var out strings.Builder
-	out.WriteString(bs.Render(b.TopLeft+b.Top) + ts.Render(t) + bs.Render(strings.Repeat(b.Top, max(0, fill))+b.TopRight))
+	out.WriteString(bs.on(b.TopLeft+b.Top) + ts.on(t) + bs.on(strings.Repeat(b.Top, max(0, fill))+b.TopRight))
 	lines := strings.Split(content, "\n")
 	blankW := strings.Repeat(" ", innerW)
-	left, right := bs.Render(b.Left), bs.Render(b.Right)
+	left, right := bs.on(b.Left), bs.on(b.Right)
 	for i := 0; i < h-2; i++ {
 		out.WriteByte('\n')
 		// Panes draw exactly innerW columns (their tests check it), so
@@ -122,6 +129,6 @@ func (s appStyles) box(title, content string, w, h int, focused bool) string {
 		out.WriteString(left + line + right)
 	}
 	out.WriteByte('\n')
-	out.WriteString(bs.Render(b.BottomLeft + strings.Repeat(b.Bottom, innerW) + b.BottomRight))
+	out.WriteString(bs.on(b.BottomLeft + strings.Repeat(b.Bottom, innerW) + b.BottomRight))
 	return out.String()
 }

@@ -71,15 +71,26 @@ func NewStyles(t themes.Theme) *Styles {
 	k := stylesKey{t, lipgloss.ColorProfile(), lipgloss.HasDarkBackground()}
 	v, ok := builtStyles.Load(k)
 	if !ok {
-		v, _ = builtStyles.LoadOrStore(k, buildStyles(t, k.dark))
+		v, _ = builtStyles.LoadOrStore(k, &builtEntry{})
 	}
+	e := v.(*builtEntry)
+	// A caller that comes while another builds the same styles waits for
+	// that build rather than doing it twice: the terminal UI builds them
+	// on one goroutine while New, on another, gets to the editor.
+	e.once.Do(func() { e.s = buildStyles(t, k.dark) })
 	// A copy: the render cache stamps its own generation on it.
-	s := *v.(*Styles)
+	s := *e.s
 	return &s
 }
 
-// builtStyles is NewStyles' cache: stylesKey → *Styles, never modified.
+// builtStyles is NewStyles' cache: stylesKey → *builtEntry.
 var builtStyles sync.Map
+
+// builtEntry is one key's styles, built once and never modified.
+type builtEntry struct {
+	once sync.Once
+	s    *Styles
+}
 
 // stylesKey is what a Styles depends on besides nothing else: the theme,
 // the colour profile its sequences are rendered for, and whether the
