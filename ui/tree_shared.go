@@ -17,6 +17,7 @@ import (
 
 	"luascope/redisx/resp"
 	"luascope/themes"
+	"luascope/ui/editor"
 )
 
 // ink is a lipgloss style reduced to the escape sequences it writes before
@@ -25,14 +26,11 @@ import (
 // no lipgloss.NewStyle or Render per row (lipgloss issue #81).
 type ink struct{ pre, post string }
 
-// inkOf renders a sentinel with s and keeps what surrounds it.
+// inkOf is what s writes around a piece of text (editor.StyleSeq: what
+// lipgloss renders around a sentinel, mostly without Render).
 func inkOf(s lipgloss.Style) ink {
-	r := s.Render("X")
-	i := strings.IndexByte(r, 'X')
-	if i < 0 {
-		return ink{}
-	}
-	return ink{pre: r[:i], post: r[i+1:]}
+	pre, post := editor.StyleSeq(s)
+	return ink{pre: pre, post: post}
 }
 
 // on paints plain single-line text s.

@@ -21,6 +21,28 @@ type ansiSeq struct{ open, close string }
 
 // ansiSeqOf renders st around a NUL byte and splits the result there.
 func ansiSeqOf(st lipgloss.Style) ansiSeq {
+	if !renderSeqs {
+		if s, ok := directSeq(st); ok {
+			return s
+		}
+	}
+	return renderedSeq(st)
+}
+
+// StyleSeq is what st writes before and after one (non-space) character,
+// made without lipgloss's Render where it can be (directSeq): for the
+// panes' inks, built per theme, which are the same kind of styles.
+func StyleSeq(st lipgloss.Style) (open, close string) {
+	s := ansiSeqOf(st)
+	return s.open, s.close
+}
+
+// renderSeqs makes ansiSeqOf use lipgloss's Render only: TestDirectSeq
+// builds every style both ways.
+var renderSeqs bool
+
+// renderedSeq is ansiSeqOf by lipgloss's own Render, around a NUL.
+func renderedSeq(st lipgloss.Style) ansiSeq {
 	s := st.Render("\x00")
 	i := strings.IndexByte(s, 0)
 	if i < 0 {
@@ -185,4 +207,95 @@ func tokenStyle(t themes.Theme, cs *chroma.Style, k tok) lipgloss.Style {
 		st = st.Underline(true)
 	}
 	return st
+}
+
+// directSeq is what lipgloss's Render writes around one non-space
+// character, made with termenv directly: the editor builds ~150 styles
+// per theme, and Render's general work (splitting, tabs, wrapping,
+// measuring) was most of the terminal UI's cold start in them. It covers
+// the attributes and colours the editor's styles use, applied in
+// lipgloss's order (v1: bold, italic, underline, reverse, blink, faint,
+// foreground, background, then underline again and strikethrough);
+// false for a style with anything else (padding, margins, a border, a
+// width, a transform…), which renderedSeq handles. TestDirectSeq checks
+// it against Render for every style of every theme, profile and
+// background.
+func directSeq(st lipgloss.Style) (ansiSeq, bool) {
+	if st.GetHorizontalFrameSize() != 0 || st.GetVerticalFrameSize() != 0 || st.GetWidth() != 0 ||
+		st.GetHeight() != 0 || st.GetMaxWidth() != 0 || st.GetMaxHeight() != 0 || st.GetInline() ||
+		st.GetTransform() != nil {
+		return ansiSeq{}, false
+	}
+	p := lipgloss.ColorProfile()
+	te := p.String()
+	bold, italic, underline, reverse := st.GetBold(), st.GetItalic(), st.GetUnderline(), st.GetReverse()
+	blink, faint, strike := st.GetBlink(), st.GetFaint(), st.GetStrikethrough()
+	fg, bg := st.GetForeground(), st.GetBackground()
+	_, fgNone := fg.(lipgloss.NoColor)
+	_, bgNone := bg.(lipgloss.NoColor)
+	if !bold && !italic && !underline && !reverse && !blink && !faint && !strike && fgNone && bgNone {
+		// Render returns the text as it is when no property is set; a
+		// style with only unset colours is the same.
+		return ansiSeq{}, true
+	}
+	if bold {
+		te = te.Bold()
+	}
+	if italic {
+		te = te.Italic()
+	}
+	if underline {
+		te = te.Underline()
+	}
+	if reverse {
+		te = te.Reverse()
+	}
+	if blink {
+		te = te.Blink()
+	}
+	if faint {
+		te = te.Faint()
+	}
+	if !fgNone {
+		c, ok := termColor(p, fg)
+		if !ok {
+			return ansiSeq{}, false
+		}
+		te = te.Foreground(c)
+	}
+	if !bgNone {
+		c, ok := termColor(p, bg)
+		if !ok {
+			return ansiSeq{}, false
+		}
+		te = te.Background(c)
+	}
+	if underline {
+		te = te.Underline()
+	}
+	if strike {
+		te = te.CrossOut()
+	}
+	s := te.Styled("\x00")
+	i := strings.IndexByte(s, 0)
+	if i < 0 {
+		return ansiSeq{}, true
+	}
+	return ansiSeq{open: s[:i], close: s[i+1:]}, true
+}
+
+// termColor is the termenv colour lipgloss renders c as on profile p (an
+// adaptive colour by the background lipgloss knows); false for a kind of
+// colour it does not know, which renderedSeq then handles.
+func termColor(p termenv.Profile, c lipgloss.TerminalColor) (termenv.Color, bool) {
+	switch v := c.(type) {
+	case lipgloss.Color:
+		return p.Color(string(v)), true
+	case lipgloss.AdaptiveColor:
+		if lipgloss.HasDarkBackground() {
+			return p.Color(v.Dark), true
+		}
+		return p.Color(v.Light), true
+	}
+	return nil, false
 }
