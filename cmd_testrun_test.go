@@ -112,3 +112,38 @@ func TestTestCommandTarget(t *testing.T) {
 		t.Error("--allow-flush: the server was not emptied before the case")
 	}
 }
+
+// --update with several --server-bin: expect from the first server, an
+// expect_on entry for the one that prints {double=3.9} otherwise, none for
+// a case where both agree; the same command then passes.
+func TestTestUpdateSeveralServers(t *testing.T) {
+	sandboxtest.StartT(t).Stop()
+	valkey := otherServer(t, "LUASCOPE_COMPARE_VALKEY", "valkey-server-8.1.1")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "d.lua"), []byte("return {double=tonumber(ARGV[1])}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "d.test.toml")
+	body := "script = \"d.lua\"\n\n[[case]]\nname = \"differs\"   # 3.8999999999999999 on Redis 7.0\nargs = [\"3.9\"]\n\n[[case]]\nname = \"agrees\"\nargs = [\"2\"]\n"
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	servers := []string{"--server-bin", "redis-server", "--server-bin", valkey}
+	_, errOut, code := cli(t, "", append([]string{"test", "--update", path}, servers...)...)
+	if code != exitErrorReply || !strings.Contains(errOut, "updated 2 case(s) in "+path+" (expect_on valkey 8)") || strings.Contains(errOut, "by hand") {
+		t.Fatalf("--update: exit %d\n%s", code, errOut)
+	}
+	b, _ := os.ReadFile(path)
+	want := "script = \"d.lua\"\n\n[[case]]\nname = \"differs\"   # 3.8999999999999999 on Redis 7.0\nargs = [\"3.9\"]\nexpect = '''\n\"3.8999999999999999\"\n'''\n[case.expect_on]\n\"valkey 8\" = '''\n\"3.9\"\n'''\n\n" +
+		"[[case]]\nname = \"agrees\"\nargs = [\"2\"]\nexpect = '''\n\"2\"\n'''\n"
+	if string(b) != want {
+		t.Errorf("the file:\n%s\nwant:\n%s", b, want)
+	}
+	out, errOut, code := cli(t, "", append([]string{"test", path}, servers...)...)
+	if code != exitOK || !strings.Contains(out, "4 passed, 0 failed") {
+		t.Errorf("after --update: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, errOut, _ := cli(t, "", append([]string{"test", "--update", path}, servers...)...); !strings.Contains(errOut, "nothing to update") {
+		t.Errorf("a second --update: %s", errOut)
+	}
+}
