@@ -147,3 +147,39 @@ func TestTestUpdateSeveralServers(t *testing.T) {
 		t.Errorf("a second --update: %s", errOut)
 	}
 }
+
+// A --server-bin that is not there (or not executable) is a server that
+// cannot be started: exit 3 from run, compare and test alike (debug and
+// the terminal UI share run's flags: the same), never 2, which is for a
+// wrong use of luascope.
+func TestServerBinMissingExitStatus(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "redis-server-9.9")
+	notExec := filepath.Join(dir, "not-executable")
+	if err := os.WriteFile(notExec, []byte("#!/bin/sh\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "s.lua"), []byte("return 1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := filepath.Join(dir, "s.test.toml")
+	if err := os.WriteFile(tests, []byte("script = \"s.lua\"\n[[case]]\nname = \"one\"\nexpect = \"(integer) 1\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, bin := range []string{missing, notExec} {
+		for _, args := range [][]string{
+			{"run", "--no-history", "--server-bin", bin, "-e", "return 1"},
+			{"compare", "--server-bin", "redis-server", "--server-bin", bin, "-e", "return 1"},
+			{"test", "--server-bin", bin, tests},
+		} {
+			out, errOut, code := cli(t, "", args...)
+			if code != exitConnection || !strings.Contains(errOut, bin) || out != "" {
+				t.Errorf("%s: exit %d, want %d, naming the binary\n%s%s", strings.Join(args, " "), code, exitConnection, out, errOut)
+			}
+		}
+	}
+	// A wrong combination stays a usage error.
+	if _, errOut, code := cli(t, "", "run", "--server-bin", "redis-server", "-p", "6379", "-e", "return 1"); code != exitUsage {
+		t.Errorf("--server-bin with -p: exit %d\n%s", code, errOut)
+	}
+}
