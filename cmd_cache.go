@@ -13,9 +13,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"luascope/history"
 	"luascope/redisx"
 	"luascope/redisx/classify"
+	"luascope/redisx/incident"
 	"luascope/redisx/resp"
 )
 
@@ -361,12 +361,6 @@ type shaFileJSON struct {
 	Match bool   `json:"match"`
 }
 
-// notSupported is what a server without SCRIPT SHOW says (Redis 7.0 and
-// 8.0: "ERR unknown subcommand 'SHOW'. Try SCRIPT HELP.").
-func notSupported(v *resp.Value) bool {
-	return v != nil && v.Kind == resp.Error && strings.Contains(strings.ToLower(string(v.Str)), "unknown subcommand")
-}
-
 func (o *cacheOpts) runSHA(ctx context.Context, cmd *cobra.Command, env *cliEnv, s *redisx.Session, sha string, files, srcs []string) error {
 	doc := cacheSHAJSON{SHA: sha, Servers: []shaServerJSON{}, Files: []shaFileJSON{}}
 	top, err := s.ServerTopology(ctx)
@@ -377,86 +371,61 @@ func (o *cacheOpts) runSHA(ctx context.Context, cmd *cobra.Command, env *cliEnv,
 	for i, n := range top.Nodes {
 		addrs[i] = n.Addr
 	}
-	for _, r := range s.OnAll(ctx, addrs, "SCRIPT", "SHOW", sha) {
-		j := shaServerJSON{Node: r.Addr}
+	// The places in the order of trust, the resolver taking the first
+	// that has the source: a node's own copy, the newest full run in
+	// history, a file given.
+	shown := incident.Show(ctx, s, addrs, sha)
+	for _, sh := range shown {
+		j := shaServerJSON{Node: sh.Node, Status: string(sh.Status)}
 		switch {
-		case r.Err != nil:
-			j.Status = "error"
-			c := classify.ClassifyError(r.Err)
+		case sh.Err != nil:
+			c := classify.ClassifyError(sh.Err)
 			j.Error = &c
-		case notSupported(r.Reply):
-			j.Status = "not supported by this server"
-		case r.Reply.Kind == resp.Error && classify.Classify(string(r.Reply.Str)).Class == classify.NoScript:
-			j.Status = "not cached"
-		case r.Reply.Kind == resp.Error:
-			j.Status = "error"
-			c := classify.Classify(string(r.Reply.Str))
-			j.Error = &c
-		case r.Reply.Kind == resp.Bulk || r.Reply.Kind == resp.Verbatim:
-			j.Status = "found"
-			if doc.Source == "" && redisx.SHA1(string(r.Reply.Str)) == sha {
-				doc.Source, doc.From = string(r.Reply.Str), "server "+r.Addr
-			}
-		default:
-			j.Status = "error"
-			c := classify.Classify("unexpected reply " + resp.Summary(*r.Reply, 60))
+		case sh.Status == incident.ShowFailed:
+			c := classify.Classify(sh.Message)
 			j.Error = &c
 		}
 		doc.Servers = append(doc.Servers, j)
 	}
-	doc.History = historyForSHA(env, sha, &doc)
+	known := incident.ServerSources(shown, sha)
+	doc.History = &shaHistoryJSON{}
+	if env.historyOn(false) {
+		hist, err := historyKnown()
+		if err != nil {
+			doc.History.Note = err.Error()
+		}
+		known = append(known, hist...)
+	} else {
+		doc.History.Note = "history is off in the config file"
+	}
 	for i, f := range files {
 		fs := shaFileJSON{File: f, SHA: redisx.SHA1(srcs[i])}
 		fs.Match = fs.SHA == sha
-		if fs.Match && doc.Source == "" {
-			doc.Source, doc.From = srcs[i], "file "+f
-		}
 		doc.Files = append(doc.Files, fs)
+		known = append(known, incident.Known{From: "file", Detail: f, SHA: fs.SHA, Text: srcs[i]})
+	}
+	res := incident.NewResolver(known)
+	if src := res.Resolve(incident.Call{SHA: sha}); src != nil {
+		doc.Source, doc.From = src.Text, src.From
+		if src.From != "history" {
+			doc.From += " " + src.Detail // "server NODE", "file PATH"
+		}
+	}
+	h := doc.History
+	for _, k := range res.Sightings(sha) {
+		if k.From != "history" {
+			continue
+		}
+		if h.Runs == 0 {
+			h.Last, h.Target, h.Truncated = k.Time, k.Target, k.Truncated
+		}
+		h.Runs++
 	}
 	code := exitOK
 	if doc.Source == "" {
 		code = exitErrorReply
 	}
 	return o.writeOut(cmd, doc, func() string { return cacheSHAText(doc) }, code)
-}
-
-// historyForSHA looks sha up in luascope's run history (unless the config
-// turns history off) and takes the newest full source when none was
-// found yet.
-func historyForSHA(env *cliEnv, sha string, doc *cacheSHAJSON) *shaHistoryJSON {
-	h := &shaHistoryJSON{}
-	if !env.historyOn(false) {
-		h.Note = "history is off in the config file"
-		return h
-	}
-	p, err := history.DefaultPath()
-	if err != nil {
-		h.Note = err.Error()
-		return h
-	}
-	store, err := history.Open(p, history.Options{})
-	if err != nil {
-		h.Note = err.Error()
-		return h
-	}
-	entries, _, err := store.Load()
-	if err != nil {
-		h.Note = err.Error()
-		return h
-	}
-	for _, e := range history.NewestFirst(history.Filter(entries, "sha:"+sha)) {
-		if !strings.EqualFold(e.SHA, sha) {
-			continue
-		}
-		if h.Runs == 0 {
-			h.Last, h.Target, h.Truncated = e.Time, e.Target, e.Truncated
-		}
-		h.Runs++
-		if doc.Source == "" && !e.Truncated && e.Source != "" && redisx.SHA1(e.Source) == sha {
-			doc.Source, doc.From = e.Source, "history"
-		}
-	}
-	return h
 }
 
 func cacheSHAText(doc cacheSHAJSON) string {

@@ -233,3 +233,71 @@ func TestCacheSHA(t *testing.T) {
 		}
 	})
 }
+
+// docs/json.md names every field that busy, slowlog, cache (its three
+// forms) and functions print with --json on a real server: a field added
+// to a document without its line in the contract fails here.
+func TestJSONDocsNameEveryField(t *testing.T) {
+	srv := startSandbox(t, "slowlog-log-slower-than 0")
+	c := srv.Client()
+	defer c.Close()
+	ctx := context.Background()
+	src := "return redis.call('GET', KEYS[1])"
+	file := writeScript(t, src)
+	lib := "#!lua name=docs\nredis.register_function{function_name='echo', callback=function(keys, args) return args[1] end, flags={'no-writes'}}\n"
+	libFile := filepath.Join(t.TempDir(), "docs.lua")
+	if err := os.WriteFile(libFile, []byte(lib), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range [][]any{{"FUNCTION", "LOAD", lib}, {"SCRIPT", "LOAD", src}, {"EVALSHA", redisx.SHA1(src), "1", "k"}, {"EVAL", "return 1", "0"}, {"FCALL", "echo", "0", "hi"}} {
+		if err := c.Do(ctx, cmd...).Err(); err != nil && !strings.Contains(err.Error(), "nil") {
+			t.Fatalf("%v: %v", cmd, err)
+		}
+	}
+	docs, err := os.ReadFile("docs/json.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := srv.URL()
+	for _, args := range [][]string{
+		{"busy", "--json", "-u", u},
+		{"slowlog", "--json", "-u", u, file, libFile},
+		{"cache", "--json", "-u", u},
+		{"cache", "--check", "--json", "-u", u, file},
+		{"cache", "--sha", redisx.SHA1(src), "--json", "-u", u, file},
+		{"functions", "--json", "-u", u},
+	} {
+		out, errOut, _ := cli(t, "", args...)
+		var doc any
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatalf("%s: not JSON: %v\n%s%s", strings.Join(args[:2], " "), err, out, errOut)
+		}
+		fields := map[string]bool{}
+		var walk func(v any)
+		walk = func(v any) {
+			switch v := v.(type) {
+			case map[string]any:
+				for k, x := range v {
+					fields[k] = true
+					if k != "hashes" && k != "errors" { // keyed by SHA or node, not fields
+						walk(x)
+					}
+				}
+			case []any:
+				for _, x := range v {
+					walk(x)
+				}
+			}
+		}
+		walk(doc)
+		t.Logf("%s: %d fields", strings.Join(args[:2], " "), len(fields))
+		if len(fields) < 4 {
+			t.Errorf("%s: %d fields: %s", strings.Join(args[:2], " "), len(fields), out)
+		}
+		for f := range fields {
+			if !strings.Contains(string(docs), `"`+f+`"`) && !strings.Contains(string(docs), "`"+f+"`") {
+				t.Errorf("%s: field %q is not in docs/json.md", strings.Join(args[:2], " "), f)
+			}
+		}
+	}
+}

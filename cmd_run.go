@@ -48,7 +48,8 @@ A signal (Ctrl-C, SIGTERM, SIGHUP) while the script runs closes the connection:
 the run still prints its report (--json its document), the error says it was
 interrupted, and the exit status is 128+signal (130 for Ctrl-C).
 
-Exit status: 0 a reply, 1 an error reply, 2 usage, 3 connection.`,
+Exit status: 0 a reply, 1 an error reply, 2 usage, 3 connection (or a
+--server-bin sandbox that cannot be started).`,
 		Example: `  luascope run script.lua user:1 , 10
   luascope run -e "return redis.call('incr', KEYS[1])" counter
   luascope run --json --strategy evalsha-eval script.lua k , a

@@ -261,35 +261,39 @@ func knownSources(cmd *cobra.Command, files []string) ([]incident.Known, error) 
 	return out, nil
 }
 
-// historySources is luascope's run history, newest first, as sources: a
+// historySources is luascope's run history as sources (historyKnown): a
 // problem reading it is a warning, never a failure.
 func historySources(cmd *cobra.Command) []incident.Known {
+	known, err := historyKnown()
+	if err != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "luascope: history: %v\n", err)
+	}
+	return known
+}
+
+// historyKnown is every run of luascope's history, newest first, as
+// incident.Known: the resolver takes each SHA's newest full source and
+// counts the rest as sightings (cache --sha's runs).
+func historyKnown() ([]incident.Known, error) {
 	p, err := history.DefaultPath()
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	st, err := history.Open(p, history.Options{})
 	if err != nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "luascope: history: %v\n", err)
-		return nil
+		return nil, err
 	}
 	entries, _, err := st.Load()
 	if err != nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "luascope: history: %v\n", err)
-		return nil
+		return nil, err
 	}
-	var out []incident.Known
-	seen := map[string]bool{}
+	out := make([]incident.Known, 0, len(entries))
 	for _, e := range history.NewestFirst(entries) {
-		id := e.SHA + "\x00" + e.Function
-		if seen[id] || e.Truncated || e.Source == "" {
-			continue
-		}
-		seen[id] = true
 		out = append(out, incident.Known{From: "history", SHA: e.SHA, Function: e.Function, Text: e.Source,
+			Time: e.Time, Target: e.Target, Truncated: e.Truncated,
 			Detail: "run " + e.Time.Local().Format("2006-01-02 15:04") + " on " + e.Target})
 	}
-	return out
+	return out, nil
 }
 
 // allNodes is every node of a cluster (replicas run EVAL_RO and FCALL_RO

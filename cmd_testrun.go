@@ -7,6 +7,8 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -60,7 +62,7 @@ Exit status: 0 every case passed, 1 a case failed or could not run,
 		RunE: func(cmd *cobra.Command, args []string) error { return o.runTests(cmd, args) },
 	}
 	fs := cmd.Flags()
-	fs.BoolVar(&o.update, "update", false, "write each failing or empty case's actual reply into its expect (snapshot), keeping the file's layout")
+	fs.BoolVar(&o.update, "update", false, "write each failing or empty case's actual reply into its expect (snapshot; with several --server-bin, the first server's, and expect_on entries for servers that answer otherwise), keeping the file's layout")
 	fs.StringVar(&o.run, "run", "", "run only the cases whose \"FILE: NAME\" matches this regular expression")
 	fs.BoolVar(&o.json, "json", false, "print one JSON document (docs/testing.md)")
 	fs.StringVar(&o.junit, "junit", "", "also write a JUnit XML report to FILE, for CI systems")
@@ -252,59 +254,40 @@ func allErrors(cases []suite.CaseResult) bool {
 	return true
 }
 
-// writeUpdates writes the actual replies of the cases that failed only on
-// their expect (or had none) into the files, from the first server's run.
+// writeUpdates writes what the run found into the files (suite.PlanUpdate):
+// expect from the first server's reply, and an expect_on entry for each
+// other server that replied otherwise, so the same run passes next time.
 func (o *testOpts) writeUpdates(cmd *cobra.Command, files []*suite.File, results []suite.ServerResult) error {
-	if len(results) == 0 {
-		return nil
+	plan := suite.PlanUpdate(files, results)
+	for _, n := range plan.Notes {
+		fmt.Fprintf(cmd.ErrOrStderr(), "luascope: --update: %s\n", n)
 	}
-	byFile := map[string]map[int]string{}
-	for _, r := range results[0].Cases {
-		if r.Report == nil || r.Report.Reply == nil || (r.Outcome != suite.Fail && r.Outcome != suite.Pass) {
-			continue
-		}
-		for _, f := range files {
-			if f.Path != r.File {
-				continue
-			}
-			for ci, c := range f.Cases {
-				// Failing cases, and empty ones (no expect yet) even when
-				// their keys_after hold.
-				if c.Name == r.Case && len(c.Replies) > 0 && r.Outcome == suite.Fail {
-					fmt.Fprintf(cmd.ErrOrStderr(), "luascope: --update: %s: %s: not written: the case checks replies, which --update does not rewrite; fix them by hand from the output above\n", resp.Printable(f.Path), resp.Printable(c.Name))
-					continue
-				}
-				if c.Name == r.Case && c.ExpectError == "" && len(c.Replies) == 0 && (r.Outcome == suite.Fail || !c.HasExpect) {
-					if suite.NamesScript(r.Actual) {
-						fmt.Fprintf(cmd.ErrOrStderr(), "luascope: --update: %s: %s: not written: the error names the script's SHA, which changes with every edit; write expect_error = %q (and expect_message) instead\n", resp.Printable(f.Path), resp.Printable(c.Name), r.Report.Error.Class)
-						continue
-					}
-					if byFile[f.Path] == nil {
-						byFile[f.Path] = map[int]string{}
-					}
-					byFile[f.Path][ci] = r.Actual
-				}
-			}
-		}
+	paths := make([]string, 0, len(plan.Files))
+	for p := range plan.Files {
+		paths = append(paths, p)
 	}
-	// A case that fails only on another server is a difference between
-	// servers, which expect_on records: --update writes only the first's.
-	for _, s := range results[1:] {
-		for _, r := range s.Cases {
-			if r.Outcome == suite.Fail && r.Report != nil && r.Report.Reply != nil {
-				fmt.Fprintf(cmd.ErrOrStderr(), "luascope: --update: %s: %s fails on %s: --update writes the first server's reply only; record this server's under [case.expect_on] (docs/testing.md)\n", resp.Printable(r.File), resp.Printable(r.Case), resp.Printable(s.Name))
-			}
-		}
-	}
-	n := 0
-	for path, cases := range byFile {
-		if err := suite.Update(path, cases); err != nil {
+	sort.Strings(paths)
+	for _, path := range paths {
+		cases := plan.Files[path]
+		if err := suite.UpdateCases(path, cases); err != nil {
 			return &exitError{code: exitUsage, msg: resp.Printable(err.Error())}
 		}
-		n += len(cases)
-		fmt.Fprintf(cmd.ErrOrStderr(), "luascope: updated %d case(s) in %s\n", len(cases), resp.Printable(path))
+		var on []string
+		for _, ch := range cases {
+			for k := range ch.SetOn {
+				if !slices.Contains(on, k) {
+					on = append(on, k)
+				}
+			}
+		}
+		sort.Strings(on)
+		also := ""
+		if len(on) > 0 {
+			also = " (expect_on " + strings.Join(on, ", ") + ")"
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "luascope: updated %d case(s) in %s%s\n", len(cases), resp.Printable(path), resp.Printable(also))
 	}
-	if n == 0 {
+	if len(paths) == 0 {
 		fmt.Fprintln(cmd.ErrOrStderr(), "luascope: --update: nothing to update")
 	}
 	return nil

@@ -112,3 +112,74 @@ func TestTestCommandTarget(t *testing.T) {
 		t.Error("--allow-flush: the server was not emptied before the case")
 	}
 }
+
+// --update with several --server-bin: expect from the first server, an
+// expect_on entry for the one that prints {double=3.9} otherwise, none for
+// a case where both agree; the same command then passes.
+func TestTestUpdateSeveralServers(t *testing.T) {
+	sandboxtest.StartT(t).Stop()
+	valkey := otherServer(t, "LUASCOPE_COMPARE_VALKEY", "valkey-server-8.1.1")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "d.lua"), []byte("return {double=tonumber(ARGV[1])}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "d.test.toml")
+	body := "script = \"d.lua\"\n\n[[case]]\nname = \"differs\"   # 3.8999999999999999 on Redis 7.0\nargs = [\"3.9\"]\n\n[[case]]\nname = \"agrees\"\nargs = [\"2\"]\n"
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	servers := []string{"--server-bin", "redis-server", "--server-bin", valkey}
+	_, errOut, code := cli(t, "", append([]string{"test", "--update", path}, servers...)...)
+	if code != exitErrorReply || !strings.Contains(errOut, "updated 2 case(s) in "+path+" (expect_on valkey 8)") || strings.Contains(errOut, "by hand") {
+		t.Fatalf("--update: exit %d\n%s", code, errOut)
+	}
+	b, _ := os.ReadFile(path)
+	want := "script = \"d.lua\"\n\n[[case]]\nname = \"differs\"   # 3.8999999999999999 on Redis 7.0\nargs = [\"3.9\"]\nexpect = '''\n\"3.8999999999999999\"\n'''\n[case.expect_on]\n\"valkey 8\" = '''\n\"3.9\"\n'''\n\n" +
+		"[[case]]\nname = \"agrees\"\nargs = [\"2\"]\nexpect = '''\n\"2\"\n'''\n"
+	if string(b) != want {
+		t.Errorf("the file:\n%s\nwant:\n%s", b, want)
+	}
+	out, errOut, code := cli(t, "", append([]string{"test", path}, servers...)...)
+	if code != exitOK || !strings.Contains(out, "4 passed, 0 failed") {
+		t.Errorf("after --update: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, errOut, _ := cli(t, "", append([]string{"test", "--update", path}, servers...)...); !strings.Contains(errOut, "nothing to update") {
+		t.Errorf("a second --update: %s", errOut)
+	}
+}
+
+// A --server-bin that is not there (or not executable) is a server that
+// cannot be started: exit 3 from run, compare and test alike (debug and
+// the terminal UI share run's flags: the same), never 2, which is for a
+// wrong use of luascope.
+func TestServerBinMissingExitStatus(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "redis-server-9.9")
+	notExec := filepath.Join(dir, "not-executable")
+	if err := os.WriteFile(notExec, []byte("#!/bin/sh\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "s.lua"), []byte("return 1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := filepath.Join(dir, "s.test.toml")
+	if err := os.WriteFile(tests, []byte("script = \"s.lua\"\n[[case]]\nname = \"one\"\nexpect = \"(integer) 1\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, bin := range []string{missing, notExec} {
+		for _, args := range [][]string{
+			{"run", "--no-history", "--server-bin", bin, "-e", "return 1"},
+			{"compare", "--server-bin", "redis-server", "--server-bin", bin, "-e", "return 1"},
+			{"test", "--server-bin", bin, tests},
+		} {
+			out, errOut, code := cli(t, "", args...)
+			if code != exitConnection || !strings.Contains(errOut, bin) || out != "" {
+				t.Errorf("%s: exit %d, want %d, naming the binary\n%s%s", strings.Join(args, " "), code, exitConnection, out, errOut)
+			}
+		}
+	}
+	// A wrong combination stays a usage error.
+	if _, errOut, code := cli(t, "", "run", "--server-bin", "redis-server", "-p", "6379", "-e", "return 1"); code != exitUsage {
+		t.Errorf("--server-bin with -p: exit %d\n%s", code, errOut)
+	}
+}

@@ -565,7 +565,9 @@ func (f *connFlags) sandboxBinary(fs *pflag.FlagSet) (string, error) {
 	}
 	bin, err := sandbox.LookBinary(f.serverBin)
 	if err != nil {
-		return "", usageErr("--server-bin: %v", err)
+		// A server that cannot be started, as for compare and test (and
+		// LUASCOPE_REDIS_SERVER naming nothing): exit 3, not usage.
+		return "", &exitError{code: exitConnection, msg: "--server-bin: " + err.Error()}
 	}
 	if f.sandbox == "" {
 		f.sandbox = "standalone"

@@ -78,7 +78,6 @@ func TestServerBin(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"missing binary", []string{"run", "--server-bin", missing, "-e", "return 1"}, "--server-bin: server binary \"" + missing + "\""},
 		{"with -u", []string{"run", "--server-bin", wrapper, "-u", srv.URL(), "-e", "return 1"}, "--server-bin starts a private sandbox server: it does not go with --url"},
 		{"with -p", []string{"run", "--server-bin", wrapper, "-p", "6379", "-e", "return 1"}, "does not go with --port"},
 	} {
@@ -88,6 +87,12 @@ func TestServerBin(t *testing.T) {
 				t.Errorf("exit %d, want %d and a line saying %q\nstdout: %s\nstderr: %s", code, exitUsage, c.want, out, errOut)
 			}
 		})
+	}
+
+	// A binary that is not there is a server that cannot be started
+	// (exit 3, as compare and test say; TestServerBinMissingExitStatus).
+	if _, errOut, code := cli(t, "", "run", "--server-bin", missing, "-e", "return 1"); code != exitConnection || !strings.Contains(errOut, "--server-bin: server binary \""+missing+"\"") {
+		t.Errorf("a missing --server-bin: exit %d, want %d\n%s", code, exitConnection, errOut)
 	}
 
 	// A variable naming nothing is a connection failure that names it,

@@ -108,11 +108,8 @@ var compareSeq atomic.Int64
 
 // openCompare builds the call as ctrl+r would and starts the comparison.
 func (m Model) openCompare() (Model, tea.Cmd) {
-	if c, ok := topOf[*compareView](m.overlays); ok {
-		m.overlays.remove(c)
-	}
 	v := &compareView{}
-	m.overlays.push(v)
+	reopen(&m, v)
 	return m.startCompare(v)
 }
 
@@ -344,18 +341,6 @@ func (v *compareView) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
 				break
 			}
 		}
-	case key.Matches(km, k.Up):
-		v.cursor--
-	case key.Matches(km, k.Down):
-		v.cursor++
-	case key.Matches(km, k.PageUp):
-		v.cursor -= page
-	case key.Matches(km, k.PageDown):
-		v.cursor += page
-	case key.Matches(km, k.Top):
-		v.cursor = 0
-	case key.Matches(km, k.Bottom):
-		v.cursor = n - 1
 	case key.Matches(km, compareOpenKey):
 		if vis := v.visible(); v.cursor < len(vis) {
 			m.overlays.push(&detailView{doc: v.rowDoc(v.rows[vis[v.cursor]])})
@@ -365,6 +350,8 @@ func (v *compareView) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
 		if i >= 1 && i <= len(v.servers) {
 			m.overlays.push(&detailView{doc: v.serverDoc(i - 1)})
 		}
+	default:
+		v.cursor = moveCursor(k, km, v.cursor, n, page)
 	}
 	v.cursor = max(0, min(v.cursor, n-1))
 	return m, nil

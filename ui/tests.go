@@ -7,7 +7,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,20 +25,24 @@ var testsKey = key.NewBinding(key.WithKeys("alt+t"), key.WithHelp("alt+t", "test
 
 // testsView is the Tests layer.
 type testsView struct {
-	seq     int
+	seq int
+	// paths are the test files as found (what results name), files the
+	// same as shown (relative to the working directory, printable).
+	paths   []string
 	files   []string
 	notes   []string
 	running bool
 	cancel  context.CancelFunc
 	server  string
 	results []suite.CaseResult
-	cursor  int
-	top     int
+	cursor  int // index into results
+	top     int // the first listed row (rows())
 }
 
 type testsFinishedMsg struct {
 	seq     int
-	files   []string // the test files found, as shown (relative to the working directory)
+	paths   []string // the test files found
+	files   []string // the same, as shown (relative to the working directory)
 	server  string
 	results []suite.CaseResult
 	notes   []string // printable
@@ -93,11 +96,8 @@ func scriptTests(path string) []string {
 
 // openTests opens the Tests view and runs the tests.
 func (m Model) openTests() (Model, tea.Cmd) {
-	if v, ok := topOf[*testsView](m.overlays); ok {
-		m.overlays.remove(v)
-	}
 	v := &testsView{}
-	m.overlays.push(v)
+	reopen(&m, v)
 	return m.startTests(v)
 }
 
@@ -124,6 +124,7 @@ func testsCmd(ctx context.Context, seq int, script, src string, bins []string) t
 		out := testsFinishedMsg{seq: seq}
 		files := scriptTests(script)
 		wd, _ := os.Getwd()
+		out.paths = files
 		for _, f := range files {
 			if r, err := filepath.Rel(wd, f); wd != "" && err == nil && !strings.HasPrefix(r, "..") {
 				f = r
@@ -177,7 +178,7 @@ func (m Model) updateTests(msg testsFinishedMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	v.running, v.cancel = false, nil
-	v.files, v.server, v.results = msg.files, msg.server, msg.results
+	v.paths, v.files, v.server, v.results = msg.paths, msg.files, msg.server, msg.results
 	v.notes = append(v.notes, msg.notes...)
 	if msg.err != "" {
 		for _, l := range strings.Split(msg.err, "\n") {
@@ -195,11 +196,9 @@ func (m Model) updateTests(msg testsFinishedMsg) (tea.Model, tea.Cmd) {
 }
 
 func (v *testsView) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
-	k := m.c.Keys
 	n := len(v.results)
-	page := max(1, m.h/2)
 	switch {
-	case km.Type == tea.KeyEsc || key.Matches(km, testsKey, k.Quit):
+	case km.Type == tea.KeyEsc || key.Matches(km, testsKey, m.c.Keys.Quit):
 		if v.cancel != nil {
 			v.cancel()
 		}
@@ -207,31 +206,84 @@ func (v *testsView) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(km, compareAgainKey):
 		return m.startTests(v)
-	case key.Matches(km, k.Up):
-		v.cursor--
-	case key.Matches(km, k.Down):
-		v.cursor++
-	case key.Matches(km, k.PageUp):
-		v.cursor -= page
-	case key.Matches(km, k.PageDown):
-		v.cursor += page
-	case key.Matches(km, k.Top):
-		v.cursor = 0
-	case key.Matches(km, k.Bottom):
-		v.cursor = n - 1
 	case key.Matches(km, compareOpenKey):
 		if v.cursor < n {
 			r := v.results[v.cursor]
 			d := detailDoc{title: "Test: " + sanitize(r.Case), what: "the case"}
-			d.add("", strings.TrimRight(suite.CaseLine(r), "\n"))
+			d.add("", strings.TrimRight(suite.CaseLine(v.shown(r)), "\n"))
 			if r.Actual != "" {
 				d.add("reply", r.Actual)
 			}
 			m.overlays.push(&detailView{doc: d})
 		}
+	default:
+		v.cursor = moveCursor(m.c.Keys, km, v.cursor, n, max(1, m.h/2))
 	}
-	v.cursor = max(0, min(v.cursor, n-1))
 	return m, nil
+}
+
+// testsRow is a line of the Tests view's list: a file's header (result
+// -1) or one of its cases (an index into results).
+type testsRow struct {
+	file   int // index into files
+	result int
+}
+
+// rows are the list's lines: each test file's header, its cases under
+// it, in the order they ran. A file with no case run (it does not read:
+// the notes say why) still has its header.
+func (v *testsView) rows() []testsRow {
+	var out []testsRow
+	next := 0
+	for fi, p := range v.paths {
+		out = append(out, testsRow{file: fi, result: -1})
+		for next < len(v.results) && v.results[next].File == p {
+			out = append(out, testsRow{file: fi, result: next})
+			next++
+		}
+	}
+	// Results of no file found (not expected): listed under the last.
+	for ; next < len(v.results); next++ {
+		out = append(out, testsRow{file: len(v.paths) - 1, result: next})
+	}
+	return out
+}
+
+// shown is r naming its file as the view shows it (relative to the
+// working directory), for suite.CaseLine.
+func (v *testsView) shown(r suite.CaseResult) suite.CaseResult {
+	for i, p := range v.paths {
+		if p == r.File && i < len(v.files) {
+			r.File = v.files[i]
+		}
+	}
+	return r
+}
+
+// testsFileHeader is a file's line in the list: its name, its cases' summary.
+func (m Model) testsFileHeader(v *testsView, fi int, w int) string {
+	name := "(tests)"
+	if fi >= 0 && fi < len(v.files) {
+		name = v.files[fi]
+	}
+	var cases []suite.CaseResult
+	for _, r := range v.results {
+		if fi >= 0 && fi < len(v.paths) && r.File == v.paths[fi] {
+			cases = append(cases, r)
+		}
+	}
+	sum := "not run"
+	switch {
+	case v.running:
+		sum = "running…"
+	case len(cases) > 0:
+		sum = suite.Summary(suite.Count([]suite.ServerResult{{Cases: cases}}))
+	}
+	// Cut on the left: the file's own name is at the end of its path.
+	if room := max(2, w-2-ansi.StringWidth(" · "+sum)); ansi.StringWidth(name) > room {
+		name = ansi.TruncateLeft(name, ansi.StringWidth(name)-room+1, "…")
+	}
+	return m.st.accent.Bold(true).Render(name) + m.st.muted.Render(" · "+sum)
 }
 
 // testsViewText draws the head, the cases (only those on screen), and
@@ -247,29 +299,73 @@ func (m Model) testsViewText(v *testsView) string {
 		title += " · " + sanitize(v.server) + " · " + suite.Summary(c)
 	}
 	lines := []string{m.st.dialogTitle.Render(title) + m.st.muted.Render("  ↑↓ • enter: the case whole • ctrl+r: again • esc")}
-	for _, f := range v.files {
-		lines = append(lines, m.st.muted.Render(f))
-	}
 	for _, n := range v.notes {
 		for _, l := range wrap(n, max(10, w)) {
 			lines = append(lines, m.st.warn.Render(l))
 		}
 	}
-	if len(v.results) > 0 && len(lines) < h-1 {
-		listH := max(1, min(len(v.results), (h-len(lines))/2))
-		if v.cursor < v.top {
-			v.top = v.cursor
+	rows := v.rows()
+	if len(rows) > 0 && len(lines) < h-1 {
+		listH := max(1, min(len(rows), (h-len(lines))/2))
+		if len(v.results) == 0 {
+			listH = max(1, min(len(rows), h-len(lines)))
 		}
-		if v.cursor >= v.top+listH {
-			v.top = v.cursor - listH + 1
+		at := 0 // the cursor's row
+		for i, r := range rows {
+			if r.result == v.cursor {
+				at = i
+			}
 		}
-		v.top = max(0, min(v.top, len(v.results)-listH))
-		for i := v.top; i < len(v.results) && i < v.top+listH; i++ {
-			r := v.results[i]
-			word := map[suite.Outcome]string{suite.Pass: "ok   ", suite.Fail: "FAIL ", suite.Skip: "skip ", suite.Error: "ERROR"}[r.Outcome]
-			line := ansi.Truncate(fmt.Sprintf("%s %s: %s", word, sanitize(filepath.Base(r.File)), sanitize(r.Case)), w-2, "…")
+		// A case at the top of the window has its file's header drawn
+		// above it (sticky), which takes a line of the window.
+		sticky := func(top int) bool { return listH > 1 && rows[top].result >= 0 }
+		for {
+			n := listH
+			if sticky(v.top) {
+				n--
+			}
 			switch {
-			case i == v.cursor:
+			case at < v.top:
+				v.top = at
+				continue
+			case at >= v.top+n:
+				v.top = at - n + 1
+				continue
+			}
+			break
+		}
+		// No blank lines under the last row while rows above fit.
+		shown := func(top int) int {
+			if sticky(top) {
+				return min(len(rows)-top, listH-1)
+			}
+			return min(len(rows)-top, listH)
+		}
+		for v.top > 0 && shown(v.top-1) > shown(v.top) && at < v.top-1+shown(v.top-1) {
+			v.top--
+		}
+		list := rows[v.top:]
+		if sticky(v.top) {
+			lines = append(lines, m.testsFileHeader(v, rows[v.top].file, w))
+			list = list[:min(len(list), listH-1)]
+		} else {
+			list = list[:min(len(list), listH)]
+		}
+		for _, row := range list {
+			if row.result < 0 {
+				lines = append(lines, m.testsFileHeader(v, row.file, w))
+				continue
+			}
+			r := v.results[row.result]
+			word := map[suite.Outcome]string{suite.Pass: "ok   ", suite.Fail: "FAIL ", suite.Skip: "skip ", suite.Error: "ERROR"}[r.Outcome]
+			text := "  " + word + " " + sanitize(r.Case)
+			if listH == 1 {
+				// No room for the header: the line names the file.
+				text = word + " " + sanitize(filepath.Base(r.File)) + ": " + sanitize(r.Case)
+			}
+			line := ansi.Truncate(text, w-2, "…")
+			switch {
+			case row.result == v.cursor:
 				line = m.st.accent.Reverse(true).Render("▶ " + line)
 			case r.Outcome == suite.Fail || r.Outcome == suite.Error:
 				line = "  " + m.st.errText.Bold(true).Render(line)
@@ -282,7 +378,7 @@ func (m Model) testsViewText(v *testsView) string {
 		}
 		if v.cursor < len(v.results) && len(lines) < h-1 {
 			lines = append(lines, m.st.muted.Render(strings.Repeat("─", w)))
-			detail := strings.Split(strings.TrimRight(suite.CaseLine(v.results[v.cursor]), "\n"), "\n")
+			detail := strings.Split(strings.TrimRight(suite.CaseLine(v.shown(v.results[v.cursor])), "\n"), "\n")
 			for _, l := range detail {
 				if len(lines) >= h {
 					break

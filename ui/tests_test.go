@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,7 +33,7 @@ func TestTestsViewRunsTheEditorsText(t *testing.T) {
 		t.Fatalf("tests view %+v", v)
 	}
 	frame := ansi.Strip(m.View())
-	for _, want := range []string{"Tests · ", "0 passed, 2 failed", "FAIL  add.test.toml: adds one", "at reply: expected (integer) 2, got (integer) 3"} {
+	for _, want := range []string{"Tests · ", "0 passed, 2 failed", "add.test.toml · 0 passed, 2 failed", "    FAIL  adds one", "at reply: expected (integer) 2, got (integer) 3"} {
 		if !strings.Contains(frame, want) {
 			t.Errorf("the frame lacks %q:\n%s", want, frame)
 		}
@@ -53,5 +54,86 @@ func TestTestsViewRunsTheEditorsText(t *testing.T) {
 	m = drain(t, mm.(Model), cmd)
 	if frame := ansi.Strip(m.View()); !strings.Contains(frame, "luascope test --init") {
 		t.Errorf("no file:\n%s", frame)
+	}
+}
+
+// Several test files: the cases are grouped under a header line per file,
+// indented, at every size the view takes; a case at the top of the list
+// has its file's header drawn above it.
+func TestTestsViewGroupsCasesByFile(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "add.lua")
+	if err := os.MkdirAll(filepath.Join(dir, "tests"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(script, []byte("return tonumber(ARGV[1]) + 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var one, two strings.Builder
+	one.WriteString("script = \"add.lua\"\n")
+	for i := range 6 {
+		fmt.Fprintf(&one, "[[case]]\nname = \"one %d\"\nargs = [\"%d\"]\nexpect = \"(integer) %d\"\n", i, i, i+1)
+	}
+	two.WriteString("script = \"../add.lua\"\n")
+	for i := range 6 {
+		fmt.Fprintf(&two, "[[case]]\nname = \"two %d\"\nargs = [\"%d\"]\nexpect = \"(integer) %d\"\n", i, i, i+2)
+	}
+	for name, body := range map[string]string{"add.test.toml": one.String(), "tests/more.test.toml": two.String()} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := compareModel(t, "return tonumber(ARGV[1]) + 1\n", nil, func(o *Options) { o.Filename = script })
+	mm, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("t"), Alt: true})
+	m = drain(t, mm.(Model), cmd)
+	v, ok := topOf[*testsView](m.overlays)
+	if !ok || len(v.results) != 12 || len(v.files) != 2 {
+		t.Fatalf("tests view %+v", v)
+	}
+	// 120×30: both headers, each above its own cases, which are indented;
+	// the cursor starts on the first failure, two 0.
+	frame := ansi.Strip(m.View())
+	h1, h2 := strings.Index(frame, "add.test.toml · 6 passed, 0 failed"), strings.Index(frame, "more.test.toml · 0 passed, 6 failed")
+	c1, c2 := strings.Index(frame, "    ok    one 0"), strings.Index(frame, "▶   FAIL  two 0")
+	if h1 < 0 || h2 < 0 || c1 < 0 || c2 < 0 || !(h1 < c1 && c1 < h2 && h2 < c2) {
+		t.Errorf("not grouped (%d %d %d %d):\n%s", h1, c1, h2, c2, frame)
+	}
+	if strings.Contains(frame, "add.test.toml: one") {
+		t.Errorf("a case line repeats its file:\n%s", frame)
+	}
+	for _, sz := range [][2]int{{40, 12}, {60, 16}, {80, 24}, {200, 60}} {
+		m = update(m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		for i := range 13 {
+			frame := ansi.Strip(m.View())
+			lines := strings.Split(frame, "\n")
+			if len(lines) != sz[1] {
+				t.Fatalf("%dx%d: %d lines", sz[0], sz[1], len(lines))
+			}
+			cur := -1
+			for j, l := range lines {
+				if ansi.StringWidth(l) > sz[0] {
+					t.Fatalf("%dx%d: line %d is %d wide", sz[0], sz[1], j, ansi.StringWidth(l))
+				}
+				if strings.HasPrefix(l, "▶") && cur < 0 {
+					cur = j
+				}
+			}
+			if cur < 0 {
+				t.Fatalf("%dx%d, case %d: no cursor:\n%s", sz[0], sz[1], v.cursor, frame)
+			}
+			// The nearest header above the cursor is the case's file.
+			want := v.results[v.cursor].File
+			got := ""
+			for j := cur - 1; j >= 0 && got == ""; j-- {
+				if strings.Contains(lines[j], ".test.toml · ") {
+					got = strings.Fields(lines[j])[0]
+				}
+			}
+			if got = strings.TrimPrefix(got, "…"); got == "" || !strings.HasSuffix(want, got) {
+				t.Fatalf("%dx%d, case %d (%s): the header above is %q:\n%s", sz[0], sz[1], v.cursor, want, got, frame)
+			}
+			m = pressApp(m, tea.KeyMsg{Type: map[bool]tea.KeyType{true: tea.KeyUp, false: tea.KeyDown}[sz[0] == 60]})
+			_ = i
+		}
 	}
 }

@@ -1,7 +1,10 @@
 // Package incident answers the two questions of a script incident on a
 // live server: what is running now and how to stop it (Probe, Kill), and
 // which scripts and functions were slow (SlowLog, Group), each mapped
-// back to a source where one is known (Resolver).
+// back to a source where one is known (Resolver). The Resolver is the one
+// place that maps a SHA to its source, for busy, slowlog and cache --sha
+// alike: a node's own copy (Show, SCRIPT SHOW on Valkey 8.0+), the files
+// given, luascope's run history.
 //
 // What a BUSY server answers decides the design. Past
 // busy-reply-threshold (lua-time-limit) a server runs only the commands

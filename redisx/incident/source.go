@@ -14,10 +14,11 @@ import (
 // Source is where a script's text was found.
 type Source struct {
 	// From is "eval" (the EVAL body the log kept), "history" (a luascope
-	// run with that SHA or function) or "file" (a file given by the user).
+	// run with that SHA or function), "file" (a file given by the user)
+	// or "server" (a node's SCRIPT SHOW).
 	From string `json:"from"`
-	// Detail names it: the file's path, or the history run's time and
-	// target.
+	// Detail names it: the file's path, the history run's time and
+	// target, or the node.
 	Detail string `json:"detail,omitempty"`
 	// Prefix says the match is by the logged body's first 128 bytes
 	// only: the log cut the body, so its SHA is unknown.
@@ -25,19 +26,28 @@ type Source struct {
 	Text   string `json:"-"`
 }
 
-// Known is a script or library whose source luascope has: a history run
-// or a file. Function is set for a run that called a function (FCALL).
+// Known is a script or library whose source luascope has: a node's
+// SCRIPT SHOW (ServerSources), a history run or a file. Function is set
+// for a run that called a function (FCALL).
 type Known struct {
 	From, Detail string
 	SHA          string
 	Function     string
 	Text         string
+	// Time and Target are a history run's; Truncated says its Text was
+	// cut to the history's limits: a sighting of the SHA (Sightings),
+	// not a source.
+	Time      time.Time
+	Target    string
+	Truncated bool
 }
 
 // Resolver maps SHAs and function names to the first Known that has
-// them (callers list the best first: files, then history newest first).
+// them (callers list the best first: a server's copy, files, then
+// history newest first), and keeps every Known for Sightings.
 type Resolver struct {
-	known []Known
+	known []Known // the sources, each SHA (and function) once
+	all   []Known
 }
 
 // registered finds the names a library registers, in both forms:
@@ -48,13 +58,29 @@ var registered = sync.OnceValue(func() *regexp.Regexp {
 })
 
 // NewResolver indexes known. A file that is a library (#!lua name=…)
-// answers for every function it registers.
+// answers for every function it registers. A Known with no text, a cut
+// one, or one whose text is not its SHA's is only a sighting; of several
+// with one SHA (or function) the first is the source.
 func NewResolver(known []Known) *Resolver {
-	r := &Resolver{}
-	for _, k := range known {
-		if k.SHA == "" && k.Text != "" {
+	r := &Resolver{all: make([]Known, len(known))}
+	seen := map[string]bool{}
+	for i, k := range known {
+		given := k.SHA != ""
+		if !given && k.Text != "" && !k.Truncated {
 			k.SHA = redisx.SHA1(k.Text)
 		}
+		r.all[i] = k
+		if k.Text == "" || k.Truncated {
+			continue
+		}
+		id := strings.ToLower(k.SHA) + "\x00" + k.Function
+		if seen[id] {
+			continue // the same text: history holds one per run
+		}
+		if given && k.Function == "" && !strings.EqualFold(k.SHA, redisx.SHA1(k.Text)) {
+			continue // not this SHA's script (a run recorded wrongly…)
+		}
+		seen[id] = true
 		r.known = append(r.known, k)
 		if k.Function == "" && strings.HasPrefix(k.Text, "#!lua") {
 			for _, m := range registered().FindAllStringSubmatch(k.Text, -1) {
@@ -65,6 +91,18 @@ func NewResolver(known []Known) *Resolver {
 		}
 	}
 	return r
+}
+
+// Sightings are the Known given for sha (any case), sources or not, in
+// the order given: how often history ran it, and when last.
+func (r *Resolver) Sightings(sha string) []Known {
+	var out []Known
+	for _, k := range r.all {
+		if strings.EqualFold(k.SHA, sha) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // Resolve finds c's source: the EVAL body when the log kept it whole, a
@@ -81,7 +119,7 @@ func (r *Resolver) Resolve(c Call) *Source {
 	}
 	if c.SHA != "" {
 		for _, k := range r.known {
-			if k.Function == "" && k.SHA == c.SHA {
+			if k.Function == "" && strings.EqualFold(k.SHA, c.SHA) {
 				return &Source{From: k.From, Detail: k.Detail, Text: k.Text}
 			}
 		}

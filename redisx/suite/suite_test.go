@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"luascope/redisx/sandbox"
 	"luascope/redisx/sandbox/sandboxtest"
 )
 
@@ -420,5 +421,182 @@ func TestExplainLossy(t *testing.T) {
 	}
 	if r := got["allowed"]; r.Outcome != Pass {
 		t.Errorf("allowed:\n%s", CaseLine(r))
+	}
+}
+
+// serverBin is a wrapper tools/servers.sh installed (e.g.
+// "valkey-server-8.1.1"), or the test is skipped, saying why.
+func serverBin(t *testing.T, name string) string {
+	t.Helper()
+	p := filepath.Join(sandbox.ServersDir(), "bin", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("not run: no %s (tools/servers.sh installs it): %v", name, err)
+	}
+	return p
+}
+
+// --update on several servers: expect from the first, an expect_on entry
+// for each server that replies otherwise, none where they agree; entries
+// a server contradicts are corrected under their own key, those for
+// servers outside the run stay; the same run then passes.
+func TestUpdateOnSeveralServers(t *testing.T) {
+	sandboxtest.StartT(t).Stop()
+	sys, err := sandbox.LookBinary("redis-server")
+	if err != nil {
+		t.Skip(err)
+	}
+	valkey := serverBin(t, "valkey-server-8.1.1")
+	src := `script = "d.lua"   # {double=3.9}: 3.8999999999999999 on Redis 7.0, 3.9 on Valkey 8
+
+[[case]]
+name = "new"
+args = ["3.9"]
+
+# the next case
+[[case]]
+name = "agree"
+args = ["1"]
+[case.keys_after]
+"k" = { exists = false }
+
+[[case]]
+name = "stale"
+args = ["3.9"]
+expect = '''
+"3.9"
+'''
+[case.expect_on]   # "valkey": the user's width
+"valkey" = '''
+"4"
+'''
+"redis 6" = '''
+"3.9"
+'''
+`
+	dir := write(t, map[string]string{"d.lua": "return {double=tonumber(ARGV[1])}", "d.test.toml": src})
+	path := filepath.Join(dir, "d.test.toml")
+	opt := Options{Binaries: []string{sys, valkey}, Jobs: 2}
+	res := Run(context.Background(), []*File{load(t, path)}, opt, nil)
+	if len(res) != 2 || !strings.HasPrefix(res[0].Name, "redis 7.") || !strings.HasPrefix(res[1].Name, "valkey 8.") {
+		t.Fatalf("servers: %+v", res)
+	}
+	plan := PlanUpdate([]*File{load(t, path)}, res)
+	if len(plan.Notes) > 0 || len(plan.Files[path]) != 3 {
+		t.Fatalf("plan %+v", plan)
+	}
+	if err := UpdateCases(path, plan.Files[path]); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	out := string(b)
+	want := `script = "d.lua"   # {double=3.9}: 3.8999999999999999 on Redis 7.0, 3.9 on Valkey 8
+
+[[case]]
+name = "new"
+args = ["3.9"]
+expect = '''
+"3.8999999999999999"
+'''
+[case.expect_on]
+"valkey 8" = '''
+"3.9"
+'''
+
+# the next case
+[[case]]
+name = "agree"
+args = ["1"]
+expect = '''
+"1"
+'''
+[case.keys_after]
+"k" = { exists = false }
+
+[[case]]
+name = "stale"
+args = ["3.9"]
+expect = '''
+"3.8999999999999999"
+'''
+[case.expect_on]   # "valkey": the user's width
+"valkey" = '''
+"3.9"
+'''
+"redis 6" = '''
+"3.9"
+'''
+`
+	if out != want {
+		t.Errorf("updated file:\n%s\nwant:\n%s", out, want)
+	}
+	for _, s := range Run(context.Background(), []*File{load(t, path)}, opt, nil) {
+		for _, r := range s.Cases {
+			if r.Outcome != Pass {
+				t.Errorf("after update, on %s: %s", s.Name, CaseLine(r))
+			}
+		}
+	}
+	if p := PlanUpdate([]*File{load(t, path)}, Run(context.Background(), []*File{load(t, path)}, opt, nil)); len(p.Files) != 0 {
+		t.Errorf("a second update changes %+v", p.Files)
+	}
+}
+
+// The keys are as wide as the run allows: "redis 8" for 8.0, with
+// "redis 8.2" for the 8.2 that answers otherwise.
+func TestPlaceOnKeys(t *testing.T) {
+	c := Case{HasExpect: false}
+	replies := map[string]string{"redis 7.0.15": "A", "redis 8.0.2": "B", "redis 8.2.1": "C", "valkey 8.1.1": "B", "redis 7.2.4": "A"}
+	servers := []string{"redis 7.0.15", "redis 8.0.2", "redis 8.2.1", "valkey 8.1.1", "redis 7.2.4"}
+	on, newExpect, err := placeOn(c, servers[0], servers, replies)
+	if err != nil || !newExpect {
+		t.Fatal(err, newExpect)
+	}
+	want := map[string]string{"redis 8": "B", "redis 8.2": "C", "valkey 8": "B"}
+	if len(on) != len(want) {
+		t.Errorf("%v, want %v", on, want)
+	}
+	for k, v := range want {
+		if on[k] != v {
+			t.Errorf("%v, want %v", on, want)
+		}
+	}
+	if got := keyCandidates("the sandbox's server"); len(got) != 1 {
+		t.Errorf("%q", got)
+	}
+}
+
+// expect_on is edited in the form the file has it: expect_on.KEY lines
+// stay lines, a table added to a CRLF file has CRLF line ends; an inline
+// table is refused, the file left as it was.
+func TestUpdateExpectOnForms(t *testing.T) {
+	three := `"3.9"`
+	dir := write(t, map[string]string{"s.lua": "return 1",
+		"dotted.test.toml": "script = \"s.lua\"\n[[case]]\nname = \"a\"\nexpect = \"(integer) 1\"\nexpect_on.\"redis 8\" = \"(integer) 2\"   # old\nexpect_on.valkey = \"(integer) 3\"\n\n[[case]]\nname = \"b\"\n",
+		"crlf.test.toml":   "script = \"s.lua\"\r\n[[case]]\r\nname = \"a\"\r\n# before the next\r\n[[case]]\r\nname = \"b\"\r\n",
+		"inline.test.toml": "script = \"s.lua\"\n[[case]]\nname = \"a\"\nexpect = \"(integer) 1\"\nexpect_on = { valkey = \"(integer) 3\" }\n",
+	})
+	dotted := filepath.Join(dir, "dotted.test.toml")
+	if err := UpdateCases(dotted, map[int]Change{0: {SetOn: map[string]string{"valkey": `"3.9"`, "redis 7.2": "(integer) 7"}, DropOn: []string{"redis 8"}}}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(dotted)
+	if want := "script = \"s.lua\"\n[[case]]\nname = \"a\"\nexpect = \"(integer) 1\"\nexpect_on.valkey = '''\n\"3.9\"\n'''\nexpect_on.\"redis 7.2\" = '''\n(integer) 7\n'''\n\n[[case]]\nname = \"b\"\n"; string(b) != want {
+		t.Errorf("dotted:\n%s\nwant:\n%s", b, want)
+	}
+	crlf := filepath.Join(dir, "crlf.test.toml")
+	if err := UpdateCases(crlf, map[int]Change{0: {Expect: &three, SetOn: map[string]string{"valkey 8": "(integer) 1"}}}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = os.ReadFile(crlf)
+	if want := "script = \"s.lua\"\r\n[[case]]\r\nname = \"a\"\r\nexpect = '''\r\n\"3.9\"\r\n'''\r\n[case.expect_on]\r\n\"valkey 8\" = '''\r\n(integer) 1\r\n'''\r\n# before the next\r\n[[case]]\r\nname = \"b\"\r\n"; string(b) != want {
+		t.Errorf("crlf:\n%q\nwant:\n%q", b, want)
+	}
+	inline := filepath.Join(dir, "inline.test.toml")
+	before, _ := os.ReadFile(inline)
+	if err := UpdateCases(inline, map[int]Change{0: {SetOn: map[string]string{"valkey 8": "(integer) 1"}}}); err == nil || !strings.Contains(err.Error(), "inline table") {
+		t.Errorf("inline: %v", err)
+	}
+	if after, _ := os.ReadFile(inline); string(after) != string(before) {
+		t.Errorf("inline: the file changed:\n%s", after)
 	}
 }

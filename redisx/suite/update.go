@@ -5,8 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
+
+	"luascope/redisx/resp"
 )
 
 // caseHeader is a [[case]] line (with spaces or a comment after it).
@@ -19,6 +23,24 @@ var tableHeader = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompi
 // expectKey is the start of an expect = … line.
 var expectKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\s*)expect\s*=\s*`) })
 
+// expectOnHeader is a [case.expect_on] line.
+var expectOnHeader = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*\[\s*case\s*\.\s*(expect_on|"expect_on"|'expect_on')\s*\]\s*(#.*)?$`)
+})
+
+// onEntry is a key = … line of an expect_on table, and onDotted an
+// expect_on.key = … line in the case itself (group 2 the key, quoted or
+// bare).
+var (
+	onEntry = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*=\s*`)
+	})
+	onDotted = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(\s*)expect_on\s*\.\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*=\s*`)
+	})
+	onInline = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*expect_on\s*=\s*\{`) })
+)
+
 // Update writes actual replies into the expect of cases of the file at
 // path (by index), keeping everything else of the file as it is: the
 // comments, the layout, the other cases. An existing expect value (a
@@ -27,6 +49,20 @@ var expectKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile
 // multi-line string (”'), which takes backslashes and quotes as they are
 // (a reply's escapes, \n and \", must stay as written).
 func Update(path string, actual map[int]string) error {
+	changes := make(map[int]Change, len(actual))
+	for ci, text := range actual {
+		changes[ci] = Change{Expect: &text}
+	}
+	return UpdateCases(path, changes)
+}
+
+// UpdateCases writes changes (by case index) into the file at path as
+// Update does, and also the cases' expect_on entries: an entry's value
+// is replaced where it is, a dropped one removed with its lines, a new
+// one added after the case's last entry, or in a [case.expect_on] table
+// added after the case's last line when it has none. The file is read
+// back before it replaces the old one, and must say what was written.
+func UpdateCases(path string, changes map[int]Change) error {
 	// A symlinked test file is updated where it lives, the link kept.
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
@@ -47,12 +83,8 @@ func Update(path string, actual map[int]string) error {
 			headers = append(headers, i)
 		}
 	}
-	type edit struct {
-		from, to int // lines [from, to) replaced
-		text     string
-	}
 	var edits []edit
-	for ci, text := range actual {
+	for ci, ch := range changes {
 		if ci >= len(headers) {
 			return fmt.Errorf("%s: case %d not found (the file changed?)", path, ci+1)
 		}
@@ -60,51 +92,34 @@ func Update(path string, actual map[int]string) error {
 		if ci+1 < len(headers) {
 			end = headers[ci+1]
 		}
-		value, err := literal(strings.ReplaceAll(text, "\n", nl), nl)
-		if err != nil {
-			return fmt.Errorf("%s: case %d: %w", path, ci+1, err)
-		}
-		done := false
-		for i := start + 1; i < end && !done; i++ {
-			l := lines[i]
-			if tableHeader().MatchString(l) {
-				break
-			}
-			m := expectKey().FindStringSubmatch(l)
-			if m == nil {
-				continue
-			}
-			last, err := valueEnd(lines, i, len(m[0]))
+		if ch.Expect != nil {
+			e, err := expectEdit(lines, start, end, *ch.Expect, nl)
 			if err != nil {
-				return fmt.Errorf("%s: line %d: %w", path, i+1, err)
+				return fmt.Errorf("%s: case %d: %w", path, ci+1, err)
 			}
-			edits = append(edits, edit{i, last + 1, m[1] + "expect = " + value + nl})
-			done = true
+			edits = append(edits, e)
 		}
-		if !done {
-			// After the case's last key, before a [case.…] table or the
-			// next case (keys written after a table header belong to it).
-			at := start + 1
-			for i := start + 1; i < end; i++ {
-				t := strings.TrimSpace(lines[i])
-				if tableHeader().MatchString(lines[i]) {
-					break
-				}
-				if t != "" && !strings.HasPrefix(t, "#") {
-					at = i + 1
-				}
+		if len(ch.SetOn) > 0 || len(ch.DropOn) > 0 {
+			es, err := expectOnEdits(lines, start, end, ch, nl)
+			if err != nil {
+				return fmt.Errorf("%s: case %d: %w", path, ci+1, err)
 			}
-			edits = append(edits, edit{at, at, "expect = " + value + nl})
+			edits = append(edits, es...)
 		}
 	}
-	// Apply from the bottom so earlier line numbers hold.
-	for i := 0; i < len(edits); i++ {
-		for j := i + 1; j < len(edits); j++ {
-			if edits[j].from > edits[i].from {
-				edits[i], edits[j] = edits[j], edits[i]
-			}
+	// Apply from the bottom so earlier line numbers hold; at one line, a
+	// replacement before an insertion (which goes above it), and of two
+	// insertions the one meant lower first.
+	sort.SliceStable(edits, func(i, j int) bool {
+		a, b := edits[i], edits[j]
+		if a.from != b.from {
+			return a.from > b.from
 		}
-	}
+		if (a.to > a.from) != (b.to > b.from) {
+			return a.to > a.from
+		}
+		return a.rank > b.rank
+	})
 	for _, e := range edits {
 		lines = append(lines[:e.from], append([]string{e.text}, lines[e.to:]...)...)
 	}
@@ -118,11 +133,236 @@ func Update(path string, actual map[int]string) error {
 	if err := os.WriteFile(tmp, []byte(out), st.Mode().Perm()); err != nil {
 		return err
 	}
-	if _, err := Load(tmp); err != nil {
+	f, err := Load(tmp)
+	if err == nil {
+		err = checkWritten(f, changes)
+	}
+	if err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("%s: not updated, the result would not read back: %w", path, err)
 	}
 	return os.Rename(tmp, path)
+}
+
+// edit replaces lines [from, to) with text (to == from: inserts it).
+// rank orders insertions at one line: the higher goes below.
+type edit struct {
+	from, to int
+	text     string
+	rank     int
+}
+
+// expectEdit writes expect into the case of lines [start, end).
+func expectEdit(lines []string, start, end int, text, nl string) (edit, error) {
+	value, err := literal(strings.ReplaceAll(text, "\n", nl), nl)
+	if err != nil {
+		return edit{}, err
+	}
+	for i := start + 1; i < end; i++ {
+		l := lines[i]
+		if tableHeader().MatchString(l) {
+			break
+		}
+		m := expectKey().FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		last, err := valueEnd(lines, i, len(m[0]))
+		if err != nil {
+			return edit{}, fmt.Errorf("line %d: %w", i+1, err)
+		}
+		return edit{from: i, to: last + 1, text: m[1] + "expect = " + value + nl}, nil
+	}
+	// After the case's last key, before a [case.…] table or the next
+	// case (keys written after a table header belong to it).
+	at := start + 1
+	for i := start + 1; i < end; i++ {
+		t := strings.TrimSpace(lines[i])
+		if tableHeader().MatchString(lines[i]) {
+			break
+		}
+		if t != "" && !strings.HasPrefix(t, "#") {
+			at = i + 1
+		}
+	}
+	return edit{from: at, to: at, text: "expect = " + value + nl}, nil
+}
+
+// expectOnEdits write ch's expect_on entries into the case of lines
+// [start, end), in the form the case has them: a [case.expect_on] table,
+// expect_on.KEY lines, or an inline table (rewritten as a table).
+func expectOnEdits(lines []string, start, end int, ch Change, nl string) ([]edit, error) {
+	var edits []edit
+	done := map[string]bool{}
+	drop := map[string]bool{}
+	for _, k := range ch.DropOn {
+		drop[k] = true
+	}
+	// entries edits the key = value lines from i while re matches them,
+	// skipping blank and comment lines, up to stop; it returns the line
+	// after the last entry (or -1 when none).
+	entries := func(re *regexp.Regexp, from, stop int, inBody bool) (after int, kept int, err error) {
+		after = -1
+		for i := from; i < stop; i++ {
+			l := lines[i]
+			if inBody && tableHeader().MatchString(l) {
+				break
+			}
+			m := re.FindStringSubmatch(l)
+			if m == nil {
+				continue
+			}
+			last, err := valueEnd(lines, i, len(m[0]))
+			if err != nil {
+				return 0, 0, fmt.Errorf("line %d: %w", i+1, err)
+			}
+			key := unquoteKey(m[2])
+			switch text, set := ch.SetOn[key]; {
+			case drop[key]:
+				edits = append(edits, edit{from: i, to: last + 1})
+			case set:
+				value, err := literal(strings.ReplaceAll(text, "\n", nl), nl)
+				if err != nil {
+					return 0, 0, err
+				}
+				edits = append(edits, edit{from: i, to: last + 1, text: l[:len(m[0])] + value + nl})
+				kept++
+			default:
+				kept++
+			}
+			done[key] = true
+			after = last + 1
+			i = last
+		}
+		return after, kept, nil
+	}
+	// The new entries, in key order, each "KEY = value" after pre.
+	added := func(pre string) (string, int, error) {
+		var keys []string
+		for k := range ch.SetOn {
+			if !done[k] {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		var b strings.Builder
+		for _, k := range keys {
+			value, err := literal(strings.ReplaceAll(ch.SetOn[k], "\n", nl), nl)
+			if err != nil {
+				return "", 0, err
+			}
+			b.WriteString(pre + quoteKey(k) + " = " + value + nl)
+		}
+		return b.String(), len(keys), nil
+	}
+	for i := start + 1; i < end; i++ {
+		l := strings.TrimRight(lines[i], "\r\n")
+		switch {
+		case expectOnHeader().MatchString(l):
+			stop := end
+			for j := i + 1; j < end; j++ {
+				if tableHeader().MatchString(lines[j]) {
+					stop = j
+					break
+				}
+			}
+			after, kept, err := entries(onEntry(), i+1, stop, false)
+			if err != nil {
+				return nil, err
+			}
+			text, n, err := added("")
+			if err != nil {
+				return nil, err
+			}
+			if after < 0 {
+				after = i + 1
+			}
+			if n > 0 {
+				edits = append(edits, edit{from: after, to: after, text: text, rank: 1})
+			}
+			if kept+n == 0 {
+				edits = append(edits, edit{from: i, to: i + 1}) // the header of a table left empty
+			}
+			return edits, nil
+		case onDotted().MatchString(l):
+			after, _, err := entries(onDotted(), i, end, true)
+			if err != nil {
+				return nil, err
+			}
+			m := onDotted().FindStringSubmatch(l)
+			text, n, err := added(m[1] + "expect_on.")
+			if err != nil {
+				return nil, err
+			}
+			if n > 0 {
+				edits = append(edits, edit{from: after, to: after, text: text, rank: 1})
+			}
+			return edits, nil
+		case onInline().MatchString(l):
+			return nil, fmt.Errorf("line %d: expect_on is an inline table: write it as a [case.expect_on] table for --update to change it", i+1)
+		case tableHeader().MatchString(l):
+			// Another of the case's tables: expect_on may come later.
+		}
+	}
+	// None yet: a table after the case's last line that is not a
+	// comment (those just above the next case belong to it).
+	text, n, err := added("")
+	if err != nil || n == 0 {
+		return nil, err
+	}
+	at := start + 1
+	for i := start + 1; i < end; i++ {
+		if t := strings.TrimSpace(lines[i]); t != "" && !strings.HasPrefix(t, "#") {
+			at = i + 1
+		}
+	}
+	return []edit{{from: at, to: at, text: "[case.expect_on]" + nl + text, rank: 1}}, nil
+}
+
+// unquoteKey is a TOML key as written (bare, "basic" or 'literal') as
+// its name.
+func unquoteKey(k string) string {
+	switch {
+	case strings.HasPrefix(k, "'"):
+		return strings.Trim(k, "'")
+	case strings.HasPrefix(k, `"`):
+		if s, err := strconv.Unquote(k); err == nil {
+			return s
+		}
+		return strings.Trim(k, `"`)
+	}
+	return k
+}
+
+// quoteKey is key as a TOML basic string (server names: printable, so
+// only \ and " need escapes).
+func quoteKey(k string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(k) + `"`
+}
+
+// checkWritten says what of changes the file f (as read back) does not
+// hold: an expect_on key meant to be there and missing, or the other way.
+func checkWritten(f *File, changes map[int]Change) error {
+	for ci, ch := range changes {
+		if ci >= len(f.Cases) {
+			return fmt.Errorf("case %d is gone", ci+1)
+		}
+		c := f.Cases[ci]
+		if ch.Expect != nil && !c.HasExpect {
+			return fmt.Errorf("case %d has no expect", ci+1)
+		}
+		for k, text := range ch.SetOn {
+			if v, ok := c.ExpectOn[k]; !ok || resp.Text(v) != text {
+				return fmt.Errorf("case %d: expect_on %q not written", ci+1, k)
+			}
+		}
+		for _, k := range ch.DropOn {
+			if _, ok := c.ExpectOn[k]; ok {
+				return fmt.Errorf("case %d: expect_on %q still there", ci+1, k)
+			}
+		}
+	}
+	return nil
 }
 
 // literal is text as a TOML literal multi-line string; a text holding
