@@ -27,6 +27,7 @@ import (
 	"luascope/redisx/compare"
 	"luascope/redisx/ldb"
 	"luascope/redisx/lint"
+	"luascope/redisx/resp"
 	"luascope/redisx/sandbox"
 )
 
@@ -244,6 +245,17 @@ func compareOne(ctx context.Context, s compareServer, current *redisx.Session, c
 			return fail(err)
 		}
 		defer sess.Close()
+		if call.Library != "" {
+			// The sandbox's setup, like the example's: the sandbox is
+			// private, and the run stays the FCALL (or FCALL_RO) alone.
+			v, err := sess.Admin(ctx, "FUNCTION", "LOAD", "REPLACE", call.Library)
+			if err == nil && v.Kind == resp.Error {
+				err = errors.New(resp.Escape(v.Str))
+			}
+			if err != nil {
+				return fail(fmt.Errorf("load the library: %w", err))
+			}
+		}
 		if ex != nil {
 			if err := examples.Prepare(ctx, sess, *ex); err != nil {
 				return fail(err)
@@ -265,12 +277,20 @@ func compareOne(ctx context.Context, s compareServer, current *redisx.Session, c
 	} else {
 		s.name = "this connection (" + info.Flavor + " " + info.Version + ")"
 	}
-	if s.bin == "" {
-		call.Library = "" // the connection has its own copy: nothing is loaded there
-	}
+	// Loaded above on a sandbox; the connection has its own copy.
+	call.Library = ""
 	res := sess.Run(ctx, call, nil)
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return fail(errors.New("cancelled"))
+	}
+	if len(res.Steps) == 0 {
+		// Refused before any round trip (keys of two cluster slots): a
+		// server that ran nothing has nothing to agree on.
+		why := "no round trip was sent"
+		if res.Error != nil {
+			why = res.Error.Message
+		}
+		return fail(errors.New("did not run the script: " + why))
 	}
 	s.state, s.took = compareDone, time.Since(start)
 	s.report = redisx.NewReport(sess, call, res)
@@ -433,14 +453,23 @@ func (m Model) compareHead(v *compareView) []string {
 	switch {
 	case v.running:
 		title += fmt.Sprintf(" · running on %d servers…", len(v.servers))
-	case len(v.servers) > 0 && len(v.doneServers()) > 0:
-		verdict := fmt.Sprintf("%d differences", v.diffs)
-		if v.diffs == 0 {
-			verdict = "they agree"
-		} else if v.diffs == 1 {
-			verdict = "1 difference"
+	case len(v.servers) > 0:
+		done := len(v.doneServers())
+		failed := len(v.servers) - done
+		verdict := plural(v.diffs, "difference")
+		switch {
+		case failed > 0 && done < 2:
+			// A server that ran nothing agrees with nothing.
+			title += fmt.Sprintf(" · not compared: %d of %d failed", failed, len(v.servers))
+		case failed > 0 && v.diffs == 0:
+			title += fmt.Sprintf(" · %d failed · the other %d agree", failed, done)
+		case failed > 0:
+			title += fmt.Sprintf(" · %d failed · %s among the other %d", failed, verdict, done)
+		case v.diffs == 0:
+			title += fmt.Sprintf(" · %d servers · they agree", done)
+		default:
+			title += fmt.Sprintf(" · %d servers · %s", done, verdict)
 		}
-		title += fmt.Sprintf(" · %d servers · %s", len(v.doneServers()), verdict)
 	}
 	lines := []string{m.st.dialogTitle.Render(title) + m.st.muted.Render("  ↑↓ • d: differences only • enter: row • 1–9: a run • ctrl+r: again • esc")}
 	for i, s := range v.servers {

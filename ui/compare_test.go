@@ -227,3 +227,52 @@ func TestCompareViewFunction(t *testing.T) {
 		t.Errorf("%d differences:\n%s", v.diffs, frame)
 	}
 }
+
+// compareTestLib registers mypeek (no-writes: FCALL_RO may call it).
+const compareTestLib = "#!lua name=mylib\n" +
+	"redis.register_function{function_name='mypeek', callback=function(keys, args) return redis.call('get', keys[1]) end, flags={'no-writes'}}\n"
+
+// A function compared read-only (F8): each sandbox loads the library as
+// its setup, outside the read-only guard, and the run is FCALL_RO alone.
+func TestCompareViewFunctionReadOnly(t *testing.T) {
+	m := compareModel(t, compareTestLib, []string{"redis-server", "redis-server"}, func(o *Options) {
+		o.Function, o.ReadOnly, o.Keys = "mypeek", true, []string{"k1"}
+	})
+	m = openCompareNow(t, m)
+	v, _ := topOf[*compareView](m.overlays)
+	frame := ansi.Strip(m.View())
+	if len(v.doneServers()) != 2 || v.diffs != 0 || !strings.Contains(frame, "they agree") {
+		t.Fatalf("servers %+v\n%s", v.servers, frame)
+	}
+	for _, s := range v.servers {
+		if st := s.report.Steps; len(st) != 1 || string(st[0].Command[0]) != "FCALL_RO" || s.report.Error != nil {
+			t.Errorf("%s: want one FCALL_RO step and no error: %+v", s.name, s.report)
+		}
+	}
+}
+
+// A server that sent nothing (a cluster refusing keys of two slots
+// before any round trip) fails on its line, and the view does not say
+// the servers agree.
+func TestCompareViewNotRunOnCluster(t *testing.T) {
+	cl := sandboxtest.StartClusterT(t)
+	tg := redisx.Target{Network: "tcp", Addr: cl.Nodes[0].Addr(), Protocol: 2, Cluster: true}
+	s, err := redisx.Connect(context.Background(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	m := New(Options{Session: s, Target: tg, Theme: monoTheme(t), Label: "shards", ReadOnly: true, Source: "return 1",
+		Keys: []string{"a", "b"}, CompareServers: []string{"redis-server"}})
+	m = update(m, tea.WindowSizeMsg{Width: 120, Height: 30})
+	m.strategy = redisx.EvalOnly
+	m = openCompareNow(t, m)
+	v, _ := topOf[*compareView](m.overlays)
+	frame := ansi.Strip(m.View())
+	if len(v.servers) != 2 || v.servers[1].state != compareFailed || !strings.Contains(v.servers[1].err, "did not run the script") {
+		t.Fatalf("servers %+v\n%s", v.servers, frame)
+	}
+	if strings.Contains(frame, "agree") || !strings.Contains(frame, "not compared: 1 of 2 failed") {
+		t.Errorf("frame:\n%s", frame)
+	}
+}
