@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"luascope/redisx/sandbox"
 	"luascope/redisx/sandbox/sandboxtest"
@@ -436,4 +437,18 @@ func TestCompareCluster(t *testing.T) {
 			t.Errorf("--json: exit %d %v\n%s", code, err, out)
 		}
 	})
+}
+
+// The reviewer's case: a script that outlasts --timeout on two sandboxes
+// of one binary. Only the runs' ports differ in the texts, and those are
+// not compared: they agree, and the runs still print the real addresses.
+func TestCompareTimeoutAgrees(t *testing.T) {
+	src := sandboxtest.SpinLua(time.Second) + " return 1"
+	out, errOut, code := cli(t, "", "compare", "--timeout", "300ms", "--server-bin", "redis-server", "--server-bin", "redis-server", "-e", src)
+	if code != exitOK || !strings.Contains(out, "no differences: the 2 servers agree") {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	if strings.Count(out, "i/o timeout") < 4 || !strings.Contains(out, "read tcp 127.0.0.1:") {
+		t.Errorf("the runs should show their timeouts with the addresses:\n%s", out)
+	}
 }
