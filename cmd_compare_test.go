@@ -414,6 +414,26 @@ func TestCompareCluster(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The key's slot is on another primary than the seed: the cluster's
+	// run starts with a MOVED that the client follows. That is routing,
+	// not the server's behaviour, and it is not a difference, whatever
+	// the strategy (EVALSHA's NOSCRIPT dance then runs on the new node).
+	t.Run("redirect", func(t *testing.T) {
+		for _, strategy := range []string{"eval", "evalsha-load"} {
+			src := "-- " + strategy + " " + time.Now().String() + "\nreturn redis.call('get', KEYS[1])"
+			out, errOut, code := cli(t, "", "compare", "--json", "--config", cfg, "--connection", "shards", "--strategy", strategy, "-e", src, "a")
+			doc := compareJSON(t, out)
+			if code != exitOK || !*doc.Agree {
+				t.Errorf("%s: exit %d, want 0\n%s\n%s", strategy, code, out, errOut)
+				continue
+			}
+			steps := doc.Servers[1].Report.Steps
+			if len(steps) != len(doc.Servers[0].Report.Steps)+1 || !strings.HasPrefix(steps[0].Command[0], "EVAL") {
+				t.Errorf("%s: want the cluster's run to show its redirect, one step more: %+v", strategy, doc.Servers[1].Report)
+			}
+		}
+	})
+
 	// Keys of two slots: the cluster's run is refused before any round
 	// trip (CROSSSLOT), the sandbox's runs. Nothing is compared, and the
 	// comparison says so rather than "agree".

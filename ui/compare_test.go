@@ -251,24 +251,40 @@ func TestCompareViewFunctionReadOnly(t *testing.T) {
 	}
 }
 
-// A server that sent nothing (a cluster refusing keys of two slots
-// before any round trip) fails on its line, and the view does not say
-// the servers agree.
-func TestCompareViewNotRunOnCluster(t *testing.T) {
+// The current connection is a read-only cluster. A key on another
+// primary than the seed: the cluster's run follows a MOVED, which is
+// routing, not a difference. Keys of two slots: the cluster sends
+// nothing (CROSSSLOT), fails on its line, and the view does not say the
+// servers agree.
+func TestCompareViewCluster(t *testing.T) {
 	cl := sandboxtest.StartClusterT(t)
 	tg := redisx.Target{Network: "tcp", Addr: cl.Nodes[0].Addr(), Protocol: 2, Cluster: true}
-	s, err := redisx.Connect(context.Background(), tg)
-	if err != nil {
-		t.Fatal(err)
+	open := func(keys ...string) (Model, *compareView) {
+		s, err := redisx.Connect(context.Background(), tg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		m := New(Options{Session: s, Target: tg, Theme: monoTheme(t), Label: "shards", ReadOnly: true, Source: "return redis.call('get', KEYS[1])",
+			Keys: keys, CompareServers: []string{"redis-server"}})
+		m = update(m, tea.WindowSizeMsg{Width: 120, Height: 30})
+		m.strategy = redisx.EvalOnly
+		m = openCompareNow(t, m)
+		v, _ := topOf[*compareView](m.overlays)
+		return m, v
 	}
-	t.Cleanup(func() { _ = s.Close() })
-	m := New(Options{Session: s, Target: tg, Theme: monoTheme(t), Label: "shards", ReadOnly: true, Source: "return 1",
-		Keys: []string{"a", "b"}, CompareServers: []string{"redis-server"}})
-	m = update(m, tea.WindowSizeMsg{Width: 120, Height: 30})
-	m.strategy = redisx.EvalOnly
-	m = openCompareNow(t, m)
-	v, _ := topOf[*compareView](m.overlays)
+
+	m, v := open("a")
 	frame := ansi.Strip(m.View())
+	if len(v.doneServers()) != 2 || v.diffs != 0 || !strings.Contains(frame, "they agree") {
+		t.Errorf("a MOVED counted as a difference: servers %+v\n%s", v.servers, frame)
+	}
+	if st := v.servers[1].report.Steps; len(st) != 2 || st[0].Outcome != redisx.OutcomeMoved {
+		t.Errorf("the cluster's run should show its redirect: %+v", st)
+	}
+
+	m, v = open("a", "b")
+	frame = ansi.Strip(m.View())
 	if len(v.servers) != 2 || v.servers[1].state != compareFailed || !strings.Contains(v.servers[1].err, "did not run the script") {
 		t.Fatalf("servers %+v\n%s", v.servers, frame)
 	}

@@ -466,23 +466,57 @@ func (c *comparer) errors() {
 
 // steps compares the round trips one by one: outcome, command and, for a
 // step that failed or that a strategy handled (NOSCRIPT, whose wording
-// differs between servers; a redirect), what it got. Other replies are
-// the run's reply or its error, compared above.
+// differs between servers), what it got. Other replies are the run's
+// reply or its error, compared above. The redirects a cluster client
+// follows are left out (see compared): step N is the Nth of the others.
 func (c *comparer) steps() {
+	steps := make([][]redisx.ReportStep, len(c.runs))
 	n := 0
-	for _, r := range c.runs {
-		n = max(n, len(r.Report.Steps))
+	for i, r := range c.runs {
+		steps[i] = compared(r.Report.Steps)
+		n = max(n, len(steps[i]))
 	}
 	for i := range n {
 		values := make([]string, len(c.runs))
-		for j, r := range c.runs {
+		for j := range c.runs {
 			values[j] = Absent
-			if i < len(r.Report.Steps) {
-				values[j] = describeStep(r.Report.Steps[i])
+			if i < len(steps[j]) {
+				values[j] = describeStep(steps[j][i])
 			}
 		}
 		c.add("step "+strconv.Itoa(i+1), values)
 	}
+}
+
+// compared is the steps of a run without the cluster's routing: a MOVED
+// or ASK that was followed, the ASKING before the retry, a TRYAGAIN that
+// was waited out. Where the client first sends a command depends on the
+// slot map it has learnt, not on the server's behaviour: a cluster's run
+// would otherwise always differ from a single server's (MOVED, then the
+// command, against the command alone). The run's last step is kept
+// whatever it is: a redirect not followed is the run's result.
+func compared(steps []redisx.ReportStep) []redisx.ReportStep {
+	out := steps[:0:0]
+	for i, st := range steps {
+		if i < len(steps)-1 && routing(st) {
+			continue
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// routing reports whether a step only moved the command to another node.
+func routing(st redisx.ReportStep) bool {
+	switch {
+	case st.Outcome == redisx.OutcomeMoved || st.Outcome == redisx.OutcomeAsk:
+		return true
+	case len(st.Command) == 1 && strings.EqualFold(string(st.Command[0]), "ASKING"):
+		return true
+	case st.Outcome == redisx.OutcomeError && st.Reply != nil && strings.HasPrefix(string(st.Reply.Str), "TRYAGAIN"):
+		return true
+	}
+	return false
 }
 
 // describeStep is one round trip on one line, without its node, time or
