@@ -63,6 +63,8 @@ setup never runs there.
 
 With --function NAME --library LIB.lua, each sandbox loads the library as
 part of its setup (before --setup; --ro holds for the run, not for it).
+Without --library, the sandboxes load the library as the first
+--connection that has the function lists it (FUNCTION LIST WITHCODE).
 
 Exit status: 0 all ran and agree, 1 they differ, 2 usage or refused (a
 setup or library that got an error, or a server luascope refused to send
@@ -87,7 +89,7 @@ reached.`,
 	fs.StringVar(&o.evalFile, "eval", "", "FILE, as redis-cli --eval takes it")
 	fs.BoolVar(&o.effects, "effects", false, "snapshot each key before and after the run, and compare what changed")
 	fs.StringVar(&o.function, "function", "", "call this Redis Function with FCALL instead of running a script")
-	fs.StringVar(&o.library, "library", "", "with --function: FUNCTION LOAD REPLACE this library on each sandbox as its setup (a named connection must have it loaded)")
+	fs.StringVar(&o.library, "library", "", "with --function: FUNCTION LOAD REPLACE this library on each sandbox as its setup (default: a --connection's copy; a named connection must have it loaded)")
 	fs.BoolVar(&o.explain, "explain", false, "explain how the Lua value became the reply, and compare the lossy-conversion warnings")
 	dataWords(cmd)
 	return cmd
@@ -140,6 +142,9 @@ func (o *compareOpts) run(cmd *cobra.Command, words []string) error {
 	if err != nil {
 		return err
 	}
+	if call.Function != "" && call.Library == "" && len(o.conns) == 0 && !setupLoadsLibrary(setup) {
+		return usageErr("--function %s needs --library LIB.lua: each sandbox starts empty and loads it (or add a --connection that has the function: its copy is loaded)", resp.Printable(call.Function))
+	}
 	if !call.ReadOnly && o.anyReadOnly(env) {
 		// The same run on each server: EVALSHA_RO on one and EVALSHA on
 		// another would differ by luascope's choice, not the servers'.
@@ -166,9 +171,24 @@ func (o *compareOpts) run(cmd *cobra.Command, words []string) error {
 			}
 		}
 	}()
+	// The connections first: a function's library may come from one.
 	for _, s := range servers {
-		if err := o.open(ctx, cmd, s, call.Library, setup); err != nil {
+		if s.connection != "" {
+			if err := o.open(ctx, cmd, s, "", nil); err != nil {
+				return err
+			}
+		}
+	}
+	if call.Function != "" && call.Library == "" && !setupLoadsLibrary(setup) {
+		if call.Library, err = connectionLibrary(ctx, cmd.ErrOrStderr(), servers, call.Function); err != nil {
 			return err
+		}
+	}
+	for _, s := range servers {
+		if s.connection == "" {
+			if err := o.open(ctx, cmd, s, call.Library, setup); err != nil {
+				return err
+			}
 		}
 	}
 	nameServers(servers)
@@ -221,6 +241,46 @@ func (o *compareOpts) run(cmd *cobra.Command, words []string) error {
 		return &exitError{code: exitErrorReply}
 	}
 	return nil
+}
+
+// setupLoadsLibrary reports whether a --setup command loads a library
+// itself (FUNCTION LOAD …), so that --function needs no --library.
+func setupLoadsLibrary(setup [][]string) bool {
+	for _, c := range setup {
+		if len(c) >= 2 && strings.EqualFold(c[0], "FUNCTION") && strings.EqualFold(c[1], "LOAD") {
+			return true
+		}
+	}
+	return false
+}
+
+// connectionLibrary is the code of the library holding fn, as the first
+// named connection that has it lists it (FUNCTION LIST WITHCODE, a
+// read-only command), for the sandboxes to load: the TUI does the same
+// with the Functions pane's copy. It says on w where the code came from.
+func connectionLibrary(ctx context.Context, w io.Writer, servers []*compareServer, fn string) (string, error) {
+	var looked []string
+	for _, s := range servers {
+		if s.connection == "" {
+			continue
+		}
+		looked = append(looked, s.connection)
+		libs, err := s.conn.session.Libraries(ctx)
+		if err != nil {
+			return "", &exitError{code: exitConnection, msg: fmt.Sprintf("--function %s without --library: connection %s: %v", resp.Printable(fn), s.connection, err), cause: err}
+		}
+		for _, l := range libs {
+			for _, f := range l.Functions {
+				if f.Name == fn {
+					fmt.Fprintf(w, "luascope: note: --function %s without --library: each sandbox loads library %s as connection %s has it (FUNCTION LIST WITHCODE)\n",
+						resp.Printable(fn), resp.Printable(l.Name), s.connection)
+					return l.Code, nil
+				}
+			}
+		}
+	}
+	return "", &exitError{code: exitUsage, msg: fmt.Sprintf("--function %s: no library on connection %s has it, and no --library was given: nothing was started or sent",
+		resp.Printable(fn), strings.Join(looked, ", "))}
 }
 
 // didNotRun says why a run sent no round trip, one line and printable,

@@ -472,3 +472,38 @@ func TestCompareTimeoutAgrees(t *testing.T) {
 		t.Errorf("the runs should show their timeouts with the addresses:\n%s", out)
 	}
 }
+
+// --function without --library: with a named connection, each sandbox
+// loads the library as that connection has it (FUNCTION LIST WITHCODE),
+// and stderr says so; a function the connection lacks, or no connection
+// at all, is a usage error naming --library, before anything is sent.
+func TestCompareFunctionLibraryFromConnection(t *testing.T) {
+	srv := startSandbox(t)
+	c := srv.Client()
+	defer c.Close()
+	ctx := context.Background()
+	if err := c.FunctionLoadReplace(ctx, compareLib).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Set(ctx, "k1", "same", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	cfg := connConfig(t, srv, map[string]string{"staging": "readonly = true"})
+	out, errOut, code := cli(t, "", "compare", "--json", "--config", cfg, "--connection", "staging", "--setup", "SET k1 same", "--function", "mypeek", "k1")
+	doc := compareJSON(t, out)
+	if code != exitOK || !*doc.Agree || doc.Servers[0].Report.Reply["value"] != "same" || len(doc.Servers[0].Report.Steps) != 1 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "each sandbox loads library mylib as connection staging has it") {
+		t.Errorf("stderr %q: want where the library came from", errOut)
+	}
+
+	out, errOut, code = cli(t, "", "compare", "--config", cfg, "--connection", "staging", "--function", "nosuch", "k1")
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "--library") || !strings.Contains(errOut, "staging") {
+		t.Errorf("a function the connection lacks: exit %d, want 2\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	out, errOut, code = cli(t, "", "compare", "--server-bin", "redis-server", "--server-bin", "redis-server", "--function", "mypeek", "k1")
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "needs --library") {
+		t.Errorf("no connection, no --library: exit %d, want 2\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+}
