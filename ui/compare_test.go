@@ -292,3 +292,63 @@ func TestCompareViewCluster(t *testing.T) {
 		t.Errorf("frame:\n%s", frame)
 	}
 }
+
+// The head at 80 columns and below: the keys fit whole (esc included),
+// on a line of their own when the title leaves no room, in shorter words
+// on narrower screens down to the app's least width, and no line is
+// wider than the terminal. One setup
+// command is "1 command".
+func TestCompareViewHeadFits(t *testing.T) {
+	ex := examples.Example{Name: "one", Source: "return redis.call('get', KEYS[1])", Keys: []string{"k"}, Setup: [][]string{{"SET", "k", "v"}}}
+	m := compareModel(t, ex.Source, []string{"redis-server", "redis-server"}, func(o *Options) {
+		o.Example, o.Keys = &ex, ex.Keys
+	})
+	m = openCompareNow(t, m)
+	for _, w := range []int{120, 100, 80, 72, 60, 45, 40} { // 40: the app's least width
+		m = update(m, tea.WindowSizeMsg{Width: w, Height: 24})
+		frame := ansi.Strip(m.View())
+		lines := strings.Split(frame, "\n")
+		for i, l := range lines {
+			if ansi.StringWidth(l) > w {
+				t.Errorf("width %d: line %d is %d wide: %q", w, i, ansi.StringWidth(l), l)
+			}
+		}
+		want := map[int]string{120: "Compare · 2 servers · they agree  ↑↓ • d: differences only • enter: row • 1–9: a run • ctrl+r: again • esc",
+			80: "↑↓ • d: differences only • enter: row • 1–9: a run • ctrl+r: again • esc",
+			72: "↑↓ • d: differences only • enter: row • 1–9: a run • ctrl+r: again • esc",
+			60: "d: diffs • enter: row • 1–9: run • ctrl+r: again • esc",
+			40: "d • enter • 1–9 • ctrl+r • esc"}[w]
+		if want != "" && !strings.Contains(frame, want) {
+			t.Errorf("width %d: want %q in\n%s", w, want, frame)
+		}
+		if w == 80 && (!strings.HasPrefix(lines[0], "Compare · 2 servers · they agree") || !strings.Contains(frame, "(1 command)")) {
+			t.Errorf("width 80:\n%s", frame)
+		}
+	}
+}
+
+// A server whose sandbox is up says "running…", not "starting…", while
+// its script runs.
+func TestCompareViewRunningState(t *testing.T) {
+	src := sandboxtest.SpinLua(300*time.Millisecond) + " return 1"
+	m := compareModel(t, src, []string{"redis-server", "redis-server"}, nil)
+	mm, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("v"), Alt: true})
+	m = mm.(Model)
+	if frame := ansi.Strip(m.View()); strings.Count(frame, "starting…") != 2 {
+		t.Errorf("before: want both starting:\n%s", frame)
+	}
+	started := cmd().(compareStartedMsg)
+	m = update(m, started)
+	msg := (<-started.ch).(compareServerMsg)
+	if msg.server.state != compareRunning || !strings.HasPrefix(msg.server.name, "redis ") {
+		t.Fatalf("first message: %+v", msg.server)
+	}
+	m = update(m, msg)
+	frame := ansi.Strip(m.View())
+	if !strings.Contains(frame, "running…") || strings.Count(frame, "starting…")+strings.Count(frame, "running…") != 2 {
+		t.Errorf("one server up:\n%s", frame)
+	}
+	for range started.ch {
+		// The rest, so that the sandboxes stop before the test ends.
+	}
+}
