@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os/exec"
@@ -60,8 +61,15 @@ only when it is read-only (readonly = true), the run is --ro, or
 --allow-writes is given; never one marked production without --yes. The
 setup never runs there.
 
-Exit status: 0 all agree, 1 they differ, 2 usage or refused, 3 a server
-could not be started or reached.`,
+With --function NAME --library LIB.lua, each sandbox loads the library as
+part of its setup (before --setup; --ro holds for the run, not for it).
+Without --library, the sandboxes load the library as the first
+--connection that has the function lists it (FUNCTION LIST WITHCODE).
+
+Exit status: 0 all ran and agree, 1 they differ, 2 usage or refused (a
+setup or library that got an error, or a server luascope refused to send
+the script to: nothing compared), 3 a server could not be started or
+reached.`,
 		Example: `  luascope compare -3 -e 'return {double=3.9}' --server-bin redis-server --server-bin valkey-server
   luascope compare --server-bin /opt/redis-8/bin/redis-server --setup 'SET k 1' script.lua k
   luascope compare --json --connection staging --ro report.lua user:1`,
@@ -81,7 +89,7 @@ could not be started or reached.`,
 	fs.StringVar(&o.evalFile, "eval", "", "FILE, as redis-cli --eval takes it")
 	fs.BoolVar(&o.effects, "effects", false, "snapshot each key before and after the run, and compare what changed")
 	fs.StringVar(&o.function, "function", "", "call this Redis Function with FCALL instead of running a script")
-	fs.StringVar(&o.library, "library", "", "with --function: FUNCTION LOAD REPLACE this library on each sandbox first (a named connection must have it loaded)")
+	fs.StringVar(&o.library, "library", "", "with --function: FUNCTION LOAD REPLACE this library on each sandbox as its setup (default: a --connection's copy; a named connection must have it loaded)")
 	fs.BoolVar(&o.explain, "explain", false, "explain how the Lua value became the reply, and compare the lossy-conversion warnings")
 	dataWords(cmd)
 	return cmd
@@ -95,6 +103,10 @@ type compareServer struct {
 	conn       *connection
 	name       string
 	report     redisx.Report
+	// notRun says why the server did not run the script at all (no round
+	// trip: refused by luascope, or no node to send it to); "" when it ran.
+	notRun     string
+	notRunCode int // the exit status that failure calls for
 }
 
 // compareRefused are the root's connection flags that name one server:
@@ -130,6 +142,9 @@ func (o *compareOpts) run(cmd *cobra.Command, words []string) error {
 	if err != nil {
 		return err
 	}
+	if call.Function != "" && call.Library == "" && len(o.conns) == 0 && !setupLoadsLibrary(setup) {
+		return usageErr("--function %s needs --library LIB.lua: each sandbox starts empty and loads it (or add a --connection that has the function: its copy is loaded)", resp.Printable(call.Function))
+	}
 	if !call.ReadOnly && o.anyReadOnly(env) {
 		// The same run on each server: EVALSHA_RO on one and EVALSHA on
 		// another would differ by luascope's choice, not the servers'.
@@ -156,20 +171,36 @@ func (o *compareOpts) run(cmd *cobra.Command, words []string) error {
 			}
 		}
 	}()
+	// The connections first: a function's library may come from one.
 	for _, s := range servers {
-		if err := o.open(ctx, cmd, s, setup); err != nil {
+		if s.connection != "" {
+			if err := o.open(ctx, cmd, s, "", nil); err != nil {
+				return err
+			}
+		}
+	}
+	if call.Function != "" && call.Library == "" && !setupLoadsLibrary(setup) {
+		if call.Library, err = connectionLibrary(ctx, cmd.ErrOrStderr(), servers, call.Function); err != nil {
 			return err
 		}
 	}
+	for _, s := range servers {
+		if s.connection == "" {
+			if err := o.open(ctx, cmd, s, call.Library, setup); err != nil {
+				return err
+			}
+		}
+	}
 	nameServers(servers)
+	// The library is part of each sandbox's setup (open), as a private
+	// server's data is: the run is the FCALL alone, read-only or not, and
+	// takes the same steps as on a named connection, which has its own.
+	call.Library = ""
 	runs := make([]compare.Run, 0, len(servers))
+	var notRun []*compareServer
 	for _, s := range servers {
 		done := sending(s.conn)
-		c := call
-		if s.connection != "" {
-			c.Library = "" // loaded there already: compare writes nothing but the run
-		}
-		res := s.conn.session.Run(ctx, c, nil)
+		res := s.conn.session.Run(ctx, call, nil)
 		done()
 		markInterrupted(&res, s.conn.isSandbox())
 		s.report = redisx.NewReport(s.conn.session, call, res)
@@ -177,8 +208,15 @@ func (o *compareOpts) run(cmd *cobra.Command, words []string) error {
 		if interruptedBy() != nil {
 			return &exitError{code: exitConnection, msg: "interrupted: " + s.name + " did not finish; the other servers were not compared"}
 		}
+		if len(res.Steps) == 0 {
+			s.notRun, s.notRunCode = didNotRun(res)
+			notRun = append(notRun, s)
+		}
 	}
-	diffs := compare.Compare(runs)
+	var diffs []compare.Difference
+	if len(notRun) == 0 {
+		diffs = compare.Compare(runs)
+	}
 	out := cmd.OutOrStdout()
 	if o.json {
 		err = writeCompareJSON(out, servers, diffs)
@@ -188,10 +226,76 @@ func (o *compareOpts) run(cmd *cobra.Command, words []string) error {
 	if err != nil {
 		return &exitError{code: exitUsage, msg: "write output: " + err.Error()}
 	}
+	if len(notRun) > 0 {
+		// Two servers that both sent nothing have nothing to agree on.
+		code, why := exitUsage, make([]string, len(notRun))
+		for i, s := range notRun {
+			why[i] = resp.Printable(s.name) + ": " + s.notRun
+			if s.notRunCode == exitConnection {
+				code = exitConnection
+			}
+		}
+		return &exitError{code: code, msg: "not compared: the script did not run on " + strings.Join(why, "; ")}
+	}
 	if len(diffs) > 0 {
 		return &exitError{code: exitErrorReply}
 	}
 	return nil
+}
+
+// setupLoadsLibrary reports whether a --setup command loads a library
+// itself (FUNCTION LOAD …), so that --function needs no --library.
+func setupLoadsLibrary(setup [][]string) bool {
+	for _, c := range setup {
+		if len(c) >= 2 && strings.EqualFold(c[0], "FUNCTION") && strings.EqualFold(c[1], "LOAD") {
+			return true
+		}
+	}
+	return false
+}
+
+// connectionLibrary is the code of the library holding fn, as the first
+// named connection that has it lists it (FUNCTION LIST WITHCODE, a
+// read-only command), for the sandboxes to load: the TUI does the same
+// with the Functions pane's copy. It says on w where the code came from.
+func connectionLibrary(ctx context.Context, w io.Writer, servers []*compareServer, fn string) (string, error) {
+	var looked []string
+	for _, s := range servers {
+		if s.connection == "" {
+			continue
+		}
+		looked = append(looked, s.connection)
+		libs, err := s.conn.session.Libraries(ctx)
+		if err != nil {
+			return "", &exitError{code: exitConnection, msg: fmt.Sprintf("--function %s without --library: connection %s: %v", resp.Printable(fn), s.connection, err), cause: err}
+		}
+		for _, l := range libs {
+			for _, f := range l.Functions {
+				if f.Name == fn {
+					fmt.Fprintf(w, "luascope: note: --function %s without --library: each sandbox loads library %s as connection %s has it (FUNCTION LIST WITHCODE)\n",
+						resp.Printable(fn), resp.Printable(l.Name), s.connection)
+					return l.Code, nil
+				}
+			}
+		}
+	}
+	return "", &exitError{code: exitUsage, msg: fmt.Sprintf("--function %s: no library on connection %s has it, and no --library was given: nothing was started or sent",
+		resp.Printable(fn), strings.Join(looked, ", "))}
+}
+
+// didNotRun says why a run sent no round trip, one line and printable,
+// and the exit status: 2 when luascope refused to send it (read-only,
+// keys of several cluster slots), 3 when there was no server to send it
+// to (a cluster node unreachable).
+func didNotRun(res redisx.Result) (string, int) {
+	why := "no round trip was sent"
+	if res.Error != nil {
+		why = resp.Escape([]byte(res.Error.Message))
+	}
+	if res.ClientErr != nil && !errors.Is(res.ClientErr, redisx.ErrReadOnly) {
+		return why, exitConnection
+	}
+	return why, exitUsage
 }
 
 // plan lists the servers, sandboxes first, and refuses a named connection
@@ -255,9 +359,10 @@ func (o *compareOpts) anyReadOnly(env *cliEnv) bool {
 	return false
 }
 
-// open starts a sandbox (and sends the setup there) or connects to a
-// named connection, and names the server by its flavor and version.
-func (o *compareOpts) open(ctx context.Context, cmd *cobra.Command, s *compareServer, setup [][]string) error {
+// open starts a sandbox (and loads the library, when a function is
+// compared, then sends the setup there) or connects to a named
+// connection, and names the server by its flavor and version.
+func (o *compareOpts) open(ctx context.Context, cmd *cobra.Command, s *compareServer, library string, setup [][]string) error {
 	if s.connection != "" {
 		// A flag set of its own per connection: connect marks the URL it
 		// applies as given, which would keep the next connection's.
@@ -288,17 +393,25 @@ func (o *compareOpts) open(ctx context.Context, cmd *cobra.Command, s *compareSe
 		if s.conn.session, err = redisx.Connect(ctx, t); err != nil {
 			return &exitError{code: exitConnection, msg: err.Error(), cause: err}
 		}
-		for _, c := range setup {
+		if library != "" {
+			// Before the setup, which may call the library's functions.
+			setup = append([][]string{{"FUNCTION", "LOAD", "REPLACE", library}}, setup...)
+		}
+		for j, c := range setup {
 			args := make([]any, len(c))
 			for i, a := range c {
 				args[i] = a
 			}
+			what := "setup " + setupWords(c)
+			if library != "" && j == 0 {
+				what = fmt.Sprintf("the library (FUNCTION LOAD REPLACE, %d bytes)", len(library))
+			}
 			v, err := s.conn.session.Admin(ctx, args...)
 			if err != nil {
-				return &exitError{code: exitConnection, msg: fmt.Sprintf("setup %s on %s: %v", setupWords(c), s.binary, err), cause: err}
+				return &exitError{code: exitConnection, msg: fmt.Sprintf("%s on %s: %v", what, s.binary, err), cause: err}
 			}
 			if v.Kind == resp.Error {
-				return &exitError{code: exitUsage, msg: fmt.Sprintf("setup %s on %s %s: %s; nothing was compared", setupWords(c), srv.Version(), s.binary, resp.Escape(v.Str))}
+				return &exitError{code: exitUsage, msg: fmt.Sprintf("%s on %s %s: %s; nothing was compared", what, srv.Version(), s.binary, resp.Escape(v.Str))}
 			}
 		}
 		s.conn.session.SetReadOnly(o.ro)
@@ -330,10 +443,18 @@ func parseSetup(lines []string) ([][]string, error) {
 	return out, nil
 }
 
-// setupWords is a setup command for a message, escaped.
+// setupWords is a setup command for a message, escaped; a long or
+// multi-line word (a library's code) is cut to its first line.
 func setupWords(c []string) string {
 	w := make([]string, len(c))
 	for i, a := range c {
+		if first, _, multi := strings.Cut(a, "\n"); multi || len(a) > 60 {
+			if r := []rune(first); len(r) > 40 {
+				first = string(r[:40])
+			}
+			w[i] = resp.Escape([]byte(first)) + fmt.Sprintf("…(%d bytes)", len(a))
+			continue
+		}
 		w[i] = resp.Escape([]byte(a))
 	}
 	return strings.Join(w, " ")
@@ -377,9 +498,18 @@ func writeCompareText(w io.Writer, servers []*compareServer, diffs []compare.Dif
 		fmt.Fprintln(w)
 	}
 	var b strings.Builder
-	if len(diffs) == 0 {
+	notRun := false
+	for _, s := range servers {
+		if s.notRun != "" {
+			fmt.Fprintf(&b, "not compared: %s did not run the script (0 round trips): %s\n", resp.Printable(s.name), resp.Printable(s.notRun))
+			notRun = true
+		}
+	}
+	switch {
+	case notRun:
+	case len(diffs) == 0:
 		fmt.Fprintf(&b, "no differences: the %d servers agree\n", len(servers))
-	} else {
+	default:
 		fmt.Fprintf(&b, "differences (%d)\n", len(diffs))
 		for _, d := range diffs {
 			fmt.Fprintf(&b, "  %s\n", resp.Printable(d.Path))
@@ -408,12 +538,20 @@ type compareDocServer struct {
 	Binary     string        `json:"binary"`
 	Connection string        `json:"connection,omitempty"`
 	Report     redisx.Report `json:"report"`
+	// NotRun says why the server did not run the script at all (no
+	// round trip); absent when it ran. Then nothing is compared.
+	NotRun string `json:"not_run,omitempty"`
 }
 
 // writeCompareJSON writes the document as Report.WriteJSON writes a run's:
 // the replies streamed in (resp.JSONStream), never through encoding/json.
 func writeCompareJSON(w io.Writer, servers []*compareServer, diffs []compare.Difference) error {
 	doc := compareDoc{Differences: diffs, Agree: len(diffs) == 0}
+	for _, s := range servers {
+		if s.notRun != "" {
+			doc.Agree = false
+		}
+	}
 	if doc.Differences == nil {
 		doc.Differences = []compare.Difference{}
 	}
@@ -427,7 +565,7 @@ func writeCompareJSON(w io.Writer, servers []*compareServer, diffs []compare.Dif
 				rep.Steps[i].Reply = js.Ref(rep.Steps[i].Reply)
 			}
 		}
-		doc.Servers = append(doc.Servers, compareDocServer{Name: s.name, Binary: s.binary, Connection: s.connection, Report: rep})
+		doc.Servers = append(doc.Servers, compareDocServer{Name: s.name, Binary: s.binary, Connection: s.connection, Report: rep, NotRun: s.notRun})
 	}
 	return js.WriteJSON(w, doc)
 }

@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // compareDocOut is compare --json as a user's script reads it.
@@ -329,5 +331,179 @@ func TestCompareFunction(t *testing.T) {
 	}
 	if _, errOut, code := cli(t, "", "compare", "--library", lib, "--server-bin", "redis-server", "--server-bin", "redis-server"); code != exitUsage || !strings.Contains(errOut, "--function") {
 		t.Errorf("--library alone: exit %d %s", code, errOut)
+	}
+}
+
+// compareLib registers mypeek (no-writes, callable with FCALL_RO) and
+// myincr, which writes.
+const compareLib = "#!lua name=mylib\n" +
+	"redis.register_function{function_name='mypeek', callback=function(keys, args) return redis.call('get', keys[1]) end, flags={'no-writes'}}\n" +
+	"redis.register_function('myincr', function(keys, args) return redis.call('incr', keys[1]) end)\n"
+
+// otherOrSame is Redis 8.0 when this machine has it, else redis-server
+// again: what a test checks holds on both.
+func otherOrSame(t *testing.T) string {
+	t.Helper()
+	cache := os.Getenv("XDG_CACHE_HOME")
+	if cache == "" {
+		home, _ := os.UserHomeDir()
+		cache = filepath.Join(home, ".cache")
+	}
+	p := filepath.Join(cache, "luascope", "servers", "bin", "redis-server-8.0.2")
+	if _, err := exec.LookPath(p); err != nil {
+		t.Logf("no %s: redis-server twice", p)
+		return "redis-server"
+	}
+	return p
+}
+
+// A function compared read-only: each sandbox loads the library as its
+// setup (a private server, like --setup's writes), then the run is the
+// FCALL_RO alone; a writing function is refused by the servers, which
+// is a result they agree on. A library no server takes stops the
+// comparison as a failed setup does (exit 2), naming the server.
+func TestCompareFunctionReadOnly(t *testing.T) {
+	lib := filepath.Join(t.TempDir(), "lib.lua")
+	if err := os.WriteFile(lib, []byte(compareLib), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bins := []string{"--server-bin", "redis-server", "--server-bin", otherOrSame(t)}
+	for _, ro := range []bool{true, false} {
+		args := append([]string{"compare", "--json", "--library", lib, "--function", "mypeek", "--setup", "SET k1 v"}, bins...)
+		if ro {
+			args = append(args, "--ro")
+		}
+		out, errOut, code := cli(t, "", append(args, "k1")...)
+		doc := compareJSON(t, out)
+		if code != exitOK || !*doc.Agree {
+			t.Fatalf("ro %v: exit %d\n%s\n%s", ro, code, out, errOut)
+		}
+		want := "FCALL"
+		if ro {
+			want = "FCALL_RO"
+		}
+		for _, s := range doc.Servers {
+			if len(s.Report.Steps) != 1 || s.Report.Steps[0].Command[0] != want || s.Report.Reply["value"] != "v" {
+				t.Errorf("ro %v, %s: want the one step %s and the setup's value, got %+v", ro, s.Name, want, s.Report)
+			}
+		}
+	}
+	out, errOut, code := cli(t, "", append([]string{"compare", "--ro", "--library", lib, "--function", "myincr"}, append(bins, "k1")...)...)
+	if code != exitOK || strings.Count(out, "class     write_denied") != 2 || !strings.Contains(out, "no differences") {
+		t.Errorf("a writing function, --ro: exit %d\n%s\n%s", code, out, errOut)
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.lua")
+	if err := os.WriteFile(bad, []byte("#!lua name=bad\nthis is not lua\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code = cli(t, "", append([]string{"compare", "--ro", "--library", bad, "--function", "f"}, bins...)...)
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "the library (FUNCTION LOAD REPLACE") || !strings.Contains(errOut, "redis-server") || strings.Contains(errOut, "agree") {
+		t.Errorf("a bad library: exit %d, want 2\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+}
+
+// TestCompareCluster compares sandboxes with a read-only named
+// connection to a real cluster.
+func TestCompareCluster(t *testing.T) {
+	cl := sandboxtest.StartClusterT(t)
+	var b strings.Builder
+	b.WriteString("[connections.shards]\nurl = \"redis://" + cl.Nodes[0].Addr() + "\"\nreadonly = true\ncluster = true\n")
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(cfg, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// The key's slot is on another primary than the seed: the cluster's
+	// run starts with a MOVED that the client follows. That is routing,
+	// not the server's behaviour, and it is not a difference, whatever
+	// the strategy (EVALSHA's NOSCRIPT dance then runs on the new node).
+	t.Run("redirect", func(t *testing.T) {
+		for _, strategy := range []string{"eval", "evalsha-load"} {
+			src := "-- " + strategy + " " + time.Now().String() + "\nreturn redis.call('get', KEYS[1])"
+			out, errOut, code := cli(t, "", "compare", "--json", "--config", cfg, "--connection", "shards", "--strategy", strategy, "-e", src, "a")
+			doc := compareJSON(t, out)
+			if code != exitOK || !*doc.Agree {
+				t.Errorf("%s: exit %d, want 0\n%s\n%s", strategy, code, out, errOut)
+				continue
+			}
+			steps := doc.Servers[1].Report.Steps
+			if len(steps) != len(doc.Servers[0].Report.Steps)+1 || !strings.HasPrefix(steps[0].Command[0], "EVAL") {
+				t.Errorf("%s: want the cluster's run to show its redirect, one step more: %+v", strategy, doc.Servers[1].Report)
+			}
+		}
+	})
+
+	// Keys of two slots: the cluster's run is refused before any round
+	// trip (CROSSSLOT), the sandbox's runs. Nothing is compared, and the
+	// comparison says so rather than "agree".
+	t.Run("not run", func(t *testing.T) {
+		args := []string{"compare", "--config", cfg, "--connection", "shards", "--strategy", "eval", "-e", "return 1", "a", "b"}
+		out, errOut, code := cli(t, "", args...)
+		if code != exitUsage || !strings.Contains(out, "not compared: redis ") || strings.Contains(out, "agree") || strings.Contains(out, "differences") ||
+			!strings.Contains(errOut, "not compared") || !strings.Contains(errOut, "slot") {
+			t.Errorf("exit %d, want 2\nstdout: %s\nstderr: %s", code, out, errOut)
+		}
+		out, _, code = cli(t, "", append([]string{"compare", "--json"}, args[1:]...)...)
+		var doc struct {
+			Servers []struct {
+				Name   string
+				NotRun string `json:"not_run"`
+			}
+			Agree bool
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil || code != exitUsage || doc.Agree || len(doc.Servers) != 2 ||
+			doc.Servers[0].NotRun != "" || !strings.Contains(doc.Servers[1].NotRun, "slot") {
+			t.Errorf("--json: exit %d %v\n%s", code, err, out)
+		}
+	})
+}
+
+// The reviewer's case: a script that outlasts --timeout on two sandboxes
+// of one binary. Only the runs' ports differ in the texts, and those are
+// not compared: they agree, and the runs still print the real addresses.
+func TestCompareTimeoutAgrees(t *testing.T) {
+	src := sandboxtest.SpinLua(time.Second) + " return 1"
+	out, errOut, code := cli(t, "", "compare", "--timeout", "300ms", "--server-bin", "redis-server", "--server-bin", "redis-server", "-e", src)
+	if code != exitOK || !strings.Contains(out, "no differences: the 2 servers agree") {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	if strings.Count(out, "i/o timeout") < 4 || !strings.Contains(out, "read tcp 127.0.0.1:") {
+		t.Errorf("the runs should show their timeouts with the addresses:\n%s", out)
+	}
+}
+
+// --function without --library: with a named connection, each sandbox
+// loads the library as that connection has it (FUNCTION LIST WITHCODE),
+// and stderr says so; a function the connection lacks, or no connection
+// at all, is a usage error naming --library, before anything is sent.
+func TestCompareFunctionLibraryFromConnection(t *testing.T) {
+	srv := startSandbox(t)
+	c := srv.Client()
+	defer c.Close()
+	ctx := context.Background()
+	if err := c.FunctionLoadReplace(ctx, compareLib).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Set(ctx, "k1", "same", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	cfg := connConfig(t, srv, map[string]string{"staging": "readonly = true"})
+	out, errOut, code := cli(t, "", "compare", "--json", "--config", cfg, "--connection", "staging", "--setup", "SET k1 same", "--function", "mypeek", "k1")
+	doc := compareJSON(t, out)
+	if code != exitOK || !*doc.Agree || doc.Servers[0].Report.Reply["value"] != "same" || len(doc.Servers[0].Report.Steps) != 1 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "each sandbox loads library mylib as connection staging has it") {
+		t.Errorf("stderr %q: want where the library came from", errOut)
+	}
+
+	out, errOut, code = cli(t, "", "compare", "--config", cfg, "--connection", "staging", "--function", "nosuch", "k1")
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "--library") || !strings.Contains(errOut, "staging") {
+		t.Errorf("a function the connection lacks: exit %d, want 2\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	out, errOut, code = cli(t, "", "compare", "--server-bin", "redis-server", "--server-bin", "redis-server", "--function", "mypeek", "k1")
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "needs --library") {
+		t.Errorf("no connection, no --library: exit %d, want 2\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
 }

@@ -27,6 +27,7 @@ import (
 	"luascope/redisx/compare"
 	"luascope/redisx/ldb"
 	"luascope/redisx/lint"
+	"luascope/redisx/resp"
 	"luascope/redisx/sandbox"
 )
 
@@ -51,9 +52,10 @@ const compareMaxRows = 5000
 type compareState int
 
 const (
-	comparePending compareState = iota
+	comparePending compareState = iota // its sandbox is starting
 	compareDone
 	compareFailed
+	compareRunning // up (setup done): the script is on its way
 )
 
 // compareServer is one server of the Compare view.
@@ -164,7 +166,7 @@ func (m Model) startCompare(v *compareView) (Model, tea.Cmd) {
 	}
 	ex := m.example
 	if ex != nil && len(ex.Setup) > 0 {
-		v.notes = append(v.notes, fmt.Sprintf("each sandbox gets example %s's setup (%d commands) first; the connection does not", sanitize(ex.Name), len(ex.Setup)))
+		v.notes = append(v.notes, fmt.Sprintf("each sandbox gets example %s's setup (%s) first; the connection does not", sanitize(ex.Name), plural(len(ex.Setup), "command")))
 	} else {
 		ex = nil
 	}
@@ -187,10 +189,10 @@ func (m Model) startCompare(v *compareView) (Model, tea.Cmd) {
 func compareCmd(ctx context.Context, seq int, servers []compareServer, current *redisx.Session, call redisx.Call, proto int, ex *examples.Example) tea.Cmd {
 	servers = append([]compareServer(nil), servers...)
 	return func() tea.Msg {
-		// Room for every message (a result and a panic per server, the
-		// table), so that a closed view, which reads no more, never
+		// Room for every message (up, a result and a panic per server,
+		// the table), so that a closed view, which reads no more, never
 		// blocks the goroutines.
-		ch := make(chan tea.Msg, 2*len(servers)+2)
+		ch := make(chan tea.Msg, 3*len(servers)+2)
 		go func() {
 			defer close(ch)
 			defer recoverInto(ch)
@@ -200,7 +202,8 @@ func compareCmd(ctx context.Context, seq int, servers []compareServer, current *
 				go func() {
 					defer wg.Done()
 					defer recoverInto(ch)
-					servers[i] = compareOne(ctx, servers[i], current, call, proto, ex)
+					up := func(s compareServer) { ch <- compareServerMsg{seq: seq, i: i, server: s} }
+					servers[i] = compareOne(ctx, servers[i], current, call, proto, ex, up)
 					ch <- compareServerMsg{seq: seq, i: i, server: servers[i]}
 				}()
 			}
@@ -222,8 +225,9 @@ func compareCmd(ctx context.Context, seq int, servers []compareServer, current *
 }
 
 // compareOne runs the call on one server: a fresh sandbox of its binary
-// (the example's setup first), or the current, read-only connection.
-func compareOne(ctx context.Context, s compareServer, current *redisx.Session, call redisx.Call, proto int, ex *examples.Example) compareServer {
+// (the example's setup first), or the current, read-only connection. It
+// calls up once the server is ready and the script about to be sent.
+func compareOne(ctx context.Context, s compareServer, current *redisx.Session, call redisx.Call, proto int, ex *examples.Example, up func(compareServer)) compareServer {
 	start := time.Now()
 	fail := func(err error) compareServer {
 		s.state, s.err, s.took = compareFailed, sanitize(err.Error()), time.Since(start)
@@ -241,6 +245,17 @@ func compareOne(ctx context.Context, s compareServer, current *redisx.Session, c
 			return fail(err)
 		}
 		defer sess.Close()
+		if call.Library != "" {
+			// The sandbox's setup, like the example's: the sandbox is
+			// private, and the run stays the FCALL (or FCALL_RO) alone.
+			v, err := sess.Admin(ctx, "FUNCTION", "LOAD", "REPLACE", call.Library)
+			if err == nil && v.Kind == resp.Error {
+				err = errors.New(resp.Escape(v.Str))
+			}
+			if err != nil {
+				return fail(fmt.Errorf("load the library: %w", err))
+			}
+		}
 		if ex != nil {
 			if err := examples.Prepare(ctx, sess, *ex); err != nil {
 				return fail(err)
@@ -262,12 +277,22 @@ func compareOne(ctx context.Context, s compareServer, current *redisx.Session, c
 	} else {
 		s.name = "this connection (" + info.Flavor + " " + info.Version + ")"
 	}
-	if s.bin == "" {
-		call.Library = "" // the connection has its own copy: nothing is loaded there
-	}
+	// Loaded above on a sandbox; the connection has its own copy.
+	call.Library = ""
+	s.state = compareRunning
+	up(s)
 	res := sess.Run(ctx, call, nil)
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return fail(errors.New("cancelled"))
+	}
+	if len(res.Steps) == 0 {
+		// Refused before any round trip (keys of two cluster slots): a
+		// server that ran nothing has nothing to agree on.
+		why := "no round trip was sent"
+		if res.Error != nil {
+			why = res.Error.Message
+		}
+		return fail(errors.New("did not run the script: " + why))
 	}
 	s.state, s.took = compareDone, time.Since(start)
 	s.report = redisx.NewReport(sess, call, res)
@@ -387,6 +412,8 @@ func (v *compareView) serverDoc(i int) detailDoc {
 	d.add("binary", sanitize(where))
 	switch s.state {
 	case comparePending:
+		d.add("", "starting")
+	case compareRunning:
 		d.add("", "still running")
 	case compareFailed:
 		d.add("failed", s.err)
@@ -420,19 +447,42 @@ func (m Model) compareHead(v *compareView) []string {
 	switch {
 	case v.running:
 		title += fmt.Sprintf(" · running on %d servers…", len(v.servers))
-	case len(v.servers) > 0 && len(v.doneServers()) > 0:
-		verdict := fmt.Sprintf("%d differences", v.diffs)
-		if v.diffs == 0 {
-			verdict = "they agree"
-		} else if v.diffs == 1 {
-			verdict = "1 difference"
+	case len(v.servers) > 0:
+		done := len(v.doneServers())
+		failed := len(v.servers) - done
+		verdict := plural(v.diffs, "difference")
+		switch {
+		case failed > 0 && done < 2:
+			// A server that ran nothing agrees with nothing.
+			title += fmt.Sprintf(" · not compared: %d of %d failed", failed, len(v.servers))
+		case failed > 0 && v.diffs == 0:
+			title += fmt.Sprintf(" · %d failed · the other %d agree", failed, done)
+		case failed > 0:
+			title += fmt.Sprintf(" · %d failed · %s among the other %d", failed, verdict, done)
+		case v.diffs == 0:
+			title += fmt.Sprintf(" · %d servers · they agree", done)
+		default:
+			title += fmt.Sprintf(" · %d servers · %s", done, verdict)
 		}
-		title += fmt.Sprintf(" · %d servers · %s", len(v.doneServers()), verdict)
 	}
-	lines := []string{m.st.dialogTitle.Render(title) + m.st.muted.Render("  ↑↓ • d: differences only • enter: row • 1–9: a run • ctrl+r: again • esc")}
+	var lines []string
+	head := m.st.dialogTitle.Render(title)
+	if hint := compareHint(compareHints[:2], m.w-ansi.StringWidth(head)-2); hint != "" {
+		lines = []string{head + m.st.muted.Render("  "+hint)}
+	} else {
+		// Too narrow for both: the keys on a line of their own, in
+		// words while they fit.
+		hint = compareHint(compareHints, m.w)
+		if hint == "" {
+			hint = ansi.Truncate(compareHints[len(compareHints)-1], max(1, m.w), "…")
+		}
+		lines = []string{head, m.st.muted.Render(hint)}
+	}
 	for i, s := range v.servers {
 		state := m.st.muted.Render("starting…")
 		switch s.state {
+		case compareRunning:
+			state = m.st.muted.Render("running…")
 		case compareDone:
 			state = m.st.ok.Render(fmt.Sprintf("done in %d ms", s.took.Milliseconds()))
 			if s.report.Error != nil {
@@ -454,6 +504,27 @@ func (m Model) compareHead(v *compareView) []string {
 		}
 	}
 	return lines
+}
+
+// compareHints are the Compare view's keys, from the whole wording to the
+// keys alone: the head shows the longest that fits, so that esc is never
+// cut away.
+var compareHints = []string{
+	"↑↓ • d: differences only • enter: row • 1–9: a run • ctrl+r: again • esc",
+	"d: differences only • enter: row • 1–9: a run • ctrl+r: again • esc",
+	"d: diffs • enter: row • 1–9: run • ctrl+r: again • esc",
+	"d • enter • 1–9 • ctrl+r • esc",
+}
+
+// compareHint is the longest of hints that fits in w columns, or "" when
+// none does.
+func compareHint(hints []string, w int) string {
+	for _, h := range hints {
+		if ansi.StringWidth(h) <= w {
+			return h
+		}
+	}
+	return ""
 }
 
 // compareTableHeight is how many lines the table gets (header included).

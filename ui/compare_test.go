@@ -227,3 +227,128 @@ func TestCompareViewFunction(t *testing.T) {
 		t.Errorf("%d differences:\n%s", v.diffs, frame)
 	}
 }
+
+// compareTestLib registers mypeek (no-writes: FCALL_RO may call it).
+const compareTestLib = "#!lua name=mylib\n" +
+	"redis.register_function{function_name='mypeek', callback=function(keys, args) return redis.call('get', keys[1]) end, flags={'no-writes'}}\n"
+
+// A function compared read-only (F8): each sandbox loads the library as
+// its setup, outside the read-only guard, and the run is FCALL_RO alone.
+func TestCompareViewFunctionReadOnly(t *testing.T) {
+	m := compareModel(t, compareTestLib, []string{"redis-server", "redis-server"}, func(o *Options) {
+		o.Function, o.ReadOnly, o.Keys = "mypeek", true, []string{"k1"}
+	})
+	m = openCompareNow(t, m)
+	v, _ := topOf[*compareView](m.overlays)
+	frame := ansi.Strip(m.View())
+	if len(v.doneServers()) != 2 || v.diffs != 0 || !strings.Contains(frame, "they agree") {
+		t.Fatalf("servers %+v\n%s", v.servers, frame)
+	}
+	for _, s := range v.servers {
+		if st := s.report.Steps; len(st) != 1 || string(st[0].Command[0]) != "FCALL_RO" || s.report.Error != nil {
+			t.Errorf("%s: want one FCALL_RO step and no error: %+v", s.name, s.report)
+		}
+	}
+}
+
+// The current connection is a read-only cluster. A key on another
+// primary than the seed: the cluster's run follows a MOVED, which is
+// routing, not a difference. Keys of two slots: the cluster sends
+// nothing (CROSSSLOT), fails on its line, and the view does not say the
+// servers agree.
+func TestCompareViewCluster(t *testing.T) {
+	cl := sandboxtest.StartClusterT(t)
+	tg := redisx.Target{Network: "tcp", Addr: cl.Nodes[0].Addr(), Protocol: 2, Cluster: true}
+	open := func(keys ...string) (Model, *compareView) {
+		s, err := redisx.Connect(context.Background(), tg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		m := New(Options{Session: s, Target: tg, Theme: monoTheme(t), Label: "shards", ReadOnly: true, Source: "return redis.call('get', KEYS[1])",
+			Keys: keys, CompareServers: []string{"redis-server"}})
+		m = update(m, tea.WindowSizeMsg{Width: 120, Height: 30})
+		m.strategy = redisx.EvalOnly
+		m = openCompareNow(t, m)
+		v, _ := topOf[*compareView](m.overlays)
+		return m, v
+	}
+
+	m, v := open("a")
+	frame := ansi.Strip(m.View())
+	if len(v.doneServers()) != 2 || v.diffs != 0 || !strings.Contains(frame, "they agree") {
+		t.Errorf("a MOVED counted as a difference: servers %+v\n%s", v.servers, frame)
+	}
+	if st := v.servers[1].report.Steps; len(st) != 2 || st[0].Outcome != redisx.OutcomeMoved {
+		t.Errorf("the cluster's run should show its redirect: %+v", st)
+	}
+
+	m, v = open("a", "b")
+	frame = ansi.Strip(m.View())
+	if len(v.servers) != 2 || v.servers[1].state != compareFailed || !strings.Contains(v.servers[1].err, "did not run the script") {
+		t.Fatalf("servers %+v\n%s", v.servers, frame)
+	}
+	if strings.Contains(frame, "agree") || !strings.Contains(frame, "not compared: 1 of 2 failed") {
+		t.Errorf("frame:\n%s", frame)
+	}
+}
+
+// The head at 80 columns and below: the keys fit whole (esc included),
+// on a line of their own when the title leaves no room, in shorter words
+// on narrower screens down to the app's least width, and no line is
+// wider than the terminal. One setup
+// command is "1 command".
+func TestCompareViewHeadFits(t *testing.T) {
+	ex := examples.Example{Name: "one", Source: "return redis.call('get', KEYS[1])", Keys: []string{"k"}, Setup: [][]string{{"SET", "k", "v"}}}
+	m := compareModel(t, ex.Source, []string{"redis-server", "redis-server"}, func(o *Options) {
+		o.Example, o.Keys = &ex, ex.Keys
+	})
+	m = openCompareNow(t, m)
+	for _, w := range []int{120, 100, 80, 72, 60, 45, 40} { // 40: the app's least width
+		m = update(m, tea.WindowSizeMsg{Width: w, Height: 24})
+		frame := ansi.Strip(m.View())
+		lines := strings.Split(frame, "\n")
+		for i, l := range lines {
+			if ansi.StringWidth(l) > w {
+				t.Errorf("width %d: line %d is %d wide: %q", w, i, ansi.StringWidth(l), l)
+			}
+		}
+		want := map[int]string{120: "Compare · 2 servers · they agree  ↑↓ • d: differences only • enter: row • 1–9: a run • ctrl+r: again • esc",
+			80: "↑↓ • d: differences only • enter: row • 1–9: a run • ctrl+r: again • esc",
+			72: "↑↓ • d: differences only • enter: row • 1–9: a run • ctrl+r: again • esc",
+			60: "d: diffs • enter: row • 1–9: run • ctrl+r: again • esc",
+			40: "d • enter • 1–9 • ctrl+r • esc"}[w]
+		if want != "" && !strings.Contains(frame, want) {
+			t.Errorf("width %d: want %q in\n%s", w, want, frame)
+		}
+		if w == 80 && (!strings.HasPrefix(lines[0], "Compare · 2 servers · they agree") || !strings.Contains(frame, "(1 command)")) {
+			t.Errorf("width 80:\n%s", frame)
+		}
+	}
+}
+
+// A server whose sandbox is up says "running…", not "starting…", while
+// its script runs.
+func TestCompareViewRunningState(t *testing.T) {
+	src := sandboxtest.SpinLua(300*time.Millisecond) + " return 1"
+	m := compareModel(t, src, []string{"redis-server", "redis-server"}, nil)
+	mm, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("v"), Alt: true})
+	m = mm.(Model)
+	if frame := ansi.Strip(m.View()); strings.Count(frame, "starting…") != 2 {
+		t.Errorf("before: want both starting:\n%s", frame)
+	}
+	started := cmd().(compareStartedMsg)
+	m = update(m, started)
+	msg := (<-started.ch).(compareServerMsg)
+	if msg.server.state != compareRunning || !strings.HasPrefix(msg.server.name, "redis ") {
+		t.Fatalf("first message: %+v", msg.server)
+	}
+	m = update(m, msg)
+	frame := ansi.Strip(m.View())
+	if !strings.Contains(frame, "running…") || strings.Count(frame, "starting…")+strings.Count(frame, "running…") != 2 {
+		t.Errorf("one server up:\n%s", frame)
+	}
+	for range started.ch {
+		// The rest, so that the sandboxes stop before the test ends.
+	}
+}

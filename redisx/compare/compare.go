@@ -2,8 +2,10 @@ package compare
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"luascope/redisx"
 	"luascope/redisx/classify"
@@ -35,7 +37,9 @@ const maxValue = 200
 // Compare returns where runs differ, in the order of a report: the reply
 // (depth first), the error, the steps, the effects, the explain warnings.
 // Fewer than two runs cannot differ. Timings, addresses and connection
-// names are not compared: they differ on every run.
+// names are not compared: they differ on every run; in the text of a
+// client-side error (a timeout, a lost connection) each address is
+// Addr, so two runs that failed alike read alike (see LocalText).
 func Compare(runs []Run) []Difference {
 	if len(runs) < 2 {
 		return nil
@@ -392,6 +396,40 @@ func Describe(v *resp.Value) string {
 	return s
 }
 
+// Addr stands for a socket address (host:port, a unix socket's path) in
+// a client-side error's text, which names the run's own ports.
+const Addr = "<addr>"
+
+// perRun matches what a client-side error's text holds of one run only:
+// an address with its port, as Go's net package prints them ("read tcp
+// 127.0.0.1:46944->127.0.0.1:46151: i/o timeout"; an IPv4, a bracketed
+// IPv6, localhost) and a unix socket's path (a sandbox's temporary
+// directory). Compiled on first use: most runs of luascope compare nothing.
+var perRun = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\[[0-9A-Za-z:.%_-]*\]:\d{1,5}\b|\b(?:\d{1,3}\.){3}\d{1,3}:\d{1,5}\b|\blocalhost:\d{1,5}\b|/[^\s:;,]*\.sock\b`)
+})
+
+// LocalText is a client-side error's text with what differs on every
+// run (ports, addresses, socket paths) replaced by Addr, as Compare and
+// Table compare it. A server's reply is never rewritten: what it says
+// is the servers' difference to show.
+func LocalText(s string) string {
+	if !strings.ContainsAny(s, ":/") {
+		return s
+	}
+	return perRun().ReplaceAllString(s, Addr)
+}
+
+// errorText is a classified error's text as compared: a client-side
+// one's addresses replaced (LocalText), escaped, on one line.
+func errorText(e *classify.Classification) string {
+	msg := e.Message
+	if e.Source == classify.SourceClient {
+		msg = LocalText(msg)
+	}
+	return cutLine(resp.Escape([]byte(msg)))
+}
+
 // errors compares the classified errors: whether there is one, then its
 // class and its text.
 func (c *comparer) errors() {
@@ -410,7 +448,7 @@ func (c *comparer) errors() {
 		for i, e := range errs {
 			values[i] = "(no error)"
 			if e != nil {
-				values[i] = resp.Printable(string(e.Class)) + ": " + cutLine(resp.Escape([]byte(e.Message)))
+				values[i] = resp.Printable(string(e.Class)) + ": " + errorText(e)
 			}
 		}
 		c.add("error", values)
@@ -420,7 +458,7 @@ func (c *comparer) errors() {
 	texts := make([]string, len(errs))
 	for i, e := range errs {
 		classes[i] = resp.Printable(string(e.Class))
-		texts[i] = cutLine(resp.Escape([]byte(e.Message)))
+		texts[i] = errorText(e)
 	}
 	c.add("error.class", classes)
 	c.add("error.text", texts)
@@ -428,23 +466,57 @@ func (c *comparer) errors() {
 
 // steps compares the round trips one by one: outcome, command and, for a
 // step that failed or that a strategy handled (NOSCRIPT, whose wording
-// differs between servers; a redirect), what it got. Other replies are
-// the run's reply or its error, compared above.
+// differs between servers), what it got. Other replies are the run's
+// reply or its error, compared above. The redirects a cluster client
+// follows are left out (see compared): step N is the Nth of the others.
 func (c *comparer) steps() {
+	steps := make([][]redisx.ReportStep, len(c.runs))
 	n := 0
-	for _, r := range c.runs {
-		n = max(n, len(r.Report.Steps))
+	for i, r := range c.runs {
+		steps[i] = compared(r.Report.Steps)
+		n = max(n, len(steps[i]))
 	}
 	for i := range n {
 		values := make([]string, len(c.runs))
-		for j, r := range c.runs {
+		for j := range c.runs {
 			values[j] = Absent
-			if i < len(r.Report.Steps) {
-				values[j] = describeStep(r.Report.Steps[i])
+			if i < len(steps[j]) {
+				values[j] = describeStep(steps[j][i])
 			}
 		}
 		c.add("step "+strconv.Itoa(i+1), values)
 	}
+}
+
+// compared is the steps of a run without the cluster's routing: a MOVED
+// or ASK that was followed, the ASKING before the retry, a TRYAGAIN that
+// was waited out. Where the client first sends a command depends on the
+// slot map it has learnt, not on the server's behaviour: a cluster's run
+// would otherwise always differ from a single server's (MOVED, then the
+// command, against the command alone). The run's last step is kept
+// whatever it is: a redirect not followed is the run's result.
+func compared(steps []redisx.ReportStep) []redisx.ReportStep {
+	out := steps[:0:0]
+	for i, st := range steps {
+		if i < len(steps)-1 && routing(st) {
+			continue
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// routing reports whether a step only moved the command to another node.
+func routing(st redisx.ReportStep) bool {
+	switch {
+	case st.Outcome == redisx.OutcomeMoved || st.Outcome == redisx.OutcomeAsk:
+		return true
+	case len(st.Command) == 1 && strings.EqualFold(string(st.Command[0]), "ASKING"):
+		return true
+	case st.Outcome == redisx.OutcomeError && st.Reply != nil && strings.HasPrefix(string(st.Reply.Str), "TRYAGAIN"):
+		return true
+	}
+	return false
 }
 
 // describeStep is one round trip on one line, without its node, time or
@@ -457,7 +529,7 @@ func describeStep(st redisx.ReportStep) string {
 	s := string(st.Outcome) + " " + strings.Join(args, " ")
 	switch {
 	case st.Error != "":
-		s += " <- no reply: " + resp.Escape([]byte(st.Error))
+		s += " <- no reply: " + resp.Escape([]byte(LocalText(st.Error)))
 	case st.Reply != nil && st.Reply.Kind == resp.Error && st.Outcome != redisx.OutcomeError:
 		s += " <- " + Describe(st.Reply)
 	}

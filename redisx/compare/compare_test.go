@@ -283,3 +283,63 @@ func TestTableBound(t *testing.T) {
 		t.Errorf("row 300 is %+v, want the first difference", r)
 	}
 }
+
+// Two runs that time out alike read alike: the error's text and the
+// failed step name each run's own ports (read tcp 127.0.0.1:A->
+// 127.0.0.1:B: i/o timeout), which are not compared, in the differences
+// and in the table alike.
+func TestCompareClientErrorAddresses(t *testing.T) {
+	spin := evalOnly(script(sandboxtest.SpinLua(time.Second) + " return 1"))
+	timedOut := func(srv *sandbox.Server) redisx.Report {
+		ctx := context.Background()
+		s, err := redisx.Connect(ctx, redisx.Target{Network: srv.Network(), Addr: srv.Addr(), Protocol: 2, Timeout: 200 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		res := s.Run(ctx, spin, nil)
+		if res.ClientErr == nil {
+			t.Fatalf("no timeout: %+v", res)
+		}
+		return redisx.NewReport(s, spin, res)
+	}
+	a, b := timedOut(sandboxtest.StartT(t)), timedOut(sandboxtest.StartT(t))
+	if a.Error.Message == b.Error.Message || !strings.Contains(a.Error.Message, "127.0.0.1:") {
+		t.Fatalf("the texts should differ by their ports: %q %q", a.Error.Message, b.Error.Message)
+	}
+	runs := []compare.Run{{"a", a}, {"b", b}}
+	if d := compare.Compare(runs); len(d) != 0 {
+		t.Errorf("differences by address only: %+v", d)
+	}
+	rows, _, n := compare.Table(runs, 0)
+	if n != 0 {
+		t.Errorf("the table counts %d differences: %+v", n, rows)
+	}
+	for _, r := range rows {
+		if r.Path == "error.text" && r.Values[0] != "read tcp "+compare.Addr+"->"+compare.Addr+": i/o timeout" {
+			t.Errorf("error.text %q", r.Values[0])
+		}
+	}
+	// A server's own reply is never rewritten: an address it returns is
+	// what the script returned.
+	srv := sandboxtest.StartT(t)
+	x := run(t, srv, 2, evalOnly(script("return redis.error_reply('at 127.0.0.1:1')")))
+	y := run(t, srv, 2, evalOnly(script("return redis.error_reply('at 127.0.0.1:2')")))
+	if d := compare.Compare([]compare.Run{{"x", x}, {"y", y}}); len(d) == 0 {
+		t.Error("two replies naming other ports compared equal")
+	}
+}
+
+func TestCompareLocalText(t *testing.T) {
+	for in, want := range map[string]string{
+		"read tcp 127.0.0.1:46944->127.0.0.1:46151: i/o timeout":    "read tcp <addr>-><addr>: i/o timeout",
+		"dial tcp [::1]:6379: connect: connection refused":          "dial tcp <addr>: connect: connection refused",
+		"dial unix /tmp/lsbx-123/redis.sock: connect: no such file": "dial unix <addr>: connect: no such file",
+		"write tcp localhost:1234->localhost:80: broken pipe":       "write tcp <addr>-><addr>: broken pipe",
+		"refused: read-only mode cannot write (FUNCTION LOAD)":      "refused: read-only mode cannot write (FUNCTION LOAD)",
+	} {
+		if got := compare.LocalText(in); got != want {
+			t.Errorf("LocalText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
