@@ -77,7 +77,7 @@ func healthDoc(msg healthLoadedMsg) detailDoc {
 		}
 		fmt.Fprintf(&cache, "%-21s %-8s", sanitize(st.Node.Addr), role)
 		if st.Err != nil {
-			fmt.Fprintf(&cache, " error: %s\n", sanitize(st.Err.Error()))
+			fmt.Fprintf(&cache, " could not be read: %s\n", sanitize(st.Err.Error()))
 			continue
 		}
 		fmt.Fprintf(&cache, " %s cached scripts, %s of script memory", healthCount(st.CachedScripts), healthBytes(st.UsedMemoryScripts))
@@ -95,11 +95,13 @@ func healthDoc(msg healthLoadedMsg) detailDoc {
 		d.add("warning", sanitize(w))
 	}
 	var fns strings.Builder
+	var unread []string
 	for _, n := range msg.fns {
 		fmt.Fprintf(&fns, "%s (%s)", sanitize(n.Node.Addr), cmpRole(n.Node.Role))
 		switch {
 		case n.Err != nil:
-			fmt.Fprintf(&fns, ": error: %s\n", sanitize(n.Err.Error()))
+			unread = append(unread, sanitize(n.Node.Addr))
+			fmt.Fprintf(&fns, ": could not be read: %s\n", sanitize(n.Err.Error()))
 			continue
 		case len(n.Libraries) == 0:
 			fns.WriteString(": no libraries\n")
@@ -121,7 +123,19 @@ func healthDoc(msg healthLoadedMsg) detailDoc {
 		}
 	}
 	d.add("functions", strings.TrimRight(fns.String(), "\n"))
-	if len(msg.drift) == 0 {
+	switch {
+	case len(unread) > 0:
+		// Nothing is known of these nodes' libraries: never "none".
+		what := "1 node"
+		if len(unread) > 1 {
+			what = fmt.Sprintf("%d nodes", len(unread))
+		}
+		line := what + " could not be read, so drift there is unknown: " + strings.Join(unread, ", ")
+		if len(msg.drift) == 0 && len(unread) < len(msg.fns) {
+			line += "; none among the nodes read"
+		}
+		d.add("drift", line)
+	case len(msg.drift) == 0:
 		d.add("drift", "none: every primary has the same libraries with the same code, and every replica its primary's")
 	}
 	for _, dr := range msg.drift {

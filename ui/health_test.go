@@ -4,8 +4,10 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/redis/go-redis/v9"
 
 	"luascope/redisx"
 	"luascope/redisx/sandbox/sandboxtest"
@@ -42,6 +44,42 @@ func TestHealthViewShowsDrift(t *testing.T) {
 	for _, want := range []string{"cached scripts", "only LUA code", "DRIFT", "library only, missing"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the report lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// alt+k while another client's script holds the server: the node could
+// not be read, and the drift line says so instead of "none".
+func TestHealthBusyNodeNotRead(t *testing.T) {
+	srv := sandboxtest.StartT(t, "busy-reply-threshold 100")
+	c := srv.Client(func(o *redis.Options) { o.ReadTimeout = -1 })
+	t.Cleanup(func() { _ = c.Close() })
+	go func() { _ = c.Eval(context.Background(), sandboxtest.SpinLua(20*time.Second), nil).Err() }()
+	probe := srv.Client()
+	defer probe.Close()
+	for i := 0; ; i++ {
+		if err := probe.Ping(context.Background()).Err(); err != nil && strings.HasPrefix(err.Error(), "BUSY") {
+			break
+		}
+		if i == 100 {
+			t.Fatal("the server never answered BUSY")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tg := redisx.Target{Network: srv.Network(), Addr: srv.Addr(), Protocol: 2}
+	s, err := redisx.Connect(context.Background(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	text := healthDoc(healthCmd(s)().(healthLoadedMsg)).Text()
+	t.Logf("\n%s", text)
+	if strings.Contains(text, "none: every primary") {
+		t.Errorf("a busy node reported in sync:\n%s", text)
+	}
+	for _, want := range []string{srv.Addr() + " (primary): could not be read: ", "1 node could not be read, so drift there is unknown: " + srv.Addr()} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no %q in:\n%s", want, text)
 		}
 	}
 }
