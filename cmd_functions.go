@@ -285,27 +285,8 @@ func hashesText(h map[string][]string) string {
 	return strings.Join(parts, "; ")
 }
 
-// primaryFirst orders nodes as a person reads a cluster: each primary
-// (by address), then its replicas, then anything whose primary is not
-// listed.
+// primaryFirst is redisx.PrimaryFirst, the order every per-node view
+// lists nodes in.
 func primaryFirst[T any](nodes []T, node func(T) redisx.ClusterNode) []T {
-	out := make([]T, 0, len(nodes))
-	placed := make([]bool, len(nodes))
-	for i, p := range nodes {
-		if node(p).Role != "primary" {
-			continue
-		}
-		out, placed[i] = append(out, p), true
-		for j, r := range nodes {
-			if !placed[j] && node(r).Role == "replica" && node(p).ID != "" && node(r).PrimaryID == node(p).ID {
-				out, placed[j] = append(out, r), true
-			}
-		}
-	}
-	for i, n := range nodes {
-		if !placed[i] {
-			out = append(out, n)
-		}
-	}
-	return out
+	return redisx.PrimaryFirst(nodes, node)
 }

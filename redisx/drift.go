@@ -194,3 +194,30 @@ func (s *Session) OnAllPrimaries(ctx context.Context, args ...any) ([]NodeReply,
 	}
 	return s.OnAll(ctx, addrsOf(nodes), args...), nil
 }
+
+// PrimaryFirst orders nodes as a person reads a cluster: each primary in
+// the order given (the topology's: by address), then its replicas, then anything
+// whose primary is not listed. node says which node an element is about.
+// luascope functions, luascope cache and the TUI's alt+k all list nodes
+// this way, so their reports read alike.
+func PrimaryFirst[T any](nodes []T, node func(T) ClusterNode) []T {
+	out := make([]T, 0, len(nodes))
+	placed := make([]bool, len(nodes))
+	for i, p := range nodes {
+		if node(p).Role != "primary" {
+			continue
+		}
+		out, placed[i] = append(out, p), true
+		for j, r := range nodes {
+			if !placed[j] && node(r).Role == "replica" && node(p).ID != "" && node(r).PrimaryID == node(p).ID {
+				out, placed[j] = append(out, r), true
+			}
+		}
+	}
+	for i, n := range nodes {
+		if !placed[i] {
+			out = append(out, n)
+		}
+	}
+	return out
+}

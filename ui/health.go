@@ -10,6 +10,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -70,7 +71,10 @@ func healthDoc(msg healthLoadedMsg) detailDoc {
 	}
 	var warnings []string
 	var cache strings.Builder
-	for _, st := range msg.stats {
+	// Each primary, then its replicas, as luascope cache and functions
+	// list them.
+	stats := redisx.PrimaryFirst(msg.stats, func(st redisx.ScriptCacheStats) redisx.ClusterNode { return st.Node })
+	for _, st := range stats {
 		role := st.Node.Role
 		if role == "" {
 			role = "server"
@@ -80,7 +84,7 @@ func healthDoc(msg healthLoadedMsg) detailDoc {
 			fmt.Fprintf(&cache, " could not be read: %s\n", sanitize(st.Err.Error()))
 			continue
 		}
-		fmt.Fprintf(&cache, " %s cached scripts, %s of script memory", healthCount(st.CachedScripts), healthBytes(st.UsedMemoryScripts))
+		fmt.Fprintf(&cache, " %s, %s of script memory", healthPlural(st.CachedScripts, "cached script", "cached scripts"), healthBytes(st.UsedMemoryScripts))
 		if st.VMEval >= 0 {
 			fmt.Fprintf(&cache, ", VMs: eval %s, functions %s", healthBytes(st.VMEval), healthBytes(st.VMFunctions))
 		}
@@ -96,7 +100,7 @@ func healthDoc(msg healthLoadedMsg) detailDoc {
 	}
 	var fns strings.Builder
 	var unread []string
-	for _, n := range msg.fns {
+	for _, n := range redisx.PrimaryFirst(msg.fns, func(n redisx.NodeFunctions) redisx.ClusterNode { return n.Node }) {
 		fmt.Fprintf(&fns, "%s (%s)", sanitize(n.Node.Addr), cmpRole(n.Node.Role))
 		switch {
 		case n.Err != nil:
@@ -112,7 +116,10 @@ func healthDoc(msg healthLoadedMsg) detailDoc {
 		sort.Slice(libs, func(i, j int) bool { return libs[i].Name < libs[j].Name })
 		for _, l := range libs {
 			var names []string
-			for _, f := range l.Functions {
+			// FUNCTION LIST's order is the server's hash table's, not the
+			// same on two nodes: sorted, as luascope functions does.
+			fs := slices.SortedFunc(slices.Values(l.Functions), func(a, b redisx.LibraryFunction) int { return strings.Compare(a.Name, b.Name) })
+			for _, f := range fs {
 				name := sanitize(f.Name)
 				if len(f.Flags) > 0 {
 					name += " [" + sanitize(strings.Join(f.Flags, ",")) + "]"
@@ -164,11 +171,16 @@ func cmpRole(r string) string {
 	return r
 }
 
-func healthCount(n int64) string {
-	if n < 0 {
-		return "-"
+// healthPlural is "1 cached script", "2 cached scripts", or "- cached
+// scripts" when the server does not report the figure.
+func healthPlural(n int64, one, many string) string {
+	switch {
+	case n < 0:
+		return "- " + many
+	case n == 1:
+		return "1 " + one
 	}
-	return fmt.Sprint(n)
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func healthBytes(n int64) string {
