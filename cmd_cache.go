@@ -294,7 +294,7 @@ func (o *cacheOpts) runCheck(ctx context.Context, cmd *cobra.Command, s *redisx.
 	if len(doc.Errors) > 0 {
 		doc.AllCached = false
 	}
-	return o.writeOut(cmd, doc, func() string { return cacheCheckText(doc, len(nodes)) }, code)
+	return o.writeOut(cmd, doc, func() string { return cacheCheckText(doc, len(nodes)) + checkHints(doc, o.replicas) }, code)
 }
 
 func cacheCheckText(doc cacheCheckJSON, nodes int) string {
@@ -316,9 +316,6 @@ func cacheCheckText(doc cacheCheckJSON, nodes int) string {
 		}
 	}
 	b.WriteString(unreadText(doc.Errors))
-	if len(doc.Scripts) > 0 && !doc.AllCached && len(doc.Errors) == 0 {
-		b.WriteString("hint: luascope load --all FILE loads a script on every primary\n")
-	}
 	return b.String()
 }
 
