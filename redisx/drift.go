@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"sort"
+
+	"luascope/redisx/resp"
 )
 
 // LibrariesByNode runs FUNCTION LIST WITHCODE on every node, primaries and
@@ -220,4 +222,32 @@ func PrimaryFirst[T any](nodes []T, node func(T) ClusterNode) []T {
 		}
 	}
 	return out
+}
+
+// LibraryOf asks the nodes at addrs, one at a time, for FUNCTION LIST
+// WITHCODE until one has a library that registers function, and returns
+// it with the node that answered. It is for a BUSY node, which refuses
+// FUNCTION LIST while its function runs: another node (a primary that is
+// not busy, or the busy one's replica) holds the same library unless there
+// is drift, so its copy is the best account of the running code. Nodes
+// that fail or lack it are passed over; ok is false when none has it.
+func (s *Session) LibraryOf(ctx context.Context, function string, addrs []string) (lib Library, from string, ok bool) {
+	for _, addr := range addrs {
+		v, err := s.OnNode(ctx, addr, "FUNCTION", "LIST", "WITHCODE")
+		if err != nil || v.Kind == resp.Error {
+			continue
+		}
+		libs, err := parseFunctionList(*v)
+		if err != nil {
+			continue
+		}
+		for _, l := range libs {
+			for _, f := range l.Functions {
+				if f.Name == function {
+					return l, addr, true
+				}
+			}
+		}
+	}
+	return Library{}, "", false
 }
