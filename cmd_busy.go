@@ -150,6 +150,7 @@ func (o *busyOpts) run(cmd *cobra.Command, files []string) error {
 	}
 	if doc.Busy {
 		code = max(code, exitErrorReply)
+		librariesElsewhere(ctx, s, &doc, addrs)
 	}
 	if o.kill && doc.Busy {
 		if err := o.guardKill(cmd, conn, doc); err != nil {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"maps"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -58,7 +56,8 @@ luascope's run history, and the files given (their SHA1 computed). Prints the
 source and where it came from, or says it is unknown (exit 1).
 
 Exit status: 0 printed (all cached, source found), 1 a script is missing or
-its source unknown, or an error reply, 2 usage, 3 a node could not be reached.`,
+its source unknown, or an error reply, 2 usage, 3 a node could not be reached
+(with --check: or read, e.g. BUSY: whether it caches a script is unknown).`,
 		Example: `  luascope cache -p 30001
   luascope cache -p 30001 --check limit.lua queue.lua
   luascope cache -p 30001 --sha 6b1bf486c81ceb7edf3c093f4c48582e38c0e791 scripts/*.lua`,
@@ -270,7 +269,7 @@ func (o *cacheOpts) runCheck(ctx context.Context, cmd *cobra.Command, s *redisx.
 		if n.Err != nil {
 			c := classify.ClassifyError(n.Err)
 			doc.Errors[n.Node.Addr] = &c
-			code = max(code, errCode(n.Err))
+			code = exitUnread
 		}
 	}
 	for i, f := range files {
@@ -295,7 +294,7 @@ func (o *cacheOpts) runCheck(ctx context.Context, cmd *cobra.Command, s *redisx.
 	if len(doc.Errors) > 0 {
 		doc.AllCached = false
 	}
-	return o.writeOut(cmd, doc, func() string { return cacheCheckText(doc, len(nodes)) }, code)
+	return o.writeOut(cmd, doc, func() string { return cacheCheckText(doc, len(nodes)) + checkHints(doc, o.replicas) }, code)
 }
 
 func cacheCheckText(doc cacheCheckJSON, nodes int) string {
@@ -308,7 +307,7 @@ func cacheCheckText(doc cacheCheckJSON, nodes int) string {
 		return strings.Join(out, ", ")
 	}
 	for _, sc := range doc.Scripts {
-		fmt.Fprintf(&b, "%s  sha %s: cached on %d of %d node%s\n", printable(sc.File), sc.SHA, len(sc.CachedOn), nodes, map[bool]string{true: "s"}[nodes != 1])
+		fmt.Fprintf(&b, "%s  sha %s: %s\n", printable(sc.File), sc.SHA, cachedOnText(len(sc.CachedOn), nodes, len(doc.Errors)))
 		if len(sc.MissingPrimary) > 0 {
 			fmt.Fprintf(&b, "  missing on primary %s\n", escAll(sc.MissingPrimary))
 		}
@@ -316,13 +315,7 @@ func cacheCheckText(doc cacheCheckJSON, nodes int) string {
 			fmt.Fprintf(&b, "  missing on replica %s\n", escAll(sc.MissingReplicas))
 		}
 	}
-	for _, addr := range slices.Sorted(maps.Keys(doc.Errors)) {
-		c := doc.Errors[addr]
-		fmt.Fprintf(&b, "%s: error (%s) %s\n", esc(addr), c.Class, esc(c.Message))
-	}
-	if len(doc.Scripts) > 0 && !doc.AllCached && len(doc.Errors) == 0 {
-		b.WriteString("hint: luascope load --all FILE loads a script on every primary\n")
-	}
+	b.WriteString(unreadText(doc.Errors))
 	return b.String()
 }
 

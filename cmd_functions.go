@@ -38,10 +38,14 @@ FUNCTION LOAD; drift that is gone on a second look was replication in flight.
 "luascope load --all --library FILE" puts one library on every primary.
 
 --check is for CI and cron: exit 1 when there is drift, 0 when all nodes
-agree. Without --timeout, the per-node questions give up after 10s.
+agree. A node that could not be read (no answer, or an error reply such as
+BUSY or NOPERM) is listed with its error, never counted as in sync or as
+missing a library: nothing is known of it. Without --timeout, the per-node
+questions give up after 10s.
 
 Exit status: 0 printed (with --check: no drift), 1 drift (--check) or an
-error reply, 2 usage, 3 a node could not be reached.`,
+error reply to CLUSTER NODES, 2 usage, 3 a node could not be reached or
+read (with or without --check).`,
 		Example: `  luascope functions -p 30001
   luascope functions -p 30001 --check || alert "functions drift"
   luascope functions -p 30001 --json | jq '.drift'`,
@@ -62,7 +66,16 @@ type functionsJSON struct {
 	Drift  []redisx.Drift      `json:"drift"`
 	// InSync is true when every node answered and there is no drift.
 	InSync bool `json:"in_sync"`
+	// Unread are the nodes that could not be read (each has its error):
+	// their libraries are unknown, so they are in neither InSync nor Drift.
+	Unread []string `json:"unread"`
 }
+
+// exitUnread is the exit status when a node could not be read, for
+// whatever reason (no answer, BUSY, NOPERM): as for a node that cannot be
+// reached, since nothing is known of its libraries, which is neither
+// "in sync" (0) nor drift (1).
+const exitUnread = exitConnection
 
 type functionsNodeJSON struct {
 	Node      string                   `json:"node"`
@@ -97,7 +110,7 @@ func (o *functionsOpts) run(cmd *cobra.Command) error {
 		return &exitError{code: errCode(err), msg: err.Error(), cause: err}
 	}
 	nodes = primaryFirst(nodes, func(n redisx.NodeFunctions) redisx.ClusterNode { return n.Node })
-	doc := functionsJSON{Target: s.Target().String(), Nodes: []functionsNodeJSON{}, Drift: redisx.FindDrift(nodes)}
+	doc := functionsJSON{Target: s.Target().String(), Nodes: []functionsNodeJSON{}, Drift: redisx.FindDrift(nodes), Unread: []string{}}
 	if doc.Drift == nil {
 		doc.Drift = []redisx.Drift{}
 	}
@@ -113,7 +126,8 @@ func (o *functionsOpts) run(cmd *cobra.Command) error {
 		if n.Err != nil {
 			c := classify.ClassifyError(n.Err)
 			j.Error = &c
-			code = max(code, errCode(n.Err))
+			doc.Unread = append(doc.Unread, n.Node.Addr)
+			code = exitUnread
 		}
 		for _, l := range n.Libraries {
 			// FUNCTION LIST's order is the server's hash table's: sorted,
@@ -124,7 +138,7 @@ func (o *functionsOpts) run(cmd *cobra.Command) error {
 		slices.SortFunc(j.Libraries, func(a, b libraryJSON) int { return strings.Compare(a.Name, b.Name) })
 		doc.Nodes = append(doc.Nodes, j)
 	}
-	doc.InSync = code == exitOK && len(doc.Drift) == 0
+	doc.InSync = len(doc.Unread) == 0 && len(doc.Drift) == 0
 	if o.check && len(doc.Drift) > 0 {
 		code = max(code, exitErrorReply)
 	}
@@ -155,9 +169,17 @@ func functionsText(doc functionsJSON) string {
 		}
 		return fmt.Sprintf("%d %s", n, many)
 	}
-	state := "in sync"
+	var states []string
 	if len(doc.Drift) > 0 {
-		state = plural(len(doc.Drift), "drift", "drifts")
+		states = append(states, plural(len(doc.Drift), "drift", "drifts"))
+	}
+	if len(doc.Unread) > 0 {
+		// Never "in sync": nothing is known of these nodes' libraries.
+		states = append(states, plural(len(doc.Unread), "node", "nodes")+" could not be read")
+	}
+	state := "in sync"
+	if len(states) > 0 {
+		state = strings.Join(states, ", ")
 	}
 	fmt.Fprintf(&b, "functions  %s, %s: %s\n", plural(len(doc.Nodes), "node", "nodes"), plural(len(libs), "library", "libraries"), state)
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -168,11 +190,13 @@ func functionsText(doc functionsJSON) string {
 			role += " of " + esc(n.Primary)
 		}
 		if n.Error != nil {
-			fmt.Fprintf(tw, "%s\t%s\terror (%s) %s\t\t\t\n", esc(n.Node), role, n.Error.Class, esc(n.Error.Message))
+			// The error has a line of its own below: in a column, one
+			// long server text widened the whole table.
+			fmt.Fprintf(tw, "%s\t%s\t(could not be read)\n", esc(n.Node), role)
 			continue
 		}
 		if len(n.Libraries) == 0 {
-			fmt.Fprintf(tw, "%s\t%s\t(none)\t\t\t\n", esc(n.Node), role)
+			fmt.Fprintf(tw, "%s\t%s\t(none)\n", esc(n.Node), role)
 			continue
 		}
 		for i, l := range n.Libraries {
@@ -184,6 +208,14 @@ func functionsText(doc functionsJSON) string {
 		}
 	}
 	_ = tw.Flush()
+	if len(doc.Unread) > 0 {
+		b.WriteString("could not be read (libraries unknown, left out of the comparison):\n")
+		for _, n := range doc.Nodes {
+			if n.Error != nil {
+				fmt.Fprintf(&b, "  %s: %s: %s\n", esc(n.Node), n.Error.Class, esc(n.Error.Message))
+			}
+		}
+	}
 	if len(doc.Drift) > 0 {
 		b.WriteString("drift:\n")
 		for _, d := range doc.Drift {
@@ -253,27 +285,8 @@ func hashesText(h map[string][]string) string {
 	return strings.Join(parts, "; ")
 }
 
-// primaryFirst orders nodes as a person reads a cluster: each primary
-// (by address), then its replicas, then anything whose primary is not
-// listed.
+// primaryFirst is redisx.PrimaryFirst, the order every per-node view
+// lists nodes in.
 func primaryFirst[T any](nodes []T, node func(T) redisx.ClusterNode) []T {
-	out := make([]T, 0, len(nodes))
-	placed := make([]bool, len(nodes))
-	for i, p := range nodes {
-		if node(p).Role != "primary" {
-			continue
-		}
-		out, placed[i] = append(out, p), true
-		for j, r := range nodes {
-			if !placed[j] && node(r).Role == "replica" && node(p).ID != "" && node(r).PrimaryID == node(p).ID {
-				out, placed[j] = append(out, r), true
-			}
-		}
-	}
-	for i, n := range nodes {
-		if !placed[i] {
-			out = append(out, n)
-		}
-	}
-	return out
+	return redisx.PrimaryFirst(nodes, node)
 }

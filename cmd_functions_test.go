@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"luascope/redisx"
 	"luascope/redisx/sandbox/sandboxtest"
@@ -230,4 +231,70 @@ func TestFindDriftReplicas(t *testing.T) {
 			t.Errorf("unexpected %+v", d)
 		}
 	}
+}
+
+// TestFunctionsBusyNodeNotRead: a node that answers BUSY could not be
+// read. functions says so in its header and on a line of its own (not in
+// the LIBRARY column), never "in sync", exit 3 with or without --check;
+// cache --check counts it neither as caching nor as missing a script
+// (exit 3); and the JSON's client notes name BUSY, the server's code, not
+// luascope's command (FUNCTION, INFO, SCRIPT).
+func TestFunctionsBusyNodeNotRead(t *testing.T) {
+	srv := startSandbox(t, "busy-reply-threshold 100")
+	holdServer(t, srv, "EVAL", sandboxtest.SpinLua(30*time.Second), "0")
+	out, errOut, code := cli(t, "", "functions", "-u", srv.URL())
+	t.Logf("\n%s", out)
+	if code != exitConnection {
+		t.Errorf("functions on a busy node: exit %d, want 3\n%s%s", code, out, errOut)
+	}
+	if strings.Contains(out, "in sync") || !strings.Contains(out, "1 node, 0 libraries: 1 node could not be read") {
+		t.Errorf("header:\n%s", out)
+	}
+	table, _, _ := strings.Cut(out, "could not be read (")
+	for i, l := range strings.Split(table, "\n") {
+		if len(l) > 80 {
+			t.Errorf("table line %d is %d wide (the error in a column?): %q", i, len(l), l)
+		}
+	}
+	if !strings.Contains(out, srv.Addr()+"  primary  (could not be read)") || !strings.Contains(out, "  "+srv.Addr()+": busy: BUSY ") {
+		t.Errorf("the node's row and its error line:\n%s", out)
+	}
+	if _, _, code := cli(t, "", "functions", "-u", srv.URL(), "--check"); code != exitConnection {
+		t.Errorf("--check: exit %d, want 3", code)
+	}
+	out, _, code = cli(t, "", "functions", "-u", srv.URL(), "--json")
+	var doc struct {
+		functionsDoc
+		Unread []string `json:"unread"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err, out)
+	}
+	if code != exitConnection || doc.InSync || len(doc.Unread) != 1 || doc.Unread[0] != srv.Addr() || len(doc.Drift) != 0 {
+		t.Errorf("--json: exit %d %+v", code, doc)
+	}
+	notes := func(what, out string) {
+		t.Helper()
+		if !strings.Contains(out, `"class":"busy"`) || !strings.Contains(out, "no class for BUSY") || !strings.Contains(out, `HasErrorPrefix(err, \"BUSY\")`) {
+			t.Errorf("%s: the client notes do not name BUSY:\n%s", what, out)
+		}
+		for _, wrong := range []string{"class for INFO", "class for FUNCTION", "class for SCRIPT", `(err, \"INFO\")`, `(err, \"FUNCTION\")`, `(err, \"SCRIPT\")`} {
+			if strings.Contains(out, wrong) {
+				t.Errorf("%s: %s in:\n%s", what, wrong, out)
+			}
+		}
+	}
+	notes("functions --json", out)
+
+	lib := writeScript(t, "return 'hello'")
+	out, errOut, code = cli(t, "", "cache", "-u", srv.URL(), "--check", lib)
+	t.Logf("\n%s", out)
+	if code != exitConnection || strings.Contains(out, "cached on 0 of 1") || strings.Contains(out, "missing") ||
+		!strings.Contains(out, "unknown: 1 node could not be read") || strings.Contains(out, "hint: luascope load") {
+		t.Errorf("cache --check on a busy node: exit %d\n%s%s", code, out, errOut)
+	}
+	out, _, _ = cli(t, "", "cache", "-u", srv.URL(), "--check", "--json", lib)
+	notes("cache --check --json", out)
+	out, _, _ = cli(t, "", "cache", "-u", srv.URL(), "--json")
+	notes("cache --json", out)
 }

@@ -73,6 +73,9 @@ read-only), and FCALL from inside runs the server's loaded copy.`,
 				if !ldb.IsLibrary(string(src)) {
 					return usageErr("--library %s: not a Functions library (its first line must be #!lua name=NAME); debug a script with luascope debug FILE", printable(library))
 				}
+				if err := debugFunctionCheck(library, string(src), function); err != nil {
+					return err
+				}
 				tui.function = function
 				args = append([]string{library}, args...)
 			case len(args) == 0:

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"sort"
+
+	"luascope/redisx/resp"
 )
 
 // LibrariesByNode runs FUNCTION LIST WITHCODE on every node, primaries and
@@ -193,4 +195,59 @@ func (s *Session) OnAllPrimaries(ctx context.Context, args ...any) ([]NodeReply,
 		return nil, err
 	}
 	return s.OnAll(ctx, addrsOf(nodes), args...), nil
+}
+
+// PrimaryFirst orders nodes as a person reads a cluster: each primary in
+// the order given (the topology's: by address), then its replicas, then anything
+// whose primary is not listed. node says which node an element is about.
+// luascope functions, luascope cache and the TUI's alt+k all list nodes
+// this way, so their reports read alike.
+func PrimaryFirst[T any](nodes []T, node func(T) ClusterNode) []T {
+	out := make([]T, 0, len(nodes))
+	placed := make([]bool, len(nodes))
+	for i, p := range nodes {
+		if node(p).Role != "primary" {
+			continue
+		}
+		out, placed[i] = append(out, p), true
+		for j, r := range nodes {
+			if !placed[j] && node(r).Role == "replica" && node(p).ID != "" && node(r).PrimaryID == node(p).ID {
+				out, placed[j] = append(out, r), true
+			}
+		}
+	}
+	for i, n := range nodes {
+		if !placed[i] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// LibraryOf asks the nodes at addrs, one at a time, for FUNCTION LIST
+// WITHCODE until one has a library that registers function, and returns
+// it with the node that answered. It is for a BUSY node, which refuses
+// FUNCTION LIST while its function runs: another node (a primary that is
+// not busy, or the busy one's replica) holds the same library unless there
+// is drift, so its copy is the best account of the running code. Nodes
+// that fail or lack it are passed over; ok is false when none has it.
+func (s *Session) LibraryOf(ctx context.Context, function string, addrs []string) (lib Library, from string, ok bool) {
+	for _, addr := range addrs {
+		v, err := s.OnNode(ctx, addr, "FUNCTION", "LIST", "WITHCODE")
+		if err != nil || v.Kind == resp.Error {
+			continue
+		}
+		libs, err := parseFunctionList(*v)
+		if err != nil {
+			continue
+		}
+		for _, l := range libs {
+			for _, f := range l.Functions {
+				if f.Name == function {
+					return l, addr, true
+				}
+			}
+		}
+	}
+	return Library{}, "", false
 }

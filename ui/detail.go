@@ -688,7 +688,7 @@ func errorDetail(e *classify.Classification, action string) detailDoc {
 	if e.Line > 0 {
 		doc.add("line", strconv.Itoa(e.Line))
 	}
-	doc.add("sha", printableText(e.SHA))
+	doc.add(errSHAField(e))
 	doc.add("command", printableText(e.Command))
 	doc.add("function", printableText(e.Function))
 	if e.Addr != "" {

@@ -293,12 +293,25 @@ func renderErrPanel(out []string, e *classify.Classification, action string, sty
 	field("hint", printableParas(e.Hint), sty.text)
 	field("keys", printableText(action), sty.accent)
 	field("message", resp.Escape([]byte(e.Message)), sty.msg) // the server's text: every byte escaped, as the CLI prints it
-	field("sha", printableText(e.SHA), sty.text)
+	shaLabel, shaValue := errSHAField(e)
+	field(shaLabel, shaValue, sty.text)
 	field("about", printableParas(e.Class.Explain()), sty.muted)
 	field("redis-py", printableParas(e.Clients.RedisPy), sty.text)
 	field("go-redis", printableParas(e.Clients.GoRedis), sty.text)
 	field("docs", strings.Join(e.Class.Docs(), " "), sty.muted)
 	return out
+}
+
+// errSHAField is the label and the printable value of the error's SHA.
+// A BUSY reply refuses the script you ran because another client's holds
+// the server: the SHA luascope fills in is yours, and a bare "sha" next to
+// "Running: script" read as the running script's, which the server does
+// not tell while it runs.
+func errSHAField(e *classify.Classification) (label, value string) {
+	if e.SHA == "" || e.Class != classify.Busy {
+		return "sha", printableText(e.SHA)
+	}
+	return "your sha", printableText(e.SHA) + " (your script, refused; not the one running)"
 }
 
 // printableParas is printableText for luascope's own sentences, which may

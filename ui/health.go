@@ -10,6 +10,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -70,17 +71,20 @@ func healthDoc(msg healthLoadedMsg) detailDoc {
 	}
 	var warnings []string
 	var cache strings.Builder
-	for _, st := range msg.stats {
+	// Each primary, then its replicas, as luascope cache and functions
+	// list them.
+	stats := redisx.PrimaryFirst(msg.stats, func(st redisx.ScriptCacheStats) redisx.ClusterNode { return st.Node })
+	for _, st := range stats {
 		role := st.Node.Role
 		if role == "" {
 			role = "server"
 		}
 		fmt.Fprintf(&cache, "%-21s %-8s", sanitize(st.Node.Addr), role)
 		if st.Err != nil {
-			fmt.Fprintf(&cache, " error: %s\n", sanitize(st.Err.Error()))
+			fmt.Fprintf(&cache, " could not be read: %s\n", sanitize(st.Err.Error()))
 			continue
 		}
-		fmt.Fprintf(&cache, " %s cached scripts, %s of script memory", healthCount(st.CachedScripts), healthBytes(st.UsedMemoryScripts))
+		fmt.Fprintf(&cache, " %s, %s of script memory", healthPlural(st.CachedScripts, "cached script", "cached scripts"), healthBytes(st.UsedMemoryScripts))
 		if st.VMEval >= 0 {
 			fmt.Fprintf(&cache, ", VMs: eval %s, functions %s", healthBytes(st.VMEval), healthBytes(st.VMFunctions))
 		}
@@ -95,11 +99,13 @@ func healthDoc(msg healthLoadedMsg) detailDoc {
 		d.add("warning", sanitize(w))
 	}
 	var fns strings.Builder
-	for _, n := range msg.fns {
+	var unread []string
+	for _, n := range redisx.PrimaryFirst(msg.fns, func(n redisx.NodeFunctions) redisx.ClusterNode { return n.Node }) {
 		fmt.Fprintf(&fns, "%s (%s)", sanitize(n.Node.Addr), cmpRole(n.Node.Role))
 		switch {
 		case n.Err != nil:
-			fmt.Fprintf(&fns, ": error: %s\n", sanitize(n.Err.Error()))
+			unread = append(unread, sanitize(n.Node.Addr))
+			fmt.Fprintf(&fns, ": could not be read: %s\n", sanitize(n.Err.Error()))
 			continue
 		case len(n.Libraries) == 0:
 			fns.WriteString(": no libraries\n")
@@ -110,7 +116,10 @@ func healthDoc(msg healthLoadedMsg) detailDoc {
 		sort.Slice(libs, func(i, j int) bool { return libs[i].Name < libs[j].Name })
 		for _, l := range libs {
 			var names []string
-			for _, f := range l.Functions {
+			// FUNCTION LIST's order is the server's hash table's, not the
+			// same on two nodes: sorted, as luascope functions does.
+			fs := slices.SortedFunc(slices.Values(l.Functions), func(a, b redisx.LibraryFunction) int { return strings.Compare(a.Name, b.Name) })
+			for _, f := range fs {
 				name := sanitize(f.Name)
 				if len(f.Flags) > 0 {
 					name += " [" + sanitize(strings.Join(f.Flags, ",")) + "]"
@@ -121,7 +130,19 @@ func healthDoc(msg healthLoadedMsg) detailDoc {
 		}
 	}
 	d.add("functions", strings.TrimRight(fns.String(), "\n"))
-	if len(msg.drift) == 0 {
+	switch {
+	case len(unread) > 0:
+		// Nothing is known of these nodes' libraries: never "none".
+		what := "1 node"
+		if len(unread) > 1 {
+			what = fmt.Sprintf("%d nodes", len(unread))
+		}
+		line := what + " could not be read, so drift there is unknown: " + strings.Join(unread, ", ")
+		if len(msg.drift) == 0 && len(unread) < len(msg.fns) {
+			line += "; none among the nodes read"
+		}
+		d.add("drift", line)
+	case len(msg.drift) == 0:
 		d.add("drift", "none: every primary has the same libraries with the same code, and every replica its primary's")
 	}
 	for _, dr := range msg.drift {
@@ -150,11 +171,16 @@ func cmpRole(r string) string {
 	return r
 }
 
-func healthCount(n int64) string {
-	if n < 0 {
-		return "-"
+// healthPlural is "1 cached script", "2 cached scripts", or "- cached
+// scripts" when the server does not report the figure.
+func healthPlural(n int64, one, many string) string {
+	switch {
+	case n < 0:
+		return "- " + many
+	case n == 1:
+		return "1 " + one
 	}
-	return fmt.Sprint(n)
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func healthBytes(n int64) string {

@@ -514,3 +514,33 @@ func TestEveryClassHasDocsAndExplanation(t *testing.T) {
 		}
 	}
 }
+
+// TestBusyWrappedReplyClassified: a node's error reply that luascope
+// keeps as text behind its own context ("INFO on host:port: …", as the
+// per-node commands report it) is classified by the server's code, and
+// the client notes name that code, not luascope's command.
+func TestBusyWrappedReplyClassified(t *testing.T) {
+	for _, tt := range []struct {
+		msg   string
+		class Class
+		code  string
+	}{
+		{"INFO on 127.0.0.1:7603: BUSY Valkey is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.", Busy, "BUSY"},
+		{"FUNCTION LIST on [::1]:7000: BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.", Busy, "BUSY"},
+		{"SCRIPT EXISTS on 10.0.0.1:6379: NOPERM User app has no permissions to run the 'script|exists' command", NoPerm, "NOPERM"},
+	} {
+		c := ClassifyError(errors.New(tt.msg))
+		if c.Class != tt.class || c.Prefix != tt.code {
+			t.Errorf("%q: class %s prefix %q, want %s %q", tt.msg, c.Class, c.Prefix, tt.class, tt.code)
+		}
+		for _, note := range []string{c.Clients.RedisPy, c.Clients.GoRedis} {
+			if strings.Contains(note, "INFO") || strings.Contains(note, "FUNCTION\"") || strings.Contains(note, "class for SCRIPT") {
+				t.Errorf("%q: client note names luascope's command: %s", tt.msg, note)
+			}
+		}
+	}
+	// luascope's own failures behind the same context stay unknown.
+	if c := ClassifyError(errors.New("FUNCTION LIST on 127.0.0.1:1: unexpected reply +OK")); c.Class != Unknown || c.Source != SourceClient {
+		t.Errorf("a parse failure: %s/%s", c.Class, c.Source)
+	}
+}
