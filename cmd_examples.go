@@ -168,6 +168,9 @@ func writeExampleText(w io.Writer, e examples.Example) error {
 	b.WriteString("\n")
 	fmt.Fprintf(&b, "keys      %s\n", exampleWords(e.Keys))
 	fmt.Fprintf(&b, "args      %s\n", exampleWords(e.Args))
+	if e.User != "" {
+		fmt.Fprintf(&b, "user      %s  (the setup creates it; the script runs as this ACL user)\n", e.User)
+	}
 	for i, c := range e.Setup {
 		label := "setup"
 		if i > 0 {
@@ -235,9 +238,10 @@ func writeExampleJSON(w io.Writer, e examples.Example) error {
 		Keys   []string                   `json:"keys"`
 		Args   []string                   `json:"args"`
 		Setup  [][]string                 `json:"setup"`
+		User   string                     `json:"user,omitempty"`
 		Expect map[string]json.RawMessage `json:"expect"`
 		Source string                     `json:"source"`
-	}{e.Name, e.Title, e.Lesson, e.Tags, append([]string{}, e.Keys...), append([]string{}, e.Args...), e.Setup, expect, e.Source})
+	}{e.Name, e.Title, e.Lesson, e.Tags, append([]string{}, e.Keys...), append([]string{}, e.Args...), e.Setup, e.User, expect, e.Source})
 }
 
 // runExample runs an example the way `luascope run` runs a script, after
@@ -273,6 +277,9 @@ func (o *examplesOpts) runExample(cmd *cobra.Command, e examples.Example) error 
 	if conn.session.ReadOnly() {
 		return usageErr("examples --run writes the example's keys (its setup): not on a read-only connection")
 	}
+	if err := examples.CanRunAsUser(conn.session, e); err != nil {
+		return usageErr("%v", err)
+	}
 	if !conn.isSandbox() && !o.yes {
 		cmds := make([]string, len(e.Setup))
 		for i, c := range e.Setup {
@@ -280,6 +287,9 @@ func (o *examplesOpts) runExample(cmd *cobra.Command, e examples.Example) error 
 		}
 		q := fmt.Sprintf("%s is not a sandbox, and example %s's setup deletes and rewrites %s there (%s)",
 			conn.session.Target(), e.Name, exampleWords(e.Keys), strings.Join(cmds, "; "))
+		if e.User != "" {
+			q += fmt.Sprintf(", and creates (or resets) the ACL user %s, password %s, that the script runs as", e.User, e.Password)
+		}
 		if err := confirmOrRefuse(cmd, q); err != nil {
 			return err
 		}
@@ -310,12 +320,26 @@ func (o *examplesOpts) runExample(cmd *cobra.Command, e examples.Example) error 
 		}
 	}
 
-	done := sending(conn)
-	res := conn.session.Run(ctx, call, nil)
+	// An example about a user's rights runs its script as that user, on
+	// a connection of its own (the setup above created the user).
+	run := conn
+	if e.User != "" {
+		u, err := examples.AsUser(ctx, conn.session, e)
+		if err != nil {
+			return &exitError{code: exitConnection, msg: err.Error(), cause: err}
+		}
+		defer u.Close()
+		run = &connection{session: u, sandbox: conn.sandbox, cluster: conn.cluster, production: conn.production}
+		if !o.json && !o.quiet {
+			fmt.Fprintf(out, "user      %s  (the script runs as this ACL user)\n", e.User)
+		}
+	}
+	done := sending(run)
+	res := run.session.Run(ctx, call, nil)
 	done()
 	markInterrupted(&res, conn.isSandbox())
-	env.record(o.noHist, ui.HistoryEntry(conn.session, conn.label(), call, res))
-	rep := redisx.NewReport(conn.session, call, res)
+	env.record(o.noHist, ui.HistoryEntry(run.session, conn.label(), call, res))
+	rep := redisx.NewReport(run.session, call, res)
 	if o.json {
 		err = rep.WriteJSON(out)
 	} else {

@@ -1,17 +1,23 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"os/exec"
+	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"luascope/redisx/lint"
+	"luascope/redisx/sandbox"
 )
 
 // ---- luascope lint ----
 
 type lintOpts struct {
+	conn    *connFlags
 	numkeys int
 	ro      bool
 	json    bool
@@ -30,10 +36,10 @@ type lintJSON struct {
 	Hint     string        `json:"hint"`
 }
 
-func newLintCmd() *cobra.Command {
-	o := &lintOpts{}
+func newLintCmd(conn *connFlags) *cobra.Command {
+	o := &lintOpts{conn: conn}
 	cmd := &cobra.Command{
-		Use:   "lint [--numkeys N] [--ro] [--server VERSION] [--json] FILE...",
+		Use:   "lint [--numkeys N] [--ro] [--server VERSION | -h HOST -p PORT… | --server-bin PATH] [--json] FILE...",
 		Short: "Check scripts for what Redis would refuse, without a server",
 		Long: `Check Lua scripts before sending them: syntax errors on the line Redis
 reports, global variables (Redis refuses to create them and to read missing
@@ -45,15 +51,28 @@ Redis 7.0 servers). No server is needed. FILE may be - for stdin.
 --server names the server the script is for (redis-7.0, valkey-8.1,
 7.4.0): then lint also reports what that version lacks, a command (HEXPIRE
 before Redis 7.4), an option (SET … GET before 6.2) or a global
-(redis.REDIS_VERSION before 7.0), as warnings.
+(redis.REDIS_VERSION before 7.0), and what it does with a blocking command
+(BLPOP: refused before Redis 7.2, run without blocking since), as
+warnings that name the server.
+
+Instead of --server, lint can learn the version: from a running server
+named with the connection flags (-h, -p, -u, --connection …; it sends
+HELLO and INFO server, nothing else, so read-only connections allow it),
+or from a server binary (--server-bin PATH, or --sandbox: the one a
+sandbox would start) by running it with --version; no sandbox is started.
+It says on stderr which server it linted for. REDIS_URL alone does not
+make lint connect.
 
 Prints file:line:col: severity: message [code], one finding a line, with a
 hint below; --json prints one JSON array per file.
 
-Exit status: 0 no errors (warnings allowed), 1 an error finding, 2 usage.`,
+Exit status: 0 no errors (warnings allowed), 1 an error finding, 2 usage,
+3 the server named could not be asked.`,
 		Example: `  luascope lint script.lua
   luascope lint --numkeys 1 --ro report.lua
   luascope lint --server redis-7.0 expire-fields.lua
+  luascope lint -p 7403 queue.lua
+  luascope lint --server-bin valkey-server queue.lua
   git diff --name-only -- '*.lua' | xargs luascope lint --json | jq '.[] | select(.severity == "error")'`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args) },
@@ -73,12 +92,9 @@ func (o *lintOpts) run(cmd *cobra.Command, files []string) error {
 	if o.numkeys < -1 {
 		return usageErr("--numkeys must be 0 or more (or -1 for unknown), not %d", o.numkeys)
 	}
-	var target lint.Server
-	if o.server != "" {
-		var err error
-		if target, err = lint.ParseServer(o.server); err != nil {
-			return usageErr("--server: %v", err)
-		}
+	target, err := o.target(cmd)
+	if err != nil {
+		return err
 	}
 	// Read everything first: a missing file is a usage error, reported
 	// before any output.
@@ -146,4 +162,103 @@ func writeLintJSON(w io.Writer, file string, findings []lint.Finding) error {
 			Message: f.Message, Hint: f.Hint})
 	}
 	return writeJSON(w, doc)
+}
+
+// serverNaming are the connection flags that name a server to ask its
+// version; connModifiers only change how it is reached, so alone they
+// name nothing (lint does not fall back to 127.0.0.1:6379, or to a
+// sandbox, as the commands that run scripts do).
+var (
+	serverNaming  = []string{"url", "host", "port", "connection"}
+	connModifiers = []string{"pass", "user", "db", "tls", "cacert", "cert", "key", "sni", "insecure", "cluster", "resp3", "askpass"}
+)
+
+// target is the server to lint for: --server, else the version a named
+// server or a server binary reports, else none (the zero Server).
+func (o *lintOpts) target(cmd *cobra.Command) (lint.Server, error) {
+	fs := cmd.Flags()
+	naming, binary := "", fs.Changed("server-bin") || fs.Changed("sandbox")
+	for _, name := range serverNaming {
+		if fs.Changed(name) {
+			naming = name
+			break
+		}
+	}
+	switch {
+	case o.server != "" && (naming != "" || binary):
+		other := naming
+		if other == "" {
+			other = "server-bin"
+		}
+		return lint.Server{}, usageErr("--server names the version; --%s asks a server for it: give one or the other", other)
+	case naming != "" && binary:
+		return lint.Server{}, usageErr("--server-bin (or --sandbox) names a binary, --%s a running server: give one or the other", naming)
+	case o.server != "":
+		t, err := lint.ParseServer(o.server)
+		if err != nil {
+			return t, usageErr("--server: %v", err)
+		}
+		return t, nil
+	case binary:
+		return o.binaryTarget(cmd)
+	case naming != "":
+		return o.serverTarget(cmd)
+	}
+	for _, name := range connModifiers {
+		if fs.Changed(name) {
+			return lint.Server{}, usageErr("--%s goes with a server to ask (-h, -p, -u or --connection); without one lint asks nothing (--server VERSION names the version)", name)
+		}
+	}
+	return lint.Server{}, nil
+}
+
+// serverTarget asks the server named by the connection flags for its
+// version: the session's handshake (HELLO, INFO server where HELLO
+// cannot tell) learns it, and nothing else is sent.
+func (o *lintOpts) serverTarget(cmd *cobra.Command) (lint.Server, error) {
+	env, err := newEnv(cmd, o.conn, envOpts{quiet: true})
+	if err != nil {
+		return lint.Server{}, err
+	}
+	conn, err := env.connect(context.Background())
+	if err != nil {
+		return lint.Server{}, err
+	}
+	defer conn.close()
+	info := conn.session.Info()
+	where := conn.session.Target().String()
+	t, err := lint.ParseServer(info.Flavor + "-" + info.Version)
+	if err != nil {
+		return t, &exitError{code: exitConnection, msg: printable(fmt.Sprintf(
+			"lint: %s says it is %s %s, which lint cannot judge (INFO server refused?): give --server VERSION", where, info.Flavor, info.Version))}
+	}
+	fmt.Fprintln(cmd.ErrOrStderr(), printable(fmt.Sprintf("luascope: lint for %s (INFO server of %s)", t, where)))
+	return t, nil
+}
+
+// binaryTarget runs the server binary a sandbox would start (--server-bin,
+// else $LUASCOPE_REDIS_SERVER, else PATH) with --version: its version is
+// what the script will meet there, and no server needs to run.
+func (o *lintOpts) binaryTarget(cmd *cobra.Command) (lint.Server, error) {
+	var bin string
+	var err error
+	if cmd.Flags().Changed("server-bin") {
+		if bin, err = sandbox.LookBinary(o.conn.serverBin); err != nil {
+			return lint.Server{}, usageErr("--server-bin: %v", err)
+		}
+	} else if bin, err = sandbox.FindBinary(); err != nil {
+		return lint.Server{}, &exitError{code: exitConnection, msg: "lint --sandbox: " + err.Error()}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, "--version").Output()
+	var t lint.Server
+	if err == nil {
+		t, err = lint.ParseVersionOutput(string(out))
+	}
+	if err != nil {
+		return t, &exitError{code: exitConnection, msg: printable(fmt.Sprintf("lint: %s --version: %v", bin, err))}
+	}
+	fmt.Fprintln(cmd.ErrOrStderr(), printable(fmt.Sprintf("luascope: lint for %s (%s --version)", t, filepath.Base(bin))))
+	return t, nil
 }

@@ -2,11 +2,21 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
+	"fmt"
+	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/redis/go-redis/v9"
+
+	"luascope/redisx/lint"
+	"luascope/redisx/sandbox"
+	"luascope/redisx/sandbox/sandboxtest"
 )
 
 func writeLintFile(t *testing.T, name, src string) string {
@@ -150,5 +160,120 @@ func TestLintCLIServer(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc) != 1 || doc[0].Code != "command-version" ||
 		!strings.Contains(doc[0].Message, "HEXPIRE is not in Valkey (Redis has it since 7.4.0): this server (valkey 8.1) replies \"ERR Unknown command called from script\"") {
 		t.Errorf("--server valkey-8.1 --json: %v\n%s", err, out)
+	}
+}
+
+// blScript calls BLPOP, which Redis 7.0 refuses in a script and newer
+// servers run without blocking, and Valkey's server table.
+const blScript = `local t = redis.call("BLPOP", KEYS[1], 0); return server.call("PING")`
+
+// TestLintCLIAsksTheServer: -u (or -p, --connection) makes lint ask the
+// server its version and judge the script for it, naming it; BLPOP gets
+// that server's verdict, which the server then gives.
+func TestLintCLIAsksTheServer(t *testing.T) {
+	srv := sandboxtest.StartT(t)
+	out, errOut, code := cli(t, blScript, "lint", "-u", srv.URL(), "-")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if want := "luascope: lint for " + srv.Describe() + " (INFO server of " + srv.URL() + ")\n"; errOut != want {
+		t.Errorf("stderr %q, want %q", errOut, want)
+	}
+	refuses, recorded := sandboxtest.PerServer(srv, map[string]bool{"redis 7.0": true, "redis 8.0": false, "valkey 8.1": false})
+	verdict := "does not block in a script on this server (" + srv.Describe() + ")"
+	if refuses {
+		verdict = "may not be called from a script on this server (" + srv.Describe() + ")"
+	}
+	if !strings.Contains(out, "BLPOP "+verdict) {
+		t.Errorf("BLPOP on %s (recorded %v): want %q in\n%s", srv.Describe(), recorded, verdict, out)
+	}
+	if valkey := strings.HasPrefix(srv.Describe(), "valkey"); valkey == strings.Contains(out, "'server'") {
+		t.Errorf("server.call on %s:\n%s", srv.Describe(), out)
+	}
+	// The server does what the finding says.
+	rdb := srv.Client()
+	defer rdb.Close()
+	err := rdb.Eval(context.Background(), `return redis.call("BLPOP", KEYS[1], 0)`, []string{"empty:list"}).Err()
+	if got := err != nil && err != redis.Nil; got != refuses {
+		t.Errorf("BLPOP on %s: %v", srv.Describe(), err)
+	}
+	// --json keeps stdout a JSON document; the notice is on stderr.
+	out, _, _ = cli(t, blScript, "lint", "--json", "-u", srv.URL(), "-")
+	var doc []lintJSON
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc) == 0 || !strings.Contains(doc[0].Message, srv.Describe()) {
+		t.Errorf("--json: %v\n%s", err, out)
+	}
+}
+
+// TestLintCLIServerBin: --server-bin runs the binary with --version
+// (nothing is started) and lints for that version.
+func TestLintCLIServerBin(t *testing.T) {
+	bin, err := sandbox.FindBinary()
+	if err != nil {
+		t.Skip(err)
+	}
+	v, err := exec.Command(bin, "--version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, err := lint.ParseVersionOutput(string(v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := cli(t, blScript, "lint", "--server-bin", bin, "-")
+	if code != exitOK || !strings.Contains(errOut, "luascope: lint for "+target.String()+" ("+filepath.Base(bin)+" --version)") ||
+		!strings.Contains(out, "BLPOP") || !strings.Contains(out, "("+target.String()+")") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+	notServer := writeLintFile(t, "not-a-server", "#!/bin/sh\necho hello\n")
+	if err := os.Chmod(notServer, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := cli(t, blScript, "lint", "--server-bin", notServer, "-"); code != exitConnection || !strings.Contains(errOut, "not a Redis or Valkey version line") {
+		t.Errorf("a binary that is no server: exit %d %s", code, errOut)
+	}
+}
+
+// TestLintCLIServerFlagsUsage: flags that cannot both say the version,
+// or a connection flag with no server to ask, are usage errors; a server
+// that does not answer is exit 3.
+func TestLintCLIServerFlagsUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"lint", "--server", "redis-7.0", "-p", "6379", "-"},
+		{"lint", "--server", "redis-7.0", "--server-bin", "redis-server", "-"},
+		{"lint", "-p", "6379", "--server-bin", "redis-server", "-"},
+		{"lint", "--user", "app", "-"},
+		{"lint", "--tls", "-"},
+		{"lint", "--server-bin", filepath.Join(t.TempDir(), "nope"), "-"},
+	} {
+		if _, errOut, code := cli(t, "return 1", args...); code != exitUsage {
+			t.Errorf("%v: exit %d %s", args, code, errOut)
+		}
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+	l.Close()
+	if _, errOut, code := cli(t, "return 1", "lint", "-p", port, "-"); code != exitConnection {
+		t.Errorf("-p %s (nobody there): exit %d %s", port, code, errOut)
+	}
+}
+
+func TestParseVersionOutput(t *testing.T) {
+	for line, want := range map[string]string{
+		"Redis server v=7.0.15 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=6e6aa5f4a1b01a0b\n": "redis 7.0.15",
+		"Redis server v=8.0.2 sha=00000000:1 malloc=jemalloc-5.3.0 bits=64 build=a6d8b4a4b2c8e4b7\n":  "redis 8.0.2",
+		"Valkey server v=8.1.1 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=5c4d1f4b2e8a3a1c\n": "valkey 8.1.1",
+	} {
+		if got, err := lint.ParseVersionOutput(line); err != nil || got.String() != want {
+			t.Errorf("%q: %v %v, want %s", line, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "hello", "KeyDB server v=6.3.4", "Redis server v=5.0.7"} {
+		if got, err := lint.ParseVersionOutput(bad); err == nil {
+			t.Errorf("%q: %v, want an error", bad, got)
+		}
 	}
 }

@@ -96,7 +96,7 @@ read-only), and FCALL from inside runs the server's loaded copy.`,
 	root.AddCommand(newClusterCmd(conn), newKeyslotCmd(), newLoadCmd(conn))
 	root.AddCommand(newBatchCmd(conn))
 	root.AddCommand(newExamplesCmd(conn))
-	root.AddCommand(newLintCmd())
+	root.AddCommand(newLintCmd(conn))
 	root.AddCommand(newCompareCmd(conn))
 	root.AddCommand(newTestCmd(conn))
 	root.AddCommand(newFunctionsCmd(conn))

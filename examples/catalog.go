@@ -264,6 +264,27 @@ var table = []Example{
 		Tags: []string{TagServers, TagErrors},
 	},
 	{
+		Name:  "acl-error-in-script",
+		Title: "An ACL refusal inside a script is ERR, not NOPERM, and each server words it its own way",
+		Lesson: "Run by a user who may not write, the script's SET fails with ERR, where the same SET sent by that user outside a script fails with NOPERM, and Redis 7.0 says \"ERR The user executing the script can't run this command or subcommand\" while Redis 7.2+ and Valkey say \"ERR ACL failure in script: User lesson-reader has no permissions to run the 'set' command\" (Redis reworded it in 7.2, Valkey kept the new text). " +
+			"Code that waits for NOPERM, or matches one server's sentence, takes the refusal for some other error. " +
+			"Ask before the call with redis.acl_check_cmd('SET', KEYS[1], v), which returns true or false on Redis 7.0+ and Valkey alike, and return an error code of your own; a client that matches only the ERR prefix and logs the text stays right on every server.",
+		Keys: []string{"acl:report:1"},
+		Setup: [][]string{
+			{"DEL", "acl:report:1"},
+			{"SET", "acl:report:1", "draft"},
+			{"ACL", "SETUSER", "lesson-reader", "reset", "on", ">lesson-reader", "~acl:*", "+@read", "+eval", "+evalsha", "+script|load"},
+		},
+		User:     "lesson-reader",
+		Password: "lesson-reader",
+		Expect:   map[int]string{2: `{"type":"bulk","value":"ERR The user executing the script can't run this command or subcommand"}`},
+		ExpectOn: map[string]map[int]string{
+			"redis 8.": {2: `{"type":"bulk","value":"ERR ACL failure in script: User lesson-reader has no permissions to run the 'set' command"}`, 3: `{"type":"bulk","value":"ERR ACL failure in script: User lesson-reader has no permissions to run the 'set' command"}`},
+			"valkey":   {2: `{"type":"bulk","value":"ERR ACL failure in script: User lesson-reader has no permissions to run the 'set' command"}`, 3: `{"type":"bulk","value":"ERR ACL failure in script: User lesson-reader has no permissions to run the 'set' command"}`},
+		},
+		Tags: []string{TagServers, TagErrors},
+	},
+	{
 		Name:  "frozen-time",
 		Title: "TIME stands still inside a script on Redis 8 and Valkey 8",
 		Lesson: "On Redis 7.0 TIME inside a script reads the clock; on Redis 8.0 and Valkey 8.1 it returns the time the script started, on every call (until the script runs past busy-reply-threshold). " +

@@ -47,6 +47,14 @@ type Example struct {
 	ExpectOn map[string]map[int]string
 	// Tags group examples: conversion, errors, resp3, pattern, cluster.
 	Tags []string
+	// User, when set, is the ACL user the script runs as, with Password:
+	// a lesson about what a user may not do needs a user who may not. The
+	// example's Setup creates it (ACL SETUSER User reset on >Password …,
+	// so a run can be repeated) and the script then runs on a connection
+	// of its own as that user (AsUser); the setup still runs as the
+	// session's user. Such an example runs on a standalone server only: a
+	// setup command reaches one node, and ACL users are per node.
+	User, Password string
 }
 
 // The tags an example may carry, so lists can be filtered by them.

@@ -86,6 +86,18 @@ func TestCatalog(t *testing.T) {
 					t.Errorf("empty setup command")
 				}
 			}
+			// An example that runs as a user creates it, from a clean
+			// slate (reset), with the password the run logs in with.
+			if e.User != "" {
+				creates := false
+				for _, c := range e.Setup {
+					creates = creates || len(c) > 4 && strings.EqualFold(c[0], "ACL") && strings.EqualFold(c[1], "SETUSER") &&
+						c[2] == e.User && strings.EqualFold(c[3], "reset") && slices.Contains(c, ">"+e.Password)
+				}
+				if !creates || e.Password == "" {
+					t.Errorf("runs as %s but no setup command is ACL SETUSER %s reset … >PASSWORD: %q", e.User, e.User, e.Setup)
+				}
+			}
 			if _, ok := e.Expect[2]; !ok {
 				t.Errorf("no RESP2 expectation")
 			}
@@ -275,7 +287,19 @@ func TestRepliesOnRealServer(t *testing.T) {
 					prepare(ctx, t, s, e)
 					call := redisx.Call{Script: redisx.NewScript(e.Source), Keys: e.Keys, Args: e.Args,
 						Strategy: redisx.EvalshaLoad, Explain: explain}
-					res := s.Run(ctx, call, nil)
+					run := s
+					if e.User != "" {
+						u, err := examples.AsUser(ctx, s, e)
+						if err != nil {
+							t.Fatal(err)
+						}
+						defer u.Close()
+						if got := u.Info().Protocol; got != proto {
+							t.Fatalf("as %s: RESP%d, want RESP%d", e.User, got, proto)
+						}
+						run = u
+					}
+					res := run.Run(ctx, call, nil)
 					if res.ClientErr != nil {
 						t.Fatalf("run: %v", res.ClientErr)
 					}

@@ -44,3 +44,37 @@ func Prepare(ctx context.Context, s *redisx.Session, e Example) error {
 	}
 	return nil
 }
+
+// ErrUserOnCluster is wrapped by AsUser's error on a cluster, where the
+// user the setup created exists on one node only.
+var ErrUserOnCluster = errors.New("an example that runs as an ACL user needs a standalone server")
+
+// CanRunAsUser says, before any setup is sent, whether e can run on s:
+// an example that names a User cannot run on a cluster (ErrUserOnCluster).
+func CanRunAsUser(s *redisx.Session, e Example) error {
+	if e.User != "" && (s.Info().Mode == "cluster" || s.Target().Cluster) {
+		return fmt.Errorf("example %s runs as ACL user %s: %w", e.Name, e.User, ErrUserOnCluster)
+	}
+	return nil
+}
+
+// AsUser opens the connection an example's script runs on when it names
+// a User: the session's target (address, TLS, protocol) with the
+// example's user and password instead of the session's own. The caller
+// closes it. The example's Setup must have run first (Prepare): it
+// creates the user.
+func AsUser(ctx context.Context, s *redisx.Session, e Example) (*redisx.Session, error) {
+	if e.User == "" {
+		return nil, fmt.Errorf("example %s names no user", e.Name)
+	}
+	if err := CanRunAsUser(s, e); err != nil {
+		return nil, err
+	}
+	t := s.Target()
+	t.Username, t.Password = e.User, redisx.Secret(e.Password)
+	u, err := redisx.Connect(ctx, t)
+	if err != nil {
+		return nil, fmt.Errorf("example %s: connect as ACL user %s: %w", e.Name, e.User, err)
+	}
+	return u, nil
+}

@@ -283,9 +283,10 @@ type cmdSpec struct {
 }
 
 // scriptableOnNewer are the commands Redis 7.0 refuses in a script
-// (noscript) that Redis 8.0 and Valkey 8.1 run there, without blocking:
-// COMMAND on redis-server 8.0.2 and valkey-server 8.1.1 drops their
-// noscript flag (TestCommandTableMatchesServer checks it on each).
+// (noscript) that newer servers run there, without blocking: Redis
+// dropped their noscript flag in 7.2.0 (redis/redis#11568), so Valkey,
+// which began as Redis 7.2.4, never had it. scriptableSince
+// (serverfacts.go) says from which release each server runs them.
 var scriptableOnNewer = map[string]bool{
 	"blmove": true, "blpop": true, "brpop": true, "brpoplpush": true, "bzpopmax": true, "bzpopmin": true, "wait": true,
 }

@@ -158,15 +158,17 @@ func (l *linter) checkFieldVersion(lib, field string, line, col int) bool {
 		return false
 	}
 	f, v, _ := l.target()
-	switch {
-	case s[f] <= v:
+	if s[f] <= v {
 		return true
-	case s[f] == never:
-		return false // the version-blind rule says it (only on Valkey)
+	}
+	// A field of the other flavor (Valkey's SERVER_NAME on Redis) is
+	// named with this server too: lackMsg says whose it is.
+	hint := "fine if the script tests it for nil first; otherwise run on a newer server"
+	if s[f] == never {
+		hint = "for a script that runs on both, read redis.REDIS_VERSION (Valkey keeps it at 7.2.4) or test the field for nil"
 	}
 	l.add(line, col, Warning, CodeGlobalVersion,
-		lackMsg(l.opt.Server, f, "redis."+field, s)+" has no such field: it is nil there",
-		"fine if the script tests it for nil first; otherwise run on a newer server")
+		lackMsg(l.opt.Server, f, "redis."+field, s)+" has no such field: it is nil there", hint)
 	return true
 }
 
@@ -181,14 +183,105 @@ func (l *linter) checkGlobalVersion(name string, line, col int) bool {
 		return false
 	}
 	f, v, _ := l.target()
-	switch {
-	case s[f] <= v:
+	if s[f] <= v {
 		return true
-	case s[f] == never:
-		return false
 	}
 	l.add(line, col, Warning, CodeGlobalVersion,
 		fmt.Sprintf("%s raises \"Script attempted to access nonexistent global variable '%s'\"", lackMsg(l.opt.Server, f, name, s), name),
 		globalHint[name])
 	return true
+}
+
+// scriptableSince says from which release each server runs a command in
+// a script that older ones refuse ("This Redis command is not allowed
+// from script", their noscript flag). Redis dropped the flag of its
+// blocking commands and WAIT in 7.2.0 (redis/redis#11568), so Valkey,
+// which began as Redis 7.2.4, always runs them; WAITAOF lost it in Redis
+// 7.4.0 (#12977) and Valkey 8.0.0 (read in both repositories'
+// src/commands/*.json at their tags; run live on 7.0.15, 8.0.2, 8.1.1).
+var scriptableSince = map[string][2]version{
+	"blmove": {0x070200, 0x070200}, "blpop": {0x070200, 0x070200}, "brpop": {0x070200, 0x070200},
+	"brpoplpush": {0x070200, 0x070200}, "bzpopmax": {0x070200, 0x070200}, "bzpopmin": {0x070200, 0x070200},
+	"wait": {0x070200, 0x070200}, "waitaof": {0x070400, 0x080000},
+}
+
+// noscriptText is what a server replies when a script calls a command
+// it may not (the same words on Redis and Valkey, checked live).
+const noscriptText = "ERR This Redis command is not allowed from script"
+
+// scriptableEffect says what a command that cannot block does in a
+// script, where the server answers at once.
+func scriptableEffect(name string) string {
+	switch name {
+	case "wait":
+		return "it returns at once the number of replicas that acknowledged the writes so far"
+	case "waitaof":
+		return "it returns at once the counts of local and replica AOF fsyncs done so far"
+	}
+	return "with nothing to pop it returns nil (false in Lua) at once, whatever the timeout"
+}
+
+// checkScriptable judges, for a known target, a command that some
+// servers refuse in a script and others run without blocking. It
+// returns whether it decided (then the version-blind noscript rule stays
+// quiet).
+func (l *linter) checkScriptable(name string, line, col int) bool {
+	s, ok := scriptableSince[name]
+	if !ok {
+		return false
+	}
+	f, v, ok := l.target()
+	if !ok {
+		return false
+	}
+	upper := strings.ToUpper(name)
+	if v < s[f] {
+		l.add(line, col, Warning, CodeNoscriptCommand,
+			fmt.Sprintf("%s may not be called from a script on this server (%s): it replies %q (%s %s and newer run it, without blocking)",
+				upper, l.opt.Server, noscriptText, flavorTitle[f], s[f]),
+			scriptableHint(name))
+		return true
+	}
+	var refusing []string
+	for g := range flavorTitle {
+		if s[g] > oldest[g] {
+			refusing = append(refusing, fmt.Sprintf("%s before %s", flavorTitle[g], s[g]))
+		}
+	}
+	verb := "refuses"
+	if len(refusing) > 1 {
+		verb = "refuse"
+	}
+	l.add(line, col, Warning, CodeNoscriptCommand,
+		fmt.Sprintf("%s does not block in a script on this server (%s): %s (%s %s it: %q)",
+			upper, l.opt.Server, scriptableEffect(name), strings.Join(refusing, " and "), verb, noscriptText),
+		scriptableHint(name))
+	return true
+}
+
+func scriptableHint(name string) string {
+	if name == "wait" || name == "waitaof" {
+		return "a script cannot wait: send " + strings.ToUpper(name) + " from the client after the script, where it can block"
+	}
+	return "a script cannot wait: use the non-blocking form (LPOP for BLPOP), which every server runs the same"
+}
+
+// missingCommandMsg is the unknown-command finding for a known target: a
+// command in neither table is in no release lint knows of.
+func missingCommandMsg(target Server, f int, v version, cmd string) string {
+	if v <= sinceHorizon[f] {
+		return fmt.Sprintf("this server (%s) has no command %s: the call fails with %q", target, quote(cmd), unknownCommandText(target))
+	}
+	return fmt.Sprintf("%s up to %s has no command %s: if this server (%s) has none either, the call fails with %q",
+		flavorTitle[f], sinceHorizon[f], quote(cmd), target, unknownCommandText(target))
+}
+
+// osFieldMsg is the finding for os.NAME (not clock) on a known target:
+// before Redis 7.2 there is no os table; from then on it holds clock
+// alone, so os.NAME is nil (both checked live on 7.0.15 and 8.0.2).
+func osFieldMsg(target Server, f int, v version, field string) string {
+	if v < globalSince["os"][f] {
+		return fmt.Sprintf("os.%s: this server (%s) has no os table at all: it raises \"Script attempted to access nonexistent global variable 'os'\"", field, target)
+	}
+	return fmt.Sprintf("os.%s is nil on this server (%s): its os table holds clock alone (calling it raises \"attempt to call field '%s' (a nil value)\")", field, target, field)
 }

@@ -2,9 +2,11 @@ package lint
 
 import (
 	"context"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -90,6 +92,10 @@ func TestServerFactsRunOnServer(t *testing.T) {
 		"return redis.REDIS_VERSION_NUM",
 		"return os.clock() >= 0",
 		"return server.call('PING')",
+		"return redis.SERVER_NAME or redis.error_reply('nil')",
+		"return redis.call('NOSUCH')",
+		"return os.time()",
+		"return __server__err__handler ~= nil",
 	} {
 		rdb.Del(ctx, "k")
 		runErr := rdb.Eval(ctx, src, []string{"k"}).Err()
@@ -110,8 +116,80 @@ func TestServerFactsRunOnServer(t *testing.T) {
 			t.Errorf("%s on %s: lint warns %s but the script runs", src, target, Format(warned[0]))
 		case len(warned) > 0 && warned[0].Code == CodeCommandVersion && !strings.Contains(runErr.Error(), unknownCommandText(target)):
 			t.Errorf("%s on %s: lint quotes %q, the server replies %v", src, target, unknownCommandText(target), runErr)
+		case len(warned) > 0 && !strings.Contains(warned[0].Message, "("+target.String()+")"):
+			t.Errorf("%s on %s: %s does not name the server", src, target, Format(warned[0]))
+		case len(warned) > 0 && quotedReply(warned[0].Message) != "" && !strings.Contains(runErr.Error(), quotedReply(warned[0].Message)):
+			t.Errorf("%s on %s: lint says %s, the server replies %v", src, target, Format(warned[0]), runErr)
 		default:
 			t.Logf("%s on %s: %v; findings %d", src, target, runErr, len(warned))
 		}
+	}
+}
+
+// quoted finds what a finding says the server replies or raises: the
+// first quoted text after "replies", "raises" or "fails with".
+var quoted = regexp.MustCompile(`(?:replies|raises|fails with|fails \() ?"([^"]+)"`)
+
+func quotedReply(msg string) string {
+	if m := quoted.FindStringSubmatch(msg); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// TestScriptableOnServer runs each command some servers refuse in a
+// script and others run without blocking on the server this run uses,
+// linted for that server: where lint says the server refuses it, the
+// server replies what lint quotes; where lint says it does not block,
+// the script returns at once (an empty list: nil), even with timeout 0.
+func TestScriptableOnServer(t *testing.T) {
+	srv := sandboxtest.StartT(t)
+	target, err := ParseServer(srv.Describe())
+	if err != nil {
+		t.Skipf("%s: %v", srv.Describe(), err)
+	}
+	rdb := srv.Client()
+	defer rdb.Close()
+	calls := map[string]string{
+		"blpop": "'BLPOP', KEYS[1], 0", "brpop": "'BRPOP', KEYS[1], 0", "brpoplpush": "'BRPOPLPUSH', KEYS[1], KEYS[1], 0",
+		"blmove": "'BLMOVE', KEYS[1], KEYS[1], 'LEFT', 'LEFT', 0", "bzpopmin": "'BZPOPMIN', KEYS[1], 0",
+		"bzpopmax": "'BZPOPMAX', KEYS[1], 0", "wait": "'WAIT', 1, 0", "waitaof": "'WAITAOF', 0, 0, 0",
+	}
+	for name := range scriptableSince {
+		src := "return redis.call(" + calls[name] + ")"
+		var f *Finding
+		for _, x := range Lint(src, Options{NumKeys: 1, Server: target}) {
+			if x.Code == CodeNoscriptCommand || x.Code == CodeCommandVersion {
+				f = &x
+			}
+		}
+		if f == nil {
+			t.Errorf("%s on %s: no finding", src, target)
+			continue
+		}
+		if !strings.Contains(f.Message, "("+target.String()+")") {
+			t.Errorf("%s on %s: %s does not name the server", src, target, Format(*f))
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		start := time.Now()
+		v, err := rdb.Eval(ctx, src, []string{"empty:list"}).Result()
+		took := time.Since(start)
+		cancel()
+		switch {
+		case f.Code == CodeCommandVersion || strings.Contains(f.Message, "may not be called"):
+			if err == nil || !strings.Contains(err.Error(), quotedReply(f.Message)) {
+				t.Errorf("%s on %s: lint says %s; the server replies %v %v", src, target, Format(*f), v, err)
+			}
+		case strings.Contains(f.Message, "does not block"):
+			if (err != nil && err != redis.Nil) || took > 2*time.Second {
+				t.Errorf("%s on %s: lint says %s; the server replies %v %v after %s", src, target, Format(*f), v, err, took)
+			}
+			if name != "wait" && name != "waitaof" && err != redis.Nil {
+				t.Errorf("%s on %s: lint says nil; the server replies %v", src, target, v)
+			}
+		default:
+			t.Errorf("%s on %s: unexpected %s", src, target, Format(*f))
+		}
+		t.Logf("%s on %s: %v %v: %s", src, target, v, err, f.Message)
 	}
 }

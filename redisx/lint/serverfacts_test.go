@@ -1,9 +1,14 @@
 package lint
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
+
+// judgedBy70 finds a message that speaks of Redis 7.0 (not of a
+// release such as 7.0.0 that added something).
+var judgedBy70 = regexp.MustCompile(`Redis 7\.0([^.]|$)`)
 
 func on(s string) *Options {
 	srv, err := ParseServer(s)
@@ -64,9 +69,22 @@ func TestServerFacts(t *testing.T) {
 		{name: "server unknown server", src: "return server.call('GET', KEYS[1])", want: []string{"1:8 global-read"}},
 		{name: "server valkey 8.0", src: "return server.call('GET', KEYS[1])", opt: on("valkey-8.0"), want: nil},
 		{name: "server valkey 7.2", src: "return server.call('GET', KEYS[1])", opt: on("valkey-7.2"), want: []string{"1:8 global-version"}},
-		{name: "server redis 8.0", src: "return server.call('GET', KEYS[1])", opt: on("redis-8.0"), want: []string{"1:8 global-read"}},
+		{name: "server redis 8.0", src: "return server.call('GET', KEYS[1])", opt: on("redis-8.0"), want: []string{"1:8 global-version"}},
 		{name: "SERVER_NAME valkey", src: "return redis.SERVER_NAME", opt: on("valkey-8.1"), want: nil},
-		{name: "SERVER_NAME redis", src: "return redis.SERVER_NAME", opt: on("redis-8.0"), want: []string{"1:8 unknown-field"}},
+		{name: "SERVER_NAME redis", src: "return redis.SERVER_NAME", opt: on("redis-8.0"), want: []string{"1:8 global-version"}},
+		// Without a server the version-blind rules say it.
+		{name: "server unknown server", src: "return server.call('GET', KEYS[1])", want: []string{"1:8 global-read"}},
+		{name: "SERVER_NAME unknown server", src: "return redis.SERVER_NAME", want: []string{"1:8 unknown-field"}},
+		// Blocking commands: refused in scripts before Redis 7.2, run
+		// without blocking from then on (and on every Valkey); WAITAOF
+		// from Redis 7.4 and Valkey 8.0.
+		{name: "blpop unknown server", src: "return redis.call('BLPOP', KEYS[1], 0)", want: []string{"1:19 noscript-command"}},
+		{name: "blpop redis 7.0", src: "return redis.call('BLPOP', KEYS[1], 0)", opt: on("redis-7.0"), want: []string{"1:19 noscript-command"}},
+		{name: "blpop redis 8.0", src: "return redis.call('BLPOP', KEYS[1], 0)", opt: on("redis-8.0"), want: []string{"1:19 noscript-command"}},
+		{name: "waitaof redis 7.2", src: "return redis.call('WAITAOF', 0, 0, 0)", opt: on("redis-7.2"), want: []string{"1:19 noscript-command"}},
+		{name: "waitaof redis 7.4", src: "return redis.call('WAITAOF', 0, 0, 0)", opt: on("redis-7.4"), want: []string{"1:19 noscript-command"}},
+		{name: "waitaof redis 7.0", src: "return redis.call('WAITAOF', 0, 0, 0)", opt: on("redis-7.0"), want: []string{"1:19 command-version"}},
+		{name: "os.time redis 8.0", src: "return os.time()", opt: on("redis-8.0"), want: []string{"1:8 global-read"}},
 		// Subcommands.
 		{name: "client no-touch redis 7.0", src: "return redis.call('CLIENT', 'NO-TOUCH', 'on')", opt: on("redis-7.0"), want: []string{"1:29 command-version"}},
 		// A command the table does not know keeps the Redis 7.0 rule.
@@ -114,5 +132,48 @@ func TestParseServer(t *testing.T) {
 	}
 	if (Server{}).Known() || (Server{Flavor: "redis", Version: "unknown"}).Known() || !(Server{Flavor: "valkey", Version: "8.1.1"}).Known() {
 		t.Error("Known")
+	}
+}
+
+// TestServerFindingsNameTheTarget: with a server given, every finding
+// that depends on the server says which server it judged for, and the
+// blocking commands get the verdict of that server, not Redis 7.0's.
+func TestServerFindingsNameTheTarget(t *testing.T) {
+	src := strings.Join([]string{
+		"local a = server.call('PING')",
+		"local b = os.clock()",
+		"local c = os.time()",
+		"local d = redis.SERVER_NAME",
+		"local e = redis.REDIS_VERSION",
+		"local f = __server__err__handler",
+		"local g = redis.call('SET', KEYS[1], 'v', 'IFEQ', 'v')",
+		"local h = redis.call('HSETEX', KEYS[1], 'FIELDS', 1, 'f', 'v')",
+		"local i = redis.call('BITCOUNT', KEYS[1], 0, 1, 'BIT')",
+		"local j = redis.call('NOSUCH')",
+		"local k = redis.call('COMMANDLOG', 'LEN', 'slow')",
+		"local l = redis.call('WAIT', 0, 0)",
+		"local m = redis.call('WAITAOF', 0, 0, 0)",
+		"local n = redis.call('HEXPIRE', KEYS[1], 10, 'FIELDS', 1, 'f')",
+		"local o = redis.call('CLIENT', 'NO-TOUCH', 'on')",
+		"return redis.call('BLPOP', KEYS[1], 0)",
+	}, "\n")
+	perServer := map[string]bool{
+		CodeCommandVersion: true, CodeArgVersion: true, CodeGlobalVersion: true,
+		CodeNoscriptCommand: true, CodeUnknownCommand: true, CodeGlobalRead: true, CodeUnknownField: true,
+	}
+	for _, s := range []string{"redis-6.2", "redis-7.0", "redis-7.2", "redis-7.4", "redis-8.0", "valkey-7.2", "valkey-8.0", "valkey-8.1", "redis-9.0"} {
+		target, _ := ParseServer(s)
+		fs := Lint(src, Options{NumKeys: 1, Server: target})
+		if len(fs) == 0 {
+			t.Errorf("%s: no findings", s)
+		}
+		for _, f := range fs {
+			if perServer[f.Code] && !strings.Contains(f.Message, "("+target.String()+")") {
+				t.Errorf("%s: %s does not name the server", s, Format(f))
+			}
+			if judgedBy70.MatchString(f.Message) && target.String() != "redis 7.0" {
+				t.Errorf("%s: %s judges by Redis 7.0", s, Format(f))
+			}
+		}
 	}
 }

@@ -611,8 +611,11 @@ func (l *linter) walkIndex(e *ast.AttrGetExpr, sc *scope) int {
 			l.add(line, col, Info, CodeGlobalRead, "os.clock needs Redis 7.2 or newer (Redis 7.0 has no os table)",
 				"on 7.0, time with redis.call('TIME') instead")
 		} else {
-			l.add(line, col, Error, CodeGlobalRead,
-				fmt.Sprintf("os.%s is not available: Redis 7.2+ keeps only os.clock, and 7.0 has no os at all", key.Value),
+			msg := fmt.Sprintf("os.%s is not available: Redis 7.2+ keeps only os.clock, and 7.0 has no os at all", key.Value)
+			if f, v, ok := l.target(); ok {
+				msg = osFieldMsg(l.opt.Server, f, v, key.Value)
+			}
+			l.add(line, col, Error, CodeGlobalRead, msg,
 				"scripts must be deterministic and sandboxed: no time of day, environment or processes (TIME is a command)")
 		}
 	default:
@@ -731,10 +734,14 @@ func (l *linter) checkRedisCall(e *ast.FuncCallExpr, sc *scope, argCols []int) {
 	upper := strings.ToUpper(cmdExpr.Value)
 	spec, known := commands()[name]
 	missing, onTarget := l.checkCommandVersion(e, argCols, name, line, col)
+	scriptable := !missing && l.checkScriptable(name, line, col)
 	if !known {
 		if !missing && !onTarget && !strings.ContainsAny(name, ".|") {
-			l.add(line, col, Warning, CodeUnknownCommand,
-				fmt.Sprintf("Redis 7.0 has no command %s: the call fails with \"Unknown Redis command called from script\"", quote(cmdExpr.Value)),
+			msg := fmt.Sprintf("Redis 7.0 has no command %s: the call fails with \"Unknown Redis command called from script\"", quote(cmdExpr.Value))
+			if f, v, ok := l.target(); ok {
+				msg = missingCommandMsg(l.opt.Server, f, v, cmdExpr.Value)
+			}
+			l.add(line, col, Warning, CodeUnknownCommand, msg,
 				"check the spelling; a module's command is fine where the module is loaded")
 		}
 		return
@@ -745,12 +752,15 @@ func (l *linter) checkRedisCall(e *ast.FuncCallExpr, sc *scope, argCols []int) {
 			fmt.Sprintf("%s needs Redis %s or newer (older servers: \"Unknown Redis command called from script\")", upper, spec.since),
 			"check the server version (INFO server)")
 	}
-	if spec.noscript && scriptableOnNewer[name] {
+	switch {
+	case scriptable:
+		// checkScriptable said what the target does with it.
+	case spec.noscript && scriptableOnNewer[name]:
 		// Not an error everywhere: which server runs the script decides.
 		l.add(line, col, Warning, CodeNoscriptCommand,
-			fmt.Sprintf("%s may not be called from a script on Redis 7.0 (\"This Redis command is not allowed from script\"); Redis 8.0 and Valkey 8.1 run it without blocking", upper),
-			"a script cannot wait: use the non-blocking form (LPOP for BLPOP), which every server runs the same")
-	} else if spec.noscript {
+			fmt.Sprintf("%s may not be called from a script on Redis before 7.2 (\"This Redis command is not allowed from script\"); Redis 7.2+ and Valkey run it without blocking", upper),
+			scriptableHint(name))
+	case spec.noscript:
 		l.add(line, col, Error, CodeNoscriptCommand,
 			fmt.Sprintf("%s may not be called from a script (Redis: \"This Redis command is not allowed from script\")", upper),
 			"blocking, transaction, pub/sub and script commands cannot run inside a script: use the non-blocking form (LPOP for BLPOP)")
