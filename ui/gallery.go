@@ -28,6 +28,9 @@ type exampleLoadedMsg struct {
 	ex     examples.Example
 	notice string
 	err    error
+	// user is the connection as the example's ACL user (Example.User),
+	// opened once its setup made the user; nil when it names none.
+	user *redisx.Session
 }
 
 // setupPlan is what happens to an example's setup, which deletes and
@@ -119,7 +122,16 @@ func exampleSetupCmd(s *redisx.Session, ex examples.Example) tea.Cmd {
 		if err := examples.Prepare(ctx, s, ex); err != nil {
 			return exampleLoadedMsg{ex: ex, err: err}
 		}
-		return exampleLoadedMsg{ex: ex, notice: "example " + ex.Name + " ready (setup done): ctrl+r runs it"}
+		if ex.User == "" {
+			return exampleLoadedMsg{ex: ex, notice: "example " + ex.Name + " ready (setup done): ctrl+r runs it"}
+		}
+		// The lesson is what this user gets: its runs go on a connection
+		// of its own (the setup just created the user).
+		u, err := examples.AsUser(ctx, s, ex)
+		if err != nil {
+			return exampleLoadedMsg{ex: ex, err: err}
+		}
+		return exampleLoadedMsg{ex: ex, user: u, notice: "example " + ex.Name + " ready (setup done): ctrl+r runs it as ACL user " + ex.User}
 	}
 }
 
@@ -152,6 +164,7 @@ func (g *gallery) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
 		}
 		ex := g.all[g.cursor]
 		m.example = &ex
+		closeUser := m.dropExampleUser()
 		m.overlays.remove(g)
 		m.editor.SetValue(ex.Source)
 		m.editor.SetFilename("")
@@ -159,7 +172,7 @@ func (g *gallery) update(m Model, km tea.KeyMsg) (Model, tea.Cmd) {
 		m.syncClusterKeys()
 		m.setFocus(paneEditor)
 		m.setStatus("loading example "+ex.Name+"…", false)
-		relint := m.scriptReplaced()
+		relint := tea.Batch(m.scriptReplaced(), closeUser)
 		if m.session == nil {
 			return m, relint
 		}
@@ -198,4 +211,34 @@ func (m Model) galleryView(g *gallery) string {
 		lines = lines[:h]
 	}
 	return m.st.dialog.Width(w - 2).Render(fitLines(lines, w-4, len(lines)))
+}
+
+// dropExampleUser forgets the example's own connection (another script
+// or example replaces it) and returns the command that closes it.
+func (m *Model) dropExampleUser() tea.Cmd {
+	u := m.exampleUser
+	m.exampleUser = nil
+	if u == nil {
+		return nil
+	}
+	return closeSessionCmd(u.s)
+}
+
+// closeSessionCmd closes s off the UI goroutine (a network write).
+func closeSessionCmd(s *redisx.Session) tea.Cmd {
+	return func() tea.Msg {
+		_ = s.Close()
+		return nil
+	}
+}
+
+// runSession is the connection a run of the editor's script goes on: the
+// open example's ACL user's when it has one (its lesson is what that user
+// gets), else the session, in the read-only mode of the moment.
+func (m Model) runSession() (*redisx.Session, string) {
+	if u := m.exampleUser; u != nil && m.example != nil && m.example.Name == u.name && m.function == "" {
+		u.s.SetReadOnly(m.readOnly)
+		return u.s, u.user
+	}
+	return m.session, ""
 }

@@ -112,9 +112,13 @@ func (m Model) launch(call redisx.Call) (tea.Model, tea.Cmd) {
 		// its why): say how to see the script's own round trips.
 		title += " · explain wrapper (" + m.c.Keys.Explain.Help().Key + ": plain run)"
 	}
+	sess, user := m.runSession()
+	if user != "" {
+		title += " · as ACL user " + user + " (the example's)"
+	}
 	m.trace.StartRun(m.runSeq, title)
 	m.setStatus("", false)
-	return m, tea.Batch(runScriptCmd(m.session, call, m.runSeq), m.spin.Tick)
+	return m, tea.Batch(runScriptCmd(sess, call, m.runSeq), m.spin.Tick)
 }
 
 func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {

@@ -26,9 +26,10 @@ func (m Model) updateScript(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.editor.MarkSaved()
 		m.fileMod = msg.mod
 		m.example = nil // another script: the example's data is not its setup
+		closeUser := m.dropExampleUser()
 		m.setFocus(paneEditor)
 		m.setStatus("opened "+msg.path, false)
-		return m, m.scriptReplaced()
+		return m, tea.Batch(m.scriptReplaced(), closeUser)
 	case fileSavedMsg:
 		if msg.conflict != "" {
 			m.overlays.push(newConfirm("Overwrite?", msg.conflict, saveFileCmd(msg.path, m.editor.Value(), time.Time{}, true)))
@@ -99,7 +100,16 @@ func (m Model) updateScript(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else {
 			m.setStatus(msg.notice, false)
 		}
-		return m, nil
+		var closeOld tea.Cmd
+		if msg.user != nil {
+			if m.example == nil || m.example.Name != msg.ex.Name {
+				// Another script was opened meanwhile: not this one's.
+				return m, closeSessionCmd(msg.user)
+			}
+			closeOld = m.dropExampleUser()
+			m.exampleUser = &exampleSession{name: msg.ex.Name, user: msg.ex.User, s: msg.user}
+		}
+		return m, closeOld
 	case lintDueMsg:
 		if msg.rev != m.editor.Revision() {
 			return m, nil // still typing

@@ -31,6 +31,9 @@ type appStyles struct {
 	// focused: box draws every pane's frame on every frame, and a
 	// lipgloss Render per edge was most of a cold first frame's boxes.
 	boxInk [2]struct{ border, title ink }
+	// The status and help bars' inks, for the same reason: every frame
+	// draws both, a dozen pieces each, all one-line text.
+	statusInk, statusMsgInk, helpKeyInk, helpDescInk ink
 }
 
 func newAppStyles(t themes.Theme) appStyles {
@@ -70,6 +73,7 @@ func newAppStyles(t themes.Theme) appStyles {
 	}
 	s.boxInk[0].border, s.boxInk[0].title = inkOf(s.border), inkOf(s.title)
 	s.boxInk[1].border, s.boxInk[1].title = inkOf(s.borderFocus), inkOf(s.titleFocus)
+	s.helpKeyInk, s.helpDescInk = inkOf(s.helpKey), inkOf(s.helpDesc)
 	if t.Mono {
 		// Without colour, badges and focus must still be visible.
 		s.badgeProd = lipgloss.NewStyle().Reverse(true).Bold(true).Padding(0, 1)
@@ -81,6 +85,7 @@ func newAppStyles(t themes.Theme) appStyles {
 		s.statusMsg = lipgloss.NewStyle().Reverse(true).Bold(true)
 		s.statusErr = lipgloss.NewStyle().Reverse(true).Bold(true)
 	}
+	s.statusInk, s.statusMsgInk = inkOf(s.status), inkOf(s.statusMsg)
 	return s
 }
 

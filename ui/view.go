@@ -191,11 +191,11 @@ func (m Model) statusBar() string {
 		addr = sanitize(m.session.Target().String())
 		info = sanitize(fmt.Sprintf("%s %s %s %s RESP%d", m.session.Target().String(), in.Flavor, in.Version, in.Mode, in.Protocol))
 	}
-	it := barItem{full: m.st.status.Render(" " + info + " "), prio: prioInfo}
+	it := barItem{full: m.st.statusInk.on(" " + info + " "), prio: prioInfo}
 	if info != addr {
-		it.short = m.st.status.Render(" " + addr + " ")
+		it.short = m.st.statusInk.on(" " + addr + " ")
 	}
-	items = append(items, it, barItem{full: m.st.status.Render(string(m.strategy) + " "), prio: prioDecor})
+	items = append(items, it, barItem{full: m.st.statusInk.on(string(m.strategy) + " "), prio: prioDecor})
 	// In explain mode the cache state is the wrapper's (what the next run
 	// sends), not the script's: say so where there is room.
 	wrapper := ""
@@ -204,12 +204,12 @@ func (m Model) statusBar() string {
 	}
 	switch m.cache {
 	case cacheHeld:
-		items = append(items, barItem{full: m.st.status.Render(wrapper + "cached "), short: m.st.status.Render("cached "), prio: prioDecor})
+		items = append(items, barItem{full: m.st.statusInk.on(wrapper + "cached "), short: m.st.statusInk.on("cached "), prio: prioDecor})
 	case cacheMissing:
-		items = append(items, barItem{full: m.st.status.Render(wrapper + "not cached "), short: m.st.status.Render("not cached "), prio: prioDecor})
+		items = append(items, barItem{full: m.st.statusInk.on(wrapper + "not cached "), short: m.st.statusInk.on("not cached "), prio: prioDecor})
 	}
 	if m.running {
-		items = append(items, barItem{full: m.st.statusMsg.Render(fmt.Sprintf(" %s running %s ", m.spin.View(), time.Since(m.runStart).Round(100*time.Millisecond))), prio: prioMust})
+		items = append(items, barItem{full: m.st.statusMsgInk.on(fmt.Sprintf(" %s running %s ", m.spin.View(), time.Since(m.runStart).Round(100*time.Millisecond))), prio: prioMust})
 	}
 
 	msg, msgErr := m.status, m.statusErr
@@ -332,9 +332,9 @@ func (m Model) helpBar() string {
 			continue
 		}
 		h := e.b.Help()
-		items = append(items, barItem{full: m.st.helpKey.Render(h.Key) + " " + m.st.helpDesc.Render(h.Desc), prio: e.prio})
+		items = append(items, barItem{full: m.st.helpKeyInk.on(h.Key) + " " + m.st.helpDescInk.on(h.Desc), prio: e.prio})
 	}
-	sep := m.st.helpDesc.Render(" • ")
+	sep := m.st.helpDescInk.on(" • ")
 	return ansi.Truncate(strings.Join(fitBar(items, ansi.StringWidth(sep), m.w, prioMust), sep), m.w, "…")
 }
 
