@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -191,10 +192,18 @@ func (o *testOpts) runOnce(cmd *cobra.Command, paths []string) error {
 	}
 	ctx := context.Background()
 	server := ""
+	on := "" // the server's name is the header; --target's URL goes beside it
+	if target != nil {
+		on = " on " + target.String()
+	}
 	results := suite.Run(ctx, files, suite.Options{Binaries: bins, Jobs: o.jobs, Filter: filter, Timeout: o.conn.timeout, Target: target}, func(name string, r suite.CaseResult) {
 		if name != server {
 			server = name
-			fmt.Fprintf(out, "=== %s\n", resp.Printable(name))
+			head := name + on
+			if target != nil && name == target.String() {
+				head = name // it did not answer: the URL is all there is
+			}
+			fmt.Fprintf(out, "=== %s\n", resp.Printable(head))
 		}
 		io.WriteString(out, suite.CaseLine(r))
 	})
@@ -206,7 +215,7 @@ func (o *testOpts) runOnce(cmd *cobra.Command, paths []string) error {
 	started := false
 	for _, s := range results {
 		if s.Err != "" && len(s.Cases) > 0 && allErrors(s.Cases) {
-			fmt.Fprintf(cmd.ErrOrStderr(), "luascope: %s: %s\n", resp.Printable(s.Binary), resp.Printable(s.Err))
+			fmt.Fprintf(cmd.ErrOrStderr(), "luascope: %s: %s\n", resp.Printable(cmp.Or(s.Binary, s.Target, s.Name)), resp.Printable(s.Err))
 		} else {
 			started = true
 		}
@@ -245,13 +254,20 @@ func (o *testOpts) runOnce(cmd *cobra.Command, paths []string) error {
 	return nil
 }
 
+// allErrors reports whether every case that was to run is an ERROR (the
+// server never answered): skipped cases do not say the server started.
 func allErrors(cases []suite.CaseResult) bool {
+	n := 0
 	for _, c := range cases {
-		if c.Outcome != suite.Error {
+		switch c.Outcome {
+		case suite.Skip:
+		case suite.Error:
+			n++
+		default:
 			return false
 		}
 	}
-	return true
+	return n > 0
 }
 
 // writeUpdates writes what the run found into the files (suite.PlanUpdate):

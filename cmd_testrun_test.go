@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"luascope/redisx/sandbox"
 	"luascope/redisx/sandbox/sandboxtest"
 )
 
@@ -181,5 +183,53 @@ func TestServerBinMissingExitStatus(t *testing.T) {
 	// A wrong combination stays a usage error.
 	if _, errOut, code := cli(t, "", "run", "--server-bin", "redis-server", "-p", "6379", "-e", "return 1"); code != exitUsage {
 		t.Errorf("--server-bin with -p: exit %d\n%s", code, errOut)
+	}
+}
+
+// targetURL is srv's URL selecting database db.
+func targetURL(srv *sandbox.Server, db int) string {
+	if srv.Network() == "unix" {
+		return fmt.Sprintf("%s?db=%d", srv.URL(), db)
+	}
+	return fmt.Sprintf("%s/%d", srv.URL(), db)
+}
+
+// On --target, a cluster = true file cannot run (it needs a cluster of
+// its own): its cases are ERRORs, and only its; the others run. The
+// header names the server as INFO says, the URL beside it with its
+// password masked; a target that does not answer is exit 3.
+func TestTestTargetClusterFile(t *testing.T) {
+	srv := sandboxtest.StartT(t)
+	dir := t.TempDir()
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("s.lua", "return 1")
+	write("a.test.toml", "script = \"s.lua\"\ncluster = true\n[[case]]\nname = \"on a cluster\"\nexpect = \"(integer) 1\"\n[[case]]\nname = \"again\"\nexpect = \"(integer) 1\"\n")
+	write("b.test.toml", "script = \"s.lua\"\n[[case]]\nname = \"plain\"\nexpect = \"(integer) 1\"\n[[case]]\nname = \"later\"\nskip = \"not now\"\nexpect = \"(integer) 1\"\n")
+	url := targetURL(srv, 3)
+	out, errOut, code := cli(t, "", "test", "--target", url, "--allow-flush", dir)
+	flavor := strings.ToLower(srv.Flavor()) + " "
+	if code != exitErrorReply || !strings.HasPrefix(out, "=== "+flavor) || !strings.Contains(out, " on "+url+"\n") ||
+		strings.Count(out, "ERROR ") != 2 || strings.Count(out, "run this file without --target") != 2 ||
+		!strings.Contains(out, "ok    "+filepath.Join(dir, "b.test.toml")+": plain") || !strings.Contains(out, "1 passed, 0 failed, 2 errors, 1 skipped") {
+		t.Errorf("a cluster file on --target: exit %d\n%s%s", code, out, errOut)
+	}
+	if strings.Contains(out, "--- redis://") {
+		t.Errorf("the summary names the URL, not the server:\n%s", out)
+	}
+	// A target that does not answer: every case an ERROR, exit 3, the
+	// password never shown.
+	stopped := sandboxtest.StartT(t)
+	if stopped.Network() == "unix" {
+		t.Skip("the sandbox listens on a unix socket")
+	}
+	gone := "redis://user:s3cret@" + stopped.Addr() + "/3"
+	stopped.Stop()
+	out, errOut, code = cli(t, "", "test", "--target", gone, "--allow-flush", dir)
+	if code != exitConnection || strings.Contains(out+errOut, "s3cret") || strings.Contains(out, "ok    ") {
+		t.Errorf("a target that does not answer: exit %d\n%s%s", code, out, errOut)
 	}
 }

@@ -3,6 +3,7 @@ package suite
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -52,8 +53,10 @@ type CaseResult struct {
 
 // ServerResult is a whole suite's run on one server.
 type ServerResult struct {
-	Name   string       `json:"name"`   // "redis 7.0.15"
-	Binary string       `json:"binary"` // the sandbox's binary
+	Name   string `json:"name"`   // "redis 7.0.15"
+	Binary string `json:"binary"` // the sandbox's binary
+	// Target is --target's URL, its password masked; "" on sandboxes.
+	Target string       `json:"target,omitempty"`
 	Cases  []CaseResult `json:"cases"`
 	// Err is why the server could not run the suite (it did not start).
 	Err string `json:"error,omitempty"`
@@ -138,6 +141,9 @@ func Run(ctx context.Context, files []*File, opt Options, done func(server strin
 	var mu sync.Mutex // done is called by one goroutine at a time
 	for _, bin := range bins {
 		sr := ServerResult{Binary: bin}
+		if opt.Target != nil {
+			sr.Target = opt.Target.String()
+		}
 		results := make([]CaseResult, len(jobs))
 		ready := make([]bool, len(jobs))
 		next := 0
@@ -171,6 +177,15 @@ func Run(ctx context.Context, files []*File, opt Options, done func(server strin
 				defer wg.Done()
 				w := &worker{bin: bin, timeout: opt.Timeout, target: opt.Target}
 				defer w.close()
+				if w.target != nil && len(jobs) > 0 {
+					// The server's name (INFO server) heads the output
+					// even when the first file cannot run there (cluster
+					// = true); a server that does not answer fails every
+					// case at once, as a sandbox that does not start.
+					if _, err := w.session(ctx, &File{RESP: 2}); err != nil {
+						w.startErr = err
+					}
+				}
 				for i := range queue {
 					j := jobs[i]
 					r := w.run(ctx, files[j.fi], j.fi, j.ci)
@@ -242,6 +257,11 @@ func (w *worker) close() {
 	}
 }
 
+// errClusterOnTarget is why a cluster = true file's cases do not run on
+// --target: they need a cluster of their own to route keys by slot. It is
+// the file's problem, not the server's: the other files still run.
+var errClusterOnTarget = errors.New("cluster = true files run on a sandbox cluster, not on --target (run this file without --target)")
+
 // session is the worker's session for a file: standalone or cluster,
 // RESP2 or RESP3, started and connected the first time.
 func (w *worker) session(ctx context.Context, f *File) (*redisx.Session, error) {
@@ -263,7 +283,7 @@ func (w *worker) session(ctx context.Context, f *File) (*redisx.Session, error) 
 	t := redisx.Target{Protocol: f.RESP, Label: "sandbox", Timeout: w.timeout}
 	switch {
 	case w.target != nil && f.Cluster:
-		return nil, fmt.Errorf("cluster = true files run on a sandbox cluster, not on --target")
+		return nil, errClusterOnTarget
 	case w.target != nil:
 		t = *w.target
 		t.Protocol = f.RESP
@@ -382,6 +402,9 @@ func (w *worker) run(ctx context.Context, f *File, fi, ci int) (r CaseResult) {
 		return r
 	}
 	s, err := w.session(ctx, f)
+	if errors.Is(err, errClusterOnTarget) {
+		return fail(Error, "%v", err)
+	}
 	if err != nil {
 		if w.startErr == nil {
 			w.startErr = err
