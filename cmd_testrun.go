@@ -63,7 +63,7 @@ Exit status: 0 every case passed, 1 a case failed or could not run,
 		RunE: func(cmd *cobra.Command, args []string) error { return o.runTests(cmd, args) },
 	}
 	fs := cmd.Flags()
-	fs.BoolVar(&o.update, "update", false, "write each failing or empty case's actual reply into its expect (snapshot; with several --server-bin, the first server's, and expect_on entries for servers that answer otherwise), keeping the file's layout")
+	fs.BoolVar(&o.update, "update", false, "write the actual reply into the expect of each case that failed on its reply or has none (snapshot; keys_after is not rewritten; with several --server-bin, the first server's, and expect_on entries for servers that answer otherwise), keeping the file's layout")
 	fs.StringVar(&o.run, "run", "", "run only the cases whose \"FILE: NAME\" matches this regular expression")
 	fs.BoolVar(&o.json, "json", false, "print one JSON document (docs/testing.md)")
 	fs.StringVar(&o.junit, "junit", "", "also write a JUnit XML report to FILE, for CI systems")

@@ -233,3 +233,49 @@ func TestTestTargetClusterFile(t *testing.T) {
 		t.Errorf("a target that does not answer: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// --update writes only the cases that failed on their reply (or have no
+// expect), counts exactly those, keeps a one-line expect on one line (its
+// quotes and comment kept), and says on stderr that a keys_after failure
+// is not something it fixes.
+func TestTestUpdateWritesOnlyReplies(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "s.lua"), []byte("redis.call('SET', KEYS[1], '1') return ARGV[1] == 'n' and 1 or ARGV[1]"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "s.test.toml")
+	body := "script = \"s.lua\"\n" +
+		"[[case]]\nname = \"keys only\"\nkeys = [\"a\"]\nargs = [\"n\"]\nexpect = \"(integer) 1\"\n[case.keys_after]\n\"a\" = { value = \"2\" }\n" +
+		"[[case]]\nname = \"one line\"\nkeys = [\"a\"]\nargs = [\"n\"]\nexpect = \"(integer) 2\"   # was wrong\n" +
+		"[[case]]\nname = \"literal\"\nkeys = [\"a\"]\nargs = ['say \"hi\"\\']\nexpect = '(nil)'\n" +
+		"[[case]]\nname = \"both\"\nkeys = [\"a\"]\nargs = [\"n\"]\nexpect = \"(integer) 3\"\n[case.keys_after]\n\"a\" = { value = \"2\" }\n" +
+		"[[case]]\nname = \"new\"\nkeys = [\"a\"]\nargs = [\"n\"]\n"
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := cli(t, "", "test", "--update", path)
+	if code != exitErrorReply || !strings.Contains(errOut, "updated 4 case(s) in "+path+"\n") {
+		t.Fatalf("--update: exit %d\n%s", code, errOut)
+	}
+	for _, c := range []string{"keys only", "both"} {
+		if !strings.Contains(errOut, path+": "+c+": keys_after did not hold: --update writes replies only") {
+			t.Errorf("no note of %q's keys_after:\n%s", c, errOut)
+		}
+	}
+	if strings.Contains(errOut, "one line: keys_after") {
+		t.Errorf("a note for a case without keys_after:\n%s", errOut)
+	}
+	want := "script = \"s.lua\"\n" +
+		"[[case]]\nname = \"keys only\"\nkeys = [\"a\"]\nargs = [\"n\"]\nexpect = \"(integer) 1\"\n[case.keys_after]\n\"a\" = { value = \"2\" }\n" +
+		"[[case]]\nname = \"one line\"\nkeys = [\"a\"]\nargs = [\"n\"]\nexpect = \"(integer) 1\"   # was wrong\n" +
+		"[[case]]\nname = \"literal\"\nkeys = [\"a\"]\nargs = ['say \"hi\"\\']\nexpect = '\"say \\\"hi\\\"\\\\\"'\n" +
+		"[[case]]\nname = \"both\"\nkeys = [\"a\"]\nargs = [\"n\"]\nexpect = \"(integer) 1\"\n[case.keys_after]\n\"a\" = { value = \"2\" }\n" +
+		"[[case]]\nname = \"new\"\nkeys = [\"a\"]\nargs = [\"n\"]\nexpect = '''\n(integer) 1\n'''\n"
+	if b, _ := os.ReadFile(path); string(b) != want {
+		t.Errorf("the file:\n%s\nwant:\n%s", b, want)
+	}
+	out, _, _ := cli(t, "", "test", path)
+	if !strings.Contains(out, "3 passed, 2 failed") {
+		t.Errorf("after --update, only the keys_after cases fail:\n%s", out)
+	}
+}

@@ -49,6 +49,9 @@ type CaseResult struct {
 	Report *redisx.Report `json:"report,omitempty"`
 
 	fileIndex, caseIndex int
+	// keysFailed and lossyFailed say the case failed on keys_after or on
+	// a lossy conversion, which --update does not fix.
+	keysFailed, lossyFailed bool
 }
 
 // ServerResult is a whole suite's run on one server.
@@ -526,6 +529,7 @@ func (w *worker) run(ctx context.Context, f *File, fi, ci int) (r CaseResult) {
 	for _, k := range c.KeysAfter {
 		for _, msg := range checkKey(ctx, s, k) {
 			fail(Fail, "key %s: %s", resp.Quote([]byte(k.Key)), msg)
+			r.keysFailed = true
 		}
 	}
 	if c.Explain {
@@ -536,6 +540,7 @@ func (w *worker) run(ctx context.Context, f *File, fi, ci int) (r CaseResult) {
 			}
 			if !allowed {
 				fail(Fail, "lossy conversion: %s (allow_lossy = [\"…\"] lists the ones this case expects)", wng)
+				r.lossyFailed = true
 			}
 		}
 	}

@@ -567,7 +567,8 @@ func TestPlaceOnKeys(t *testing.T) {
 
 // expect_on is edited in the form the file has it: expect_on.KEY lines
 // stay lines, a table added to a CRLF file has CRLF line ends; an inline
-// table is refused, the file left as it was.
+// table is refused, the file left as it was. An entry written on one line
+// stays on one line (in a literal string: "3.9" reads as printed).
 func TestUpdateExpectOnForms(t *testing.T) {
 	three := `"3.9"`
 	dir := write(t, map[string]string{"s.lua": "return 1",
@@ -580,7 +581,7 @@ func TestUpdateExpectOnForms(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(dotted)
-	if want := "script = \"s.lua\"\n[[case]]\nname = \"a\"\nexpect = \"(integer) 1\"\nexpect_on.valkey = '''\n\"3.9\"\n'''\nexpect_on.\"redis 7.2\" = '''\n(integer) 7\n'''\n\n[[case]]\nname = \"b\"\n"; string(b) != want {
+	if want := "script = \"s.lua\"\n[[case]]\nname = \"a\"\nexpect = \"(integer) 1\"\nexpect_on.valkey = '\"3.9\"'\nexpect_on.\"redis 7.2\" = '''\n(integer) 7\n'''\n\n[[case]]\nname = \"b\"\n"; string(b) != want {
 		t.Errorf("dotted:\n%s\nwant:\n%s", b, want)
 	}
 	crlf := filepath.Join(dir, "crlf.test.toml")
