@@ -44,7 +44,8 @@ func newTestCmd(conn *connFlags) *cobra.Command {
 		Long: `Run unit tests of Redis Lua scripts and Functions, written in *.test.toml
 files (found under each PATH, default .), on private sandbox servers: real
 redis-server (or valkey-server) processes on loopback, never a mock. Each
-case starts on an empty server (FLUSHALL, SCRIPT FLUSH, FUNCTION FLUSH),
+case starts on an empty server (FLUSHALL, SCRIPT FLUSH, FUNCTION FLUSH;
+on --target, FLUSHDB of the URL's database instead of FLUSHALL),
 runs its setup commands, calls the script (or FCALLs the function), and
 checks the reply as luascope run prints it (types included), the error
 class, and the keys' state after the run.
@@ -70,8 +71,8 @@ Exit status: 0 every case passed, 1 a case failed or could not run,
 	fs.StringArrayVar(&o.bins, "server-bin", nil, "run the suite on a sandbox of this server binary (repeatable: once per server)")
 	fs.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "cases run at once per server, each worker on its own sandbox")
 	fs.StringVar(&o.init, "init", "", "write a starter test file for the script `FILE.lua` (FILE.test.toml): one case with the keys and args of its last run in history, its expect filled in from a run on a sandbox")
-	fs.StringVar(&o.target, "target", "", "run on this server (redis://host:port) instead of private sandboxes; it is emptied between cases, so --allow-flush must say that is fine")
-	fs.BoolVar(&o.flush, "allow-flush", false, "let --target's server be emptied (FLUSHALL, SCRIPT FLUSH, FUNCTION FLUSH) before every case")
+	fs.StringVar(&o.target, "target", "", "run on this server (redis://host:port[/db]) instead of private sandboxes; it is emptied between cases, so --allow-flush must say that is fine")
+	fs.BoolVar(&o.flush, "allow-flush", false, "let --target's server be emptied before every case: FLUSHDB of the URL's database, SCRIPT FLUSH and FUNCTION FLUSH (server-wide)")
 	fs.BoolVar(&o.watch, "watch", false, "run again whenever a test file, script or library changes (ctrl+c stops)")
 	return cmd
 }
@@ -100,7 +101,11 @@ func (o *testOpts) runTests(cmd *cobra.Command, paths []string) error {
 	case o.target == "" && o.flush:
 		return usageErr("--allow-flush goes with --target URL")
 	case o.target != "" && !o.flush:
-		return usageErr("--target %s: luascope test empties the server before every case (FLUSHALL, SCRIPT FLUSH, FUNCTION FLUSH); add --allow-flush if that server's data may go, or leave --target out to run on private sandboxes", redisx.RedactURL(o.target))
+		db := "the database the URL selects"
+		if t, err := redisx.ParseURL(o.target); err == nil {
+			db = fmt.Sprintf("database %d", t.DB)
+		}
+		return usageErr("--target %s: luascope test empties that server before every case: FLUSHDB of %s (its other databases are left alone), then SCRIPT FLUSH and FUNCTION FLUSH, which drop every cached script and function library of the whole server; add --allow-flush if they may go, or leave --target out to run on private sandboxes", redisx.RedactURL(o.target), db)
 	case o.target != "" && len(o.bins) > 0:
 		return usageErr("--target and --server-bin: one or the other")
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
+
 	"luascope/redisx/sandbox"
 	"luascope/redisx/sandbox/sandboxtest"
 )
@@ -87,13 +89,22 @@ func TestTestCommandExitStatusesAndReports(t *testing.T) {
 }
 
 // --target runs on a server the user names, only with --allow-flush:
-// every case empties it.
+// every case empties it — FLUSHDB of the URL's database (db 0 keeps its
+// keys), SCRIPT FLUSH and FUNCTION FLUSH (server-wide) — and the refusal
+// says exactly that.
 func TestTestCommandTarget(t *testing.T) {
 	srv := sandboxtest.StartT(t)
 	c := srv.Client()
 	defer c.Close()
 	ctx := context.Background()
 	c.Set(ctx, "precious", "1", 0)
+	sha, err := c.ScriptLoad(ctx, "return 'cached'").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c3 := redis.NewClient(&redis.Options{Network: srv.Network(), Addr: srv.Addr(), DB: 3})
+	defer c3.Close()
+	c3.Set(ctx, "scratch", "1", 0)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "s.lua"), []byte("return redis.call('DBSIZE')"), 0o644); err != nil {
 		t.Fatal(err)
@@ -101,17 +112,25 @@ func TestTestCommandTarget(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "s.test.toml"), []byte("script = \"s.lua\"\n[[case]]\nname = \"empty\"\nexpect = \"(integer) 0\"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, errOut, code := cli(t, "", "test", "--target", srv.URL(), dir); code != exitUsage || !strings.Contains(errOut, "--allow-flush") {
+	url := targetURL(srv, 3)
+	_, errOut, code := cli(t, "", "test", "--target", url, dir)
+	if code != exitUsage || !strings.Contains(errOut, "--allow-flush") || !strings.Contains(errOut, "FLUSHDB of database 3 (its other databases are left alone), then SCRIPT FLUSH and FUNCTION FLUSH") || strings.Contains(errOut, "FLUSHALL") {
 		t.Fatalf("without --allow-flush: exit %d %s", code, errOut)
 	}
-	if n, _ := c.Exists(ctx, "precious").Result(); n != 1 {
+	if n, _ := c3.Exists(ctx, "scratch").Result(); n != 1 {
 		t.Fatal("refused, yet the server was emptied")
 	}
-	if out, errOut, code := cli(t, "", "test", "--target", srv.URL(), "--allow-flush", dir); code != exitOK || !strings.Contains(out, "ok    ") {
+	if out, errOut, code := cli(t, "", "test", "--target", url, "--allow-flush", dir); code != exitOK || !strings.Contains(out, "ok    ") {
 		t.Fatalf("with --allow-flush: exit %d\n%s%s", code, out, errOut)
 	}
-	if n, _ := c.Exists(ctx, "precious").Result(); n != 0 {
-		t.Error("--allow-flush: the server was not emptied before the case")
+	if n, _ := c3.Exists(ctx, "scratch").Result(); n != 0 {
+		t.Error("--allow-flush: the URL's database was not emptied before the case")
+	}
+	if n, _ := c.Exists(ctx, "precious").Result(); n != 1 {
+		t.Error("--allow-flush: a key of another database (0) is gone: FLUSHALL, not FLUSHDB")
+	}
+	if ex, _ := c.ScriptExists(ctx, sha).Result(); len(ex) != 1 || ex[0] {
+		t.Error("--allow-flush: the script cache was not flushed (SCRIPT FLUSH)")
 	}
 }
 
