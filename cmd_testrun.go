@@ -55,7 +55,8 @@ failure shows where the expected and actual replies part (the path of the
 first difference, with types), the round trips and the classified error.
 
 Exit status: 0 every case passed, 1 a case failed or could not run,
-2 usage or a test file that does not read, 3 no server could be started.`,
+2 usage, a test file that does not read, or a --run that matches no case,
+3 no server could be started.`,
 		Example: `  luascope test                          # every *.test.toml under .
   luascope test tests/ --run 'limit'     # cases whose "file: name" matches
   luascope test --update tests/limit.test.toml   # write actual replies into expect
@@ -180,6 +181,23 @@ func (o *testOpts) runOnce(cmd *cobra.Command, paths []string) error {
 	if len(problems) > 0 {
 		return &exitError{code: exitUsage, msg: strings.Join(problems, "\n")}
 	}
+	if filter != nil {
+		// A --run that matches nothing is a mistake (a typo, a renamed
+		// case): exit 2 before anything starts, so that CI does not pass
+		// on zero cases.
+		n, matched := 0, 0
+		for _, f := range files {
+			for _, c := range f.Cases {
+				n++
+				if filter.MatchString(f.Path + ": " + c.Name) {
+					matched++
+				}
+			}
+		}
+		if matched == 0 {
+			return &exitError{code: exitUsage, msg: fmt.Sprintf("no case matches --run %s (%d %s in %d %s; it matches \"FILE: NAME\")", resp.Printable(o.run), n, plural(n, "case", "cases"), len(files), plural(len(files), "file", "files"))}
+		}
+	}
 	var junit *os.File
 	if o.junit != "" {
 		// Before the run: a path that cannot be written must not hide
@@ -213,10 +231,6 @@ func (o *testOpts) runOnce(cmd *cobra.Command, paths []string) error {
 		io.WriteString(out, suite.CaseLine(r))
 	})
 	counts := suite.Count(results)
-	if total := counts.Passed + counts.Failed + counts.Errors + counts.Skipped; total == 0 && filter != nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "luascope: no case matches --run %s\n", resp.Printable(o.run))
-		return nil
-	}
 	started := false
 	for _, s := range results {
 		if s.Err != "" && len(s.Cases) > 0 && allErrors(s.Cases) {

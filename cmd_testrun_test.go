@@ -298,3 +298,26 @@ func TestTestUpdateWritesOnlyReplies(t *testing.T) {
 		t.Errorf("after --update, only the keys_after cases fail:\n%s", out)
 	}
 }
+
+// A --run that matches no case is exit 2, before any server starts: a
+// typo in CI must not give a green build.
+func TestTestRunMatchesNothing(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "s.lua"), []byte("return 1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "s.test.toml"), []byte("script = \"s.lua\"\n[[case]]\nname = \"one\"\nexpect = \"(integer) 1\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	junit := filepath.Join(dir, "j.xml")
+	out, errOut, code := cli(t, "", "test", "--run", "zzz", "--junit", junit, dir)
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "no case matches --run zzz (1 case in 1 file;") {
+		t.Errorf("--run zzz: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(junit); err == nil {
+		t.Error("--junit written for a run that did not happen")
+	}
+	if out, errOut, code := cli(t, "", "test", "--run", "one", dir); code != exitOK || !strings.Contains(out, "1 passed") {
+		t.Errorf("--run one: exit %d\n%s%s", code, out, errOut)
+	}
+}
