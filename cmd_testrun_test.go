@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"os"
@@ -319,5 +320,64 @@ func TestTestRunMatchesNothing(t *testing.T) {
 	}
 	if out, errOut, code := cli(t, "", "test", "--run", "one", dir); code != exitOK || !strings.Contains(out, "1 passed") {
 		t.Errorf("--run one: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// test --json names the binary that ran (resolved, as compare --json
+// does), and every case has failures: [] for a pass; on --target,
+// binary is "" and target the URL.
+func TestTestJSONBinaryAndFailures(t *testing.T) {
+	srv := sandboxtest.StartT(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "s.lua"), []byte("return 1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "s.test.toml"), []byte("script = \"s.lua\"\n[[case]]\nname = \"pass\"\nexpect = \"(integer) 1\"\n[[case]]\nname = \"fail\"\nexpect = \"(integer) 2\"\n[[case]]\nname = \"skip\"\nskip = \"later\"\nexpect = \"(integer) 1\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	type doc struct {
+		Servers []struct {
+			Name   string  `json:"name"`
+			Binary *string `json:"binary"`
+			Target string  `json:"target"`
+			Cases  []struct {
+				Case     string    `json:"case"`
+				Failures *[]string `json:"failures"`
+			} `json:"cases"`
+		} `json:"servers"`
+	}
+	parse := func(out string) doc {
+		t.Helper()
+		var d doc
+		if err := json.Unmarshal([]byte(out), &d); err != nil || len(d.Servers) != 1 || len(d.Servers[0].Cases) != 3 {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		return d
+	}
+	out, errOut, code := cli(t, "", "test", "--json", dir)
+	if code != exitErrorReply {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	d := parse(out)
+	want, _ := sandbox.FindBinary()
+	if b := d.Servers[0].Binary; b == nil || *b != want || !filepath.IsAbs(*b) || d.Servers[0].Target != "" {
+		t.Errorf("binary %v, want %q", b, want)
+	}
+	cmpOut, _, _ := cli(t, "", "compare", "--json", "--server-bin", filepath.Base(want), "--server-bin", filepath.Base(want), "-e", "return 1")
+	if !strings.Contains(cmpOut, fmt.Sprintf("\"binary\":%q", want)) {
+		t.Errorf("compare --json names another binary than %q:\n%s", want, cmpOut)
+	}
+	for _, c := range d.Servers[0].Cases {
+		switch f := c.Failures; {
+		case f == nil:
+			t.Errorf("%s: no failures field", c.Case)
+		case c.Case == "pass" && len(*f) != 0, c.Case != "pass" && len(*f) == 0:
+			t.Errorf("%s: failures %q", c.Case, *f)
+		}
+	}
+	out, errOut, _ = cli(t, "", "test", "--json", "--target", targetURL(srv, 2), "--allow-flush", dir)
+	d = parse(out + errOut)
+	if b := d.Servers[0].Binary; b == nil || *b != "" || d.Servers[0].Target != targetURL(srv, 2) || !strings.HasPrefix(d.Servers[0].Name, strings.ToLower(srv.Flavor())+" ") {
+		t.Errorf("--target: %+v", d.Servers[0])
 	}
 }

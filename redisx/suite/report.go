@@ -80,8 +80,11 @@ type Doc struct {
 
 // DocServer is one server's run in Doc.
 type DocServer struct {
-	Name   string    `json:"name"`
-	Binary string    `json:"binary"`
+	Name   string `json:"name"`
+	Binary string `json:"binary"`
+	// Target is --target's URL (password masked); there only on --target,
+	// where binary is "".
+	Target string    `json:"target,omitempty"`
 	Error  string    `json:"error,omitempty"`
 	Cases  []DocCase `json:"cases"`
 }
@@ -90,7 +93,10 @@ type DocServer struct {
 // of its last run.
 type DocCase struct {
 	CaseResult
-	DurationMS float64 `json:"duration_ms"`
+	// Failures is there for every case: [] for a pass, so that a reader
+	// need not tell "none" from "not given".
+	Failures   []string `json:"failures"`
+	DurationMS float64  `json:"duration_ms"`
 }
 
 // WriteJSON writes the results as one JSON document.
@@ -98,9 +104,9 @@ func WriteJSON(w io.Writer, results []ServerResult) error {
 	c := Count(results)
 	doc := Doc{Servers: []DocServer{}, Passed: c.Passed, Failed: c.Failed, Errors: c.Errors, Skipped: c.Skipped}
 	for _, s := range results {
-		ds := DocServer{Name: s.Name, Binary: s.Binary, Error: s.Err, Cases: []DocCase{}}
+		ds := DocServer{Name: s.Name, Binary: s.Binary, Target: s.Target, Error: s.Err, Cases: []DocCase{}}
 		for _, r := range s.Cases {
-			ds.Cases = append(ds.Cases, DocCase{CaseResult: r, DurationMS: float64(r.Duration.Microseconds()) / 1000})
+			ds.Cases = append(ds.Cases, DocCase{CaseResult: r, Failures: append([]string{}, r.Failures...), DurationMS: float64(r.Duration.Microseconds()) / 1000})
 		}
 		doc.Servers = append(doc.Servers, ds)
 	}

@@ -143,6 +143,14 @@ func Run(ctx context.Context, files []*File, opt Options, done func(server strin
 	var out []ServerResult
 	var mu sync.Mutex // done is called by one goroutine at a time
 	for _, bin := range bins {
+		if bin == "" && opt.Target == nil {
+			// The default server, resolved as the sandbox resolves it
+			// ($LUASCOPE_REDIS_SERVER, then PATH): the result names the
+			// binary that ran, as compare --json does.
+			if p, err := sandbox.FindBinary(); err == nil {
+				bin = p
+			}
+		}
 		sr := ServerResult{Binary: bin}
 		if opt.Target != nil {
 			sr.Target = opt.Target.String()
