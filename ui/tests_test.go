@@ -137,3 +137,41 @@ func TestTestsViewGroupsCasesByFile(t *testing.T) {
 		}
 	}
 }
+
+// enter shows a case whole in the detail box over the Tests view: at
+// every size the view takes, the row between the box and the help line is
+// the status bar, never a left-over line of the view under it (at 40×12
+// it was the failure's "      steps:").
+func TestTestsViewCaseOverlayEverySize(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "add.lua")
+	if err := os.WriteFile(script, []byte("return tonumber(ARGV[1]) + 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "add.test.toml"), []byte("script = \"add.lua\"\n[[case]]\nname = \"adds one\"\nargs = [\"1\"]\nexpect = \"(integer) 3\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := compareModel(t, "return tonumber(ARGV[1]) + 1\n", nil, func(o *Options) { o.Filename = script })
+	mm, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("t"), Alt: true})
+	m = pressApp(drain(t, mm.(Model), cmd), tea.KeyMsg{Type: tea.KeyEnter})
+	if _, ok := topOf[*detailView](m.overlays); !ok {
+		t.Fatal("enter did not open the case")
+	}
+	failures := 0
+	for _, sz := range sweepGrid() {
+		w, h := sz[0], sz[1]
+		if w < minWidth || h < minHeight {
+			continue
+		}
+		m = update(m, tea.WindowSizeMsg{Width: w, Height: h})
+		lines := strings.Split(ansi.Strip(m.View()), "\n")
+		l := layout(w, h, m.layoutState())
+		bar := ansi.Strip(m.statusBar())
+		if l.status.Y < 1 || l.status.Y >= len(lines) || lines[l.status.Y] != bar || !strings.HasPrefix(lines[l.status.Y-1], "╰") || strings.Contains(strings.Join(lines[l.status.Y:], "\n"), "steps:") {
+			t.Errorf("%d×%d: under the box, not the status bar %q:\n%s", w, h, bar, strings.Join(lines, "\n"))
+			if failures++; failures == 3 {
+				return
+			}
+		}
+	}
+}
