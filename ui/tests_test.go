@@ -175,3 +175,38 @@ func TestTestsViewCaseOverlayEverySize(t *testing.T) {
 		}
 	}
 }
+
+// The test files are looked for beside the script and in a tests/ or
+// test/ directory there, and the note of a script with none names the
+// same places (docs/testing.md too).
+func TestTestsViewLooksInTestsAndTest(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "add.lua")
+	if err := os.WriteFile(script, []byte("return 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := compareModel(t, "return 1\n", nil, func(o *Options) { o.Filename = script })
+	mm, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("t"), Alt: true})
+	m = drain(t, mm.(Model), cmd)
+	v, _ := topOf[*testsView](m.overlays)
+	if v == nil || len(v.notes) != 1 || !strings.Contains(v.notes[0], "in its directory (or a tests/ or test/ directory beside it)") {
+		t.Fatalf("no test file: %+v", v)
+	}
+	doc, err := os.ReadFile("../docs/testing.md")
+	if err != nil || !strings.Contains(string(doc), "(or a `tests/` or\n  `test/` directory beside it)") && !strings.Contains(string(doc), "(or a `tests/` or `test/` directory beside it)") {
+		t.Errorf("docs/testing.md does not name tests/ and test/ (%v)", err)
+	}
+	for _, sub := range []string{"tests", "test"} {
+		d := filepath.Join(dir, sub)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		body := "script = \"../add.lua\"\n[[case]]\nname = \"in " + sub + "\"\nexpect = \"(integer) 1\"\n"
+		if err := os.WriteFile(filepath.Join(d, sub+".test.toml"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := scriptTests(script); len(got) != 2 || !strings.HasSuffix(got[0], filepath.Join("tests", "tests.test.toml")) || !strings.HasSuffix(got[1], filepath.Join("test", "test.test.toml")) {
+		t.Errorf("found %q", got)
+	}
+}
