@@ -240,7 +240,7 @@ func (o *testOpts) runOnce(cmd *cobra.Command, paths []string) error {
 		}
 		if !o.json {
 			sc := suite.Count([]suite.ServerResult{s})
-			fmt.Fprintf(out, "--- %s: %s\n", resp.Printable(s.Name), suite.Summary(sc))
+			fmt.Fprintf(out, "--- %s: %s%s\n", resp.Printable(s.Name), suite.Summary(sc), suite.Overhead(s))
 		}
 	}
 	if o.json {

@@ -63,6 +63,12 @@ type ServerResult struct {
 	Cases  []CaseResult `json:"cases"`
 	// Err is why the server could not run the suite (it did not start).
 	Err string `json:"error,omitempty"`
+	// Startup is the time spent starting sandboxes (and clusters) and
+	// connecting to them, Recovery the time spent replacing a sandbox a
+	// case spoiled (a server left busy, crashed, reconfigured): summed
+	// over the workers, and in no case's Duration, which is the case's own
+	// run only.
+	Startup, Recovery time.Duration `json:"-"`
 }
 
 // Counts are a run's totals.
@@ -188,6 +194,12 @@ func Run(ctx context.Context, files []*File, opt Options, done func(server strin
 				defer wg.Done()
 				w := &worker{bin: bin, timeout: opt.Timeout, target: opt.Target}
 				defer w.close()
+				defer func() {
+					mu.Lock()
+					sr.Startup += w.startup
+					sr.Recovery += w.recovery
+					mu.Unlock()
+				}()
 				if w.target != nil && len(jobs) > 0 {
 					// The server's name (INFO server) heads the output
 					// even when the first file cannot run there (cluster
@@ -254,6 +266,9 @@ type worker struct {
 	name     string
 	startErr error
 	target   *redisx.Target // a named server instead of sandboxes
+	// startup and recovery are the worker's time spent starting servers
+	// and replacing spoiled ones, kept out of the cases' durations.
+	startup, recovery time.Duration
 }
 
 func (w *worker) close() {
@@ -290,6 +305,12 @@ func (w *worker) session(ctx context.Context, f *File) (*redisx.Session, error) 
 		// A server that did not start once will not for the next case:
 		// every case of this worker reports the same, at once.
 		return nil, w.startErr
+	}
+	if !(w.target != nil && f.Cluster) {
+		// Starting a server (a cluster takes seconds) and connecting is
+		// not the case's time: the first case would carry it.
+		t0 := time.Now()
+		defer func() { w.startup += time.Since(t0) }()
 	}
 	t := redisx.Target{Protocol: f.RESP, Label: "sandbox", Timeout: w.timeout}
 	switch {
@@ -401,8 +422,10 @@ func (w *worker) client() (*redis.Client, error) {
 func (w *worker) run(ctx context.Context, f *File, fi, ci int) (r CaseResult) {
 	c := f.Cases[ci]
 	r = CaseResult{File: f.Path, Case: c.Name, fileIndex: fi, caseIndex: ci}
-	start := time.Now()
-	defer func() { r.Duration = time.Since(start) }()
+	start, before := time.Now(), w.startup+w.recovery
+	// The case's own run: a server started or replaced meanwhile is
+	// counted apart (ServerResult.Startup, Recovery).
+	defer func() { r.Duration = max(0, time.Since(start)-(w.startup+w.recovery-before)) }()
 	if c.Skip != "" {
 		r.Outcome, r.Failures = Skip, []string{c.Skip}
 		return r
@@ -422,6 +445,7 @@ func (w *worker) run(ctx context.Context, f *File, fi, ci int) (r CaseResult) {
 		}
 		return fail(Error, "server: %v", err)
 	}
+	flushStart, startupBefore := time.Now(), w.startup
 	if err := w.flush(ctx, f); err != nil {
 		// A case before may have left the server busy (a script past its
 		// time limit), crashed (error({}) on 7.0) or shut down: a sandbox
@@ -433,6 +457,10 @@ func (w *worker) run(ctx context.Context, f *File, fi, ci int) (r CaseResult) {
 		if s, err = w.session(ctx, f); err == nil {
 			err = w.flush(ctx, f)
 		}
+		// From the failed flush to the new server emptied is recovery
+		// from the case before, not this case's time (nor start-up).
+		w.startup = startupBefore
+		w.recovery += time.Since(flushStart)
 		if err != nil {
 			return fail(Error, "emptying the server (%v), then starting a new one: %v", first, err)
 		}
@@ -440,7 +468,12 @@ func (w *worker) run(ctx context.Context, f *File, fi, ci int) (r CaseResult) {
 	for _, cmd := range append(slices.Clone(f.Setup), c.Setup...) {
 		if strings.EqualFold(cmd[0], "CONFIG") || strings.EqualFold(cmd[0], "SHUTDOWN") || strings.EqualFold(cmd[0], "DEBUG") {
 			// Not undone by emptying: the next case gets a new sandbox.
-			defer w.restart(ctx, f)
+			defer func() {
+				t0 := time.Now()
+				if w.restart(ctx, f) {
+					w.recovery += time.Since(t0)
+				}
+			}()
 			break
 		}
 	}
