@@ -210,3 +210,21 @@ func TestTestsViewLooksInTestsAndTest(t *testing.T) {
 		t.Errorf("found %q", got)
 	}
 }
+
+// docs/tui.md describes the Tests view as it draws: cases grouped by
+// file, under a line per file with its summary.
+func TestTestsViewDocs(t *testing.T) {
+	b, err := os.ReadFile("../docs/tui.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Join(strings.Fields(string(b)), " ")
+	for _, want := range []string{"The cases are grouped by file: a line per file with its summary", "`tests/` or `test/` directory beside it"} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("docs/tui.md lacks %q", want)
+		}
+	}
+	if strings.Contains(doc, "lists each case and shows") {
+		t.Error("docs/tui.md still says the Tests view lists each case")
+	}
+}
