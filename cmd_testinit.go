@@ -222,7 +222,7 @@ func (o *testOpts) watchTests(cmd *cobra.Command, paths []string) error {
 				fmt.Fprintf(cmd.ErrOrStderr(), "luascope: %v\n", err)
 			}
 		}
-		fmt.Fprintf(out, "--- watching %d directories for changes (ctrl+c stops)\n", len(watched))
+		fmt.Fprintf(out, "--- watching %d %s for changes (ctrl+c stops)\n", len(watched), plural(len(watched), "directory", "directories"))
 		// Wait for a change to a .lua or test file, then let a burst of
 		// writes (an editor's save) settle.
 		changed := false

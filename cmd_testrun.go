@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -43,7 +44,8 @@ func newTestCmd(conn *connFlags) *cobra.Command {
 		Long: `Run unit tests of Redis Lua scripts and Functions, written in *.test.toml
 files (found under each PATH, default .), on private sandbox servers: real
 redis-server (or valkey-server) processes on loopback, never a mock. Each
-case starts on an empty server (FLUSHALL, SCRIPT FLUSH, FUNCTION FLUSH),
+case starts on an empty server (FLUSHALL, SCRIPT FLUSH, FUNCTION FLUSH;
+on --target, FLUSHDB of the URL's database instead of FLUSHALL),
 runs its setup commands, calls the script (or FCALLs the function), and
 checks the reply as luascope run prints it (types included), the error
 class, and the keys' state after the run.
@@ -53,7 +55,8 @@ failure shows where the expected and actual replies part (the path of the
 first difference, with types), the round trips and the classified error.
 
 Exit status: 0 every case passed, 1 a case failed or could not run,
-2 usage or a test file that does not read, 3 no server could be started.`,
+2 usage, a test file that does not read, or a --run that matches no case,
+3 no server could be started.`,
 		Example: `  luascope test                          # every *.test.toml under .
   luascope test tests/ --run 'limit'     # cases whose "file: name" matches
   luascope test --update tests/limit.test.toml   # write actual replies into expect
@@ -62,15 +65,15 @@ Exit status: 0 every case passed, 1 a case failed or could not run,
 		RunE: func(cmd *cobra.Command, args []string) error { return o.runTests(cmd, args) },
 	}
 	fs := cmd.Flags()
-	fs.BoolVar(&o.update, "update", false, "write each failing or empty case's actual reply into its expect (snapshot; with several --server-bin, the first server's, and expect_on entries for servers that answer otherwise), keeping the file's layout")
+	fs.BoolVar(&o.update, "update", false, "write the actual reply into the expect of each case that failed on its reply or has none (snapshot; keys_after is not rewritten; with several --server-bin, the first server's, and expect_on entries for servers that answer otherwise), keeping the file's layout")
 	fs.StringVar(&o.run, "run", "", "run only the cases whose \"FILE: NAME\" matches this regular expression")
 	fs.BoolVar(&o.json, "json", false, "print one JSON document (docs/testing.md)")
 	fs.StringVar(&o.junit, "junit", "", "also write a JUnit XML report to FILE, for CI systems")
 	fs.StringArrayVar(&o.bins, "server-bin", nil, "run the suite on a sandbox of this server binary (repeatable: once per server)")
 	fs.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "cases run at once per server, each worker on its own sandbox")
 	fs.StringVar(&o.init, "init", "", "write a starter test file for the script `FILE.lua` (FILE.test.toml): one case with the keys and args of its last run in history, its expect filled in from a run on a sandbox")
-	fs.StringVar(&o.target, "target", "", "run on this server (redis://host:port) instead of private sandboxes; it is emptied between cases, so --allow-flush must say that is fine")
-	fs.BoolVar(&o.flush, "allow-flush", false, "let --target's server be emptied (FLUSHALL, SCRIPT FLUSH, FUNCTION FLUSH) before every case")
+	fs.StringVar(&o.target, "target", "", "run on this server (redis://host:port[/db]) instead of private sandboxes; it is emptied between cases, so --allow-flush must say that is fine")
+	fs.BoolVar(&o.flush, "allow-flush", false, "let --target's server be emptied before every case: FLUSHDB of the URL's database, SCRIPT FLUSH and FUNCTION FLUSH (server-wide)")
 	fs.BoolVar(&o.watch, "watch", false, "run again whenever a test file, script or library changes (ctrl+c stops)")
 	return cmd
 }
@@ -99,7 +102,11 @@ func (o *testOpts) runTests(cmd *cobra.Command, paths []string) error {
 	case o.target == "" && o.flush:
 		return usageErr("--allow-flush goes with --target URL")
 	case o.target != "" && !o.flush:
-		return usageErr("--target %s: luascope test empties the server before every case (FLUSHALL, SCRIPT FLUSH, FUNCTION FLUSH); add --allow-flush if that server's data may go, or leave --target out to run on private sandboxes", redisx.RedactURL(o.target))
+		db := "the database the URL selects"
+		if t, err := redisx.ParseURL(o.target); err == nil {
+			db = fmt.Sprintf("database %d", t.DB)
+		}
+		return usageErr("--target %s: luascope test empties that server before every case: FLUSHDB of %s (its other databases are left alone), then SCRIPT FLUSH and FUNCTION FLUSH, which drop every cached script and function library of the whole server; add --allow-flush if they may go, or leave --target out to run on private sandboxes", redisx.RedactURL(o.target), db)
 	case o.target != "" && len(o.bins) > 0:
 		return usageErr("--target and --server-bin: one or the other")
 	}
@@ -174,6 +181,23 @@ func (o *testOpts) runOnce(cmd *cobra.Command, paths []string) error {
 	if len(problems) > 0 {
 		return &exitError{code: exitUsage, msg: strings.Join(problems, "\n")}
 	}
+	if filter != nil {
+		// A --run that matches nothing is a mistake (a typo, a renamed
+		// case): exit 2 before anything starts, so that CI does not pass
+		// on zero cases.
+		n, matched := 0, 0
+		for _, f := range files {
+			for _, c := range f.Cases {
+				n++
+				if filter.MatchString(f.Path + ": " + c.Name) {
+					matched++
+				}
+			}
+		}
+		if matched == 0 {
+			return &exitError{code: exitUsage, msg: fmt.Sprintf("no case matches --run %s (%d %s in %d %s; it matches \"FILE: NAME\")", resp.Printable(o.run), n, plural(n, "case", "cases"), len(files), plural(len(files), "file", "files"))}
+		}
+	}
 	var junit *os.File
 	if o.junit != "" {
 		// Before the run: a path that cannot be written must not hide
@@ -191,28 +215,32 @@ func (o *testOpts) runOnce(cmd *cobra.Command, paths []string) error {
 	}
 	ctx := context.Background()
 	server := ""
+	on := "" // the server's name is the header; --target's URL goes beside it
+	if target != nil {
+		on = " on " + target.String()
+	}
 	results := suite.Run(ctx, files, suite.Options{Binaries: bins, Jobs: o.jobs, Filter: filter, Timeout: o.conn.timeout, Target: target}, func(name string, r suite.CaseResult) {
 		if name != server {
 			server = name
-			fmt.Fprintf(out, "=== %s\n", resp.Printable(name))
+			head := name + on
+			if target != nil && name == target.String() {
+				head = name // it did not answer: the URL is all there is
+			}
+			fmt.Fprintf(out, "=== %s\n", resp.Printable(head))
 		}
 		io.WriteString(out, suite.CaseLine(r))
 	})
 	counts := suite.Count(results)
-	if total := counts.Passed + counts.Failed + counts.Errors + counts.Skipped; total == 0 && filter != nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "luascope: no case matches --run %s\n", resp.Printable(o.run))
-		return nil
-	}
 	started := false
 	for _, s := range results {
 		if s.Err != "" && len(s.Cases) > 0 && allErrors(s.Cases) {
-			fmt.Fprintf(cmd.ErrOrStderr(), "luascope: %s: %s\n", resp.Printable(s.Binary), resp.Printable(s.Err))
+			fmt.Fprintf(cmd.ErrOrStderr(), "luascope: %s: %s\n", resp.Printable(cmp.Or(s.Binary, s.Target, s.Name)), resp.Printable(s.Err))
 		} else {
 			started = true
 		}
 		if !o.json {
 			sc := suite.Count([]suite.ServerResult{s})
-			fmt.Fprintf(out, "--- %s: %s\n", resp.Printable(s.Name), suite.Summary(sc))
+			fmt.Fprintf(out, "--- %s: %s%s\n", resp.Printable(s.Name), suite.Summary(sc), suite.Overhead(s))
 		}
 	}
 	if o.json {
@@ -245,13 +273,20 @@ func (o *testOpts) runOnce(cmd *cobra.Command, paths []string) error {
 	return nil
 }
 
+// allErrors reports whether every case that was to run is an ERROR (the
+// server never answered): skipped cases do not say the server started.
 func allErrors(cases []suite.CaseResult) bool {
+	n := 0
 	for _, c := range cases {
-		if c.Outcome != suite.Error {
+		switch c.Outcome {
+		case suite.Skip:
+		case suite.Error:
+			n++
+		default:
 			return false
 		}
 	}
-	return true
+	return n > 0
 }
 
 // writeUpdates writes what the run found into the files (suite.PlanUpdate):

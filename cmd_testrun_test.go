@@ -2,12 +2,17 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
+
+	"luascope/redisx/sandbox"
 	"luascope/redisx/sandbox/sandboxtest"
 )
 
@@ -85,13 +90,22 @@ func TestTestCommandExitStatusesAndReports(t *testing.T) {
 }
 
 // --target runs on a server the user names, only with --allow-flush:
-// every case empties it.
+// every case empties it — FLUSHDB of the URL's database (db 0 keeps its
+// keys), SCRIPT FLUSH and FUNCTION FLUSH (server-wide) — and the refusal
+// says exactly that.
 func TestTestCommandTarget(t *testing.T) {
 	srv := sandboxtest.StartT(t)
 	c := srv.Client()
 	defer c.Close()
 	ctx := context.Background()
 	c.Set(ctx, "precious", "1", 0)
+	sha, err := c.ScriptLoad(ctx, "return 'cached'").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c3 := redis.NewClient(&redis.Options{Network: srv.Network(), Addr: srv.Addr(), DB: 3})
+	defer c3.Close()
+	c3.Set(ctx, "scratch", "1", 0)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "s.lua"), []byte("return redis.call('DBSIZE')"), 0o644); err != nil {
 		t.Fatal(err)
@@ -99,17 +113,25 @@ func TestTestCommandTarget(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "s.test.toml"), []byte("script = \"s.lua\"\n[[case]]\nname = \"empty\"\nexpect = \"(integer) 0\"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, errOut, code := cli(t, "", "test", "--target", srv.URL(), dir); code != exitUsage || !strings.Contains(errOut, "--allow-flush") {
+	url := targetURL(srv, 3)
+	_, errOut, code := cli(t, "", "test", "--target", url, dir)
+	if code != exitUsage || !strings.Contains(errOut, "--allow-flush") || !strings.Contains(errOut, "FLUSHDB of database 3 (its other databases are left alone), then SCRIPT FLUSH and FUNCTION FLUSH") || strings.Contains(errOut, "FLUSHALL") {
 		t.Fatalf("without --allow-flush: exit %d %s", code, errOut)
 	}
-	if n, _ := c.Exists(ctx, "precious").Result(); n != 1 {
+	if n, _ := c3.Exists(ctx, "scratch").Result(); n != 1 {
 		t.Fatal("refused, yet the server was emptied")
 	}
-	if out, errOut, code := cli(t, "", "test", "--target", srv.URL(), "--allow-flush", dir); code != exitOK || !strings.Contains(out, "ok    ") {
+	if out, errOut, code := cli(t, "", "test", "--target", url, "--allow-flush", dir); code != exitOK || !strings.Contains(out, "ok    ") {
 		t.Fatalf("with --allow-flush: exit %d\n%s%s", code, out, errOut)
 	}
-	if n, _ := c.Exists(ctx, "precious").Result(); n != 0 {
-		t.Error("--allow-flush: the server was not emptied before the case")
+	if n, _ := c3.Exists(ctx, "scratch").Result(); n != 0 {
+		t.Error("--allow-flush: the URL's database was not emptied before the case")
+	}
+	if n, _ := c.Exists(ctx, "precious").Result(); n != 1 {
+		t.Error("--allow-flush: a key of another database (0) is gone: FLUSHALL, not FLUSHDB")
+	}
+	if ex, _ := c.ScriptExists(ctx, sha).Result(); len(ex) != 1 || ex[0] {
+		t.Error("--allow-flush: the script cache was not flushed (SCRIPT FLUSH)")
 	}
 }
 
@@ -181,5 +203,181 @@ func TestServerBinMissingExitStatus(t *testing.T) {
 	// A wrong combination stays a usage error.
 	if _, errOut, code := cli(t, "", "run", "--server-bin", "redis-server", "-p", "6379", "-e", "return 1"); code != exitUsage {
 		t.Errorf("--server-bin with -p: exit %d\n%s", code, errOut)
+	}
+}
+
+// targetURL is srv's URL selecting database db.
+func targetURL(srv *sandbox.Server, db int) string {
+	if srv.Network() == "unix" {
+		return fmt.Sprintf("%s?db=%d", srv.URL(), db)
+	}
+	return fmt.Sprintf("%s/%d", srv.URL(), db)
+}
+
+// On --target, a cluster = true file cannot run (it needs a cluster of
+// its own): its cases are ERRORs, and only its; the others run. The
+// header names the server as INFO says, the URL beside it with its
+// password masked; a target that does not answer is exit 3.
+func TestTestTargetClusterFile(t *testing.T) {
+	srv := sandboxtest.StartT(t)
+	dir := t.TempDir()
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("s.lua", "return 1")
+	write("a.test.toml", "script = \"s.lua\"\ncluster = true\n[[case]]\nname = \"on a cluster\"\nexpect = \"(integer) 1\"\n[[case]]\nname = \"again\"\nexpect = \"(integer) 1\"\n")
+	write("b.test.toml", "script = \"s.lua\"\n[[case]]\nname = \"plain\"\nexpect = \"(integer) 1\"\n[[case]]\nname = \"later\"\nskip = \"not now\"\nexpect = \"(integer) 1\"\n")
+	url := targetURL(srv, 3)
+	out, errOut, code := cli(t, "", "test", "--target", url, "--allow-flush", dir)
+	flavor := strings.ToLower(srv.Flavor()) + " "
+	if code != exitErrorReply || !strings.HasPrefix(out, "=== "+flavor) || !strings.Contains(out, " on "+url+"\n") ||
+		strings.Count(out, "ERROR ") != 2 || strings.Count(out, "run this file without --target") != 2 ||
+		!strings.Contains(out, "ok    "+filepath.Join(dir, "b.test.toml")+": plain") || !strings.Contains(out, "1 passed, 0 failed, 2 errors, 1 skipped") {
+		t.Errorf("a cluster file on --target: exit %d\n%s%s", code, out, errOut)
+	}
+	if strings.Contains(out, "--- redis://") {
+		t.Errorf("the summary names the URL, not the server:\n%s", out)
+	}
+	// A target that does not answer: every case an ERROR, exit 3, the
+	// password never shown.
+	stopped := sandboxtest.StartT(t)
+	if stopped.Network() == "unix" {
+		t.Skip("the sandbox listens on a unix socket")
+	}
+	gone := "redis://user:s3cret@" + stopped.Addr() + "/3"
+	stopped.Stop()
+	out, errOut, code = cli(t, "", "test", "--target", gone, "--allow-flush", dir)
+	if code != exitConnection || strings.Contains(out+errOut, "s3cret") || strings.Contains(out, "ok    ") {
+		t.Errorf("a target that does not answer: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// --update writes only the cases that failed on their reply (or have no
+// expect), counts exactly those, keeps a one-line expect on one line (its
+// quotes and comment kept), and says on stderr that a keys_after failure
+// is not something it fixes.
+func TestTestUpdateWritesOnlyReplies(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "s.lua"), []byte("redis.call('SET', KEYS[1], '1') return ARGV[1] == 'n' and 1 or ARGV[1]"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "s.test.toml")
+	body := "script = \"s.lua\"\n" +
+		"[[case]]\nname = \"keys only\"\nkeys = [\"a\"]\nargs = [\"n\"]\nexpect = \"(integer) 1\"\n[case.keys_after]\n\"a\" = { value = \"2\" }\n" +
+		"[[case]]\nname = \"one line\"\nkeys = [\"a\"]\nargs = [\"n\"]\nexpect = \"(integer) 2\"   # was wrong\n" +
+		"[[case]]\nname = \"literal\"\nkeys = [\"a\"]\nargs = ['say \"hi\"\\']\nexpect = '(nil)'\n" +
+		"[[case]]\nname = \"both\"\nkeys = [\"a\"]\nargs = [\"n\"]\nexpect = \"(integer) 3\"\n[case.keys_after]\n\"a\" = { value = \"2\" }\n" +
+		"[[case]]\nname = \"new\"\nkeys = [\"a\"]\nargs = [\"n\"]\n"
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := cli(t, "", "test", "--update", path)
+	if code != exitErrorReply || !strings.Contains(errOut, "updated 4 case(s) in "+path+"\n") {
+		t.Fatalf("--update: exit %d\n%s", code, errOut)
+	}
+	for _, c := range []string{"keys only", "both"} {
+		if !strings.Contains(errOut, path+": "+c+": keys_after did not hold: --update writes replies only") {
+			t.Errorf("no note of %q's keys_after:\n%s", c, errOut)
+		}
+	}
+	if strings.Contains(errOut, "one line: keys_after") {
+		t.Errorf("a note for a case without keys_after:\n%s", errOut)
+	}
+	want := "script = \"s.lua\"\n" +
+		"[[case]]\nname = \"keys only\"\nkeys = [\"a\"]\nargs = [\"n\"]\nexpect = \"(integer) 1\"\n[case.keys_after]\n\"a\" = { value = \"2\" }\n" +
+		"[[case]]\nname = \"one line\"\nkeys = [\"a\"]\nargs = [\"n\"]\nexpect = \"(integer) 1\"   # was wrong\n" +
+		"[[case]]\nname = \"literal\"\nkeys = [\"a\"]\nargs = ['say \"hi\"\\']\nexpect = '\"say \\\"hi\\\"\\\\\"'\n" +
+		"[[case]]\nname = \"both\"\nkeys = [\"a\"]\nargs = [\"n\"]\nexpect = \"(integer) 1\"\n[case.keys_after]\n\"a\" = { value = \"2\" }\n" +
+		"[[case]]\nname = \"new\"\nkeys = [\"a\"]\nargs = [\"n\"]\nexpect = '''\n(integer) 1\n'''\n"
+	if b, _ := os.ReadFile(path); string(b) != want {
+		t.Errorf("the file:\n%s\nwant:\n%s", b, want)
+	}
+	out, _, _ := cli(t, "", "test", path)
+	if !strings.Contains(out, "3 passed, 2 failed") {
+		t.Errorf("after --update, only the keys_after cases fail:\n%s", out)
+	}
+}
+
+// A --run that matches no case is exit 2, before any server starts: a
+// typo in CI must not give a green build.
+func TestTestRunMatchesNothing(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "s.lua"), []byte("return 1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "s.test.toml"), []byte("script = \"s.lua\"\n[[case]]\nname = \"one\"\nexpect = \"(integer) 1\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	junit := filepath.Join(dir, "j.xml")
+	out, errOut, code := cli(t, "", "test", "--run", "zzz", "--junit", junit, dir)
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "no case matches --run zzz (1 case in 1 file;") {
+		t.Errorf("--run zzz: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(junit); err == nil {
+		t.Error("--junit written for a run that did not happen")
+	}
+	if out, errOut, code := cli(t, "", "test", "--run", "one", dir); code != exitOK || !strings.Contains(out, "1 passed") {
+		t.Errorf("--run one: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// test --json names the binary that ran (resolved, as compare --json
+// does), and every case has failures: [] for a pass; on --target,
+// binary is "" and target the URL.
+func TestTestJSONBinaryAndFailures(t *testing.T) {
+	srv := sandboxtest.StartT(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "s.lua"), []byte("return 1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "s.test.toml"), []byte("script = \"s.lua\"\n[[case]]\nname = \"pass\"\nexpect = \"(integer) 1\"\n[[case]]\nname = \"fail\"\nexpect = \"(integer) 2\"\n[[case]]\nname = \"skip\"\nskip = \"later\"\nexpect = \"(integer) 1\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	type doc struct {
+		Servers []struct {
+			Name   string  `json:"name"`
+			Binary *string `json:"binary"`
+			Target string  `json:"target"`
+			Cases  []struct {
+				Case     string    `json:"case"`
+				Failures *[]string `json:"failures"`
+			} `json:"cases"`
+		} `json:"servers"`
+	}
+	parse := func(out string) doc {
+		t.Helper()
+		var d doc
+		if err := json.Unmarshal([]byte(out), &d); err != nil || len(d.Servers) != 1 || len(d.Servers[0].Cases) != 3 {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		return d
+	}
+	out, errOut, code := cli(t, "", "test", "--json", dir)
+	if code != exitErrorReply {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	d := parse(out)
+	want, _ := sandbox.FindBinary()
+	if b := d.Servers[0].Binary; b == nil || *b != want || !filepath.IsAbs(*b) || d.Servers[0].Target != "" {
+		t.Errorf("binary %v, want %q", b, want)
+	}
+	cmpOut, _, _ := cli(t, "", "compare", "--json", "--server-bin", filepath.Base(want), "--server-bin", filepath.Base(want), "-e", "return 1")
+	if !strings.Contains(cmpOut, fmt.Sprintf("\"binary\":%q", want)) {
+		t.Errorf("compare --json names another binary than %q:\n%s", want, cmpOut)
+	}
+	for _, c := range d.Servers[0].Cases {
+		switch f := c.Failures; {
+		case f == nil:
+			t.Errorf("%s: no failures field", c.Case)
+		case c.Case == "pass" && len(*f) != 0, c.Case != "pass" && len(*f) == 0:
+			t.Errorf("%s: failures %q", c.Case, *f)
+		}
+	}
+	out, errOut, _ = cli(t, "", "test", "--json", "--target", targetURL(srv, 2), "--allow-flush", dir)
+	d = parse(out + errOut)
+	if b := d.Servers[0].Binary; b == nil || *b != "" || d.Servers[0].Target != targetURL(srv, 2) || !strings.HasPrefix(d.Servers[0].Name, strings.ToLower(srv.Flavor())+" ") {
+		t.Errorf("--target: %+v", d.Servers[0])
 	}
 }

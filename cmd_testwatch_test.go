@@ -14,7 +14,7 @@ import (
 )
 
 // --watch runs the tests again when the script changes, and ctrl+c
-// (SIGINT) ends it.
+// (SIGINT) ends it. One directory is "1 directory", not "1 directories".
 func TestTestWatch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
@@ -64,7 +64,7 @@ func TestTestWatch(t *testing.T) {
 		}
 	}
 	waitLine("1 passed, 0 failed")
-	waitLine("watching")
+	waitLine("--- watching 1 directory for changes (ctrl+c stops)")
 	if err := os.WriteFile(script, []byte("return 2"), 0o644); err != nil {
 		t.Fatal(err)
 	}

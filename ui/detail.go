@@ -267,7 +267,13 @@ func (d *detailView) draw(m Model, below string) string {
 		c.lines = append(c.lines, blanks(m.w))
 	}
 	c.put(a, box)
-	if l := layout(m.w, m.h, m.layoutState()); l.help.H > 0 && l.help.Y < len(c.lines) {
+	l := layout(m.w, m.h, m.layoutState())
+	if l.status.H > 0 && l.status.Y < len(c.lines) {
+		// Over a full-screen view (Tests, Compare) this row is the view's
+		// own text, cut mid-way: the status bar, as over the panes.
+		c.lines[l.status.Y] = m.statusBar()
+	}
+	if l.help.H > 0 && l.help.Y < len(c.lines) {
 		c.lines[l.help.Y] = fitLines([]string{d.helpBar(m)}, m.w, 1)
 	}
 	return c.String()

@@ -499,8 +499,9 @@ func sweepStates(t *testing.T, ctx context.Context, s *redisx.Session, tg redisx
 	cmpNo.opts.CompareServers = []string{"redis-server"}
 	states["compare-notes"] = openCompareNow(t, cmpNo)
 
-	// The Tests view: cases listed with a failure's diff below; and the
-	// note of a script without test files.
+	// The Tests view: cases listed with a failure's diff below, and one
+	// case shown whole over it; and the note of a script without test
+	// files.
 	tdir := t.TempDir()
 	tscript := filepath.Join(tdir, "limit.lua")
 	if err := os.WriteFile(tscript, []byte(sweepLongScript), 0o644); err != nil {
@@ -518,6 +519,8 @@ func sweepStates(t *testing.T, ctx context.Context, s *redisx.Session, tg redisx
 	tst.editor.SetFilename(tscript)
 	tm, tcmd := tst.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("t"), Alt: true})
 	states["tests-results"] = drain(t, tm.(Model), tcmd)
+	// enter: the selected case whole, in the detail box over the view.
+	states["tests-case"] = pressApp(states["tests-results"], tea.KeyMsg{Type: tea.KeyEnter})
 	states["tests-notes"] = pressApp(base(sweepLongScript), tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("t"), Alt: true})
 
 	running := ok

@@ -57,7 +57,9 @@ func (v *testsView) fullScreen() bool { return true }
 func (v *testsView) draw(m Model, _ string) string { return m.testsViewText(v) }
 
 // scriptTests lists the test files of the script at path: those in its
-// directory (and a tests/ directory beside it) whose script is that file.
+// directory (and a tests/ or test/ directory beside it) whose script is
+// that file. The note of a script with none and docs/testing.md name the
+// same directories.
 func scriptTests(path string) []string {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -132,7 +134,7 @@ func testsCmd(ctx context.Context, seq int, script, src string, bins []string) t
 			out.files = append(out.files, sanitize(f))
 		}
 		if len(files) == 0 {
-			out.notes = append(out.notes, "no test file names "+sanitize(filepath.Base(script))+" in its directory (or tests/ beside it): luascope test --init "+sanitize(script)+" writes one (docs/testing.md)")
+			out.notes = append(out.notes, "no test file names "+sanitize(filepath.Base(script))+" in its directory (or a tests/ or test/ directory beside it): luascope test --init "+sanitize(script)+" writes one (docs/testing.md)")
 			return out
 		}
 		abs, _ := filepath.Abs(script)

@@ -137,3 +137,94 @@ func TestTestsViewGroupsCasesByFile(t *testing.T) {
 		}
 	}
 }
+
+// enter shows a case whole in the detail box over the Tests view: at
+// every size the view takes, the row between the box and the help line is
+// the status bar, never a left-over line of the view under it (at 40×12
+// it was the failure's "      steps:").
+func TestTestsViewCaseOverlayEverySize(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "add.lua")
+	if err := os.WriteFile(script, []byte("return tonumber(ARGV[1]) + 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "add.test.toml"), []byte("script = \"add.lua\"\n[[case]]\nname = \"adds one\"\nargs = [\"1\"]\nexpect = \"(integer) 3\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := compareModel(t, "return tonumber(ARGV[1]) + 1\n", nil, func(o *Options) { o.Filename = script })
+	mm, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("t"), Alt: true})
+	m = pressApp(drain(t, mm.(Model), cmd), tea.KeyMsg{Type: tea.KeyEnter})
+	if _, ok := topOf[*detailView](m.overlays); !ok {
+		t.Fatal("enter did not open the case")
+	}
+	failures := 0
+	for _, sz := range sweepGrid() {
+		w, h := sz[0], sz[1]
+		if w < minWidth || h < minHeight {
+			continue
+		}
+		m = update(m, tea.WindowSizeMsg{Width: w, Height: h})
+		lines := strings.Split(ansi.Strip(m.View()), "\n")
+		l := layout(w, h, m.layoutState())
+		bar := ansi.Strip(m.statusBar())
+		if l.status.Y < 1 || l.status.Y >= len(lines) || lines[l.status.Y] != bar || !strings.HasPrefix(lines[l.status.Y-1], "╰") || strings.Contains(strings.Join(lines[l.status.Y:], "\n"), "steps:") {
+			t.Errorf("%d×%d: under the box, not the status bar %q:\n%s", w, h, bar, strings.Join(lines, "\n"))
+			if failures++; failures == 3 {
+				return
+			}
+		}
+	}
+}
+
+// The test files are looked for beside the script and in a tests/ or
+// test/ directory there, and the note of a script with none names the
+// same places (docs/testing.md too).
+func TestTestsViewLooksInTestsAndTest(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "add.lua")
+	if err := os.WriteFile(script, []byte("return 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := compareModel(t, "return 1\n", nil, func(o *Options) { o.Filename = script })
+	mm, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("t"), Alt: true})
+	m = drain(t, mm.(Model), cmd)
+	v, _ := topOf[*testsView](m.overlays)
+	if v == nil || len(v.notes) != 1 || !strings.Contains(v.notes[0], "in its directory (or a tests/ or test/ directory beside it)") {
+		t.Fatalf("no test file: %+v", v)
+	}
+	doc, err := os.ReadFile("../docs/testing.md")
+	if err != nil || !strings.Contains(string(doc), "(or a `tests/` or\n  `test/` directory beside it)") && !strings.Contains(string(doc), "(or a `tests/` or `test/` directory beside it)") {
+		t.Errorf("docs/testing.md does not name tests/ and test/ (%v)", err)
+	}
+	for _, sub := range []string{"tests", "test"} {
+		d := filepath.Join(dir, sub)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		body := "script = \"../add.lua\"\n[[case]]\nname = \"in " + sub + "\"\nexpect = \"(integer) 1\"\n"
+		if err := os.WriteFile(filepath.Join(d, sub+".test.toml"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := scriptTests(script); len(got) != 2 || !strings.HasSuffix(got[0], filepath.Join("tests", "tests.test.toml")) || !strings.HasSuffix(got[1], filepath.Join("test", "test.test.toml")) {
+		t.Errorf("found %q", got)
+	}
+}
+
+// docs/tui.md describes the Tests view as it draws: cases grouped by
+// file, under a line per file with its summary.
+func TestTestsViewDocs(t *testing.T) {
+	b, err := os.ReadFile("../docs/tui.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Join(strings.Fields(string(b)), " ")
+	for _, want := range []string{"The cases are grouped by file: a line per file with its summary", "`tests/` or `test/` directory beside it"} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("docs/tui.md lacks %q", want)
+		}
+	}
+	if strings.Contains(doc, "lists each case and shows") {
+		t.Error("docs/tui.md still says the Tests view lists each case")
+	}
+}

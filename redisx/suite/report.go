@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"luascope/redisx/resp"
 )
@@ -17,7 +18,7 @@ import (
 func CaseLine(r CaseResult) string {
 	word := map[Outcome]string{Pass: "ok   ", Fail: "FAIL ", Skip: "skip ", Error: "ERROR"}[r.Outcome]
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s: %s (%s)\n", word, resp.Printable(r.File), resp.Printable(r.Case), r.Duration.Round(100_000))
+	fmt.Fprintf(&b, "%s %s: %s (%s)\n", word, resp.Printable(r.File), resp.Printable(r.Case), roundTime(r.Duration))
 	if r.Outcome == Pass {
 		return b.String()
 	}
@@ -68,6 +69,32 @@ func Summary(c Counts) string {
 	return s
 }
 
+// Overhead is the time a server's run spent outside its cases, as the
+// end of its summary line: " (start-up 2.1s, recovery 5.0s)", recovery
+// only when a sandbox had to be replaced; "" when there is none.
+func Overhead(s ServerResult) string {
+	var parts []string
+	if s.Startup > 0 {
+		parts = append(parts, "start-up "+roundTime(s.Startup).String())
+	}
+	if s.Recovery > 0 {
+		parts = append(parts, "recovery "+roundTime(s.Recovery).String())
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// roundTime is d as the case lines show times: to 0.1ms, and to 1ms past
+// a second (2.1s, not 2.0953417s).
+func roundTime(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(100 * time.Microsecond)
+}
+
 // Doc is `luascope test --json`'s document: each server's cases, and the
 // totals. A stable contract, fields only ever added (docs/testing.md).
 type Doc struct {
@@ -80,17 +107,27 @@ type Doc struct {
 
 // DocServer is one server's run in Doc.
 type DocServer struct {
-	Name   string    `json:"name"`
-	Binary string    `json:"binary"`
+	Name   string `json:"name"`
+	Binary string `json:"binary"`
+	// Target is --target's URL (password masked); there only on --target,
+	// where binary is "".
+	Target string    `json:"target,omitempty"`
 	Error  string    `json:"error,omitempty"`
 	Cases  []DocCase `json:"cases"`
+	// StartupMS and RecoveryMS are ServerResult's Startup and Recovery:
+	// the time outside the cases' duration_ms.
+	StartupMS  float64 `json:"startup_ms"`
+	RecoveryMS float64 `json:"recovery_ms"`
 }
 
 // DocCase is one case in Doc; report is `luascope run --json`'s document
 // of its last run.
 type DocCase struct {
 	CaseResult
-	DurationMS float64 `json:"duration_ms"`
+	// Failures is there for every case: [] for a pass, so that a reader
+	// need not tell "none" from "not given".
+	Failures   []string `json:"failures"`
+	DurationMS float64  `json:"duration_ms"`
 }
 
 // WriteJSON writes the results as one JSON document.
@@ -98,9 +135,10 @@ func WriteJSON(w io.Writer, results []ServerResult) error {
 	c := Count(results)
 	doc := Doc{Servers: []DocServer{}, Passed: c.Passed, Failed: c.Failed, Errors: c.Errors, Skipped: c.Skipped}
 	for _, s := range results {
-		ds := DocServer{Name: s.Name, Binary: s.Binary, Error: s.Err, Cases: []DocCase{}}
+		ds := DocServer{Name: s.Name, Binary: s.Binary, Target: s.Target, Error: s.Err, Cases: []DocCase{},
+			StartupMS: float64(s.Startup.Microseconds()) / 1000, RecoveryMS: float64(s.Recovery.Microseconds()) / 1000}
 		for _, r := range s.Cases {
-			ds.Cases = append(ds.Cases, DocCase{CaseResult: r, DurationMS: float64(r.Duration.Microseconds()) / 1000})
+			ds.Cases = append(ds.Cases, DocCase{CaseResult: r, Failures: append([]string{}, r.Failures...), DurationMS: float64(r.Duration.Microseconds()) / 1000})
 		}
 		doc.Servers = append(doc.Servers, ds)
 	}

@@ -3,6 +3,7 @@ package suite
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -48,15 +49,26 @@ type CaseResult struct {
 	Report *redisx.Report `json:"report,omitempty"`
 
 	fileIndex, caseIndex int
+	// keysFailed and lossyFailed say the case failed on keys_after or on
+	// a lossy conversion, which --update does not fix.
+	keysFailed, lossyFailed bool
 }
 
 // ServerResult is a whole suite's run on one server.
 type ServerResult struct {
-	Name   string       `json:"name"`   // "redis 7.0.15"
-	Binary string       `json:"binary"` // the sandbox's binary
+	Name   string `json:"name"`   // "redis 7.0.15"
+	Binary string `json:"binary"` // the sandbox's binary
+	// Target is --target's URL, its password masked; "" on sandboxes.
+	Target string       `json:"target,omitempty"`
 	Cases  []CaseResult `json:"cases"`
 	// Err is why the server could not run the suite (it did not start).
 	Err string `json:"error,omitempty"`
+	// Startup is the time spent starting sandboxes (and clusters) and
+	// connecting to them, Recovery the time spent replacing a sandbox a
+	// case spoiled (a server left busy, crashed, reconfigured): summed
+	// over the workers, and in no case's Duration, which is the case's own
+	// run only.
+	Startup, Recovery time.Duration `json:"-"`
 }
 
 // Counts are a run's totals.
@@ -137,7 +149,18 @@ func Run(ctx context.Context, files []*File, opt Options, done func(server strin
 	var out []ServerResult
 	var mu sync.Mutex // done is called by one goroutine at a time
 	for _, bin := range bins {
+		if bin == "" && opt.Target == nil {
+			// The default server, resolved as the sandbox resolves it
+			// ($LUASCOPE_REDIS_SERVER, then PATH): the result names the
+			// binary that ran, as compare --json does.
+			if p, err := sandbox.FindBinary(); err == nil {
+				bin = p
+			}
+		}
 		sr := ServerResult{Binary: bin}
+		if opt.Target != nil {
+			sr.Target = opt.Target.String()
+		}
 		results := make([]CaseResult, len(jobs))
 		ready := make([]bool, len(jobs))
 		next := 0
@@ -171,6 +194,21 @@ func Run(ctx context.Context, files []*File, opt Options, done func(server strin
 				defer wg.Done()
 				w := &worker{bin: bin, timeout: opt.Timeout, target: opt.Target}
 				defer w.close()
+				defer func() {
+					mu.Lock()
+					sr.Startup += w.startup
+					sr.Recovery += w.recovery
+					mu.Unlock()
+				}()
+				if w.target != nil && len(jobs) > 0 {
+					// The server's name (INFO server) heads the output
+					// even when the first file cannot run there (cluster
+					// = true); a server that does not answer fails every
+					// case at once, as a sandbox that does not start.
+					if _, err := w.session(ctx, &File{RESP: 2}); err != nil {
+						w.startErr = err
+					}
+				}
 				for i := range queue {
 					j := jobs[i]
 					r := w.run(ctx, files[j.fi], j.fi, j.ci)
@@ -228,6 +266,9 @@ type worker struct {
 	name     string
 	startErr error
 	target   *redisx.Target // a named server instead of sandboxes
+	// startup and recovery are the worker's time spent starting servers
+	// and replacing spoiled ones, kept out of the cases' durations.
+	startup, recovery time.Duration
 }
 
 func (w *worker) close() {
@@ -241,6 +282,11 @@ func (w *worker) close() {
 		_ = w.cl.Stop()
 	}
 }
+
+// errClusterOnTarget is why a cluster = true file's cases do not run on
+// --target: they need a cluster of their own to route keys by slot. It is
+// the file's problem, not the server's: the other files still run.
+var errClusterOnTarget = errors.New("cluster = true files run on a sandbox cluster, not on --target (run this file without --target)")
 
 // session is the worker's session for a file: standalone or cluster,
 // RESP2 or RESP3, started and connected the first time.
@@ -260,10 +306,16 @@ func (w *worker) session(ctx context.Context, f *File) (*redisx.Session, error) 
 		// every case of this worker reports the same, at once.
 		return nil, w.startErr
 	}
+	if !(w.target != nil && f.Cluster) {
+		// Starting a server (a cluster takes seconds) and connecting is
+		// not the case's time: the first case would carry it.
+		t0 := time.Now()
+		defer func() { w.startup += time.Since(t0) }()
+	}
 	t := redisx.Target{Protocol: f.RESP, Label: "sandbox", Timeout: w.timeout}
 	switch {
 	case w.target != nil && f.Cluster:
-		return nil, fmt.Errorf("cluster = true files run on a sandbox cluster, not on --target")
+		return nil, errClusterOnTarget
 	case w.target != nil:
 		t = *w.target
 		t.Protocol = f.RESP
@@ -370,8 +422,10 @@ func (w *worker) client() (*redis.Client, error) {
 func (w *worker) run(ctx context.Context, f *File, fi, ci int) (r CaseResult) {
 	c := f.Cases[ci]
 	r = CaseResult{File: f.Path, Case: c.Name, fileIndex: fi, caseIndex: ci}
-	start := time.Now()
-	defer func() { r.Duration = time.Since(start) }()
+	start, before := time.Now(), w.startup+w.recovery
+	// The case's own run: a server started or replaced meanwhile is
+	// counted apart (ServerResult.Startup, Recovery).
+	defer func() { r.Duration = max(0, time.Since(start)-(w.startup+w.recovery-before)) }()
 	if c.Skip != "" {
 		r.Outcome, r.Failures = Skip, []string{c.Skip}
 		return r
@@ -382,12 +436,16 @@ func (w *worker) run(ctx context.Context, f *File, fi, ci int) (r CaseResult) {
 		return r
 	}
 	s, err := w.session(ctx, f)
+	if errors.Is(err, errClusterOnTarget) {
+		return fail(Error, "%v", err)
+	}
 	if err != nil {
 		if w.startErr == nil {
 			w.startErr = err
 		}
 		return fail(Error, "server: %v", err)
 	}
+	flushStart, startupBefore := time.Now(), w.startup
 	if err := w.flush(ctx, f); err != nil {
 		// A case before may have left the server busy (a script past its
 		// time limit), crashed (error({}) on 7.0) or shut down: a sandbox
@@ -399,6 +457,10 @@ func (w *worker) run(ctx context.Context, f *File, fi, ci int) (r CaseResult) {
 		if s, err = w.session(ctx, f); err == nil {
 			err = w.flush(ctx, f)
 		}
+		// From the failed flush to the new server emptied is recovery
+		// from the case before, not this case's time (nor start-up).
+		w.startup = startupBefore
+		w.recovery += time.Since(flushStart)
 		if err != nil {
 			return fail(Error, "emptying the server (%v), then starting a new one: %v", first, err)
 		}
@@ -406,7 +468,12 @@ func (w *worker) run(ctx context.Context, f *File, fi, ci int) (r CaseResult) {
 	for _, cmd := range append(slices.Clone(f.Setup), c.Setup...) {
 		if strings.EqualFold(cmd[0], "CONFIG") || strings.EqualFold(cmd[0], "SHUTDOWN") || strings.EqualFold(cmd[0], "DEBUG") {
 			// Not undone by emptying: the next case gets a new sandbox.
-			defer w.restart(ctx, f)
+			defer func() {
+				t0 := time.Now()
+				if w.restart(ctx, f) {
+					w.recovery += time.Since(t0)
+				}
+			}()
 			break
 		}
 	}
@@ -503,6 +570,7 @@ func (w *worker) run(ctx context.Context, f *File, fi, ci int) (r CaseResult) {
 	for _, k := range c.KeysAfter {
 		for _, msg := range checkKey(ctx, s, k) {
 			fail(Fail, "key %s: %s", resp.Quote([]byte(k.Key)), msg)
+			r.keysFailed = true
 		}
 	}
 	if c.Explain {
@@ -513,6 +581,7 @@ func (w *worker) run(ctx context.Context, f *File, fi, ci int) (r CaseResult) {
 			}
 			if !allowed {
 				fail(Fail, "lossy conversion: %s (allow_lossy = [\"…\"] lists the ones this case expects)", wng)
+				r.lossyFailed = true
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"luascope/redisx/sandbox"
 	"luascope/redisx/sandbox/sandboxtest"
@@ -567,7 +568,8 @@ func TestPlaceOnKeys(t *testing.T) {
 
 // expect_on is edited in the form the file has it: expect_on.KEY lines
 // stay lines, a table added to a CRLF file has CRLF line ends; an inline
-// table is refused, the file left as it was.
+// table is refused, the file left as it was. An entry written on one line
+// stays on one line (in a literal string: "3.9" reads as printed).
 func TestUpdateExpectOnForms(t *testing.T) {
 	three := `"3.9"`
 	dir := write(t, map[string]string{"s.lua": "return 1",
@@ -580,7 +582,7 @@ func TestUpdateExpectOnForms(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(dotted)
-	if want := "script = \"s.lua\"\n[[case]]\nname = \"a\"\nexpect = \"(integer) 1\"\nexpect_on.valkey = '''\n\"3.9\"\n'''\nexpect_on.\"redis 7.2\" = '''\n(integer) 7\n'''\n\n[[case]]\nname = \"b\"\n"; string(b) != want {
+	if want := "script = \"s.lua\"\n[[case]]\nname = \"a\"\nexpect = \"(integer) 1\"\nexpect_on.valkey = '\"3.9\"'\nexpect_on.\"redis 7.2\" = '''\n(integer) 7\n'''\n\n[[case]]\nname = \"b\"\n"; string(b) != want {
 		t.Errorf("dotted:\n%s\nwant:\n%s", b, want)
 	}
 	crlf := filepath.Join(dir, "crlf.test.toml")
@@ -598,5 +600,48 @@ func TestUpdateExpectOnForms(t *testing.T) {
 	}
 	if after, _ := os.ReadFile(inline); string(after) != string(before) {
 		t.Errorf("inline: the file changed:\n%s", after)
+	}
+}
+
+// A case's time is its own run: the cluster's start-up (seconds) is not
+// charged to the first cluster case, nor the replacing of a server a
+// timed-out script left busy to the innocent case after it. Both are
+// counted apart, in ServerResult and at the end of the summary line.
+func TestCaseTimesLeaveOutStartupAndRecovery(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a cluster")
+	}
+	dir := write(t, map[string]string{
+		"s.lua":        "if ARGV[1] == 'spin' then redis.call('SET', 'x', '1') while true do end end return 1",
+		"cl.test.toml": "script = \"s.lua\"\ncluster = true\n[[case]]\nname = \"first on the cluster\"\nexpect = \"(integer) 1\"\n",
+		"sp.test.toml": "script = \"s.lua\"\n[[case]]\nname = \"spin\"\nargs = [\"spin\"]\nexpect = \"(integer) 1\"\n[[case]]\nname = \"after\"\nexpect = \"(integer) 1\"\n",
+	})
+	sandboxtest.StartClusterT(t).Stop()
+	files := []*File{load(t, filepath.Join(dir, "cl.test.toml")), load(t, filepath.Join(dir, "sp.test.toml"))}
+	res := Run(context.Background(), files, Options{Jobs: 1, Timeout: time.Second}, nil)
+	if len(res) != 1 || len(res[0].Cases) != 3 {
+		t.Fatalf("%+v", res)
+	}
+	s := res[0]
+	got := byName(s.Cases)
+	first, spin, after := got["first on the cluster"], got["spin"], got["after"]
+	if first.Outcome != Pass || spin.Outcome != Error || after.Outcome != Pass {
+		t.Fatalf("outcomes:\n%s%s%s", CaseLine(first), CaseLine(spin), CaseLine(after))
+	}
+	if s.Startup < first.Duration || first.Duration > 500*time.Millisecond {
+		t.Errorf("the cluster's start-up (%s in all) is charged to the first case: %s", s.Startup, first.Duration)
+	}
+	if s.Recovery <= 0 || after.Duration > 500*time.Millisecond || after.Duration >= s.Recovery {
+		t.Errorf("the recovery after the timed-out case (%s) is charged to the next: %s", s.Recovery, after.Duration)
+	}
+	if spin.Duration < time.Second || spin.Duration > 3*time.Second {
+		t.Errorf("the timed-out case's own time is its timeout: %s", spin.Duration)
+	}
+	if o := Overhead(s); !strings.Contains(o, "start-up ") || !strings.Contains(o, ", recovery ") {
+		t.Errorf("Overhead %q", o)
+	}
+	var b bytes.Buffer
+	if err := WriteJSON(&b, res); err != nil || !strings.Contains(b.String(), `"startup_ms": `) || !strings.Contains(b.String(), `"recovery_ms": `) {
+		t.Errorf("json: %v\n%s", err, b.String())
 	}
 }
