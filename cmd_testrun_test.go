@@ -363,7 +363,9 @@ func TestTestJSONBinaryAndFailures(t *testing.T) {
 	if b := d.Servers[0].Binary; b == nil || *b != want || !filepath.IsAbs(*b) || d.Servers[0].Target != "" {
 		t.Errorf("binary %v, want %q", b, want)
 	}
-	cmpOut, _, _ := cli(t, "", "compare", "--json", "--server-bin", filepath.Base(want), "--server-bin", filepath.Base(want), "-e", "return 1")
+	// The binary by the path the sandbox found: on PATH (redis-server) or
+	// LUASCOPE_REDIS_SERVER's wrapper (make test-servers), which is not.
+	cmpOut, _, _ := cli(t, "", "compare", "--json", "--server-bin", want, "--server-bin", want, "-e", "return 1")
 	if !strings.Contains(cmpOut, fmt.Sprintf("\"binary\":%q", want)) {
 		t.Errorf("compare --json names another binary than %q:\n%s", want, cmpOut)
 	}

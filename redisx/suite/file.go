@@ -74,6 +74,11 @@ type Case struct {
 	AllowLossy []string
 	Explain    bool
 	Skip       string // why the case is skipped; "" runs it
+	// User and Password: the case's calls run on a connection of their
+	// own logged in as this ACL user (after the setups, which create it
+	// with ACL SETUSER), for a script that must be tried as a user who
+	// may not do everything; "" runs them as the server's connection.
+	User, Password string
 }
 
 // KeyState is a key's expected state after a case (keys_after).
@@ -119,6 +124,8 @@ type rawCase struct {
 	AllowLossy    []string          `toml:"allow_lossy"`
 	Explain       *bool             `toml:"explain"`
 	Skip          *string           `toml:"skip"`
+	User          string            `toml:"user"`
+	Password      string            `toml:"password"`
 }
 
 type rawCall struct {
@@ -238,7 +245,13 @@ func Load(path string) (*File, error) {
 
 func readCase(rc rawCase, f *File) (Case, []string) {
 	var msgs []string
-	c := Case{Name: rc.Name, ExpectMessage: rc.ExpectMessage, AllowLossy: rc.AllowLossy, Explain: f.Explain, Replies: rc.Replies}
+	c := Case{Name: rc.Name, ExpectMessage: rc.ExpectMessage, AllowLossy: rc.AllowLossy, Explain: f.Explain, Replies: rc.Replies, User: rc.User, Password: rc.Password}
+	switch {
+	case c.Password != "" && c.User == "":
+		msgs = append(msgs, "password without user: name the ACL user the case runs as (user = \"NAME\")")
+	case c.User != "" && f.Cluster:
+		msgs = append(msgs, "user: a cluster = true file cannot run a case as an ACL user (a setup's ACL SETUSER reaches one node)")
+	}
 	if rc.Skip != nil {
 		c.Skip = strings.TrimSpace(*rc.Skip)
 		if c.Skip == "" {

@@ -495,6 +495,19 @@ func (w *worker) run(ctx context.Context, f *File, fi, ci int) (r CaseResult) {
 	if f.RESP == 3 {
 		nilWire = '_'
 	}
+	runOn := s
+	if c.User != "" {
+		// The setups ran as the server's connection (they create the
+		// user); the calls go as the user.
+		t := s.Target()
+		t.Username, t.Password = c.User, redisx.Secret(c.Password)
+		us, err := redisx.Connect(ctx, t)
+		if err != nil {
+			return fail(Error, "connect as ACL user %s: %v", c.User, err)
+		}
+		defer us.Close()
+		runOn = us
+	}
 	var last redisx.Report
 	for i, call := range c.Calls {
 		// Effects: a failure shows what the last call did to each key.
@@ -504,8 +517,8 @@ func (w *worker) run(ctx context.Context, f *File, fi, ci int) (r CaseResult) {
 		} else {
 			rc.Script, rc.Strategy = redisx.NewScript(f.Source), redisx.EvalshaLoad
 		}
-		res := s.Run(ctx, rc, nil)
-		last = redisx.NewReport(s, rc, res)
+		res := runOn.Run(ctx, rc, nil)
+		last = redisx.NewReport(runOn, rc, res)
 		if res.ClientErr != nil {
 			r.Report = &last
 			if i == len(c.Calls)-1 && c.ExpectError != "" {
