@@ -165,9 +165,11 @@ func (o *cacheOpts) runStats(ctx context.Context, cmd *cobra.Command, s *redisx.
 		st := &stats[i]
 		j := cacheNodeJSON{Node: st.Node.Addr, Role: st.Node.Role, Primary: prim[st.Node.PrimaryID]}
 		if st.Err != nil {
+			// A node that could not be read (BUSY, NOPERM, no answer): its
+			// figures are unknown, as for functions and cache --check.
 			c := classify.ClassifyError(st.Err)
 			j.Error = &c
-			code = max(code, errCode(st.Err))
+			code = exitUnread
 		} else {
 			j.ScriptCacheStats = st
 			doc.Warnings = append(doc.Warnings, st.Warnings(o.warnAt)...)
@@ -213,12 +215,24 @@ func nodeRole(role, primary string) string {
 
 func cacheText(doc cacheJSON) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "script cache  %d node%s (- where the server does not report it)\n", len(doc.Nodes), map[bool]string{true: "s"}[len(doc.Nodes) != 1])
+	unread := 0
+	for _, n := range doc.Nodes {
+		if n.Error != nil {
+			unread++
+		}
+	}
+	fmt.Fprintf(&b, "script cache  %d node%s (- where the server does not report it)", len(doc.Nodes), map[bool]string{true: "s"}[len(doc.Nodes) != 1])
+	if unread > 0 {
+		fmt.Fprintf(&b, "; %d could not be read (below)", unread)
+	}
+	b.WriteString("\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NODE\tROLE\tSCRIPTS\tSCRIPTS MEMORY\tVM EVAL\tVM FUNCTIONS\tEVICTED")
 	for _, n := range doc.Nodes {
 		if n.Error != nil {
-			fmt.Fprintf(tw, "%s\t%s\terror (%s) %s\n", esc(n.Node), nodeRole(n.Role, n.Primary), n.Error.Class, esc(n.Error.Message))
+			// The error on a line of its own below: in a column it
+			// widened the whole table.
+			fmt.Fprintf(tw, "%s\t%s\t(could not be read)\n", esc(n.Node), nodeRole(n.Role, n.Primary))
 			continue
 		}
 		st := n.ScriptCacheStats
@@ -226,6 +240,14 @@ func cacheText(doc cacheJSON) string {
 			bytesText(st.UsedMemoryScripts), bytesText(st.VMEval), bytesText(st.VMFunctions), countText(st.EvictedScripts))
 	}
 	_ = tw.Flush()
+	if unread > 0 {
+		b.WriteString("could not be read (their figures are unknown):\n")
+		for _, n := range doc.Nodes {
+			if n.Error != nil {
+				fmt.Fprintf(&b, "  %s: %s: %s\n", esc(n.Node), n.Error.Class, esc(n.Error.Message))
+			}
+		}
+	}
 	if len(doc.Warnings) > 0 {
 		b.WriteString("warnings:\n")
 		for _, w := range doc.Warnings {

@@ -295,6 +295,22 @@ func TestFunctionsBusyNodeNotRead(t *testing.T) {
 	}
 	out, _, _ = cli(t, "", "cache", "-u", srv.URL(), "--check", "--json", lib)
 	notes("cache --check --json", out)
-	out, _, _ = cli(t, "", "cache", "-u", srv.URL(), "--json")
+	out, _, code = cli(t, "", "cache", "-u", srv.URL(), "--json")
 	notes("cache --json", out)
+	if code != exitConnection {
+		t.Errorf("cache --json on a busy node: exit %d, want 3", code)
+	}
+	// Plain cache: the row says so, the error is below the table, exit 3.
+	out, errOut, code = cli(t, "", "cache", "-u", srv.URL())
+	t.Logf("\n%s", out)
+	if code != exitConnection || !strings.Contains(out, "1 could not be read") || !strings.Contains(out, srv.Addr()+"  primary  (could not be read)") ||
+		!strings.Contains(out, "could not be read (their figures are unknown):\n  "+srv.Addr()+": busy: BUSY ") {
+		t.Errorf("cache on a busy node: exit %d\n%s%s", code, out, errOut)
+	}
+	table, _, _ = strings.Cut(out, "could not be read (")
+	for i, l := range strings.Split(table, "\n") {
+		if len(l) > 100 {
+			t.Errorf("cache: table line %d is %d wide (the error in a column?): %q", i, len(l), l)
+		}
+	}
 }
