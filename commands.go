@@ -149,9 +149,14 @@ func readScript(path string, stdin io.Reader) (string, error) {
 		return "", fmt.Errorf("read script %s: %w", path, err)
 	}
 	if len(b) > maxScript {
-		return "", fmt.Errorf("script %s is larger than %d MiB", path, maxScript>>20)
+		return "", errTooLarge(path)
 	}
 	return string(b), nil
+}
+
+// errTooLarge is a script over maxScript.
+func errTooLarge(path string) error {
+	return fmt.Errorf("script %s is larger than %d MiB", path, maxScript>>20)
 }
 
 // readRegular reads a regular file of the given size in one buffer of
@@ -161,7 +166,7 @@ func readScript(path string, stdin io.Reader) (string, error) {
 // grows meanwhile is read to maxScript+1 as before.
 func readRegular(f *os.File, path string, size int64) (string, error) {
 	if size > maxScript {
-		return "", fmt.Errorf("script %s is larger than %d MiB", path, maxScript>>20)
+		return "", errTooLarge(path)
 	}
 	var b strings.Builder
 	b.Grow(int(size) + 1) // +1: the read that finds the end fills nothing
@@ -169,7 +174,7 @@ func readRegular(f *os.File, path string, size int64) (string, error) {
 		return "", fmt.Errorf("read script %s: %w", path, err)
 	}
 	if b.Len() > maxScript {
-		return "", fmt.Errorf("script %s is larger than %d MiB", path, maxScript>>20)
+		return "", errTooLarge(path)
 	}
 	return b.String(), nil
 }

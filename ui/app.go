@@ -160,14 +160,8 @@ type Model struct {
 	// exampleUser is the connection as the ACL user an example runs as
 	// (examples.AsUser, opened after its setup created the user), for the
 	// runs while that example is open; nil for every other example.
-	exampleUser *exampleSession
-}
-
-// exampleSession is an example's own connection and the example's name.
-type exampleSession struct {
-	name string
-	user string
-	s    *redisx.Session
+	// Dropped whenever example changes (dropExampleUser).
+	exampleUser *redisx.Session
 }
 
 // PrepareTheme builds ahead, on any goroutine, the part of New's work

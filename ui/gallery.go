@@ -221,7 +221,7 @@ func (m *Model) dropExampleUser() tea.Cmd {
 	if u == nil {
 		return nil
 	}
-	return closeSessionCmd(u.s)
+	return closeSessionCmd(u)
 }
 
 // closeSessionCmd closes s off the UI goroutine (a network write).
@@ -232,13 +232,13 @@ func closeSessionCmd(s *redisx.Session) tea.Cmd {
 	}
 }
 
-// runSession is the connection a run of the editor's script goes on: the
-// open example's ACL user's when it has one (its lesson is what that user
-// gets), else the session, in the read-only mode of the moment.
+// runSession is the connection a run of the editor's script goes on, and
+// the ACL user it runs as: the open example's user's connection when it
+// has one (its lesson is what that user gets), else the session ("").
+// exampleUser is set only while its example is open (dropExampleUser).
 func (m Model) runSession() (*redisx.Session, string) {
-	if u := m.exampleUser; u != nil && m.example != nil && m.example.Name == u.name && m.function == "" {
-		u.s.SetReadOnly(m.readOnly)
-		return u.s, u.user
+	if m.exampleUser != nil && m.example != nil && m.function == "" {
+		return m.exampleUser, m.example.User
 	}
 	return m.session, ""
 }

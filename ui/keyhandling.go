@@ -167,8 +167,10 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.readOnly = !m.readOnly
-		if m.session != nil {
-			m.session.SetReadOnly(m.readOnly)
+		for _, s := range []*redisx.Session{m.session, m.exampleUser} {
+			if s != nil {
+				s.SetReadOnly(m.readOnly)
+			}
 		}
 		if m.readOnly {
 			m.setStatus("read-only: EVAL_RO/EVALSHA_RO; SCRIPT FLUSH/KILL, SYNC debugging, example setups and debugger writes refused", false)

@@ -107,7 +107,8 @@ func (m Model) updateScript(msg tea.Msg) (tea.Model, tea.Cmd) {
 				return m, closeSessionCmd(msg.user)
 			}
 			closeOld = m.dropExampleUser()
-			m.exampleUser = &exampleSession{name: msg.ex.Name, user: msg.ex.User, s: msg.user}
+			m.exampleUser = msg.user
+			m.exampleUser.SetReadOnly(m.readOnly)
 		}
 		return m, closeOld
 	case lintDueMsg:

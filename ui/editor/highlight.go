@@ -42,8 +42,10 @@ func StyleSeq(st lipgloss.Style) (open, close string) {
 var renderSeqs bool
 
 // renderedSeq is ansiSeqOf by lipgloss's own Render, around a NUL.
-func renderedSeq(st lipgloss.Style) ansiSeq {
-	s := st.Render("\x00")
+func renderedSeq(st lipgloss.Style) ansiSeq { return splitAtNUL(st.Render("\x00")) }
+
+// splitAtNUL is a style drawn around a NUL, split there.
+func splitAtNUL(s string) ansiSeq {
 	i := strings.IndexByte(s, 0)
 	if i < 0 {
 		return ansiSeq{}
@@ -256,19 +258,19 @@ func directSeq(st lipgloss.Style) (ansiSeq, bool) {
 	if faint {
 		te = te.Faint()
 	}
-	if !fgNone {
-		c, ok := termColor(p, fg)
+	for _, c := range []struct {
+		col  lipgloss.TerminalColor
+		none bool
+		set  func(termenv.Style, termenv.Color) termenv.Style
+	}{{fg, fgNone, termenv.Style.Foreground}, {bg, bgNone, termenv.Style.Background}} {
+		if c.none {
+			continue
+		}
+		tc, ok := termColor(p, c.col)
 		if !ok {
 			return ansiSeq{}, false
 		}
-		te = te.Foreground(c)
-	}
-	if !bgNone {
-		c, ok := termColor(p, bg)
-		if !ok {
-			return ansiSeq{}, false
-		}
-		te = te.Background(c)
+		te = c.set(te, tc)
 	}
 	if underline {
 		te = te.Underline()
@@ -276,12 +278,7 @@ func directSeq(st lipgloss.Style) (ansiSeq, bool) {
 	if strike {
 		te = te.CrossOut()
 	}
-	s := te.Styled("\x00")
-	i := strings.IndexByte(s, 0)
-	if i < 0 {
-		return ansiSeq{}, true
-	}
-	return ansiSeq{open: s[:i], close: s[i+1:]}, true
+	return splitAtNUL(te.Styled("\x00")), true
 }
 
 // termColor is the termenv colour lipgloss renders c as on profile p (an
