@@ -1,14 +1,9 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"fmt"
-	"os"
-	"os/exec"
-	"strconv"
-	"strings"
 	"testing"
+
+	"luascope/tools/inittrace"
 )
 
 // Package init budget (issue 12): every command, `luascope run` first,
@@ -44,14 +39,6 @@ const (
 	initTries = 20
 )
 
-// initTrace is one process's GODEBUG=inittrace=1 report.
-type initTrace struct {
-	clockMS float64 // sum of every package's init clock
-	bytes   int64
-	allocs  int64
-	lines   []string
-}
-
 // TestInitBudget runs the built binary (`luascope version`, which does
 // nothing but init and print) with GODEBUG=inittrace=1 and checks, on
 // every run, the total init allocations (bytes and count: deterministic)
@@ -62,21 +49,21 @@ func TestInitBudget(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	bin := buildBinary(t)
-	var best *initTrace
+	var best *inittrace.Trace
 	fastest := map[string]float64{}
 	for i := 0; i < initTries; i++ {
-		tr, err := traceInit(bin)
+		tr, err := inittrace.Run(bin)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tr.bytes > initBytesBudget || tr.allocs > initAllocsBudget {
+		if tr.Bytes > initBytesBudget || tr.Allocs > initAllocsBudget {
 			t.Fatalf("init allocates %d bytes in %d allocs, budget %d bytes, %d allocs:\n%s",
-				tr.bytes, tr.allocs, initBytesBudget, initAllocsBudget, tr.top(10))
+				tr.Bytes, tr.Allocs, initBytesBudget, initAllocsBudget, tr.Top(10))
 		}
-		if best == nil || tr.clockMS < best.clockMS {
+		if best == nil || tr.ClockMS < best.ClockMS {
 			best = tr
 		}
-		for pkg, c := range tr.perPackage() {
+		for pkg, c := range tr.PerPackage() {
 			if old, ok := fastest[pkg]; !ok || c < old {
 				fastest[pkg] = c
 			}
@@ -90,71 +77,9 @@ func TestInitBudget(t *testing.T) {
 		}
 	}
 	t.Logf("init: %.3f ms at best of %d runs, %.3f ms as the sum of each package's fastest, %d bytes, %d allocs; heaviest package %s %.3f ms (the issue's goal for the total is 2 ms on the development machine)",
-		best.clockMS, initTries, sum, best.bytes, best.allocs, heaviest, heaviestMS)
+		best.ClockMS, initTries, sum, best.Bytes, best.Allocs, heaviest, heaviestMS)
 	if heaviestMS > initPackageBudget {
 		t.Fatalf("package %s takes %.3f ms to init at its fastest of %d runs, budget %.1f ms per package:\n%s",
-			heaviest, heaviestMS, initTries, initPackageBudget, best.top(10))
+			heaviest, heaviestMS, initTries, initPackageBudget, best.Top(10))
 	}
-}
-
-// perPackage is each package's init clock in this run.
-func (tr *initTrace) perPackage() map[string]float64 {
-	m := make(map[string]float64, len(tr.lines))
-	for _, l := range tr.lines {
-		f := strings.Fields(l)
-		c, _ := strconv.ParseFloat(f[4], 64)
-		m[f[1]] += c
-	}
-	return m
-}
-
-// traceInit runs `bin version` once and sums its inittrace lines:
-// "init PKG @T ms, C ms clock, B bytes, N allocs".
-func traceInit(bin string) (*initTrace, error) {
-	cmd := exec.Command(bin, "version")
-	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("%s version: %v\n%s", bin, err, stderr.String())
-	}
-	tr := &initTrace{}
-	sc := bufio.NewScanner(bytes.NewReader(stderr.Bytes()))
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) < 11 || f[0] != "init" || f[6] != "clock," {
-			continue
-		}
-		c, err1 := strconv.ParseFloat(f[4], 64)
-		b, err2 := strconv.ParseInt(f[7], 10, 64)
-		n, err3 := strconv.ParseInt(f[9], 10, 64)
-		if err1 != nil || err2 != nil || err3 != nil {
-			return nil, fmt.Errorf("unexpected inittrace line %q", sc.Text())
-		}
-		tr.clockMS += c
-		tr.bytes += b
-		tr.allocs += n
-		tr.lines = append(tr.lines, sc.Text())
-	}
-	if len(tr.lines) == 0 {
-		return nil, fmt.Errorf("no inittrace lines in:\n%s", stderr.String())
-	}
-	return tr, nil
-}
-
-// top is the k most expensive inits by clock, for a failure message.
-func (tr *initTrace) top(k int) string {
-	lines := append([]string(nil), tr.lines...)
-	clock := func(s string) float64 { v, _ := strconv.ParseFloat(strings.Fields(s)[4], 64); return v }
-	for i := range lines { // few lines: a selection sort is enough
-		for j := i + 1; j < len(lines); j++ {
-			if clock(lines[j]) > clock(lines[i]) {
-				lines[i], lines[j] = lines[j], lines[i]
-			}
-		}
-	}
-	if len(lines) > k {
-		lines = lines[:k]
-	}
-	return strings.Join(lines, "\n")
 }

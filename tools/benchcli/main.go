@@ -50,6 +50,7 @@ import (
 	"time"
 
 	"luascope/redisx/sandbox"
+	"luascope/tools/inittrace"
 )
 
 var (
@@ -606,25 +607,11 @@ func lastLines(s string, n int) string {
 func initRow(bin string, n int) error {
 	var totals []float64
 	for i := 0; i < n; i++ {
-		cmd := exec.Command(bin, "version")
-		cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("%s version: %v", bin, err)
+		tr, err := inittrace.Run(bin)
+		if err != nil {
+			return err
 		}
-		total := 0.0
-		for _, l := range strings.Split(stderr.String(), "\n") {
-			f := strings.Fields(l)
-			if len(f) >= 7 && f[0] == "init" && f[6] == "clock," {
-				c, err := strconv.ParseFloat(f[4], 64)
-				if err != nil {
-					return fmt.Errorf("unexpected inittrace line %q", l)
-				}
-				total += c
-			}
-		}
-		totals = append(totals, total)
+		totals = append(totals, tr.ClockMS)
 	}
 	sort.Float64s(totals)
 	fmt.Printf("\npackage init (GODEBUG=inittrace=1 luascope version, %d runs): %.2f ms best, %.2f ms median; goal <= 2 ms\n",
