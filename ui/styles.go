@@ -12,8 +12,6 @@ import (
 // appStyles are the root's own styles (borders, bars, badges), built once
 // per theme: lipgloss.NewStyle in a View loop is slow (lipgloss #81).
 type appStyles struct {
-	border, borderFocus  lipgloss.Style
-	title, titleFocus    lipgloss.Style
 	status, statusMsg    lipgloss.Style
 	statusErr            lipgloss.Style
 	badgeProd, badgeSand lipgloss.Style
@@ -41,10 +39,6 @@ func newAppStyles(t themes.Theme) appStyles {
 	s := appStyles{
 		borderChars: b,
 		mono:        t.Mono,
-		border:      lipgloss.NewStyle().Foreground(color(t.Border)),
-		borderFocus: lipgloss.NewStyle().Foreground(color(t.BorderFocus)).Bold(true),
-		title:       lipgloss.NewStyle().Foreground(color(t.Muted)),
-		titleFocus:  lipgloss.NewStyle().Foreground(color(t.Accent)).Bold(true),
 		status:      lipgloss.NewStyle().Foreground(color(t.StatusFg)).Background(color(t.StatusBg)),
 		statusMsg:   lipgloss.NewStyle().Foreground(color(t.StatusFg)).Background(color(t.StatusBg)).Bold(true),
 		// The error message and the label badges are blocks of Error and
@@ -71,8 +65,11 @@ func newAppStyles(t themes.Theme) appStyles {
 		helpSection: lipgloss.NewStyle().Bold(true).Underline(true),
 		placeholder: placeholderStyle(t),
 	}
-	s.boxInk[0].border, s.boxInk[0].title = inkOf(s.border), inkOf(s.title)
-	s.boxInk[1].border, s.boxInk[1].title = inkOf(s.borderFocus), inkOf(s.titleFocus)
+	// The pane frames: only ever drawn as inks.
+	s.boxInk[0].border = inkOf(lipgloss.NewStyle().Foreground(color(t.Border)))
+	s.boxInk[0].title = inkOf(lipgloss.NewStyle().Foreground(color(t.Muted)))
+	s.boxInk[1].border = inkOf(lipgloss.NewStyle().Foreground(color(t.BorderFocus)).Bold(true))
+	s.boxInk[1].title = inkOf(lipgloss.NewStyle().Foreground(color(t.Accent)).Bold(true))
 	s.helpKeyInk, s.helpDescInk = inkOf(s.helpKey), inkOf(s.helpDesc)
 	if t.Mono {
 		// Without colour, badges and focus must still be visible.
