@@ -563,11 +563,10 @@ func (w *worker) run(ctx context.Context, f *File, fi, ci int) (r CaseResult) {
 	}
 	if c.HasExpect {
 		checked = true
-		want, best := c.Expect, ""
-		for prefix, v := range c.ExpectOn {
-			if strings.HasPrefix(w.name, prefix) && len(prefix) > len(best) {
-				want, best = v, prefix
-			}
+		// The rule --update plans with (expectFor): one place.
+		want, best := c.Expect, matchingKey(c.ExpectOn, w.name)
+		if best != "" {
+			want = c.ExpectOn[best]
 		}
 		if d := diffReply(want, last.Reply); d != nil {
 			if best != "" {
