@@ -136,9 +136,9 @@ func addrsOf(nodes []ClusterNode) []string {
 	return out
 }
 
-// replyErr turns an error reply into a Go error (escaped: it ends up on
+// ReplyErr turns a node's error reply into a Go error (escaped: it ends up on
 // a terminal), or passes the client error through.
-func replyErr(r NodeReply, name string) error {
+func ReplyErr(r NodeReply, name string) error {
 	if r.Err != nil {
 		return r.Err
 	}
@@ -146,7 +146,9 @@ func replyErr(r NodeReply, name string) error {
 		return fmt.Errorf("%s on %s: no reply", name, r.Addr)
 	}
 	if r.Reply.Kind == resp.Error {
-		return fmt.Errorf("%s on %s: %s", name, r.Addr, resp.Escape(r.Reply.Str))
+		// The reply stays a server reply under the context: classify
+		// reads its own code (BUSY, NOPERM), not the command's name.
+		return fmt.Errorf("%s on %s: %w", name, r.Addr, &replyError{msg: resp.Escape(r.Reply.Str)})
 	}
 	return nil
 }
@@ -172,7 +174,7 @@ func (s *Session) ScriptCacheByNode(ctx context.Context, sha string) ([]NodeScri
 	out := make([]NodeScript, len(nodes))
 	for i, r := range replies {
 		out[i].Node = nodes[i]
-		if out[i].Err = replyErr(r, "SCRIPT EXISTS"); out[i].Err != nil {
+		if out[i].Err = ReplyErr(r, "SCRIPT EXISTS"); out[i].Err != nil {
 			continue
 		}
 		v := r.Reply
@@ -240,7 +242,7 @@ func functionLists(nodes []ClusterNode, replies []NodeReply) []NodeFunctions {
 	out := make([]NodeFunctions, len(nodes))
 	for i, r := range replies {
 		out[i].Node = nodes[i]
-		if out[i].Err = replyErr(r, "FUNCTION LIST"); out[i].Err != nil {
+		if out[i].Err = ReplyErr(r, "FUNCTION LIST"); out[i].Err != nil {
 			continue
 		}
 		libs, err := parseFunctionList(*r.Reply)

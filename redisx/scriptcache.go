@@ -50,7 +50,7 @@ func (s *Session) ScriptCacheByNodeStats(ctx context.Context) ([]ScriptCacheStat
 		c.Node = nodes[i]
 		c.CachedScripts, c.UsedMemoryScripts, c.VMEval, c.VMFunctions, c.EvictedScripts = -1, -1, -1, -1, -1
 		for _, r := range []NodeReply{mem[i], stats[i]} {
-			if c.Err = replyErr(r, "INFO"); c.Err != nil {
+			if c.Err = ReplyErr(r, "INFO"); c.Err != nil {
 				break
 			}
 			if r.Reply.Kind != resp.Bulk && r.Reply.Kind != resp.Verbatim {
@@ -113,7 +113,7 @@ func (s *Session) ScriptsExistByNode(ctx context.Context, shas []string) ([]Node
 	out := make([]NodeScripts, len(nodes))
 	for i, r := range replies {
 		out[i].Node = nodes[i]
-		if out[i].Err = replyErr(r, "SCRIPT EXISTS"); out[i].Err != nil {
+		if out[i].Err = ReplyErr(r, "SCRIPT EXISTS"); out[i].Err != nil {
 			continue
 		}
 		v := r.Reply

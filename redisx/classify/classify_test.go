@@ -529,7 +529,10 @@ func TestBusyWrappedReplyClassified(t *testing.T) {
 		{"FUNCTION LIST on [::1]:7000: BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.", Busy, "BUSY"},
 		{"SCRIPT EXISTS on 10.0.0.1:6379: NOPERM User app has no permissions to run the 'script|exists' command", NoPerm, "NOPERM"},
 	} {
-		c := ClassifyError(errors.New(tt.msg))
+		// As redisx.ReplyErr wraps a node's reply: the reply kept as a
+		// server error under luascope's context.
+		cmd, reply, _ := strings.Cut(tt.msg, ": ")
+		c := ClassifyError(fmt.Errorf("%s: %w", cmd, serverReply(reply)))
 		if c.Class != tt.class || c.Prefix != tt.code {
 			t.Errorf("%q: class %s prefix %q, want %s %q", tt.msg, c.Class, c.Prefix, tt.class, tt.code)
 		}
@@ -544,3 +547,11 @@ func TestBusyWrappedReplyClassified(t *testing.T) {
 		t.Errorf("a parse failure: %s/%s", c.Class, c.Source)
 	}
 }
+
+// serverReply is a server's error reply as go-redis returns one.
+type serverReply string
+
+func (e serverReply) Error() string { return string(e) }
+
+// RedisError marks it as a reply (go-redis's redis.Error).
+func (serverReply) RedisError() {}

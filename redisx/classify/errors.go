@@ -67,22 +67,6 @@ func ClassifyError(err error) Classification {
 		}
 		return client(Connection)
 	}
-	if m := contextRe.FindStringSubmatch(msg); m != nil {
-		// luascope's own context before a server's reply, kept as text
-		// ("INFO on host:port: BUSY …"): the server's code gives the class
-		// and the client notes, not luascope's command name, which they
-		// would take for the error code ("redis-py has no class for INFO").
-		c := Classify(m[1])
-		if c.Prefix != "" || c.SHA != "" || c.Line != 0 || (c.Class != Unknown && c.Class != Script) {
-			return c
-		}
-		// No code after the context: luascope's own failure (a reply it
-		// could not read), nobody's script.
-		if cls, ok := clientFailure(strings.ToLower(m[1]), ""); ok {
-			return client(cls)
-		}
-		return client(Unknown)
-	}
 	c := Classify(msg)
 	if c.Class == Unknown || c.Class == Script {
 		// Not a server reply, and a plain Go error is nobody's script: the
@@ -91,17 +75,16 @@ func ClassifyError(err error) Classification {
 		if cls, ok := clientFailure(strings.ToLower(msg), ""); ok {
 			return client(cls)
 		}
-		if c.Class == Script && c.SHA == "" && c.Line == 0 && c.Prefix == "" {
+		// A first capitalised word here is luascope's own context (the
+		// command it sent: "SCRIPT EXISTS on host:port: unexpected reply"),
+		// not an error code: node replies come wrapped as redis.Error
+		// (redisx.ReplyErr), classified above by their own text.
+		if c.Class == Script && c.SHA == "" && c.Line == 0 {
 			return finish(Classification{Class: Unknown, Source: SourceClient, Message: msg}, "")
 		}
 	}
 	return c
 }
-
-// contextRe is the context luascope puts before a node's error reply
-// when it keeps it as text: "FUNCTION LIST on 127.0.0.1:7000: <reply>"
-// (the command's name in capitals, the node's address).
-var contextRe = lazyRE(`(?s)^[A-Z][A-Z_]*(?: [A-Z][A-Z_]*)? on \S+: (.+)$`)
 
 // isTimeout reports errors that mean "no reply in time".
 func isTimeout(err error) bool {

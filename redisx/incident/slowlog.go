@@ -46,7 +46,7 @@ func SlowLog(ctx context.Context, s *redisx.Session, addrs []string, count int) 
 		case r.Err != nil:
 			out[i].Err = r.Err
 		case r.Reply.Kind == resp.Error:
-			out[i].Err = fmt.Errorf("SLOWLOG GET on %s: %s", r.Addr, resp.Escape(r.Reply.Str))
+			out[i].Err = redisx.ReplyErr(r, "SLOWLOG GET")
 		default:
 			out[i].Entries, out[i].Err = ParseSlowLog(*r.Reply, r.Addr)
 		}
