@@ -153,7 +153,7 @@ func (o *cacheOpts) runStats(ctx context.Context, cmd *cobra.Command, s *redisx.
 	if err != nil {
 		return &exitError{code: errCode(err), msg: err.Error(), cause: err}
 	}
-	stats = primaryFirst(stats, func(st redisx.ScriptCacheStats) redisx.ClusterNode { return st.Node })
+	stats = redisx.PrimaryFirst(stats, func(st redisx.ScriptCacheStats) redisx.ClusterNode { return st.Node })
 	nodes := make([]redisx.ClusterNode, len(stats))
 	for i, st := range stats {
 		nodes[i] = st.Node
@@ -221,7 +221,7 @@ func cacheText(doc cacheJSON) string {
 			unread++
 		}
 	}
-	fmt.Fprintf(&b, "script cache  %d node%s (- where the server does not report it)", len(doc.Nodes), map[bool]string{true: "s"}[len(doc.Nodes) != 1])
+	fmt.Fprintf(&b, "script cache  %d %s (- where the server does not report it)", len(doc.Nodes), plural(len(doc.Nodes), "node", "nodes"))
 	if unread > 0 {
 		fmt.Fprintf(&b, "; %d could not be read (below)", unread)
 	}

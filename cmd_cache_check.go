@@ -17,12 +17,7 @@ import (
 // cachedOnText is "cached on 2 of 3 nodes", saying how many nodes could
 // not be read rather than counting them among the nodes that lack it.
 func cachedOnText(cached, nodes, unread int) string {
-	noun := func(n int) string {
-		if n == 1 {
-			return "node"
-		}
-		return "nodes"
-	}
+	noun := func(n int) string { return plural(n, "node", "nodes") }
 	read := nodes - unread
 	switch {
 	case unread == 0:

@@ -288,7 +288,9 @@ func (o *examplesOpts) runExample(cmd *cobra.Command, e examples.Example) error 
 		q := fmt.Sprintf("%s is not a sandbox, and example %s's setup deletes and rewrites %s there (%s)",
 			conn.session.Target(), e.Name, exampleWords(e.Keys), strings.Join(cmds, "; "))
 		if e.User != "" {
-			q += fmt.Sprintf(", and creates (or resets) the ACL user %s, password %s, that the script runs as", e.User, e.Password)
+			// The user's name, never its password (the house rule, even for
+			// the lesson's fixed one: it is in the example's setup).
+			q += fmt.Sprintf(", and creates (or resets) the ACL user %s that the script runs as", e.User)
 		}
 		if err := confirmOrRefuse(cmd, q); err != nil {
 			return err

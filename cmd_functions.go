@@ -109,7 +109,7 @@ func (o *functionsOpts) run(cmd *cobra.Command) error {
 	if err != nil {
 		return &exitError{code: errCode(err), msg: err.Error(), cause: err}
 	}
-	nodes = primaryFirst(nodes, func(n redisx.NodeFunctions) redisx.ClusterNode { return n.Node })
+	nodes = redisx.PrimaryFirst(nodes, func(n redisx.NodeFunctions) redisx.ClusterNode { return n.Node })
 	doc := functionsJSON{Target: s.Target().String(), Nodes: []functionsNodeJSON{}, Drift: redisx.FindDrift(nodes), Unread: []string{}}
 	if doc.Drift == nil {
 		doc.Drift = []redisx.Drift{}
@@ -283,10 +283,4 @@ func hashesText(h map[string][]string) string {
 		parts[i] = shortHash(k) + " on " + strings.Join(addrs, ", ")
 	}
 	return strings.Join(parts, "; ")
-}
-
-// primaryFirst is redisx.PrimaryFirst, the order every per-node view
-// lists nodes in.
-func primaryFirst[T any](nodes []T, node func(T) redisx.ClusterNode) []T {
-	return redisx.PrimaryFirst(nodes, node)
 }

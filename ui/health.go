@@ -133,11 +133,7 @@ func healthDoc(msg healthLoadedMsg) detailDoc {
 	switch {
 	case len(unread) > 0:
 		// Nothing is known of these nodes' libraries: never "none".
-		what := "1 node"
-		if len(unread) > 1 {
-			what = fmt.Sprintf("%d nodes", len(unread))
-		}
-		line := what + " could not be read, so drift there is unknown: " + strings.Join(unread, ", ")
+		line := plural(len(unread), "node") + " could not be read, so drift there is unknown: " + strings.Join(unread, ", ")
 		if len(msg.drift) == 0 && len(unread) < len(msg.fns) {
 			line += "; none among the nodes read"
 		}
@@ -174,13 +170,10 @@ func cmpRole(r string) string {
 // healthPlural is "1 cached script", "2 cached scripts", or "- cached
 // scripts" when the server does not report the figure.
 func healthPlural(n int64, one, many string) string {
-	switch {
-	case n < 0:
+	if n < 0 {
 		return "- " + many
-	case n == 1:
-		return "1 " + one
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	return plural(int(n), one)
 }
 
 func healthBytes(n int64) string {

@@ -281,12 +281,3 @@ type cmdSpec struct {
 	step     int    // distance between keys (2 for MSET key value key value)
 	since    string // Redis version that added it, when newer than 7.0
 }
-
-// scriptableOnNewer are the commands Redis 7.0 refuses in a script
-// (noscript) that newer servers run there, without blocking: Redis
-// dropped their noscript flag in 7.2.0 (redis/redis#11568), so Valkey,
-// which began as Redis 7.2.4, never had it. scriptableSince
-// (serverfacts.go) says from which release each server runs them.
-var scriptableOnNewer = map[string]bool{
-	"blmove": true, "blpop": true, "brpop": true, "brpoplpush": true, "bzpopmax": true, "bzpopmin": true, "wait": true,
-}

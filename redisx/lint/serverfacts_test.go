@@ -66,7 +66,6 @@ func TestServerFacts(t *testing.T) {
 		{name: "os.clock redis 7.2", src: "return os.clock()", opt: on("redis-7.2"), want: nil},
 		{name: "os.clock valkey 7.2", src: "return os.clock()", opt: on("valkey-7.2"), want: nil},
 		{name: "os.time redis 7.2 still an error", src: "return os.time()", opt: on("redis-7.2"), want: []string{"1:8 global-read"}},
-		{name: "server unknown server", src: "return server.call('GET', KEYS[1])", want: []string{"1:8 global-read"}},
 		{name: "server valkey 8.0", src: "return server.call('GET', KEYS[1])", opt: on("valkey-8.0"), want: nil},
 		{name: "server valkey 7.2", src: "return server.call('GET', KEYS[1])", opt: on("valkey-7.2"), want: []string{"1:8 global-version"}},
 		{name: "server redis 8.0", src: "return server.call('GET', KEYS[1])", opt: on("redis-8.0"), want: []string{"1:8 global-version"}},

@@ -755,7 +755,7 @@ func (l *linter) checkRedisCall(e *ast.FuncCallExpr, sc *scope, argCols []int) {
 	switch {
 	case scriptable:
 		// checkScriptable said what the target does with it.
-	case spec.noscript && scriptableOnNewer[name]:
+	case spec.noscript && scriptableSince[name] != [2]version{}:
 		// Not an error everywhere: which server runs the script decides.
 		l.add(line, col, Warning, CodeNoscriptCommand,
 			fmt.Sprintf("%s may not be called from a script on Redis before 7.2 (\"This Redis command is not allowed from script\"); Redis 7.2+ and Valkey run it without blocking", upper),
