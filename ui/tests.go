@@ -35,7 +35,8 @@ type testsView struct {
 	cancel  context.CancelFunc
 	server  string
 	results []suite.CaseResult
-	cursor  int // index into results
+	sums    []string // each file's summary ("3 passed, 1 failed"), by index into paths; "" when it has no case
+	cursor  int      // index into results
 	top     int // the first listed row (rows())
 }
 
@@ -181,6 +182,19 @@ func (m Model) updateTests(msg testsFinishedMsg) (tea.Model, tea.Cmd) {
 	}
 	v.running, v.cancel = false, nil
 	v.paths, v.files, v.server, v.results = msg.paths, msg.files, msg.server, msg.results
+	// The file headers' summaries, once per run rather than per frame.
+	v.sums = make([]string, len(v.paths))
+	for fi, p := range v.paths {
+		var cases []suite.CaseResult
+		for _, r := range v.results {
+			if r.File == p {
+				cases = append(cases, r)
+			}
+		}
+		if len(cases) > 0 {
+			v.sums[fi] = suite.Summary(suite.Count([]suite.ServerResult{{Cases: cases}}))
+		}
+	}
 	v.notes = append(v.notes, msg.notes...)
 	if msg.err != "" {
 		for _, l := range strings.Split(msg.err, "\n") {
@@ -268,24 +282,18 @@ func (m Model) testsFileHeader(v *testsView, fi int, w int) string {
 	if fi >= 0 && fi < len(v.files) {
 		name = v.files[fi]
 	}
-	var cases []suite.CaseResult
-	for _, r := range v.results {
-		if fi >= 0 && fi < len(v.paths) && r.File == v.paths[fi] {
-			cases = append(cases, r)
-		}
-	}
 	sum := "not run"
 	switch {
 	case v.running:
 		sum = "running…"
-	case len(cases) > 0:
-		sum = suite.Summary(suite.Count([]suite.ServerResult{{Cases: cases}}))
+	case fi >= 0 && fi < len(v.sums) && v.sums[fi] != "":
+		sum = v.sums[fi]
 	}
 	// Cut on the left: the file's own name is at the end of its path.
 	if room := max(2, w-2-ansi.StringWidth(" · "+sum)); ansi.StringWidth(name) > room {
 		name = ansi.TruncateLeft(name, ansi.StringWidth(name)-room+1, "…")
 	}
-	return m.st.accent.Bold(true).Render(name) + m.st.muted.Render(" · "+sum)
+	return m.st.accent.Render(name) + m.st.muted.Render(" · "+sum)
 }
 
 // testsViewText draws the head, the cases (only those on screen), and
