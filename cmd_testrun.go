@@ -189,7 +189,7 @@ func (o *testOpts) runOnce(cmd *cobra.Command, paths []string) error {
 		for _, f := range files {
 			for _, c := range f.Cases {
 				n++
-				if filter.MatchString(f.Path + ": " + c.Name) {
+				if suite.Selected(filter, f, c) {
 					matched++
 				}
 			}

@@ -37,7 +37,7 @@ type testsView struct {
 	results []suite.CaseResult
 	sums    []string // each file's summary ("3 passed, 1 failed"), by index into paths; "" when it has no case
 	cursor  int      // index into results
-	top     int // the first listed row (rows())
+	top     int      // the first listed row (rows())
 }
 
 type testsFinishedMsg struct {

@@ -141,7 +141,7 @@ func Run(ctx context.Context, files []*File, opt Options, done func(server strin
 	var jobs []job
 	for fi, f := range files {
 		for ci, c := range f.Cases {
-			if opt.Filter == nil || opt.Filter.MatchString(f.Path+": "+c.Name) {
+			if Selected(opt.Filter, f, c) {
 				jobs = append(jobs, job{fi, ci})
 			}
 		}
@@ -871,4 +871,10 @@ func printableLines(text string) []string {
 		lines = append(lines, fmt.Sprintf("… %d more lines (luascope test --json has the whole reply)", more))
 	}
 	return lines
+}
+
+// Selected reports whether --run's filter (nil: every case) takes case c
+// of file f: it matches "FILE: NAME", as the case lines print them.
+func Selected(filter *regexp.Regexp, f *File, c Case) bool {
+	return filter == nil || filter.MatchString(f.Path+": "+c.Name)
 }
