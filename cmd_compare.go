@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -395,17 +396,21 @@ func (o *compareOpts) open(ctx context.Context, cmd *cobra.Command, s *compareSe
 		}
 		if library != "" {
 			// Before the setup, which may call the library's functions.
-			setup = append([][]string{{"FUNCTION", "LOAD", "REPLACE", library}}, setup...)
+			if err := s.conn.session.LoadLibrary(ctx, library); err != nil {
+				what := fmt.Sprintf("the library (FUNCTION LOAD REPLACE, %d bytes)", len(library))
+				var reply redis.Error
+				if errors.As(err, &reply) {
+					return &exitError{code: exitUsage, msg: fmt.Sprintf("%s on %s %s: %s; nothing was compared", what, srv.Version(), s.binary, reply.Error())}
+				}
+				return &exitError{code: exitConnection, msg: fmt.Sprintf("%s on %s: %v", what, s.binary, err), cause: err}
+			}
 		}
-		for j, c := range setup {
+		for _, c := range setup {
 			args := make([]any, len(c))
 			for i, a := range c {
 				args[i] = a
 			}
 			what := "setup " + setupWords(c)
-			if library != "" && j == 0 {
-				what = fmt.Sprintf("the library (FUNCTION LOAD REPLACE, %d bytes)", len(library))
-			}
 			v, err := s.conn.session.Admin(ctx, args...)
 			if err != nil {
 				return &exitError{code: exitConnection, msg: fmt.Sprintf("%s on %s: %v", what, s.binary, err), cause: err}

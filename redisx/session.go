@@ -520,3 +520,19 @@ func (s *Session) Target() Target {
 	t.ReadOnly = s.ro.Load()
 	return t
 }
+
+// LoadLibrary sends FUNCTION LOAD REPLACE code. An error reply (the
+// library does not compile, a function name another library holds) comes
+// back as a server reply (a redis.Error, escaped), a failure to send it as
+// the client's error, so that a caller can tell the library's fault from
+// the connection's.
+func (s *Session) LoadLibrary(ctx context.Context, code string) error {
+	v, err := s.Admin(ctx, "FUNCTION", "LOAD", "REPLACE", code)
+	if err != nil {
+		return err
+	}
+	if v.Kind == resp.Error {
+		return &replyError{msg: resp.Escape(v.Str)}
+	}
+	return nil
+}

@@ -27,7 +27,6 @@ import (
 	"luascope/redisx/compare"
 	"luascope/redisx/ldb"
 	"luascope/redisx/lint"
-	"luascope/redisx/resp"
 	"luascope/redisx/sandbox"
 )
 
@@ -248,11 +247,7 @@ func compareOne(ctx context.Context, s compareServer, current *redisx.Session, c
 		if call.Library != "" {
 			// The sandbox's setup, like the example's: the sandbox is
 			// private, and the run stays the FCALL (or FCALL_RO) alone.
-			v, err := sess.Admin(ctx, "FUNCTION", "LOAD", "REPLACE", call.Library)
-			if err == nil && v.Kind == resp.Error {
-				err = errors.New(resp.Escape(v.Str))
-			}
-			if err != nil {
+			if err := sess.LoadLibrary(ctx, call.Library); err != nil {
 				return fail(fmt.Errorf("load the library: %w", err))
 			}
 		}
