@@ -209,8 +209,8 @@ func (o *compareOpts) run(cmd *cobra.Command, words []string) error {
 		if interruptedBy() != nil {
 			return &exitError{code: exitConnection, msg: "interrupted: " + s.name + " did not finish; the other servers were not compared"}
 		}
-		if len(res.Steps) == 0 {
-			s.notRun, s.notRunCode = didNotRun(res)
+		if why := res.NotSent(); why != "" {
+			s.notRun, s.notRunCode = resp.Escape([]byte(why)), notRunCode(res)
 			notRun = append(notRun, s)
 		}
 	}
@@ -284,19 +284,15 @@ func connectionLibrary(ctx context.Context, w io.Writer, servers []*compareServe
 		resp.Printable(fn), strings.Join(looked, ", "))}
 }
 
-// didNotRun says why a run sent no round trip, one line and printable,
-// and the exit status: 2 when luascope refused to send it (read-only,
+// notRunCode is the exit status of a run that sent no round trip
+// (Result.NotSent): 2 when luascope refused to send it (read-only,
 // keys of several cluster slots), 3 when there was no server to send it
 // to (a cluster node unreachable).
-func didNotRun(res redisx.Result) (string, int) {
-	why := "no round trip was sent"
-	if res.Error != nil {
-		why = resp.Escape([]byte(res.Error.Message))
-	}
+func notRunCode(res redisx.Result) int {
 	if res.ClientErr != nil && !errors.Is(res.ClientErr, redisx.ErrReadOnly) {
-		return why, exitConnection
+		return exitConnection
 	}
-	return why, exitUsage
+	return exitUsage
 }
 
 // plan lists the servers, sandboxes first, and refuses a named connection

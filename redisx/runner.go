@@ -133,6 +133,19 @@ type Result struct {
 	Effects []Effect
 }
 
+// NotSent says why the run sent no round trip at all (luascope refused
+// it, or no server could be reached), "" when it sent one: a run that
+// sent nothing has no reply to compare or check.
+func (r Result) NotSent() string {
+	switch {
+	case len(r.Steps) > 0:
+		return ""
+	case r.Error != nil:
+		return r.Error.Message
+	}
+	return "no round trip was sent"
+}
+
 // ExitCode maps a result to the CLI's exit status: 0 reply, 1 error
 // reply, 3 connection trouble.
 func (r Result) ExitCode() int {

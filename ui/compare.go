@@ -280,13 +280,9 @@ func compareOne(ctx context.Context, s compareServer, current *redisx.Session, c
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return fail(errors.New("cancelled"))
 	}
-	if len(res.Steps) == 0 {
+	if why := res.NotSent(); why != "" {
 		// Refused before any round trip (keys of two cluster slots): a
 		// server that ran nothing has nothing to agree on.
-		why := "no round trip was sent"
-		if res.Error != nil {
-			why = res.Error.Message
-		}
 		return fail(errors.New("did not run the script: " + why))
 	}
 	s.state, s.took = compareDone, time.Since(start)
