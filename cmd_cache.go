@@ -244,7 +244,7 @@ func cacheText(doc cacheJSON) string {
 		b.WriteString("could not be read (their figures are unknown):\n")
 		for _, n := range doc.Nodes {
 			if n.Error != nil {
-				fmt.Fprintf(&b, "  %s: %s: %s\n", esc(n.Node), n.Error.Class, esc(n.Error.Message))
+				b.WriteString(unreadLine(n.Node, n.Error))
 			}
 		}
 	}

@@ -37,10 +37,16 @@ func unreadText(errs map[string]*classify.Classification) string {
 	var b strings.Builder
 	b.WriteString("could not be read (whether they cache the scripts is unknown):\n")
 	for _, addr := range slices.Sorted(maps.Keys(errs)) {
-		c := errs[addr]
-		fmt.Fprintf(&b, "  %s: %s: %s\n", esc(addr), c.Class, esc(c.Message))
+		b.WriteString(unreadLine(addr, errs[addr]))
 	}
 	return b.String()
+}
+
+// unreadLine is one node that could not be read, under the "could not be
+// read" heading of cache, cache --check and functions: its address, its
+// error's class and the error, escaped.
+func unreadLine(addr string, c *classify.Classification) string {
+	return fmt.Sprintf("  %s: %s: %s\n", esc(addr), c.Class, esc(c.Message))
 }
 
 // checkHints says how to load a missing script where it is missing. A

@@ -212,7 +212,7 @@ func functionsText(doc functionsJSON) string {
 		b.WriteString("could not be read (libraries unknown, left out of the comparison):\n")
 		for _, n := range doc.Nodes {
 			if n.Error != nil {
-				fmt.Fprintf(&b, "  %s: %s: %s\n", esc(n.Node), n.Error.Class, esc(n.Error.Message))
+				b.WriteString(unreadLine(n.Node, n.Error))
 			}
 		}
 	}
