@@ -95,7 +95,7 @@ const (
 // Redis or file call as a tea.Cmd.
 type Model struct {
 	c    *Common
-	st   appStyles
+	st   *appStyles
 	opts Options
 
 	session *redisx.Session
@@ -173,7 +173,16 @@ type Model struct {
 // shows) that is all of the first frame's work that needs no server. New
 // works the same without it.
 func PrepareTheme(t themes.Theme) {
+	// In the order New and the first View ask for them: New waits for
+	// styles another goroutine is still building, not longer.
+	appStylesOf.get(t)
+	formStylesOf.get(t)
+	histStylesOf.get(t)
+	clusterStylesOf.get(t)
+	fnStylesOf.get(t)
 	editor.NewStyles(t)
+	treeStylesOf.get(t)
+	traceStylesOf.get(t)
 }
 
 // Connecting is the model drawn while the connection to t is being made
@@ -194,6 +203,11 @@ func New(opts Options) Model {
 		opts.Strategy = redisx.EvalshaLoad
 	}
 	c := &Common{Theme: opts.Theme, Keys: DefaultKeyMap()}
+	// The script first: at start the styles may still be in the making on
+	// another goroutine (tui_start.go, PrepareTheme), and splitting the
+	// script into lines (0.5-1 ms for 10,000 lines, cold) need not wait
+	// for them; the editor then waits for its styles, the panes for theirs.
+	ed := editor.NewWithText(c.Theme, opts.Source)
 	m := Model{
 		c: c, st: newAppStyles(opts.Theme), opts: opts,
 		session: opts.Session, target: opts.Target,
@@ -212,10 +226,7 @@ func New(opts Options) Model {
 	if m.rescue == nil {
 		m.rescue = &Rescue{}
 	}
-	// The editor last of the panes: its styles may still be in the making
-	// on another goroutine at start (tui_start.go), which it waits for.
-	m.editor = editorPane{editor.New(c.Theme)}
-	m.editor.SetValue(opts.Source)
+	m.editor = editorPane{ed}
 	m.editor.SetFilename(opts.Filename)
 	m.fileMod = opts.FileModTime
 	m.form.SetValues(opts.Keys, opts.Args)

@@ -11,6 +11,7 @@ import (
 
 	"luascope/redisx"
 	"luascope/redisx/resp"
+	"luascope/themes"
 )
 
 // Messages of the cluster view.
@@ -44,8 +45,11 @@ type clusterStyles struct {
 	cursor, header, heading lipgloss.Style
 }
 
-func newClusterStyles(c *Common) clusterStyles {
-	t := c.Theme
+// newClusterStyles is the cluster pane's styles for c's theme (shared: sharedStyles).
+func newClusterStyles(c *Common) *clusterStyles { return clusterStylesOf.get(c.Theme) }
+
+// buildClusterStyles builds what newClusterStyles shares.
+func buildClusterStyles(t themes.Theme) clusterStyles {
 	st := clusterStyles{
 		muted:   lipgloss.NewStyle().Foreground(color(t.Muted)),
 		warn:    lipgloss.NewStyle().Foreground(color(t.Warning)).Bold(true),
@@ -67,7 +71,7 @@ func newClusterStyles(c *Common) clusterStyles {
 // and which nodes hold the current script in their cache.
 type ClusterPane struct {
 	c       *Common
-	st      clusterStyles
+	st      *clusterStyles
 	top     *redisx.Topology
 	err     error
 	cached  map[string]bool

@@ -12,6 +12,7 @@ import (
 
 	"luascope/redisx"
 	"luascope/redisx/resp"
+	"luascope/themes"
 )
 
 // formRow is one KEYS or ARGV value as the user typed it: escaped text
@@ -25,8 +26,11 @@ type formStyles struct {
 	header, muted, warn, errText, cursor, label lipgloss.Style
 }
 
-func newFormStyles(c *Common) formStyles {
-	t := c.Theme
+// newFormStyles is the form's styles for c's theme (shared: sharedStyles).
+func newFormStyles(c *Common) *formStyles { return formStylesOf.get(c.Theme) }
+
+// buildFormStyles builds what newFormStyles shares.
+func buildFormStyles(t themes.Theme) formStyles {
 	return formStyles{
 		header:  lipgloss.NewStyle().Bold(true).Foreground(color(t.Accent)),
 		muted:   lipgloss.NewStyle().Foreground(color(t.Muted)),
@@ -42,7 +46,7 @@ func newFormStyles(c *Common) formStyles {
 // warnings for repeated keys and keys in different slots.
 type Form struct {
 	c       *Common
-	st      formStyles
+	st      *formStyles
 	rows    []formRow
 	cursor  int
 	input   textinput.Model

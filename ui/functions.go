@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"luascope/redisx"
+	"luascope/themes"
 )
 
 // Messages of the library browser.
@@ -45,8 +46,11 @@ var (
 
 type fnStyles struct{ lib, fn, muted, err, cursor, picked lipgloss.Style }
 
-func newFnStyles(c *Common) fnStyles {
-	t := c.Theme
+// newFnStyles is the functions pane's styles for c's theme (shared: sharedStyles).
+func newFnStyles(c *Common) *fnStyles { return fnStylesOf.get(c.Theme) }
+
+// buildFnStyles builds what newFnStyles shares.
+func buildFnStyles(t themes.Theme) fnStyles {
 	return fnStyles{
 		lib:    lipgloss.NewStyle().Foreground(color(t.Accent)).Bold(true),
 		fn:     lipgloss.NewStyle().Foreground(color(t.Text)),
@@ -69,7 +73,7 @@ type fnRow struct {
 // picks the function ctrl+r calls with the form's KEYS/ARGV.
 type FunctionsPane struct {
 	c       *Common
-	st      fnStyles
+	st      *fnStyles
 	libs    []redisx.Library
 	err     error
 	loaded  bool

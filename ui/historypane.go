@@ -12,6 +12,7 @@ import (
 
 	"luascope/history"
 	"luascope/redisx/resp"
+	"luascope/themes"
 )
 
 // loadEntryMsg asks the root to put a past run back into the editor and
@@ -27,8 +28,11 @@ type histStyles struct {
 	mark                       ink // the filter's words in the rows, as the search marks them
 }
 
-func newHistStyles(c *Common) histStyles {
-	t := c.Theme
+// newHistStyles is the history pane's styles for c's theme (shared: sharedStyles).
+func newHistStyles(c *Common) *histStyles { return histStylesOf.get(c.Theme) }
+
+// buildHistStyles builds what newHistStyles shares.
+func buildHistStyles(t themes.Theme) histStyles {
 	return histStyles{
 		cursor:  lipgloss.NewStyle().Reverse(true),
 		muted:   lipgloss.NewStyle().Foreground(color(t.Muted)),
@@ -45,7 +49,7 @@ func newHistStyles(c *Common) histStyles {
 // The filter is the pane's search: every run it keeps is a match.
 type HistoryPane struct {
 	c       *Common
-	st      histStyles
+	st      *histStyles
 	all     []history.Entry // oldest first, as stored
 	shown   []history.Entry // filtered, newest first
 	filter  textinput.Model

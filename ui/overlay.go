@@ -49,7 +49,7 @@ func (s *stack) remove(l layer) {
 // draw draws the stack over the panes' frame, bottom to top, starting at
 // the top-most full-screen layer; panes is called only when no layer
 // covers them.
-func (s stack) draw(m Model, panes func() string) string {
+func (s stack) draw(m *Model, panes func() string) string {
 	from := -1
 	for i, l := range s {
 		if l.fullScreen() {
@@ -61,7 +61,7 @@ func (s stack) draw(m Model, panes func() string) string {
 		out, from = panes(), 0
 	}
 	for _, l := range s[from:] {
-		out = l.draw(m, out)
+		out = l.draw(*m, out)
 	}
 	return out
 }

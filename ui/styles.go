@@ -34,7 +34,11 @@ type appStyles struct {
 	statusInk, statusMsgInk, helpKeyInk, helpDescInk ink
 }
 
-func newAppStyles(t themes.Theme) appStyles {
+// newAppStyles is the root model's styles for t (shared: sharedStyles).
+func newAppStyles(t themes.Theme) *appStyles { return appStylesOf.get(t) }
+
+// buildAppStyles builds what newAppStyles shares.
+func buildAppStyles(t themes.Theme) appStyles {
 	b := lipgloss.RoundedBorder()
 	s := appStyles{
 		borderChars: b,

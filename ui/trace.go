@@ -718,9 +718,8 @@ func (t Trace) View() string {
 
 // traceStyleCache holds the trace's inks for the theme they were built from.
 type traceStyleCache struct {
-	key   inkKey
-	built bool
-	s     traceStyles
+	key inkKey
+	s   *traceStyles // nil until the first frame
 }
 
 type traceStyles struct {
@@ -738,12 +737,18 @@ func (t Trace) stylesFor() *traceStyles {
 		c = &traceStyleCache{}
 	}
 	th := commonTheme(t.common)
-	if k := inkKeyOf(th); !c.built || c.key != k {
-		c.key, c.built, c.s = k, true, newTraceStyles(th, false)
-		sel := newTraceStyles(th, true)
-		c.s.key, c.s.sel, sel.key = k, &sel, k
+	if k := inkKeyOf(th); c.s == nil || c.key != k {
+		c.key, c.s = k, traceStylesOf.get(th)
 	}
-	return &c.s
+	return c.s
+}
+
+// buildTraceStyles builds the trace's inks and the selected step's.
+func buildTraceStyles(th themes.Theme) traceStyles {
+	k := inkKeyOf(th)
+	s, sel := newTraceStyles(th, false), newTraceStyles(th, true)
+	s.key, s.sel, sel.key = k, &sel, k
+	return s
 }
 
 // newTraceStyles builds the trace's inks; sel builds them on the

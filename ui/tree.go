@@ -422,9 +422,8 @@ func (t Tree) hasError() bool {
 
 // treeStyleCache holds the tree's inks for the theme they were built from.
 type treeStyleCache struct {
-	key   inkKey
-	built bool
-	s     treeStyles
+	key inkKey
+	s   *treeStyles // nil until the first frame
 }
 
 // treeStyles are the inks of one theme.
@@ -441,10 +440,10 @@ type treeInks struct {
 }
 
 func (c *treeStyleCache) get(th themes.Theme) *treeStyles {
-	if k := inkKeyOf(th); !c.built || c.key != k {
-		c.key, c.built, c.s = k, true, newTreeStyles(th)
+	if k := inkKeyOf(th); c.s == nil || c.key != k {
+		c.key, c.s = k, treeStylesOf.get(th)
 	}
-	return &c.s
+	return c.s
 }
 
 func newTreeStyles(th themes.Theme) treeStyles {

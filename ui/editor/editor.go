@@ -71,6 +71,27 @@ const tabWidth = 4
 // New returns an empty, blurred editor drawn in theme t with the default
 // key map.
 func New(t themes.Theme) Model {
+	e := unstyled(t)
+	// Build the styles now rather than in the first View: it may ask the
+	// terminal for its background colour, which belongs before the
+	// program starts, not in a View.
+	e.rc.styles(t)
+	return e
+}
+
+// NewWithText is New with src set (SetValue), split into lines before
+// the styles are asked for: at the terminal UI's start they may still be
+// in the making on another goroutine (NewStyles), and the split need not
+// wait for them.
+func NewWithText(t themes.Theme, src string) Model {
+	e := unstyled(t)
+	e.SetValue(src)
+	e.rc.styles(t)
+	return e
+}
+
+// unstyled is New's model before its styles.
+func unstyled(t themes.Theme) Model {
 	ti := textinput.New()
 	ti.Prompt = ""
 	// A blinking cursor needs tick messages routed back to it; a steady
@@ -89,10 +110,6 @@ func New(t themes.Theme) Model {
 		input:   ti,
 		clipOut: os.Stdout,
 	}
-	// Build the styles now rather than in the first View: it may ask the
-	// terminal for its background colour, which belongs before the
-	// program starts, not in a View.
-	e.rc.styles(t)
 	return e
 }
 

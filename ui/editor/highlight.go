@@ -29,6 +29,17 @@ func ansiSeqOf(st lipgloss.Style) ansiSeq {
 	return renderedSeq(st)
 }
 
+// tokenSeq is ansiSeqOf for the editor's own styles, colours and
+// emphasis only (emphasisSeq).
+func tokenSeq(st lipgloss.Style) ansiSeq {
+	if !renderSeqs {
+		if s, ok := emphasisSeq(st); ok {
+			return s
+		}
+	}
+	return renderedSeq(st)
+}
+
 // StyleSeq is what st writes before and after one (non-space) character,
 // made without lipgloss's Render where it can be (directSeq): for the
 // panes' inks, built per theme, which are the same kind of styles.
@@ -131,36 +142,36 @@ func buildStyles(t themes.Theme, dark bool) *Styles {
 	cs := t.ChromaStyle(dark)
 	for k := tok(0); k < tokCount; k++ {
 		base := tokenStyle(t, cs, k)
-		s.tok[k][ovNone] = ansiSeqOf(base)
-		s.tok[k][ovLine] = ansiSeqOf(base.Background(color(t.CursorLine)))
-		s.tok[k][ovCursor] = ansiSeqOf(base.Reverse(true))
+		s.tok[k][ovNone] = tokenSeq(base)
+		s.tok[k][ovLine] = tokenSeq(base.Background(color(t.CursorLine)))
+		s.tok[k][ovCursor] = tokenSeq(base.Reverse(true))
 		if t.Mono {
 			// Selection is reverse video too: underline tells the cursor.
-			s.tok[k][ovCursor] = ansiSeqOf(base.Reverse(true).Underline(true))
-			s.tok[k][ovSel] = ansiSeqOf(base.Reverse(true))
-			s.tok[k][ovMatch] = ansiSeqOf(base.Underline(true).Bold(true))
-			s.tok[k][ovCurMatch] = ansiSeqOf(base.Reverse(true).Underline(true))
+			s.tok[k][ovCursor] = tokenSeq(base.Reverse(true).Underline(true))
+			s.tok[k][ovSel] = tokenSeq(base.Reverse(true))
+			s.tok[k][ovMatch] = tokenSeq(base.Underline(true).Bold(true))
+			s.tok[k][ovCurMatch] = tokenSeq(base.Reverse(true).Underline(true))
 		} else {
 			// Selected code is drawn in Text, whose contrast on
 			// Selection is tested, keeping the token's emphasis: a
 			// token colour is only tested on the backgrounds code sits on.
-			s.tok[k][ovSel] = ansiSeqOf(base.Foreground(color(t.Text)).Background(color(t.Selection)))
+			s.tok[k][ovSel] = tokenSeq(base.Foreground(color(t.Text)).Background(color(t.Selection)))
 			// Reversed so the match is a block of the accent colour with
 			// the terminal's own background as the text: legible on any.
-			s.tok[k][ovMatch] = ansiSeqOf(lipgloss.NewStyle().Foreground(color(t.Warning)).Reverse(true))
-			s.tok[k][ovCurMatch] = ansiSeqOf(lipgloss.NewStyle().Foreground(color(t.Accent)).Reverse(true).Bold(true))
+			s.tok[k][ovMatch] = tokenSeq(lipgloss.NewStyle().Foreground(color(t.Warning)).Reverse(true))
+			s.tok[k][ovCurMatch] = tokenSeq(lipgloss.NewStyle().Foreground(color(t.Accent)).Reverse(true).Bold(true))
 		}
 	}
-	s.fill[ovLine] = ansiSeqOf(lipgloss.NewStyle().Background(color(t.CursorLine)))
-	s.gutter = ansiSeqOf(lipgloss.NewStyle().Foreground(color(t.Gutter)))
-	s.gutterCur = ansiSeqOf(lipgloss.NewStyle().Foreground(color(t.Text)).Bold(true))
-	s.gutterErr = ansiSeqOf(lipgloss.NewStyle().Foreground(color(t.Error)).Bold(true))
-	s.marker = ansiSeqOf(lipgloss.NewStyle().Foreground(color(t.Error)).Bold(true))
-	s.warnMark = ansiSeqOf(lipgloss.NewStyle().Foreground(color(t.Warning)).Bold(true))
-	s.status = ansiSeqOf(lipgloss.NewStyle().Foreground(color(t.Error)).Bold(true))
-	s.notice = ansiSeqOf(lipgloss.NewStyle().Foreground(color(t.Muted)))
+	s.fill[ovLine] = tokenSeq(lipgloss.NewStyle().Background(color(t.CursorLine)))
+	s.gutter = tokenSeq(lipgloss.NewStyle().Foreground(color(t.Gutter)))
+	s.gutterCur = tokenSeq(lipgloss.NewStyle().Foreground(color(t.Text)).Bold(true))
+	s.gutterErr = tokenSeq(lipgloss.NewStyle().Foreground(color(t.Error)).Bold(true))
+	s.marker = tokenSeq(lipgloss.NewStyle().Foreground(color(t.Error)).Bold(true))
+	s.warnMark = tokenSeq(lipgloss.NewStyle().Foreground(color(t.Warning)).Bold(true))
+	s.status = tokenSeq(lipgloss.NewStyle().Foreground(color(t.Error)).Bold(true))
+	s.notice = tokenSeq(lipgloss.NewStyle().Foreground(color(t.Muted)))
 	s.promptStyle = lipgloss.NewStyle().Foreground(color(t.Accent)).Bold(true)
-	s.prompt = ansiSeqOf(s.promptStyle)
+	s.prompt = tokenSeq(s.promptStyle)
 	s.inputStyle = lipgloss.NewStyle().Foreground(color(t.Text))
 	return s
 }
@@ -223,13 +234,20 @@ func tokenStyle(t themes.Theme, cs *chroma.Style, k tok) lipgloss.Style {
 // it against Render for every style of every theme, profile and
 // background.
 func directSeq(st lipgloss.Style) (ansiSeq, bool) {
-	if st.GetHorizontalFrameSize() != 0 || st.GetVerticalFrameSize() != 0 || st.GetWidth() != 0 ||
-		st.GetHeight() != 0 || st.GetMaxWidth() != 0 || st.GetMaxHeight() != 0 || st.GetInline() ||
-		st.GetTransform() != nil {
+	if !unboxed(st) {
 		return ansiSeq{}, false
 	}
+	return emphasisSeq(st)
+}
+
+// emphasisSeq is directSeq for a style known to draw nothing around its
+// text (unboxed): the editor's token and overlay styles, made of colours
+// and emphasis only, which TestDirectSeq renders both ways for every
+// theme, profile and background. It skips unboxed's getters, which
+// copy the whole lipgloss.Style a call and were a third of the editor's
+// styles.
+func emphasisSeq(st lipgloss.Style) (ansiSeq, bool) {
 	p := lipgloss.ColorProfile()
-	te := p.String()
 	bold, italic, underline, reverse := st.GetBold(), st.GetItalic(), st.GetUnderline(), st.GetReverse()
 	blink, faint, strike := st.GetBlink(), st.GetFaint(), st.GetStrikethrough()
 	fg, bg := st.GetForeground(), st.GetBackground()
@@ -240,46 +258,102 @@ func directSeq(st lipgloss.Style) (ansiSeq, bool) {
 		// style with only unset colours is the same.
 		return ansiSeq{}, true
 	}
-	if bold {
-		te = te.Bold()
+	// termenv's Style in lipgloss's order, its SGR parameters collected
+	// here rather than through termenv.Style (a slice grown per property
+	// and a Sprintf per colour and per Styled): the same bytes, checked by
+	// TestDirectSeq.
+	var buf [10]string
+	seq := buf[:0]
+	for _, a := range []struct {
+		on  bool
+		sgr string
+	}{{bold, termenv.BoldSeq}, {italic, termenv.ItalicSeq}, {underline, termenv.UnderlineSeq},
+		{reverse, termenv.ReverseSeq}, {blink, termenv.BlinkSeq}, {faint, termenv.FaintSeq}} {
+		if a.on {
+			seq = append(seq, a.sgr)
+		}
 	}
-	if italic {
-		te = te.Italic()
-	}
-	if underline {
-		te = te.Underline()
-	}
-	if reverse {
-		te = te.Reverse()
-	}
-	if blink {
-		te = te.Blink()
-	}
-	if faint {
-		te = te.Faint()
-	}
-	for _, c := range []struct {
+	for i, c := range [2]struct {
 		col  lipgloss.TerminalColor
 		none bool
-		set  func(termenv.Style, termenv.Color) termenv.Style
-	}{{fg, fgNone, termenv.Style.Foreground}, {bg, bgNone, termenv.Style.Background}} {
+	}{{fg, fgNone}, {bg, bgNone}} {
 		if c.none {
 			continue
 		}
-		tc, ok := termColor(p, c.col)
+		cs, ok := colorSeq(p, c.col, i == 1)
 		if !ok {
 			return ansiSeq{}, false
 		}
-		te = c.set(te, tc)
+		seq = append(seq, cs)
 	}
 	if underline {
-		te = te.Underline()
+		seq = append(seq, termenv.UnderlineSeq)
 	}
 	if strike {
-		te = te.CrossOut()
+		seq = append(seq, termenv.CrossOutSeq)
 	}
-	return splitAtNUL(te.Styled("\x00")), true
+	joined := strings.Join(seq, ";")
+	if p == termenv.Ascii || joined == "" {
+		// termenv's Styled returns the text alone then.
+		return ansiSeq{}, true
+	}
+	return ansiSeq{open: termenv.CSI + joined + "m", close: termenv.CSI + termenv.ResetSeq + "m"}, true
 }
+
+// unboxed reports whether st draws nothing around its text (no padding,
+// margins, border, size, inline or transform): what directSeq can make.
+// The getters one by one: lipgloss's frame-size getters work out implicit
+// borders, several times a style, which was a third of directSeq.
+func unboxed(st lipgloss.Style) bool {
+	pt, pr, pb, pl := st.GetPadding()
+	mt, mr, mb, ml := st.GetMarginTop(), st.GetMarginRight(), st.GetMarginBottom(), st.GetMarginLeft()
+	if pt|pr|pb|pl|mt|mr|mb|ml != 0 || st.GetWidth() != 0 || st.GetHeight() != 0 || st.GetMaxWidth() != 0 ||
+		st.GetMaxHeight() != 0 || st.GetInline() || st.GetTransform() != nil {
+		return false
+	}
+	// A border style alone draws all four sides (lipgloss's implicit
+	// borders): any border at all is left to Render.
+	return !st.GetBorderTop() && !st.GetBorderRight() && !st.GetBorderBottom() && !st.GetBorderLeft() &&
+		st.GetBorderStyle() == (lipgloss.Border{})
+}
+
+// colorSeq is the SGR parameter termenv writes for c on profile p, as a
+// foreground or (bg) a background colour; false for a kind of colour
+// termColor does not know. Memoized: a theme has a few dozen colours,
+// each drawn as dozens of styles.
+func colorSeq(p termenv.Profile, c lipgloss.TerminalColor, bg bool) (string, bool) {
+	switch c.(type) {
+	case lipgloss.Color, lipgloss.AdaptiveColor: // the kinds termColor knows, comparable keys
+	default:
+		return "", false
+	}
+	k := colorSeqKey{p, c, bg, lipgloss.HasDarkBackground()}
+	if v, ok := colorSeqs.Load(k); ok {
+		return v.(string), true
+	}
+	tc, ok := termColor(p, c)
+	if !ok {
+		return "", false
+	}
+	s := ""
+	if tc != nil {
+		s = tc.Sequence(bg)
+	}
+	colorSeqs.Store(k, s)
+	return s, true
+}
+
+// colorSeqKey is what colorSeq's answer depends on (an adaptive colour
+// by the background).
+type colorSeqKey struct {
+	p    termenv.Profile
+	c    lipgloss.TerminalColor
+	bg   bool
+	dark bool
+}
+
+// colorSeqs is colorSeq's memo: colorSeqKey → string.
+var colorSeqs sync.Map
 
 // termColor is the termenv colour lipgloss renders c as on profile p (an
 // adaptive colour by the background lipgloss knows); false for a kind of
