@@ -34,6 +34,20 @@ func NewScript(src string) Script {
 	return Script{Source: src, SHA: SHA1(src), Shebang: parseShebang(src)}
 }
 
+// Unhashed is NewScript without the SHA, for a caller that hashes a big
+// script on another goroutine (Hashed) and meanwhile needs its shebang.
+func Unhashed(src string) Script {
+	return Script{Source: src, Shebang: parseShebang(src)}
+}
+
+// Hashed is s with its SHA, computed if Unhashed left it out.
+func (s Script) Hashed() Script {
+	if s.SHA == "" {
+		s.SHA = SHA1(s.Source)
+	}
+	return s
+}
+
 // SHA1 is the hex SHA1 that Redis uses as the script's name in its cache.
 func SHA1(src string) string {
 	// Hashed in place: []byte(src) would copy the script (10 MB for a

@@ -129,7 +129,6 @@ type Model struct {
 	runSeq   int
 	runStart time.Time
 	runCh    chan tea.Msg
-	lastSHA  string
 	cache    cacheState
 
 	status    string
@@ -454,7 +453,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case runStartedMsg, stepTracedMsg, runFinishedMsg, cacheCheckedMsg, adminDoneMsg, sessionReadyMsg, batchStartedMsg, batchProgressedMsg, batchFinishedMsg:
 		return m.updateRun(msg)
-	case fileLoadedMsg, fileSavedMsg, fileChangedMsg, lintDueMsg, lintDoneMsg, JumpToLineMsg, loadEntryMsg, exampleLoadedMsg, valueCopiedMsg, editor.ClipboardWrittenMsg:
+	case fileLoadedMsg, fileSavedMsg, fileChangedMsg, lintDueMsg, lintDoneMsg, scriptHashedMsg, JumpToLineMsg, loadEntryMsg, exampleLoadedMsg, valueCopiedMsg, editor.ClipboardWrittenMsg:
 		return m.updateScript(msg)
 	case topologyLoadedMsg:
 		_, cmd := m.clus.Update(msg)

@@ -106,6 +106,9 @@ func runScriptCmd(s *redisx.Session, call redisx.Call, seq int) tea.Cmd {
 		go func() {
 			defer close(ch)
 			defer recoverInto(ch)
+			if call.Function == "" {
+				call.Script = call.Script.Hashed() // startRun may leave a big script to hash here
+			}
 			res := s.Run(context.Background(), call, func(st redisx.Step) {
 				ch <- stepTracedMsg{seq: seq, step: st}
 			})

@@ -60,7 +60,12 @@ func (r *Rescue) Panicked() *Panic {
 }
 
 // keep records the editor and the run state. The text is copied only when
-// it changed since the last copy (Value joins every line).
+// it changed since the last copy (Value joins every line), and for a text
+// over 1 MiB only when it is at hand (editor.ValueNow: joined once typing
+// pauses, for the lint and the SHA), so that a key in a 10 MB script does
+// not copy 10 MB: a signal then saves the text as it was at the last
+// pause, at most ~300 ms of typing older. A panic loses nothing
+// (keepText). The first edit after a save is copied at once, big or not.
 func (r *Rescue) keep(e *editor.Model, running bool) {
 	modified, rev := e.Modified(), e.Revision()
 	r.mu.Lock()
@@ -73,8 +78,29 @@ func (r *Rescue) keep(e *editor.Model, running bool) {
 		return
 	}
 	if r.rev != rev || r.src == "" {
-		r.src, r.rev = e.Value(), rev
+		src, ok := e.ValueNow()
+		if !ok && r.src == "" {
+			src, ok = e.Value(), true
+		}
+		if ok {
+			r.src, r.rev = src, rev
+		}
 	}
+}
+
+// keepText copies the editor's text whatever its size, when it holds
+// unsaved changes: at a panic, on the UI goroutine, where the model is
+// consistent. A panic while joining it (a corrupted model) leaves the
+// last copy.
+func (r *Rescue) keepText(e *editor.Model) {
+	defer func() { _ = recover() }()
+	if !e.Modified() {
+		return
+	}
+	src, rev := e.Value(), e.Revision()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.src, r.rev = src, rev
 }
 
 func (r *Rescue) setPanic(p *Panic) {
@@ -157,6 +183,7 @@ func (m Model) View() string {
 	defer func() {
 		if p := recover(); p != nil {
 			m.rescue.setPanic(&Panic{Value: p, Stack: debug.Stack()})
+			m.rescue.keepText(&m.editor.Model)
 			panic(p)
 		}
 	}()
@@ -169,6 +196,7 @@ func (m Model) View() string {
 // crashed ends the program after a panic: recorded for main, then a normal
 // quit, which restores the terminal.
 func (m Model) crashed(p *Panic) (tea.Model, tea.Cmd) {
+	m.rescue.keepText(&m.editor.Model)
 	m.rescue.setPanic(p)
 	m.quitting = true
 	return m, tea.Quit

@@ -87,7 +87,14 @@ func (m Model) startRun() (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 	}
-	call := redisx.Call{Script: m.editor.Script(), Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly, Explain: m.explain, Effects: m.explain}
+	sc, ok := m.editor.ScriptNow()
+	if !ok {
+		// A big script edited since its last hash (HashPending): the
+		// run's command hashes it, off the UI goroutine, so that ctrl+r
+		// shows the run at once (10 MB took ~10 ms to hash).
+		sc = redisx.Unhashed(src)
+	}
+	call := redisx.Call{Script: sc, Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly, Explain: m.explain, Effects: m.explain}
 	if m.function != "" {
 		call = redisx.Call{Function: m.function, Keys: keys, Args: args, ReadOnly: m.readOnly}
 	}
@@ -105,7 +112,6 @@ func (m Model) launch(call redisx.Call) (tea.Model, tea.Cmd) {
 	m.runSeq++
 	m.running = true
 	m.runStart = time.Now()
-	m.lastSHA = call.Script.SHA
 	title := fmt.Sprintf("%s%s", call.Strategy, map[bool]string{true: " (read-only)"}[call.ReadOnly])
 	if call.Explain && call.Function == "" {
 		// The steps send the wrapper under its own SHA (each says so in

@@ -115,7 +115,10 @@ func (m Model) updateScript(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.rev != m.editor.Revision() {
 			return m, nil // still typing
 		}
-		return m, m.lintNow()
+		return m, tea.Batch(m.lintNow(), m.hashNow())
+	case scriptHashedMsg:
+		m.editor.SetScript(msg.rev, msg.script)
+		return m, nil
 	case lintDoneMsg:
 		if msg.run {
 			if msg.rev != m.guardRev {
@@ -188,7 +191,7 @@ func (m *Model) scriptReplaced() tea.Cmd {
 	m.editor.SetLintMarks(nil)
 	m.editor.SetErrorLine(0)
 	m.cache = cacheUnknown
-	return tea.Batch(m.lintNow(), m.checkCache())
+	return tea.Batch(m.lintNow(), m.checkCache(), m.hashNow())
 }
 
 // lintOptions are the options of the editor's lint: the run's numkeys
@@ -215,6 +218,24 @@ func (m Model) lintedNow() ([]lint.Finding, bool) {
 		return nil, false
 	}
 	return m.findings, true
+}
+
+// hashNow hashes a big script (over 1 MiB) off the UI goroutine once
+// typing pauses, for the title's SHA (editor.HashPending); nil when the
+// SHA is known. The text is joined here, once per pause, and shared with
+// the lint (lintNow) and the rescue copy.
+func (m Model) hashNow() tea.Cmd {
+	if !m.editor.HashPending() {
+		return nil
+	}
+	src, rev := m.editor.Value(), m.editor.Revision()
+	return func() tea.Msg { return scriptHashedMsg{rev: rev, script: redisx.NewScript(src)} }
+}
+
+// scriptHashedMsg is hashNow's Script of the text at revision rev.
+type scriptHashedMsg struct {
+	rev    uint64
+	script redisx.Script
 }
 
 // lintSoon lints after a pause in typing, so a long script is not

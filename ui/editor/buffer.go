@@ -137,6 +137,40 @@ func (d *doc) redisScript() redisx.Script {
 	return d.script
 }
 
+// hashAhead is the size of text (as last joined) from which an edit does
+// not make the next frame join and hash the whole text for the title's
+// SHA, nor the rescue copy it: the root hashes it in the background once
+// typing pauses (Model.HashPending, SetScript) and the title says "sha …"
+// meanwhile. Joining and hashing a 10 MB script was ~25 ms a key.
+const hashAhead = 1 << 20
+
+// big reports whether the text was hashAhead or more when last joined.
+func (d *doc) big() bool { return len(d.val) >= hashAhead }
+
+// scriptNow is redisScript when that costs no join or hash of a big
+// text: false while a big text's SHA waits for SetScript.
+func (d *doc) scriptNow() (redisx.Script, bool) {
+	if !d.big() || (d.valRev == d.rev && d.scriptOK) {
+		return d.redisScript(), true
+	}
+	if d.valRev == d.rev {
+		// The text as opened, hashed ahead (PrepareScript): one pointer
+		// compared, the same string.
+		if p := preparedScript.Load(); p != nil && p.Source == d.val {
+			return d.redisScript(), true
+		}
+	}
+	return redisx.Script{}, false
+}
+
+// valueNow is value when that costs no join of a big text.
+func (d *doc) valueNow() (string, bool) {
+	if !d.big() || d.valRev == d.rev {
+		return d.value(), true
+	}
+	return "", false
+}
+
 // preparedScript is a script hashed ahead by PrepareScript, taken by the
 // first document with the same text.
 var preparedScript atomic.Pointer[redisx.Script]

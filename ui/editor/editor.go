@@ -144,6 +144,36 @@ func (e Model) Value() string { return e.doc.value() }
 // every frame after it do not hash the script again.
 func (e Model) Script() redisx.Script { return e.doc.redisScript() }
 
+// ValueNow is Value when it is at hand: false for a big text (over 1 MiB)
+// edited since it was last joined, which the caller then does not wait
+// for on every key (the rescue copy: ui.Rescue).
+func (e Model) ValueNow() (string, bool) { return e.doc.valueNow() }
+
+// HashPending reports whether the text is big (over 1 MiB) and its SHA is
+// not known for the current revision: the title says "sha …" until the
+// root hashes it off the UI goroutine, once typing pauses, and gives it
+// back with SetScript.
+func (e Model) HashPending() bool {
+	_, ok := e.doc.scriptNow()
+	return !ok
+}
+
+// ScriptNow is Script when it is at hand: false while HashPending, when
+// computing it would hash a big text on the caller's goroutine.
+func (e Model) ScriptNow() (redisx.Script, bool) { return e.doc.scriptNow() }
+
+// SetScript gives the editor the Script of its text at revision rev,
+// hashed off the UI goroutine (HashPending); ignored if the text has
+// changed since.
+func (e *Model) SetScript(rev uint64, sc redisx.Script) {
+	d := e.doc
+	if rev != d.rev {
+		return
+	}
+	d.val, d.valRev = sc.Source, rev
+	d.script, d.scriptOK = sc, true
+}
+
 // Revision changes whenever the text does (an edit, undo, redo,
 // SetValue), so the root can notice an edit without comparing whole
 // scripts: Value joins the lines, which on a 10,000-line script is
@@ -207,8 +237,11 @@ func (e Model) Title() string {
 	if e.filename != "" {
 		name = filepath.Base(e.filename)
 	}
-	sc := e.doc.redisScript()
-	parts := []string{name, "sha " + sc.SHA[:7]}
+	sc, ok := e.doc.scriptNow()
+	parts := []string{name, "sha …"}
+	if ok {
+		parts[1] = "sha " + sc.SHA[:7]
+	}
 	if sb := sc.Shebang; sb != nil {
 		if len(sb.Flags) > 0 {
 			parts = append(parts, "flags "+strings.Join(sb.Flags, ","))

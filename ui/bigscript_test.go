@@ -1,0 +1,114 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"luascope/redisx"
+	"luascope/redisx/sandbox/sandboxtest"
+)
+
+// hugeScript is a script over the editor's hashAhead (1 MiB).
+func hugeScript() string {
+	return strings.Repeat("redis.call('get', KEYS[1]) -- a line of a big script\n", 25000) + "return 1\n"
+}
+
+// TestBigScriptKeysDoNotHash: a key in a script over 1 MiB neither joins
+// nor hashes the whole text: the title says "sha …" while typing, the SHA
+// of the new text comes once typing pauses (hashed off the UI goroutine),
+// and the rescue copy follows at the pause too (the first edit is copied
+// at once, and a panic copies the latest).
+func TestBigScriptKeysDoNotHash(t *testing.T) {
+	src := hugeScript()
+	r := &Rescue{}
+	m := sized(New(Options{Source: src, Filename: "big.lua", Theme: monoTheme(t), Rescue: r}), 120, 40)
+	m = typeInto(m, "a")
+	if got, _, ok := r.Unsaved(); !ok || got != "a"+src {
+		t.Fatalf("the first edit of a big script is not in the rescue copy (%d bytes, %v)", len(got), ok)
+	}
+	m = typeInto(m, "bc")
+	want := "abc" + src
+	if !m.editor.HashPending() || !strings.Contains(m.View(), "sha …") {
+		t.Fatal("after a key in a big script the title does not wait for the hash")
+	}
+	if got, _, _ := r.Unsaved(); got != "a"+src {
+		t.Fatalf("the rescue copy was joined on a key (%d bytes)", len(got))
+	}
+	// The pause: lint and hash, as the program would deliver them.
+	mm, cmd := m.Update(lintDueMsg{rev: m.editor.Revision()})
+	m = runCmds(t, mm.(Model), cmd, 3)
+	sha := redisx.SHA1(want)
+	if m.editor.HashPending() || !strings.Contains(m.View(), "sha "+sha[:7]) {
+		t.Fatalf("after the pause the title has no SHA %s:\n%s", sha[:7], m.View())
+	}
+	if got, _, _ := r.Unsaved(); got != want {
+		t.Fatalf("after the pause the rescue copy is %d bytes, want %d", len(got), len(want))
+	}
+	// A stale hash (the text changed since) is not taken.
+	m = typeInto(m, "d")
+	if got, _, _ := r.Unsaved(); got != want {
+		t.Fatalf("a key after the pause was joined into the rescue copy (%d bytes)", len(got))
+	}
+	m.editor.SetScript(m.editor.Revision()-1, redisx.NewScript(want))
+	if !m.editor.HashPending() {
+		t.Fatal("a hash of an older text was taken for the new one")
+	}
+	// A panic copies the latest text, joined on the UI goroutine.
+	withCrashTest(t, func(msg tea.Msg) tea.Cmd {
+		if k, ok := msg.(tea.KeyMsg); ok && k.String() == crashKey.String() {
+			panic("boom")
+		}
+		return nil
+	})
+	m.Update(crashKey)
+	if got, _, _ := r.Unsaved(); got != "abcd"+src {
+		t.Fatalf("after a panic the rescue copy is %d bytes, want %d", len(got), len(src)+4)
+	}
+}
+
+// TestSmallScriptTitleAtOnce: below 1 MiB every edit's SHA is in the
+// next frame's title, as before.
+func TestSmallScriptTitleAtOnce(t *testing.T) {
+	m := sized(New(Options{Source: "return 1", Filename: "s.lua", Theme: monoTheme(t)}), 100, 30)
+	m = typeInto(m, "-- x\n")
+	if sha := redisx.SHA1("-- x\nreturn 1"); m.editor.HashPending() || !strings.Contains(m.View(), "sha "+sha[:7]) {
+		t.Fatalf("the title does not have the new SHA %s:\n%s", sha[:7], m.View())
+	}
+}
+
+// TestBigScriptRunHashesInCommand: ctrl+r right after an edit of a big
+// script leaves the hash to the run's command (not the UI goroutine), and
+// the server gets the script under its right SHA.
+func TestBigScriptRunHashesInCommand(t *testing.T) {
+	srv := sandboxtest.StartT(t)
+	tg := redisx.Target{Network: srv.Network(), Addr: srv.Addr(), Protocol: 2}
+	s, err := redisx.Connect(context.Background(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	src := hugeScript()
+	m := sized(New(Options{Session: s, Target: tg, Source: src, Keys: []string{"big:k"}, Theme: monoTheme(t)}), 120, 40)
+	m = typeInto(m, "-- edited\n")
+	if !m.editor.HashPending() {
+		t.Fatal("the edit left nothing to hash")
+	}
+	mm, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlR})
+	m = mm.(Model)
+	if !m.running {
+		t.Fatalf("ctrl+r did not start the run: %s", m.status)
+	}
+	m = runCmds(t, m, cmd, 20)
+	sha := redisx.SHA1("-- edited\n" + src)
+	if m.running || m.errp.err != nil {
+		t.Fatalf("the run did not end well: running %v, error %+v", m.running, m.errp.err)
+	}
+	c := srv.Client()
+	defer c.Close()
+	if ok, err := c.ScriptExists(context.Background(), sha).Result(); err != nil || len(ok) != 1 || !ok[0] {
+		t.Fatalf("the server has no script %s: %v %v", sha, ok, err)
+	}
+}
