@@ -28,7 +28,7 @@ func TestLineWidth(t *testing.T) {
 		check(string(r))
 		check("\x1b[1;38;5;123m" + string(r) + "x\x1b[0m")
 	}
-	for _, s := range []string{"", "\x1b[", "\x1b[1", "\x1b]8;;http://x\x07link\x1b]8;;\x07", "\x1bM", "a\tb", "é\u0301", "日本", "\u200b", "👍🏽"} {
+	for _, s := range []string{"", "\x1b[", "\x1b[1", "\x1b[1 ;5m", "\x1b[ q", "\x1b[?25h", "\x1b[<0;1;2M", "\x1b[38:2:1:2:3m", "\x1b[1\x7fm", "\x1b[1\x01m", "\x1b]8;;http://x\x07link\x1b]8;;\x07", "\x1bM", "a\tb", "é\u0301", "日本", "\u200b", "👍🏽"} {
 		check(s)
 	}
 	rng := rand.New(rand.NewSource(1))

@@ -373,9 +373,14 @@ func lineWidth(s string) int {
 			n++
 			i++
 		case c == 0x1b && i+1 < len(s) && s[i+1] == '[':
-			// CSI: parameter and intermediate bytes, then a final byte.
+			// CSI: parameter bytes, then intermediate bytes, then a final
+			// byte (ECMA-48, as x/ansi's parser reads it: a parameter byte
+			// after an intermediate one ends the sequence there).
 			j := i + 2
-			for j < len(s) && s[j] >= 0x20 && s[j] <= 0x3f {
+			for j < len(s) && s[j] >= 0x30 && s[j] <= 0x3f {
+				j++
+			}
+			for j < len(s) && s[j] >= 0x20 && s[j] <= 0x2f {
 				j++
 			}
 			if j == len(s) || s[j] < 0x40 || s[j] > 0x7e {

@@ -129,7 +129,10 @@ type Model struct {
 	runSeq   int
 	runStart time.Time
 	runCh    chan tea.Msg
-	cache    cacheState
+	// runRev is the editor's revision the run in flight was built from
+	// (0: a function call), for the SHA the run hashes (finishRun).
+	runRev uint64
+	cache  cacheState
 
 	status    string
 	statusErr bool
@@ -172,14 +175,15 @@ type Model struct {
 // shows) that is all of the first frame's work that needs no server. New
 // works the same without it.
 func PrepareTheme(t themes.Theme) {
-	// In the order New and the first View ask for them: New waits for
+	// In the order New and the first View ask for them (the editor's
+	// first: New splits the script, then waits for them): New waits for
 	// styles another goroutine is still building, not longer.
+	editor.NewStyles(t)
 	appStylesOf.get(t)
 	formStylesOf.get(t)
 	histStylesOf.get(t)
 	clusterStylesOf.get(t)
 	fnStylesOf.get(t)
-	editor.NewStyles(t)
 	treeStylesOf.get(t)
 	traceStylesOf.get(t)
 }

@@ -72,6 +72,14 @@ func TestBigScriptKeysDoNotHash(t *testing.T) {
 // TestSmallScriptTitleAtOnce: below 1 MiB every edit's SHA is in the
 // next frame's title, as before.
 func TestSmallScriptTitleAtOnce(t *testing.T) {
+	// (And a big script's shebang flags stay in the title while its SHA
+	// is pending.)
+	big := sized(New(Options{Source: "#!lua flags=no-writes\n" + hugeScript(), Filename: "b.lua", Theme: monoTheme(t)}), 120, 30)
+	bm, _ := big.Update(tea.KeyMsg{Type: tea.KeyDown}) // an edit on line 2
+	big = typeInto(bm.(Model), "x")
+	if v := big.View(); !strings.Contains(v, "sha …") || !strings.Contains(v, "flags no-writes") {
+		t.Fatalf("a pending big script's title lost its flags:\n%s", v)
+	}
 	m := sized(New(Options{Source: "return 1", Filename: "s.lua", Theme: monoTheme(t)}), 100, 30)
 	m = typeInto(m, "-- x\n")
 	if sha := redisx.SHA1("-- x\nreturn 1"); m.editor.HashPending() || !strings.Contains(m.View(), "sha "+sha[:7]) {
@@ -105,6 +113,9 @@ func TestBigScriptRunHashesInCommand(t *testing.T) {
 	sha := redisx.SHA1("-- edited\n" + src)
 	if m.running || m.errp.err != nil {
 		t.Fatalf("the run did not end well: running %v, error %+v", m.running, m.errp.err)
+	}
+	if m.editor.HashPending() || !strings.Contains(m.View(), "sha "+sha[:7]) {
+		t.Fatalf("the run's hash was not given back to the title (%s):\n%s", sha[:7], m.View())
 	}
 	c := srv.Client()
 	defer c.Close()

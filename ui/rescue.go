@@ -89,9 +89,11 @@ func (r *Rescue) keep(e *editor.Model, running bool) {
 }
 
 // keepText copies the editor's text whatever its size, when it holds
-// unsaved changes: at a panic, on the UI goroutine, where the model is
-// consistent. A panic while joining it (a corrupted model) leaves the
-// last copy.
+// unsaved changes: at a panic, on the UI goroutine. The text is the
+// editor's document as the panicking update left it (the document is
+// shared by the model's copies; an edit bumps its revision last, so
+// its lines are whole). A panic while joining it (a corrupted document)
+// leaves the last copy.
 func (r *Rescue) keepText(e *editor.Model) {
 	defer func() { _ = recover() }()
 	if !e.Modified() {
@@ -132,8 +134,8 @@ var crashTestView func()
 func (m Model) Update(msg tea.Msg) (next tea.Model, cmd tea.Cmd) {
 	defer func() {
 		if p := recover(); p != nil {
-			// m is the model before this message: consistent, and the
-			// Rescue already holds its script.
+			// m is the model before this message; crashed copies the
+			// editor's text into the Rescue (keepText).
 			next, cmd = m.crashed(&Panic{Value: p, Stack: debug.Stack()})
 		}
 	}()

@@ -88,6 +88,7 @@ func (m Model) startRun() (tea.Model, tea.Cmd) {
 		}
 	}
 	sc, ok := m.editor.ScriptNow()
+	m.runRev = m.editor.Revision()
 	if !ok {
 		// A big script edited since its last hash (HashPending): the
 		// run's command hashes it, off the UI goroutine, so that ctrl+r
@@ -97,6 +98,7 @@ func (m Model) startRun() (tea.Model, tea.Cmd) {
 	call := redisx.Call{Script: sc, Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly, Explain: m.explain, Effects: m.explain}
 	if m.function != "" {
 		call = redisx.Call{Function: m.function, Keys: keys, Args: args, ReadOnly: m.readOnly}
+		m.runRev = 0
 	}
 	if len(keys) == 0 {
 		call.Node = m.runOn
@@ -130,6 +132,12 @@ func (m Model) launch(call redisx.Call) (tea.Model, tea.Cmd) {
 func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 	m.running = false
 	m.runCh = nil
+	if m.runRev != 0 && msg.call.Function == "" {
+		// The run hashed the editor's text (startRun leaves a big script's
+		// hash to it): the title, the cache checks and the next run take
+		// it, unless the text changed meanwhile.
+		m.editor.SetScript(m.runRev, msg.call.Script)
+	}
 	res := msg.res
 	m.trace.FinishRun(msg.seq, res)
 	m.tree.SetReply(res.Reply)

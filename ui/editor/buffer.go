@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"unsafe"
 
 	"luascope/redisx"
 )
@@ -154,9 +155,10 @@ func (d *doc) scriptNow() (redisx.Script, bool) {
 		return d.redisScript(), true
 	}
 	if d.valRev == d.rev {
-		// The text as opened, hashed ahead (PrepareScript): one pointer
-		// compared, the same string.
-		if p := preparedScript.Load(); p != nil && p.Source == d.val {
+		// The text as opened, hashed ahead (PrepareScript): the same
+		// string, not only equal bytes (comparing 10 MB on every frame
+		// would be the cost this avoids).
+		if p := preparedScript.Load(); p != nil && len(p.Source) == len(d.val) && unsafe.StringData(p.Source) == unsafe.StringData(d.val) {
 			return d.redisScript(), true
 		}
 	}

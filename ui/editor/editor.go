@@ -167,7 +167,7 @@ func (e Model) ScriptNow() (redisx.Script, bool) { return e.doc.scriptNow() }
 // changed since.
 func (e *Model) SetScript(rev uint64, sc redisx.Script) {
 	d := e.doc
-	if rev != d.rev {
+	if rev != d.rev || sc.SHA == "" {
 		return
 	}
 	d.val, d.valRev = sc.Source, rev
@@ -241,6 +241,9 @@ func (e Model) Title() string {
 	parts := []string{name, "sha …"}
 	if ok {
 		parts[1] = "sha " + sc.SHA[:7]
+	} else {
+		// Redis reads the shebang on the first line only: at hand.
+		sc = redisx.Unhashed(e.doc.lines[0].text)
 	}
 	if sb := sc.Shebang; sb != nil {
 		if len(sb.Flags) > 0 {

@@ -280,11 +280,13 @@ func emphasisSeq(st lipgloss.Style) (ansiSeq, bool) {
 		if c.none {
 			continue
 		}
-		cs, ok := colorSeq(p, c.col, i == 1)
+		cs, set, ok := colorSeq(p, c.col, i == 1)
 		if !ok {
 			return ansiSeq{}, false
 		}
-		seq = append(seq, cs)
+		if set {
+			seq = append(seq, cs)
+		}
 	}
 	if underline {
 		seq = append(seq, termenv.UnderlineSeq)
@@ -318,29 +320,41 @@ func unboxed(st lipgloss.Style) bool {
 }
 
 // colorSeq is the SGR parameter termenv writes for c on profile p, as a
-// foreground or (bg) a background colour; false for a kind of colour
-// termColor does not know. Memoized: a theme has a few dozen colours,
-// each drawn as dozens of styles.
-func colorSeq(p termenv.Profile, c lipgloss.TerminalColor, bg bool) (string, bool) {
+// foreground or (bg) a background colour, and whether it writes one at
+// all (termenv skips a colour that resolves to nil: "", an invalid name);
+// ok is false for a kind of colour termColor does not know. Memoized: a
+// theme has a few dozen colours, each drawn as dozens of styles.
+func colorSeq(p termenv.Profile, c lipgloss.TerminalColor, bg bool) (seq string, set, ok bool) {
 	switch c.(type) {
 	case lipgloss.Color, lipgloss.AdaptiveColor: // the kinds termColor knows, comparable keys
 	default:
-		return "", false
+		return "", false, false
 	}
-	k := colorSeqKey{p, c, bg, lipgloss.HasDarkBackground()}
+	dark := lipgloss.HasDarkBackground()
+	k := colorSeqKey{p, c, bg, dark}
 	if v, ok := colorSeqs.Load(k); ok {
-		return v.(string), true
+		s := v.(*string)
+		return derefSeq(s), s != nil, true
 	}
-	tc, ok := termColor(p, c)
+	tc, ok := termColor(p, c, dark)
 	if !ok {
-		return "", false
+		return "", false, false
 	}
-	s := ""
+	var s *string
 	if tc != nil {
-		s = tc.Sequence(bg)
+		v := tc.Sequence(bg)
+		s = &v
 	}
 	colorSeqs.Store(k, s)
-	return s, true
+	return derefSeq(s), s != nil, true
+}
+
+// derefSeq is *s, or "" for nil.
+func derefSeq(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // colorSeqKey is what colorSeq's answer depends on (an adaptive colour
@@ -352,18 +366,18 @@ type colorSeqKey struct {
 	dark bool
 }
 
-// colorSeqs is colorSeq's memo: colorSeqKey → string.
+// colorSeqs is colorSeq's memo: colorSeqKey → *string (nil: no colour).
 var colorSeqs sync.Map
 
 // termColor is the termenv colour lipgloss renders c as on profile p (an
 // adaptive colour by the background lipgloss knows); false for a kind of
 // colour it does not know, which renderedSeq then handles.
-func termColor(p termenv.Profile, c lipgloss.TerminalColor) (termenv.Color, bool) {
+func termColor(p termenv.Profile, c lipgloss.TerminalColor, dark bool) (termenv.Color, bool) {
 	switch v := c.(type) {
 	case lipgloss.Color:
 		return p.Color(string(v)), true
 	case lipgloss.AdaptiveColor:
-		if lipgloss.HasDarkBackground() {
+		if dark {
 			return p.Color(v.Dark), true
 		}
 		return p.Color(v.Light), true

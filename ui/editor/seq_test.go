@@ -54,6 +54,13 @@ func TestDirectSeq(t *testing.T) {
 				lipgloss.NewStyle().Foreground(c), lipgloss.NewStyle().Background(c),
 				lipgloss.NewStyle().Foreground(lipgloss.Color("9")).Background(lipgloss.Color("200")),
 				lipgloss.NewStyle().Bold(true).Italic(true).Underline(true).Reverse(true).Blink(true).Faint(true).Strikethrough(true).Foreground(c).Background(lipgloss.Color("#010203")),
+				// Colours termenv resolves to nothing (skipped), or to an
+				// empty parameter (an invalid hex: kept).
+				lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("")),
+				lipgloss.NewStyle().Foreground(lipgloss.Color("#ff0000")).Background(lipgloss.Color("")),
+				lipgloss.NewStyle().Bold(true).Foreground(lipgloss.AdaptiveColor{Light: "", Dark: "#00ff00"}),
+				lipgloss.NewStyle().Underline(true).Foreground(lipgloss.Color("red")),
+				lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#zzzzzz")),
 			}
 			for _, st := range styles {
 				got, ok := directSeq(st)
