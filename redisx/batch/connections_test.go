@@ -220,3 +220,16 @@ func batchAllOK(t *testing.T, done <-chan batchRun, n int) {
 		t.Errorf("outcomes %v, failures %+v: want every line ok", r.rep.Outcomes, r.rep.Failures)
 	}
 }
+
+// TestMaxInFlight: about 512 calls queued per node, two to eight
+// pipelines a lane: the lines in doubt after a broken connection.
+func TestMaxInFlight(t *testing.T) {
+	for _, c := range []struct{ pipeline, conns, want int }{
+		{64, 1, 8}, {16, 1, 8}, {1, 1, 8}, {128, 1, 4}, {256, 1, 2}, {1000, 1, 2},
+		{64, 2, 4}, {64, 8, 2}, {64, 50, 2}, {8, 50, 2}, {64, 0, 8},
+	} {
+		if got := maxInFlight(c.pipeline, c.conns); got != c.want {
+			t.Errorf("maxInFlight(%d, %d) = %d, want %d", c.pipeline, c.conns, got, c.want)
+		}
+	}
+}

@@ -37,7 +37,8 @@ type Options struct {
 	// DryRun plans every line (node, slot, crossslot) and sends nothing.
 	DryRun bool
 	// Pipeline is the number of calls per round trip and connection; 0
-	// means DefaultPipeline. Each connection keeps two in flight.
+	// means DefaultPipeline. Each connection keeps 2 to 8 in flight, about
+	// 512 calls a node (maxInFlight): the lines in doubt when it breaks.
 	Pipeline int
 	// Connections is the number of connections (lanes) per node, each
 	// with its own pipelines in flight, taking the node's lines as they

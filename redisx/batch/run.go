@@ -109,6 +109,8 @@ type batch struct {
 	// so the reader is woken once per few chunks, not for each.
 	queued, budget atomic.Int32
 	space          chan struct{}
+	// maxFlights is how many pipelines a lane keeps in flight (maxInFlight).
+	maxFlights int
 
 	wmu         sync.Mutex
 	workers     map[string]*node
@@ -189,6 +191,7 @@ func Run(ctx context.Context, s *redisx.Session, script redisx.Script, input io.
 		counts: map[Outcome]int{}, nodes: map[string]*NodeStats{}, maxFails: opt.MaxFailures,
 		evalCmd: "EVAL", shaCmd: "EVALSHA",
 		addrs: []string{""}, addrIdx: map[string]int{"": 0}, space: make(chan struct{}, 1),
+		maxFlights: maxInFlight(opt.Pipeline, opt.Connections),
 	}
 	if b.maxFails == 0 {
 		b.maxFails = 20

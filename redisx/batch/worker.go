@@ -114,11 +114,32 @@ type errReply struct {
 	msg string
 }
 
-// maxInFlight is how many pipelines a lane keeps written and unanswered:
-// two, so the server has the next pipeline while the client reads the
-// replies of the previous one, and a broken connection leaves at most
-// two pipelines' lines in doubt.
-const maxInFlight = 2
+// maxInFlight is how many pipelines of size pipeline each of a node's
+// lanes (connections of them) keeps written and unanswered: about
+// inFlightCalls calls per node, at least two pipelines a lane (the server
+// has the next one while the client reads the replies of the previous)
+// and at most eight. A broken connection leaves those lines in doubt:
+// with one connection per node, at most max(inFlightCalls, 2 × pipeline)
+// at the default pipeline of 64 and above, 8 × pipeline below; with many,
+// two pipelines each, as before (the server has plenty queued then).
+//
+// Why that many: the server idles whenever it has answered everything
+// written to it and the client has not yet written more — for a network
+// round trip, or, where the client shares the cores with the servers (a
+// cluster on one machine, a busy client host), for as long as the
+// scheduler leaves the client's thread waiting. With two pipelines of 64
+// (~0.4 ms of a server's work) the three primaries of a cluster on two
+// cores sat idle 0.2–1.0 s of a 1M-call batch and the batch ran at
+// 0.89–0.92× redis-benchmark --cluster; with eight, 0.96–1.10×
+// (docs/performance.md).
+func maxInFlight(pipeline, connections int) int {
+	per := pipeline * max(1, connections)
+	return min(8, max(2, (inFlightCalls+per-1)/per))
+}
+
+// inFlightCalls is the number of calls maxInFlight aims for: a few
+// milliseconds of a server's work for short scripts.
+const inFlightCalls = 512
 
 // push hands the node a line from another node (or itself). The list is
 // not bounded, but it only ever holds lines that were in flight, so at
@@ -283,7 +304,7 @@ func (w *worker) load(lines []*bline) bool {
 }
 
 // send writes one pipeline on the lane, then, while maxInFlight
-// pipelines are unanswered, reads the replies of the oldest: the server
+// pipelines (batch.maxFlights) are unanswered, reads the replies of the oldest: the server
 // works on the new pipeline while the client reads.
 func (w *worker) send(lines []*bline) {
 	b := w.b
@@ -298,7 +319,7 @@ func (w *worker) send(lines []*bline) {
 		w.lane = nil
 	}
 	w.flights = append(w.flights, f)
-	for len(w.flights) >= maxInFlight || (len(w.flights) > 0 && w.flights[len(w.flights)-1].writeErr != nil) {
+	for len(w.flights) >= w.b.maxFlights || (len(w.flights) > 0 && w.flights[len(w.flights)-1].writeErr != nil) {
 		w.land()
 	}
 	if f.writeErr != nil {
