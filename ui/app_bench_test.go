@@ -1,14 +1,12 @@
 package ui
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"luascope/redisx"
-	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // BenchmarkStartupFirstFrame is the in-process cost from New to the first
@@ -66,13 +64,7 @@ func benchKeystroke(b *testing.B, src string) {
 //
 //	go test -run '^$' -bench RunKey10k -benchmem ./ui/
 func BenchmarkRunKey10k(b *testing.B) {
-	srv := sandboxtest.StartT(b)
-	tg := redisx.Target{Network: srv.Network(), Addr: srv.Addr(), Protocol: 2}
-	s, err := redisx.Connect(context.Background(), tg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = s.Close() })
+	_, tg, s := sandboxSession(b)
 	src := strings.Repeat("local x = redis.call('get', KEYS[1]) -- comment\n", 10000)
 	for _, c := range []struct {
 		name       string

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"luascope/redisx"
+	"luascope/redisx/sandbox"
 	"luascope/redisx/sandbox/sandboxtest"
 )
 
@@ -91,13 +92,7 @@ func TestSmallScriptTitleAtOnce(t *testing.T) {
 // script leaves the hash to the run's command (not the UI goroutine), and
 // the server gets the script under its right SHA.
 func TestBigScriptRunHashesInCommand(t *testing.T) {
-	srv := sandboxtest.StartT(t)
-	tg := redisx.Target{Network: srv.Network(), Addr: srv.Addr(), Protocol: 2}
-	s, err := redisx.Connect(context.Background(), tg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
+	srv, tg, s := sandboxSession(t)
 	src := hugeScript()
 	m := sized(New(Options{Session: s, Target: tg, Source: src, Keys: []string{"big:k"}, Theme: monoTheme(t)}), 120, 40)
 	m = typeInto(m, "-- edited\n")
@@ -122,4 +117,18 @@ func TestBigScriptRunHashesInCommand(t *testing.T) {
 	if ok, err := c.ScriptExists(context.Background(), sha).Result(); err != nil || len(ok) != 1 || !ok[0] {
 		t.Fatalf("the server has no script %s: %v %v", sha, ok, err)
 	}
+}
+
+// sandboxSession starts a sandbox server for the test and connects to it
+// (RESP2), closed when the test ends.
+func sandboxSession(t testing.TB) (*sandbox.Server, redisx.Target, *redisx.Session) {
+	t.Helper()
+	srv := sandboxtest.StartT(t)
+	tg := redisx.Target{Network: srv.Network(), Addr: srv.Addr(), Protocol: 2}
+	s, err := redisx.Connect(context.Background(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return srv, tg, s
 }

@@ -70,13 +70,7 @@ func drain(t testing.TB, m Model, cmd tea.Cmd) Model {
 // servers set, the script src in the editor.
 func compareModel(t testing.TB, src string, servers []string, mod func(*Options)) Model {
 	t.Helper()
-	srv := sandboxtest.StartT(t)
-	tg := redisx.Target{Network: srv.Network(), Addr: srv.Addr(), Protocol: 2}
-	s, err := redisx.Connect(context.Background(), tg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
+	_, tg, s := sandboxSession(t)
 	opts := Options{Session: s, Target: tg, Theme: monoTheme(t), Label: "sandbox", Sandbox: true, Source: src, CompareServers: servers}
 	if mod != nil {
 		mod(&opts)

@@ -1,25 +1,15 @@
 package ui
 
 import (
-	"context"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
-
-	"luascope/redisx"
-	"luascope/redisx/sandbox/sandboxtest"
 )
 
 // The Functions tab reached with tab asks FUNCTION LIST, as ctrl+b does,
 // instead of saying "asking FUNCTION LIST…" for ever.
 func TestFunctionsLoadOnTabFocus(t *testing.T) {
-	srv := sandboxtest.StartT(t)
-	tg := redisx.Target{Network: srv.Network(), Addr: srv.Addr(), Protocol: 2}
-	s, err := redisx.Connect(context.Background(), tg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
+	_, tg, s := sandboxSession(t)
 	mm, _ := New(Options{Session: s, Target: tg, Theme: monoTheme(t), Source: "return 1"}).Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	m := mm.(Model)
 	for i := 0; i < 12 && m.focus != paneFunctions; i++ {
