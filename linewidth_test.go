@@ -20,8 +20,8 @@ import (
 func TestLineWidth(t *testing.T) {
 	check := func(s string) {
 		t.Helper()
-		if got, want := lineWidth(s), ansi.StringWidth(s); got != want {
-			t.Fatalf("lineWidth(%q) = %d, ansi.StringWidth = %d", s, got, want)
+		if got, want := ui.FrameWidth(s), ansi.StringWidth(s); got != want {
+			t.Fatalf("FrameWidth(%q) = %d, ansi.StringWidth = %d", s, got, want)
 		}
 	}
 	for r := rune(0); r < 0x3000; r++ {

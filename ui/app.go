@@ -129,8 +129,8 @@ type Model struct {
 	runSeq   int
 	runStart time.Time
 	runCh    chan tea.Msg
-	// runRev is the editor's revision the run in flight was built from
-	// (0: a function call), for the SHA the run hashes (finishRun).
+	// runRev is the editor's revision the run in flight was built from,
+	// for the SHA the run hashes (finishRun).
 	runRev uint64
 	cache  cacheState
 

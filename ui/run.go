@@ -98,7 +98,6 @@ func (m Model) startRun() (tea.Model, tea.Cmd) {
 	call := redisx.Call{Script: sc, Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly, Explain: m.explain, Effects: m.explain}
 	if m.function != "" {
 		call = redisx.Call{Function: m.function, Keys: keys, Args: args, ReadOnly: m.readOnly}
-		m.runRev = 0
 	}
 	if len(keys) == 0 {
 		call.Node = m.runOn
@@ -132,7 +131,7 @@ func (m Model) launch(call redisx.Call) (tea.Model, tea.Cmd) {
 func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 	m.running = false
 	m.runCh = nil
-	if m.runRev != 0 && msg.call.Function == "" {
+	if msg.call.Function == "" {
 		// The run hashed the editor's text (startRun leaves a big script's
 		// hash to it): the title, the cache checks and the next run take
 		// it, unless the text changed meanwhile.

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"luascope/examples"
 	"luascope/redisx"
@@ -189,7 +188,7 @@ func frameProblem(m Model, w, h int) (problem string) {
 		return fmt.Sprintf("%d lines, taller than the terminal:\n%s", len(lines), v)
 	}
 	for i, l := range lines {
-		if lw := cellWidth(l); lw > w {
+		if lw := FrameWidth(l); lw > w {
 			return fmt.Sprintf("line %d is %d cells wide:\n%q\n%s", i, lw, l, v)
 		}
 	}
@@ -570,18 +569,4 @@ func appFrames(stack []byte) string {
 		}
 	}
 	return strings.Join(out, "\n")
-}
-
-// cellWidth is ansi.StringWidth with a fast path for the lines the sweep
-// draws most (plain text and box drawing, one cell per rune), where that
-// function's grapheme segmentation was a fifth of the sweep's time.
-func cellWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= 0x300 && (r < 0x2500 || r > 0x259f) {
-			return ansi.StringWidth(s)
-		}
-		n++
-	}
-	return n
 }

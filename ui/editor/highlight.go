@@ -333,28 +333,25 @@ func colorSeq(p termenv.Profile, c lipgloss.TerminalColor, bg bool) (seq string,
 	dark := lipgloss.HasDarkBackground()
 	k := colorSeqKey{p, c, bg, dark}
 	if v, ok := colorSeqs.Load(k); ok {
-		s := v.(*string)
-		return derefSeq(s), s != nil, true
+		cp := v.(colorParam)
+		return cp.seq, cp.set, true
 	}
 	tc, ok := termColor(p, c, dark)
 	if !ok {
 		return "", false, false
 	}
-	var s *string
+	var cp colorParam
 	if tc != nil {
-		v := tc.Sequence(bg)
-		s = &v
+		cp = colorParam{seq: tc.Sequence(bg), set: true}
 	}
-	colorSeqs.Store(k, s)
-	return derefSeq(s), s != nil, true
+	colorSeqs.Store(k, cp)
+	return cp.seq, cp.set, true
 }
 
-// derefSeq is *s, or "" for nil.
-func derefSeq(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
+// colorParam is one colorSeq answer.
+type colorParam struct {
+	seq string
+	set bool
 }
 
 // colorSeqKey is what colorSeq's answer depends on (an adaptive colour
@@ -366,7 +363,7 @@ type colorSeqKey struct {
 	dark bool
 }
 
-// colorSeqs is colorSeq's memo: colorSeqKey → *string (nil: no colour).
+// colorSeqs is colorSeq's memo: colorSeqKey → colorParam.
 var colorSeqs sync.Map
 
 // termColor is the termenv colour lipgloss renders c as on profile p (an
