@@ -102,21 +102,27 @@ func TestNoTerminalQueryOutsideTheUI(t *testing.T) {
 
 // The terminal UI asks for the background once, while it connects; draws
 // its first frame itself, before Bubble Tea's renderer would (without
-// Bubble Tea's erase blanking it); takes no answer as typing; and leaves
-// the alternate screen on the way out.
+// Bubble Tea's erase blanking it), in the colours of the terminal's
+// answer whatever it guessed while it waited (COLORFGBG); takes no answer
+// as typing; and leaves the alternate screen on the way out.
 func TestTUIFirstFrameOnAPTY(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
 	bin := buildBinary(t)
 	frames := map[string]string{}
-	for _, bg := range []string{ptyterm.Dark, ptyterm.Light} {
+	cases := []struct{ bg, colorfgbg string }{
+		{ptyterm.Dark, ""}, {ptyterm.Light, ""}, // guessed dark: right, then wrong
+		{ptyterm.Light, "0;15"}, {ptyterm.Dark, "15;7"}, // guessed light: right, then wrong
+	}
+	for _, c := range cases {
+		bg := c.bg
 		dir := t.TempDir()
 		script := filepath.Join(dir, "first.lua")
 		if err := os.WriteFile(script, []byte("-- pty-first-line\nreturn 1\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		env := []string{"XDG_STATE_HOME=" + dir + "/state", "XDG_CONFIG_HOME=" + dir + "/config", "REDIS_URL="}
+		env := []string{"XDG_STATE_HOME=" + dir + "/state", "XDG_CONFIG_HOME=" + dir + "/config", "REDIS_URL=", "COLORFGBG=" + c.colorfgbg}
 		r := startPTY(t, bg, env, bin, "--sandbox", script)
 		out := r.waitFor("pty-first-line")
 		if n := strings.Count(out, "\x1b]11;?"); n != 1 {
@@ -137,7 +143,11 @@ func TestTUIFirstFrameOnAPTY(t *testing.T) {
 		if strings.Contains(r.output(), "\x1b[2J") {
 			t.Errorf("the first frame was erased:\n%q", r.output())
 		}
-		frames[bg] = out[first:strings.Index(out, "pty-first-line")]
+		frame := out[first:strings.Index(out, "pty-first-line")]
+		if prev, ok := frames[bg]; ok && frame != prev {
+			t.Errorf("background %s, COLORFGBG=%q: the first frame differs from the one drawn without it:\n%q\n%q", bg, c.colorfgbg, frame, prev)
+		}
+		frames[bg] = frame
 		// A key is the user's, and the only one: no answer was typed.
 		_ = r.Write([]byte("Z"))
 		out = r.waitForText("Z-- pty-first-line")

@@ -43,49 +43,92 @@ type uiPrep struct {
 // still reads the script and connects, it asks the terminal for its
 // background colour (the auto theme and the chroma styles depend on it;
 // one round trip to the terminal, over SSH a network one) and builds the
-// theme's styles for it (ui.PrepareTheme, ~1-2 ms of lipgloss rendering);
-// then, once build gives it the script, it hashes the script (for the
-// title, on a goroutine of its own: the two cores share the work) and
-// builds the preview's model. wait waits for all of it; it must run before
-// anything is drawn and before Bubble Tea takes the terminal, whose input
-// reader would otherwise get the answer as keys, and on every way out
-// (termenv puts the terminal back as it was only once the answer is
-// read). The colour profile must be set before. Package noquery kept
-// Bubble Tea's init from asking earlier, for every command.
+// theme's styles (ui.PrepareTheme, ~1-2 ms of lipgloss rendering); then,
+// once build gives it the script, it hashes the script (for the title, on
+// a goroutine of its own: the two cores share the work) and builds the
+// preview's model. wait waits for all of it; it must run before anything
+// is drawn and before Bubble Tea takes the terminal, whose input reader
+// would otherwise get the answer as keys, and on every way out (termenv
+// puts the terminal back as it was only once the answer is read). The
+// colour profile must be set before. Package noquery kept Bubble Tea's
+// init from asking earlier, for every command.
+//
+// The styles and the preview do not wait for the answer: they are built
+// for the background guessDark expects, during the round trip, and built
+// again only when the terminal says otherwise. Waiting for it first put
+// the round trip (1.3 ms on a local terminal, more over SSH) and then the
+// styles one after the other on the way to the first frame.
 func prepareUI(out io.Writer, getenv func(string) string, theme themes.Theme) *uiPrep {
 	ask := out == io.Writer(os.Stdout) && term.IsTerminal(int(os.Stdout.Fd())) && getenv(themes.NoColorEnv) == ""
 	p := &uiPrep{done: make(chan struct{}), opts: make(chan ui.Options, 1)}
+	answer := make(chan bool, 1)
+	guess := guessDark(getenv)
+	if ask {
+		// Before the goroutines below read it; nothing else draws until wait.
+		lipgloss.SetHasDarkBackground(guess)
+		go func() { answer <- lipgloss.DefaultRenderer().Output().HasDarkBackground() }()
+	}
 	go func() {
 		defer close(p.done)
 		growStack()
-		if ask {
-			lipgloss.SetHasDarkBackground(lipgloss.DefaultRenderer().Output().HasDarkBackground())
-		}
 		// The styles on one core, the script's SHA and the preview's
 		// model on the other: New waits for the editor's styles only
 		// when it gets to the editor (ui.PrepareTheme, editor.NewStyles).
 		styled := make(chan struct{})
-		go func() {
-			defer close(styled)
-			ui.PrepareTheme(theme)
-		}()
+		prepare := func() {
+			styled = make(chan struct{})
+			go func() {
+				defer close(styled)
+				ui.PrepareTheme(theme)
+			}()
+		}
+		prepare()
 		defer func() { <-styled }()
 		opts, ok := <-p.opts
-		if !ok {
-			return
+		var hashed chan struct{}
+		preview := func() {
+			if ok && opts.Width > 0 && opts.Height > 0 {
+				m := ui.New(opts)
+				p.preview = &m
+			}
 		}
-		hashed := make(chan struct{})
-		go func() {
-			defer close(hashed)
-			editor.PrepareScript(opts.Source)
-		}()
-		if opts.Width > 0 && opts.Height > 0 {
-			m := ui.New(opts)
-			p.preview = &m
+		if ok {
+			hashed = make(chan struct{})
+			go func() {
+				defer close(hashed)
+				editor.PrepareScript(opts.Source)
+			}()
+			preview()
 		}
-		<-hashed
+		if ask {
+			if dark := <-answer; dark != guess {
+				// Every style of the guess is built (none is half built
+				// when the background changes under it), then the
+				// terminal's are.
+				<-styled
+				lipgloss.SetHasDarkBackground(dark)
+				prepare()
+				preview()
+			}
+		}
+		if ok {
+			<-hashed
+		}
 	}()
 	return p
+}
+
+// guessDark is the background the styles are built for while the terminal
+// is asked: dark, unless COLORFGBG (set by some terminals) says the
+// background is white or light grey (ANSI colour 15 or 7). termenv reads
+// the same variable when the terminal does not answer.
+func guessDark(getenv func(string) string) bool {
+	v := getenv("COLORFGBG")
+	if i := strings.LastIndexByte(v, ';'); i >= 0 {
+		bg := v[i+1:]
+		return bg != "7" && bg != "15"
+	}
+	return true
 }
 
 // build gives prepareUI the preview's options (the script read, the form's

@@ -67,3 +67,21 @@ func TestPaintedTermLeaves(t *testing.T) {
 		t.Errorf("not cut to 4x3: %q", out)
 	}
 }
+
+// The styles are built for guessDark's answer while the terminal is
+// asked: dark unless COLORFGBG names a white or light grey background.
+func TestGuessDark(t *testing.T) {
+	for v, want := range map[string]bool{
+		"": true, "15;0": true, "0;15": false, "0;7": false, "7;0": true,
+		"0;default;15": false, "12;8": true, "garbage": true, "0;": true,
+	} {
+		if got := guessDark(func(k string) string {
+			if k == "COLORFGBG" {
+				return v
+			}
+			return ""
+		}); got != want {
+			t.Errorf("COLORFGBG=%q: dark %v, want %v", v, got, want)
+		}
+	}
+}
