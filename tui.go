@@ -84,12 +84,19 @@ func programOptions(in io.Reader, out io.Writer, mouse bool, filter func(tea.Mod
 
 // runTUI opens the terminal UI: `luascope [flags] [FILE [KEY ...] [, ARG ...]]`.
 func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
+	// This goroutine draws the first frame: its stack grown before
+	// openTUI's frame (models, options) is on it (see growStack).
+	growStack()
+	return o.openTUI(cmd, words)
+}
+
+// openTUI is runTUI on a grown stack.
+func (o *tuiOpts) openTUI(cmd *cobra.Command, words []string) error {
 	if o.mouse && o.noMouse {
 		return usageErr("--mouse and --no-mouse do not go together")
 	}
 	resumeGC := pauseGC()
 	defer resumeGC()
-	growStack() // this goroutine draws the first frame: see growStack
 	words, err := checkDataWords(cmd, words)
 	if err != nil {
 		return err

@@ -69,53 +69,66 @@ func prepareUI(out io.Writer, getenv func(string) string, theme themes.Theme) *u
 		go func() { answer <- lipgloss.DefaultRenderer().Output().HasDarkBackground() }()
 	}
 	go func() {
-		defer close(p.done)
+		// Before prepare's frame (the options, a model) is on the stack.
 		growStack()
-		// The styles on one core, the script's SHA and the preview's
-		// model on the other: New waits for the editor's styles only
-		// when it gets to the editor (ui.PrepareTheme, editor.NewStyles).
-		styled := make(chan struct{})
-		prepare := func() {
-			styled = make(chan struct{})
-			go func() {
-				defer close(styled)
-				ui.PrepareTheme(theme)
-			}()
-		}
-		prepare()
-		defer func() { <-styled }()
-		opts, ok := <-p.opts
-		var hashed chan struct{}
-		preview := func() {
-			if ok && opts.Width > 0 && opts.Height > 0 {
-				m := ui.New(opts)
-				p.preview = &m
-			}
-		}
-		if ok {
-			hashed = make(chan struct{})
-			go func() {
-				defer close(hashed)
-				editor.PrepareScript(opts.Source)
-			}()
-			preview()
-		}
-		if ask {
-			if dark := <-answer; dark != guess {
-				// Every style of the guess is built (none is half built
-				// when the background changes under it), then the
-				// terminal's are.
-				<-styled
-				lipgloss.SetHasDarkBackground(dark)
-				prepare()
-				preview()
-			}
-		}
-		if ok {
-			<-hashed
-		}
+		p.prepare(theme, ask, guess, answer)
 	}()
 	return p
+}
+
+// prepare is prepareUI's goroutine: the styles for the guess, the preview
+// when build gives the options, and both again when the terminal's answer
+// differs from the guess.
+func (p *uiPrep) prepare(theme themes.Theme, ask, guess bool, answer <-chan bool) {
+	defer close(p.done)
+	// The styles on one core, the script's SHA and the preview's
+	// model on the other: New waits for the editor's styles only
+	// when it gets to the editor (ui.PrepareTheme, editor.NewStyles).
+	styled := make(chan struct{})
+	prepare := func() {
+		styled = make(chan struct{})
+		go func() {
+			defer close(styled)
+			growStackSmall()
+			ui.PrepareTheme(theme)
+		}()
+	}
+	prepare()
+	defer func() { <-styled }()
+	opts, ok := <-p.opts
+	var hashed chan struct{}
+	if ok {
+		hashed = make(chan struct{})
+		go func() {
+			defer close(hashed)
+			editor.PrepareScript(opts.Source)
+		}()
+		p.buildPreview(&opts)
+	}
+	if ask {
+		if dark := <-answer; dark != guess {
+			// Every style of the guess is built (none is half built
+			// when the background changes under it), then the
+			// terminal's are.
+			<-styled
+			lipgloss.SetHasDarkBackground(dark)
+			prepare()
+			if ok {
+				p.buildPreview(&opts)
+			}
+		}
+	}
+	if ok {
+		<-hashed
+	}
+}
+
+// buildPreview builds the preview's model, when the terminal's size is known.
+func (p *uiPrep) buildPreview(opts *ui.Options) {
+	if opts.Width > 0 && opts.Height > 0 {
+		m := ui.New(*opts)
+		p.preview = &m
+	}
 }
 
 // guessDark is the background the styles are built for while the terminal
@@ -179,25 +192,55 @@ func pauseGC() (resume func()) {
 	}
 }
 
-// growStack grows the calling goroutine's stack to 256 KB in one step.
-// The UI's model is a ~60 KB value that Bubble Tea's value-receiver
-// methods (New, Update, View) copy onto the stack, several deep, so the
-// goroutines that build and draw the first frame grew their 8 KB stacks
-// by doubling, each step a copy of the whole stack (~0.4 ms of a cold
-// start, measured); one step from a shallow stack copies almost nothing.
-// The collector may shrink it again later, when it no longer matters.
+// growStack grows the calling goroutine's stack to 512 KB in one step,
+// while it is shallow. The UI's model is a ~33 KB value that Bubble
+// Tea's value-receiver methods (Update, View) and the panes' copy onto
+// the stack, several deep: New and the first View each reach 240-250 KB
+// of stack, so the goroutines that build and draw the first frame grew
+// their 8 KB stacks by doubling, six times, each step a copy of the whole
+// stack and a walk over its frames (~1 ms of a cold start, measured with
+// a runtime that logs each growth); one step from a shallow stack copies
+// almost nothing. Its pages are only touched as the stack is used. The
+// collector may shrink it again later, when it no longer matters.
+func growStack() { growFrame(stackNever) }
+
+// growStackSmall is growStack to 128 KB, for the goroutine that builds
+// the styles (~30 KB of stack).
+func growStackSmall() { growSmallFrame(stackNever) }
+
+// stackNever is never set: growFrame's arrays exist in its frame, which
+// the stack must hold before it runs, but are never zeroed or touched.
+var stackNever bool
+
+// growFrame's frame is ~480 KB: four arrays, each under the compiler's
+// limit for a variable on the stack (128 KB; one larger array would be
+// on the heap, as an earlier growStack's was, growing nothing).
 //
 //go:noinline
-func growStack() byte {
-	var pad [256 << 10]byte
-	pad[len(pad)-1] = 1
-	return touchStack(pad[:])
+func growFrame(touch bool) {
+	if touch {
+		var a, b, c, d [120 << 10]byte
+		keepFrame(a[:], b[:], c[:], d[:])
+	}
 }
 
-// touchStack keeps growStack's array from being optimised away.
+//go:noinline
+func growSmallFrame(touch bool) {
+	if touch {
+		var a [100 << 10]byte
+		keepFrame(a[:])
+	}
+}
+
+// keepFrame keeps the arrays (and so the frame's size) from being
+// optimised away; it does not keep them, so they stay on the stack.
 //
 //go:noinline
-func touchStack(b []byte) byte { return b[0] + b[len(b)-1] }
+func keepFrame(bs ...[]byte) {
+	for _, b := range bs {
+		b[0]++
+	}
+}
 
 // terminalSize is out's size when out is a terminal, else zeros (the UI
 // then waits for Bubble Tea's first WindowSizeMsg, as before).
