@@ -192,35 +192,36 @@ func pauseGC() (resume func()) {
 	}
 }
 
-// growStack grows the calling goroutine's stack to 512 KB in one step,
-// while it is shallow. The UI's model is a ~33 KB value that Bubble
-// Tea's value-receiver methods (Update, View) and the panes' copy onto
-// the stack, several deep: New and the first View each reach 240-250 KB
-// of stack, so the goroutines that build and draw the first frame grew
-// their 8 KB stacks by doubling, six times, each step a copy of the whole
-// stack and a walk over its frames (~1 ms of a cold start, measured with
-// a runtime that logs each growth); one step from a shallow stack copies
-// almost nothing. Its pages are only touched as the stack is used. The
-// collector may shrink it again later, when it no longer matters.
+// growStack grows the calling goroutine's stack to 256 KB in one step,
+// while it is shallow. The UI's model is a ~7 KB value that Bubble Tea's
+// value-receiver methods (Update, View) and the panes' copy onto the
+// stack, several deep: New and the first View reach 40-65 KB of stack,
+// and New's frame alone is 42 KB. The goroutines that build and draw the
+// first frame grew their 8 KB stacks by doubling, each step a copy of the
+// whole stack and a walk over its frames (with the model at 33 KB, five
+// steps, ~1 ms of a cold start, measured with a runtime that logs each
+// growth); one step from a shallow stack copies almost nothing, and the
+// stack's pages are touched only as it is used. The collector may shrink
+// it again later, when it no longer matters.
 func growStack() { growFrame(stackNever) }
 
 // growStackSmall is growStack to 128 KB, for the goroutine that builds
-// the styles (~30 KB of stack).
+// the styles (~30 KB of stack, then a 54 KB frame).
 func growStackSmall() { growSmallFrame(stackNever) }
 
 // stackNever is never set: growFrame's arrays exist in its frame, which
 // the stack must hold before it runs, but are never zeroed or touched.
 var stackNever bool
 
-// growFrame's frame is ~480 KB: four arrays, each under the compiler's
+// growFrame's frame is ~200 KB: two arrays, each under the compiler's
 // limit for a variable on the stack (128 KB; one larger array would be
 // on the heap, as an earlier growStack's was, growing nothing).
 //
 //go:noinline
 func growFrame(touch bool) {
 	if touch {
-		var a, b, c, d [120 << 10]byte
-		keepFrame(a[:], b[:], c[:], d[:])
+		var a, b [100 << 10]byte
+		keepFrame(a[:], b[:])
 	}
 }
 

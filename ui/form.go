@@ -49,7 +49,7 @@ type Form struct {
 	st      *formStyles
 	rows    []formRow
 	cursor  int
-	input   textinput.Model
+	input   *textinput.Model // by pointer: 5 KB the UI model would copy in every Update
 	focused bool
 	w, h    int
 	top     int
@@ -65,7 +65,7 @@ func NewForm(c *Common) Form {
 	in := textinput.New()
 	in.Prompt = ""
 	in.CharLimit = 0
-	return Form{c: c, st: newFormStyles(c), input: in}
+	return Form{c: c, st: newFormStyles(c), input: &in}
 }
 
 // SetTheme rebuilds the form's styles after a theme switch.
@@ -235,7 +235,7 @@ func (m Form) update(msg tea.Msg) (Form, tea.Cmd) {
 		m.loadInput()
 	}
 	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
+	*m.input, cmd = m.input.Update(msg)
 	m.storeInput()
 	return m, cmd
 }

@@ -52,7 +52,7 @@ type HistoryPane struct {
 	st      *histStyles
 	all     []history.Entry // oldest first, as stored
 	shown   []history.Entry // filtered, newest first
-	filter  textinput.Model
+	filter  *textinput.Model // by pointer: 5 KB the UI model would copy in every Update
 	cursor  int
 	top     int
 	w, h    int
@@ -68,7 +68,7 @@ func NewHistoryPane(c *Common) HistoryPane {
 	in.Prompt = "/ filter: "
 	in.Placeholder = "text, sha:…, class:…"
 	in.PlaceholderStyle = placeholderStyle(c.Theme)
-	return HistoryPane{c: c, st: newHistStyles(c), filter: in}
+	return HistoryPane{c: c, st: newHistStyles(c), filter: &in}
 }
 
 // SetTheme rebuilds styles after a theme switch.
@@ -189,7 +189,7 @@ func (m HistoryPane) update(msg tea.Msg) (HistoryPane, tea.Cmd) {
 		return m, nil
 	}
 	var cmd tea.Cmd
-	m.filter, cmd = m.filter.Update(msg)
+	*m.filter, cmd = m.filter.Update(msg)
 	if m.filter.Value() != m.lastQ {
 		m.refilter()
 	}

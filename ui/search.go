@@ -46,9 +46,10 @@ var (
 // pane reports. The zero value is ready to use (the help screen is pushed
 // as &helpScreen{}); newSearchBar gives it the pane's theme.
 type searchBar struct {
-	c      *Common
-	input  textinput.Model
-	inited bool
+	c *Common
+	// input is made by the first Open; by pointer, as the panes' search
+	// bars are in the UI model, which every Update copies (5 KB each).
+	input  *textinput.Model
 	typing bool   // the prompt has the keyboard
 	query  string // what the marks and n/N are for; "" = no search
 	m      matcher
@@ -64,10 +65,10 @@ func newSearchBar(c *Common) searchBar {
 
 // Open starts a new query: the prompt takes the keyboard, empty.
 func (s *searchBar) Open() tea.Cmd {
-	if !s.inited {
-		s.input = textinput.New()
-		s.input.Prompt = "/"
-		s.inited = true
+	if s.input == nil {
+		in := textinput.New()
+		in.Prompt = "/"
+		s.input = &in
 	}
 	s.input.SetValue("")
 	s.typing = true
@@ -95,14 +96,17 @@ func (s *searchBar) Update(km tea.KeyMsg) (done, changed bool) {
 	switch {
 	case key.Matches(km, searchCancel):
 		s.typing = false
-		s.input.Blur()
+		s.blur()
 		return true, s.setQuery("")
 	case key.Matches(km, searchConfirm):
 		s.typing = false
-		s.input.Blur()
+		s.blur()
 		return true, false
 	}
-	s.input, _ = s.input.Update(km)
+	if s.input == nil {
+		return false, false // not opened: nothing is typed
+	}
+	*s.input, _ = s.input.Update(km)
 	// A paste can carry control bytes; the query is drawn, so they go.
 	if v := s.input.Value(); strings.ContainsFunc(v, unprintable) {
 		s.input.SetValue(strings.Map(func(r rune) rune {
@@ -119,13 +123,20 @@ func (s *searchBar) Update(km tea.KeyMsg) (done, changed bool) {
 // does (the pane lost the focus).
 func (s *searchBar) Close() {
 	s.typing = false
-	s.input.Blur()
+	s.blur()
+}
+
+// blur takes the keyboard from the prompt, if it was ever opened.
+func (s *searchBar) blur() {
+	if s.input != nil {
+		s.input.Blur()
+	}
 }
 
 // Clear ends the search (esc after enter); it reports whether there was one.
 func (s *searchBar) Clear() bool {
 	s.typing = false
-	s.input.Blur()
+	s.blur()
 	return s.setQuery("")
 }
 
@@ -357,8 +368,8 @@ func (s *searchBar) View(width int) string {
 		left--
 	}
 	var l string
-	if s.typing {
-		in := s.input
+	if s.typing && s.input != nil {
+		in := *s.input // the width is this drawing's
 		in.Width = max(left-2, 1)
 		l = cellCut(in.View(), left)
 	} else {

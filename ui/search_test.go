@@ -504,3 +504,26 @@ func TestGalleryPagesAndEnds(t *testing.T) {
 		}
 	}
 }
+
+// A search bar makes its prompt on the first Open: before, every call a
+// pane makes on focus changes or keys must do nothing, not dereference it.
+func TestSearchBarNeverOpened(t *testing.T) {
+	var s searchBar
+	s.Close()
+	if s.Clear() {
+		t.Error("Clear reported a search that never was")
+	}
+	if done, changed := s.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'x'}}); done || changed {
+		t.Errorf("a key to a bar never opened: done %v, changed %v", done, changed)
+	}
+	if s.Shown() || s.Typing() {
+		t.Error("a bar never opened is shown")
+	}
+	s.Open()
+	if done, changed := s.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'x'}}); done || !changed || s.Query() != "x" {
+		t.Errorf("after Open, x: done %v, changed %v, query %q", done, changed, s.Query())
+	}
+	if v := s.View(30); !strings.Contains(v, "x") {
+		t.Errorf("the prompt does not show the query: %q", v)
+	}
+}

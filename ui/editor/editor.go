@@ -48,7 +48,7 @@ type Model struct {
 	marks map[int]byte
 
 	prompt    uint8 // promptNone, promptFind, promptGoto
-	input     textinput.Model
+	input     *textinput.Model // by pointer: 5 KB the UI model would copy in every Update
 	query     string // the find query, kept after the bar closes for FindNext
 	searchGen uint64 // changes with the query and the bar; in the row cache key
 	status    string // "no match", "wrapped", … shown in the bar
@@ -107,7 +107,7 @@ func unstyled(t themes.Theme) Model {
 		hist:    &history{},
 		rc:      newRenderCache(),
 		goal:    -1,
-		input:   ti,
+		input:   &ti,
 		clipOut: os.Stdout,
 	}
 	return e
@@ -320,7 +320,7 @@ func (e Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	}
 	if e.prompt != promptNone {
 		var cmd tea.Cmd
-		e.input, cmd = e.input.Update(msg)
+		*e.input, cmd = e.input.Update(msg)
 		return e, cmd
 	}
 	return e, nil
@@ -477,7 +477,7 @@ func (e Model) updatePrompt(msg tea.KeyMsg) (Model, tea.Cmd) {
 	}
 	before := e.input.Value()
 	var cmd tea.Cmd
-	e.input, cmd = e.input.Update(msg)
+	*e.input, cmd = e.input.Update(msg)
 	if v := e.input.Value(); v != before {
 		e.status = ""
 		if e.prompt == promptFind {
