@@ -50,8 +50,8 @@ func buildHistStyles(t themes.Theme) histStyles {
 type HistoryPane struct {
 	c       *Common
 	st      *histStyles
-	all     []history.Entry // oldest first, as stored
-	shown   []history.Entry // filtered, newest first
+	all     []history.Entry  // oldest first, as stored
+	shown   []history.Entry  // filtered, newest first
 	filter  *textinput.Model // by pointer: 5 KB the UI model would copy in every Update
 	cursor  int
 	top     int

@@ -47,11 +47,11 @@ type Model struct {
 	// marks are lint findings by 1-based line: 'E' error, 'W' warning, 'I' info.
 	marks map[int]byte
 
-	prompt    uint8 // promptNone, promptFind, promptGoto
+	prompt    uint8            // promptNone, promptFind, promptGoto
 	input     *textinput.Model // by pointer: 5 KB the UI model would copy in every Update
-	query     string // the find query, kept after the bar closes for FindNext
-	searchGen uint64 // changes with the query and the bar; in the row cache key
-	status    string // "no match", "wrapped", … shown in the bar
+	query     string           // the find query, kept after the bar closes for FindNext
+	searchGen uint64           // changes with the query and the bar; in the row cache key
+	status    string           // "no match", "wrapped", … shown in the bar
 	statusErr bool
 
 	clip    string    // the internal clipboard
