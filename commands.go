@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 	"unsafe"
 
 	"github.com/spf13/cobra"
@@ -20,7 +22,16 @@ Connection flags follow redis-cli: -h HOST -p PORT -a PASS --user NAME -n DB
 -u URL --tls -c -3. With no server named and nothing at 127.0.0.1:6379,
 luascope starts a private sandbox redis-server and stops it on exit.`
 
-func newRootCmd() *cobra.Command {
+// newRootCmd builds the whole command tree.
+func newRootCmd() *cobra.Command { return newRootCmdFor(nil) }
+
+// newRootCmdFor builds the command tree a run with args needs: the root
+// and the subcommands args name, or every subcommand when args is nil or
+// asks for help or completion (which list them). cobra runs a subcommand
+// only when its name is among the words, so the others are never used:
+// building all eighteen with their flags was half a millisecond of every
+// start, the terminal UI's first frame included.
+func newRootCmdFor(args []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "luascope [connection flags] [FILE [KEY ...] [, ARG ...]]",
 		Short:         "Run, trace and explain Redis Lua scripts",
@@ -36,6 +47,75 @@ func newRootCmd() *cobra.Command {
 	tui.register(root.Flags())
 	root.RunE = tui.runTUI
 	dataWords(root)
+	// cobra would give help the shorthand -h, which redis-cli users know as the host.
+	root.PersistentFlags().Bool("help", false, "show help")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
+	all := args == nil || slices.ContainsFunc(args, listsCommands)
+	for _, name := range subcommandNames {
+		if all || slices.Contains(args, name) {
+			root.AddCommand(newSubcommand(name, conn, tui))
+		}
+	}
+	return root
+}
+
+// newSubcommand makes the subcommand called name (one of subcommandNames).
+func newSubcommand(name string, conn *connFlags, tui *tuiOpts) *cobra.Command {
+	switch name {
+	case "batch":
+		return newBatchCmd(conn)
+	case "busy":
+		return newBusyCmd(conn)
+	case "cache":
+		return newCacheCmd(conn)
+	case "cluster":
+		return newClusterCmd(conn)
+	case "compare":
+		return newCompareCmd(conn)
+	case "debug":
+		return newDebugCmd(tui)
+	case "examples":
+		return newExamplesCmd(conn)
+	case "explain-error":
+		return newExplainCmd()
+	case "functions":
+		return newFunctionsCmd(conn)
+	case "keyslot":
+		return newKeyslotCmd()
+	case "lint":
+		return newLintCmd(conn)
+	case "load":
+		return newLoadCmd(conn)
+	case "run":
+		return newRunCmd(conn)
+	case "slowlog":
+		return newSlowlogCmd(conn)
+	case "test":
+		return newTestCmd(conn)
+	case "version":
+		return newVersionCmd()
+	}
+	panic("no subcommand " + name)
+}
+
+// listsCommands reports whether a word asks for what lists every
+// subcommand: help (the help command or --help) and shell completion
+// (the completion command, and the hidden ones a shell's completion calls).
+func listsCommands(w string) bool {
+	switch w {
+	case "help", "completion", cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd:
+		return true
+	}
+	return w == "--help" || strings.HasPrefix(w, "--help=")
+}
+
+// subcommandNames are luascope's commands, which newRootCmdFor makes
+// (cobra lists them sorted); TestSubcommandNames checks they are the same.
+var subcommandNames = []string{"batch", "busy", "cache", "cluster", "compare", "debug", "examples", "explain-error",
+	"functions", "keyslot", "lint", "load", "run", "slowlog", "test", "version"}
+
+// newDebugCmd is `luascope debug`: the terminal UI of tui, in the debugger.
+func newDebugCmd(tui *tuiOpts) *cobra.Command {
 	var library, function string
 	debug := &cobra.Command{
 		Use:   "debug [connection flags] (FILE | --library LIB.lua --function NAME) [KEY ...] [, ARG ...]",
@@ -88,22 +168,7 @@ read-only), and FCALL from inside runs the server's loaded copy.`,
 	debug.Flags().StringVar(&library, "library", "", "debug a function of this Functions library (#!lua name=…) instead of a script")
 	debug.Flags().StringVar(&function, "function", "", "the function of --library to debug, called with the KEYS and ARGV given")
 	dataWords(debug)
-	root.AddCommand(debug)
-	// cobra would give help the shorthand -h, which redis-cli users know as the host.
-	root.PersistentFlags().Bool("help", false, "show help")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
-	root.AddCommand(newRunCmd(conn), newExplainCmd(), newVersionCmd())
-	root.AddCommand(newClusterCmd(conn), newKeyslotCmd(), newLoadCmd(conn))
-	root.AddCommand(newBatchCmd(conn))
-	root.AddCommand(newExamplesCmd(conn))
-	root.AddCommand(newLintCmd(conn))
-	root.AddCommand(newCompareCmd(conn))
-	root.AddCommand(newTestCmd(conn))
-	root.AddCommand(newFunctionsCmd(conn))
-	root.AddCommand(newCacheCmd(conn))
-	root.AddCommand(newSlowlogCmd(conn))
-	root.AddCommand(newBusyCmd(conn))
-	return root
+	return debug
 }
 
 // writeJSON writes one JSON document and a newline by the rule every

@@ -57,7 +57,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) (code in
 		}
 	}()
 
-	root := newRootCmd()
+	root := newRootCmdFor(args)
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
