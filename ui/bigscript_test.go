@@ -132,3 +132,37 @@ func sandboxSession(t testing.TB) (*sandbox.Server, redisx.Target, *redisx.Sessi
 	t.Cleanup(func() { _ = s.Close() })
 	return srv, tg, s
 }
+
+// Compare (alt+v) right after an edit to a big script leaves the hash to
+// its command, as ctrl+r does: the view opens without hashing on the UI
+// goroutine, and every sandbox runs the edited text (EVALSHA of its SHA
+// answers on each, so both ran the same script).
+func TestBigScriptCompareHashesInCommand(t *testing.T) {
+	m := compareModel(t, hugeScript(), []string{"redis-server", "redis-server"}, func(o *Options) { o.Keys = []string{"big:k"} })
+	m = typeInto(m, "-- edited\n")
+	if !m.editor.HashPending() {
+		t.Fatal("the edit left nothing to hash")
+	}
+	mm, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("v"), Alt: true})
+	m = mm.(Model)
+	if !m.editor.HashPending() {
+		t.Error("alt+v hashed the big script on the UI goroutine")
+	}
+	m = drain(t, m, cmd)
+	v, ok := topOf[*compareView](m.overlays)
+	if !ok {
+		t.Fatal("alt+v opened no Compare view")
+	}
+	if v.running || len(v.doneServers()) != 2 {
+		t.Fatalf("running %v, servers %+v, notes %v", v.running, v.servers, v.notes)
+	}
+	if d := v.diffs; d != 0 {
+		t.Errorf("the same binary twice differs %d times", d)
+	}
+	sha := redisx.SHA1("-- edited\n" + hugeScript())
+	for _, i := range v.doneServers() {
+		if s := v.servers[i]; s.report.Script.SHA != sha {
+			t.Errorf("%s ran SHA %q, want %s", s.name, s.report.Script.SHA, sha)
+		}
+	}
+}

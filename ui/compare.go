@@ -130,7 +130,13 @@ func (m Model) startCompare(v *compareView) (Model, tea.Cmd) {
 		v.notes = append(v.notes, "the script is empty")
 		return m, nil
 	}
-	call := redisx.Call{Script: m.editor.Script(), Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly, Explain: m.explain, Effects: m.explain}
+	sc, ok := m.editor.ScriptNow()
+	if !ok {
+		// A big script edited since its last hash: compareCmd hashes it,
+		// off the UI goroutine, as a run's command does (startRun).
+		sc = redisx.Unhashed(src)
+	}
+	call := redisx.Call{Script: sc, Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly, Explain: m.explain, Effects: m.explain}
 	if m.function != "" {
 		// FCALL: each sandbox loads the library first — the editor's
 		// when it holds one, else the server's copy.
@@ -195,6 +201,9 @@ func compareCmd(ctx context.Context, seq int, servers []compareServer, current *
 		go func() {
 			defer close(ch)
 			defer recoverInto(ch)
+			if call.Function == "" {
+				call.Script = call.Script.Hashed() // startCompare may leave a big script to hash here
+			}
 			var wg sync.WaitGroup
 			for i := range servers {
 				wg.Add(1)
