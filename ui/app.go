@@ -138,6 +138,8 @@ type Model struct {
 	statusErr bool
 	// msgs keeps every status message for the Messages key (alt+m).
 	msgs *msgLog
+	// wrapped caches sentSHA in explain mode (never nil).
+	wrapped *wrappedSHA
 
 	// overlays are the open modal layers (help, dialogs, prompts, the
 	// debugger, the gallery, a batch report), the top one getting keys.
@@ -220,8 +222,9 @@ func New(opts Options) Model {
 		fns:      NewFunctionsPane(c),
 		aux:      paneTrace,
 		strategy: opts.Strategy, readOnly: opts.ReadOnly || opts.Target.ReadOnly, explain: opts.Explain,
-		status: opts.Notice,
-		msgs:   &msgLog{},
+		status:  opts.Notice,
+		msgs:    &msgLog{},
+		wrapped: &wrappedSHA{},
 	}
 	m.msgs.add(sanitize(opts.Notice), false, time.Now())
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot))
@@ -293,12 +296,26 @@ func (m Model) sentSource() string {
 }
 
 // sentSHA is the SHA of sentSource; the plain script's comes from the
-// editor's cache (hashing 300 KB on every message adds up).
+// editor's cache (hashing 300 KB on every message adds up), the wrapped
+// one's from wrapped, once per revision of the text.
 func (m Model) sentSHA() string {
 	if m.explain && m.function == "" {
-		return redisx.SHA1(m.sentSource())
+		rev := m.editor.Revision()
+		if m.wrapped.sha == "" || m.wrapped.rev != rev {
+			*m.wrapped = wrappedSHA{rev: rev, sha: redisx.SHA1(m.sentSource())}
+		}
+		return m.wrapped.sha
 	}
 	return m.editor.Script().SHA
+}
+
+// wrappedSHA is the SHA of the explain wrapper around the editor's text at
+// revision rev: a run's cache checks ask for it several times (the check
+// after the run, each node's answer), and wrapping and hashing a big
+// script took ~15 ms each time (10 MB). Shared by the model's copies.
+type wrappedSHA struct {
+	rev uint64
+	sha string
 }
 
 func (m Model) checkCache() tea.Cmd {

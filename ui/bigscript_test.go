@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"luascope/redisx"
+	"luascope/redisx/explain"
 	"luascope/redisx/sandbox"
 	"luascope/redisx/sandbox/sandboxtest"
 )
@@ -164,5 +165,25 @@ func TestBigScriptCompareHashesInCommand(t *testing.T) {
 		if s := v.servers[i]; s.report.Script.SHA != sha {
 			t.Errorf("%s ran SHA %q, want %s", s.name, s.report.Script.SHA, sha)
 		}
+	}
+}
+
+// In explain mode the cache checks ask for the wrapped script's SHA: kept
+// per revision, it follows every edit.
+func TestSentSHAFollowsEdits(t *testing.T) {
+	m := sized(New(Options{Source: "return 1\n", Explain: true, Theme: monoTheme(t)}), 100, 30)
+	for _, edit := range []string{"", "-- a\n", "x"} {
+		m = typeInto(m, edit)
+		want := redisx.SHA1(explain.Wrap(m.editor.Value()))
+		if got := m.sentSHA(); got != want {
+			t.Fatalf("after %q: sentSHA %s, want %s", edit, got, want)
+		}
+		if again := m.sentSHA(); again != want {
+			t.Fatalf("after %q, asked again: %s", edit, again)
+		}
+	}
+	m.explain = false
+	if got, want := m.sentSHA(), m.editor.Script().SHA; got != want {
+		t.Errorf("explain off: %s, want the script's %s", got, want)
 	}
 }
