@@ -363,7 +363,7 @@ type shaServerJSON struct {
 
 type shaHistoryJSON struct {
 	Runs   int       `json:"runs"`
-	Last   time.Time `json:"last,omitempty"`
+	Last   time.Time `json:"last,omitzero"` // absent when history has no run of it (omitempty keeps a zero time)
 	Target string    `json:"target,omitempty"`
 	// Truncated: the newest run's source was cut to history's limits.
 	Truncated bool   `json:"truncated"`

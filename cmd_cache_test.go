@@ -197,6 +197,11 @@ func TestCacheSHA(t *testing.T) {
 		if code != exitErrorReply || !strings.Contains(out, "source unknown") || !strings.Contains(out, "history: no run with this SHA") {
 			t.Errorf("unknown: exit %d\n%s", code, out)
 		}
+		// No run of it in history: no "last" time (not year 1).
+		out, _, _ = cli(t, "", "cache", "-u", srv.URL(), "--sha", unknown, "--json")
+		if !strings.Contains(out, `"history":{"runs":0,`) || strings.Contains(out, `"last"`) {
+			t.Errorf("unknown, --json: the history part says a time:\n%s", out)
+		}
 		// A run puts the source in history; once flushed from the cache,
 		// history still knows it.
 		hsrc := "return 'history " + time.Now().String() + "'"
