@@ -29,7 +29,7 @@ func newRootCmd() *cobra.Command { return newRootCmdFor(nil) }
 // and the subcommands args name, or every subcommand when args is nil or
 // asks for help or completion (which list them). cobra runs a subcommand
 // only when its name is among the words, so the others are never used:
-// building all eighteen with their flags was half a millisecond of every
+// building all sixteen with their flags was half a millisecond of every
 // start, the terminal UI's first frame included.
 func newRootCmdFor(args []string) *cobra.Command {
 	root := &cobra.Command{

@@ -84,19 +84,21 @@ func programOptions(in io.Reader, out io.Writer, mouse bool, filter func(tea.Mod
 
 // runTUI opens the terminal UI: `luascope [flags] [FILE [KEY ...] [, ARG ...]]`.
 func (o *tuiOpts) runTUI(cmd *cobra.Command, words []string) error {
-	// This goroutine draws the first frame: its stack grown before
-	// openTUI's frame (models, options) is on it (see growStack).
+	// The collector held off first, so that it cannot shrink the stack
+	// grown next: this goroutine draws the first frame, its stack grown
+	// before openTUI's frame (models, options) is on it (see growStack).
+	resumeGC := pauseGC()
+	defer resumeGC()
 	growStack()
-	return o.openTUI(cmd, words)
+	return o.openTUI(cmd, words, resumeGC)
 }
 
-// openTUI is runTUI on a grown stack.
-func (o *tuiOpts) openTUI(cmd *cobra.Command, words []string) error {
+// openTUI is runTUI on a grown stack; resumeGC turns the collector back on
+// once the first frame is drawn.
+func (o *tuiOpts) openTUI(cmd *cobra.Command, words []string, resumeGC func()) error {
 	if o.mouse && o.noMouse {
 		return usageErr("--mouse and --no-mouse do not go together")
 	}
-	resumeGC := pauseGC()
-	defer resumeGC()
 	words, err := checkDataWords(cmd, words)
 	if err != nil {
 		return err

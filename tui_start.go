@@ -4,12 +4,14 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 	"golang.org/x/term"
 
 	"luascope/redisx"
@@ -106,14 +108,16 @@ func (p *uiPrep) prepare(theme themes.Theme, ask, guess bool, answer <-chan bool
 		p.buildPreview(&opts)
 	}
 	if ask {
+		// Read even when nothing will be drawn: termenv gives the
+		// terminal back its mode once the answer is read.
 		if dark := <-answer; dark != guess {
 			// Every style of the guess is built (none is half built
 			// when the background changes under it), then the
-			// terminal's are.
+			// terminal's are, unless nothing will be drawn.
 			<-styled
 			lipgloss.SetHasDarkBackground(dark)
-			prepare()
 			if ok {
+				prepare()
 				p.buildPreview(&opts)
 			}
 		}
@@ -132,16 +136,22 @@ func (p *uiPrep) buildPreview(opts *ui.Options) {
 }
 
 // guessDark is the background the styles are built for while the terminal
-// is asked: dark, unless COLORFGBG (set by some terminals) says the
-// background is white or light grey (ANSI colour 15 or 7). termenv reads
-// the same variable when the terminal does not answer.
+// is asked: dark, unless COLORFGBG (set by some terminals: "FG;BG") names
+// a light background colour, judged as termenv judges the terminal's
+// answer (HSL lightness under 0.5 is dark) and as it reads the variable
+// when the terminal does not answer.
 func guessDark(getenv func(string) string) bool {
 	v := getenv("COLORFGBG")
-	if i := strings.LastIndexByte(v, ';'); i >= 0 {
-		bg := v[i+1:]
-		return bg != "7" && bg != "15"
+	i := strings.LastIndexByte(v, ';')
+	if i < 0 {
+		return true
 	}
-	return true
+	bg, err := strconv.Atoi(v[i+1:])
+	if err != nil || bg < 0 || bg > 255 {
+		return true
+	}
+	_, _, l := termenv.ConvertToRGB(termenv.ANSI256Color(bg)).Hsl()
+	return l < 0.5
 }
 
 // build gives prepareUI the preview's options (the script read, the form's

@@ -69,11 +69,13 @@ func TestPaintedTermLeaves(t *testing.T) {
 }
 
 // The styles are built for guessDark's answer while the terminal is
-// asked: dark unless COLORFGBG names a white or light grey background.
+// asked: dark unless COLORFGBG names a light background, as termenv
+// judges one (grey, 8, is light by a hair).
 func TestGuessDark(t *testing.T) {
 	for v, want := range map[string]bool{
 		"": true, "15;0": true, "0;15": false, "0;7": false, "7;0": true,
-		"0;default;15": false, "12;8": true, "garbage": true, "0;": true,
+		"0;default;15": false, "12;8": false, "0;8": false, "15;4": true, "0;11": false,
+		"0;231": false, "15;16": true, "0;300": true, "garbage": true, "0;": true,
 	} {
 		if got := guessDark(func(k string) string {
 			if k == "COLORFGBG" {
