@@ -51,51 +51,41 @@ func newRootCmdFor(args []string) *cobra.Command {
 	root.PersistentFlags().Bool("help", false, "show help")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
 	all := args == nil || slices.ContainsFunc(args, listsCommands)
-	for _, name := range subcommandNames {
-		if all || slices.Contains(args, name) {
-			root.AddCommand(newSubcommand(name, conn, tui))
+	for _, sc := range subcommands() {
+		if all || slices.Contains(args, sc.name) {
+			root.AddCommand(sc.make(conn, tui))
 		}
 	}
 	return root
 }
 
-// newSubcommand makes the subcommand called name (one of subcommandNames).
-func newSubcommand(name string, conn *connFlags, tui *tuiOpts) *cobra.Command {
-	switch name {
-	case "batch":
-		return newBatchCmd(conn)
-	case "busy":
-		return newBusyCmd(conn)
-	case "cache":
-		return newCacheCmd(conn)
-	case "cluster":
-		return newClusterCmd(conn)
-	case "compare":
-		return newCompareCmd(conn)
-	case "debug":
-		return newDebugCmd(tui)
-	case "examples":
-		return newExamplesCmd(conn)
-	case "explain-error":
-		return newExplainCmd()
-	case "functions":
-		return newFunctionsCmd(conn)
-	case "keyslot":
-		return newKeyslotCmd()
-	case "lint":
-		return newLintCmd(conn)
-	case "load":
-		return newLoadCmd(conn)
-	case "run":
-		return newRunCmd(conn)
-	case "slowlog":
-		return newSlowlogCmd(conn)
-	case "test":
-		return newTestCmd(conn)
-	case "version":
-		return newVersionCmd()
+// subcommand is one of luascope's commands: its name (what cobra matches
+// among the words) and what makes it.
+type subcommand struct {
+	name string
+	make func(conn *connFlags, tui *tuiOpts) *cobra.Command
+}
+
+// subcommands lists luascope's commands by name (cobra lists them
+// sorted); TestSubcommandNames checks each name is its command's. A
+// function, not a variable: the constructors reach commandNames, which
+// reads the list.
+func subcommands() []subcommand {
+	withConn := func(name string, f func(*connFlags) *cobra.Command) subcommand {
+		return subcommand{name, func(c *connFlags, _ *tuiOpts) *cobra.Command { return f(c) }}
 	}
-	panic("no subcommand " + name)
+	alone := func(name string, f func() *cobra.Command) subcommand {
+		return subcommand{name, func(*connFlags, *tuiOpts) *cobra.Command { return f() }}
+	}
+	return []subcommand{
+		withConn("batch", newBatchCmd), withConn("busy", newBusyCmd), withConn("cache", newCacheCmd),
+		withConn("cluster", newClusterCmd), withConn("compare", newCompareCmd),
+		{"debug", func(_ *connFlags, t *tuiOpts) *cobra.Command { return newDebugCmd(t) }},
+		withConn("examples", newExamplesCmd), alone("explain-error", newExplainCmd),
+		withConn("functions", newFunctionsCmd), alone("keyslot", newKeyslotCmd), withConn("lint", newLintCmd),
+		withConn("load", newLoadCmd), withConn("run", newRunCmd), withConn("slowlog", newSlowlogCmd),
+		withConn("test", newTestCmd), alone("version", newVersionCmd),
+	}
 }
 
 // listsCommands reports whether a word asks for what lists every
@@ -108,11 +98,6 @@ func listsCommands(w string) bool {
 	}
 	return w == "--help" || strings.HasPrefix(w, "--help=")
 }
-
-// subcommandNames are luascope's commands, which newRootCmdFor makes
-// (cobra lists them sorted); TestSubcommandNames checks they are the same.
-var subcommandNames = []string{"batch", "busy", "cache", "cluster", "compare", "debug", "examples", "explain-error",
-	"functions", "keyslot", "lint", "load", "run", "slowlog", "test", "version"}
 
 // newDebugCmd is `luascope debug`: the terminal UI of tui, in the debugger.
 func newDebugCmd(tui *tuiOpts) *cobra.Command {

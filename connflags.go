@@ -308,9 +308,9 @@ func looksLikeFlag(fs *pflag.FlagSet, w string) bool {
 
 // commandNames are luascope's subcommands, which stand before the words.
 func commandNames() map[string]bool {
-	names := make(map[string]bool, len(subcommandNames))
-	for _, n := range subcommandNames {
-		names[n] = true
+	names := map[string]bool{}
+	for _, sc := range subcommands() {
+		names[sc.name] = true
 	}
 	return names
 }

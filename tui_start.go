@@ -87,15 +87,15 @@ func (p *uiPrep) prepare(theme themes.Theme, ask, guess bool, answer <-chan bool
 	// model on the other: New waits for the editor's styles only
 	// when it gets to the editor (ui.PrepareTheme, editor.NewStyles).
 	styled := make(chan struct{})
-	prepare := func() {
+	buildStyles := func() {
 		styled = make(chan struct{})
 		go func() {
 			defer close(styled)
-			growStackSmall()
+			growStack()
 			ui.PrepareTheme(theme)
 		}()
 	}
-	prepare()
+	buildStyles()
 	defer func() { <-styled }()
 	opts, ok := <-p.opts
 	var hashed chan struct{}
@@ -117,7 +117,7 @@ func (p *uiPrep) prepare(theme themes.Theme, ask, guess bool, answer <-chan bool
 			<-styled
 			lipgloss.SetHasDarkBackground(dark)
 			if ok {
-				prepare()
+				buildStyles()
 				p.buildPreview(&opts)
 			}
 		}
@@ -203,7 +203,7 @@ func pauseGC() (resume func()) {
 }
 
 // growStack grows the calling goroutine's stack to 256 KB in one step,
-// while it is shallow. The UI's model is a ~7 KB value that Bubble Tea's
+// while it is shallow (the styles' goroutine needs 128 KB). The UI's model is a ~7 KB value that Bubble Tea's
 // value-receiver methods (Update, View) and the panes' copy onto the
 // stack, several deep: New and the first View reach 40-65 KB of stack,
 // and New's frame alone is 42 KB. The goroutines that build and draw the
@@ -214,10 +214,6 @@ func pauseGC() (resume func()) {
 // stack's pages are touched only as it is used. The collector may shrink
 // it again later, when it no longer matters.
 func growStack() { growFrame(stackNever) }
-
-// growStackSmall is growStack to 128 KB, for the goroutine that builds
-// the styles (~30 KB of stack, then a 54 KB frame).
-func growStackSmall() { growSmallFrame(stackNever) }
 
 // stackNever is never set: growFrame's arrays exist in its frame, which
 // the stack must hold before it runs, but are never zeroed or touched.
@@ -232,14 +228,6 @@ func growFrame(touch bool) {
 	if touch {
 		var a, b [100 << 10]byte
 		keepFrame(a[:], b[:])
-	}
-}
-
-//go:noinline
-func growSmallFrame(touch bool) {
-	if touch {
-		var a [100 << 10]byte
-		keepFrame(a[:])
 	}
 }
 

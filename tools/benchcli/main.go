@@ -242,9 +242,9 @@ func run() error {
 		calls := gen("calls.txt", func(w *bufio.Writer) { batchInput(w, *batchN) })
 		P := strconv.Itoa(*pipeline)
 		N := strconv.Itoa(*batchN)
-		lsBatch := func(p string, extra ...string) prog {
+		lsBatch := func(p, input string, extra ...string) prog {
 			argv := append([]string{bin, "batch", "-p", p, "--json", "--pipeline", P}, extra...)
-			return prog{name: "luascope batch", argv: append(argv, incrFile, "--input", calls), rate: batchRate(*batchN)}
+			return prog{name: "luascope batch", argv: append(argv, incrFile, "--input", input), rate: batchRate(*batchN)}
 		}
 		bench := func(p string, extra ...string) prog {
 			argv := append([]string{benchBin, "-p", p, "-n", N, "-P", P, "-r", "100000", "--csv"}, extra...)
@@ -255,10 +255,10 @@ func run() error {
 			return prog{name: "redis-benchmark", argv: append(argv, "EVALSHA", sha, "1", key, "1"), rate: benchRate}
 		}
 		if on("batch") {
-			rows = append(rows, row{title: "batch, one connection (-c 1)", a: lsBatch(port), b: bench(port, "-c", "1"),
+			rows = append(rows, row{title: "batch, one connection (-c 1)", a: lsBatch(port, calls), b: bench(port, "-c", "1"),
 				metrics: []metric{rateM(1.0)}, rounds: *rounds})
 			c := strconv.Itoa(*manyConns)
-			rows = append(rows, row{title: "batch, " + c + " connections (-c " + c + ")", a: lsBatch(port, "--connections", c),
+			rows = append(rows, row{title: "batch, " + c + " connections (-c " + c + ")", a: lsBatch(port, calls, "--connections", c),
 				b: bench(port, "-c", c), metrics: []metric{rateM(1.0)}, rounds: *rounds})
 		}
 
@@ -274,14 +274,12 @@ func run() error {
 		}
 		cp := strconv.Itoa(cluster.Nodes[0].Port())
 		tagged := gen("calls-cluster.txt", func(w *bufio.Writer) { clusterBatchInput(w, *batchN, primaryTags(3)) })
-		ls := lsBatch(cp, "-c")
-		ls.argv[len(ls.argv)-1] = tagged
 		// Three times the rounds: four processes share the two cores,
 		// and a round's ratio moves ±15% with the host's other work, more
 		// than the two clients differ (docs/performance.md).
-		rows = append(rows, row{title: "batch on a 3-primary cluster (--cluster -c 3)", a: ls, b: bench(cp, "--cluster", "-c", "3"),
+		rows = append(rows, row{title: "batch on a 3-primary cluster (--cluster -c 3)", a: lsBatch(cp, tagged, "-c"), b: bench(cp, "--cluster", "-c", "3"),
 			metrics: []metric{rateM(1.0)}, rounds: 3 * *rounds})
-		rows = append(rows, row{title: "same, untagged keys over all slots (no goal)", a: lsBatch(cp, "-c"), b: bench(cp, "--cluster", "-c", "3"),
+		rows = append(rows, row{title: "same, untagged keys over all slots (no goal)", a: lsBatch(cp, calls, "-c"), b: bench(cp, "--cluster", "-c", "3"),
 			metrics: []metric{rateM(0)}, rounds: *rounds})
 	}
 
