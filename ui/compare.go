@@ -130,13 +130,7 @@ func (m Model) startCompare(v *compareView) (Model, tea.Cmd) {
 		v.notes = append(v.notes, "the script is empty")
 		return m, nil
 	}
-	sc, ok := m.editor.ScriptNow()
-	if !ok {
-		// A big script edited since its last hash: compareCmd hashes it,
-		// off the UI goroutine, as a run's command does (startRun).
-		sc = redisx.Unhashed(src)
-	}
-	call := redisx.Call{Script: sc, Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly, Explain: m.explain, Effects: m.explain}
+	call := redisx.Call{Script: m.scriptToSend(src), Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly, Explain: m.explain, Effects: m.explain}
 	if m.function != "" {
 		// FCALL: each sandbox loads the library first — the editor's
 		// when it holds one, else the server's copy.

@@ -42,6 +42,18 @@ func strategyHint(s redisx.Strategy) string {
 	return ""
 }
 
+// scriptToSend is the editor's script src for a command to send: hashed
+// when the editor has its SHA, else (a big script edited since its last
+// hash: HashPending) unhashed, for the command to hash off the UI
+// goroutine with Script.Hashed, so that ctrl+r and alt+v show at once
+// (10 MB took ~10 ms to hash).
+func (m Model) scriptToSend(src string) redisx.Script {
+	if sc, ok := m.editor.ScriptNow(); ok {
+		return sc
+	}
+	return redisx.Unhashed(src)
+}
+
 // startRun builds the call from the editor and the form and starts it.
 // On a production connection every run that may write is asked about,
 // whatever started it (key, history, --watch).
@@ -87,14 +99,8 @@ func (m Model) startRun() (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 	}
-	sc, ok := m.editor.ScriptNow()
+	sc := m.scriptToSend(src)
 	m.runRev = m.editor.Revision()
-	if !ok {
-		// A big script edited since its last hash (HashPending): the
-		// run's command hashes it, off the UI goroutine, so that ctrl+r
-		// shows the run at once (10 MB took ~10 ms to hash).
-		sc = redisx.Unhashed(src)
-	}
 	call := redisx.Call{Script: sc, Keys: keys, Args: args, Strategy: m.strategy, ReadOnly: m.readOnly, Explain: m.explain, Effects: m.explain}
 	if m.function != "" {
 		call = redisx.Call{Function: m.function, Keys: keys, Args: args, ReadOnly: m.readOnly}
