@@ -369,6 +369,17 @@ func (s *Server) log(format string, args ...any) {
 	}
 }
 
+// Pid is the server process's id (0 once stopped): a benchmark reads the
+// server's own CPU time from it, to tell a client's cost from the server's.
+func (s *Server) Pid() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		return 0
+	}
+	return s.pid
+}
+
 // Addr is what a client dials: "127.0.0.1:PORT" or the socket path.
 func (s *Server) Addr() string { return s.addr }
 

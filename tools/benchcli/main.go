@@ -81,6 +81,11 @@ type sample struct {
 	wall time.Duration
 	rss  int64   // peak resident set, bytes
 	rate float64 // calls/s, for the batch rows
+	// cpu is the program's own CPU time (user + system); srv the servers'
+	// (the row's servers), over the same run. A row whose servers are
+	// busy the whole run compares the servers, not the clients: these
+	// say which it was.
+	cpu, srv time.Duration
 }
 
 // prog is one side of a row.
@@ -118,6 +123,7 @@ type row struct {
 	a, b    prog // a is luascope; b the reference
 	metrics []metric
 	rounds  int
+	servers []int // pids whose CPU time each run is charged (batch rows)
 }
 
 // result is a measured row, ready to print.
@@ -255,11 +261,16 @@ func run() error {
 			return prog{name: "redis-benchmark", argv: append(argv, "EVALSHA", sha, "1", key, "1"), rate: benchRate}
 		}
 		if on("batch") {
+			srvs := []int{srv.Pid()}
 			rows = append(rows, row{title: "batch, one connection (-c 1)", a: lsBatch(port, calls), b: bench(port, "-c", "1"),
-				metrics: []metric{rateM(1.0)}, rounds: *rounds})
+				metrics: []metric{rateM(1.0)}, rounds: *rounds, servers: srvs})
+			// Three times the rounds, as the cluster's: fifty connections
+			// keep the server busy the whole run with either client, so
+			// the ratio is the server's pace under each, moving ±10% a
+			// round with the host (docs/performance.md).
 			c := strconv.Itoa(*manyConns)
 			rows = append(rows, row{title: "batch, " + c + " connections (-c " + c + ")", a: lsBatch(port, calls, "--connections", c),
-				b: bench(port, "-c", c), metrics: []metric{rateM(1.0)}, rounds: *rounds})
+				b: bench(port, "-c", c), metrics: []metric{rateM(1.0)}, rounds: 3 * *rounds, servers: srvs})
 		}
 
 		cluster, err = sandbox.StartCluster(ctx, sandbox.ClusterOptions{ReplicasPerPrimary: -1})
@@ -273,14 +284,18 @@ func run() error {
 			}
 		}
 		cp := strconv.Itoa(cluster.Nodes[0].Port())
+		var srvs []int
+		for _, n := range cluster.Nodes {
+			srvs = append(srvs, n.Pid())
+		}
 		tagged := gen("calls-cluster.txt", func(w *bufio.Writer) { clusterBatchInput(w, *batchN, primaryTags(3)) })
 		// Three times the rounds: four processes share the two cores,
 		// and a round's ratio moves ±15% with the host's other work, more
 		// than the two clients differ (docs/performance.md).
 		rows = append(rows, row{title: "batch on a 3-primary cluster (--cluster -c 3)", a: lsBatch(cp, tagged, "-c"), b: bench(cp, "--cluster", "-c", "3"),
-			metrics: []metric{rateM(1.0)}, rounds: 3 * *rounds})
+			metrics: []metric{rateM(1.0)}, rounds: 3 * *rounds, servers: srvs})
 		rows = append(rows, row{title: "same, untagged keys over all slots (no goal)", a: lsBatch(cp, calls, "-c"), b: bench(cp, "--cluster", "-c", "3"),
-			metrics: []metric{rateM(0)}, rounds: *rounds})
+			metrics: []metric{rateM(0)}, rounds: *rounds, servers: srvs})
 	}
 
 	// A child's peak RSS (ru_maxrss) is at least this process's resident
@@ -320,7 +335,7 @@ func run() error {
 func measure(r row) result {
 	res := result{row: r}
 	for _, p := range []prog{r.a, r.b} {
-		if _, err := once(p); err != nil {
+		if _, err := once(p, r.servers); err != nil {
 			res.err = err
 			return res
 		}
@@ -331,7 +346,7 @@ func measure(r row) result {
 			order = []*prog{&r.b, &r.a}
 		}
 		for _, p := range order {
-			s, err := once(*p)
+			s, err := once(*p, r.servers)
 			if err != nil {
 				res.err = err
 				return res
@@ -352,8 +367,9 @@ func measure(r row) result {
 }
 
 // once runs a program to its end, output to /dev/null (or read for a
-// rate), and measures it.
-func once(p prog) (sample, error) {
+// rate), and measures it, with the CPU time the servers (pids) spent
+// meanwhile.
+func once(p prog, servers []int) (sample, error) {
 	cmd := exec.Command(p.argv[0], p.argv[1:]...)
 	var out bytes.Buffer
 	var stderr bytes.Buffer
@@ -368,13 +384,15 @@ func once(p prog) (sample, error) {
 		defer devnull.Close()
 		cmd.Stdout = devnull
 	}
+	srv := procCPU(servers)
 	start := time.Now()
 	err := cmd.Run()
-	s := sample{wall: time.Since(start)}
+	s := sample{wall: time.Since(start), srv: procCPU(servers) - srv}
 	if err != nil {
 		return s, fmt.Errorf("%s: %v: %s", strings.Join(p.argv, " "), err, lastLines(stderr.String(), 3))
 	}
 	s.rss = peakRSS(cmd.ProcessState)
+	s.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if p.rate != nil {
 		r, err := p.rate(out.Bytes())
 		if err != nil {
@@ -562,10 +580,58 @@ func printTable(results []result) (failed int) {
 			fmt.Printf("%-44s %-9s %-14s %-26s %-14s %-8s %s\n", r.title, m.what, m.unit(a), m.unit(b)+" "+r.b.name,
 				fmt.Sprintf("%.2f (%.2f)", a/b, paired), goal, verdict)
 		}
+		if len(r.servers) > 0 {
+			fmt.Printf("%-44s %s\n", "", cpuLine(r))
+		}
 	}
 	fmt.Printf("\nratio: luascope / reference, of the medians; (paired): the median of the per-round ratios, which the verdict uses.\n")
 	fmt.Printf("%d PASS, %d MISS\n\ncommands (A is luascope, B the reference; temporary files in a private directory):\n%s\n", pass, miss, strings.Join(cmds, "\n"))
 	return failed
+}
+
+// cpuLine says, for a batch row, what each client and the servers spent
+// per million calls (medians) and how busy the servers were over each
+// client's whole run, in cores (1.00: one core the whole time). A server
+// busy the whole run makes the ratio its pace, whichever client.
+func cpuLine(r result) string {
+	perM := func(s []sample, get func(sample) time.Duration) float64 {
+		return med(s, func(x sample) float64 { return get(x).Seconds() * 1e6 / float64(*batchN) })
+	}
+	cpu := func(x sample) time.Duration { return x.cpu }
+	srv := func(x sample) time.Duration { return x.srv }
+	busy := func(s []sample) float64 {
+		return med(s, func(x sample) float64 { return x.srv.Seconds() / x.wall.Seconds() })
+	}
+	return fmt.Sprintf("CPU s per 1M calls: client %.2f vs %.2f, servers %.2f vs %.2f (servers busy %.2f vs %.2f cores)",
+		perM(r.as, cpu), perM(r.bs, cpu), perM(r.as, srv), perM(r.bs, srv), busy(r.as), busy(r.bs))
+}
+
+// procCPU is the CPU time (user + system, all threads) the processes
+// have used so far, from /proc/PID/stat; 0 for those it cannot read (not
+// Linux, gone). The kernel counts it in ticks of 1/100 s (USER_HZ), fine
+// enough for runs of seconds.
+func procCPU(pids []int) time.Duration {
+	var ticks int64
+	for _, pid := range pids {
+		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if err != nil {
+			continue
+		}
+		// The command name, in parentheses, may hold spaces: the fields
+		// are counted after its closing one (state is field 3, utime 14).
+		i := bytes.LastIndexByte(b, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) < 13 {
+			continue
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		ticks += u + st
+	}
+	return time.Duration(ticks) * (time.Second / 100)
 }
 
 // selfRSS is this process's resident set now (VmRSS), 0 if unknown.
