@@ -12,7 +12,6 @@ import (
 	"luascope/examples"
 	"luascope/history"
 	"luascope/redisx"
-	"luascope/redisx/explain"
 	"luascope/redisx/lint"
 	"luascope/redisx/resp"
 	"luascope/themes"
@@ -282,47 +281,7 @@ func (m Model) refreshCluster() tea.Cmd {
 	if !m.isCluster() {
 		return nil
 	}
-	return tea.Batch(topologyCmd(m.session), nodeCacheCmd(m.session, m.sentSHA()))
-}
-
-// sentSource is what a run sends: in explain mode the wrapped script,
-// whose SHA is the one the cache state, SCRIPT LOAD and "load on all
-// primaries" must be about.
-func (m Model) sentSource() string {
-	if m.explain && m.function == "" {
-		return explain.Wrap(m.editor.Value())
-	}
-	return m.editor.Value()
-}
-
-// sentSHA is the SHA of sentSource; the plain script's comes from the
-// editor's cache (hashing 300 KB on every message adds up), the wrapped
-// one's from wrapped, once per revision of the text.
-func (m Model) sentSHA() string {
-	if m.explain && m.function == "" {
-		rev := m.editor.Revision()
-		if m.wrapped.sha == "" || m.wrapped.rev != rev {
-			*m.wrapped = wrappedSHA{rev: rev, sha: redisx.SHA1(m.sentSource())}
-		}
-		return m.wrapped.sha
-	}
-	return m.editor.Script().SHA
-}
-
-// wrappedSHA is the SHA of the explain wrapper around the editor's text at
-// revision rev: a run's cache checks ask for it several times (the check
-// after the run, each node's answer), and wrapping and hashing a big
-// script took ~15 ms each time (10 MB). Shared by the model's copies.
-type wrappedSHA struct {
-	rev uint64
-	sha string
-}
-
-func (m Model) checkCache() tea.Cmd {
-	if m.session == nil {
-		return nil
-	}
-	return checkCacheCmd(m.session, m.sentSHA())
+	return tea.Batch(topologyCmd(m.session), nodeCacheCmd(m.session, m.sentSHAJob()))
 }
 
 // pane returns the focused pane through the shared interface.

@@ -187,3 +187,78 @@ func TestSentSHAFollowsEdits(t *testing.T) {
 		t.Errorf("explain off: %s, want the script's %s", got, want)
 	}
 }
+
+// TestBigScriptCacheCheckHashesInCommand: a big script put in the editor
+// (here from $EDITOR) has its cache state asked without hashing on the UI
+// goroutine: the check's command hashes it and hands the editor the SHA
+// for its title. In explain mode the same goes for the wrapper's SHA, and
+// a run gives back the one it sent.
+func TestBigScriptCacheCheckHashesInCommand(t *testing.T) {
+	_, tg, s := sandboxSession(t)
+	m := sized(New(Options{Session: s, Target: tg, Source: "return 1\n", Keys: []string{"big:k"}, Theme: monoTheme(t)}), 120, 40)
+	src := hugeScript()
+	mm, cmd := m.Update(externalEditedMsg{src: src})
+	m = mm.(Model)
+	if !m.editor.HashPending() {
+		t.Fatal("putting a big script in the editor hashed it on the UI goroutine")
+	}
+	m = drain(t, m, cmd)
+	if sha := redisx.SHA1(src); m.editor.HashPending() || !strings.Contains(m.View(), "sha "+sha[:7]) {
+		t.Fatalf("the check's hash did not reach the title (%s):\n%s", sha[:7], m.View())
+	}
+	if m.cache != cacheMissing {
+		t.Fatalf("cache state %v after the check, want missing", m.cache)
+	}
+
+	// Explain on: the check asks for the wrapper's SHA, hashed by its command.
+	mm, cmd = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x"), Alt: true})
+	m = mm.(Model)
+	rev := m.editor.Revision()
+	if _, ok := m.wrapped.at(rev); ok {
+		t.Fatal("alt+x wrapped and hashed the big script on the UI goroutine")
+	}
+	m = drain(t, m, cmd)
+	wrapped := redisx.SHA1(explain.Wrap(src))
+	if got, ok := m.wrapped.at(rev); !ok || got != wrapped {
+		t.Fatalf("after the check the wrapper's SHA is %q (%v), want %s", got, ok, wrapped)
+	}
+	if m.cache != cacheMissing {
+		t.Fatalf("cache state %v after the explain check, want missing", m.cache)
+	}
+
+	// An edit, then a run: the run's wrapper SHA is kept as it finishes,
+	// before any check after it asks.
+	m = typeInto(m, "-- edited\n")
+	mm, cmd = m.Update(tea.KeyMsg{Type: tea.KeyCtrlR})
+	m = mm.(Model)
+	queue, seen := []tea.Cmd{cmd}, false
+	for len(queue) > 0 && !seen {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		msg := c()
+		if b, ok := msg.(tea.BatchMsg); ok {
+			queue = append(queue, b...)
+			continue
+		}
+		if msg == nil {
+			continue
+		}
+		mm, next := m.Update(msg)
+		m = mm.(Model)
+		if _, ok := msg.(runFinishedMsg); ok {
+			seen = true
+			want := redisx.SHA1(explain.Wrap(m.editor.Value()))
+			if got, ok := m.wrapped.at(m.editor.Revision()); !ok || got != want {
+				t.Fatalf("as the explain run finished the wrapper's SHA is %q (%v), want the run's %s", got, ok, want)
+			}
+			continue
+		}
+		queue = append(queue, next)
+	}
+	if !seen {
+		t.Fatal("the run did not finish")
+	}
+}

@@ -24,6 +24,7 @@ type (
 		sha    string
 		cached map[string]bool // by node address; a missing address is unknown
 		err    error
+		hashed hashed
 	}
 	// runOnNodeMsg asks the root to send keyless scripts to this node.
 	runOnNodeMsg struct{ addr string }

@@ -39,6 +39,7 @@ type (
 		sha    string
 		exists bool
 		err    error
+		hashed hashed
 	}
 	adminDoneMsg struct {
 		what  string
@@ -131,15 +132,16 @@ func waitRunCmd(ch chan tea.Msg) tea.Cmd {
 	}
 }
 
-func checkCacheCmd(s *redisx.Session, sha string) tea.Cmd {
+func checkCacheCmd(s *redisx.Session, job shaJob) tea.Cmd {
 	if s == nil {
 		return nil
 	}
 	return func() tea.Msg {
+		sha, sc := job.do()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		ok, err := s.ScriptExists(ctx, sha)
-		return cacheCheckedMsg{sha: sha, exists: ok, err: err}
+		return cacheCheckedMsg{sha: sha, exists: ok, err: err, hashed: hashed{job.rev, sc}}
 	}
 }
 
@@ -279,13 +281,15 @@ func topologyCmd(s *redisx.Session) tea.Cmd {
 
 // nodeCacheCmd asks every node whether it holds the script (SCRIPT
 // EXISTS): a failover leaves the new primary with an empty cache.
-func nodeCacheCmd(s *redisx.Session, sha string) tea.Cmd {
+func nodeCacheCmd(s *redisx.Session, job shaJob) tea.Cmd {
 	return func() tea.Msg {
+		sha, sc := job.do()
+		h := hashed{job.rev, sc}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		res, err := s.ScriptCacheByNode(ctx, sha)
 		if err != nil {
-			return nodeCacheLoadedMsg{sha: sha, err: err}
+			return nodeCacheLoadedMsg{sha: sha, err: err, hashed: h}
 		}
 		cached := map[string]bool{}
 		for _, r := range res {
@@ -293,7 +297,7 @@ func nodeCacheCmd(s *redisx.Session, sha string) tea.Cmd {
 				cached[r.Node.Addr] = r.Cached
 			}
 		}
-		return nodeCacheLoadedMsg{sha: sha, cached: cached}
+		return nodeCacheLoadedMsg{sha: sha, cached: cached, hashed: h}
 	}
 }
 

@@ -51,7 +51,7 @@ func TestExplainToggleRechecksCache(t *testing.T) {
 		t.Fatal("a cache answer for the explain wrapper set the plain script's state")
 	}
 	m.cacheAsked = true
-	m = runCmds(t, m, checkCacheCmd(m.session, redisx.SHA1(src)), 1)
+	m = runCmds(t, m, checkCacheCmd(m.session, shaJob{sha: redisx.SHA1(src)}), 1)
 	if !strings.Contains(m.status, "the script's sha "+short(redisx.SHA1(src))+" is not in the cache") {
 		t.Fatalf("F2 with explain off: %q", m.status)
 	}

@@ -142,6 +142,11 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 		// hash to it): the title, the cache checks and the next run take
 		// it, unless the text changed meanwhile.
 		m.editor.SetScript(m.runRev, msg.call.Script)
+		if msg.call.Explain && msg.res.SentSHA != msg.res.SHA && m.editor.Revision() == m.runRev {
+			// And it wrapped and hashed it in explain mode: the checks
+			// after the run ask for that SHA (sentSHA).
+			m.wrapped.set(m.runRev, msg.res.SentSHA)
+		}
 	}
 	res := msg.res
 	m.trace.FinishRun(msg.seq, res)
@@ -201,7 +206,7 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 	default:
 		m.setStatus(fmt.Sprintf("ok: %d round trip%s, %s", len(res.Steps), map[bool]string{true: "s"}[len(res.Steps) != 1], res.Duration.Round(time.Microsecond)), false)
 	}
-	cmds := []tea.Cmd{checkCacheCmd(m.session, res.SentSHA), releaseMemoryCmd(), probe}
+	cmds := []tea.Cmd{checkCacheCmd(m.session, shaJob{sha: res.SentSHA}), releaseMemoryCmd(), probe}
 	if m.isCluster() {
 		cmds = append(cmds, m.refreshCluster())
 	}
@@ -408,6 +413,7 @@ func (m Model) updateRun(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m.finishRun(msg)
 	case cacheCheckedMsg:
+		m.keep(msg.hashed)
 		// Only the SHA the next run sends counts: the last run's (the
 		// explain wrapper's, before alt+x) says nothing about the next.
 		if msg.sha != m.sentSHA() {

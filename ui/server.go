@@ -15,6 +15,7 @@ func (m Model) updateServer(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case refreshClusterMsg:
 		return m, m.refreshCluster()
 	case nodeCacheLoadedMsg:
+		m.keep(msg.hashed)
 		if msg.sha != m.sentSHA() {
 			return m, nil // about a script that is no longer in the editor
 		}

@@ -378,7 +378,7 @@ func sweepStates(t *testing.T, ctx context.Context, s *redisx.Session, tg redisx
 	if cluster {
 		c := base(demoSrc)
 		c = update(c, topologyCmd(s)())
-		c = update(c, nodeCacheCmd(s, redisx.SHA1(c.sentSource()))())
+		c = update(c, nodeCacheCmd(s, shaJob{sha: redisx.SHA1(c.sentSource())})())
 		if c.clus.top == nil {
 			t.Fatal("no cluster topology")
 		}
