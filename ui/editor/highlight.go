@@ -19,21 +19,19 @@ import (
 // profile both are empty.
 type ansiSeq struct{ open, close string }
 
-// ansiSeqOf renders st around a NUL byte and splits the result there.
-func ansiSeqOf(st lipgloss.Style) ansiSeq {
-	if !renderSeqs {
-		if s, ok := directSeq(st); ok {
-			return s
-		}
-	}
-	return renderedSeq(st)
-}
+// ansiSeqOf is st's sequences, made directly (directSeq) where they can
+// be, else by rendering st around a NUL byte and splitting there.
+func ansiSeqOf(st lipgloss.Style) ansiSeq { return seqBy(st, directSeq) }
 
 // tokenSeq is ansiSeqOf for the editor's own styles, colours and
 // emphasis only (emphasisSeq).
-func tokenSeq(st lipgloss.Style) ansiSeq {
+func tokenSeq(st lipgloss.Style) ansiSeq { return seqBy(st, emphasisSeq) }
+
+// seqBy is st's sequences made by direct, or by lipgloss's Render where
+// direct cannot make them (or renderSeqs asks for Render only).
+func seqBy(st lipgloss.Style, direct func(lipgloss.Style) (ansiSeq, bool)) ansiSeq {
 	if !renderSeqs {
-		if s, ok := emphasisSeq(st); ok {
+		if s, ok := direct(st); ok {
 			return s
 		}
 	}
