@@ -6,6 +6,7 @@ import (
 	"io"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -236,6 +237,17 @@ func (o *lintOpts) serverTarget(cmd *cobra.Command) (lint.Server, error) {
 	return t, nil
 }
 
+// versionTarget is the lint target a server binary's --version line
+// names ("Redis server v=7.0.15 sha=…", "Valkey server v=8.1.1 …").
+func versionTarget(out string) (lint.Server, error) {
+	flavor, v := sandbox.ParseVersionLine(out)
+	if (flavor != sandbox.Redis && flavor != sandbox.Valkey) || v == "" {
+		line, _, _ := strings.Cut(out, "\n")
+		return lint.Server{}, fmt.Errorf("not a Redis or Valkey version line: %q", line)
+	}
+	return lint.ParseServer(flavor + "-" + v)
+}
+
 // binaryTarget runs the server binary a sandbox would start (--server-bin,
 // else $LUASCOPE_REDIS_SERVER, else PATH) with --version: its version is
 // what the script will meet there, and no server needs to run.
@@ -254,7 +266,7 @@ func (o *lintOpts) binaryTarget(cmd *cobra.Command) (lint.Server, error) {
 	out, err := exec.CommandContext(ctx, bin, "--version").Output()
 	var t lint.Server
 	if err == nil {
-		t, err = lint.ParseVersionOutput(string(out))
+		t, err = versionTarget(string(out))
 	}
 	if err != nil {
 		return t, &exitError{code: exitConnection, msg: printable(fmt.Sprintf("lint: %s --version: %v", bin, err))}

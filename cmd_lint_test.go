@@ -14,7 +14,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"luascope/redisx/lint"
 	"luascope/redisx/sandbox"
 	"luascope/redisx/sandbox/sandboxtest"
 )
@@ -216,7 +215,7 @@ func TestLintCLIServerBin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	target, err := lint.ParseVersionOutput(string(v))
+	target, err := versionTarget(string(v))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,18 +260,18 @@ func TestLintCLIServerFlagsUsage(t *testing.T) {
 	}
 }
 
-func TestParseVersionOutput(t *testing.T) {
+func TestVersionTarget(t *testing.T) {
 	for line, want := range map[string]string{
 		"Redis server v=7.0.15 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=6e6aa5f4a1b01a0b\n": "redis 7.0.15",
 		"Redis server v=8.0.2 sha=00000000:1 malloc=jemalloc-5.3.0 bits=64 build=a6d8b4a4b2c8e4b7\n":  "redis 8.0.2",
 		"Valkey server v=8.1.1 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=5c4d1f4b2e8a3a1c\n": "valkey 8.1.1",
 	} {
-		if got, err := lint.ParseVersionOutput(line); err != nil || got.String() != want {
+		if got, err := versionTarget(line); err != nil || got.String() != want {
 			t.Errorf("%q: %v %v, want %s", line, got, err, want)
 		}
 	}
 	for _, bad := range []string{"", "hello", "KeyDB server v=6.3.4", "Redis server v=5.0.7"} {
-		if got, err := lint.ParseVersionOutput(bad); err == nil {
+		if got, err := versionTarget(bad); err == nil {
 			t.Errorf("%q: %v, want an error", bad, got)
 		}
 	}

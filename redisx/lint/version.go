@@ -166,22 +166,3 @@ func unknownCommandText(target Server) string {
 	}
 	return "ERR Unknown Redis command called from script"
 }
-
-// ParseVersionOutput reads the target from a server binary's --version
-// line ("Redis server v=7.0.15 sha=…", "Valkey server v=8.1.1 …"), so
-// that lint can judge a script for the binary it will run on without
-// starting it.
-func ParseVersionOutput(out string) (Server, error) {
-	fields := strings.Fields(out)
-	flavor := ""
-	if len(fields) > 0 {
-		flavor = strings.ToLower(fields[0])
-	}
-	for _, f := range fields {
-		if v, ok := strings.CutPrefix(f, "v="); ok && flavorIndex(flavor) >= 0 {
-			return ParseServer(flavor + "-" + v)
-		}
-	}
-	line, _, _ := strings.Cut(out, "\n")
-	return Server{}, fmt.Errorf("not a Redis or Valkey version line: %q", line)
-}

@@ -72,12 +72,15 @@ func TestFindBinaryEnv(t *testing.T) {
 func TestParseVersionLine(t *testing.T) {
 	t.Parallel()
 	for line, want := range map[string][2]string{
+		"KeyDB server v=6.3.4 sha=00000000:0 malloc=jemalloc-5.2.1 bits=64 build=0\n": {"keydb", "6.3.4"},
+		"hello\n": {"hello", ""},
+		"":        {"", ""},
 		"Redis server v=7.0.15 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=c4b52f8a2bd1a1c8\n": {Redis, "7.0.15"},
 		"Redis server v=8.0.2 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=b843bbd074c0e1da\n":  {Redis, "8.0.2"},
 		"Valkey server v=8.1.1 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=384b3c0d511f998a\n": {Valkey, "8.1.1"},
 	} {
-		if f, v := parseVersionLine(line); f != want[0] || v != want[1] {
-			t.Errorf("parseVersionLine(%q) = %s %s, want %s %s", line, f, v, want[0], want[1])
+		if f, v := ParseVersionLine(line); f != want[0] || v != want[1] {
+			t.Errorf("ParseVersionLine(%q) = %s %s, want %s %s", line, f, v, want[0], want[1])
 		}
 	}
 }
@@ -95,7 +98,7 @@ func TestFlavorLive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, v := parseVersionLine(string(out))
+	f, v := ParseVersionLine(string(out))
 	if s.Flavor() != f || s.Version() != v {
 		t.Errorf("INFO says %s, %s --version says %s %s", s.Describe(), bin, f, v)
 	}

@@ -499,18 +499,26 @@ func (s *Server) logTail(n int) string {
 
 // binaryVersion reads the flavor and version from "redis-server
 // --version" ("Redis server v=7.0.15 …", "Valkey server v=8.1.1 …") for a
-// server whose ACL rules keep INFO from us.
+// server whose ACL rules keep INFO from us. A fork that names itself
+// otherwise is taken for Redis, as its INFO would be.
 func binaryVersion(bin string) (flavor, version string) {
 	out, err := exec.Command(bin, "--version").Output()
 	if err != nil {
 		return "", ""
 	}
-	return parseVersionLine(string(out))
+	flavor, version = ParseVersionLine(string(out))
+	if flavor != Valkey {
+		flavor = Redis
+	}
+	return flavor, version
 }
 
-// parseVersionLine is binaryVersion's parsing, apart so a test can feed
-// it each server's line.
-func parseVersionLine(line string) (flavor, version string) {
+// ParseVersionLine reads a server binary's --version line: the flavor is
+// its first word in lower case (Redis, Valkey, or whatever a fork calls
+// itself), the version what follows "v=" ("" if nothing does). Shared by
+// the sandbox and lint --server-bin, which judges a script for the binary
+// it names without starting it.
+func ParseVersionLine(line string) (flavor, version string) {
 	fields := strings.Fields(line)
 	for _, f := range fields {
 		if v, ok := strings.CutPrefix(f, "v="); ok {
@@ -518,9 +526,8 @@ func parseVersionLine(line string) (flavor, version string) {
 			break
 		}
 	}
-	flavor = Redis
-	if len(fields) > 0 && strings.EqualFold(fields[0], "valkey") {
-		flavor = Valkey
+	if len(fields) > 0 {
+		flavor = strings.ToLower(fields[0])
 	}
 	return flavor, version
 }
