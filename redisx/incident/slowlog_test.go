@@ -56,4 +56,17 @@ func TestResolverLibrary(t *testing.T) {
 	if s := r.Resolve(Call{Function: "c"}); s != nil {
 		t.Errorf("unknown function resolved: %+v", s)
 	}
+	// Lua's tokens, not a pattern: a call in a comment or a string is no
+	// registration.
+	lib2 := "#!lua name=m\n-- redis.register_function('old', f)\nlocal s = \"redis.register_function('str', f)\"\n" +
+		"server.register_function('d', function() end)\n"
+	r = NewResolver([]Known{{From: "file", Detail: "m.lua", Text: lib2}})
+	if s := r.Resolve(Call{Function: "d"}); s == nil || s.Detail != "m.lua" {
+		t.Errorf("function d (server.register_function): %+v", s)
+	}
+	for _, fn := range []string{"old", "str"} {
+		if s := r.Resolve(Call{Function: fn}); s != nil {
+			t.Errorf("function %s, named only in a comment or string, resolved: %+v", fn, s)
+		}
+	}
 }

@@ -2,13 +2,12 @@ package incident
 
 import (
 	"cmp"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"luascope/redisx"
+	"luascope/redisx/ldb"
 )
 
 // Source is where a script's text was found.
@@ -50,13 +49,6 @@ type Resolver struct {
 	all   []Known
 }
 
-// registered finds the names a library registers, in both forms:
-// redis.register_function('name', f) and
-// redis.register_function{function_name='name', …}.
-var registered = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`register_function\s*\(?\s*(?:\{[^}]*?function_name\s*=\s*)?['"]([^'"]+)['"]`)
-})
-
 // NewResolver indexes known. A file that is a library (#!lua name=…)
 // answers for every function it registers. A Known with no text, a cut
 // one, or one whose text is not its SHA's is only a sighting; of several
@@ -83,9 +75,12 @@ func NewResolver(known []Known) *Resolver {
 		seen[id] = true
 		r.known = append(r.known, k)
 		if k.Function == "" && strings.HasPrefix(k.Text, "#!lua") {
-			for _, m := range registered().FindAllStringSubmatch(k.Text, -1) {
+			// Every name found, even from a library that also registers
+			// names only the server can know (a variable, a loop).
+			names, _ := ldb.RegisteredNames(k.Text)
+			for _, fn := range names {
 				lib := k
-				lib.Function = m[1]
+				lib.Function = fn
 				r.known = append(r.known, lib)
 			}
 		}
