@@ -137,7 +137,7 @@ type Model struct {
 	statusErr bool
 	// msgs keeps every status message for the Messages key (alt+m).
 	msgs *msgLog
-	// wrapped caches sentSHA in explain mode (never nil).
+	// wrapped keeps the explain wrapper's SHA for sentSHANow; never nil.
 	wrapped *wrappedSHA
 
 	// overlays are the open modal layers (help, dialogs, prompts, the
@@ -278,10 +278,15 @@ func (m Model) Init() tea.Cmd {
 
 // refreshCluster asks for the nodes and for each node's script cache.
 func (m Model) refreshCluster() tea.Cmd {
+	return m.refreshClusterFor(m.sentSHAJob())
+}
+
+// refreshClusterFor is refreshCluster with the script's SHA from job.
+func (m Model) refreshClusterFor(job shaJob) tea.Cmd {
 	if !m.isCluster() {
 		return nil
 	}
-	return tea.Batch(topologyCmd(m.session), nodeCacheCmd(m.session, m.sentSHAJob()))
+	return tea.Batch(topologyCmd(m.session), nodeCacheCmd(m.session, job))
 }
 
 // pane returns the focused pane through the shared interface.

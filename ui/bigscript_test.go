@@ -175,16 +175,22 @@ func TestSentSHAFollowsEdits(t *testing.T) {
 	for _, edit := range []string{"", "-- a\n", "x"} {
 		m = typeInto(m, edit)
 		want := redisx.SHA1(explain.Wrap(m.editor.Value()))
-		if got := m.sentSHA(); got != want {
-			t.Fatalf("after %q: sentSHA %s, want %s", edit, got, want)
+		if sha, ok := m.sentSHANow(); ok {
+			t.Fatalf("after %q the wrapper's SHA %s is known before a check hashed it", edit, sha)
 		}
-		if again := m.sentSHA(); again != want {
-			t.Fatalf("after %q, asked again: %s", edit, again)
+		if got, _ := m.sentSHAJob().do(); got != want {
+			t.Fatalf("after %q: the check's SHA %s, want %s", edit, got, want)
+		}
+		if again, ok := m.sentSHANow(); !ok || again != want {
+			t.Fatalf("after %q, asked again: %s %v", edit, again, ok)
+		}
+		if job := m.sentSHAJob(); job.sha != want {
+			t.Fatalf("after %q the next check hashes again", edit)
 		}
 	}
 	m.explain = false
-	if got, want := m.sentSHA(), m.editor.Script().SHA; got != want {
-		t.Errorf("explain off: %s, want the script's %s", got, want)
+	if got, ok := m.sentSHANow(); !ok || got != m.editor.Script().SHA {
+		t.Errorf("explain off: %s %v, want the script's %s", got, ok, m.editor.Script().SHA)
 	}
 }
 
@@ -260,5 +266,85 @@ func TestBigScriptCacheCheckHashesInCommand(t *testing.T) {
 	}
 	if !seen {
 		t.Fatal("the run did not finish")
+	}
+}
+
+// TestBigScriptStaleCheckDoesNotHash: an answer about an older text (the
+// user typed after the check was sent) is dropped without hashing the new
+// text on the UI goroutine to find out — plain or explain mode, the
+// single-node check or the per-node one — and an explain run whose
+// wrapper does not compile (sent as it is) leaves the wrapper's SHA to
+// the checks' commands.
+func TestBigScriptStaleCheckDoesNotHash(t *testing.T) {
+	_, tg, s := sandboxSession(t)
+	src := hugeScript()
+	m := sized(New(Options{Session: s, Target: tg, Source: src, Keys: []string{"big:k"}, Theme: monoTheme(t)}), 120, 40)
+	m = typeInto(m, "-- edited\n")
+	if !m.editor.HashPending() {
+		t.Fatal("the edit left nothing to hash")
+	}
+	for _, msg := range []tea.Msg{
+		cacheCheckedMsg{sha: redisx.SHA1(src), exists: true},
+		nodeCacheLoadedMsg{sha: redisx.SHA1(src), cached: map[string]bool{tg.Addr: true}},
+	} {
+		mm, _ := m.Update(msg)
+		m = mm.(Model)
+		if !m.editor.HashPending() {
+			t.Fatalf("%T about the older text hashed the new one on the UI goroutine", msg)
+		}
+	}
+	if m.cache != cacheUnknown {
+		t.Fatalf("an answer about the older text set the cache state %v", m.cache)
+	}
+	m.explain = true
+	for _, msg := range []tea.Msg{
+		cacheCheckedMsg{sha: redisx.SHA1(explain.Wrap(src))},
+		nodeCacheLoadedMsg{sha: redisx.SHA1(explain.Wrap(src))},
+	} {
+		mm, _ := m.Update(msg)
+		m = mm.(Model)
+		if _, ok := m.wrapped.at(m.editor.Revision()); ok {
+			t.Fatalf("%T about the older text wrapped and hashed the new one on the UI goroutine", msg)
+		}
+	}
+
+	// Explain mode, a script that does not compile: the runner sends it
+	// as it is, so the run gives back no wrapper SHA.
+	m = typeInto(m, "local = \n")
+	mm, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlR})
+	m = mm.(Model)
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		msg := c()
+		if b, ok := msg.(tea.BatchMsg); ok {
+			queue = append(queue, b...)
+			continue
+		}
+		if msg == nil {
+			continue
+		}
+		mm, next := m.Update(msg)
+		m = mm.(Model)
+		if _, ok := msg.(runFinishedMsg); ok {
+			if m.errp.err == nil || m.errp.err.Class != "compile" {
+				t.Fatalf("the run did not end in a compile error: %+v", m.errp.err)
+			}
+			if _, ok := m.wrapped.at(m.editor.Revision()); ok {
+				t.Fatal("the finished run's handler wrapped and hashed the script on the UI goroutine")
+			}
+		}
+		queue = append(queue, next)
+	}
+	want := redisx.SHA1(explain.Wrap(m.editor.Value()))
+	if got, ok := m.wrapped.at(m.editor.Revision()); !ok || got != want {
+		t.Fatalf("after the checks the wrapper's SHA is %q (%v), want %s", got, ok, want)
+	}
+	if m.cache != cacheMissing {
+		t.Fatalf("cache state %v after the checks, want missing", m.cache)
 	}
 }

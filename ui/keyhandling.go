@@ -136,7 +136,7 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 		// The next run sends another script (the wrapper or the plain
 		// one) under another SHA: what was cached says nothing about it.
 		m.cache = cacheUnknown
-		return m, tea.Batch(m.checkCache(), m.refreshCluster())
+		return m, m.checkCacheAll()
 	case key.Matches(km, k.Strategy) && m.running, key.Matches(km, k.Protocol) && m.running:
 		m.setStatus("wait for the run to finish (or ctrl+k) before switching", true)
 		return m, nil

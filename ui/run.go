@@ -144,7 +144,7 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 		m.editor.SetScript(m.runRev, msg.call.Script)
 		if msg.call.Explain && msg.res.SentSHA != msg.res.SHA && m.editor.Revision() == m.runRev {
 			// And it wrapped and hashed it in explain mode: the checks
-			// after the run ask for that SHA (sentSHA).
+			// after the run ask for that SHA (sentSHANow).
 			m.wrapped.set(m.runRev, msg.res.SentSHA)
 		}
 	}
@@ -206,10 +206,10 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 	default:
 		m.setStatus(fmt.Sprintf("ok: %d round trip%s, %s", len(res.Steps), map[bool]string{true: "s"}[len(res.Steps) != 1], res.Duration.Round(time.Microsecond)), false)
 	}
-	cmds := []tea.Cmd{checkCacheCmd(m.session, shaJob{sha: res.SentSHA}), releaseMemoryCmd(), probe}
-	if m.isCluster() {
-		cmds = append(cmds, m.refreshCluster())
-	}
+	// The checks ask about what the next run sends: what this one sent
+	// (kept above), or, if the text changed during the run or explain
+	// mode fell back to the plain script, hashed by their commands.
+	cmds := []tea.Cmd{m.checkCacheAll(), releaseMemoryCmd(), probe}
 	if m.opts.History != nil {
 		cmds = append(cmds, appendHistoryCmd(m.opts.History, HistoryEntry(m.session, m.opts.Label, msg.call, res)))
 	}
@@ -324,7 +324,7 @@ func (m Model) adminDone(msg adminDoneMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.setStatus(fmt.Sprintf("%s: %s", msg.what, resp.Summary(*msg.reply, 80)), false)
-	return m, tea.Batch(m.checkCache(), m.refreshCluster())
+	return m, m.checkCacheAll()
 }
 
 // startDebug opens the debugger on the editor's script and the form.
@@ -416,7 +416,7 @@ func (m Model) updateRun(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.keep(msg.hashed)
 		// Only the SHA the next run sends counts: the last run's (the
 		// explain wrapper's, before alt+x) says nothing about the next.
-		if msg.sha != m.sentSHA() {
+		if sha, ok := m.sentSHANow(); !ok || msg.sha != sha {
 			return m, nil
 		}
 		switch {

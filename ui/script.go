@@ -191,7 +191,12 @@ func (m *Model) scriptReplaced() tea.Cmd {
 	m.editor.SetLintMarks(nil)
 	m.editor.SetErrorLine(0)
 	m.cache = cacheUnknown
-	return tea.Batch(m.lintNow(), m.checkCache(), m.hashNow())
+	job := m.sentSHAJob()
+	hash := m.hashNow()
+	if m.session != nil && job.hashesText() {
+		hash = nil // the check hashes the text and gives the editor its Script
+	}
+	return tea.Batch(m.lintNow(), checkCacheCmd(m.session, job), hash)
 }
 
 // lintOptions are the options of the editor's lint: the run's numkeys

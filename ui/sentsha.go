@@ -19,22 +19,20 @@ func (m Model) sentSource() string {
 	return m.editor.Value()
 }
 
-// sentSHA is the SHA of sentSource; the plain script's comes from the
-// editor's cache (hashing 300 KB on every message adds up), the wrapped
-// one's from wrapped, once per revision of the text. The cache checks do
-// not call it while that would hash (sentSHAJob); the answers they bring
-// back find it computed.
-func (m Model) sentSHA() string {
+// sentSHANow is the SHA of sentSource when that costs no hashing of a
+// big text (the editor's cache of the plain script's, wrapped's of the
+// explain wrapper's): false while it is not known yet. A cache check's answer about
+// the current text always finds it (the check hashed it, or it was known
+// when the check was made), so an answer that finds none is about an
+// older text and is dropped, without hashing the new one to learn that.
+func (m Model) sentSHANow() (string, bool) {
 	if m.explain && m.function == "" {
-		rev := m.editor.Revision()
-		if sha, ok := m.wrapped.at(rev); ok {
-			return sha
-		}
-		sha := redisx.SHA1(m.sentSource())
-		m.wrapped.set(rev, sha)
-		return sha
+		return m.wrapped.at(m.editor.Revision())
 	}
-	return m.editor.Script().SHA
+	if sc, ok := m.editor.ScriptNow(); ok {
+		return sc.SHA, true
+	}
+	return "", false
 }
 
 // wrappedSHA is the SHA of the explain wrapper around the editor's text at
@@ -55,53 +53,71 @@ func (w *wrappedSHA) at(rev uint64) (string, bool) {
 	return w.sha, w.sha != "" && w.rev == rev
 }
 
+// set keeps sha for rev, unless a newer revision's is kept already (a
+// check made before an edit may finish after one made after it).
 func (w *wrappedSHA) set(rev uint64, sha string) {
 	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.sha != "" && rev < w.rev {
+		return
+	}
 	w.rev, w.sha = rev, sha
-	w.mu.Unlock()
 }
 
 // shaJob is the SHA of what the next run sends, as a cache check's
 // command gets it: known already, or hashed (and in explain mode wrapped
 // first) by the command, off the UI goroutine — ~15–25 ms for a 10 MB
-// script that was just opened or edited.
+// script that was just opened or edited. The commands made from one job
+// (the check and the cluster's per-node check) share one hashing.
 type shaJob struct {
 	sha     string      // known when the job was made
 	rev     uint64      // the editor's revision src is the text of
 	src     string      // the text to hash, when sha is not known
 	wrapped *wrappedSHA // explain mode: where the wrapper's SHA is kept
+	once    *shaOnce    // the hashing, done once for all its commands
 }
 
-// sentSHAJob is sentSHA for a command to finish.
+// shaOnce is a job's hashing and its result.
+type shaOnce struct {
+	sync.Once
+	sha    string
+	script *redisx.Script
+}
+
+// sentSHAJob is sentSHA for commands to finish.
 func (m Model) sentSHAJob() shaJob {
-	rev := m.editor.Revision()
+	if sha, ok := m.sentSHANow(); ok {
+		return shaJob{sha: sha}
+	}
+	j := shaJob{rev: m.editor.Revision(), src: m.editor.Value(), once: &shaOnce{}}
 	if m.explain && m.function == "" {
-		if sha, ok := m.wrapped.at(rev); ok {
-			return shaJob{sha: sha}
-		}
-		return shaJob{rev: rev, src: m.editor.Value(), wrapped: m.wrapped}
+		j.wrapped = m.wrapped
 	}
-	if sc, ok := m.editor.ScriptNow(); ok {
-		return shaJob{sha: sc.SHA}
-	}
-	return shaJob{rev: rev, src: m.editor.Value()}
+	return j
 }
 
 // do computes the SHA on the caller's goroutine. Hashing the plain text
 // also gives its Script, which the answer hands to the editor
 // (editor.SetScript): its title waits for that SHA too.
 func (j shaJob) do() (sha string, script *redisx.Script) {
-	switch {
-	case j.sha != "":
+	if j.sha != "" {
 		return j.sha, nil
-	case j.wrapped != nil:
-		sha := redisx.SHA1(explain.Wrap(j.src))
-		j.wrapped.set(j.rev, sha)
-		return sha, nil
 	}
-	sc := redisx.NewScript(j.src)
-	return sc.SHA, &sc
+	j.once.Do(func() {
+		if j.wrapped != nil {
+			j.once.sha = redisx.SHA1(explain.Wrap(j.src))
+			j.wrapped.set(j.rev, j.once.sha)
+			return
+		}
+		sc := redisx.NewScript(j.src)
+		j.once.sha, j.once.script = sc.SHA, &sc
+	})
+	return j.once.sha, j.once.script
 }
+
+// hashesText reports whether the job hashes the editor's plain text (and
+// so gives the editor its Script, as hashNow would).
+func (j shaJob) hashesText() bool { return j.sha == "" && j.wrapped == nil }
 
 // hashed is what a cache check brings back besides its answer: the
 // editor's Script at rev when the check hashed it (shaJob.do).
@@ -111,7 +127,7 @@ type hashed struct {
 }
 
 // keep gives the editor the Script a check hashed, before the answer is
-// compared with sentSHA (which then need not hash again).
+// compared with sentSHANow (which then knows it).
 func (m *Model) keep(h hashed) {
 	if h.script != nil {
 		m.editor.SetScript(h.rev, *h.script)
@@ -123,4 +139,14 @@ func (m Model) checkCache() tea.Cmd {
 		return nil
 	}
 	return checkCacheCmd(m.session, m.sentSHAJob())
+}
+
+// checkCacheAll is checkCache and, on a cluster, refreshCluster, sharing
+// one hashing of the text.
+func (m Model) checkCacheAll() tea.Cmd {
+	if m.session == nil {
+		return nil
+	}
+	job := m.sentSHAJob()
+	return tea.Batch(checkCacheCmd(m.session, job), m.refreshClusterFor(job))
 }

@@ -16,7 +16,7 @@ func (m Model) updateServer(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.refreshCluster()
 	case nodeCacheLoadedMsg:
 		m.keep(msg.hashed)
-		if msg.sha != m.sentSHA() {
+		if sha, ok := m.sentSHANow(); !ok || msg.sha != sha {
 			return m, nil // about a script that is no longer in the editor
 		}
 		if msg.err != nil {

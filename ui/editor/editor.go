@@ -807,6 +807,12 @@ func (e *Model) ReplaceAll(src string) {
 	}
 	e.replace(pos{}, e.doc.end(), src, editOther)
 	e.errLine = 0
+	// The text is src now, as with SetValue: keeping it as the joined
+	// value spares a join, and makes a big src count as big at once (a
+	// 10 MB script from $EDITOR or --watch is then hashed off the UI
+	// goroutine, not by the first frame's title).
+	d := e.doc
+	d.val, d.valRev, d.scriptOK = src, d.rev, false
 }
 
 // moveErrLine keeps the error marker on the line it names while the user
