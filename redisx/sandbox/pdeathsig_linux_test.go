@@ -22,7 +22,7 @@ func TestServerDiesWithParent(t *testing.T) {
 			fmt.Println("error:", err)
 			os.Exit(1)
 		}
-		fmt.Println("pid", s.procID())
+		fmt.Println("pid", s.Pid())
 		time.Sleep(time.Minute)
 		os.Exit(1)
 	}

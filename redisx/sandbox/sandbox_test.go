@@ -145,7 +145,7 @@ func TestStopIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pid, dir := s.procID(), s.Dir()
+	pid, dir := s.Pid(), s.Dir()
 	if !alive(pid) {
 		t.Fatalf("pid %d not running", pid)
 	}
@@ -175,7 +175,7 @@ func TestKillRestart(t *testing.T) {
 	if err := c.Set(ctx, "k", "v", 0).Err(); err != nil {
 		t.Fatal(err)
 	}
-	pid := s.procID()
+	pid := s.Pid()
 	if err := s.Kill(); err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestKillRestart(t *testing.T) {
 	if err := s.Restart(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if s.procID() == pid {
+	if s.Pid() == pid {
 		t.Error("same pid after Restart")
 	}
 	// The pool's dead connection may cost one failed command.
@@ -230,8 +230,8 @@ func TestStopAll(t *testing.T) {
 	b := startT(t, Options{UnixSocket: true})
 	StopAll()
 	for _, s := range []*Server{a, b} {
-		if alive(s.procID()) {
-			t.Errorf("%s pid %d alive after StopAll", s.Addr(), s.procID())
+		if alive(s.Pid()) {
+			t.Errorf("%s pid %d alive after StopAll", s.Addr(), s.Pid())
 		}
 		if _, err := os.Stat(s.Dir()); !os.IsNotExist(err) {
 			t.Errorf("dir %s left after StopAll", s.Dir())

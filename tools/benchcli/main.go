@@ -56,7 +56,7 @@ import (
 
 var (
 	luascope  = flag.String("luascope", "bin/luascope", "the luascope binary to measure")
-	rounds    = flag.Int("rounds", 5, "paired rounds per row (the tiny-script rows run 4× as many, the cluster row 3×)")
+	rounds    = flag.Int("rounds", 5, "paired rounds per row (the tiny-script rows run 4× as many, the 50-connection and cluster rows 3×)")
 	rowsFlag  = flag.String("rows", "all", "comma-separated groups: init, run, reply, script, batch, batch-cluster (only the cluster row of batch), rtt, tui")
 	batchN    = flag.Int("calls", 1000000, "calls per batch run")
 	pipeline  = flag.Int("pipeline", 64, "calls per round trip, luascope --pipeline and redis-benchmark -P")
@@ -86,6 +86,7 @@ type sample struct {
 	// busy the whole run compares the servers, not the clients: these
 	// say which it was.
 	cpu, srv time.Duration
+	srvKnown bool // the servers' CPU time could be read (Linux /proc)
 }
 
 // prog is one side of a row.
@@ -384,10 +385,13 @@ func once(p prog, servers []int) (sample, error) {
 		defer devnull.Close()
 		cmd.Stdout = devnull
 	}
-	srv := procCPU(servers)
+	srv, known := procCPU(servers)
 	start := time.Now()
 	err := cmd.Run()
-	s := sample{wall: time.Since(start), srv: procCPU(servers) - srv}
+	s := sample{wall: time.Since(start)}
+	if after, ok := procCPU(servers); known && ok {
+		s.srv, s.srvKnown = after-srv, true
+	}
 	if err != nil {
 		return s, fmt.Errorf("%s: %v: %s", strings.Join(p.argv, " "), err, lastLines(stderr.String(), 3))
 	}
@@ -602,36 +606,39 @@ func cpuLine(r result) string {
 	busy := func(s []sample) float64 {
 		return med(s, func(x sample) float64 { return x.srv.Seconds() / x.wall.Seconds() })
 	}
-	return fmt.Sprintf("CPU s per 1M calls: client %.2f vs %.2f, servers %.2f vs %.2f (servers busy %.2f vs %.2f cores)",
-		perM(r.as, cpu), perM(r.bs, cpu), perM(r.as, srv), perM(r.bs, srv), busy(r.as), busy(r.bs))
+	line := fmt.Sprintf("CPU s per 1M calls: client %.2f vs %.2f", perM(r.as, cpu), perM(r.bs, cpu))
+	for _, x := range append(r.as, r.bs...) {
+		if !x.srvKnown {
+			return line + ", servers n/a (no /proc)"
+		}
+	}
+	return line + fmt.Sprintf(", servers %.2f vs %.2f (servers busy %.2f vs %.2f cores)",
+		perM(r.as, srv), perM(r.bs, srv), busy(r.as), busy(r.bs))
 }
 
 // procCPU is the CPU time (user + system, all threads) the processes
-// have used so far, from /proc/PID/stat; 0 for those it cannot read (not
-// Linux, gone). The kernel counts it in ticks of 1/100 s (USER_HZ), fine
-// enough for runs of seconds.
-func procCPU(pids []int) time.Duration {
+// have used so far, from /proc/PID/stat; false when one of them cannot be
+// read (not Linux, gone). The kernel counts it in ticks of 1/100 s
+// (USER_HZ), fine enough for runs of seconds.
+func procCPU(pids []int) (time.Duration, bool) {
 	var ticks int64
 	for _, pid := range pids {
 		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 		if err != nil {
-			continue
+			return 0, false
 		}
 		// The command name, in parentheses, may hold spaces: the fields
 		// are counted after its closing one (state is field 3, utime 14).
 		i := bytes.LastIndexByte(b, ')')
-		if i < 0 {
-			continue
-		}
 		f := strings.Fields(string(b[i+1:]))
-		if len(f) < 13 {
-			continue
+		if i < 0 || len(f) < 13 {
+			return 0, false
 		}
 		u, _ := strconv.ParseInt(f[11], 10, 64)
 		st, _ := strconv.ParseInt(f[12], 10, 64)
 		ticks += u + st
 	}
-	return time.Duration(ticks) * (time.Second / 100)
+	return time.Duration(ticks) * (time.Second / 100), len(pids) > 0
 }
 
 // selfRSS is this process's resident set now (VmRSS), 0 if unknown.
