@@ -25,7 +25,7 @@ func TestBusyClusterFunctionSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = c.Close()
-	holdServer(t, busy, "FCALL", "spin", "0")
+	sandboxtest.HoldBusy(t, busy, "FCALL", "spin", "0")
 	out := mustCLI(t, exitErrorReply, "busy", "--json", "-c", "-u", cl.Nodes[0].URL())
 	doc := busyDoc(t, out)
 	found := false

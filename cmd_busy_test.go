@@ -7,32 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
-	"luascope/redisx/sandbox"
 	"luascope/redisx/sandbox/sandboxtest"
 )
-
-// holdServer runs cmd (EVAL or FCALL words) from another client until it
-// ends or is killed, and waits until the server answers BUSY. The
-// returned channel gets the other client's error.
-func holdServer(t *testing.T, srv *sandbox.Server, args ...any) <-chan error {
-	t.Helper()
-	c := srv.Client(func(o *redis.Options) { o.ReadTimeout = -1 })
-	probe := srv.Client()
-	t.Cleanup(func() { _ = c.Close(); _ = probe.Close() })
-	done := make(chan error, 1)
-	go func() { done <- c.Do(context.Background(), args...).Err() }()
-	for i := 0; i < 100; i++ {
-		if err := probe.Ping(context.Background()).Err(); err != nil && strings.HasPrefix(err.Error(), "BUSY") {
-			return done
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatal("the server never answered BUSY")
-	return nil
-}
 
 func busyDoc(t *testing.T, out string) busyJSON {
 	t.Helper()
@@ -63,7 +41,7 @@ func TestBusyKillsScript(t *testing.T) {
 	spin := "return 'spun'" // appended after the spin
 	src := sandboxtest.SpinLua(30*time.Second) + " " + spin
 	file := writeScript(t, src)
-	done := holdServer(t, srv, "EVAL", src, "0")
+	done := sandboxtest.HoldBusy(t, srv, "EVAL", src, "0")
 
 	out, errOut, code := cli(t, "", "busy", "-u", srv.URL())
 	if code != exitErrorReply || !strings.Contains(out, "BUSY with an EVAL/EVALSHA script") || !strings.Contains(out, "SCRIPT KILL") ||
@@ -118,7 +96,7 @@ func TestBusyKillsFunction(t *testing.T) {
 		t.Fatal(err)
 	}
 	file := writeScript(t, lib)
-	done := holdServer(t, srv, "FCALL", "spin", "1", "key\x1b[31m", "arg")
+	done := sandboxtest.HoldBusy(t, srv, "FCALL", "spin", "1", "key\x1b[31m", "arg")
 	doc := busyDoc(t, mustCLI(t, exitErrorReply, "busy", "--json", "-u", srv.URL(), file))
 	n := doc.Nodes[0]
 	if n.Kind != "function" || n.Name != "spin" || n.Kill != "FUNCTION KILL" || len(n.Command) != 5 ||
@@ -140,7 +118,7 @@ func TestBusyKillsFunction(t *testing.T) {
 func TestBusyUnkillable(t *testing.T) {
 	srv := startSandbox(t, "busy-reply-threshold 100")
 	src := "redis.call('SET', KEYS[1], 'x') " + sandboxtest.SpinLua(30*time.Second)
-	done := holdServer(t, srv, "EVAL", src, "1", "w")
+	done := sandboxtest.HoldBusy(t, srv, "EVAL", src, "1", "w")
 	out, errOut, code := cli(t, "", "busy", "--kill", "--yes", "-u", srv.URL())
 	if code != exitErrorReply || !strings.Contains(out, "UNKILLABLE") || !strings.Contains(out, "SHUTDOWN NOSAVE") ||
 		!strings.Contains(out, "never sends it") {
@@ -166,7 +144,7 @@ func TestBusyUnkillable(t *testing.T) {
 func TestBusyKillOnProduction(t *testing.T) {
 	srv := startSandbox(t, "busy-reply-threshold 100")
 	cfg := productionConfig(t, srv)
-	done := holdServer(t, srv, "EVAL", sandboxtest.SpinLua(30*time.Second), "0")
+	done := sandboxtest.HoldBusy(t, srv, "EVAL", sandboxtest.SpinLua(30*time.Second), "0")
 	asked := false
 	oldCan, oldAsk := canAsk, askYes
 	canAsk = func(*cobra.Command) bool { return true }
@@ -212,7 +190,7 @@ func TestBusyRestrictedUser(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "nothing is running") || !strings.Contains(out, "denied to this ACL user") {
 		t.Fatalf("idle: exit %d\n%s%s", code, out, errOut)
 	}
-	done := holdServer(t, srv, "EVAL", sandboxtest.SpinLua(30*time.Second), "0")
+	done := sandboxtest.HoldBusy(t, srv, "EVAL", sandboxtest.SpinLua(30*time.Second), "0")
 	doc := busyDoc(t, mustCLI(t, exitOK, "busy", "--json", "--kill", "--yes", "-u", u))
 	if n := doc.Nodes[0]; n.Kind != "script" || n.Kill != "SCRIPT KILL" || n.KillResult == nil || n.KillResult.Outcome != "killed" {
 		t.Fatalf("restricted user: %+v", n)
@@ -231,7 +209,7 @@ func TestBusyCluster(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = c.Close()
-	done := holdServer(t, busy, "EVAL", sandboxtest.SpinLua(30*time.Second), "0")
+	done := sandboxtest.HoldBusy(t, busy, "EVAL", sandboxtest.SpinLua(30*time.Second), "0")
 	doc := busyDoc(t, mustCLI(t, exitErrorReply, "busy", "--json", "-c", "-u", cl.Nodes[0].URL()))
 	if len(doc.Nodes) != len(cl.Nodes) {
 		t.Fatalf("nodes asked: %+v", doc.Nodes)

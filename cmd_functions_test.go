@@ -241,7 +241,7 @@ func TestFindDriftReplicas(t *testing.T) {
 // luascope's command (FUNCTION, INFO, SCRIPT).
 func TestFunctionsBusyNodeNotRead(t *testing.T) {
 	srv := startSandbox(t, "busy-reply-threshold 100")
-	holdServer(t, srv, "EVAL", sandboxtest.SpinLua(30*time.Second), "0")
+	sandboxtest.HoldBusy(t, srv, "EVAL", sandboxtest.SpinLua(30*time.Second), "0")
 	out, errOut, code := cli(t, "", "functions", "-u", srv.URL())
 	t.Logf("\n%s", out)
 	if code != exitConnection {

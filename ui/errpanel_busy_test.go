@@ -7,7 +7,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/redis/go-redis/v9"
 
 	"luascope/redisx"
 	"luascope/redisx/sandbox/sandboxtest"
@@ -19,20 +18,7 @@ import (
 // script" beside it).
 func TestBusyErrorPanelSHAIsYours(t *testing.T) {
 	srv := sandboxtest.StartT(t, "busy-reply-threshold 100")
-	c := srv.Client(func(o *redis.Options) { o.ReadTimeout = -1 })
-	t.Cleanup(func() { _ = c.Close() })
-	go func() { _ = c.Eval(context.Background(), sandboxtest.SpinLua(20*time.Second), nil).Err() }()
-	probe := srv.Client()
-	defer probe.Close()
-	for i := 0; ; i++ {
-		if err := probe.Ping(context.Background()).Err(); err != nil && strings.HasPrefix(err.Error(), "BUSY") {
-			break
-		}
-		if i == 100 {
-			t.Fatal("the server never answered BUSY")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	sandboxtest.HoldBusy(t, srv, "EVAL", sandboxtest.SpinLua(20*time.Second), 0)
 	tg := redisx.Target{Network: srv.Network(), Addr: srv.Addr(), Protocol: 2}
 	s, err := redisx.Connect(context.Background(), tg)
 	if err != nil {
