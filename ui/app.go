@@ -125,6 +125,8 @@ type Model struct {
 	// the kill the BUSY text names.
 	busyKill string
 	busyWhat string // what the busy node runs, printable (busyProbed)
+	busyFn   string // the function it runs, as FUNCTION STATS names it
+	busyLib  string // where that function's library was read, printable (busyLibrary)
 	runSeq   int
 	runStart time.Time
 	runCh    chan tea.Msg
@@ -459,6 +461,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.updateTests(msg)
 	case busyProbedMsg:
 		return m.busyProbed(msg)
+	case busyLibraryMsg:
+		return m.busyLibrary(msg)
 	case healthLoadedMsg:
 		if msg.err != nil {
 			m.setStatus("script cache and Functions: "+msg.err.Error(), true)

@@ -43,7 +43,7 @@ func TestBusyOffersKill(t *testing.T) {
 	if v := strings.Join(strings.Fields(strings.Join(m.errp.lines(), " ")), " "); !strings.Contains(v, "ctrl+k sends SCRIPT KILL") {
 		t.Fatalf("the Error panel for BUSY does not name ctrl+k:\n%s", v)
 	}
-	if d := errorDetail(m.errp.Classification(), m.errp.action); !strings.Contains(d.Text(), "ctrl+k sends SCRIPT KILL") {
+	if d := errorDetail(m.errp.Classification(), m.errp.action, m.errp.running); !strings.Contains(d.Text(), "ctrl+k sends SCRIPT KILL") {
 		t.Fatalf("the error detail for BUSY does not name ctrl+k:\n%s", d.Text())
 	}
 	m, _ = guardKey(m, tea.KeyMsg{Type: tea.KeyF8})
@@ -117,4 +117,51 @@ func TestBusyNamesTheRunningFunction(t *testing.T) {
 	}
 	_ = c.Do(ctx, "FUNCTION", "KILL").Err()
 	<-other
+}
+
+// On a cluster, the Error panel of a BUSY run also names the running
+// function's library as a node that is not busy has it (the busy node
+// refuses FUNCTION LIST), and the detail (enter) shows its code, escaped.
+func TestBusyClusterNamesTheLibrary(t *testing.T) {
+	cl := sandboxtest.StartClusterT(t)
+	ctx := context.Background()
+	lib := "#!lua name=spinlib\n-- \x1b[31mred\x1b[0m\nredis.register_function('spin', function(keys, args) " + sandboxtest.SpinLua(30*time.Second) + " return 1 end)\n"
+	for _, n := range cl.Nodes {
+		c := n.Client()
+		_ = c.Do(ctx, "FUNCTION", "LOAD", lib).Err() // replicas refuse it and get it from their primary
+		_ = c.Close()
+	}
+	busy := cl.Nodes[1]
+	c := busy.Client()
+	if err := c.ConfigSet(ctx, "busy-reply-threshold", "100").Err(); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.Close()
+	sandboxtest.HoldBusy(t, busy, "FCALL", "spin", "0")
+	t.Cleanup(func() {
+		k := busy.Client()
+		_ = k.Do(context.Background(), "FUNCTION", "KILL").Err()
+		_ = k.Close()
+	})
+	tg := redisx.Target{Network: "tcp", Addr: cl.Nodes[0].Addr(), Cluster: true, Protocol: 2}
+	s, err := redisx.Connect(ctx, tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	m := New(Options{Session: s, Target: tg, Theme: monoTheme(t), Source: "return 1"})
+	m.runOn = busy.Addr() // the keyless script goes to the busy node
+	m, cmd := guardKey(m, tea.KeyMsg{Type: tea.KeyCtrlR})
+	m = runCmds(t, m, cmd, 8)
+	if m.busyKill != "FUNCTION KILL" || m.busyFn != "spin" {
+		t.Fatalf("busyKill %q, busyFn %q, busyWhat %q", m.busyKill, m.busyFn, m.busyWhat)
+	}
+	if !strings.Contains(m.errp.action, "Library spinlib as FUNCTION LIST on ") || strings.Contains(m.busyLib, busy.Addr()) ||
+		!strings.Contains(m.errp.action, "(enter: its code)") {
+		t.Fatalf("the Error panel's action: %q", m.errp.action)
+	}
+	d := errorDetail(m.errp.Classification(), m.errp.action, m.errp.running).Text()
+	if !strings.Contains(d, "redis.register_function('spin'") || !strings.Contains(d, `\x1b[31mred`) || strings.Contains(d, "\x1b") {
+		t.Fatalf("the detail's running code:\n%s", d)
+	}
 }

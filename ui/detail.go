@@ -308,6 +308,21 @@ func detailValue(b []byte) string {
 	return resp.Escape(b[:cut]) + "…\n(" + strconv.Itoa(len(b)-cut) + " more bytes not shown of " + strconv.Itoa(len(b)) + ")"
 }
 
+// runningCode is a library's code for the detail, line by line, each
+// escaped (it comes from a server), at most detailMaxBytes of it.
+func runningCode(code string) string {
+	more := ""
+	if len(code) > detailMaxBytes {
+		cut := detailMaxBytes
+		for cut > 0 && code[cut]&0xC0 == 0x80 {
+			cut--
+		}
+		more = "\n… (" + strconv.Itoa(len(code)-cut) + " more bytes not shown of " + strconv.Itoa(len(code)) + ")"
+		code = code[:cut]
+	}
+	return printableParas(strings.TrimRight(code, "\n")) + more
+}
+
 // detailQuoted is detailValue in double quotes, so that spaces, an empty
 // value and the ends of a value are visible.
 func detailQuoted(b []byte) string {
@@ -685,7 +700,7 @@ func cutNote(summary string, limit int) string {
 // errorDetail is a classified error with nothing cut: class, source, the
 // server's whole text, line, SHA, hint, what the class means, how client
 // libraries report it, and the docs.
-func errorDetail(e *classify.Classification, action string) detailDoc {
+func errorDetail(e *classify.Classification, action, running string) detailDoc {
 	doc := detailDoc{title: "Error: " + printableText(string(e.Class)), what: "the error"}
 	doc.add("class", printableText(string(e.Class)))
 	doc.add("source", printableText(string(e.Source)))
@@ -702,6 +717,9 @@ func errorDetail(e *classify.Classification, action string) detailDoc {
 	}
 	doc.add("hint", printableParas(e.Hint))
 	doc.add("keys", printableText(action))
+	if running != "" {
+		doc.add("running code", runningCode(running))
+	}
 	doc.add("about", printableParas(e.Class.Explain()))
 	doc.add("redis-py", printableParas(e.Clients.RedisPy))
 	doc.add("go-redis", printableParas(e.Clients.GoRedis))

@@ -32,6 +32,9 @@ type ErrPanel struct {
 	// action is what a key of this app does about the error (the
 	// classification's hint is shared with the CLI, which has no keys).
 	action string
+	// running is the code that holds a BUSY server (a function's library
+	// as another node has it), for the detail only: the panel names it.
+	running string
 
 	width, height int
 	focused       bool
@@ -51,7 +54,7 @@ var _ Pane = (*ErrPanel)(nil)
 // so the caller may reuse c.
 func (p *ErrPanel) SetError(c *classify.Classification) {
 	p.offset = 0
-	p.action = ""
+	p.action, p.running = "", ""
 	if c == nil {
 		p.err = nil
 		return
@@ -63,6 +66,10 @@ func (p *ErrPanel) SetError(c *classify.Classification) {
 // SetAction sets the line that says which key acts on the error shown
 // ("" for none); SetError clears it.
 func (p *ErrPanel) SetAction(s string) { p.action = s }
+
+// SetRunning gives the detail (enter) the code a BUSY server runs, as
+// read elsewhere; SetError clears it.
+func (p *ErrPanel) SetRunning(code string) { p.running = code }
 
 // Classification returns the error shown, nil when none.
 func (p ErrPanel) Classification() *classify.Classification { return p.err }
@@ -99,7 +106,7 @@ func (p ErrPanel) update(msg tea.Msg) (ErrPanel, tea.Cmd) {
 				return p, func() tea.Msg { return JumpToLineMsg{Line: line} }
 			}
 		case key.Matches(msg, detailKey):
-			return p, openDetail(errorDetail(p.err, p.action))
+			return p, openDetail(errorDetail(p.err, p.action, p.running))
 		case key.Matches(msg, k.Up):
 			d = -1
 		case key.Matches(msg, k.Down):

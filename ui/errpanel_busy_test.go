@@ -44,7 +44,7 @@ func TestBusyErrorPanelSHAIsYours(t *testing.T) {
 	if !strings.Contains(panel, "Running: script") {
 		t.Errorf("the running script is not named separately:\n%s", panel)
 	}
-	if d := errorDetail(m.errp.Classification(), m.errp.action).Text(); !strings.Contains(d, "your sha") {
+	if d := errorDetail(m.errp.Classification(), m.errp.action, m.errp.running).Text(); !strings.Contains(d, "your sha") {
 		t.Errorf("the error detail's SHA is not labelled as the user's:\n%s", d)
 	}
 }

@@ -179,7 +179,7 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 		}
 		m.resize()
 	}
-	m.busyKill, m.busyWhat = "", ""
+	m.busyKill, m.busyWhat, m.busyFn, m.busyLib = "", "", "", ""
 	var probe tea.Cmd
 	switch {
 	case res.Error != nil && res.Error.Class == classify.Busy:
@@ -227,6 +227,9 @@ func (m Model) busyAction() string {
 	what := ""
 	if m.busyWhat != "" {
 		what = "Running: " + m.busyWhat + ". "
+	}
+	if m.busyLib != "" {
+		what += m.busyLib + " (enter: its code). "
 	}
 	if m.readOnly {
 		return what + stop + " would send " + m.busyKill + ", but read-only refuses it (" + m.c.Keys.ReadOnly.Help().Key + " turns read-only off)"
@@ -277,6 +280,55 @@ func (m Model) busyProbed(msg busyProbedMsg) (tea.Model, tea.Cmd) {
 	}
 	m.busyWhat = cutRunes(what, 300)
 	m.errp.SetAction(m.busyAction())
+	if r.Kind == incident.Function && r.Name != "" {
+		// The busy node refuses FUNCTION LIST while the function runs;
+		// another node has its library, unless there is drift.
+		m.busyFn = r.Name
+		return m, busyLibraryCmd(m.session, r.Node, r.Name)
+	}
+	return m, nil
+}
+
+// busyLibraryMsg is the library of the function that holds a BUSY node,
+// as another node has it (ok false: none had it, or none could be asked).
+type busyLibraryMsg struct {
+	function string
+	lib      redisx.Library
+	from     string
+	ok       bool
+}
+
+// busyLibraryCmd asks the other nodes (the cluster's, or a standalone
+// server's replicas) for the library that registers function, as
+// luascope busy does: the busy node at busy refuses FUNCTION LIST.
+func busyLibraryCmd(s *redisx.Session, busy, function string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		top, err := s.ServerTopology(ctx)
+		if err != nil {
+			return busyLibraryMsg{function: function}
+		}
+		var others []string
+		for _, n := range top.Nodes {
+			if n.Addr != busy && !n.Failing() {
+				others = append(others, n.Addr)
+			}
+		}
+		lib, from, ok := s.LibraryOf(ctx, function, others)
+		return busyLibraryMsg{function: function, lib: lib, from: from, ok: ok}
+	}
+}
+
+// busyLibrary names the running function's library in the Error panel and
+// gives its code to the detail, while the BUSY result is current.
+func (m Model) busyLibrary(msg busyLibraryMsg) (tea.Model, tea.Cmd) {
+	if m.busyKill == "" || !msg.ok || msg.function != m.busyFn {
+		return m, nil
+	}
+	m.busyLib = cutRunes("Library "+sanitize(msg.lib.Name)+" as FUNCTION LIST on "+sanitize(msg.from)+" (not busy) has it", 200)
+	m.errp.SetAction(m.busyAction())
+	m.errp.SetRunning(msg.lib.Code)
 	return m, nil
 }
 
