@@ -298,9 +298,9 @@ type busyLibraryMsg struct {
 	ok       bool
 }
 
-// busyLibraryCmd asks the other nodes (the cluster's, or a standalone
-// server's replicas) for the library that registers function, as
-// luascope busy does: the busy node at busy refuses FUNCTION LIST.
+// busyLibraryCmd asks the cluster's other nodes for the library that
+// registers function, as luascope busy does: the busy node at busy
+// refuses FUNCTION LIST. A standalone server has none to ask.
 func busyLibraryCmd(s *redisx.Session, busy, function string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
