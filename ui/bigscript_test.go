@@ -93,13 +93,8 @@ func TestSmallScriptTitleAtOnce(t *testing.T) {
 // script leaves the hash to the run's command (not the UI goroutine), and
 // the server gets the script under its right SHA.
 func TestBigScriptRunHashesInCommand(t *testing.T) {
-	srv, tg, s := sandboxSession(t)
+	srv, m := editedBigScript(t)
 	src := hugeScript()
-	m := sized(New(Options{Session: s, Target: tg, Source: src, Keys: []string{"big:k"}, Theme: monoTheme(t)}), 120, 40)
-	m = typeInto(m, "-- edited\n")
-	if !m.editor.HashPending() {
-		t.Fatal("the edit left nothing to hash")
-	}
 	mm, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlR})
 	m = mm.(Model)
 	if !m.running {
@@ -118,6 +113,20 @@ func TestBigScriptRunHashesInCommand(t *testing.T) {
 	if ok, err := c.ScriptExists(context.Background(), sha).Result(); err != nil || len(ok) != 1 || !ok[0] {
 		t.Fatalf("the server has no script %s: %v %v", sha, ok, err)
 	}
+}
+
+// editedBigScript is the app on a sandbox server with hugeScript in the
+// editor and "-- edited\n" typed at its start: the SHA of the text is
+// pending (not hashed on the UI goroutine).
+func editedBigScript(t *testing.T) (*sandbox.Server, Model) {
+	t.Helper()
+	srv, tg, s := sandboxSession(t)
+	m := sized(New(Options{Session: s, Target: tg, Source: hugeScript(), Keys: []string{"big:k"}, Theme: monoTheme(t)}), 120, 40)
+	m = typeInto(m, "-- edited\n")
+	if !m.editor.HashPending() {
+		t.Fatal("the edit left nothing to hash")
+	}
+	return srv, m
 }
 
 // sandboxSession starts a sandbox server for the test and connects to it
@@ -237,33 +246,16 @@ func TestBigScriptCacheCheckHashesInCommand(t *testing.T) {
 	m = typeInto(m, "-- edited\n")
 	mm, cmd = m.Update(tea.KeyMsg{Type: tea.KeyCtrlR})
 	m = mm.(Model)
-	queue, seen := []tea.Cmd{cmd}, false
-	for len(queue) > 0 && !seen {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		msg := c()
-		if b, ok := msg.(tea.BatchMsg); ok {
-			queue = append(queue, b...)
-			continue
-		}
-		if msg == nil {
-			continue
-		}
-		mm, next := m.Update(msg)
-		m = mm.(Model)
+	seen := false
+	m = drainWatch(t, m, cmd, func(msg tea.Msg, m Model) {
 		if _, ok := msg.(runFinishedMsg); ok {
 			seen = true
 			want := redisx.SHA1(explain.Wrap(m.editor.Value()))
 			if got, ok := m.wrapped.at(m.editor.Revision()); !ok || got != want {
 				t.Fatalf("as the explain run finished the wrapper's SHA is %q (%v), want the run's %s", got, ok, want)
 			}
-			continue
 		}
-		queue = append(queue, next)
-	}
+	})
 	if !seen {
 		t.Fatal("the run did not finish")
 	}
@@ -276,16 +268,11 @@ func TestBigScriptCacheCheckHashesInCommand(t *testing.T) {
 // wrapper does not compile (sent as it is) leaves the wrapper's SHA to
 // the checks' commands.
 func TestBigScriptStaleCheckDoesNotHash(t *testing.T) {
-	_, tg, s := sandboxSession(t)
+	srv, m := editedBigScript(t)
 	src := hugeScript()
-	m := sized(New(Options{Session: s, Target: tg, Source: src, Keys: []string{"big:k"}, Theme: monoTheme(t)}), 120, 40)
-	m = typeInto(m, "-- edited\n")
-	if !m.editor.HashPending() {
-		t.Fatal("the edit left nothing to hash")
-	}
 	for _, msg := range []tea.Msg{
 		cacheCheckedMsg{sha: redisx.SHA1(src), exists: true},
-		nodeCacheLoadedMsg{sha: redisx.SHA1(src), cached: map[string]bool{tg.Addr: true}},
+		nodeCacheLoadedMsg{sha: redisx.SHA1(src), cached: map[string]bool{srv.Addr(): true}},
 	} {
 		mm, _ := m.Update(msg)
 		m = mm.(Model)
@@ -313,23 +300,7 @@ func TestBigScriptStaleCheckDoesNotHash(t *testing.T) {
 	m = typeInto(m, "local = \n")
 	mm, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlR})
 	m = mm.(Model)
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		msg := c()
-		if b, ok := msg.(tea.BatchMsg); ok {
-			queue = append(queue, b...)
-			continue
-		}
-		if msg == nil {
-			continue
-		}
-		mm, next := m.Update(msg)
-		m = mm.(Model)
+	m = drainWatch(t, m, cmd, func(msg tea.Msg, m Model) {
 		if _, ok := msg.(runFinishedMsg); ok {
 			if m.errp.err == nil || m.errp.err.Class != "compile" {
 				t.Fatalf("the run did not end in a compile error: %+v", m.errp.err)
@@ -338,8 +309,7 @@ func TestBigScriptStaleCheckDoesNotHash(t *testing.T) {
 				t.Fatal("the finished run's handler wrapped and hashed the script on the UI goroutine")
 			}
 		}
-		queue = append(queue, next)
-	}
+	})
 	want := redisx.SHA1(explain.Wrap(m.editor.Value()))
 	if got, ok := m.wrapped.at(m.editor.Revision()); !ok || got != want {
 		t.Fatalf("after the checks the wrapper's SHA is %q (%v), want %s", got, ok, want)

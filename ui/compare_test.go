@@ -40,6 +40,14 @@ func renamedServer(t testing.TB) string {
 // as the program would deliver them.
 func drain(t testing.TB, m Model, cmd tea.Cmd) Model {
 	t.Helper()
+	return drainWatch(t, m, cmd, nil)
+}
+
+// drainWatch is drain calling watch (if not nil) with each message and
+// the model just after it took it: a test can look at the state between
+// two messages, before the commands that follow run.
+func drainWatch(t testing.TB, m Model, cmd tea.Cmd, watch func(tea.Msg, Model)) Model {
+	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	queue := []tea.Cmd{cmd}
 	for len(queue) > 0 {
@@ -61,6 +69,9 @@ func drain(t testing.TB, m Model, cmd tea.Cmd) Model {
 		}
 		mm, next := m.Update(msg)
 		m = mm.(Model)
+		if watch != nil {
+			watch(msg, m)
+		}
 		queue = append(queue, next)
 	}
 	return m
