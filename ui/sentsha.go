@@ -84,7 +84,8 @@ type shaOnce struct {
 	script *redisx.Script
 }
 
-// sentSHAJob is sentSHA for commands to finish.
+// sentSHAJob is the SHA of sentSource for a command to get: known now
+// (sentSHANow), or the text for it to hash.
 func (m Model) sentSHAJob() shaJob {
 	if sha, ok := m.sentSHANow(); ok {
 		return shaJob{sha: sha}
