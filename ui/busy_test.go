@@ -164,4 +164,25 @@ func TestBusyClusterNamesTheLibrary(t *testing.T) {
 	if !strings.Contains(d, "redis.register_function('spin'") || !strings.Contains(d, `\x1b[31mred`) || strings.Contains(d, "\x1b") {
 		t.Fatalf("the detail's running code:\n%s", d)
 	}
+
+	// The busy node as the seed: it refuses CLUSTER NODES, so the nodes
+	// the Cluster pane last saw are asked.
+	bs, err := redisx.Connect(ctx, redisx.Target{Network: "tcp", Addr: busy.Addr(), Cluster: true, Protocol: 2})
+	if err != nil {
+		t.Fatalf("connect with the busy node as the seed: %v", err)
+	}
+	t.Cleanup(func() { _ = bs.Close() })
+	if _, err := bs.ServerTopology(ctx); err == nil {
+		t.Fatal("the busy seed listed the cluster's nodes: the case below tests nothing")
+	}
+	var known []string
+	for _, n := range cl.Nodes {
+		known = append(known, n.Addr())
+	}
+	if msg := busyLibraryCmd(bs, busy.Addr(), "spin", known)().(busyLibraryMsg); !msg.ok || msg.lib.Name != "spinlib" || msg.from == busy.Addr() {
+		t.Errorf("with the known nodes: %+v", msg)
+	}
+	if msg := busyLibraryCmd(bs, busy.Addr(), "spin", nil)().(busyLibraryMsg); msg.ok {
+		t.Errorf("with no nodes known the busy seed gave a library: %+v", msg)
+	}
 }

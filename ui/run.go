@@ -284,7 +284,15 @@ func (m Model) busyProbed(msg busyProbedMsg) (tea.Model, tea.Cmd) {
 		// The busy node refuses FUNCTION LIST while the function runs;
 		// another node has its library, unless there is drift.
 		m.busyFn = r.Name
-		return m, busyLibraryCmd(m.session, r.Node, r.Name)
+		var known []string // the Cluster pane's nodes: CLUSTER NODES is refused when the seed is the busy node
+		if m.clus.top != nil {
+			for _, n := range m.clus.top.Nodes {
+				if !n.Failing() {
+					known = append(known, n.Addr)
+				}
+			}
+		}
+		return m, busyLibraryCmd(m.session, r.Node, r.Name, known)
 	}
 	return m, nil
 }
@@ -300,19 +308,26 @@ type busyLibraryMsg struct {
 
 // busyLibraryCmd asks the cluster's other nodes for the library that
 // registers function, as luascope busy does: the busy node at busy
-// refuses FUNCTION LIST. A standalone server has none to ask.
-func busyLibraryCmd(s *redisx.Session, busy, function string) tea.Cmd {
+// refuses FUNCTION LIST. The nodes are the topology's now, or known (the
+// last one seen) when the seed cannot list them, being the busy node. A
+// standalone server has none to ask.
+func busyLibraryCmd(s *redisx.Session, busy, function string, known []string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
-		top, err := s.ServerTopology(ctx)
-		if err != nil {
-			return busyLibraryMsg{function: function}
+		addrs := known
+		if top, err := s.ServerTopology(ctx); err == nil {
+			addrs = addrs[:0:0]
+			for _, n := range top.Nodes {
+				if !n.Failing() {
+					addrs = append(addrs, n.Addr)
+				}
+			}
 		}
 		var others []string
-		for _, n := range top.Nodes {
-			if n.Addr != busy && !n.Failing() {
-				others = append(others, n.Addr)
+		for _, a := range addrs {
+			if a != busy {
+				others = append(others, a)
 			}
 		}
 		lib, from, ok := s.LibraryOf(ctx, function, others)
