@@ -126,6 +126,8 @@ type Model struct {
 	busyKill string
 	busyWhat string // what the busy node runs, printable (busyProbed)
 	busyFn   string // the function it runs, as FUNCTION STATS names it
+	busyNode string // the node that answered BUSY: the one ctrl+k's kill goes to
+	runNode  string // the node the running script's last round trip went to
 	busyLib  string // where that function's library was read, printable (busyLibrary)
 	runSeq   int
 	runStart time.Time

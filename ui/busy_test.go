@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"luascope/redisx"
+	"luascope/redisx/sandbox"
 	"luascope/redisx/sandbox/sandboxtest"
 )
 
@@ -137,7 +139,7 @@ func TestBusyClusterNamesTheLibrary(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = c.Close()
-	sandboxtest.HoldBusy(t, busy, "FCALL", "spin", "0")
+	held := sandboxtest.HoldBusy(t, busy, "FCALL", "spin", "0")
 	t.Cleanup(func() {
 		k := busy.Client()
 		_ = k.Do(context.Background(), "FUNCTION", "KILL").Err()
@@ -157,13 +159,31 @@ func TestBusyClusterNamesTheLibrary(t *testing.T) {
 		t.Fatalf("busyKill %q, busyFn %q, busyWhat %q", m.busyKill, m.busyFn, m.busyWhat)
 	}
 	if !strings.Contains(m.errp.action, "Library spinlib as FUNCTION LIST on ") || strings.Contains(m.busyLib, busy.Addr()) ||
-		!strings.Contains(m.errp.action, "(enter: its code)") {
+		!strings.Contains(m.errp.action, "("+detailKey.Help().Key+": its code)") {
 		t.Fatalf("the Error panel's action: %q", m.errp.action)
 	}
 	d := errorDetail(m.errp.Classification(), m.errp.action, m.errp.running).Text()
 	if !strings.Contains(d, "redis.register_function('spin'") || !strings.Contains(d, `\x1b[31mred`) || strings.Contains(d, "\x1b") {
 		t.Fatalf("the detail's running code:\n%s", d)
 	}
+
+	// ctrl+k: FUNCTION KILL goes to the busy node, not to the seed the
+	// session was opened on (which would answer NOTBUSY).
+	m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyCtrlK})
+	if cmd != nil || m.dlg() == nil || !strings.Contains(m.dlg().body, "FUNCTION KILL to node "+busy.Addr()+"?") {
+		t.Fatalf("ctrl+k: dialog %+v", m.dlg())
+	}
+	m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
+	m = runCmds(t, m, cmd, 2)
+	select {
+	case err := <-held:
+		if err == nil || !strings.Contains(err.Error(), "killed") {
+			t.Errorf("the function's caller: %v, want killed", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("the function was not killed (status %q)", m.status)
+	}
+	sandboxtest.HoldBusy(t, busy, "FCALL", "spin", "0") // busy again, for the seed case
 
 	// The busy node as the seed: it refuses CLUSTER NODES, so the nodes
 	// the Cluster pane last saw are asked.
@@ -184,5 +204,96 @@ func TestBusyClusterNamesTheLibrary(t *testing.T) {
 	}
 	if msg := busyLibraryCmd(bs, busy.Addr(), "spin", nil)().(busyLibraryMsg); msg.ok {
 		t.Errorf("with no nodes known the busy seed gave a library: %+v", msg)
+	}
+}
+
+// On a cluster, ctrl+k during a run sends the kill to the node the run
+// went to (its key's slot's owner, before any round trip is back), not to
+// the seed; a function's run is stopped with FUNCTION KILL.
+func TestKillGoesToTheRunsNode(t *testing.T) {
+	cl := sandboxtest.StartClusterT(t)
+	ctx := context.Background()
+	tg := redisx.Target{Network: "tcp", Addr: cl.Nodes[0].Addr(), Cluster: true, Protocol: 2}
+	s, err := redisx.Connect(ctx, tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	top, err := s.ServerTopology(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A key whose slot is not the seed's.
+	var key, owner string
+	for i := 0; owner == "" || owner == tg.Addr; i++ {
+		key = fmt.Sprintf("k%d", i)
+		n, _ := top.Owner(redisx.KeySlot(key))
+		owner = n.Addr
+	}
+	var node *sandbox.Server
+	for _, n := range cl.Nodes {
+		if n.Addr() == owner {
+			node = n
+		}
+	}
+	m := New(Options{Session: s, Target: tg, Theme: monoTheme(t), Source: "return 1"})
+	m.clus.SetTopology(top, nil)
+	mm, _ := m.launch(redisx.Call{Script: redisx.NewScript("return 1"), Keys: []string{key}, Strategy: redisx.EvalshaLoad})
+	m = mm.(Model)
+	if m.runNode != owner {
+		t.Fatalf("runNode %q, want the key's owner %s", m.runNode, owner)
+	}
+	// The kill the question sends reaches that node: a script another
+	// client holds it with is killed.
+	c := node.Client()
+	if err := c.ConfigSet(ctx, "busy-reply-threshold", "100").Err(); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.Close()
+	held := sandboxtest.HoldBusy(t, node, "EVAL", sandboxtest.SpinLua(30*time.Second), "0")
+	where, kill := m.killOn(m.runNode, "SCRIPT KILL")
+	if where != "node "+owner {
+		t.Fatalf("the question names %q", where)
+	}
+	if msg := kill().(adminDoneMsg); msg.err != nil {
+		t.Fatalf("SCRIPT KILL: %v", msg.err)
+	}
+	select {
+	case err := <-held:
+		if err == nil || !strings.Contains(err.Error(), "killed") {
+			t.Errorf("the script: %v, want killed", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the script on the run's node was not killed")
+	}
+	// In Functions mode ctrl+k's question is FUNCTION KILL.
+	m.function = "f"
+	m, _ = guardKey(m, tea.KeyMsg{Type: tea.KeyCtrlK})
+	if m.dlg() == nil || !strings.Contains(m.dlg().body, "Send FUNCTION KILL from a second connection to node "+owner+"?") {
+		t.Fatalf("ctrl+k in Functions mode: %+v", m.dlg())
+	}
+}
+
+// Reaching the cluster view with tab asks for the nodes, as its own key
+// does: it said "asking CLUSTER NODES…" for ever.
+func TestTabToClusterAsks(t *testing.T) {
+	cl := sandboxtest.StartClusterT(t)
+	tg := redisx.Target{Network: "tcp", Addr: cl.Nodes[0].Addr(), Cluster: true, Protocol: 2}
+	s, err := redisx.Connect(context.Background(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	m := sized(New(Options{Session: s, Target: tg, Theme: monoTheme(t), Source: "return 1"}), 80, 24)
+	var cmd tea.Cmd
+	for i := 0; m.focus != paneCluster; i++ {
+		if i == 20 {
+			t.Fatal("tab never reached the cluster view")
+		}
+		m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyTab})
+	}
+	m = runCmds(t, m, cmd, 3)
+	if m.clus.top == nil || strings.Contains(m.View(), "asking CLUSTER NODES") {
+		t.Fatalf("the cluster view after tab:\n%s", m.View())
 	}
 }

@@ -145,6 +145,24 @@ func checkCacheCmd(s *redisx.Session, job shaJob) tea.Cmd {
 	}
 }
 
+// killOn is where a kill (SCRIPT KILL or FUNCTION KILL) goes, for the
+// question, and the command that sends it: on a cluster the node the
+// script runs on (addr; the seed when unknown), elsewhere the server,
+// on the session's second connection.
+func (m Model) killOn(addr, kill string) (where string, cmd tea.Cmd) {
+	words := strings.Fields(kill)
+	if !m.isCluster() || addr == "" {
+		return sanitize(m.target.String()), adminCmd(m.session, kill, words[0], words[1])
+	}
+	s := m.session
+	return "node " + sanitize(addr), func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		v, err := s.OnNode(ctx, addr, words[0], words[1])
+		return adminDoneMsg{what: kill + " on " + addr, reply: v, err: err}
+	}
+}
+
 // adminCmd sends one command on the session's second connection.
 func adminCmd(s *redisx.Session, what string, args ...any) tea.Cmd {
 	return func() tea.Msg {

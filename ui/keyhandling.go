@@ -53,6 +53,10 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 			// "asking FUNCTION LIST…" for ever.
 			return m, librariesCmd(m.session)
 		}
+		if m.focus == paneCluster && m.clus.top == nil {
+			// The same for the cluster view ("asking CLUSTER NODES…").
+			return m, m.refreshCluster()
+		}
 		return m, nil
 	case key.Matches(km, k.Zoom):
 		m.zoom = !m.zoom
@@ -129,7 +133,7 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(km, k.Explain):
 		m.explain = !m.explain
 		if m.explain {
-			m.setStatus("explain mode: the next runs show the Lua value behind every reply node (sent as EVAL in a wrapper; runs once)", false)
+			m.setStatus("explain mode: the next runs show the Lua value behind every reply node (the script runs once inside a wrapper, sent under the wrapper's own SHA)", false)
 		} else {
 			m.setStatus("explain mode off", false)
 		}
@@ -233,23 +237,28 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 				m.setStatus("read-only: "+m.busyKill+" is refused; wait for the other script to end", true)
 				return m, nil
 			}
-			words := strings.Fields(m.busyKill)
+			where, kill := m.killOn(m.busyNode, m.busyKill)
 			m.overlays.push(newConfirm("Stop another client's script",
 				"The server answered BUSY: a script or function started by another client has run past busy-reply-threshold. Send "+m.busyKill+
-					" to "+sanitize(m.target.String())+"? It fails with UNKILLABLE if the script has already written.",
-				adminCmd(m.session, m.busyKill, words[0], words[1])).withStatus("sending…"))
+					" to "+where+"? It fails with UNKILLABLE if the script has already written.",
+				kill).withStatus("sending…"))
 			return m, nil
 		}
 		if !m.running {
 			m.setStatus("no script is running", false)
 			return m, nil
 		}
+		what := "SCRIPT KILL"
+		if m.function != "" {
+			what = "FUNCTION KILL" // SCRIPT KILL does not stop a function
+		}
 		if m.readOnly {
-			m.setStatus("read-only: SCRIPT KILL is refused; wait for the script or turn read-only off (F8)", true)
+			m.setStatus("read-only: "+what+" is refused; wait for the script or turn read-only off (F8)", true)
 			return m, nil
 		}
-		m.overlays.push(newConfirm("Stop the script", "Send SCRIPT KILL from a second connection? A script that has already written cannot be killed (UNKILLABLE).",
-			adminCmd(m.session, "SCRIPT KILL", "SCRIPT", "KILL")).withStatus("sending SCRIPT KILL…"))
+		where, kill := m.killOn(m.runNode, what)
+		m.overlays.push(newConfirm("Stop the script", "Send "+what+" from a second connection to "+where+"? A script that has already written cannot be killed (UNKILLABLE).",
+			kill).withStatus("sending " + what + "…"))
 		return m, nil
 	case key.Matches(km, k.CacheCheck):
 		m.setStatus("asking SCRIPT EXISTS…", false)

@@ -118,6 +118,14 @@ func (m Model) startRun() (tea.Model, tea.Cmd) {
 func (m Model) launch(call redisx.Call) (tea.Model, tea.Cmd) {
 	m.runSeq++
 	m.running = true
+	// Where a kill of this run goes (ctrl+k) until its round trips say:
+	// the node it is sent to, or its first key's slot's owner as last seen.
+	m.runNode = call.Node
+	if m.runNode == "" && len(call.Keys) > 0 && m.clus.top != nil {
+		if n, ok := m.clus.top.Owner(redisx.KeySlot(call.Keys[0])); ok {
+			m.runNode = n.Addr
+		}
+	}
 	m.runStart = time.Now()
 	title := fmt.Sprintf("%s%s", call.Strategy, map[bool]string{true: " (read-only)"}[call.ReadOnly])
 	if call.Explain && call.Function == "" {
@@ -179,7 +187,7 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 		}
 		m.resize()
 	}
-	m.busyKill, m.busyWhat, m.busyFn, m.busyLib = "", "", "", ""
+	m.busyKill, m.busyWhat, m.busyFn, m.busyLib, m.busyNode = "", "", "", "", ""
 	var probe tea.Cmd
 	switch {
 	case res.Error != nil && res.Error.Class == classify.Busy:
@@ -197,6 +205,7 @@ func (m Model) finishRun(msg runFinishedMsg) (tea.Model, tea.Cmd) {
 		if n := len(res.Steps); n > 0 && res.Steps[n-1].Node != "" {
 			addr = res.Steps[n-1].Node
 		}
+		m.busyNode = addr
 		probe = busyProbeCmd(m.session, addr)
 	case res.Error != nil:
 		m.setStatus(fmt.Sprintf("%s error: %s", res.Error.Class, res.Error.Message), true)
@@ -229,7 +238,7 @@ func (m Model) busyAction() string {
 		what = "Running: " + m.busyWhat + ". "
 	}
 	if m.busyLib != "" {
-		what += m.busyLib + " (enter: its code). "
+		what += m.busyLib + " (" + detailKey.Help().Key + ": its code). "
 	}
 	if m.readOnly {
 		return what + stop + " would send " + m.busyKill + ", but read-only refuses it (" + m.c.Keys.ReadOnly.Help().Key + " turns read-only off)"
@@ -473,6 +482,9 @@ func (m Model) updateRun(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.trace.AddStep(msg.seq, msg.step)
+		if msg.step.Node != "" {
+			m.runNode = msg.step.Node
+		}
 		return m, waitRunCmd(m.runCh)
 	case runFinishedMsg:
 		if msg.seq != m.runSeq {
