@@ -57,6 +57,7 @@ func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) (code in
 		}
 	}()
 
+	args = sandboxKindJoined(args)
 	root := newRootCmdFor(args)
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -102,4 +103,22 @@ func printable(msg string) string {
 		lines[i] = resp.Printable(l)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// sandboxKindJoined reads "--sandbox cluster" as "--sandbox=cluster" (and
+// "--sandbox standalone" likewise). --sandbox alone means standalone, so
+// pflag takes the word after it for an argument: "cluster" then ran the
+// cluster command and "standalone" was opened as a script file. No one
+// means those; the kind is what they typed it for.
+func sandboxKindJoined(args []string) []string {
+	for i := 0; i+1 < len(args); i++ {
+		if args[i] == "--" {
+			break
+		}
+		if args[i] == "--sandbox" && (args[i+1] == "cluster" || args[i+1] == "standalone") {
+			out := append(append(args[:i:i], "--sandbox="+args[i+1]), args[i+2:]...)
+			return sandboxKindJoined(out)
+		}
+	}
+	return args
 }

@@ -1,0 +1,27 @@
+package main
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// "--sandbox cluster" is --sandbox=cluster, wherever it stands before "--".
+func TestSandboxKindJoined(t *testing.T) {
+	for _, c := range []struct{ in, want []string }{
+		{[]string{"--sandbox", "cluster", "a.lua"}, []string{"--sandbox=cluster", "a.lua"}},
+		{[]string{"run", "--sandbox", "standalone", "-e", "return 1"}, []string{"run", "--sandbox=standalone", "-e", "return 1"}},
+		{[]string{"--sandbox", "a.lua"}, []string{"--sandbox", "a.lua"}},
+		{[]string{"--sandbox=cluster", "x"}, []string{"--sandbox=cluster", "x"}},
+		{[]string{"run", "-e", "return 1", "--", "--sandbox", "cluster"}, []string{"run", "-e", "return 1", "--", "--sandbox", "cluster"}},
+		{[]string{"--sandbox"}, []string{"--sandbox"}},
+	} {
+		if got := sandboxKindJoined(append([]string(nil), c.in...)); !slices.Equal(got, c.want) {
+			t.Errorf("%q: %q, want %q", c.in, got, c.want)
+		}
+	}
+	// And the command line works: a run on a standalone sandbox.
+	if out, errOut, code := cli(t, "", "run", "--sandbox", "standalone", "-e", "return 7"); code != exitOK || !strings.Contains(out, "7") {
+		t.Errorf("run --sandbox standalone: exit %d\n%s%s", code, out, errOut)
+	}
+}
