@@ -127,7 +127,8 @@ type Model struct {
 	busyWhat string // what the busy node runs, printable (busyProbed)
 	busyFn   string // the function it runs, as FUNCTION STATS names it
 	busyNode string // the node that answered BUSY: the one ctrl+k's kill goes to
-	runNode  string // the node the running script's last round trip went to
+	runNode  string // the node the running script runs on, as last known (runNodeAfter)
+	runKill  string // the kill that stops it: SCRIPT KILL, or FUNCTION KILL for FCALL
 	busyLib  string // where that function's library was read, printable (busyLibrary)
 	runSeq   int
 	runStart time.Time

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"luascope/redisx"
+	"luascope/redisx/resp"
 	"luascope/redisx/sandbox"
 	"luascope/redisx/sandbox/sandboxtest"
 )
@@ -195,12 +197,18 @@ func TestBusyClusterNamesTheLibrary(t *testing.T) {
 	if _, err := bs.ServerTopology(ctx); err == nil {
 		t.Fatal("the busy seed listed the cluster's nodes: the case below tests nothing")
 	}
-	var known []string
-	for _, n := range cl.Nodes {
-		known = append(known, n.Addr())
+	// Through the app: the Cluster view had the nodes before; the refresh
+	// after the BUSY run fails on the busy seed and keeps them.
+	top, err := s.ServerTopology(ctx)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if msg := busyLibraryCmd(bs, busy.Addr(), "spin", known)().(busyLibraryMsg); !msg.ok || msg.lib.Name != "spinlib" || msg.from == busy.Addr() {
-		t.Errorf("with the known nodes: %+v", msg)
+	m2 := New(Options{Session: bs, Target: redisx.Target{Network: "tcp", Addr: busy.Addr(), Cluster: true, Protocol: 2}, Theme: monoTheme(t), Source: "return 1"})
+	m2.clus.SetTopology(top, nil)
+	m2, cmd = guardKey(m2, tea.KeyMsg{Type: tea.KeyCtrlR})
+	m2 = runCmds(t, m2, cmd, 8)
+	if m2.busyKill != "FUNCTION KILL" || !strings.Contains(m2.busyLib, "Library spinlib as FUNCTION LIST on ") || strings.Contains(m2.busyLib, busy.Addr()) {
+		t.Errorf("with the busy node as the seed: busyKill %q, busyLib %q, action %q", m2.busyKill, m2.busyLib, m2.errp.action)
 	}
 	if msg := busyLibraryCmd(bs, busy.Addr(), "spin", nil)().(busyLibraryMsg); msg.ok {
 		t.Errorf("with no nodes known the busy seed gave a library: %+v", msg)
@@ -208,8 +216,11 @@ func TestBusyClusterNamesTheLibrary(t *testing.T) {
 }
 
 // On a cluster, ctrl+k during a run sends the kill to the node the run
-// went to (its key's slot's owner, before any round trip is back), not to
-// the seed; a function's run is stopped with FUNCTION KILL.
+// went to, not to the seed: here the session's slot map is empty, so the
+// seed answers MOVED first and the script then spins on the key's owner.
+// Before any round trip is back the guess is the key's slot's owner as
+// the Cluster view last saw it; a function's run is stopped with FUNCTION
+// KILL whatever mode the editor is in by then.
 func TestKillGoesToTheRunsNode(t *testing.T) {
 	cl := sandboxtest.StartClusterT(t)
 	ctx := context.Background()
@@ -236,41 +247,75 @@ func TestKillGoesToTheRunsNode(t *testing.T) {
 			node = n
 		}
 	}
-	m := New(Options{Session: s, Target: tg, Theme: monoTheme(t), Source: "return 1"})
-	m.clus.SetTopology(top, nil)
-	mm, _ := m.launch(redisx.Call{Script: redisx.NewScript("return 1"), Keys: []string{key}, Strategy: redisx.EvalshaLoad})
-	m = mm.(Model)
-	if m.runNode != owner {
-		t.Fatalf("runNode %q, want the key's owner %s", m.runNode, owner)
-	}
-	// The kill the question sends reaches that node: a script another
-	// client holds it with is killed.
 	c := node.Client()
+	defer c.Close()
 	if err := c.ConfigSet(ctx, "busy-reply-threshold", "100").Err(); err != nil {
 		t.Fatal(err)
 	}
-	_ = c.Close()
-	held := sandboxtest.HoldBusy(t, node, "EVAL", sandboxtest.SpinLua(30*time.Second), "0")
-	where, kill := m.killOn(m.runNode, "SCRIPT KILL")
-	if where != "node "+owner {
-		t.Fatalf("the question names %q", where)
+
+	// The guess at launch, and the kill for a function's run.
+	g := New(Options{Session: s, Target: tg, Theme: monoTheme(t), Source: "return 1"})
+	g.clus.SetTopology(top, nil)
+	g.clus.SetTopology(nil, errors.New("a refresh that failed keeps the nodes last seen"))
+	mm, _ := g.launch(redisx.Call{Function: "f", Keys: []string{key}})
+	g = mm.(Model)
+	if g.runNode != owner || g.runKill != "FUNCTION KILL" {
+		t.Fatalf("at launch: runNode %q (want %s), runKill %q", g.runNode, owner, g.runKill)
 	}
-	if msg := kill().(adminDoneMsg); msg.err != nil {
-		t.Fatalf("SCRIPT KILL: %v", msg.err)
+	g.function = "" // the editor back in script mode: the run is still a function's
+	g, _ = guardKey(g, tea.KeyMsg{Type: tea.KeyCtrlK})
+	if g.dlg() == nil || !strings.Contains(g.dlg().body, "Send FUNCTION KILL from a second connection to node "+owner+"?") {
+		t.Fatalf("ctrl+k during a function's run: %+v", g.dlg())
 	}
-	select {
-	case err := <-held:
-		if err == nil || !strings.Contains(err.Error(), "killed") {
-			t.Errorf("the script: %v, want killed", err)
+
+	// A real run: MOVED from the seed, then the script (cached there, so
+	// no NOSCRIPT step names the node) spins on owner.
+	spin := sandboxtest.SpinLua(30*time.Second) + " return 1"
+	if err := c.ScriptLoad(ctx, spin).Err(); err != nil {
+		t.Fatal(err)
+	}
+	m := New(Options{Session: s, Target: tg, Theme: monoTheme(t), Source: spin, Keys: []string{key}})
+	m, cmd := guardKey(m, tea.KeyMsg{Type: tea.KeyCtrlR})
+	m = runCmds(t, m, cmd, 20) // until the wait for the spinning step times out
+	if !m.running || m.runNode != owner {
+		t.Fatalf("during the run: running %v, runNode %q, want %s", m.running, m.runNode, owner)
+	}
+	m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyCtrlK})
+	if cmd != nil || m.dlg() == nil || !strings.Contains(m.dlg().body, "Send SCRIPT KILL from a second connection to node "+owner+"?") {
+		t.Fatalf("ctrl+k during the run: %+v", m.dlg())
+	}
+	m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
+	m = runCmds(t, m, cmd, 2)
+	for i := 0; ; i++ {
+		if err := c.Ping(ctx).Err(); err == nil {
+			break
 		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("the script on the run's node was not killed")
+		if i == 100 {
+			t.Fatalf("the script on %s was not killed (status %q)", owner, m.status)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	// In Functions mode ctrl+k's question is FUNCTION KILL.
-	m.function = "f"
-	m, _ = guardKey(m, tea.KeyMsg{Type: tea.KeyCtrlK})
-	if m.dlg() == nil || !strings.Contains(m.dlg().body, "Send FUNCTION KILL from a second connection to node "+owner+"?") {
-		t.Fatalf("ctrl+k in Functions mode: %+v", m.dlg())
+}
+
+// runNodeAfter follows a run's steps: a redirect's target, the node that
+// answered, and nothing learnt from a step that got no answer.
+func TestRunNodeAfter(t *testing.T) {
+	moved := &resp.Value{Kind: resp.Error, Str: []byte("MOVED 3999 127.0.0.1:7002")}
+	ask := &resp.Value{Kind: resp.Error, Str: []byte("ASK 3999 127.0.0.1:7003")}
+	noscript := &resp.Value{Kind: resp.Error, Str: []byte("NOSCRIPT No matching script. Please use EVAL.")}
+	for _, c := range []struct {
+		st        redisx.Step
+		cur, want string
+	}{
+		{redisx.Step{Node: "127.0.0.1:7001", Reply: moved}, "127.0.0.1:7001", "127.0.0.1:7002"},
+		{redisx.Step{Node: "127.0.0.1:7001", Reply: ask}, "127.0.0.1:7001", "127.0.0.1:7003"},
+		{redisx.Step{Node: "127.0.0.1:7002", Reply: noscript}, "", "127.0.0.1:7002"},
+		{redisx.Step{Node: "127.0.0.1:7004", Err: "dial tcp: connection refused"}, "127.0.0.1:7002", "127.0.0.1:7002"},
+		{redisx.Step{Reply: noscript}, "127.0.0.1:7002", "127.0.0.1:7002"},
+	} {
+		if got := runNodeAfter(c.st, c.cur); got != c.want {
+			t.Errorf("%+v after %q: %q, want %q", c.st, c.cur, got, c.want)
+		}
 	}
 }
 

@@ -75,6 +75,7 @@ type ClusterPane struct {
 	st      *clusterStyles
 	top     *redisx.Topology
 	err     error
+	known   *redisx.Topology // the last top that was not nil (knownNodes)
 	cached  map[string]bool
 	keys    []string
 	seed    string
@@ -104,6 +105,9 @@ func NewClusterPane(c *Common) ClusterPane {
 // SetTopology sets the nodes (nil with err when CLUSTER NODES failed).
 func (p *ClusterPane) SetTopology(t *redisx.Topology, err error) {
 	p.top, p.err = t, err
+	if t != nil {
+		p.known = t
+	}
 	p.letterOf, p.nodes, p.served, p.cells = nil, nil, 0, nil
 	if t == nil {
 		return
@@ -119,6 +123,22 @@ func (p *ClusterPane) SetTopology(t *redisx.Topology, err error) {
 		}
 	}
 	p.cells = p.slotCells(p.w * slotMapRows)
+}
+
+// knownNodes is the addresses of the nodes, not failing, that CLUSTER
+// NODES last gave (a refresh that failed keeps them): where else to ask
+// when the seed cannot list them, being the busy node.
+func (p ClusterPane) knownNodes() []string {
+	if p.known == nil {
+		return nil
+	}
+	var out []string
+	for _, n := range p.known.Nodes {
+		if !n.Failing() {
+			out = append(out, n.Addr)
+		}
+	}
+	return out
 }
 
 // slotMapRows is how many rows the slot map takes.

@@ -248,10 +248,7 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.setStatus("no script is running", false)
 			return m, nil
 		}
-		what := "SCRIPT KILL"
-		if m.function != "" {
-			what = "FUNCTION KILL" // SCRIPT KILL does not stop a function
-		}
+		what := m.runKill
 		if m.readOnly {
 			m.setStatus("read-only: "+what+" is refused; wait for the script or turn read-only off (F8)", true)
 			return m, nil

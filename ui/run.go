@@ -119,10 +119,15 @@ func (m Model) launch(call redisx.Call) (tea.Model, tea.Cmd) {
 	m.runSeq++
 	m.running = true
 	// Where a kill of this run goes (ctrl+k) until its round trips say:
-	// the node it is sent to, or its first key's slot's owner as last seen.
+	// the node it is sent to, or its first key's slot's owner as last seen;
+	// and which kill stops it.
+	m.runKill = "SCRIPT KILL"
+	if call.Function != "" {
+		m.runKill = "FUNCTION KILL" // SCRIPT KILL does not stop a function
+	}
 	m.runNode = call.Node
-	if m.runNode == "" && len(call.Keys) > 0 && m.clus.top != nil {
-		if n, ok := m.clus.top.Owner(redisx.KeySlot(call.Keys[0])); ok {
+	if m.runNode == "" && len(call.Keys) > 0 && m.clus.known != nil {
+		if n, ok := m.clus.known.Owner(redisx.KeySlot(call.Keys[0])); ok {
 			m.runNode = n.Addr
 		}
 	}
@@ -293,17 +298,27 @@ func (m Model) busyProbed(msg busyProbedMsg) (tea.Model, tea.Cmd) {
 		// The busy node refuses FUNCTION LIST while the function runs;
 		// another node has its library, unless there is drift.
 		m.busyFn = r.Name
-		var known []string // the Cluster pane's nodes: CLUSTER NODES is refused when the seed is the busy node
-		if m.clus.top != nil {
-			for _, n := range m.clus.top.Nodes {
-				if !n.Failing() {
-					known = append(known, n.Addr)
-				}
-			}
-		}
-		return m, busyLibraryCmd(m.session, r.Node, r.Name, known)
+		// The nodes last seen: CLUSTER NODES is refused when the seed is
+		// the busy node.
+		return m, busyLibraryCmd(m.session, r.Node, r.Name, m.clus.knownNodes())
 	}
 	return m, nil
+}
+
+// runNodeAfter is the node a run goes to after step (cur until then): a
+// redirect's target, else the node that answered (NOSCRIPT's retry goes
+// back there); a step that got no answer (a node down, a timeout) says
+// nothing about where the script runs.
+func runNodeAfter(st redisx.Step, cur string) string {
+	if st.Reply == nil || st.Node == "" {
+		return cur
+	}
+	if st.Reply.Kind == resp.Error {
+		if _, _, addr, ok := redisx.ParseRedirect(string(st.Reply.Str)); ok {
+			return addr
+		}
+	}
+	return st.Node
 }
 
 // busyLibraryMsg is the library of the function that holds a BUSY node,
@@ -482,9 +497,7 @@ func (m Model) updateRun(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.trace.AddStep(msg.seq, msg.step)
-		if msg.step.Node != "" {
-			m.runNode = msg.step.Node
-		}
+		m.runNode = runNodeAfter(msg.step, m.runNode)
 		return m, waitRunCmd(m.runCh)
 	case runFinishedMsg:
 		if msg.seq != m.runSeq {
