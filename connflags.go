@@ -233,13 +233,20 @@ func askPassword() (string, error) {
 // Go's os.Args strings share that memory, so the values must have been
 // copied (strings.Clone) before this runs. Best effort, Linux-style argv.
 func hideSecretsFromProcessTitle(fs *pflag.FlagSet) {
-	for _, v := range secretArgs(os.Args[1:], fs, wordsAreData(fs)) {
+	for _, v := range titleSecrets(os.Args[1:], fs) {
 		if v.url {
 			maskURLPassword(v.s)
 		} else {
 			overwrite(v.s, 0, len(v.s))
 		}
 	}
+}
+
+// titleSecrets is the secrets among args read as the command line is
+// parsed ("--sandbox cluster" joined, as realMain does): the strings it
+// leaves as they were still share argv's memory.
+func titleSecrets(args []string, fs *pflag.FlagSet) []secretArg {
+	return secretArgs(sandboxKindJoined(args), fs, wordsAreData(fs))
 }
 
 // wordsFlag marks a command whose positional words are a script's keys

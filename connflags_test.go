@@ -20,6 +20,14 @@ func TestSandboxKindJoined(t *testing.T) {
 			t.Errorf("%q: %q, want %q", c.in, got, c.want)
 		}
 	}
+	// The password after it is still found for the process title.
+	fs := runFlags(t)
+	for _, kind := range []string{"cluster", "standalone"} {
+		got := titleSecrets([]string{"run", "--sandbox", kind, "-a", "PW", "-e", "return 1"}, fs)
+		if len(got) != 1 || got[0].s != "PW" {
+			t.Errorf("--sandbox %s -a PW: secrets %+v", kind, got)
+		}
+	}
 	// And the command line works: a run on a standalone sandbox.
 	if out, errOut, code := cli(t, "", "run", "--sandbox", "standalone", "-e", "return 7"); code != exitOK || !strings.Contains(out, "7") {
 		t.Errorf("run --sandbox standalone: exit %d\n%s%s", code, out, errOut)
