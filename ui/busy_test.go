@@ -147,12 +147,7 @@ func TestBusyClusterNamesTheLibrary(t *testing.T) {
 		_ = k.Do(context.Background(), "FUNCTION", "KILL").Err()
 		_ = k.Close()
 	})
-	tg := redisx.Target{Network: "tcp", Addr: cl.Nodes[0].Addr(), Cluster: true, Protocol: 2}
-	s, err := redisx.Connect(ctx, tg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
+	tg, s := clusterSession(t, cl)
 	m := New(Options{Session: s, Target: tg, Theme: monoTheme(t), Source: "return 1"})
 	m.runOn = busy.Addr() // the keyless script goes to the busy node
 	m, cmd := guardKey(m, tea.KeyMsg{Type: tea.KeyCtrlR})
@@ -224,12 +219,7 @@ func TestBusyClusterNamesTheLibrary(t *testing.T) {
 func TestKillGoesToTheRunsNode(t *testing.T) {
 	cl := sandboxtest.StartClusterT(t)
 	ctx := context.Background()
-	tg := redisx.Target{Network: "tcp", Addr: cl.Nodes[0].Addr(), Cluster: true, Protocol: 2}
-	s, err := redisx.Connect(ctx, tg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
+	tg, s := clusterSession(t, cl)
 	top, err := s.ServerTopology(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -323,12 +313,7 @@ func TestRunNodeAfter(t *testing.T) {
 // does: it said "asking CLUSTER NODES…" for ever.
 func TestTabToClusterAsks(t *testing.T) {
 	cl := sandboxtest.StartClusterT(t)
-	tg := redisx.Target{Network: "tcp", Addr: cl.Nodes[0].Addr(), Cluster: true, Protocol: 2}
-	s, err := redisx.Connect(context.Background(), tg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
+	tg, s := clusterSession(t, cl)
 	m := sized(New(Options{Session: s, Target: tg, Theme: monoTheme(t), Source: "return 1"}), 80, 24)
 	var cmd tea.Cmd
 	for i := 0; m.focus != paneCluster; i++ {
@@ -341,4 +326,17 @@ func TestTabToClusterAsks(t *testing.T) {
 	if m.clus.top == nil || strings.Contains(m.View(), "asking CLUSTER NODES") {
 		t.Fatalf("the cluster view after tab:\n%s", m.View())
 	}
+}
+
+// clusterSession connects to the sandbox cluster cl through its first
+// node, in cluster mode (RESP2), closed when the test ends.
+func clusterSession(t *testing.T, cl *sandbox.Cluster) (redisx.Target, *redisx.Session) {
+	t.Helper()
+	tg := redisx.Target{Network: "tcp", Addr: cl.Nodes[0].Addr(), Cluster: true, Protocol: 2}
+	s, err := redisx.Connect(context.Background(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return tg, s
 }
