@@ -248,7 +248,10 @@ func (m Model) handleKey(km tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.setStatus("no script is running", false)
 			return m, nil
 		}
-		what := m.runKill
+		what := m.runKill // set by launch
+		if what == "" {
+			what = "SCRIPT KILL"
+		}
 		if m.readOnly {
 			m.setStatus("read-only: "+what+" is refused; wait for the script or turn read-only off (F8)", true)
 			return m, nil
