@@ -303,14 +303,7 @@ func allNodes(ctx context.Context, s *redisx.Session) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []string
-	for _, n := range top.Nodes {
-		if n.Failing() {
-			continue
-		}
-		out = append(out, n.Addr)
-	}
-	return out, nil
+	return top.Reachable(), nil
 }
 
 // describeSource is a source's line: where it was found and its first

@@ -97,6 +97,18 @@ func (t *Topology) Owner(slot int) (ClusterNode, bool) {
 	return t.Nodes[t.owner[slot]], true
 }
 
+// Reachable returns the addresses of the nodes not marked failing, in
+// address order: the ones worth asking something, every role.
+func (t *Topology) Reachable() []string {
+	var out []string
+	for _, n := range t.Nodes {
+		if !n.Failing() {
+			out = append(out, n.Addr)
+		}
+	}
+	return out
+}
+
 // Primaries returns the primaries, in address order.
 func (t *Topology) Primaries() []ClusterNode {
 	var out []ClusterNode

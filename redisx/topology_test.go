@@ -1,6 +1,9 @@
 package redisx
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestParseClusterNodes(t *testing.T) {
 	text := `07c37dfeb235213a872192d90877d0cd55635b91 127.0.0.1:30004@31004,hostname4 slave e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca 0 1426238317239 4 connected
@@ -29,5 +32,18 @@ e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca :30001@31001 myself,master - 0 0 1 conn
 	}
 	if _, err := ParseClusterNodes("abc 1:2@3 master - 0 0 1 connected 99999", ""); err == nil {
 		t.Error("slot out of range accepted")
+	}
+}
+
+// Reachable leaves out the nodes flagged fail or fail?, whatever their role.
+func TestTopologyReachable(t *testing.T) {
+	top := &Topology{Nodes: []ClusterNode{
+		{Addr: "a:1", Role: "primary", Flags: []string{"master"}},
+		{Addr: "b:1", Role: "primary", Flags: []string{"master", "fail"}},
+		{Addr: "c:1", Role: "replica", Flags: []string{"slave"}},
+		{Addr: "d:1", Role: "replica", Flags: []string{"slave", "fail?"}},
+	}}
+	if got := top.Reachable(); !slices.Equal(got, []string{"a:1", "c:1"}) {
+		t.Errorf("Reachable = %q", got)
 	}
 }

@@ -125,20 +125,14 @@ func (p *ClusterPane) SetTopology(t *redisx.Topology, err error) {
 	p.cells = p.slotCells(p.w * slotMapRows)
 }
 
-// knownNodes is the addresses of the nodes, not failing, that CLUSTER
-// NODES last gave (a refresh that failed keeps them): where else to ask
-// when the seed cannot list them, being the busy node.
+// knownNodes is the nodes, not failing, that CLUSTER NODES last gave (a
+// refresh that failed keeps them): where else to ask when the seed cannot
+// list them, being the busy node.
 func (p ClusterPane) knownNodes() []string {
 	if p.known == nil {
 		return nil
 	}
-	var out []string
-	for _, n := range p.known.Nodes {
-		if !n.Failing() {
-			out = append(out, n.Addr)
-		}
-	}
-	return out
+	return p.known.Reachable()
 }
 
 // slotMapRows is how many rows the slot map takes.

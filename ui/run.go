@@ -341,12 +341,7 @@ func busyLibraryCmd(s *redisx.Session, busy, function string, known []string) te
 		defer cancel()
 		addrs := known
 		if top, err := s.ServerTopology(ctx); err == nil {
-			addrs = addrs[:0:0]
-			for _, n := range top.Nodes {
-				if !n.Failing() {
-					addrs = append(addrs, n.Addr)
-				}
-			}
+			addrs = top.Reachable()
 		}
 		var others []string
 		for _, a := range addrs {
