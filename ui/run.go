@@ -500,10 +500,9 @@ func (m Model) updateRun(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m.finishRun(msg)
 	case cacheCheckedMsg:
-		m.keep(msg.hashed)
 		// Only the SHA the next run sends counts: the last run's (the
 		// explain wrapper's, before alt+x) says nothing about the next.
-		if sha, ok := m.sentSHANow(); !ok || msg.sha != sha {
+		if !m.answersNext(msg.sha, msg.hashed) {
 			return m, nil
 		}
 		switch {

@@ -127,12 +127,16 @@ type hashed struct {
 	script *redisx.Script
 }
 
-// keep gives the editor the Script a check hashed, before the answer is
-// compared with sentSHANow (which then knows it).
-func (m *Model) keep(h hashed) {
+// answersNext reports whether a cache check's answer about sha is about
+// what the next run sends, after giving the editor the Script the check
+// hashed (h), so that sentSHANow knows it. An answer about an older text
+// (or the other mode's script) is not, and nothing is hashed to say so.
+func (m *Model) answersNext(sha string, h hashed) bool {
 	if h.script != nil {
 		m.editor.SetScript(h.rev, *h.script)
 	}
+	now, ok := m.sentSHANow()
+	return ok && now == sha
 }
 
 func (m Model) checkCache() tea.Cmd {

@@ -15,8 +15,7 @@ func (m Model) updateServer(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case refreshClusterMsg:
 		return m, m.refreshCluster()
 	case nodeCacheLoadedMsg:
-		m.keep(msg.hashed)
-		if sha, ok := m.sentSHANow(); !ok || msg.sha != sha {
+		if !m.answersNext(msg.sha, msg.hashed) {
 			return m, nil // about a script that is no longer in the editor
 		}
 		if msg.err != nil {
