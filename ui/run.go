@@ -376,7 +376,7 @@ func cutRunes(s string, n int) string {
 // cacheSubject names what the cache state is about: the explain
 // wrapper is sent under its own SHA, not the script's.
 func (m Model) cacheSubject() string {
-	if m.explain && m.function == "" {
+	if m.sendsWrapper() {
 		return "the explain wrapper's"
 	}
 	return "the script's"

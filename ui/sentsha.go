@@ -9,11 +9,15 @@ import (
 	"luascope/redisx/explain"
 )
 
+// sendsWrapper reports whether the next run sends the explain wrapper:
+// explain mode, and a script (FCALL runs the library as loaded).
+func (m Model) sendsWrapper() bool { return m.explain && m.function == "" }
+
 // sentSource is what a run sends: in explain mode the wrapped script,
 // whose SHA is the one the cache state, SCRIPT LOAD and "load on all
 // primaries" must be about.
 func (m Model) sentSource() string {
-	if m.explain && m.function == "" {
+	if m.sendsWrapper() {
 		return explain.Wrap(m.editor.Value())
 	}
 	return m.editor.Value()
@@ -26,7 +30,7 @@ func (m Model) sentSource() string {
 // when the check was made), so an answer that finds none is about an
 // older text and is dropped, without hashing the new one to learn that.
 func (m Model) sentSHANow() (string, bool) {
-	if m.explain && m.function == "" {
+	if m.sendsWrapper() {
 		return m.wrapped.at(m.editor.Revision())
 	}
 	if sc, ok := m.editor.ScriptNow(); ok {
@@ -91,7 +95,7 @@ func (m Model) sentSHAJob() shaJob {
 		return shaJob{sha: sha}
 	}
 	j := shaJob{rev: m.editor.Revision(), src: m.editor.Value(), once: &shaOnce{}}
-	if m.explain && m.function == "" {
+	if m.sendsWrapper() {
 		j.wrapped = m.wrapped
 	}
 	return j

@@ -181,7 +181,7 @@ func (m Model) statusBar() string {
 	if m.readOnly {
 		badge(m.st.badgeRO, "RO", prioMust)
 	}
-	if m.explain && m.function == "" {
+	if m.sendsWrapper() {
 		badge(m.st.badgeLabel, "EXPLAIN", prioMode)
 	}
 	if m.function != "" {
@@ -202,7 +202,7 @@ func (m Model) statusBar() string {
 	// In explain mode the cache state is the wrapper's (what the next run
 	// sends), not the script's: say so where there is room.
 	wrapper := ""
-	if m.explain && m.function == "" {
+	if m.sendsWrapper() {
 		wrapper = "wrapper "
 	}
 	switch m.cache {
