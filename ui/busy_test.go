@@ -57,20 +57,29 @@ func TestBusyOffersKill(t *testing.T) {
 	}
 	m, _ = guardKey(m, tea.KeyMsg{Type: tea.KeyF8})
 	m.setFocus(paneEditor)
-	m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyCtrlK})
-	if cmd != nil || m.dlg() == nil || m.dlg().yes == nil || !strings.Contains(m.dlg().body, "another client") {
-		t.Fatalf("ctrl+k: dialog %+v", m.dlg())
+	killAndWait(t, m, "another client", other)
+}
+
+// killAndWait presses ctrl+k, checks the question says ask (and offers a
+// yes), answers y, and waits for the held script's caller (done) to be
+// told its script was killed.
+func killAndWait(t *testing.T, m Model, ask string, done <-chan error) Model {
+	t.Helper()
+	m, cmd := guardKey(m, tea.KeyMsg{Type: tea.KeyCtrlK})
+	if cmd != nil || m.dlg() == nil || m.dlg().yes == nil || !strings.Contains(m.dlg().body, ask) {
+		t.Fatalf("ctrl+k: dialog %+v, want %q in it", m.dlg(), ask)
 	}
 	m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
 	m = runCmds(t, m, cmd, 2)
 	select {
-	case err := <-other:
+	case err := <-done:
 		if err == nil || !strings.Contains(err.Error(), "killed") {
-			t.Errorf("the other client's script: %v, want killed", err)
+			t.Errorf("the held script's caller: %v, want killed", err)
 		}
 	case <-time.After(5 * time.Second):
-		t.Fatal("the other script was not killed")
+		t.Fatalf("the held script was not killed (status %q)", m.status)
 	}
+	return m
 }
 
 // While a run is in progress the help bar offers ctrl+k, not ctrl+r.
@@ -166,20 +175,7 @@ func TestBusyClusterNamesTheLibrary(t *testing.T) {
 
 	// ctrl+k: FUNCTION KILL goes to the busy node, not to the seed the
 	// session was opened on (which would answer NOTBUSY).
-	m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyCtrlK})
-	if cmd != nil || m.dlg() == nil || !strings.Contains(m.dlg().body, "FUNCTION KILL to node "+busy.Addr()+"?") {
-		t.Fatalf("ctrl+k: dialog %+v", m.dlg())
-	}
-	m, cmd = guardKey(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
-	m = runCmds(t, m, cmd, 2)
-	select {
-	case err := <-held:
-		if err == nil || !strings.Contains(err.Error(), "killed") {
-			t.Errorf("the function's caller: %v, want killed", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatalf("the function was not killed (status %q)", m.status)
-	}
+	killAndWait(t, m, "FUNCTION KILL to node "+busy.Addr()+"?", held)
 	sandboxtest.HoldBusy(t, busy, "FCALL", "spin", "0") // busy again, for the seed case
 
 	// The busy node as the seed: it refuses CLUSTER NODES, so the nodes
