@@ -754,14 +754,22 @@ func batchClient(t *testing.T, addr string) *redis.Client {
 	return c
 }
 
-// FuzzBatchParseLine: the parser never panics, and any line it accepts,
+// FuzzBatchParseLine: the parser never panics, the reader's splitter
+// (splitWords) reads every line as it does, and any line it accepts,
 // written back with every word quoted and escaped, reads the same.
 func FuzzBatchParseLine(f *testing.F) {
-	for _, s := range []string{"k , 1", `"a b" , "\x00" ","`, `k , "open`, "# c", ", x", `"\u{202e}" k2 , "\\"`} {
+	for _, s := range []string{"k , 1", `"a b" , "\x00" ","`, `k , "open`, "# c", ", x", `"\u{202e}" k2 , "\\"`, `k a"b , 1`, "k # , \"x\""} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
 		keys, args, call, err := ParseLine(line)
+		words, sep, call2, err2 := splitWords([]byte(line), nil)
+		if call != call2 || fmt.Sprint(err) != fmt.Sprint(err2) {
+			t.Fatalf("%q: splitWords call %v err %v, ParseLine call %v err %v", line, call2, err2, call, err)
+		}
+		if call && err == nil && fmt.Sprintf("%q %q", words[:sep], words[sep:]) != fmt.Sprintf("%q %q", bytesOf(keys), bytesOf(args)) {
+			t.Fatalf("%q: splitWords %q %q, ParseLine %q %q", line, words[:sep], words[sep:], keys, args)
+		}
 		if !call || err != nil {
 			return
 		}
@@ -778,4 +786,13 @@ func FuzzBatchParseLine(f *testing.F) {
 			t.Fatalf("%q -> keys %q args %q -> %q -> keys %q args %q (%v)", line, keys, args, again, k2, a2, err2)
 		}
 	})
+}
+
+// bytesOf is ws as byte slices, for comparing with splitWords's words.
+func bytesOf(ws []string) [][]byte {
+	out := make([][]byte, len(ws))
+	for i, w := range ws {
+		out[i] = []byte(w)
+	}
+	return out
 }

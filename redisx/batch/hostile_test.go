@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -81,19 +82,49 @@ func (g guardedReader) Read(p []byte) (int, error) {
 }
 
 // FuzzBatchReadReply: any bytes behind the guard end in replies or an
-// error, without a panic, a hang or an allocation for a lie.
+// error, without a panic, a hang or an allocation for a lie; and a lane's
+// way of reading a pipeline's replies (skipBuffered for those already
+// buffered, readReply for the rest) reads them as readReply alone does.
 func FuzzBatchReadReply(f *testing.F) {
 	for _, s := range []string{"+OK\r\n", "-ERR x\r\n", "!3\r\nabc\r\n", "*2\r\n:1\r\n$1\r\na\r\n", "|1\r\n+a\r\n+b\r\n:1\r\n",
-		">1\r\n+p\r\n-NOSCRIPT\r\n", "%1\r\n+k\r\n*-1\r\n", "$999999999999\r\n", strings.Repeat("*1\r\n", 10000)} {
+		">1\r\n+p\r\n-NOSCRIPT\r\n", "%1\r\n+k\r\n*-1\r\n", "$999999999999\r\n", strings.Repeat("*1\r\n", 10000),
+		":1\r\n:2\r\n$3\r\nabc\r\n$-1\r\n-ERR e\r\n+OK\r\n", "$x\r\n", ":1\n", "$2\r\nab"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		br := bufio.NewReader(guardedReader{bytes.NewReader(data), resp.NewGuard(resp.DefaultLimits)})
-		for i := 0; i <= len(data); i++ {
-			if _, _, err := readReply(br); err != nil {
-				return
+		want := readAll(t, data, false)
+		if got := readAll(t, data, true); got != want {
+			t.Fatalf("%q: with skipBuffered %s, readReply alone %s", data, got, want)
+		}
+	})
+}
+
+// readAll reads replies from data until an error, as a lane does when
+// fast (skipBuffered first), with a small buffer so that replies are cut
+// by its end, and describes what it read.
+func readAll(t *testing.T, data []byte, fast bool) string {
+	br := bufio.NewReaderSize(guardedReader{bytes.NewReader(data), resp.NewGuard(resp.DefaultLimits)}, 16)
+	var out strings.Builder
+	ok := 0
+	for i := 0; i <= len(data); i++ {
+		if fast {
+			if k := skipBuffered(br, len(data)+1-i); k > 0 {
+				ok, i = ok+k, i+k-1
+				continue
 			}
 		}
-		t.Fatalf("more replies than bytes in %q", data)
-	})
+		isErr, msg, err := readReply(br)
+		if err != nil {
+			fmt.Fprintf(&out, "%d ok, then %v", ok, err)
+			return out.String()
+		}
+		if isErr {
+			fmt.Fprintf(&out, "%d ok, error %q; ", ok, msg)
+			ok = 0
+			continue
+		}
+		ok++
+	}
+	t.Fatalf("more replies than bytes in %q", data)
+	return ""
 }

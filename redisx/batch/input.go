@@ -151,13 +151,14 @@ func (c *chunker) routeIdx(slot int) int {
 	return int(c.runNode[lo])
 }
 
-// add encodes a line's call into the open chunk of node idx; a full
-// chunk goes to its worker at once.
-func (c *chunker) add(idx int, l bline, words [][]byte, sep int) bool {
+// add encodes the call of input line n (its first key in slot) into
+// the open chunk of node idx; a full chunk goes to its worker at once.
+func (c *chunker) add(idx, n, slot int, words [][]byte, sep int) bool {
 	b := c.b
 	ch := c.open[idx]
 	if ch == nil {
 		ch = b.newChunk()
+		ch.node = c.addrs[idx]
 		c.open[idx] = ch
 		c.used = append(c.used, idx)
 	}
@@ -168,7 +169,7 @@ func (c *chunker) add(idx int, l bline, words [][]byte, sep int) bool {
 	buf := slices.Grow(ch.buf, need)
 	start := len(buf)
 	buf = appendHeader(buf, '*', 3+len(words))
-	l.hdr = int32(len(buf) - start)
+	hdr := len(buf) - start
 	buf = append(buf, b.shaHead...)
 	if sep < 10 {
 		buf = append(buf, '$', '1', '\r', '\n', byte('0'+sep), '\r', '\n')
@@ -180,10 +181,11 @@ func (c *chunker) add(idx int, l bline, words [][]byte, sep int) bool {
 		buf = appendBulkBytes(buf, w)
 	}
 	ch.buf = buf
-	l.ch = ch
-	ch.lines = append(ch.lines, l)
-	ch.ends = append(ch.ends, int32(len(buf)))
-	if len(ch.lines) < cap(ch.lines) {
+	// Written in place: the line is not built and then copied in.
+	k := len(ch.lines)
+	ch.lines = ch.lines[:k+1]
+	ch.lines[k] = bline{n: n, slot: slot, hdr: int32(hdr), ch: ch, start: int32(start), end: int32(len(buf))}
+	if k+1 < cap(ch.lines) {
 		return true
 	}
 	c.open[idx] = nil
@@ -215,13 +217,6 @@ func (c *chunker) flush() bool {
 // send makes a chunk's lines pending and hands them to the worker.
 func (c *chunker) send(w *node, ch *chunk) bool {
 	b := c.b
-	start := int32(0)
-	for i := range ch.lines {
-		// Not capped: send finds a line's call right after the one
-		// before it (capacity left) and writes them in one copy.
-		ch.lines[i].cmd = ch.buf[start:ch.ends[i]]
-		start = ch.ends[i]
-	}
 	b.waitSpace()
 	b.mu.Lock()
 	if b.inputDone {
@@ -245,7 +240,7 @@ func (c *chunker) send(w *node, ch *chunk) bool {
 		b.queued.Add(-1)
 		for i := range ch.lines {
 			l := &ch.lines[i]
-			b.finish(l, Result{Line: l.n, Slot: l.slot, Node: l.node, Outcome: NotSent, Message: "interrupted before it was sent"})
+			b.finish(l, Result{Line: l.n, Slot: l.slot, Node: ch.node, Outcome: NotSent, Message: "interrupted before it was sent"})
 		}
 		return false
 	}
@@ -297,7 +292,7 @@ func (c *chunker) abandonLocked(ch *chunk) {
 		l := &ch.lines[i]
 		b.read++
 		b.lastLine = max(b.lastLine, l.n)
-		b.finishLocked(l, Result{Line: l.n, Slot: l.slot, Node: l.node, Outcome: NotSent, Message: "interrupted before it was sent"})
+		b.finishLocked(l, Result{Line: l.n, Slot: l.slot, Node: ch.node, Outcome: NotSent, Message: "interrupted before it was sent"})
 	}
 }
 
@@ -343,7 +338,7 @@ func (b *batch) admitLine(rd *chunker, n int, text []byte, tooLong bool) bool {
 	if err != nil {
 		return b.settle(nil, Result{Line: n, Slot: slot, Node: addr, Outcome: NotSent, Class: classify.Connection, Message: err.Error()})
 	}
-	return rd.add(idx, bline{n: n, slot: slot, node: addr}, words, sep)
+	return rd.add(idx, n, slot, words, sep)
 }
 
 // settle records the outcome of a line decided before sending; false

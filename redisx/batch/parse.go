@@ -119,21 +119,22 @@ func readLine(br *bufio.Reader, long *[]byte) (line []byte, tooLong bool, err er
 	}
 }
 
-// isBlank marks the bytes that separate words: space and tab.
-var isBlank = [256]bool{' ': true, '\t': true}
+// wordByte classes the bytes of a line for splitWords: 0 in a word,
+// blank between words, quote for a double quote.
+var wordByte = [256]uint8{' ': blank, '\t': blank, '"': quote}
+
+const (
+	blank = 1
+	quote = 2
+)
 
 // splitWords is parseWords on the bytes of a line, for the reader: a line
 // without a double quote (the usual case) is split where it lies, with
-// no allocation; one with quotes goes through parseWords. The words are
-// only valid until the next line.
+// no allocation, in one scan; one with a quote goes through parseWords.
+// The words are only valid until the next line; words is storage to
+// reuse.
 func splitWords(line []byte, words [][]byte) (_ [][]byte, sep int, call bool, err error) {
-	if bytes.IndexByte(line, '"') >= 0 {
-		ws, sep, call, err := parseWords(string(line), nil)
-		for _, w := range ws {
-			words = append(words, []byte(w))
-		}
-		return words, sep, call, err
-	}
+	words = words[:0]
 	n := len(line)
 	for n > 0 && (line[n-1] == '\n' || line[n-1] == '\r') {
 		n--
@@ -141,16 +142,22 @@ func splitWords(line []byte, words [][]byte) (_ [][]byte, sep int, call bool, er
 	line = line[:n]
 	sep = -1
 	for i := 0; i < len(line); {
-		if isBlank[line[i]] {
+		switch wordByte[line[i]] {
+		case blank:
 			i++
 			continue
+		case quote:
+			return splitQuoted(line, words[:0])
 		}
 		if len(words) == 0 && sep < 0 && line[i] == '#' {
 			return nil, 0, false, nil // a comment
 		}
 		j := i + 1
-		for j < len(line) && !isBlank[line[j]] {
+		for j < len(line) && wordByte[line[j]] == 0 {
 			j++
+		}
+		if j < len(line) && wordByte[line[j]] == quote {
+			return splitQuoted(line, words[:0])
 		}
 		if j == i+1 && line[i] == ',' && sep < 0 {
 			sep = len(words)
@@ -166,6 +173,16 @@ func splitWords(line []byte, words [][]byte) (_ [][]byte, sep int, call bool, er
 		sep = len(words)
 	}
 	return words, sep, true, nil
+}
+
+// splitQuoted is splitWords of a line with a double quote: parseWords,
+// whose words are copied.
+func splitQuoted(line []byte, words [][]byte) (_ [][]byte, sep int, call bool, err error) {
+	ws, sep, call, err := parseWords(string(line), nil)
+	for _, w := range ws {
+		words = append(words, []byte(w))
+	}
+	return words, sep, call, err
 }
 
 // CountCalls counts the calls in a batch input (every line but blank

@@ -217,7 +217,7 @@ func TestBatchEncoding(t *testing.T) {
 				t.Fatalf("%q: %v", text, err)
 			}
 			words, sep, _, _ := splitWords([]byte(text), nil)
-			if !rd.add(0, bline{n: i + 1}, words, sep) {
+			if !rd.add(0, i+1, -1, words, sep) {
 				t.Fatal("add refused")
 			}
 			asking, useEval := r.IntN(10) == 0, r.IntN(10) == 0

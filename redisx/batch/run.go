@@ -28,16 +28,21 @@ type bline struct {
 	dispatched bool      // counted in pending
 	asked      bool      // an ASKING went before it in the pipeline in flight
 	waitSince  time.Time // first time it could not be sent or was refused as transient
-	node       string    // where the reader sent it
 	ch         *chunk    // the chunk it lives in
-	// cmd is the call as the reader encoded it, EVALSHA: "*N\r\n", the
-	// batch's shaHead, then numkeys, the keys and the arguments as RESP
-	// bulk strings. Lines that follow each other in a chunk follow each
-	// other in its buffer, so send copies a run of them at once. EVAL (the
-	// eval strategy, NOSCRIPT under evalsha-eval) replaces the head at send
-	// time, so the source is never copied into a chunk.
-	cmd []byte
+	// ch.buf[start:end] is the call as the reader encoded it, EVALSHA:
+	// "*N\r\n", the batch's shaHead, then numkeys, the keys and the
+	// arguments as RESP bulk strings. Lines that follow each other in a
+	// chunk follow each other in its buffer, so send copies a run of them
+	// at once. EVAL (the eval strategy, NOSCRIPT under evalsha-eval)
+	// replaces the head at send time, so the source is never copied into
+	// a chunk. Offsets, not a slice: the reader writes a line 40 bytes
+	// smaller (it wrote 112 a line, a seventh of its time), and they stay
+	// right while the chunk's buffer grows.
+	start, end int32
 }
+
+// call is the line's call as the reader encoded it (see bline.start).
+func (l *bline) call() []byte { return l.ch.buf[l.start:l.end] }
 
 // chunk is a batch of lines the reader hands to one node at once: one
 // channel operation per chunk, not per line. Chunks are recycled (see
@@ -51,7 +56,7 @@ type chunk struct {
 	// buf holds the lines' calls back to back; each line's cmd is a slice
 	// of it, set when the chunk is handed over.
 	buf  []byte
-	ends []int32 // where each line's call ends in buf, until the hand-over
+	node string // the address of the node the reader sent it to
 	// live counts the lines handed over without an outcome yet; the last
 	// one to get its outcome puts the chunk back in the pool.
 	live atomic.Int32

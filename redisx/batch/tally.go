@@ -98,11 +98,11 @@ func (b *batch) settled(ch *chunk, n int) {
 func (b *batch) newChunk() *chunk {
 	if ch, ok := b.chunks.Get().(*chunk); ok {
 		// The old lines are overwritten as new ones are appended.
-		ch.lines, ch.buf, ch.ends = ch.lines[:0], ch.buf[:0], ch.ends[:0]
+		ch.lines, ch.buf = ch.lines[:0], ch.buf[:0]
 		return ch
 	}
 	p := b.opt.Pipeline
-	return &chunk{lines: make([]bline, 0, p), ends: make([]int32, 0, p), buf: make([]byte, 0, p*(len(b.shaHead)+48))}
+	return &chunk{lines: make([]bline, 0, p), buf: make([]byte, 0, p*(len(b.shaHead)+48))}
 }
 
 func (b *batch) nodeLocked(addr string) *NodeStats {

@@ -92,6 +92,10 @@ type worker struct {
 	flights   []*flight // written, replies not read yet; oldest first
 	carry     *chunk    // a chunk whose lines from carryAt on did not fit the last pipeline
 	carryAt   int
+	// whole: the lines collect returned last are lines of one chunk, in
+	// order, never sent before, and sent as the reader encoded them (not
+	// the eval strategy): their calls lie back to back in its buffer.
+	whole     bool
 	spare     [][]*bline // line lists of landed pipelines, for collect to reuse
 	downSince time.Time
 	dead      bool
@@ -105,6 +109,7 @@ type flight struct {
 	lines    []*bline
 	start    time.Time
 	asked    bool  // an ASKING went before some line
+	whole    bool  // the lines are of one chunk, as worker.whole
 	writeErr error // the write failed: no reply is read
 }
 
@@ -232,8 +237,15 @@ func (w *worker) collect(wait bool) (lines []*bline, done bool) {
 		out = append(out, from[:k]...)
 		return from[k:]
 	}
+	var one *chunk // the chunk of out's lines, while whole
+	whole := w.b.opt.Strategy != redisx.EvalOnly
 	takeCarry := func() {
 		for ch := w.carry; ch != nil && len(out) < n; {
+			if len(out) == 0 {
+				one = ch
+			} else if ch != one {
+				whole = false
+			}
 			out = append(out, &ch.lines[w.carryAt])
 			if w.carryAt++; w.carryAt == len(ch.lines) {
 				w.carry, w.carryAt = nil, 0
@@ -247,12 +259,23 @@ func (w *worker) collect(wait bool) (lines []*bline, done bool) {
 		w.retry = append(w.retry[:0], rest...)
 		more := len(w.retry) > 0
 		w.mu.Unlock()
+		if len(out) > 0 && one == nil {
+			whole = false // re-sends, maybe ASKING or EVAL
+		}
 		if more {
 			w.signal() // another lane takes the rest
 		}
 		takeCarry()
 	drain:
 		for len(out) < n {
+			if whole && one != nil {
+				// Not topped up from the next chunk: a pipeline of one
+				// chunk is written from its buffer. The reader's chunks
+				// are a pipeline long but when it sent what it had
+				// before waiting for input; topping up after such a
+				// short chunk left every later pipeline across two.
+				break
+			}
 			select {
 			case ch := <-w.inbox:
 				w.b.dequeued()
@@ -263,6 +286,7 @@ func (w *worker) collect(wait bool) (lines []*bline, done bool) {
 			}
 		}
 		if len(out) > 0 || !wait {
+			w.whole = whole && len(out) > 0
 			return out, false
 		}
 		select {
@@ -310,9 +334,18 @@ func (w *worker) send(lines []*bline) {
 	b := w.b
 	lc := w.lane
 	var asked bool
-	lc.wbuf, asked = b.appendPipeline(lc.wbuf[:0], lines)
-	f := &flight{lane: lc, lines: lines, start: time.Now(), asked: asked}
-	if err := lc.write(); err != nil {
+	var p []byte
+	if w.whole {
+		// Lines as the reader left them, one after the other in a
+		// chunk's buffer: written from there, not copied (the copy and
+		// the look at every line were 8% of a 50-connection batch's CPU).
+		p = lines[0].ch.buf[lines[0].start:lines[len(lines)-1].end]
+	} else {
+		lc.wbuf, asked = b.appendPipeline(lc.wbuf[:0], lines)
+		p = lc.wbuf
+	}
+	f := &flight{lane: lc, lines: lines, start: time.Now(), asked: asked, whole: w.whole}
+	if err := lc.write(p); err != nil {
 		// Some of it may have reached the server: its lines are unknown.
 		// The pipelines before it may still have their replies to read.
 		f.writeErr = err
@@ -333,22 +366,30 @@ func (w *worker) send(lines []*bline) {
 // whole chunk) are copied at once.
 func (b *batch) appendPipeline(buf []byte, lines []*bline) (_ []byte, asked bool) {
 	evalOnly := b.opt.Strategy == redisx.EvalOnly
-	var run []byte
-	for _, l := range lines {
-		if l.asking || l.useEval || evalOnly {
-			buf = append(buf, run...)
+	var run *chunk // lines' calls not copied yet: run.buf[from:to]
+	var from, to int32
+	flush := func() {
+		if run != nil {
+			buf = append(buf, run.buf[from:to]...)
 			run = nil
+		}
+	}
+	for _, l := range lines {
+		switch {
+		case l.asking || l.useEval || evalOnly:
+			flush()
 			buf = b.appendCall(buf, l) // with ASKING first when l.asking
-		} else if n := len(run); n > 0 && cap(run)-n >= len(l.cmd) && &run[:n+1][n] == &l.cmd[0] {
-			run = run[:n+len(l.cmd)]
-		} else {
-			buf = append(buf, run...)
-			run = l.cmd
+		case run == l.ch && l.start == to:
+			to = l.end
+		default:
+			flush()
+			run, from, to = l.ch, l.start, l.end
 		}
 		l.asked, l.asking = l.asking, false
 		asked = asked || l.asked
 	}
-	return append(buf, run...), asked
+	flush()
+	return buf, asked
 }
 
 // land reads the replies of the oldest pipeline in flight and settles or
@@ -369,7 +410,16 @@ func (w *worker) land() {
 	}
 	if err == nil {
 		lc.beginRead()
-		for _, l := range f.lines {
+		for i := 0; i < len(f.lines); i++ {
+			l := f.lines[i]
+			if !f.asked {
+				// The replies already read ended ok: counted, not looked at.
+				k := skipBuffered(lc.br, len(f.lines)-i)
+				if got, i = got+k, i+k; i == len(f.lines) {
+					break
+				}
+				l = f.lines[i]
+			}
 			if f.asked && l.asked {
 				// ASKING's own reply: +OK, or an error the line's reply repeats.
 				if _, _, err = readReply(lc.br); err != nil {
@@ -491,7 +541,11 @@ func (w *worker) land() {
 	if len(transient) > 0 {
 		w.wait(transient, nil)
 	}
-	w.settleOK(f.lines[:got], errs)
+	if f.whole && len(errs) == 0 {
+		w.b.settled(f.lines[0].ch, got) // got > 0: lines of one chunk
+	} else {
+		w.settleOK(f.lines[:got], errs)
+	}
 	w.spare = append(w.spare, f.lines[:0])
 }
 
