@@ -88,10 +88,10 @@ type worker struct {
 	b *batch
 
 	// Owned by the worker's goroutine.
-	lane      *laneConn
-	flights   []*flight // written, replies not read yet; oldest first
-	carry     *chunk    // a chunk whose lines from carryAt on did not fit the last pipeline
-	carryAt   int
+	lane    *laneConn
+	flights []*flight // written, replies not read yet; oldest first
+	carry   *chunk    // a chunk whose lines from carryAt on did not fit the last pipeline
+	carryAt int
 	// whole: the lines collect returned last are lines of one chunk, in
 	// order, never sent before, and sent as the reader encoded them (not
 	// the eval strategy): their calls lie back to back in its buffer.
