@@ -11,7 +11,7 @@
 // costs no allocation. Each node has Options.Connections
 // lanes (conn.go): a connection that go-redis dials and authenticates with
 // the session's settings, on which the lane writes pipelines of EVALSHA
-// itself, keeping two in flight (the next written before the previous
+// itself, keeping two to eight in flight (maxInFlight: the next written before the previous
 // one's replies are read), and reads the replies itself, behind the same
 // resp.Guard as every connection, keeping only whether each is an error
 // and its text. Only counters, a fixed-size latency histogram and the

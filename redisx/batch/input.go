@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strconv"
+	"strings"
 
 	"luascope/redisx/classify"
 )
@@ -34,10 +36,11 @@ func (b *batch) readInput(input io.Reader) {
 	// buffered counts the whole lines known to be in br's buffer, so that
 	// the buffer is searched for newlines once per fill, not once a line.
 	buffered := 0
+	mayWait := !neverWaits(input)
 	for n := 1; ; n++ {
 		if buffered == 0 {
 			buffered = linesBuffered(br)
-			if buffered == 0 && !rd.flush() {
+			if buffered == 0 && mayWait && !rd.flush() {
 				return
 			}
 		}
@@ -59,6 +62,23 @@ func (b *batch) readInput(input io.Reader) {
 			return
 		}
 	}
+}
+
+// neverWaits reports an input whose reads never wait for a producer: a
+// regular file (also as stdin) or bytes in memory. The reader then sends
+// its partial chunks only at the end, not each time its buffer runs dry:
+// on a file that was every 64 KB, and each such short chunk left the
+// pipelines after it across two chunks, copied instead of written from
+// the chunk (worker.whole), or, on a cluster of many nodes, short.
+func neverWaits(r io.Reader) bool {
+	switch r := r.(type) {
+	case *bytes.Reader, *strings.Reader:
+		return true
+	case *os.File:
+		st, err := r.Stat()
+		return err == nil && st.Mode().IsRegular()
+	}
+	return false
 }
 
 // linesBuffered counts the whole lines already buffered: reading them

@@ -210,7 +210,7 @@ func TestBatchEncoding(t *testing.T) {
 		b.done, b.ctx = make(chan struct{}), context.Background()
 		b.budget.Store(100) // the node's queue above, which workerFor would have counted
 		var ls []*bline
-		var want []string
+		var want, plain []string // plain: as the reader encodes it, EVALSHA
 		for i, text := range lines {
 			keys, args, _, err := ParseLine(text)
 			if err != nil {
@@ -226,12 +226,19 @@ func TestBatchEncoding(t *testing.T) {
 				cmd, arg = "EVAL", script.Source
 			}
 			want = append(want, refCall(asking, cmd, arg, keys, args))
+			plain = append(plain, refCall(false, "EVALSHA", script.SHA, keys, args))
 			ls = append(ls, &bline{asking: asking, useEval: useEval}) // flags, set below
 		}
 		rd.flush()
 		close(rd.nodes[0].inbox)
 		i := 0
 		for ch := range rd.nodes[0].inbox {
+			// A pipeline of one chunk is written straight from its buffer
+			// (worker.whole): the lines' calls back to back.
+			first, last := &ch.lines[0], &ch.lines[len(ch.lines)-1]
+			if got, w := string(ch.buf[first.start:last.end]), strings.Join(plain[i:i+len(ch.lines)], ""); got != w {
+				t.Fatalf("lines %d..%d as one run of their chunk:\n got %q\nwant %q", i+1, i+len(ch.lines), got, w)
+			}
 			for j := range ch.lines {
 				ch.lines[j].asking, ch.lines[j].useEval = ls[i].asking, ls[i].useEval
 				ls[i] = &ch.lines[j]
@@ -251,5 +258,46 @@ func TestBatchEncoding(t *testing.T) {
 			}
 			at += k
 		}
+	}
+}
+
+// TestBatchCollectWhole: a lane writes a pipeline straight from its
+// chunk's buffer (worker.whole) only when its lines are one chunk's, in
+// order and never sent: not after a top-up from the next chunk, not with
+// re-sends, not under the eval strategy.
+func TestBatchCollectWhole(t *testing.T) {
+	mk := func(k int) *chunk {
+		ch := &chunk{lines: make([]bline, k, 4)}
+		for i := range ch.lines {
+			ch.lines[i].ch = ch
+		}
+		return ch
+	}
+	for _, strategy := range []redisx.Strategy{redisx.EvalshaLoad, redisx.EvalOnly} {
+		b := &batch{opt: Options{Pipeline: 4, Strategy: strategy}, done: make(chan struct{}), space: make(chan struct{}, 1)}
+		b.budget.Store(100)
+		w := &worker{node: &node{inbox: make(chan *chunk, 10), wake: make(chan struct{}, 1)}, b: b}
+		collect := func(step string, wantN int, wantWhole bool) {
+			t.Helper()
+			lines, done := w.collect(false)
+			if done || len(lines) != wantN || w.whole != (wantWhole && strategy != redisx.EvalOnly) {
+				t.Fatalf("%s, %s: %d lines, whole %v; want %d lines, whole %v", strategy, step, len(lines), w.whole, wantN, wantWhole)
+			}
+		}
+		w.inbox <- mk(4)
+		collect("a full chunk", 4, true)
+		short, next := mk(2), mk(4)
+		w.inbox <- short
+		w.inbox <- next
+		collect("a short chunk topped up from the next", 4, false)
+		collect("the rest of the next chunk", 2, true)
+		again := mk(4)
+		w.push(&again.lines[0])
+		w.inbox <- mk(4)
+		collect("a re-send, then a chunk", 4, false)
+		collect("the chunk's last line", 1, true)
+		w.push(&again.lines[1])
+		collect("a re-send alone", 1, false)
+		collect("nothing", 0, false)
 	}
 }

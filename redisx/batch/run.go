@@ -22,7 +22,7 @@ type bline struct {
 	attempts   int32
 	noscripts  int32
 	redirects  int32
-	hdr        int32     // length of the "*N\r\n" that begins cmd; the head follows it
+	hdr        int32     // length of the "*N\r\n" that begins the call; the head follows it
 	asking     bool      // send ASKING first (an ASK redirect)
 	useEval    bool      // evalsha-eval after NOSCRIPT
 	dispatched bool      // counted in pending
@@ -53,8 +53,8 @@ type chunk struct {
 	// lines has the capacity of a pipeline and never grows past it, so
 	// pointers to its elements stay valid.
 	lines []bline
-	// buf holds the lines' calls back to back; each line's cmd is a slice
-	// of it, set when the chunk is handed over.
+	// buf holds the lines' calls back to back; a line's call is
+	// buf[start:end] (bline.start), written by chunker.add.
 	buf  []byte
 	node string // the address of the node the reader sent it to
 	// live counts the lines handed over without an outcome yet; the last

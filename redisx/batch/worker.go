@@ -82,7 +82,7 @@ type node struct {
 }
 
 // worker is one lane of a node: a connection of its own and a goroutine
-// that writes pipelines on it, keeping up to two in flight.
+// that writes pipelines on it, keeping up to batch.maxFlights in flight.
 type worker struct {
 	*node
 	b *batch
@@ -269,14 +269,6 @@ func (w *worker) collect(wait bool) (lines []*bline, done bool) {
 		takeCarry()
 	drain:
 		for len(out) < n {
-			if whole && one != nil {
-				// Not topped up from the next chunk: a pipeline of one
-				// chunk is written from its buffer. The reader's chunks
-				// are a pipeline long but when it sent what it had
-				// before waiting for input; topping up after such a
-				// short chunk left every later pipeline across two.
-				break
-			}
 			select {
 			case ch := <-w.inbox:
 				w.b.dequeued()
@@ -371,9 +363,10 @@ func (w *worker) send(lines []*bline) {
 }
 
 // appendPipeline appends the calls of a pipeline's lines and reports
-// whether an ASKING went before any. The calls of consecutive lines that
-// lie one after the other in a chunk's buffer (the usual pipeline is a
-// whole chunk) are copied at once.
+// whether an ASKING went before any, for a pipeline that is not one
+// chunk's lines as the reader left them (worker.whole): re-sends, ASK
+// redirects, EVAL, or lines of two chunks. The calls of consecutive lines
+// that lie one after the other in a chunk's buffer are copied at once.
 func (b *batch) appendPipeline(buf []byte, lines []*bline) (_ []byte, asked bool) {
 	evalOnly := b.opt.Strategy == redisx.EvalOnly
 	var run *chunk // lines' calls not copied yet: run.buf[from:to]
@@ -559,7 +552,11 @@ func (w *worker) land() {
 		w.wait(transient, nil)
 	}
 	if f.whole && len(errs) == 0 {
-		w.b.settled(f.lines[0].ch, got) // got > 0: lines of one chunk
+		if got > 0 {
+			// Lines of one chunk, which the lines unanswered (ended by
+			// fail above) may already have handed back to the pool.
+			w.b.settled(f.lines[0].ch, got)
+		}
 	} else {
 		w.settleOK(f.lines[:got], errs)
 	}
