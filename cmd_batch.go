@@ -47,7 +47,8 @@ is reported with its number.
 
 The script is loaded once per node, then sent with EVALSHA (EVALSHA_RO with
 --ro) in pipelines of --pipeline calls, nodes in parallel, on --connections
-connections per node (default 1), each keeping up to two pipelines in flight.
+connections per node (default 1), keeping two to eight pipelines in flight on
+each (about 512 calls per node).
 On a cluster each line goes to the primary that serves its first key's slot;
 lines whose keys span slots are reported as crossslot and not sent. Lines that
 got NOSCRIPT, MOVED or ASK did not run and are sent again; a line whose reply

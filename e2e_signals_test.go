@@ -171,6 +171,10 @@ func TestCLIInterruptKeepsJSON(t *testing.T) {
 		if n, _ := last["outcomes"].(map[string]any)["unknown"].(float64); n < 1 {
 			t.Errorf("the line in flight should be unknown:\n%s", out)
 		}
+		// A batch's calls go on, not "the script" that SCRIPT KILL stops.
+		if !strings.Contains(errOut, "the calls already written go on on the server") || strings.Contains(errOut, "SCRIPT KILL") {
+			t.Errorf("stderr: %q", errOut)
+		}
 	})
 }
 

@@ -150,7 +150,7 @@ func (t *tuiSignals) end(stderr io.Writer, runErr error) error {
 			}
 		}
 	case sig != nil:
-		fmt.Fprintln(stderr, interruptedLine(sig, t.scriptGoesOn()))
+		fmt.Fprintln(stderr, interruptedLine(sig, t.scriptGoesOn(), false))
 	}
 	t.save(stderr)
 	switch {

@@ -93,11 +93,14 @@ func TestSaveRescueFallsBack(t *testing.T) {
 }
 
 func TestInterruptedLineIsTruthful(t *testing.T) {
-	if l := interruptedLine(syscall.SIGINT, false); strings.Contains(l, "goes on") {
+	if l := interruptedLine(syscall.SIGINT, false, false); strings.Contains(l, "goes on") {
 		t.Errorf("nothing ran, yet: %q", l)
 	}
-	if l := interruptedLine(syscall.SIGTERM, true); !strings.Contains(l, "SIGTERM") || !strings.Contains(l, "goes on on the server") {
+	if l := interruptedLine(syscall.SIGTERM, true, false); !strings.Contains(l, "SIGTERM") || !strings.Contains(l, "goes on on the server") {
 		t.Errorf("a run in flight: %q", l)
+	}
+	if l := interruptedLine(syscall.SIGINT, true, true); !strings.Contains(l, "calls already written go on") || strings.Contains(l, "SCRIPT KILL") {
+		t.Errorf("a batch's pipelines in flight: %q", l)
 	}
 	if signalExitCode(syscall.SIGTERM) != 143 || signalExitCode(syscall.SIGHUP) != 129 || signalExitCode(syscall.SIGINT) != 130 {
 		t.Error("exit status is not 128+signal")

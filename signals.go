@@ -70,6 +70,7 @@ var current atomic.Pointer[callInFlight]
 var interruption struct {
 	sig    atomic.Pointer[os.Signal]
 	goesOn atomic.Bool // a script luascope sent runs on after it closed the connection
+	batch  atomic.Bool // the call was a batch: many calls, not one script, go on
 	said   sync.Once
 }
 
@@ -86,7 +87,7 @@ func interruptedBy() os.Signal {
 // goroutine when the command does not finish in time.
 func sayInterrupted(stderr io.Writer, sig os.Signal) {
 	interruption.said.Do(func() {
-		fmt.Fprintln(stderr, interruptedLine(sig, interruption.goesOn.Load()))
+		fmt.Fprintln(stderr, interruptedLine(sig, interruption.goesOn.Load(), interruption.batch.Load()))
 	})
 }
 
@@ -135,7 +136,7 @@ func stopOnSignal() {
 		if restore := restoreScreen.Load(); restore != nil {
 			(*restore)() // the preview left the terminal on the alternate screen
 		}
-		fmt.Fprintln(os.Stderr, interruptedLine(sig, goesOn || inFlight.Load() > 0))
+		fmt.Fprintln(os.Stderr, interruptedLine(sig, goesOn || inFlight.Load() > 0, false))
 		sandbox.StopAll()
 		os.Exit(signalExitCode(sig))
 	}()
@@ -150,6 +151,7 @@ func stopOnSignal() {
 func interruptCall(c *callInFlight, first os.Signal, ch <-chan os.Signal) {
 	interruption.sig.CompareAndSwap(nil, &first)
 	if c.cancel != nil {
+		interruption.batch.Store(true)
 		c.cancel()
 	}
 	if c.waiting != nil && first == os.Interrupt {
@@ -220,8 +222,9 @@ func signalExitCode(sig os.Signal) int {
 }
 
 // interruptedLine says why luascope stops, and that a script goes on only
-// when one does.
-func interruptedLine(sig os.Signal, scriptGoesOn bool) string {
+// when one does: for a batch (batch), the calls already written, not one
+// script that a SCRIPT KILL would stop.
+func interruptedLine(sig os.Signal, scriptGoesOn, batch bool) string {
 	line := "luascope: interrupted"
 	switch sig {
 	case syscall.SIGTERM:
@@ -231,7 +234,10 @@ func interruptedLine(sig os.Signal, scriptGoesOn bool) string {
 	case syscall.SIGQUIT:
 		line = "luascope: quit (SIGQUIT)"
 	}
-	if scriptGoesOn {
+	switch {
+	case scriptGoesOn && batch:
+		line += "; the calls already written go on on the server (their lines are reported unknown: each may have run)"
+	case scriptGoesOn:
 		line += "; the script that was running goes on on the server until it ends (SCRIPT KILL stops it)"
 	}
 	return line

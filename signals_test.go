@@ -104,7 +104,7 @@ func TestSignalNames(t *testing.T) {
 			t.Errorf("%v: %q, want %q", sig, got, want)
 		}
 	}
-	if l := interruptedLine(syscall.SIGQUIT, false); l != "luascope: quit (SIGQUIT)" {
+	if l := interruptedLine(syscall.SIGQUIT, false, false); l != "luascope: quit (SIGQUIT)" {
 		t.Errorf("SIGQUIT: %q", l)
 	}
 	if signalExitCode(syscall.SIGQUIT) != 131 {

@@ -6,6 +6,21 @@ import (
 	"unicode/utf8"
 )
 
+// EscapeError is Unescape's error: what is wrong, and the column (from 1,
+// in the text given to Unescape) of the backslash that begins it, so that
+// a caller who took the text from a longer line can name the line's
+// column instead.
+type EscapeError struct {
+	Col int
+	Msg string
+}
+
+func (e *EscapeError) Error() string { return fmt.Sprintf("column %d: %s", e.Col, e.Msg) }
+
+func escapeErr(i int, format string, args ...any) error {
+	return &EscapeError{Col: i + 1, Msg: fmt.Sprintf(format, args...)}
+}
+
 // Unescape reads a KEYS/ARGV value as the form shows it — the escapes of
 // resp.Escape (\\ \" \n \r \t \a \b \xNN \u{HEX}) — back into bytes, so
 // any binary key or argument can be typed and Unescape(resp.Escape(b))
@@ -29,7 +44,7 @@ func Unescape(s string) (string, error) {
 			continue
 		}
 		if i+1 >= len(s) {
-			return "", fmt.Errorf("column %d: a backslash at the end (write \\\\ for a backslash)", i+1)
+			return "", escapeErr(i, "a backslash at the end (write \\\\ for a backslash)")
 		}
 		e := s[i+1]
 		switch e {
@@ -49,11 +64,11 @@ func Unescape(s string) (string, error) {
 			out = append(out, 0)
 		case 'x':
 			if i+4 > len(s) {
-				return "", fmt.Errorf("column %d: \\x needs two hex digits", i+1)
+				return "", escapeErr(i, "\\x needs two hex digits")
 			}
 			v, err := strconv.ParseUint(s[i+2:i+4], 16, 8)
 			if err != nil {
-				return "", fmt.Errorf("column %d: \\x%s is not two hex digits", i+1, s[i+2:i+4])
+				return "", escapeErr(i, "\\x%s is not two hex digits", s[i+2:i+4])
 			}
 			out = append(out, byte(v))
 			i += 4
@@ -69,17 +84,17 @@ func Unescape(s string) (string, error) {
 				}
 			}
 			if end < 0 {
-				return "", fmt.Errorf("column %d: \\u needs {HEX}, e.g. \\u{202e}", i+1)
+				return "", escapeErr(i, "\\u needs {HEX}, e.g. \\u{202e}")
 			}
 			v, err := strconv.ParseUint(s[i+3:end], 16, 32)
 			if err != nil || v > utf8.MaxRune || (v >= 0xd800 && v <= 0xdfff) {
-				return "", fmt.Errorf("column %d: \\u{%s} is not a code point", i+1, s[i+3:end])
+				return "", escapeErr(i, "\\u{%s} is not a code point", s[i+3:end])
 			}
 			out = utf8.AppendRune(out, rune(v))
 			i = end + 1
 			continue
 		default:
-			return "", fmt.Errorf("column %d: unknown escape \\%c (write \\\\ for a backslash)", i+1, e)
+			return "", escapeErr(i, "unknown escape \\%c (write \\\\ for a backslash)", e)
 		}
 		i += 2
 	}

@@ -48,8 +48,9 @@ func TestBatchParseLine(t *testing.T) {
 		{in: `k#1 a\x00`, keys: []string{"k#1", `a\x00`}, call: true},
 		{in: `k , "unterminated`, call: true, err: "column 5: the quote is never closed"},
 		{in: `"a"b , 1`, call: true, err: "column 4: a closing quote must be followed by a space"},
-		{in: `"bad\q" , 1`, call: true, err: "quoted word at column 1: column 4: unknown escape"},
-		{in: `k , "\x4"`, call: true, err: "quoted word at column 5"},
+		{in: `"bad\q" , 1`, call: true, err: "column 5: unknown escape \\q"},
+		{in: `k , "\x4"`, call: true, err: "column 6: \\x needs two hex digits"},
+		{in: `k , "ab" "c\x0g"`, call: true, err: "column 12: \\x0g is not two hex digits"},
 	}
 	for _, c := range cases {
 		keys, args, call, err := ParseLine(c.in)

@@ -3,6 +3,7 @@ package batch
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -58,6 +59,11 @@ func parseWords(text string, words []string) (_ []string, sep int, call bool, er
 			}
 			w, err := redisx.Unescape(text[start+1 : j])
 			if err != nil {
+				// The column in the line, not in the word.
+				var ee *redisx.EscapeError
+				if errors.As(err, &ee) {
+					return nil, 0, true, fmt.Errorf("column %d: %s", start+1+ee.Col, ee.Msg)
+				}
 				return nil, 0, true, fmt.Errorf("quoted word at column %d: %v", start+1, err)
 			}
 			words = append(words, w)
@@ -83,7 +89,8 @@ func parseWords(text string, words []string) (_ []string, sep int, call bool, er
 }
 
 // readLine returns the next line without its newline. A line longer
-// than MaxLine is read to its end but not kept (tooLong). At the end
+// than MaxLine, not counting its "\n" or "\r\n", is read to its end but
+// not kept (tooLong). At the end
 // of the input it returns io.EOF, with the last line if it had no newline.
 // The line is only valid until the next read: it is the reader's buffer,
 // or *long (reused) for a line longer than the buffer.
@@ -97,7 +104,8 @@ func readLine(br *bufio.Reader, long *[]byte) (line []byte, tooLong bool, err er
 	size := 0
 	for {
 		size += len(frag)
-		if size > MaxLine {
+		// Two bytes of slack for the line's end, not known yet.
+		if size > MaxLine+2 {
 			tooLong, buf = true, buf[:0]
 		} else {
 			buf = append(buf, frag...)
@@ -105,6 +113,9 @@ func readLine(br *bufio.Reader, long *[]byte) (line []byte, tooLong bool, err er
 		if e == bufio.ErrBufferFull {
 			frag, e = br.ReadSlice('\n')
 			continue
+		}
+		if !tooLong && len(bytes.TrimSuffix(bytes.TrimSuffix(buf, []byte("\n")), []byte("\r"))) > MaxLine {
+			tooLong, buf = true, buf[:0]
 		}
 		if e == nil {
 			if tooLong {

@@ -91,6 +91,19 @@ func TestBatchReadLine(t *testing.T) {
 	if err != nil || n != 6 {
 		t.Fatalf("CountCalls = %d, %v; want 6 (the lines too long count: they end invalid)", n, err)
 	}
+	// The limit is the line's, whatever ends it: "\n", "\r\n" or the end
+	// of the input.
+	exact, over := strings.Repeat("x", MaxLine), strings.Repeat("x", MaxLine+1)
+	for _, c := range []struct {
+		in      string
+		tooLong bool
+	}{{exact + "\n", false}, {exact + "\r\n", false}, {exact, false}, {over + "\n", true}, {over + "\r\n", true}, {over, true}} {
+		line, tooLong, _ := readLine(bufio.NewReaderSize(strings.NewReader(c.in), 64<<10), &buf)
+		if tooLong != c.tooLong || !tooLong && strings.TrimSuffix(string(line), "\r") != exact {
+			t.Errorf("a line of %d bytes ending %q: tooLong %v (want %v), %d bytes kept", len(strings.TrimRight(c.in, "\r\n")),
+				c.in[len(strings.TrimRight(c.in, "\r\n")):], tooLong, c.tooLong, len(line))
+		}
+	}
 }
 
 // TestBatchRouteRuns: the reader's copy of the slot table (runs searched
