@@ -302,7 +302,9 @@ func (p *batchProgressLine) draw(pr batch.Progress) {
 	} else {
 		fmt.Fprintf(&b, "%s lines", batch.GroupDigits(int64(pr.Done)))
 	}
-	fmt.Fprintf(&b, "  ok %s  failed %s", batch.GroupDigits(int64(pr.OK)), batch.GroupDigits(int64(pr.Failed)))
+	// "not ok", not "failed": after a Ctrl-C the lines read and not sent
+	// count here too (not_sent), and nothing about them failed.
+	fmt.Fprintf(&b, "  ok %s  not ok %s", batch.GroupDigits(int64(pr.OK)), batch.GroupDigits(int64(pr.Failed)))
 	if s := pr.Elapsed.Seconds(); s > 0 {
 		fmt.Fprintf(&b, "  %s calls/s", batch.GroupDigits(int64(float64(pr.Answered)/s)))
 	}

@@ -110,6 +110,12 @@ func TestBatchCLI(t *testing.T) {
 				t.Errorf("output lacks %q:\n%s", want, out)
 			}
 		}
+		// A line that would not be sent is in the plan once, and counted
+		// under it, not listed twice.
+		out, errOut, code = cli(t, "dry:1 , 1\n\"open , 2\n", "batch", "--dry-run", "-u", u, "testdata/batch/incr.lua", "--input", "-")
+		if code == exitOK || strings.Count(out, "line 2 ") != 1 || !strings.Contains(out, "failures  1 line would not be sent") {
+			t.Errorf("exit %d, the invalid line in the plan once and counted:\n%s%s", code, out, errOut)
+		}
 		stats, err := c.Info(ctx, "commandstats").Result()
 		if err != nil || !strings.Contains(stats, "cmdstat_") {
 			t.Fatalf("INFO commandstats: %v %q", err, stats)

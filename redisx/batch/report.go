@@ -215,7 +215,10 @@ func (r *Report) WriteText(w io.Writer) error {
 	if r.InputError != "" {
 		fmt.Fprintf(&b, "input     read failed after line %d: %s\n", r.LastLine, resp.Escape([]byte(r.InputError)))
 	}
-	if r.FailuresTotal > 0 {
+	if r.FailuresTotal > 0 && r.DryRun {
+		// The plan above the report has every line, these among them.
+		fmt.Fprintf(&b, "failures  %d line%s would not be sent (crossslot or invalid: in the plan above)\n", r.FailuresTotal, plural(r.FailuresTotal))
+	} else if r.FailuresTotal > 0 {
 		more := ""
 		if r.FailuresTotal > len(r.Failures) {
 			more = fmt.Sprintf("; the first %d by line number, --json lists all", len(r.Failures))
