@@ -299,9 +299,7 @@ func skipBuffered(br *bufio.Reader, max int) int {
 scan:
 	for n < max && at < len(p) {
 		typ := p[at]
-		switch typ {
-		case ':', '+', '_', ',', '#', '(', '$':
-		default:
+		if !oneLine(typ) && typ != '$' {
 			break scan
 		}
 		eol := bytes.IndexByte(p[at:], '\n')
@@ -328,11 +326,22 @@ scan:
 	return n
 }
 
-// skipValue skips the rest of a value whose header line was read.
-func skipValue(br *bufio.Reader, typ byte, rest []byte) error {
+// oneLine reports a RESP type whose value is its header line: simple
+// string, integer, null, double, boolean, big number.
+func oneLine(typ byte) bool {
 	switch typ {
 	case '+', ':', '_', ',', '#', '(':
+		return true
+	}
+	return false
+}
+
+// skipValue skips the rest of a value whose header line was read.
+func skipValue(br *bufio.Reader, typ byte, rest []byte) error {
+	if oneLine(typ) {
 		return nil
+	}
+	switch typ {
 	case '$', '=':
 		n, err := strconv.ParseInt(string(rest), 10, 64)
 		if err != nil {

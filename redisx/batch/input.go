@@ -69,7 +69,7 @@ func (b *batch) readInput(input io.Reader) {
 // its partial chunks only at the end, not each time its buffer runs dry:
 // on a file that was every 64 KB, and each such short chunk left the
 // pipelines after it across two chunks, copied instead of written from
-// the chunk (worker.whole), or, on a cluster of many nodes, short.
+// the chunk (collect's whole), or, on a cluster of many nodes, short.
 func neverWaits(r io.Reader) bool {
 	switch r := r.(type) {
 	case *bytes.Reader, *strings.Reader:

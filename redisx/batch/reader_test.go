@@ -247,7 +247,7 @@ func TestBatchEncoding(t *testing.T) {
 		i := 0
 		for ch := range rd.nodes[0].inbox {
 			// A pipeline of one chunk is written straight from its buffer
-			// (worker.whole): the lines' calls back to back.
+			// (collect's whole): the lines' calls back to back.
 			first, last := &ch.lines[0], &ch.lines[len(ch.lines)-1]
 			if got, w := string(ch.buf[first.start:last.end]), strings.Join(plain[i:i+len(ch.lines)], ""); got != w {
 				t.Fatalf("lines %d..%d as one run of their chunk:\n got %q\nwant %q", i+1, i+len(ch.lines), got, w)
@@ -275,7 +275,7 @@ func TestBatchEncoding(t *testing.T) {
 }
 
 // TestBatchCollectWhole: a lane writes a pipeline straight from its
-// chunk's buffer (worker.whole) only when its lines are one chunk's, in
+// chunk's buffer (collect's whole) only when its lines are one chunk's, in
 // order and never sent: not after a top-up from the next chunk, not with
 // re-sends, not under the eval strategy.
 func TestBatchCollectWhole(t *testing.T) {
@@ -292,9 +292,9 @@ func TestBatchCollectWhole(t *testing.T) {
 		w := &worker{node: &node{inbox: make(chan *chunk, 10), wake: make(chan struct{}, 1)}, b: b}
 		collect := func(step string, wantN int, wantWhole bool) {
 			t.Helper()
-			lines, done := w.collect(false)
-			if done || len(lines) != wantN || w.whole != (wantWhole && strategy != redisx.EvalOnly) {
-				t.Fatalf("%s, %s: %d lines, whole %v; want %d lines, whole %v", strategy, step, len(lines), w.whole, wantN, wantWhole)
+			lines, whole, done := w.collect(false)
+			if done || len(lines) != wantN || whole != (wantWhole && strategy != redisx.EvalOnly) {
+				t.Fatalf("%s, %s: %d lines, whole %v; want %d lines, whole %v", strategy, step, len(lines), whole, wantN, wantWhole)
 			}
 		}
 		w.inbox <- mk(4)

@@ -88,15 +88,10 @@ type worker struct {
 	b *batch
 
 	// Owned by the worker's goroutine.
-	lane    *laneConn
-	flights []*flight // written, replies not read yet; oldest first
-	landed  []*flight // flights whose replies were read, for send to reuse
-	carry   *chunk    // a chunk whose lines from carryAt on did not fit the last pipeline
-	carryAt int
-	// whole: the lines collect returned last are lines of one chunk, in
-	// order, never sent before, and sent as the reader encoded them (not
-	// the eval strategy): their calls lie back to back in its buffer.
-	whole     bool
+	lane      *laneConn
+	flights   []*flight // written, replies not read yet; oldest first
+	carry     *chunk    // a chunk whose lines from carryAt on did not fit the last pipeline
+	carryAt   int
 	spare     [][]*bline // line lists of landed pipelines, for collect to reuse
 	downSince time.Time
 	dead      bool
@@ -110,7 +105,7 @@ type flight struct {
 	lines    []*bline
 	start    time.Time
 	asked    bool  // an ASKING went before some line
-	whole    bool  // the lines are of one chunk, as worker.whole
+	whole    bool  // the lines are of one chunk, as collect says
 	writeErr error // the write failed: no reply is read
 }
 
@@ -177,7 +172,7 @@ func (w *worker) run() {
 	}()
 	b := w.b
 	for {
-		lines, done := w.collect(len(w.flights) == 0)
+		lines, whole, done := w.collect(len(w.flights) == 0)
 		if done {
 			return
 		}
@@ -212,7 +207,7 @@ func (w *worker) run() {
 				continue
 			}
 		}
-		w.send(lines)
+		w.send(lines, whole)
 	}
 }
 
@@ -225,7 +220,10 @@ func (b *batch) isStopped() bool {
 // collect takes up to a pipeline's worth of lines: re-sends first, then
 // what the reader has queued. With wait it blocks until there are lines
 // or the batch is done; without, it returns what there is, maybe none.
-func (w *worker) collect(wait bool) (lines []*bline, done bool) {
+// whole: the lines are lines of one chunk, in order, never sent before,
+// and sent as the reader encoded them (not the eval strategy): their
+// calls lie back to back in its buffer.
+func (w *worker) collect(wait bool) (lines []*bline, whole, done bool) {
 	n := w.b.opt.Pipeline
 	var out []*bline
 	if k := len(w.spare); k > 0 {
@@ -239,7 +237,7 @@ func (w *worker) collect(wait bool) (lines []*bline, done bool) {
 		return from[k:]
 	}
 	var one *chunk // the chunk of out's lines, while whole
-	whole := w.b.opt.Strategy != redisx.EvalOnly
+	whole = w.b.opt.Strategy != redisx.EvalOnly
 	takeCarry := func() {
 		for ch := w.carry; ch != nil && len(out) < n; {
 			if len(out) == 0 {
@@ -279,8 +277,7 @@ func (w *worker) collect(wait bool) (lines []*bline, done bool) {
 			}
 		}
 		if len(out) > 0 || !wait {
-			w.whole = whole && len(out) > 0
-			return out, false
+			return out, whole && len(out) > 0, false
 		}
 		select {
 		case ch := <-w.inbox:
@@ -288,7 +285,7 @@ func (w *worker) collect(wait bool) (lines []*bline, done bool) {
 			w.carry, w.carryAt = ch, 0
 		case <-w.wake:
 		case <-w.b.done:
-			return nil, true
+			return nil, false, true
 		}
 	}
 }
@@ -322,13 +319,13 @@ func (w *worker) load(lines []*bline) bool {
 
 // send writes one pipeline on the lane, then, while maxInFlight
 // pipelines (batch.maxFlights) are unanswered, reads the replies of the oldest: the server
-// works on the new pipeline while the client reads.
-func (w *worker) send(lines []*bline) {
+// works on the new pipeline while the client reads. whole is collect's.
+func (w *worker) send(lines []*bline, whole bool) {
 	b := w.b
 	lc := w.lane
 	var asked bool
 	var p []byte
-	if w.whole {
+	if whole {
 		// Lines as the reader left them, one after the other in a
 		// chunk's buffer: written from there, not copied (the copy and
 		// the look at every line were 8% of a 50-connection batch's CPU).
@@ -337,13 +334,7 @@ func (w *worker) send(lines []*bline) {
 		lc.wbuf, asked = b.appendPipeline(lc.wbuf[:0], lines)
 		p = lc.wbuf
 	}
-	var f *flight
-	if k := len(w.landed); k > 0 {
-		f, w.landed = w.landed[k-1], w.landed[:k-1]
-	} else {
-		f = new(flight)
-	}
-	*f = flight{lane: lc, lines: lines, start: time.Now(), asked: asked, whole: w.whole}
+	f := &flight{lane: lc, lines: lines, start: time.Now(), asked: asked, whole: whole}
 	werr := lc.write(p)
 	if werr != nil {
 		// Some of it may have reached the server: its lines are unknown.
@@ -352,8 +343,7 @@ func (w *worker) send(lines []*bline) {
 		w.lane = nil
 	}
 	w.flights = append(w.flights, f)
-	// Landing every flight when the write failed (f among them, which
-	// land hands back for reuse: not read after).
+	// Landing every flight when the write failed, f among them.
 	for len(w.flights) >= w.b.maxFlights || (werr != nil && len(w.flights) > 0) {
 		w.land()
 	}
@@ -364,7 +354,7 @@ func (w *worker) send(lines []*bline) {
 
 // appendPipeline appends the calls of a pipeline's lines and reports
 // whether an ASKING went before any, for a pipeline that is not one
-// chunk's lines as the reader left them (worker.whole): re-sends, ASK
+// chunk's lines as the reader left them (collect's whole): re-sends, ASK
 // redirects, EVAL, or lines of two chunks. The calls of consecutive lines
 // that lie one after the other in a chunk's buffer are copied at once.
 func (b *batch) appendPipeline(buf []byte, lines []*bline) (_ []byte, asked bool) {
@@ -411,19 +401,17 @@ func (w *worker) land() {
 	if err == nil {
 		err = lc.err
 	}
-	var now time.Time
 	if err == nil {
 		lc.beginRead()
 		for i := 0; i < len(f.lines); i++ {
-			l := f.lines[i]
 			if !f.asked {
 				// The replies already read ended ok: counted, not looked at.
 				k := skipBuffered(lc.br, len(f.lines)-i)
 				if got, i = got+k, i+k; i == len(f.lines) {
 					break
 				}
-				l = f.lines[i]
 			}
+			l := f.lines[i]
 			if f.asked && l.asked {
 				// ASKING's own reply: +OK, or an error the line's reply repeats.
 				if _, _, err = readReply(lc.br); err != nil {
@@ -441,9 +429,6 @@ func (w *worker) land() {
 			got++
 		}
 		lc.lastUse = time.Now()
-		// One clock reading for both: a lane lands ~15,000 pipelines
-		// per million calls.
-		now = lc.lastUse
 		if err != nil {
 			// The connection broke, or the guard refused a reply: nothing
 			// more can be read on it.
@@ -454,10 +439,7 @@ func (w *worker) land() {
 			}
 		}
 	}
-	if now.IsZero() {
-		now = time.Now()
-	}
-	rt := now.Sub(f.start)
+	rt := time.Since(f.start)
 	if got > 0 {
 		w.downSince, w.backoff = time.Time{}, 0
 	}
@@ -561,8 +543,6 @@ func (w *worker) land() {
 		w.settleOK(f.lines[:got], errs)
 	}
 	w.spare = append(w.spare, f.lines[:0])
-	*f = flight{}
-	w.landed = append(w.landed, f)
 }
 
 // settleOK tells the chunks of a pipeline's lines that ended ok (those
