@@ -2,44 +2,12 @@ package batch_test
 
 import (
 	"context"
-	"io"
-	"strconv"
 	"testing"
 
 	"luascope/redisx"
 	"luascope/redisx/batch"
 	"luascope/redisx/sandbox/sandboxtest"
 )
-
-// batchBenchInput generates "key:N , 1" lines on the fly, so a large b.N
-// costs no memory.
-type batchBenchInput struct {
-	n, i     int
-	line     []byte // storage for the current line
-	pos, end int    // the current line's unread part: line[pos:end]
-}
-
-func (g *batchBenchInput) Read(p []byte) (int, error) {
-	written := 0
-	for written < len(p) {
-		if g.pos == g.end {
-			if g.i == g.n {
-				break
-			}
-			g.line = strconv.AppendInt(append(g.line[:0], "key:"...), int64(g.i%100000), 10)
-			g.line = append(g.line, " , 1\n"...)
-			g.pos, g.end = 0, len(g.line)
-			g.i++
-		}
-		k := copy(p[written:], g.line[g.pos:g.end])
-		g.pos += k
-		written += k
-	}
-	if written == 0 {
-		return 0, io.EOF
-	}
-	return written, nil
-}
 
 // BenchmarkBatchStandalone is one call per op: INCRBY through EVALSHA,
 // pipelines of 64, one standalone sandbox server. calls/s is the batch's
@@ -84,7 +52,7 @@ func benchBatch(b *testing.B, t redisx.Target, conns int) *batch.Report {
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu := processCPU()
-	rep, err := batch.Run(context.Background(), s, script, &batchBenchInput{n: b.N}, batch.Options{Pipeline: 64, Connections: conns})
+	rep, err := batch.Run(context.Background(), s, script, batch.BenchInput(b.N), batch.Options{Pipeline: 64, Connections: conns})
 	cpu = processCPU() - cpu
 	b.StopTimer()
 	if err != nil {

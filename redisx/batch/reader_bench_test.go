@@ -54,6 +54,11 @@ func BenchmarkReader(b *testing.B) {
 	}
 }
 
+// BenchInput gives n of bench-cli's input lines (benchLines), for the
+// package's benchmarks that run a batch on a server (bench_test.go): one
+// generator of them.
+func BenchInput(n int) io.Reader { return &benchLines{n: n} }
+
 // benchLines gives n of bench-cli's input lines, "key:%012d , 1",
 // from a block of them made once, so that the reader, not the
 // generator, is what the benchmark measures.
