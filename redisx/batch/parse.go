@@ -165,10 +165,7 @@ func splitWords(line []byte, words [][]byte) (_ [][]byte, sep int, call bool, er
 		}
 		j := i + 1
 		for j < len(line) && wordByte[line[j]] == 0 {
-			j++
-		}
-		if j < len(line) && wordByte[line[j]] == quote {
-			return splitQuoted(line, words[:0])
+			j++ // a quote ends the word too: the next turn takes it
 		}
 		if j == i+1 && line[i] == ',' && sep < 0 {
 			sep = len(words)
