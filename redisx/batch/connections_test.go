@@ -171,7 +171,22 @@ func TestBatchIdleLaneClosedByServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	watch.waitDone(t, 40)
-	time.Sleep(2500 * time.Millisecond) // the server's cron closes connections idle for 1s
+	paused := time.Now()
+	// The server's cron closes connections idle for over 1s, when it gets
+	// to them: wait until it has closed the lanes (their last command was
+	// EVALSHA), not for a fixed time, which a loaded machine outran.
+	c := redis.NewClient(&redis.Options{Network: srv.Network(), Addr: srv.Addr(), DisableIdentity: true})
+	defer c.Close()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		list, err := c.ClientList(ctx).Result()
+		if err == nil && !strings.Contains(list, "cmd=evalsha") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server did not close the idle lanes in 20s: %v\n%s", err, list)
+		}
+	}
+	time.Sleep(idleCheck + 100*time.Millisecond - time.Since(paused)) // the lanes idle long enough to be checked
 	if _, err := io.WriteString(pw, batchLines("idle", 40, 80)); err != nil {
 		t.Fatal(err)
 	}
